@@ -1,0 +1,53 @@
+"""kernel_image: builds a cc_binary for AArch64 from an ordinary host build.
+
+`bazel build //kernel:image`, `bazel run //:qemu` and `bazel test //...` need
+no --platforms flag: this rule's outgoing transition switches its `binary`
+to //bazel/platforms:aarch64_none, keeps debug info, and drops host-only settings (sanitizer
+features, copts and linkopts given on the command line) so a
+`--config=asan` test run still builds a freestanding kernel.
+"""
+
+_AARCH64_PLATFORM = "//bazel/platforms:aarch64_none"
+
+def _to_aarch64_impl(settings, attr):
+    return {
+        "//command_line_option:platforms": _AARCH64_PLATFORM,
+        "//command_line_option:copt": [],
+        "//command_line_option:cxxopt": [],
+        "//command_line_option:linkopt": [],
+        "//command_line_option:features": [],
+        # Keep debug info in the kernel ELF for gdb and symbolised backtraces.
+        "//command_line_option:strip": "never",
+    }
+
+_to_aarch64 = transition(
+    implementation = _to_aarch64_impl,
+    inputs = [],
+    outputs = [
+        "//command_line_option:platforms",
+        "//command_line_option:copt",
+        "//command_line_option:cxxopt",
+        "//command_line_option:linkopt",
+        "//command_line_option:features",
+        "//command_line_option:strip",
+    ],
+)
+
+def _kernel_image_impl(ctx):
+    binary = ctx.attr.binary[0][DefaultInfo].files.to_list()
+    if len(binary) != 1:
+        fail("kernel_image: `binary` must produce exactly one file")
+    image = ctx.actions.declare_file(ctx.label.name + ".elf")
+    ctx.actions.symlink(output = image, target_file = binary[0])
+    return [DefaultInfo(files = depset([image]), runfiles = ctx.runfiles(files = [image]))]
+
+kernel_image = rule(
+    implementation = _kernel_image_impl,
+    doc = "The kernel ELF, built for AArch64 whatever the command-line platform is.",
+    attrs = {
+        "binary": attr.label(mandatory = True, cfg = _to_aarch64),
+        "_allowlist_function_transition": attr.label(
+            default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
+        ),
+    },
+)

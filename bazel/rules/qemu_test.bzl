@@ -1,0 +1,59 @@
+"""qemu_test: boots a kernel image in QEMU as a Bazel test.
+
+The test passes or fails from what the kernel reports on its serial console
+(see testing/qemu/kernel_report.h). The serial log is echoed to the test log
+and saved as serial.log among the test's undeclared outputs
+(bazel-testlogs/<target>/test.outputs/).
+"""
+
+load("@rules_cc//cc:defs.bzl", "cc_test")
+
+def qemu_test(
+        name,
+        kernel = "//kernel:image",
+        smp = 4,
+        mem = "512M",
+        append = "",
+        expect = [],
+        expect_panic = False,
+        virtualization = False,
+        timeout_seconds = 60,
+        size = "medium",
+        **kwargs):
+    """Defines a test that boots `kernel` and judges its console output.
+
+    Args:
+      name: test name.
+      kernel: a kernel_image target.
+      smp: number of CPUs.
+      mem: RAM size (QEMU -m syntax: 256M, 1G, ...).
+      append: kernel command line.
+      expect: substrings the console must show.
+      expect_panic: the test passes only if the kernel panics.
+      virtualization: enter the kernel at EL2.
+      timeout_seconds: limit for the boot; the harness kills QEMU after it.
+      size: Bazel test size.
+      **kwargs: passed to the underlying test rule (tags, flaky, ...).
+    """
+    args = [
+        "--kernel=$(rootpath {})".format(kernel),
+        "--smp={}".format(smp),
+        "--mem={}".format(mem),
+        "--timeout={}s".format(timeout_seconds),
+    ]
+    if append:
+        args.append("--append=" + append)
+    if expect:
+        args.append("--expect=" + ",".join(expect))
+    if expect_panic:
+        args.append("--expect_panic")
+    if virtualization:
+        args.append("--virtualization")
+    cc_test(
+        name = name,
+        args = args,
+        data = [kernel],
+        size = size,
+        deps = ["//testing/qemu:harness_main"],
+        **kwargs
+    )

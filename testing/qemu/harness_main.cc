@@ -1,0 +1,63 @@
+// qemu_test_harness: boots a ViperDOS kernel in QEMU as a Bazel test.
+//
+//   qemu_test_harness --kernel=kernel.elf --smp=4 --timeout=60s \
+//       --expect='ViperDOS' [--expect_panic] [--append='ktest=all']
+//
+// The serial log goes to stdout (the test log) and to serial.log among the
+// test's undeclared outputs. Exit status 0 means pass.
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/time.h"
+#include "testing/qemu/harness.h"
+#include "testing/qemu/qemu_command.h"
+
+ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
+ABSL_FLAG(int, smp, 4, "number of CPUs");
+ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
+ABSL_FLAG(std::string, append, "", "kernel command line");
+ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "limit for the whole boot");
+ABSL_FLAG(std::vector<std::string>, expect, {},
+          "comma-separated substrings the console must show");
+ABSL_FLAG(bool, expect_panic, false, "pass only if the kernel panics");
+ABSL_FLAG(std::string, qemu, "qemu-system-aarch64", "emulator binary");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Boots a ViperDOS kernel in QEMU and judges the serial log.");
+  absl::ParseCommandLine(argc, argv);
+
+  viper::qemu::MachineOptions machine;
+  machine.qemu_binary = absl::GetFlag(FLAGS_qemu);
+  machine.kernel = absl::GetFlag(FLAGS_kernel);
+  machine.cpus = absl::GetFlag(FLAGS_smp);
+  machine.memory = absl::GetFlag(FLAGS_mem);
+  machine.append = absl::GetFlag(FLAGS_append);
+  machine.virtualization = absl::GetFlag(FLAGS_virtualization);
+  auto argv_or = viper::qemu::BuildQemuArgv(machine);
+  if (!argv_or.ok()) {
+    std::cerr << "qemu_test_harness: " << argv_or.status().message() << "\n";
+    return 2;
+  }
+
+  viper::qemu::HarnessRun run;
+  run.argv = *argv_or;
+  run.limits.timeout = absl::GetFlag(FLAGS_timeout);
+  run.expect.must_contain = absl::GetFlag(FLAGS_expect);
+  run.expect.expect_panic = absl::GetFlag(FLAGS_expect_panic);
+  run.echo = &std::cout;
+  if (const char* outputs = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
+    run.log_path = std::string(outputs) + "/serial.log";
+  }
+
+  const viper::qemu::HarnessOutcome outcome = viper::qemu::RunKernelTest(run);
+  if (!outcome.verdict.ok()) {
+    std::cout << "QEMU TEST FAILED: " << outcome.verdict.message() << "\n";
+    return 1;
+  }
+  std::cout << "QEMU TEST PASSED\n";
+  return 0;
+}

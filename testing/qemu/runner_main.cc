@@ -1,0 +1,55 @@
+// `bazel run //:qemu [-- --smp 2 --mem 1G --gdb --append 'key=value']`:
+// boots ViperDOS with the serial console on this terminal (Ctrl-A X quits).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "testing/qemu/qemu_command.h"
+
+ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
+ABSL_FLAG(int, smp, 4, "number of CPUs");
+ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
+ABSL_FLAG(std::string, append, "", "kernel command line");
+ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2 (-M virt,virtualization=on)");
+ABSL_FLAG(bool, gdb, false, "start halted and wait for gdb-multiarch");
+ABSL_FLAG(int, gdb_port, 1234, "TCP port of QEMU's gdbstub (with --gdb)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Boots ViperDOS in qemu-system-aarch64 (-M virt, GICv3, cortex-a72).");
+  absl::ParseCommandLine(argc, argv);
+
+  viper::qemu::MachineOptions machine;
+  machine.kernel = absl::GetFlag(FLAGS_kernel);
+  machine.cpus = absl::GetFlag(FLAGS_smp);
+  machine.memory = absl::GetFlag(FLAGS_mem);
+  machine.append = absl::GetFlag(FLAGS_append);
+  machine.virtualization = absl::GetFlag(FLAGS_virtualization);
+  machine.gdb = absl::GetFlag(FLAGS_gdb);
+  machine.gdb_port = absl::GetFlag(FLAGS_gdb_port);
+  auto qemu_argv = viper::qemu::BuildQemuArgv(machine);
+  if (!qemu_argv.ok()) {
+    std::cerr << "qemu: " << qemu_argv.status().message() << "\n";
+    return 2;
+  }
+  if (machine.gdb) {
+    char kernel_path[4096];
+    const char* shown = realpath(machine.kernel.c_str(), kernel_path) ? kernel_path
+                                                                     : machine.kernel.c_str();
+    std::cerr << "QEMU is halted and waiting for gdb on 127.0.0.1:" << machine.gdb_port
+              << ". Attach with:\n  gdb-multiarch " << shown
+              << " -ex 'target remote 127.0.0.1:" << machine.gdb_port << "'\n";
+  }
+  std::vector<char*> args;
+  for (std::string& arg : *qemu_argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  execvp(args[0], args.data());
+  std::cerr << "qemu: cannot run " << args[0] << ": " << std::strerror(errno)
+            << " (install the Debian package qemu-system-arm; ./setup does this)\n";
+  return 127;
+}
