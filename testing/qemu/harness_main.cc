@@ -21,8 +21,7 @@ ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
 ABSL_FLAG(std::string, append, "", "kernel command line");
 ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "limit for the whole boot");
-ABSL_FLAG(std::vector<std::string>, expect, {},
-          "comma-separated substrings the console must show");
+ABSL_FLAG(std::vector<std::string>, expect, {}, "comma-separated substrings the console must show");
 ABSL_FLAG(bool, expect_panic, false, "pass only if the kernel panics");
 ABSL_FLAG(std::string, qemu, "qemu-system-aarch64", "emulator binary");
 

@@ -1,11 +1,12 @@
 // Unit tests of the QEMU test harness: result-line parsing, verdicts, and
 // whole runs against stand-in "emulators" (shell commands) that behave like
 // a passing kernel, a panicking kernel, a silent kernel and a hung kernel.
+#include "testing/qemu/harness.h"
+
 #include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "testing/qemu/harness.h"
 #include "testing/qemu/qemu_command.h"
 
 namespace viper::qemu {

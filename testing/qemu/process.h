@@ -4,19 +4,19 @@
 
 #include <functional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace viper::qemu {
 
 struct ProcessResult {
-  bool exited = false;     // ended by itself (exit or signal), not killed by us
-  int exit_status = -1;    // valid when exited without a signal
-  int term_signal = 0;     // signal that ended it, if any
-  bool timed_out = false;  // we killed it at the deadline
+  bool exited = false;               // ended by itself (exit or signal), not killed by us
+  int exit_status = -1;              // valid when exited without a signal
+  int term_signal = 0;               // signal that ended it, if any
+  bool timed_out = false;            // we killed it at the deadline
   bool killed_after_result = false;  // we killed it after the grace period
 };
 

@@ -43,16 +43,23 @@ absl::StatusOr<std::vector<std::string>> BuildQemuArgv(const MachineOptions& opt
 
   std::vector<std::string> argv = {
       options.qemu_binary,
-      "-M", machine,
-      "-cpu", "cortex-a72",
-      "-smp", absl::StrCat(options.cpus),
-      "-m", options.memory,
+      "-M",
+      machine,
+      "-cpu",
+      "cortex-a72",
+      "-smp",
+      absl::StrCat(options.cpus),
+      "-m",
+      options.memory,
       "-nographic",
       "-no-reboot",
-      "-nic", "none",  // devices are added explicitly, never by default
+      "-nic",
+      "none",  // devices are added explicitly, never by default
       // Lets a panicking kernel end QEMU with a non-zero status (SYS_EXIT).
-      "-semihosting-config", "enable=on,target=native",
-      "-kernel", options.kernel,
+      "-semihosting-config",
+      "enable=on,target=native",
+      "-kernel",
+      options.kernel,
   };
   if (!options.append.empty()) {
     argv.insert(argv.end(), {"-append", options.append});

@@ -12,12 +12,12 @@ namespace viper::qemu {
 
 struct MachineOptions {
   std::string qemu_binary = "qemu-system-aarch64";
-  std::string kernel;          // path to the kernel ELF
-  int cpus = 4;                // -smp
-  std::string memory = "512M"; // -m, digits followed by M or G
-  std::string append;          // kernel command line (-append)
-  bool virtualization = false; // enter at EL2 (-M virt,virtualization=on)
-  bool gdb = false;            // start halted, gdbstub on gdb_port
+  std::string kernel;           // path to the kernel ELF
+  int cpus = 4;                 // -smp
+  std::string memory = "512M";  // -m, digits followed by M or G
+  std::string append;           // kernel command line (-append)
+  bool virtualization = false;  // enter at EL2 (-M virt,virtualization=on)
+  bool gdb = false;             // start halted, gdbstub on gdb_port
   int gdb_port = 1234;
 };
 

@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
   }
   if (machine.gdb) {
     char kernel_path[4096];
-    const char* shown = realpath(machine.kernel.c_str(), kernel_path) ? kernel_path
-                                                                     : machine.kernel.c_str();
+    const char* shown =
+        realpath(machine.kernel.c_str(), kernel_path) ? kernel_path : machine.kernel.c_str();
     std::cerr << "QEMU is halted and waiting for gdb on 127.0.0.1:" << machine.gdb_port
               << ". Attach with:\n  gdb-multiarch " << shown
               << " -ex 'target remote 127.0.0.1:" << machine.gdb_port << "'\n";

@@ -52,10 +52,9 @@ absl::Status JudgeEnding(const KernelReport& report, const ProcessResult& proces
                              LastLine(report)));
   }
   if (!report.exit_code()) {
-    return Fail(absl::StrCat("QEMU ended (status ", process.exit_status, ", signal ",
-                             process.term_signal,
-                             ") before the kernel reported a result; last line: ",
-                             LastLine(report)));
+    return Fail(
+        absl::StrCat("QEMU ended (status ", process.exit_status, ", signal ", process.term_signal,
+                     ") before the kernel reported a result; last line: ", LastLine(report)));
   }
   if (*report.exit_code() != 0) {
     return Fail(absl::StrCat("kernel reported exit code ", *report.exit_code()));

@@ -13,8 +13,8 @@
 namespace viper::qemu {
 
 struct Expectations {
-  std::vector<std::string> must_contain;  // substrings some line must contain
-  bool expect_panic = false;              // the test wants the kernel to panic
+  std::vector<std::string> must_contain;       // substrings some line must contain
+  bool expect_panic = false;                   // the test wants the kernel to panic
   absl::Duration timeout = absl::Seconds(60);  // for messages only
 };
 
