@@ -54,6 +54,7 @@ def qemu_test(
         args = args,
         data = [kernel],
         size = size,
+        tags = kwargs.pop("tags", []) + ["qemu"],
         deps = ["//testing/qemu:harness_main"],
         **kwargs
     )

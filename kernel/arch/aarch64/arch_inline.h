@@ -1,0 +1,67 @@
+// AArch64 backend of the arch seam (see kernel/arch/arch.h).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch/percpu.h"
+#include "kernel/lib/addr.h"
+
+namespace viper::arch {
+
+inline constexpr uint32_t kMaxCpus = 8;
+
+// All RAM is mapped at kDirectMapBase + physical address (TTBR1, see
+// docs/boot.md); the kernel image lives inside that map.
+inline constexpr uint64_t kDirectMapBase = 0xffff000000000000ull;
+inline constexpr uint64_t kDirectMapSize = 1ull << 47;
+
+#define VIPER_READ_SYSREG(reg)                       \
+  ({                                                 \
+    uint64_t viper_sysreg_value_;                    \
+    asm volatile("mrs %0, " #reg : "=r"(viper_sysreg_value_)); \
+    viper_sysreg_value_;                             \
+  })
+#define VIPER_WRITE_SYSREG(reg, value) \
+  asm volatile("msr " #reg ", %0" : : "r"(static_cast<uint64_t>(value)) : "memory")
+
+inline PerCpu* this_cpu() { return reinterpret_cast<PerCpu*>(VIPER_READ_SYSREG(tpidr_el1)); }
+inline uint32_t cpu_id() { return this_cpu()->cpu_id; }
+
+using IrqState = uint64_t;  // saved DAIF
+inline IrqState irq_save() {
+  const uint64_t daif = VIPER_READ_SYSREG(daif);
+  asm volatile("msr daifset, #2" : : : "memory");
+  return daif;
+}
+inline void irq_restore(IrqState state) { VIPER_WRITE_SYSREG(daif, state); }
+inline bool irqs_enabled() { return (VIPER_READ_SYSREG(daif) & (1u << 7)) == 0; }
+inline void irq_enable() { asm volatile("msr daifclr, #2" : : : "memory"); }
+
+inline void cpu_relax() { asm volatile("yield" : : : "memory"); }
+inline void halt_until_interrupt() { asm volatile("dsb sy\n wfi" : : : "memory"); }
+inline void memory_barrier() { asm volatile("dmb ish" : : : "memory"); }
+
+inline uint64_t cycles() { return VIPER_READ_SYSREG(pmccntr_el0); }
+inline uint64_t counter_ticks() {
+  asm volatile("isb" : : : "memory");  // do not let the read happen early
+  return VIPER_READ_SYSREG(cntvct_el0);
+}
+inline uint64_t counter_frequency() { return VIPER_READ_SYSREG(cntfrq_el0); }
+
+inline VirtAddr phys_to_virt(PhysAddr phys) { return VirtAddr(kDirectMapBase + phys.value()); }
+inline PhysAddr virt_to_phys(VirtAddr virt) { return PhysAddr(virt.value() - kDirectMapBase); }
+inline bool is_direct_map(VirtAddr virt) {
+  return virt.value() >= kDirectMapBase && virt.value() - kDirectMapBase < kDirectMapSize;
+}
+
+// Before the console driver is up there is nowhere to write.
+inline void early_console_write(const char*, size_t) {}
+
+[[noreturn]] void stop_machine_failed();
+[[noreturn]] inline void halt_forever() {
+  asm volatile("msr daifset, #0xf" : : : "memory");
+  for (;;) asm volatile("wfi");
+}
+
+}  // namespace viper::arch

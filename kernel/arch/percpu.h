@@ -1,0 +1,38 @@
+// The per-CPU block: one per CPU, reached through arch::this_cpu() (TPIDR_EL1
+// on AArch64, a thread binding on the host). Anything that is "the current
+// X" lives here, never in a global (RC-001, ARCH-002).
+#pragma once
+
+#include <stdint.h>
+
+namespace viper {
+namespace sched {
+class Task;
+}  // namespace sched
+
+namespace arch {
+
+// One lock the CPU holds, as recorded by lockdep (kernel/lib/lockdep.h).
+struct HeldLockRecord {
+  const void* lock;
+  const void* lock_class;
+  uint64_t order_key;  // for same-class nesting
+};
+
+inline constexpr uint32_t kMaxHeldLocks = 16;
+
+struct PerCpu {
+  uint32_t cpu_id = 0;
+  uint64_t hardware_id = 0;  // MPIDR affinity on AArch64
+  sched::Task* current_task = nullptr;
+
+  // Lockdep: the locks this CPU holds, innermost last.
+  HeldLockRecord held_locks[kMaxHeldLocks] = {};
+  uint32_t held_lock_count = 0;
+
+  // Host backend only: the simulated interrupt mask.
+  bool host_irqs_enabled = true;
+};
+
+}  // namespace arch
+}  // namespace viper

@@ -1,0 +1,37 @@
+// Lock classes: every lock belongs to a class with a level. Levels follow
+// the kernel's layers (docs/lock-order.md): while holding a lock of level L
+// a CPU may only take locks of level <= L. Different classes on the same
+// level are ordered by the first nesting lockdep sees (a later inversion is
+// a class cycle); two locks of one class nest only in ascending order key.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/atomic.h"
+
+namespace viper {
+
+// Level of a lock class: its layer times 10 plus a sublevel within the layer.
+constexpr uint16_t lock_level(uint16_t layer, uint16_t sublevel = 0) {
+  return static_cast<uint16_t>(layer * 10 + sublevel);
+}
+
+class LockClass {
+ public:
+  constexpr LockClass(const char* name, uint16_t level) : name_(name), level_(level) {}
+  LockClass(const LockClass&) = delete;
+  LockClass& operator=(const LockClass&) = delete;
+
+  const char* name() const { return name_; }
+  uint16_t level() const { return level_; }
+
+  // Small dense id for lockdep's class graph, assigned on first use.
+  Atomic<uint32_t>& graph_id() { return graph_id_; }
+
+ private:
+  const char* name_;
+  uint16_t level_;
+  Atomic<uint32_t> graph_id_{0};
+};
+
+}  // namespace viper
