@@ -11,7 +11,7 @@ namespace viper::drivers {
 class Pl011 {
  public:
   // `registers` is the UART's MMIO window, already mapped.
-  explicit Pl011(volatile uint32_t* registers) : regs_(registers) {}
+  constexpr explicit Pl011(volatile uint32_t* registers) : regs_(registers) {}
 
   // 8N1, FIFOs on, transmitter and receiver enabled, all interrupts masked.
   void Init();

@@ -31,8 +31,7 @@ TEST(PerCpu, RC001_ARCH002_EachCpuSeesOnlyItsOwnBlockAndCurrentTask) {
       for (int round = 0; round < kRounds; ++round) {
         this_cpu()->current_task = task;
         std::this_thread::yield();
-        if (this_cpu() != mine || this_cpu()->current_task != task ||
-            cpu_id() != mine->cpu_id) {
+        if (this_cpu() != mine || this_cpu()->current_task != task || cpu_id() != mine->cpu_id) {
           ++mismatches[c];
         }
       }

@@ -1,40 +1,205 @@
-// kernel_main: the C++ side of boot. For now it brings up the console,
-// prints the banner and powers the machine off through PSCI; the
-// higher-half SMP boot replaces the middle of this file.
+// kernel_main: the boot CPU's path from the boot stub to an idle SMP kernel
+// (docs/boot.md has the sequence and the memory map).
 #include <stdint.h>
 
 #include "drivers/pl011/pl011.h"
-#include "kernel/arch/aarch64/psci.h"
-#include "kernel/arch/aarch64/semihosting.h"
+#include "kernel/arch/aarch64/exception.h"
+#include "kernel/arch/aarch64/mmu.h"
+#include "kernel/arch/arch.h"
+#include "kernel/boot/boot_alloc.h"
+#include "kernel/boot/cmdline.h"
+#include "kernel/boot/ktest_runner.h"
+#include "kernel/boot/machine.h"
+#include "kernel/boot/platform.h"
+#include "kernel/boot/smp.h"
 #include "kernel/boot/version.h"
+#include "kernel/lib/format.h"
+#include "kernel/lib/printk.h"
 
-namespace viper {
+extern "C" const uint64_t boot_image_phys_start;
+extern "C" char __kernel_text_start[], __kernel_rodata_start[], __kernel_data_start[],
+    __kernel_end[];
+
+namespace viper::boot {
 namespace {
 
-// QEMU virt's PL011. Fixed here until the device-tree parser supplies it.
-constexpr uintptr_t kBootUartBase = 0x09000000;
+// Before the device tree is read, the console is QEMU virt's PL011 (mapped
+// by the boot page tables). Only a malformed DTB is ever reported there.
+constexpr PhysAddr kEarlyUart{0x09000000};
+// Where QEMU virt puts the DTB when the loader does not pass its address.
+constexpr PhysAddr kVirtDtb{0x40000000};
+
+drivers::Pl011 g_console{nullptr};
+
+void console_writer(const char* text, size_t length) { g_console.Write(text, length); }
+
+PhysAddr phys_of(const char* symbol) { return arch::virt_to_phys(VirtAddr(symbol)); }
+
+Result<PhysAddr> allocate_table_page() { return boot_allocator().allocate(PageCount(1)); }
+
+void check(Status status, const char* what) {
+  if (!status.ok()) panic("%s failed: %s", what, error_name(status.error()));
+}
+
+const MemoryRange* range_containing(const MachineDescription& m, PhysAddr address) {
+  for (uint32_t i = 0; i < m.memory_count; ++i) {
+    if (address >= m.memory[i].base && address < m.memory[i].base + m.memory[i].size) {
+      return &m.memory[i];
+    }
+  }
+  return nullptr;
+}
+
+void map_device(arch::mmu::KernelTables& tables, const MmioRegion& region) {
+  const PhysAddr base = region.base.page_base();
+  const uint64_t size = align_up(region.base.value() + region.size, kPageSize) - base.value();
+  check(tables.map(arch::phys_to_virt(base), base, size, arch::mmu::Memory::kDevice),
+        "mapping a device");
+}
+
+// Builds the kernel's own tables: the image with per-section permissions,
+// all RAM read-write and never executable, and the devices the kernel uses.
+arch::mmu::KernelTables build_kernel_tables(const MachineDescription& m) {
+  using arch::mmu::Memory;
+  arch::mmu::KernelTables tables(&allocate_table_page);
+  check(tables.create_root(), "allocating the kernel page table root");
+  const PhysAddr image = PhysAddr(boot_image_phys_start);
+  const PhysAddr text = phys_of(__kernel_text_start);
+  const PhysAddr rodata = phys_of(__kernel_rodata_start);
+  const PhysAddr data = phys_of(__kernel_data_start);
+  const PhysAddr end = phys_of(__kernel_end);
+  struct Section {
+    PhysAddr from, to;
+    Memory memory;
+  } const sections[] = {
+      {image, text, Memory::kData},  // boot stub and boot tables
+      {text, rodata, Memory::kText},
+      {rodata, data, Memory::kRodata},
+      {data, end, Memory::kData},
+  };
+  for (const Section& s : sections) {
+    check(tables.map(arch::phys_to_virt(s.from), s.from, s.to - s.from, s.memory),
+          "mapping the kernel image");
+  }
+  for (uint32_t i = 0; i < m.memory_count; ++i) {
+    const PhysAddr from = m.memory[i].base;
+    const PhysAddr to = from + m.memory[i].size;
+    // RAM around the image; the image itself is mapped above.
+    if (image > from) {
+      const PhysAddr stop = image < to ? image : to;
+      check(tables.map(arch::phys_to_virt(from), from, stop - from, Memory::kData), "mapping RAM");
+    }
+    if (to > end) {
+      const PhysAddr start = end > from ? end : from;
+      check(tables.map(arch::phys_to_virt(start), start, to - start, Memory::kData), "mapping RAM");
+    }
+  }
+  map_device(tables, m.uart);
+  map_device(tables, m.gic_distributor);
+  map_device(tables, m.gic_redistributors);
+  return tables;
+}
+
+void irq_entry(arch::ExceptionFrame&) {
+  Platform& p = platform();
+  for (;;) {
+    const uint32_t intid = p.gic.acknowledge();
+    if (intid >= 1020) return;  // spurious: nothing (more) pending
+    if (intid == p.machine.timer_virtual_irq) {
+      p.timer.on_interrupt();
+    } else if (intid == kSgiStop) {
+      p.gic.end_of_interrupt(intid);
+      arch::halt_forever();
+    } else if (intid != kSgiCall) {  // a call IPI only wakes the idle loop
+      printk(LogLevel::kWarn, "unexpected interrupt %u", intid);
+    }
+    p.gic.end_of_interrupt(intid);
+  }
+}
+
+const MachineDescription& read_device_tree(uint64_t dtb_argument) {
+  const PhysAddr dtb = dtb_argument ? PhysAddr(dtb_argument) : kVirtDtb;
+  const PhysAddr image = PhysAddr(boot_image_phys_start);
+  // The DTB must sit below the image (where QEMU puts it) or in the first
+  // GiB after it; the boot tables map 1-4 GiB.
+  const uint64_t available = dtb < image ? image - dtb : (1ull << 20);
+  const char* reason = nullptr;
+  Result<MachineDescription> machine =
+      describe_machine(arch::phys_to_virt(dtb).as<const void>(), available, &reason);
+  if (!machine.ok()) {
+    panic("malformed device tree at 0x%llx: %s", static_cast<unsigned long long>(dtb.value()),
+          reason);
+  }
+  platform().machine = machine.value();
+  return platform().machine;
+}
 
 }  // namespace
-}  // namespace viper
+
+Platform& platform() {
+  static Platform instance;
+  return instance;
+}
+
+void power_off(int exit_code) {
+  char line[32];
+  const size_t n = format(line, sizeof(line), "VIPER-EXIT %d\n", exit_code);
+  console_write(line, n);
+  arch::psci::system_off(platform().psci);
+  panic("PSCI SYSTEM_OFF returned");
+}
+
+}  // namespace viper::boot
 
 extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el) {
-  (void)dtb_address;
-  viper::drivers::Pl011 console(reinterpret_cast<volatile uint32_t*>(viper::kBootUartBase));
-  console.Init();
-  console.Write("\nViperDOS ");
-  console.Write(viper::kVersion);
-  console.Write(" (aarch64, entered at EL");
-  console.PutChar(static_cast<char>('0' + entry_el));
-  console.Write(")\n");
-  console.Write("powering off\nVIPER-EXIT 0\n");
+  using namespace viper;
+  using namespace viper::boot;
+  init_boot_cpu();
+  g_console = drivers::Pl011(arch::phys_to_virt(kEarlyUart).as<volatile uint32_t>());
+  g_console.Init();
+  set_console_writer(&console_writer);
 
-  // Entered at EL2, the kernel owns EL2 and PSCI answers at EL3 (SMC);
-  // entered at EL1, QEMU answers HVC.
-  const auto conduit =
-      entry_el == 2 ? viper::arch::psci::Conduit::kSmc : viper::arch::psci::Conduit::kHvc;
-  viper::arch::psci::SystemOff(conduit);
+  Platform& p = platform();
+  p.entry_el = entry_el;
+  const MachineDescription& m = read_device_tree(dtb_address);
+  if (m.uart.base != kEarlyUart) {
+    g_console = drivers::Pl011(arch::phys_to_virt(m.uart.base).as<volatile uint32_t>());
+    g_console.Init();
+  }
+  p.psci = m.psci == PsciConduit::kSmc ? arch::psci::Conduit::kSmc : arch::psci::Conduit::kHvc;
+  const CommandLine cmdline(m.bootargs);
+  p.timer_hz = static_cast<uint32_t>(cmdline.get_number("hz", 100, 10, 1000));
+  if (m.gic_version != 3) {
+    panic("GICv%u is not supported: boot with -M virt,gic-version=3", m.gic_version);
+  }
 
-  // Firmware refused to power off: end the QEMU run with a failure.
-  console.Write("VIPER-PANIC: PSCI SYSTEM_OFF returned\n");
-  viper::arch::semihosting::Exit(1);
+  const PhysAddr image_end = arch::virt_to_phys(VirtAddr(__kernel_end));
+  const MemoryRange* home = range_containing(m, image_end);
+  if (!home) panic("the kernel image is not in RAM the device tree lists");
+  boot_allocator().init(image_end, home->base + home->size);
+  const arch::mmu::KernelTables tables = build_kernel_tables(m);
+  tables.activate();
+
+  check(p.gic.init(arch::phys_to_virt(m.gic_distributor.base),
+                   arch::phys_to_virt(m.gic_redistributors.base), m.gic_redistributors.size),
+        "GIC distributor init");
+  arch::set_irq_handler(&irq_entry);
+  set_panic_stopper(&stop_other_cpus);
+  start_secondary_cpus(tables.root().value());
+  arch::irq_enable();
+
+  char banner[160];
+  const size_t n =
+      format(banner, sizeof(banner),
+             "ViperDOS %s (aarch64): %llu MiB RAM, %u of %u CPUs online, timer %u "
+             "Hz, entered at EL%llu\n",
+             kVersion, static_cast<unsigned long long>(m.total_memory() >> 20), cpus_online(),
+             m.cpu_count, p.timer_hz, static_cast<unsigned long long>(entry_el));
+  console_write(banner, n);
+
+  char filter[128];
+  if (cmdline.get("ktest", filter, sizeof(filter))) power_off(run_ktests(filter));
+  if (cmdline.get("poweroff", filter, sizeof(filter))) power_off(0);
+  printk(LogLevel::kInfo, "idle");
+  idle_loop();
 }

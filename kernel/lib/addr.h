@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/lib/utility.h"
+
 namespace viper {
 
 inline constexpr uint64_t kPageShift = 12;
@@ -35,12 +37,29 @@ class PageCount {
   uint64_t pages_ = 0;
 };
 
-// Common behaviour of the two address types; `Tag` keeps them distinct.
+struct PhysTag {};
+struct VirtTag {};
+
+// An address; `Tag` keeps physical and virtual addresses distinct types.
+// Only a virtual address is made from or turned into a pointer.
 template <class Tag>
 class Address {
  public:
+  static constexpr bool kVirtual = kIsSame<Tag, VirtTag>;
+
   constexpr Address() = default;
   constexpr explicit Address(uint64_t value) : value_(value) {}
+  explicit Address(const volatile void* pointer)
+    requires kVirtual
+      : value_(reinterpret_cast<uintptr_t>(pointer)) {}
+
+  template <class T>
+  T* as() const
+    requires kVirtual
+  {
+    return reinterpret_cast<T*>(static_cast<uintptr_t>(value_));
+  }
+
   constexpr uint64_t value() const { return value_; }
   constexpr bool is_null() const { return value_ == 0; }
   constexpr bool is_page_aligned() const { return (value_ & (kPageSize - 1)) == 0; }
@@ -61,24 +80,9 @@ class Address {
   uint64_t value_ = 0;
 };
 
-struct PhysTag {};
-struct VirtTag {};
-
 // An address in the physical address space. Never dereferenced.
 using PhysAddr = Address<PhysTag>;
-
 // An address in some virtual address space (kernel or user).
-class VirtAddr : public Address<VirtTag> {
- public:
-  using Address<VirtTag>::Address;
-  constexpr VirtAddr(Address<VirtTag> a) : Address<VirtTag>(a) {}  // NOLINT: same type family
-  explicit VirtAddr(const volatile void* pointer)
-      : Address<VirtTag>(reinterpret_cast<uintptr_t>(pointer)) {}
-  // Only a virtual address becomes a pointer.
-  template <class T>
-  T* as() const {
-    return reinterpret_cast<T*>(static_cast<uintptr_t>(value()));
-  }
-};
+using VirtAddr = Address<VirtTag>;
 
 }  // namespace viper

@@ -59,20 +59,28 @@ enum class Length { kInt, kLong, kLongLong, kSize };
 
 uint64_t take_unsigned(va_list& args, Length length) {
   switch (length) {
-    case Length::kInt: return va_arg(args, unsigned int);
-    case Length::kLong: return va_arg(args, unsigned long);
-    case Length::kLongLong: return va_arg(args, unsigned long long);
-    case Length::kSize: return va_arg(args, size_t);
+    case Length::kInt:
+      return va_arg(args, unsigned int);
+    case Length::kLong:
+      return va_arg(args, unsigned long);
+    case Length::kLongLong:
+      return va_arg(args, unsigned long long);
+    case Length::kSize:
+      return va_arg(args, size_t);
   }
   return 0;
 }
 
 int64_t take_signed(va_list& args, Length length) {
   switch (length) {
-    case Length::kInt: return va_arg(args, int);
-    case Length::kLong: return va_arg(args, long);
-    case Length::kLongLong: return va_arg(args, long long);
-    case Length::kSize: return static_cast<int64_t>(va_arg(args, size_t));
+    case Length::kInt:
+      return va_arg(args, int);
+    case Length::kLong:
+      return va_arg(args, long);
+    case Length::kLongLong:
+      return va_arg(args, long long);
+    case Length::kSize:
+      return static_cast<int64_t>(va_arg(args, size_t));
   }
   return 0;
 }
@@ -119,9 +127,15 @@ size_t vformat(char* buffer, size_t capacity, const char* format, va_list args_i
         put_unsigned(out, magnitude, 10, false, spec, v < 0);
         break;
       }
-      case 'u': put_unsigned(out, take_unsigned(args, length), 10, false, spec); break;
-      case 'x': put_unsigned(out, take_unsigned(args, length), 16, false, spec); break;
-      case 'X': put_unsigned(out, take_unsigned(args, length), 16, true, spec); break;
+      case 'u':
+        put_unsigned(out, take_unsigned(args, length), 10, false, spec);
+        break;
+      case 'x':
+        put_unsigned(out, take_unsigned(args, length), 16, false, spec);
+        break;
+      case 'X':
+        put_unsigned(out, take_unsigned(args, length), 16, true, spec);
+        break;
       case 'p': {
         out.put('0');
         out.put('x');
@@ -147,7 +161,9 @@ size_t vformat(char* buffer, size_t capacity, const char* format, va_list args_i
         put_padded(out, s, n, text_spec);
         break;
       }
-      case '%': out.put('%'); break;
+      case '%':
+        out.put('%');
+        break;
       default:  // unknown or truncated conversion: print it as written
         for (const char* q = start; q <= p && *q; ++q) out.put(*q);
         if (!*p) --p;

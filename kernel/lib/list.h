@@ -25,7 +25,7 @@ class ListNode {
   ListNode* next_ = nullptr;
 };
 
-template <class T, ListNode T::*Member>
+template <class T, ListNode T::* Member>
 class List {
  public:
   List() { head_.prev_ = head_.next_ = &head_; }

@@ -9,12 +9,18 @@ namespace viper::lockdep {
 
 const char* violation_name(ViolationKind kind) {
   switch (kind) {
-    case ViolationKind::kRecursion: return "recursive acquisition";
-    case ViolationKind::kOrder: return "lock order violation";
-    case ViolationKind::kSameClassNesting: return "unordered same-class nesting";
-    case ViolationKind::kClassCycle: return "lock class cycle";
-    case ViolationKind::kTooManyLocks: return "too many held locks";
-    case ViolationKind::kReleaseNotHeld: return "release of a lock not held";
+    case ViolationKind::kRecursion:
+      return "recursive acquisition";
+    case ViolationKind::kOrder:
+      return "lock order violation";
+    case ViolationKind::kSameClassNesting:
+      return "unordered same-class nesting";
+    case ViolationKind::kClassCycle:
+      return "lock class cycle";
+    case ViolationKind::kTooManyLocks:
+      return "too many held locks";
+    case ViolationKind::kReleaseNotHeld:
+      return "release of a lock not held";
   }
   return "violation";
 }
@@ -41,11 +47,11 @@ constexpr uint32_t kMaxClasses = 256;
 // new edges are added under g_graph_busy.
 struct ClassGraph {
   Atomic<uint64_t> edges[kMaxClasses][kMaxClasses / 64];
-  LockClass* classes[kMaxClasses];
+  LockClass* classes[kMaxClasses] = {};
   Atomic<uint32_t> next_id{1};
 };
-ClassGraph g_graph;
-Atomic<uint32_t> g_graph_busy{0};
+constinit ClassGraph g_graph;
+constinit Atomic<uint32_t> g_graph_busy{0};
 
 // A raw spin lock for the graph itself (lockdep cannot check its own lock).
 class GraphGuard {
@@ -110,8 +116,7 @@ LockClass& class_of(const arch::HeldLockRecord& record) {
   return *static_cast<LockClass*>(const_cast<void*>(record.lock_class));
 }
 
-void report(ViolationKind kind, const char* acquiring, const char* held,
-            const arch::PerCpu& cpu) {
+void report(ViolationKind kind, const char* acquiring, const char* held, const arch::PerCpu& cpu) {
   // One report buffer per CPU: a violation is reported before the CPU
   // continues, and handlers copy what they keep.
   static char buffers[arch::kMaxCpus][1024];
@@ -122,8 +127,7 @@ void report(ViolationKind kind, const char* acquiring, const char* held,
   n += format(text + n, n < 1024 ? 1024 - n : 0, "; held locks (outermost first):");
   for (uint32_t i = 0; i < cpu.held_lock_count; ++i) {
     const LockClass& c = class_of(cpu.held_locks[i]);
-    n += format(text + n, n < 1024 ? 1024 - n : 0, " [%u] %s (level %u)", i, c.name(),
-                c.level());
+    n += format(text + n, n < 1024 ? 1024 - n : 0, " [%u] %s (level %u)", i, c.name(), c.level());
   }
   if (cpu.held_lock_count == 0) format(text + n, n < 1024 ? 1024 - n : 0, " none");
   const Violation violation{kind, acquiring, held, text};

@@ -64,7 +64,9 @@ TEST_F(LockdepTest, ARCH003_DownwardOrderIsAllowed) {
 TEST_F(LockdepTest, ARCH003_UpwardOrderIsCaughtWithBothNamesAndStack) {
   Spinlock high{g_high}, low{g_low};
   SpinlockGuard outer(low);
-  { SpinlockGuard inner(high); }
+  {
+    SpinlockGuard inner(high);
+  }
   ASSERT_EQ(captured_.count, 1);
   EXPECT_EQ(captured_.kind, lockdep::ViolationKind::kOrder);
   EXPECT_THAT(captured_.report, HasSubstr("acquiring 'test.vm_list' while holding 'test.zone'"));
@@ -132,7 +134,8 @@ void lock_twice(Spinlock& lock) NO_THREAD_SAFETY_ANALYSIS {
 // handler: the report names the lock and the process dies.
 TEST(LockdepDeathTest, ARCH003_RecursionPanicsWithTheLockName) {
   Spinlock lock{g_low};
-  EXPECT_DEATH(lock_twice(lock),
+  EXPECT_DEATH(
+      lock_twice(lock),
       "VIPER-PANIC: .*recursive acquisition.*acquiring 'test.zone' while holding 'test.zone'");
 }
 

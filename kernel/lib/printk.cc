@@ -29,10 +29,14 @@ void write_raw(const char* text, size_t length) {
 
 const char* level_tag(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "D";
-    case LogLevel::kInfo: return "I";
-    case LogLevel::kWarn: return "W";
-    case LogLevel::kError: return "E";
+    case LogLevel::kDebug:
+      return "D";
+    case LogLevel::kInfo:
+      return "I";
+    case LogLevel::kWarn:
+      return "W";
+    case LogLevel::kError:
+      return "E";
   }
   return "?";
 }
@@ -56,10 +60,10 @@ void vprintk(LogLevel level, const char* fmt, va_list args) {
   if (static_cast<int>(level) < g_min_level.load(MemoryOrder::kRelaxed)) return;
   char line[kLineMax];
   const uint64_t ns = arch::uptime_ns();
-  size_t n = format(line, sizeof(line), "[%5llu.%06llu] cpu%u %s: ",
-                    static_cast<unsigned long long>(ns / 1000000000ull),
-                    static_cast<unsigned long long>(ns / 1000ull % 1000000ull), arch::cpu_id(),
-                    level_tag(level));
+  size_t n = format(
+      line, sizeof(line),
+      "[%5llu.%06llu] cpu%u %s: ", static_cast<unsigned long long>(ns / 1000000000ull),
+      static_cast<unsigned long long>(ns / 1000ull % 1000000ull), arch::cpu_id(), level_tag(level));
   n += vformat(line + n, sizeof(line) - n, fmt, args);
   if (n > sizeof(line) - 2) n = sizeof(line) - 2;  // truncated: keep room for '\n'
   if (n == 0 || line[n - 1] != '\n') line[n++] = '\n';

@@ -35,9 +35,9 @@ void set_panic_stopper(StopOtherCpus stopper);
 
 }  // namespace viper
 
-#define ASSERT(condition)                                                               \
-  do {                                                                                  \
-    if (!(condition)) [[unlikely]] {                                                    \
+#define ASSERT(condition)                                                              \
+  do {                                                                                 \
+    if (!(condition)) [[unlikely]] {                                                   \
       ::viper::panic("assertion failed: %s at %s:%d", #condition, __FILE__, __LINE__); \
-    }                                                                                   \
+    }                                                                                  \
   } while (0)

@@ -66,11 +66,11 @@ inline Status ok_status() { return Status(); }
 
 // Evaluates `expr` (a Result); on error returns the error from the enclosing
 // function, otherwise the expression's value is the Result's value.
-#define TRY(expr)                                    \
-  ({                                                 \
-    auto viper_try_result_ = (expr);                 \
-    if (!viper_try_result_.ok()) {                   \
-      return viper_try_result_.error();              \
-    }                                                \
-    ::viper::move(viper_try_result_).value();        \
+#define TRY(expr)                             \
+  ({                                          \
+    auto viper_try_result_ = (expr);          \
+    if (!viper_try_result_.ok()) {            \
+      return viper_try_result_.error();       \
+    }                                         \
+    ::viper::move(viper_try_result_).value(); \
   })

@@ -18,6 +18,8 @@ static_assert(!std::is_convertible_v<VirtAddr, PhysAddr>);
 static_assert(!std::is_constructible_v<PhysAddr, VirtAddr>);
 static_assert(!std::is_convertible_v<PhysAddr, void*>);
 static_assert(!std::is_constructible_v<void*, PhysAddr>);
+static_assert(!std::is_constructible_v<PhysAddr, const void*>);
+static_assert(std::is_constructible_v<VirtAddr, const void*>);
 static_assert(!std::is_convertible_v<uint64_t, PhysAddr>);
 static_assert(!std::is_convertible_v<uint64_t, PageCount>);
 static_assert(!std::is_convertible_v<PageCount, uint64_t>);

@@ -16,11 +16,11 @@ inline constexpr uint32_t kMaxCpus = 8;
 inline constexpr uint64_t kDirectMapBase = 0xffff000000000000ull;
 inline constexpr uint64_t kDirectMapSize = 1ull << 47;
 
-#define VIPER_READ_SYSREG(reg)                       \
-  ({                                                 \
-    uint64_t viper_sysreg_value_;                    \
+#define VIPER_READ_SYSREG(reg)                                 \
+  ({                                                           \
+    uint64_t viper_sysreg_value_;                              \
     asm volatile("mrs %0, " #reg : "=r"(viper_sysreg_value_)); \
-    viper_sysreg_value_;                             \
+    viper_sysreg_value_;                                       \
   })
 #define VIPER_WRITE_SYSREG(reg, value) \
   asm volatile("msr " #reg ", %0" : : "r"(static_cast<uint64_t>(value)) : "memory")

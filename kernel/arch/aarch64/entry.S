@@ -1,65 +1,186 @@
-// Kernel entry on QEMU virt. QEMU loads the ELF at its link address and
-// starts the boot CPU here, at EL1 (or EL2 with -M virt,virtualization=on);
-// the other CPUs stay powered off until PSCI CPU_ON.
+// Boot stub: runs at physical addresses with the MMU off (docs/boot.md).
 //
-// In:  x0 = DTB physical address when the loader passes one (else 0).
-// Out: kernel_main(dtb, entry_el) on the boot stack with .bss zeroed.
+// _start           boot CPU; x0 = DTB physical address if the loader passed one
+// secondary_entry  PSCI CPU_ON target; x0 = physical address of its SecondaryBoot
+//
+// Both drop from EL2 to EL1 if needed, turn the MMU on with the boot page
+// tables (identity map in TTBR0 so the next instruction still runs, the same
+// tables as the higher-half direct map in TTBR1) and jump to the kernel
+// proper in the higher half, which replaces the boot tables and turns TTBR0
+// off: no identity mapping is left once boot is done.
+#include "kernel/arch/aarch64/boot_defs.h"
 
-#define HCR_EL2_RW (1 << 31)          /* EL1 runs AArch64 */
-#define SPSR_EL1H_DAIF_MASKED 0x3c5   /* EL1 with SP_EL1, D/A/I/F masked */
-#define CNTHCTL_EL1PCTEN_EL1PCEN 0x3  /* EL1 may use the physical timer */
-
-    .section .text.boot, "ax"
+    .section .boot.text, "ax"
     .global _start
 _start:
-    mov     x19, x0                   // keep the DTB pointer across setup
+    mov     x19, x0
+    bl      enter_el1                 // x20 = entry exception level
+
+    // Zero the boot tables and the kernel's .bss (by physical address).
+    adrp    x0, __boot_bss_start
+    adrp    x1, __boot_bss_end
+    bl      zero_range
+    ldr     x2, =KERNEL_VIRT_OFFSET
+    ldr     x0, =__bss_start
+    ldr     x1, =__bss_end
+    sub     x0, x0, x2
+    sub     x1, x1, x2
+    bl      zero_range
+
+    bl      build_boot_tables
+    bl      enable_mmu
+    ldr     x0, =primary_high
+    br      x0
+
+    .global secondary_entry
+secondary_entry:
+    mov     x19, x0
+    bl      enter_el1
+    bl      enable_mmu
+    ldr     x0, =secondary_high
+    br      x0
+
+// Enters EL1 from EL1 or EL2; parks the CPU otherwise. Sets x20 to the EL
+// it was entered at. Only uses x0 and x30.
+enter_el1:
     mrs     x20, CurrentEL
-    lsr     x20, x20, #2              // x20 = exception level we entered at
-    cmp     x20, #2
-    b.eq    .Lfrom_el2
+    lsr     x20, x20, #2
     cmp     x20, #1
-    b.ne    .Lpark                    // EL3 entry is not supported
-    b       .Lat_el1
-
-.Lfrom_el2:
-    // Drop to EL1: the kernel runs at EL1; EL2 stays an empty hypervisor.
-    mov     x1, #HCR_EL2_RW
-    msr     hcr_el2, x1
-    mov     x1, #CNTHCTL_EL1PCTEN_EL1PCEN
-    msr     cnthctl_el2, x1
+    b.eq    1f
+    cmp     x20, #2
+    b.ne    park
+    mov     x0, #HCR_EL2_RW           // EL1 is AArch64, nothing trapped to EL2
+    msr     hcr_el2, x0
+    mov     x0, #CNTHCTL_EL1PCTEN_EL1PCEN
+    msr     cnthctl_el2, x0           // EL1 may use the counters and timers
     msr     cntvoff_el2, xzr
-    mov     x1, #SPSR_EL1H_DAIF_MASKED
-    msr     spsr_el2, x1
-    adr     x1, .Lat_el1
-    msr     elr_el2, x1
+    msr     vttbr_el2, xzr
+    mrs     x0, id_aa64pfr0_el1       // GICv3 system registers implemented?
+    ubfx    x0, x0, #24, #4
+    cbz     x0, 2f
+    mrs     x0, S3_4_C12_C9_5         // ICC_SRE_EL2: let EL1 use ICC_* registers
+    orr     x0, x0, #ICC_SRE_EL2_ENABLE_SRE
+    msr     S3_4_C12_C9_5, x0
+    isb
+2:  mov     x0, #SPSR_EL1H_DAIF_MASKED
+    msr     spsr_el2, x0
+    msr     elr_el2, x30              // "return" to the caller, at EL1
     eret
+1:  ret
 
-.Lat_el1:
-    adrp    x1, boot_stack_top
-    add     x1, x1, :lo12:boot_stack_top
-    mov     sp, x1
-    mov     x29, xzr                  // terminate frame-pointer backtraces
-    mov     x30, xzr
+// Zeroes [x0, x1), both 8-byte aligned.
+zero_range:
+    cmp     x0, x1
+    b.hs    1f
+    str     xzr, [x0], #8
+    b       zero_range
+1:  ret
 
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:
-    mov     x0, x19
-    mov     x1, x20
-    bl      kernel_main
+// boot_l0[0] -> boot_l1; boot_l1 maps physical 0-4 GiB with 1 GiB blocks:
+// device memory for the first GiB (UART, GIC, virtio live there on virt),
+// normal memory above (RAM starts at 1 GiB).
+build_boot_tables:
+    adrp    x0, boot_l0
+    adrp    x1, boot_l1
+    orr     x2, x1, #DESC_TABLE
+    str     x2, [x0]
+    ldr     x2, =BOOT_BLOCK_DEVICE
+    str     x2, [x1]
+    ldr     x2, =BOOT_BLOCK_NORMAL
+    mov     x3, #1
+1:  orr     x4, x2, x3, lsl #30
+    str     x4, [x1, x3, lsl #3]
+    add     x3, x3, #1
+    cmp     x3, #4
+    b.lo    1b
+    dsb     ishst
+    ret
 
-.Lpark:
+enable_mmu:
+    ldr     x0, =MAIR_VALUE
+    msr     mair_el1, x0
+    ldr     x0, =TCR_BASE
+    mrs     x1, id_aa64mmfr0_el1      // physical address size the CPU supports
+    and     x1, x1, #7
+    bfi     x0, x1, #32, #3
+    msr     tcr_el1, x0
+    adrp    x0, boot_l0
+    msr     ttbr0_el1, x0
+    msr     ttbr1_el1, x0
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    ldr     x0, =SCTLR_MMU_ON
+    msr     sctlr_el1, x0
+    isb
+    ret
+
+park:
     wfe
-    b       .Lpark
+    b       park
+
+    .section .boot.bss, "aw", %nobits
+    .balign 4096
+    .global boot_l0
+boot_l0:
+    .space  4096
+boot_l1:
+    .space  4096
+
+// ---- higher half -------------------------------------------------------
+    .text
+primary_high:
+    ldr     x0, =boot_stack_top
+    mov     sp, x0
+    ldr     x0, =exception_vectors
+    msr     vbar_el1, x0
+    isb
+    mov     x29, xzr                  // end of the frame-pointer chain
+    mov     x30, xzr
+    mov     x0, x19                   // DTB physical address (or 0)
+    mov     x1, x20                   // entry exception level
+    bl      kernel_main
+    b       .
+
+secondary_high:
+    ldr     x1, =KERNEL_VIRT_OFFSET
+    add     x19, x19, x1              // SecondaryBoot through the direct map
+    ldr     x0, [x19, #SECONDARY_TTBR1]
+    msr     ttbr1_el1, x0             // the kernel's own tables
+    mrs     x0, tcr_el1
+    orr     x0, x0, #TCR_EPD0         // and no more identity map
+    msr     tcr_el1, x0
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    ldr     x0, [x19, #SECONDARY_STACK_TOP]
+    mov     sp, x0
+    ldr     x0, [x19, #SECONDARY_PERCPU]
+    msr     tpidr_el1, x0
+    ldr     x0, =exception_vectors
+    msr     vbar_el1, x0
+    isb
+    mov     x29, xzr
+    mov     x30, xzr
+    mov     x0, x20                   // entry exception level
+    bl      secondary_main
+    b       .
+
+// Addresses C++ cannot form with adrp (the boot stub is linked low).
+    .section .rodata
+    .balign 8
+    .global boot_secondary_entry_phys
+boot_secondary_entry_phys:
+    .quad   secondary_entry
+    .global boot_image_phys_start
+boot_image_phys_start:
+    .quad   __image_phys_start
 
     .section .bss.boot_stack, "aw", %nobits
     .balign 16
 boot_stack:
     .space  16384
+    .global boot_stack_top
 boot_stack_top:

@@ -1,17 +1,23 @@
-// PSCI (Arm Power State Coordination Interface, DEN0022) calls the kernel
-// makes to firmware: on QEMU virt, QEMU itself implements PSCI.
+// PSCI (Arm Power State Coordination Interface, DEN0022): the calls the
+// kernel makes to firmware. On QEMU virt, QEMU itself implements PSCI.
 #pragma once
 
 #include <stdint.h>
 
+#include "kernel/lib/addr.h"
+
 namespace viper::arch::psci {
 
-// How PSCI calls reach firmware: HVC when the kernel runs under a
-// hypervisor-level implementation (QEMU virt default), SMC when EL2 belongs
-// to the kernel (virtualization=on) and EL3 firmware answers.
+// How calls reach firmware: the device tree's /psci "method".
 enum class Conduit { kHvc, kSmc };
 
-// Powers the machine off. Does not return if firmware honours the call.
-void SystemOff(Conduit conduit);
+// Starts the CPU with MPIDR `target` at physical `entry` with x0 = context.
+// Returns the PSCI status (0 = success, negative = PSCI error code).
+int64_t cpu_on(Conduit conduit, uint64_t target, PhysAddr entry, uint64_t context);
+
+// Powers the machine off. Returns only if firmware refuses.
+void system_off(Conduit conduit);
+
+const char* error_name(int64_t status);
 
 }  // namespace viper::arch::psci

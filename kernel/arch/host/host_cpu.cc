@@ -1,3 +1,5 @@
+#include "kernel/arch/host/host_cpu.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -5,7 +7,6 @@
 #include <mutex>
 
 #include "kernel/arch/backend/arch_inline.h"
-#include "kernel/arch/host/host_cpu.h"
 
 namespace viper::arch {
 namespace {

@@ -1,0 +1,64 @@
+// Constants shared by the assembly boot path and C++ (no C++ here: this
+// header is also included from .S files).
+#pragma once
+
+#define KERNEL_VIRT_OFFSET 0xffff000000000000
+
+// MAIR_EL1 attribute indexes and the register value.
+#define MAIR_IDX_DEVICE_nGnRnE 0
+#define MAIR_IDX_NORMAL 1
+#define MAIR_IDX_NORMAL_NC 2
+#define MAIR_VALUE 0x0444ff00 /* attr3=0x04, attr2=0x44, attr1=0xff, attr0=0x00 */
+
+// TCR_EL1: 48-bit VAs in both halves, 4 KiB granules, write-back
+// inner-shareable walks, 16-bit ASIDs. IPS is filled in from
+// ID_AA64MMFR0_EL1 at boot.
+#define TCR_T0SZ_48 16
+#define TCR_T1SZ_48 (16 << 16)
+#define TCR_WALK_WB_IS ((1 << 8) | (1 << 10) | (3 << 12) | (1 << 24) | (1 << 26) | (3 << 28))
+#define TCR_TG1_4K (2 << 30)
+#define TCR_EPD0 (1 << 7)
+#define TCR_AS16 (1 << 36)
+#define TCR_BASE (TCR_T0SZ_48 | TCR_T1SZ_48 | TCR_WALK_WB_IS | TCR_TG1_4K | TCR_AS16)
+
+// SCTLR_EL1: MMU, caches, stack alignment checks, plus the RES1 bits.
+#define SCTLR_RES1 0x30d00800
+#define SCTLR_MMU_ON (SCTLR_RES1 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
+
+// Descriptor bits (VMSAv8-64, 4 KiB granule).
+#define DESC_VALID (1 << 0)
+#define DESC_TABLE (3 << 0)
+#define DESC_BLOCK (1 << 0)
+#define DESC_PAGE (3 << 0)
+#define DESC_ATTR(idx) ((idx) << 2)
+#define DESC_AP_RO (1 << 7)
+#define DESC_SH_INNER (3 << 8)
+#define DESC_AF (1 << 10)
+#define DESC_PXN (1 << 53)
+#define DESC_UXN (1 << 54)
+
+// Boot page tables: 1 GiB blocks, device memory below RAM, normal above.
+#define BOOT_BLOCK_DEVICE (DESC_BLOCK | DESC_ATTR(MAIR_IDX_DEVICE_nGnRnE) | DESC_AF | DESC_PXN | DESC_UXN)
+#define BOOT_BLOCK_NORMAL (DESC_BLOCK | DESC_ATTR(MAIR_IDX_NORMAL) | DESC_SH_INNER | DESC_AF | DESC_UXN)
+
+// EL2 -> EL1 hand-over.
+#define HCR_EL2_RW (1 << 31)
+#define SPSR_EL1H_DAIF_MASKED 0x3c5
+#define CNTHCTL_EL1PCTEN_EL1PCEN 0x3
+#define ICC_SRE_EL2_ENABLE_SRE 0xf
+
+// Exception frame layout (exception.h mirrors it).
+#define FRAME_X0 0
+#define FRAME_SP 248
+#define FRAME_ELR 256
+#define FRAME_SPSR 264
+#define FRAME_ESR 272
+#define FRAME_FAR 280
+#define FRAME_KIND 288
+#define FRAME_RECORD 304
+#define FRAME_SIZE 320
+
+// SecondaryBoot layout (kernel/boot/smp.h mirrors it).
+#define SECONDARY_TTBR1 0
+#define SECONDARY_STACK_TOP 8
+#define SECONDARY_PERCPU 16

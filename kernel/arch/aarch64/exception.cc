@@ -1,0 +1,118 @@
+#include "kernel/arch/aarch64/exception.h"
+
+#include "kernel/arch/arch.h"
+#include "kernel/lib/atomic.h"
+#include "kernel/lib/printk.h"
+
+namespace viper::arch {
+namespace {
+
+Atomic<IrqHandler> g_irq_handler{nullptr};
+
+const char* vector_name(uint64_t kind) {
+  static const char* const kNames[16] = {
+      "synchronous (EL1, SP_EL0)", "IRQ (EL1, SP_EL0)",   "FIQ (EL1, SP_EL0)",
+      "SError (EL1, SP_EL0)",      "synchronous (EL1h)",  "IRQ (EL1h)",
+      "FIQ (EL1h)",                "SError (EL1h)",       "synchronous (EL0, AArch64)",
+      "IRQ (EL0, AArch64)",        "FIQ (EL0, AArch64)",  "SError (EL0, AArch64)",
+      "synchronous (EL0, AArch32)", "IRQ (EL0, AArch32)", "FIQ (EL0, AArch32)",
+      "SError (EL0, AArch32)"};
+  return kind < 16 ? kNames[kind] : "unknown vector";
+}
+
+// Data/instruction abort status codes (ISS.DFSC / IFSC).
+const char* fault_status_name(uint64_t esr) {
+  const uint64_t code = esr & 0x3f;
+  switch (code >> 2) {
+    case 0: return "address size fault";
+    case 1: return "translation fault";
+    case 2: return "access flag fault";
+    case 3: return "permission fault";
+    default: break;
+  }
+  if (code == 0x21) return "alignment fault";
+  if (code == 0x10) return "synchronous external abort";
+  return "other fault";
+}
+
+bool plausible_frame(uint64_t fp) {
+  return (fp & 7) == 0 && fp >= kDirectMapBase && fp < ~uint64_t{0} - 16;
+}
+
+void print_backtrace(const ExceptionFrame& frame) {
+  printk(LogLevel::kError, "backtrace:");
+  printk(LogLevel::kError, "  #0 pc 0x%016llx", static_cast<unsigned long long>(frame.elr));
+  uint64_t fp = frame.x[29];
+  for (int depth = 1; depth < 24 && plausible_frame(fp); ++depth) {
+    const uint64_t* record = reinterpret_cast<const uint64_t*>(fp);
+    const uint64_t return_address = record[1];
+    if (return_address == 0) break;
+    printk(LogLevel::kError, "  #%d pc 0x%016llx", depth,
+           static_cast<unsigned long long>(return_address));
+    if (record[0] <= fp) break;  // frames must move up the stack
+    fp = record[0];
+  }
+}
+
+[[noreturn]] void report_unexpected(const ExceptionFrame& frame) {
+  const uint64_t ec = (frame.esr >> 26) & 0x3f;
+  printk(LogLevel::kError, "unexpected exception: %s", vector_name(frame.kind));
+  printk(LogLevel::kError, "ESR_EL1 0x%08llx: class 0x%02llx %s%s%s",
+         static_cast<unsigned long long>(frame.esr), static_cast<unsigned long long>(ec),
+         exception_class_name(frame.esr),
+         (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) ? ", " : "",
+         (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) ? fault_status_name(frame.esr)
+                                                                 : "");
+  printk(LogLevel::kError, "FAR_EL1 0x%016llx ELR_EL1 0x%016llx SPSR_EL1 0x%08llx",
+         static_cast<unsigned long long>(frame.far), static_cast<unsigned long long>(frame.elr),
+         static_cast<unsigned long long>(frame.spsr));
+  for (int i = 0; i < 30; i += 3) {
+    printk(LogLevel::kError, "x%-2d 0x%016llx  x%-2d 0x%016llx  x%-2d 0x%016llx", i,
+           static_cast<unsigned long long>(frame.x[i]), i + 1,
+           static_cast<unsigned long long>(frame.x[i + 1]), i + 2,
+           static_cast<unsigned long long>(frame.x[i + 2]));
+  }
+  printk(LogLevel::kError, "x30 0x%016llx  sp  0x%016llx", static_cast<unsigned long long>(frame.x[30]),
+         static_cast<unsigned long long>(frame.sp));
+  print_backtrace(frame);
+  panic("unexpected %s exception (%s) at 0x%016llx, FAR 0x%016llx", vector_name(frame.kind),
+        exception_class_name(frame.esr), static_cast<unsigned long long>(frame.elr),
+        static_cast<unsigned long long>(frame.far));
+}
+
+}  // namespace
+
+void set_irq_handler(IrqHandler handler) { g_irq_handler.store(handler, MemoryOrder::kRelease); }
+
+const char* exception_class_name(uint64_t esr) {
+  switch ((esr >> 26) & 0x3f) {
+    case 0x00: return "Unknown reason";
+    case 0x01: return "WFI/WFE trapped";
+    case 0x07: return "FP/SIMD access trapped";
+    case 0x0e: return "Illegal execution state";
+    case 0x15: return "SVC from AArch64";
+    case 0x18: return "MSR/MRS trapped";
+    case 0x20: return "Instruction Abort from lower EL";
+    case 0x21: return "Instruction Abort (same EL)";
+    case 0x22: return "PC alignment fault";
+    case 0x24: return "Data Abort from lower EL";
+    case 0x25: return "Data Abort (same EL)";
+    case 0x26: return "SP alignment fault";
+    case 0x2f: return "SError";
+    case 0x3c: return "BRK instruction";
+    default: return "other exception class";
+  }
+}
+
+}  // namespace viper::arch
+
+extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
+  using namespace viper::arch;
+  if (frame->kind == kIrqSpx || frame->kind == kIrqLower64 || frame->kind == kIrqSp0) {
+    if (IrqHandler handler = g_irq_handler.load(viper::MemoryOrder::kAcquire)) {
+      handler(*frame);
+      return;
+    }
+  }
+  report_unexpected(*frame);
+}

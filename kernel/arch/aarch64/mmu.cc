@@ -1,0 +1,113 @@
+#include "kernel/arch/aarch64/mmu.h"
+
+#include "kernel/arch/arch.h"
+
+namespace viper::arch::mmu {
+namespace {
+
+constexpr uint64_t kValid = 1;
+constexpr uint64_t kTable = 3;
+constexpr uint64_t kBlock = 1;
+constexpr uint64_t kPage = 3;
+constexpr uint64_t kAttrDevice = 0ull << 2;  // MAIR index 0
+constexpr uint64_t kAttrNormal = 1ull << 2;  // MAIR index 1
+constexpr uint64_t kApReadOnly = 1ull << 7;
+constexpr uint64_t kInnerShareable = 3ull << 8;
+constexpr uint64_t kAccessFlag = 1ull << 10;
+constexpr uint64_t kPxn = 1ull << 53;
+constexpr uint64_t kUxn = 1ull << 54;
+constexpr uint64_t kAddressMask = 0x0000fffffffff000ull;
+constexpr uint64_t kBlockSize = 2ull << 20;
+
+uint64_t attributes(Memory memory) {
+  switch (memory) {
+    case Memory::kText: return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn;
+    case Memory::kRodata:
+      return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kPxn | kUxn;
+    case Memory::kData: return kAttrNormal | kInnerShareable | kAccessFlag | kPxn | kUxn;
+    case Memory::kDevice: return kAttrDevice | kAccessFlag | kPxn | kUxn;
+  }
+  return 0;
+}
+
+uint64_t index_at(VirtAddr va, int level) { return (va.value() >> (39 - 9 * level)) & 511; }
+
+uint64_t* table_at(PhysAddr table) { return phys_to_virt(table).as<uint64_t>(); }
+
+}  // namespace
+
+Status KernelTables::create_root() {
+  root_ = TRY(allocate_());
+  return ok_status();
+}
+
+Result<uint64_t*> KernelTables::next_table(uint64_t* table, uint64_t index) {
+  const uint64_t entry = table[index];
+  if ((entry & 3) == kTable) return table_at(PhysAddr(entry & kAddressMask));
+  if (entry & kValid) return Error::kAlreadyExists;  // a block is in the way
+  const PhysAddr page = TRY(allocate_());
+  table[index] = page.value() | kTable;
+  return table_at(page);
+}
+
+Status KernelTables::map(VirtAddr va, PhysAddr pa, uint64_t size, Memory memory) {
+  if (!va.is_page_aligned() || !pa.is_page_aligned() || (size & (kPageSize - 1)) != 0) {
+    return Error::kInvalidArgument;
+  }
+  const uint64_t attrs = attributes(memory);
+  uint64_t done = 0;
+  while (done < size) {
+    const VirtAddr v = va + done;
+    const PhysAddr p = pa + done;
+    uint64_t* l1 = TRY(next_table(table_at(root_), index_at(v, 0)));
+    uint64_t* l2 = TRY(next_table(l1, index_at(v, 1)));
+    const bool block = v.is_aligned(kBlockSize) && p.is_aligned(kBlockSize) &&
+                       size - done >= kBlockSize && l2[index_at(v, 2)] == 0;
+    if (block) {
+      l2[index_at(v, 2)] = p.value() | attrs | kBlock;
+      done += kBlockSize;
+      continue;
+    }
+    uint64_t* l3 = TRY(next_table(l2, index_at(v, 2)));
+    uint64_t& entry = l3[index_at(v, 3)];
+    if (entry & kValid) return Error::kAlreadyExists;
+    entry = p.value() | attrs | kPage;
+    done += kPageSize;
+  }
+  asm volatile("dsb ishst" : : : "memory");
+  return ok_status();
+}
+
+void KernelTables::activate() const {
+  asm volatile(
+      "msr ttbr1_el1, %0\n"
+      "isb\n"
+      "mrs x9, tcr_el1\n"
+      "orr x9, x9, #(1 << 7)\n"  // TCR_EL1.EPD0: no TTBR0 walks until user space
+      "msr tcr_el1, x9\n"
+      "isb\n"
+      "tlbi vmalle1\n"
+      "dsb nsh\n"
+      "isb\n"
+      :
+      : "r"(root_.value())
+      : "x9", "memory");
+}
+
+bool KernelTables::translate(VirtAddr va, PhysAddr& pa) const {
+  const uint64_t* table = table_at(root_);
+  for (int level = 0; level < 4; ++level) {
+    const uint64_t entry = table[index_at(va, level)];
+    if (!(entry & kValid)) return false;
+    const bool leaf = level == 3 || (entry & 3) == kBlock;
+    if (leaf) {
+      const uint64_t span = uint64_t{1} << (39 - 9 * level);
+      pa = PhysAddr((entry & kAddressMask & ~(span - 1)) | (va.value() & (span - 1)));
+      return true;
+    }
+    table = table_at(PhysAddr(entry & kAddressMask));
+  }
+  return false;
+}
+
+}  // namespace viper::arch::mmu

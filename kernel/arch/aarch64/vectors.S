@@ -1,0 +1,87 @@
+// EL1 exception vectors: every entry saves a full ExceptionFrame on the
+// current stack and calls handle_exception(frame) (exception.cc); IRQs
+// return through the same path.
+#include "kernel/arch/aarch64/boot_defs.h"
+
+.macro VECTOR kind
+    .balign 128
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #FRAME_X0]
+    mov     x0, #\kind
+    b       exception_common
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .global exception_vectors
+exception_vectors:
+    VECTOR 0    // current EL with SP_EL0: synchronous
+    VECTOR 1    //   IRQ
+    VECTOR 2    //   FIQ
+    VECTOR 3    //   SError
+    VECTOR 4    // current EL with SP_ELx: synchronous
+    VECTOR 5    //   IRQ
+    VECTOR 6    //   FIQ
+    VECTOR 7    //   SError
+    VECTOR 8    // lower EL, AArch64: synchronous
+    VECTOR 9    //   IRQ
+    VECTOR 10   //   FIQ
+    VECTOR 11   //   SError
+    VECTOR 12   // lower EL, AArch32: synchronous
+    VECTOR 13   //   IRQ
+    VECTOR 14   //   FIQ
+    VECTOR 15   //   SError
+
+exception_common:
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    str     x30, [sp, #240]
+    add     x1, sp, #FRAME_SIZE
+    str     x1, [sp, #FRAME_SP]
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [sp, #FRAME_ELR]
+    mrs     x2, esr_el1
+    mrs     x3, far_el1
+    stp     x2, x3, [sp, #FRAME_ESR]
+    str     x0, [sp, #FRAME_KIND]
+    // A frame record (interrupted fp, interrupted pc) links backtraces
+    // through the exception into the interrupted code.
+    stp     x29, x1, [sp, #FRAME_RECORD]
+    add     x29, sp, #FRAME_RECORD
+    mov     x0, sp
+    bl      handle_exception
+
+    ldp     x1, x2, [sp, #FRAME_ELR]
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x19, [sp, #144]
+    ldp     x20, x21, [sp, #160]
+    ldp     x22, x23, [sp, #176]
+    ldp     x24, x25, [sp, #192]
+    ldp     x26, x27, [sp, #208]
+    ldp     x28, x29, [sp, #224]
+    ldr     x30, [sp, #240]
+    add     sp, sp, #FRAME_SIZE
+    eret
