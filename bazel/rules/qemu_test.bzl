@@ -16,6 +16,7 @@ def qemu_test(
         append = "",
         expect = [],
         expect_panic = False,
+        check_clock = False,
         virtualization = False,
         timeout_seconds = 60,
         size = "medium",
@@ -30,6 +31,7 @@ def qemu_test(
       append: kernel command line.
       expect: substrings the console must show.
       expect_panic: the test passes only if the kernel panics.
+      check_clock: compare the kernel's VIPER-CLOCK lines with the host clock.
       virtualization: enter the kernel at EL2.
       timeout_seconds: limit for the boot; the harness kills QEMU after it.
       size: Bazel test size.
@@ -47,6 +49,8 @@ def qemu_test(
         args.append("--expect=" + ",".join(expect))
     if expect_panic:
         args.append("--expect_panic")
+    if check_clock:
+        args.append("--check_clock")
     if virtualization:
         args.append("--virtualization")
     cc_test(

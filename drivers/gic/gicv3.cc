@@ -47,7 +47,8 @@ void wait_distributor(VirtAddr dist) {
   while (reg32(dist, kGicdCtlr) & kGicdCtlrRwp) arch::cpu_relax();
 }
 
-#define ICC_WRITE(reg, value) asm volatile("msr " reg ", %0\n isb" : : "r"(uint64_t(value)) : "memory")
+#define ICC_WRITE(reg, value) \
+  asm volatile("msr " reg ", %0\n isb" : : "r"(uint64_t(value)) : "memory")
 
 }  // namespace
 
@@ -135,8 +136,8 @@ void GicV3::send_sgi(uint32_t sgi, uint64_t target_hwid) {
   const uint64_t aff2 = (target_hwid >> 16) & 0xff;
   const uint64_t aff3 = (target_hwid >> 32) & 0xff;
   const uint64_t target_list = 1ull << (target_hwid & 0xf);
-  const uint64_t value = target_list | (aff1 << 16) | (uint64_t{sgi} << 24) | (aff2 << 32) |
-                         (aff3 << 48);
+  const uint64_t value =
+      target_list | (aff1 << 16) | (uint64_t{sgi} << 24) | (aff2 << 32) | (aff3 << 48);
   asm volatile("dsb ishst" : : : "memory");  // make prior writes visible to the target
   ICC_WRITE("S3_0_C12_C11_5", value);        // ICC_SGI1R_EL1
 }

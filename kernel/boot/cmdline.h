@@ -16,8 +16,7 @@ class CommandLine {
   bool get(const char* key, char* out, size_t capacity) const;
   // The value of `key` as a decimal number in [minimum, maximum];
   // otherwise `fallback` (absent, malformed or out of range).
-  uint64_t get_number(const char* key, uint64_t fallback, uint64_t minimum,
-                      uint64_t maximum) const;
+  uint64_t get_number(const char* key, uint64_t fallback, uint64_t minimum, uint64_t maximum) const;
 
  private:
   const char* text_;

@@ -42,14 +42,22 @@ class Describer final : public fdt::Visitor {
 
   void property(const Property& p, uint32_t depth) override {
     Node& n = nodes_[depth];
-    if (p.is("#address-cells") && p.length == 4) n.address_cells = fdt::read_be32(p.data);
-    else if (p.is("#size-cells") && p.length == 4) n.size_cells = fdt::read_be32(p.data);
-    else if (p.is("compatible")) n.compatible = p;
-    else if (p.is("reg")) n.reg = p;
-    else if (p.is("interrupts")) n.interrupts = p;
-    else if (p.is("device_type")) n.device_type = p;
-    else if (p.is("method")) n.method = p;
-    else if (p.is("bootargs")) n.bootargs = p;
+    if (p.is("#address-cells") && p.length == 4)
+      n.address_cells = fdt::read_be32(p.data);
+    else if (p.is("#size-cells") && p.length == 4)
+      n.size_cells = fdt::read_be32(p.data);
+    else if (p.is("compatible"))
+      n.compatible = p;
+    else if (p.is("reg"))
+      n.reg = p;
+    else if (p.is("interrupts"))
+      n.interrupts = p;
+    else if (p.is("device_type"))
+      n.device_type = p;
+    else if (p.is("method"))
+      n.method = p;
+    else if (p.is("bootargs"))
+      n.bootargs = p;
   }
 
   void end_node(uint32_t depth) override {

@@ -57,7 +57,6 @@ struct MachineDescription {
 
 // Reads a DTB. On failure, *reason says what was wrong (malformed blob, or a
 // device the kernel cannot run without: memory, CPUs, UART, GIC, timer).
-Result<MachineDescription> describe_machine(const void* dtb, size_t available,
-                                            const char** reason);
+Result<MachineDescription> describe_machine(const void* dtb, size_t available, const char** reason);
 
 }  // namespace viper::boot

@@ -36,8 +36,8 @@ uint64_t read_mpidr() {
 
 void enable_cycle_counter() {
   asm volatile(
-      "msr pmcr_el0, %0\n"          // E: counters on, C: reset cycle counter
-      "msr pmcntenset_el0, %1\n"    // enable PMCCNTR_EL0
+      "msr pmcr_el0, %0\n"        // E: counters on, C: reset cycle counter
+      "msr pmcntenset_el0, %1\n"  // enable PMCCNTR_EL0
       "isb\n"
       :
       : "r"(uint64_t{(1 << 0) | (1 << 2)}), "r"(uint64_t{1} << 31));
@@ -81,8 +81,7 @@ void start_secondary_cpus(uint64_t kernel_ttbr1) {
     if (!stack.ok()) panic("no memory for the stack of cpu%u", id);
     g_percpu[id].cpu_id = id;
     g_percpu[id].hardware_id = hwid;
-    g_secondary_boot[id] = {kernel_ttbr1,
-                            arch::phys_to_virt(stack.value() + kStackPages).value(),
+    g_secondary_boot[id] = {kernel_ttbr1, arch::phys_to_virt(stack.value() + kStackPages).value(),
                             VirtAddr(&g_percpu[id]).value()};
     const uint32_t expected = g_online.load(MemoryOrder::kAcquire) + 1;
     const int64_t status =

@@ -39,10 +39,11 @@ struct Case {
 
 }  // namespace viper::ktest
 
-#define VIPER_KTEST_REGISTER(suite, name, all_cpus)                                       \
-  static void ktest_##suite##_##name(::viper::ktest::Context& t);                        \
-  [[gnu::used, gnu::section("ktests")]] static const ::viper::ktest::Case                \
-      ktest_case_##suite##_##name = {#suite, #name, &ktest_##suite##_##name, all_cpus}; \
+#define VIPER_KTEST_REGISTER(suite, name, all_cpus)                                            \
+  static void ktest_##suite##_##name(::viper::ktest::Context& t);                              \
+  [[gnu::used,                                                                                 \
+    gnu::section("ktests")]] static const ::viper::ktest::Case ktest_case_##suite##_##name = { \
+      #suite, #name, &ktest_##suite##_##name, all_cpus};                                       \
   static void ktest_##suite##_##name([[maybe_unused]] ::viper::ktest::Context& t)
 
 #define KTEST(suite, name) VIPER_KTEST_REGISTER(suite, name, false)

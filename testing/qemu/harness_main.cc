@@ -23,6 +23,7 @@ ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "limit for the whole boot");
 ABSL_FLAG(std::vector<std::string>, expect, {}, "comma-separated substrings the console must show");
 ABSL_FLAG(bool, expect_panic, false, "pass only if the kernel panics");
+ABSL_FLAG(bool, check_clock, false, "compare VIPER-CLOCK lines with the host's clock (1%)");
 ABSL_FLAG(std::string, qemu, "qemu-system-aarch64", "emulator binary");
 
 int main(int argc, char** argv) {
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   run.limits.timeout = absl::GetFlag(FLAGS_timeout);
   run.expect.must_contain = absl::GetFlag(FLAGS_expect);
   run.expect.expect_panic = absl::GetFlag(FLAGS_expect_panic);
+  run.expect.check_clock = absl::GetFlag(FLAGS_check_clock);
   run.echo = &std::cout;
   if (const char* outputs = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
     run.log_path = std::string(outputs) + "/serial.log";
@@ -57,6 +59,10 @@ int main(int argc, char** argv) {
     std::cout << "QEMU TEST FAILED: " << outcome.verdict.message() << "\n";
     return 1;
   }
-  std::cout << "QEMU TEST PASSED\n";
+  std::cout << "QEMU TEST PASSED";
+  if (!outcome.report.ktests_passed().empty()) {
+    std::cout << " (" << outcome.report.ktests_passed().size() << " ktests)";
+  }
+  std::cout << "\n";
   return 0;
 }

@@ -193,3 +193,54 @@ TEST(BuildQemuArgv, GdbWaitsOnLoopback) {
 
 }  // namespace
 }  // namespace viper::qemu
+
+namespace viper::qemu {
+namespace {
+
+TEST(ParseConsoleLine, RecognisesKtestAndClockLines) {
+  EXPECT_EQ(ParseConsoleLine("KTEST PASS timer.ticks").kind, LineKind::kKtestPass);
+  const ParsedLine fail = ParseConsoleLine("KTEST FAIL timer.ticks: x.cc:3: ticks > 0");
+  EXPECT_EQ(fail.kind, LineKind::kKtestFail);
+  EXPECT_EQ(fail.message, "timer.ticks: x.cc:3: ticks > 0");
+  const ParsedLine clock = ParseConsoleLine("VIPER-CLOCK 123456789");
+  EXPECT_EQ(clock.kind, LineKind::kClock);
+  EXPECT_EQ(clock.uptime_ns, 123456789u);
+  EXPECT_EQ(ParseConsoleLine("VIPER-CLOCK soon").kind, LineKind::kMalformedResult);
+}
+
+TEST(Judge, FailingKtestNamesTestAndMessage) {
+  KernelReport report;
+  report.Feed("KTEST PASS a.one");
+  report.Feed("KTEST FAIL a.two: a.cc:9: x == 1");
+  report.Feed("VIPER-EXIT 1");
+  ProcessResult exited;
+  exited.exited = true;
+  exited.exit_status = 0;
+  EXPECT_THAT(Judge(report, exited, {}).message(),
+              HasSubstr("ktest failed: a.two: a.cc:9: x == 1"));
+}
+
+TEST(Judge, ClockMustTrackTheHost) {
+  ProcessResult exited;
+  exited.exited = true;
+  exited.exit_status = 0;
+  Expectations expect;
+  expect.check_clock = true;
+  const absl::Time start = absl::FromUnixSeconds(1000);
+  KernelReport good;
+  good.Feed("VIPER-CLOCK 1000000000", start);
+  good.Feed("VIPER-CLOCK 6000000000", start + absl::Milliseconds(5030));  // 0.6% off
+  good.Feed("VIPER-EXIT 0");
+  EXPECT_TRUE(Judge(good, exited, expect).ok());
+  KernelReport slow;
+  slow.Feed("VIPER-CLOCK 1000000000", start);
+  slow.Feed("VIPER-CLOCK 6000000000", start + absl::Milliseconds(5200));  // 4% off
+  slow.Feed("VIPER-EXIT 0");
+  EXPECT_THAT(Judge(slow, exited, expect).message(), HasSubstr("kernel clock ran"));
+  KernelReport missing;
+  missing.Feed("VIPER-EXIT 0");
+  EXPECT_THAT(Judge(missing, exited, expect).message(), HasSubstr("two VIPER-CLOCK lines"));
+}
+
+}  // namespace
+}  // namespace viper::qemu

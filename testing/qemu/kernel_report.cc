@@ -11,6 +11,9 @@ namespace {
 
 constexpr absl::string_view kExitTag = "VIPER-EXIT";
 constexpr absl::string_view kPanicTag = "VIPER-PANIC";
+constexpr absl::string_view kKtestPassTag = "KTEST PASS";
+constexpr absl::string_view kKtestFailTag = "KTEST FAIL";
+constexpr absl::string_view kClockTag = "VIPER-CLOCK";
 
 // Matches `tag` at the start of `line` followed by a space or the end, and
 // returns the rest with surrounding blanks removed.
@@ -38,11 +41,24 @@ ParsedLine ParseConsoleLine(absl::string_view line) {
   } else if (auto reason = AfterTag(line, kPanicTag)) {
     parsed.kind = LineKind::kPanic;
     parsed.message = reason->empty() ? "(no reason given)" : std::string(*reason);
+  } else if (auto name = AfterTag(line, kKtestPassTag)) {
+    parsed.kind = LineKind::kKtestPass;
+    parsed.message = std::string(*name);
+  } else if (auto failure = AfterTag(line, kKtestFailTag)) {
+    parsed.kind = LineKind::kKtestFail;
+    parsed.message = std::string(*failure);
+  } else if (auto uptime = AfterTag(line, kClockTag)) {
+    if (!absl::SimpleAtoi(*uptime, &parsed.uptime_ns)) {
+      parsed.kind = LineKind::kMalformedResult;
+      parsed.message = absl::StrCat("clock line without a number: '", line, "'");
+      return parsed;
+    }
+    parsed.kind = LineKind::kClock;
   }
   return parsed;
 }
 
-bool KernelReport::Feed(absl::string_view line) {
+bool KernelReport::Feed(absl::string_view line, absl::Time received) {
   line = absl::StripTrailingAsciiWhitespace(line);
   lines_.emplace_back(line);
   const ParsedLine parsed = ParseConsoleLine(line);
@@ -58,6 +74,15 @@ bool KernelReport::Feed(absl::string_view line) {
     case LineKind::kPanic:
       if (!panic_) panic_ = parsed.message;
       return true;
+    case LineKind::kKtestPass:
+      ktests_passed_.push_back(parsed.message);
+      return false;
+    case LineKind::kKtestFail:
+      ktests_failed_.push_back(parsed.message);
+      return false;
+    case LineKind::kClock:
+      clock_samples_.push_back({parsed.uptime_ns, received});
+      return false;
   }
   return false;
 }

@@ -69,11 +69,37 @@ absl::Status JudgeEnding(const KernelReport& report, const ProcessResult& proces
   return absl::OkStatus();
 }
 
+absl::Status JudgeClock(const KernelReport& report, const Expectations& expect) {
+  const std::vector<ClockSample>& samples = report.clock_samples();
+  if (samples.size() < 2) {
+    return Fail(absl::StrCat("clock check needs two VIPER-CLOCK lines, got ", samples.size()));
+  }
+  const ClockSample& first = samples.front();
+  const ClockSample& last = samples.back();
+  const double host_s = absl::ToDoubleSeconds(last.host_time - first.host_time);
+  const double kernel_s = static_cast<double>(last.kernel_ns - first.kernel_ns) / 1e9;
+  if (host_s <= 0 || last.kernel_ns <= first.kernel_ns) {
+    return Fail("clock samples do not move forward");
+  }
+  const double ratio = kernel_s / host_s;
+  if (ratio < 1 - expect.clock_tolerance || ratio > 1 + expect.clock_tolerance) {
+    return Fail(absl::StrCat("kernel clock ran ", kernel_s, " s while the host's ran ", host_s,
+                             " s (ratio ", ratio, ", tolerance ", expect.clock_tolerance, ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Judge(const KernelReport& report, const ProcessResult& process,
                    const Expectations& expect) {
+  if (!report.ktests_failed().empty()) {
+    return Fail(absl::StrCat("ktest failed: ", absl::StrJoin(report.ktests_failed(), "; ")));
+  }
   if (absl::Status ending = JudgeEnding(report, process, expect); !ending.ok()) return ending;
+  if (expect.check_clock) {
+    if (absl::Status clock = JudgeClock(report, expect); !clock.ok()) return clock;
+  }
   const std::vector<std::string> missing = MissingExpectations(report, expect);
   if (!missing.empty()) {
     return Fail(absl::StrCat("console never showed: '", absl::StrJoin(missing, "', '"), "'"));

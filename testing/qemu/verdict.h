@@ -13,8 +13,12 @@
 namespace viper::qemu {
 
 struct Expectations {
-  std::vector<std::string> must_contain;       // substrings some line must contain
-  bool expect_panic = false;                   // the test wants the kernel to panic
+  std::vector<std::string> must_contain;  // substrings some line must contain
+  bool expect_panic = false;              // the test wants the kernel to panic
+  // Require two or more VIPER-CLOCK lines whose kernel time advanced like
+  // the host's wall clock, within `clock_tolerance` (0.01 = 1%).
+  bool check_clock = false;
+  double clock_tolerance = 0.01;
   absl::Duration timeout = absl::Seconds(60);  // for messages only
 };
 

@@ -10,13 +10,22 @@ namespace {
 Atomic<IrqHandler> g_irq_handler{nullptr};
 
 const char* vector_name(uint64_t kind) {
-  static const char* const kNames[16] = {
-      "synchronous (EL1, SP_EL0)", "IRQ (EL1, SP_EL0)",   "FIQ (EL1, SP_EL0)",
-      "SError (EL1, SP_EL0)",      "synchronous (EL1h)",  "IRQ (EL1h)",
-      "FIQ (EL1h)",                "SError (EL1h)",       "synchronous (EL0, AArch64)",
-      "IRQ (EL0, AArch64)",        "FIQ (EL0, AArch64)",  "SError (EL0, AArch64)",
-      "synchronous (EL0, AArch32)", "IRQ (EL0, AArch32)", "FIQ (EL0, AArch32)",
-      "SError (EL0, AArch32)"};
+  static const char* const kNames[16] = {"synchronous (EL1, SP_EL0)",
+                                         "IRQ (EL1, SP_EL0)",
+                                         "FIQ (EL1, SP_EL0)",
+                                         "SError (EL1, SP_EL0)",
+                                         "synchronous (EL1h)",
+                                         "IRQ (EL1h)",
+                                         "FIQ (EL1h)",
+                                         "SError (EL1h)",
+                                         "synchronous (EL0, AArch64)",
+                                         "IRQ (EL0, AArch64)",
+                                         "FIQ (EL0, AArch64)",
+                                         "SError (EL0, AArch64)",
+                                         "synchronous (EL0, AArch32)",
+                                         "IRQ (EL0, AArch32)",
+                                         "FIQ (EL0, AArch32)",
+                                         "SError (EL0, AArch32)"};
   return kind < 16 ? kNames[kind] : "unknown vector";
 }
 
@@ -24,11 +33,16 @@ const char* vector_name(uint64_t kind) {
 const char* fault_status_name(uint64_t esr) {
   const uint64_t code = esr & 0x3f;
   switch (code >> 2) {
-    case 0: return "address size fault";
-    case 1: return "translation fault";
-    case 2: return "access flag fault";
-    case 3: return "permission fault";
-    default: break;
+    case 0:
+      return "address size fault";
+    case 1:
+      return "translation fault";
+    case 2:
+      return "access flag fault";
+    case 3:
+      return "permission fault";
+    default:
+      break;
   }
   if (code == 0x21) return "alignment fault";
   if (code == 0x10) return "synchronous external abort";
@@ -57,12 +71,12 @@ void print_backtrace(const ExceptionFrame& frame) {
 [[noreturn]] void report_unexpected(const ExceptionFrame& frame) {
   const uint64_t ec = (frame.esr >> 26) & 0x3f;
   printk(LogLevel::kError, "unexpected exception: %s", vector_name(frame.kind));
-  printk(LogLevel::kError, "ESR_EL1 0x%08llx: class 0x%02llx %s%s%s",
-         static_cast<unsigned long long>(frame.esr), static_cast<unsigned long long>(ec),
-         exception_class_name(frame.esr),
-         (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) ? ", " : "",
-         (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) ? fault_status_name(frame.esr)
-                                                                 : "");
+  printk(
+      LogLevel::kError, "ESR_EL1 0x%08llx: class 0x%02llx %s%s%s",
+      static_cast<unsigned long long>(frame.esr), static_cast<unsigned long long>(ec),
+      exception_class_name(frame.esr),
+      (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) ? ", " : "",
+      (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) ? fault_status_name(frame.esr) : "");
   printk(LogLevel::kError, "FAR_EL1 0x%016llx ELR_EL1 0x%016llx SPSR_EL1 0x%08llx",
          static_cast<unsigned long long>(frame.far), static_cast<unsigned long long>(frame.elr),
          static_cast<unsigned long long>(frame.spsr));
@@ -72,8 +86,8 @@ void print_backtrace(const ExceptionFrame& frame) {
            static_cast<unsigned long long>(frame.x[i + 1]), i + 2,
            static_cast<unsigned long long>(frame.x[i + 2]));
   }
-  printk(LogLevel::kError, "x30 0x%016llx  sp  0x%016llx", static_cast<unsigned long long>(frame.x[30]),
-         static_cast<unsigned long long>(frame.sp));
+  printk(LogLevel::kError, "x30 0x%016llx  sp  0x%016llx",
+         static_cast<unsigned long long>(frame.x[30]), static_cast<unsigned long long>(frame.sp));
   print_backtrace(frame);
   panic("unexpected %s exception (%s) at 0x%016llx, FAR 0x%016llx", vector_name(frame.kind),
         exception_class_name(frame.esr), static_cast<unsigned long long>(frame.elr),
@@ -86,21 +100,36 @@ void set_irq_handler(IrqHandler handler) { g_irq_handler.store(handler, MemoryOr
 
 const char* exception_class_name(uint64_t esr) {
   switch ((esr >> 26) & 0x3f) {
-    case 0x00: return "Unknown reason";
-    case 0x01: return "WFI/WFE trapped";
-    case 0x07: return "FP/SIMD access trapped";
-    case 0x0e: return "Illegal execution state";
-    case 0x15: return "SVC from AArch64";
-    case 0x18: return "MSR/MRS trapped";
-    case 0x20: return "Instruction Abort from lower EL";
-    case 0x21: return "Instruction Abort (same EL)";
-    case 0x22: return "PC alignment fault";
-    case 0x24: return "Data Abort from lower EL";
-    case 0x25: return "Data Abort (same EL)";
-    case 0x26: return "SP alignment fault";
-    case 0x2f: return "SError";
-    case 0x3c: return "BRK instruction";
-    default: return "other exception class";
+    case 0x00:
+      return "Unknown reason";
+    case 0x01:
+      return "WFI/WFE trapped";
+    case 0x07:
+      return "FP/SIMD access trapped";
+    case 0x0e:
+      return "Illegal execution state";
+    case 0x15:
+      return "SVC from AArch64";
+    case 0x18:
+      return "MSR/MRS trapped";
+    case 0x20:
+      return "Instruction Abort from lower EL";
+    case 0x21:
+      return "Instruction Abort (same EL)";
+    case 0x22:
+      return "PC alignment fault";
+    case 0x24:
+      return "Data Abort from lower EL";
+    case 0x25:
+      return "Data Abort (same EL)";
+    case 0x26:
+      return "SP alignment fault";
+    case 0x2f:
+      return "SError";
+    case 0x3c:
+      return "BRK instruction";
+    default:
+      return "other exception class";
   }
 }
 

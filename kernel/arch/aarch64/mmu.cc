@@ -21,11 +21,14 @@ constexpr uint64_t kBlockSize = 2ull << 20;
 
 uint64_t attributes(Memory memory) {
   switch (memory) {
-    case Memory::kText: return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn;
+    case Memory::kText:
+      return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn;
     case Memory::kRodata:
       return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kPxn | kUxn;
-    case Memory::kData: return kAttrNormal | kInnerShareable | kAccessFlag | kPxn | kUxn;
-    case Memory::kDevice: return kAttrDevice | kAccessFlag | kPxn | kUxn;
+    case Memory::kData:
+      return kAttrNormal | kInnerShareable | kAccessFlag | kPxn | kUxn;
+    case Memory::kDevice:
+      return kAttrDevice | kAccessFlag | kPxn | kUxn;
   }
   return 0;
 }
