@@ -14,6 +14,7 @@ def qemu_test(
         smp = 4,
         mem = "512M",
         append = "",
+        dtb = None,
         expect = [],
         expect_panic = False,
         check_clock = False,
@@ -29,6 +30,7 @@ def qemu_test(
       smp: number of CPUs.
       mem: RAM size (QEMU -m syntax: 256M, 1G, ...).
       append: kernel command line.
+      dtb: a device tree file (label) to boot with instead of QEMU's own.
       expect: substrings the console must show.
       expect_panic: the test passes only if the kernel panics.
       check_clock: compare the kernel's VIPER-CLOCK lines with the host clock.
@@ -45,6 +47,10 @@ def qemu_test(
     ]
     if append:
         args.append("--append=" + append)
+    data = [kernel]
+    if dtb:
+        args.append("--dtb=$(rootpath {})".format(dtb))
+        data.append(dtb)
     if expect:
         args.append("--expect=" + ",".join(expect))
     if expect_panic:
@@ -56,7 +62,7 @@ def qemu_test(
     cc_test(
         name = name,
         args = args,
-        data = [kernel],
+        data = data,
         size = size,
         tags = kwargs.pop("tags", []) + ["qemu"],
         deps = ["//testing/qemu:harness_main"],

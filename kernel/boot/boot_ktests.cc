@@ -176,3 +176,18 @@ KTEST(lockdep, panics_on_recursion) {
 
 }  // namespace
 }  // namespace viper::boot
+
+namespace viper::boot {
+namespace {
+
+// Every CPU panics at the same moment; exactly one report must come out
+// (the QEMU test fails on a second VIPER-PANIC line).
+KTEST_ALL_CPUS(smp, panics_on_every_cpu_at_once) {
+  static Atomic<uint32_t> arrived{0};
+  arrived.fetch_add(1, MemoryOrder::kAcqRel);
+  while (arrived.load(MemoryOrder::kAcquire) < cpus_online()) arch::cpu_relax();
+  panic("simultaneous panic on cpu%u", arch::cpu_id());
+}
+
+}  // namespace
+}  // namespace viper::boot

@@ -19,6 +19,7 @@ ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
 ABSL_FLAG(int, smp, 4, "number of CPUs");
 ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
 ABSL_FLAG(std::string, append, "", "kernel command line");
+ABSL_FLAG(std::string, dtb, "", "device tree to boot with instead of QEMU's");
 ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "limit for the whole boot");
 ABSL_FLAG(std::vector<std::string>, expect, {}, "comma-separated substrings the console must show");
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   machine.cpus = absl::GetFlag(FLAGS_smp);
   machine.memory = absl::GetFlag(FLAGS_mem);
   machine.append = absl::GetFlag(FLAGS_append);
+  machine.dtb = absl::GetFlag(FLAGS_dtb);
   machine.virtualization = absl::GetFlag(FLAGS_virtualization);
   auto argv_or = viper::qemu::BuildQemuArgv(machine);
   if (!argv_or.ok()) {

@@ -220,6 +220,18 @@ TEST(Judge, FailingKtestNamesTestAndMessage) {
               HasSubstr("ktest failed: a.two: a.cc:9: x == 1"));
 }
 
+TEST(Judge, APanicIsReportedOnce) {
+  KernelReport report;
+  report.Feed("VIPER-PANIC: cpu0: boom");
+  report.Feed("VIPER-PANIC: cpu1: boom");
+  ProcessResult exited;
+  exited.exited = true;
+  exited.exit_status = 1;
+  Expectations expect;
+  expect.expect_panic = true;
+  EXPECT_THAT(Judge(report, exited, expect).message(), HasSubstr("reported 2 panics"));
+}
+
 TEST(Judge, ClockMustTrackTheHost) {
   ProcessResult exited;
   exited.exited = true;

@@ -73,6 +73,7 @@ bool KernelReport::Feed(absl::string_view line, absl::Time received) {
       return true;
     case LineKind::kPanic:
       if (!panic_) panic_ = parsed.message;
+      ++panic_count_;
       return true;
     case LineKind::kKtestPass:
       ktests_passed_.push_back(parsed.message);

@@ -48,6 +48,7 @@ class KernelReport {
   const std::vector<std::string>& lines() const { return lines_; }
   const std::optional<int>& exit_code() const { return exit_code_; }
   const std::optional<std::string>& panic() const { return panic_; }
+  int panic_count() const { return panic_count_; }
   const std::vector<std::string>& protocol_errors() const { return protocol_errors_; }
   const std::vector<std::string>& ktests_passed() const { return ktests_passed_; }
   const std::vector<std::string>& ktests_failed() const { return ktests_failed_; }
@@ -57,6 +58,7 @@ class KernelReport {
   std::vector<std::string> lines_;
   std::optional<int> exit_code_;
   std::optional<std::string> panic_;
+  int panic_count_ = 0;
   std::vector<std::string> protocol_errors_;
   std::vector<std::string> ktests_passed_;
   std::vector<std::string> ktests_failed_;

@@ -64,6 +64,9 @@ absl::StatusOr<std::vector<std::string>> BuildQemuArgv(const MachineOptions& opt
   if (!options.append.empty()) {
     argv.insert(argv.end(), {"-append", options.append});
   }
+  if (!options.dtb.empty()) {
+    argv.insert(argv.end(), {"-dtb", options.dtb});
+  }
   if (options.gdb) {
     argv.insert(argv.end(), {"-S", "-gdb", absl::StrCat("tcp:127.0.0.1:", options.gdb_port)});
   }

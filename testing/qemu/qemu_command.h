@@ -16,6 +16,7 @@ struct MachineOptions {
   int cpus = 4;                 // -smp
   std::string memory = "512M";  // -m, digits followed by M or G
   std::string append;           // kernel command line (-append)
+  std::string dtb;              // a device tree to use instead of QEMU's (-dtb)
   bool virtualization = false;  // enter at EL2 (-M virt,virtualization=on)
   bool gdb = false;             // start halted, gdbstub on gdb_port
   int gdb_port = 1234;

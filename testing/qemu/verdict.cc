@@ -34,6 +34,10 @@ absl::Status JudgeEnding(const KernelReport& report, const ProcessResult& proces
   if (!report.protocol_errors().empty()) {
     return Fail(absl::StrCat("malformed result line: ", report.protocol_errors().front()));
   }
+  if (report.panic_count() > 1) {
+    return Fail(absl::StrCat("the kernel reported ", report.panic_count(),
+                             " panics; a panic must be reported once"));
+  }
   if (report.panic()) {
     if (!expect.expect_panic) return Fail(absl::StrCat("kernel panicked: ", *report.panic()));
     return absl::OkStatus();  // a panic test: QEMU's non-zero status is expected
