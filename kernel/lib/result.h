@@ -23,6 +23,13 @@ class [[nodiscard]] Result {
   }
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
+  Result& operator=(Result&& other) {
+    if (this != &other) {
+      this->~Result();
+      new (this) Result(move(other));
+    }
+    return *this;
+  }
   ~Result() {
     if (has_value_) storage_.value.~T();
   }

@@ -1,0 +1,100 @@
+#include "mm/pmm/bitmap_zone.h"
+
+namespace viper::mm {
+namespace {
+LockClass g_bitmap_lock_class{"pmm.bitmap_zone", lock_level(1)};
+
+uint64_t run_mask(uint32_t order) {
+  return order >= 6 ? ~0ull : ((1ull << (1u << order)) - 1);
+}
+}  // namespace
+
+BitmapZone::BitmapZone() : lock_(g_bitmap_lock_class) {}
+
+void BitmapZone::init(PhysAddr base, uint64_t pages, PageFrame* frames) {
+  base_ = base;
+  pages_ = pages < kMaxPages ? pages : kMaxPages;
+  frames_ = frames;
+  for (uint64_t i = 0; i < pages_; ++i) new (&frames_[i]) PageFrame();
+  SpinlockGuard guard(lock_);
+  for (uint64_t& word : used_bits_) word = ~0ull;  // nothing is available yet
+}
+
+void BitmapZone::add_free(uint64_t first, uint64_t count) {
+  SpinlockGuard guard(lock_);
+  for (uint64_t i = first; i < first + count && i < pages_; ++i) {
+    used_bits_[i / 64] &= ~(1ull << (i % 64));
+    ++free_pages_;
+  }
+}
+
+Result<PhysAddr> BitmapZone::alloc(uint32_t order) {
+  if (order > kMaxOrder) return Error::kNoMemory;  // the buddy zones serve big blocks
+  const uint32_t run = 1u << order;
+  const uint64_t mask = run_mask(order);
+  SpinlockGuard guard(lock_);
+  const uint64_t words = (pages_ + 63) / 64;
+  last_search_words_ = 0;
+  for (uint64_t step = 0; step < words; ++step) {
+    const uint64_t w = (hint_word_ + step) % words;
+    ++last_search_words_;
+    const uint64_t used = used_bits_[w];
+    if (used == ~0ull) continue;
+    for (uint32_t bit = 0; bit < 64; bit += run) {
+      const uint64_t index = w * 64 + bit;
+      if (index + run > pages_) break;
+      if ((used & (mask << bit)) != 0) continue;
+      used_bits_[w] |= mask << bit;
+      hint_word_ = w;  // next fit: start here next time
+      free_pages_ -= run;
+      PageFrame& head = frames_[index];
+      head.order = static_cast<uint8_t>(order);
+      head.set_state(FrameState::kAllocated);
+      return base_ + PageCount(index);
+    }
+  }
+  return Error::kNoMemory;
+}
+
+Status BitmapZone::free(PhysAddr block, uint32_t order) {
+  if (!block.is_page_aligned() || !contains(block) || order > kMaxOrder) {
+    return Error::kInvalidArgument;
+  }
+  const uint64_t index = (block - base_) >> kPageShift;
+  const uint32_t run = 1u << order;
+  if (index % run != 0) return Error::kInvalidArgument;
+  SpinlockGuard guard(lock_);
+  PageFrame& head = frames_[index];
+  const FrameState state = head.get_state();
+  if (state == FrameState::kCached) return Error::kDoubleFree;
+  if (state != FrameState::kAllocated) {
+    const bool is_free = (used_bits_[index / 64] & (1ull << (index % 64))) == 0;
+    return is_free ? Error::kDoubleFree : Error::kInvalidArgument;
+  }
+  if (head.order != order) return Error::kInvalidArgument;
+  head.set_state(FrameState::kInterior);
+  head.owner_kind.store(0, MemoryOrder::kRelaxed);
+  head.owner.store(nullptr, MemoryOrder::kRelaxed);
+  used_bits_[index / 64] &= ~(run_mask(order) << (index % 64));
+  free_pages_ += run;
+  return ok_status();
+}
+
+uint64_t BitmapZone::free_pages() const {
+  SpinlockGuard guard(lock_);
+  return free_pages_;
+}
+
+int64_t BitmapZone::audit() const {
+  SpinlockGuard guard(lock_);
+  uint64_t clear = 0;
+  for (uint64_t i = 0; i < pages_; ++i) clear += (used_bits_[i / 64] >> (i % 64)) & 1 ? 0 : 1;
+  return clear == free_pages_ ? static_cast<int64_t>(clear) : -1;
+}
+
+uint64_t BitmapZone::last_search_words() const {
+  SpinlockGuard guard(lock_);
+  return last_search_words_;
+}
+
+}  // namespace viper::mm
