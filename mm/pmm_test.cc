@@ -157,7 +157,8 @@ TEST_F(PmmTest, RC005_RC009_StatisticsAreConsistentWhileCpusAllocate) {
           if (!s.ok()) ++bad;
         }
       }
-      for (auto [page, kind] : held) (void)(kind < 0 ? pmm_.free_page(page) : pmm_.free_pages(page, kind));
+      for (auto [page, kind] : held)
+        (void)(kind < 0 ? pmm_.free_page(page) : pmm_.free_pages(page, kind));
       pmm_.drain_this_cpu();
     });
   }

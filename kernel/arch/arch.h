@@ -17,6 +17,7 @@
 //   uint64_t cycles();                  CPU cycle counter
 //   uint64_t counter_ticks();           uint64_t counter_frequency();
 //   VirtAddr phys_to_virt(PhysAddr);    PhysAddr virt_to_phys(VirtAddr);
+//   bool is_direct_map(VirtAddr);       may virt_to_phys be asked about it?
 //   void early_console_write(const char*, size_t);  before a console exists
 //   [[noreturn]] void stop_machine_failed();   ends the machine after a panic
 //   [[noreturn]] void halt_forever();

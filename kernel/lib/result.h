@@ -40,7 +40,9 @@ class [[nodiscard]] Result {
   const T& value() const& { return storage_.value; }
   T&& value() && { return move(storage_.value); }
   T* operator->() { return &storage_.value; }
+  const T* operator->() const { return &storage_.value; }
   T& operator*() { return storage_.value; }
+  const T& operator*() const { return storage_.value; }
 
  private:
   union Storage {

@@ -4,9 +4,7 @@ namespace viper::mm {
 namespace {
 LockClass g_bitmap_lock_class{"pmm.bitmap_zone", lock_level(1)};
 
-uint64_t run_mask(uint32_t order) {
-  return order >= 6 ? ~0ull : ((1ull << (1u << order)) - 1);
-}
+uint64_t run_mask(uint32_t order) { return order >= 6 ? ~0ull : ((1ull << (1u << order)) - 1); }
 }  // namespace
 
 BitmapZone::BitmapZone() : lock_(g_bitmap_lock_class) {}

@@ -30,7 +30,7 @@ struct MemoryStats {
 class PhysicalMemory {
  public:
   static constexpr uint32_t kMaxZones = 8;
-  static constexpr uint32_t kCacheSize = 32;  // pages per CPU cache
+  static constexpr uint32_t kCacheSize = 32;   // pages per CPU cache
   static constexpr uint32_t kCacheBatch = 16;  // moved to/from a zone at once
 
   PhysicalMemory() = default;

@@ -48,6 +48,9 @@ inline uint64_t counter_frequency() { return 1000000000ull; }
 // The direct map of the simulated physical arena (host_phys_arena.h).
 VirtAddr phys_to_virt(PhysAddr phys);
 PhysAddr virt_to_phys(VirtAddr virt);
+// Whether `virt` is inside the direct map (virt_to_phys of anything else
+// is a bug and aborts).
+bool is_direct_map(VirtAddr virt);
 
 // Console of last resort before a writer is installed: stderr.
 void early_console_write(const char* text, size_t length);

@@ -33,6 +33,11 @@ VirtAddr phys_to_virt(PhysAddr phys) {
   return VirtAddr(g_direct_map.virt_base + offset);
 }
 
+bool is_direct_map(VirtAddr virt) {
+  return virt.value() >= g_direct_map.virt_base &&
+         virt.value() - g_direct_map.virt_base < g_direct_map.size;
+}
+
 PhysAddr virt_to_phys(VirtAddr virt) {
   const uint64_t offset = virt.value() - g_direct_map.virt_base;
   if (virt.value() < g_direct_map.virt_base || offset >= g_direct_map.size) {

@@ -1,0 +1,311 @@
+#include "mm/slab/slab_cache.h"
+
+#include "kernel/lib/printk.h"
+
+namespace viper::mm {
+namespace {
+
+LockClass g_cache_lock_class{"slab.cache", lock_level(2, 1)};
+
+constexpr uint8_t kPoison = 0x6b;   // free object bytes (debug)
+constexpr uint8_t kRedzone = 0xbb;  // bytes after each object (debug)
+constexpr size_t kRedzoneBytes = kSlabDebug ? 16 : 0;
+constexpr uint32_t kMinObjectsPerSlab = 8;
+constexpr uint32_t kMaxSlabOrder = 4;
+constexpr uint32_t kEmptySlabsKept = 1;
+
+size_t header_bytes(uint32_t capacity) {
+  return sizeof(Slab) + ((capacity + 63) / 64) * 8 + capacity * sizeof(uint32_t);
+}
+
+}  // namespace
+
+SlabCache::SlabCache(const char* name, size_t object_size, size_t alignment)
+    : name_(name), object_size_(object_size), alignment_(alignment), lock_(g_cache_lock_class) {}
+
+uint32_t* SlabCache::next_free(Slab& slab) const {
+  return reinterpret_cast<uint32_t*>(slab.allocated_bits() + (capacity_ + 63) / 64);
+}
+
+Status SlabCache::init(PhysicalMemory& pmm) {
+  if (object_size_ == 0 || object_size_ > kMaxObjectSize || !is_power_of_two(alignment_) ||
+      alignment_ > kPageSize) {
+    return Error::kInvalidArgument;
+  }
+  pmm_ = &pmm;
+  const size_t align = alignment_ < 8 ? 8 : alignment_;
+  stride_ = align_up(object_size_ + kRedzoneBytes, align);
+  for (order_ = 0; order_ <= kMaxSlabOrder; ++order_) {
+    const size_t bytes = kPageSize << order_;
+    capacity_ = static_cast<uint32_t>(bytes / stride_);
+    while (capacity_ > 0 && align_up(header_bytes(capacity_), align) + capacity_ * stride_ > bytes) {
+      --capacity_;
+    }
+    if (capacity_ >= kMinObjectsPerSlab || order_ == kMaxSlabOrder) break;
+  }
+  if (capacity_ == 0) return Error::kInvalidArgument;
+  objects_offset_ = align_up(header_bytes(capacity_), align);
+  return ok_status();
+}
+
+Result<Slab*> SlabCache::grow() {
+  const PhysAddr base = TRY(pmm_->alloc_pages(order_));
+  auto* slab = arch::phys_to_virt(base).as<Slab>();
+  new (slab) Slab();
+  slab->cache = this;
+  slab->base = base;
+  slab->objects = reinterpret_cast<uint8_t*>(slab) + objects_offset_;
+  slab->in_use = 0;
+  slab->where = Slab::Where::kEmpty;
+  for (uint32_t w = 0; w < (capacity_ + 63) / 64; ++w) {
+    new (&slab->allocated_bits()[w]) Atomic<uint64_t>(0);
+  }
+  uint32_t* next = next_free(*slab);
+  for (uint32_t i = 0; i < capacity_; ++i) {
+    next[i] = i + 1 < capacity_ ? i + 1 : Slab::kNone;
+    uint8_t* object = slab->objects + i * stride_;
+    poison(object);
+    for (size_t r = 0; r < kRedzoneBytes; ++r) object[object_size_ + r] = kRedzone;
+  }
+  slab->free_head = 0;
+  // Every page of the slab leads back to it in O(1) (PERF-001).
+  for (uint64_t page = 0; page < (1ull << order_); ++page) {
+    PageFrame* frame = pmm_->frame(base + PageCount(page));
+    frame->owner.store(slab, MemoryOrder::kRelease);
+    frame->owner_kind.store(static_cast<uint8_t>(FrameOwner::kSlab), MemoryOrder::kRelease);
+  }
+  empty_.push_back(*slab);
+  return slab;
+}
+
+SlabCache::SlabList& SlabCache::list_for(Slab::Where where) {
+  switch (where) {
+    case Slab::Where::kFull: return full_;
+    case Slab::Where::kPartial: return partial_;
+    case Slab::Where::kEmpty: return empty_;
+  }
+  return empty_;
+}
+
+// Moves a slab to the list its fill level says; all O(1).
+void SlabCache::place(Slab& slab) {
+  const Slab::Where want = slab.in_use == capacity_ ? Slab::Where::kFull
+                           : slab.in_use == 0       ? Slab::Where::kEmpty
+                                                    : Slab::Where::kPartial;
+  if (want == slab.where) return;
+  list_for(slab.where).remove(slab);
+  slab.where = want;
+  list_for(want).push_front(slab);
+  if (want == Slab::Where::kEmpty && empty_.size() > kEmptySlabsKept) release_slab(slab);
+}
+
+void SlabCache::release_slab(Slab& slab) {
+  list_for(slab.where).remove(slab);
+  for (uint64_t page = 0; page < (1ull << order_); ++page) {
+    PageFrame* frame = pmm_->frame(slab.base + PageCount(page));
+    frame->owner_kind.store(static_cast<uint8_t>(FrameOwner::kNone), MemoryOrder::kRelease);
+    frame->owner.store(nullptr, MemoryOrder::kRelease);
+  }
+  (void)pmm_->free_pages(slab.base, order_);
+}
+
+void SlabCache::refill(Magazine& magazine) {
+  ++lock_acquisitions_;
+  while (magazine.count < kMagazineSize / 2) {
+    Slab* slab = partial_.front();  // PERF-005: the head, never a search
+    if (!slab) slab = empty_.front();
+    if (!slab) {
+      Result<Slab*> grown = grow();
+      if (!grown.ok()) return;
+      slab = grown.value();
+    }
+    const uint32_t index = slab->free_head;
+    slab->free_head = next_free(*slab)[index];
+    ++slab->in_use;
+    magazine.objects[magazine.count++] = slab->objects + index * stride_;
+    place(*slab);
+  }
+}
+
+void SlabCache::return_to_slab(void* object) {
+  Slab* slab = static_cast<Slab*>(
+      pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base())->owner.load(
+          MemoryOrder::kAcquire));
+  const uint32_t index =
+      static_cast<uint32_t>((static_cast<uint8_t*>(object) - slab->objects) / stride_);
+  next_free(*slab)[index] = slab->free_head;
+  slab->free_head = index;
+  --slab->in_use;
+  place(*slab);
+}
+
+Result<void*> SlabCache::alloc() {
+  void* object = nullptr;
+  {
+    arch::InterruptsDisabled no_irqs;
+    Magazine& magazine = magazines_[arch::cpu_id()];
+    if (magazine.count == 0) {
+      SpinlockGuard guard(lock_);
+      refill(magazine);
+    }
+    if (magazine.count == 0) return Error::kNoMemory;
+    object = magazine.objects[--magazine.count];
+  }
+  Result<Located> where = locate(object, __builtin_return_address(0));
+  if (!where.ok()) panic("slab %s: magazine held a foreign pointer %p", name_, object);
+  Atomic<uint64_t>& word = where->slab->allocated_bits()[where->index / 64];
+  const uint64_t bit = 1ull << (where->index % 64);
+  if (word.fetch_or(bit, MemoryOrder::kAcqRel) & bit) {
+    panic("slab %s: object %p handed out twice", name_, object);
+  }
+  check_poison(object);
+  check_redzone(object);
+  objects_in_use_.fetch_add(1, MemoryOrder::kRelaxed);
+  return object;
+}
+
+Result<SlabCache::Located> SlabCache::locate(const void* object, const void* caller) const {
+  if (!object) {
+    report(object, "null pointer", caller);
+    return Error::kInvalidArgument;
+  }
+  const VirtAddr va(object);
+  if (!arch::is_direct_map(va)) {
+    report(object, "not a kernel heap address", caller);
+    return Error::kInvalidArgument;
+  }
+  const PageFrame* frame = pmm_->frame(arch::virt_to_phys(va).page_base());
+  if (!frame || frame->owner_kind.load(MemoryOrder::kAcquire) !=
+                    static_cast<uint8_t>(FrameOwner::kSlab)) {
+    report(object, "not inside any slab", caller);
+    return Error::kInvalidArgument;
+  }
+  auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire));
+  if (slab->cache != this) {
+    report(object, slab->cache ? "an object of another cache" : "a slab of no cache", caller);
+    return Error::kInvalidArgument;
+  }
+  const auto* bytes = static_cast<const uint8_t*>(object);
+  if (bytes < slab->objects || bytes >= slab->objects + capacity_ * stride_) {
+    report(object, "inside a slab header", caller);
+    return Error::kInvalidArgument;
+  }
+  const size_t offset = static_cast<size_t>(bytes - slab->objects);
+  if (offset % stride_ != 0) {
+    report(object, "not the start of an object (interior or misaligned)", caller);
+    return Error::kInvalidArgument;
+  }
+  return Located{slab, static_cast<uint32_t>(offset / stride_)};
+}
+
+Status SlabCache::claim(void* object) {
+  const void* caller = __builtin_return_address(0);
+  const Located where = TRY(locate(object, caller));
+  Atomic<uint64_t>& word = where.slab->allocated_bits()[where.index / 64];
+  const uint64_t bit = 1ull << (where.index % 64);
+  // The one atomic step that decides who frees an object (MS-001).
+  if (!(word.fetch_and(~bit, MemoryOrder::kAcqRel) & bit)) {
+    report(object, "double free (or never allocated)", caller);
+    return Error::kDoubleFree;
+  }
+  return ok_status();
+}
+
+void SlabCache::unclaim(void* object) {
+  const Result<Located> where = locate(object, nullptr);
+  if (!where.ok()) return;
+  where->slab->allocated_bits()[where->index / 64].fetch_or(1ull << (where->index % 64),
+                                                             MemoryOrder::kAcqRel);
+}
+
+void SlabCache::release_claimed(void* object) {
+  check_redzone(object);
+  poison(object);
+  objects_in_use_.fetch_sub(1, MemoryOrder::kRelaxed);
+  arch::InterruptsDisabled no_irqs;
+  Magazine& magazine = magazines_[arch::cpu_id()];
+  if (magazine.count == kMagazineSize) flush(magazine, kMagazineSize / 2);
+  magazine.objects[magazine.count++] = object;
+}
+
+Status SlabCache::free(void* object) {
+  TRY(claim(object));
+  release_claimed(object);
+  return ok_status();
+}
+
+void SlabCache::flush(Magazine& magazine, uint32_t keep) {
+  SpinlockGuard guard(lock_);
+  ++lock_acquisitions_;
+  while (magazine.count > keep) return_to_slab(magazine.objects[--magazine.count]);
+}
+
+uint64_t SlabCache::reclaim() {
+  {
+    arch::InterruptsDisabled no_irqs;
+    flush(magazines_[arch::cpu_id()], 0);
+  }
+  SpinlockGuard guard(lock_);
+  ++lock_acquisitions_;
+  uint64_t pages = 0;
+  while (Slab* slab = empty_.front()) {
+    release_slab(*slab);
+    pages += 1ull << order_;
+  }
+  return pages;
+}
+
+SlabCache* SlabCache::cache_of(PhysicalMemory& pmm, const void* object) {
+  const VirtAddr va(object);
+  if (!object || !arch::is_direct_map(va)) return nullptr;
+  const PageFrame* frame = pmm.frame(arch::virt_to_phys(va).page_base());
+  if (!frame || frame->owner_kind.load(MemoryOrder::kAcquire) !=
+                    static_cast<uint8_t>(FrameOwner::kSlab)) {
+    return nullptr;
+  }
+  return static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire))->cache;
+}
+
+SlabStats SlabCache::stats() const {
+  SpinlockGuard guard(lock_);
+  return {objects_in_use_.load(MemoryOrder::kRelaxed), full_.size(), partial_.size(),
+          empty_.size(), lock_acquisitions_};
+}
+
+void SlabCache::report(const void* object, const char* problem, const void* caller) const {
+  printk(LogLevel::kError, "slab %s: free of %p refused: %s (caller %p)", name_, object, problem,
+         caller);
+}
+
+void SlabCache::poison(void* object) const {
+  if constexpr (kSlabDebug) {
+    auto* bytes = static_cast<uint8_t*>(object);
+    for (size_t i = 0; i < object_size_; ++i) bytes[i] = kPoison;
+  }
+}
+
+void SlabCache::check_poison(void* object) const {
+  if constexpr (kSlabDebug) {
+    const auto* bytes = static_cast<const uint8_t*>(object);
+    for (size_t i = 0; i < object_size_; ++i) {
+      if (bytes[i] != kPoison) {
+        panic("slab %s: object %p was written after it was freed (byte %zu is 0x%02x)", name_,
+              object, i, bytes[i]);
+      }
+    }
+  }
+}
+
+void SlabCache::check_redzone(const void* object) const {
+  if constexpr (kSlabDebug) {
+    const auto* bytes = static_cast<const uint8_t*>(object) + object_size_;
+    for (size_t i = 0; i < kRedzoneBytes; ++i) {
+      if (bytes[i] != kRedzone) {
+        panic("slab %s: write past the end of object %p (redzone byte %zu is 0x%02x)", name_,
+              object, i, bytes[i]);
+      }
+    }
+  }
+}
+
+}  // namespace viper::mm

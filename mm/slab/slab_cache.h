@@ -1,0 +1,145 @@
+// Slab caches: fixed-size objects carved from pages of the physical memory
+// manager.
+//
+// * Fast path: a per-CPU magazine of free objects, used with interrupts
+//   off and no lock at all (PERF-002). The per-cache lock is taken only to
+//   refill or flush a magazine, never one lock for all caches.
+// * Object -> slab in O(1): the page descriptor of any object page points
+//   at its slab (PERF-001).
+// * Full, partial and empty lists: a partial slab is the head of a list
+//   (PERF-005); empty slabs beyond one spare go back to the page allocator
+//   at once, and reclaim() returns all of them (PERF-004).
+// * Each slab keeps an atomic bit per object, "handed to a caller". Freeing
+//   claims the bit with one atomic operation, so a double free is always
+//   caught, even when two CPUs free the same object at once (MS-001), and a
+//   pointer that is not an object of this cache is refused before any list
+//   or magazine is touched (MS-002). Both are reported with the cache name,
+//   the pointer and the caller.
+// * Debug builds (with lockdep) poison free objects and put a redzone
+//   after each, catching writes after free and overflows.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch/arch.h"
+#include "kernel/lib/list.h"
+#include "kernel/lib/result.h"
+#include "kernel/lib/spinlock.h"
+#include "mm/pmm/physical_memory.h"
+
+namespace viper::mm {
+
+#ifndef VIPER_SLAB_DEBUG
+#define VIPER_SLAB_DEBUG 0
+#endif
+inline constexpr bool kSlabDebug = VIPER_SLAB_DEBUG != 0;
+
+class SlabCache;
+
+// The header at the start of every slab. Behind it: one atomic bit per
+// object ("handed to a caller"), then the slab's free list as object
+// indexes, then the objects.
+struct Slab {
+  enum class Where : uint8_t { kFull, kPartial, kEmpty };
+
+  ListNode link;  // on its cache's full, partial or empty list
+  SlabCache* cache;
+  uint8_t* objects;
+  PhysAddr base;
+  uint32_t in_use;     // objects not on this slab's free list
+  uint32_t free_head;  // first free object index, or kNone
+  Where where;
+
+  static constexpr uint32_t kNone = 0xffffffff;
+  Atomic<uint64_t>* allocated_bits() { return reinterpret_cast<Atomic<uint64_t>*>(this + 1); }
+};
+
+struct SlabStats {
+  uint64_t objects_in_use;  // handed to callers
+  uint64_t slabs_full;
+  uint64_t slabs_partial;
+  uint64_t slabs_empty;
+  uint64_t lock_acquisitions;  // slow-path entries (refills, flushes, reclaims)
+};
+
+class SlabCache {
+ public:
+  static constexpr uint32_t kMagazineSize = 16;
+  static constexpr size_t kMaxObjectSize = 8192;
+
+  SlabCache(const char* name, size_t object_size, size_t alignment);
+  SlabCache(const SlabCache&) = delete;
+  SlabCache& operator=(const SlabCache&) = delete;
+
+  // Lays out slabs; objects come from `pmm`. kInvalidArgument for a size of
+  // 0 or above kMaxObjectSize, or an alignment that is not a power of two.
+  Status init(PhysicalMemory& pmm);
+
+  Result<void*> alloc();
+  Status free(void* object);
+
+  // Takes an allocated object out of circulation without freeing it: after
+  // claim() succeeds, free() of it is a double free. release_claimed()
+  // then frees it; unclaim() gives it back to its owner. (krealloc, MS-003.)
+  Status claim(void* object);
+  void release_claimed(void* object);
+  void unclaim(void* object);
+
+  // Returns this CPU's magazine and every empty slab to the page allocator;
+  // returns the number of pages freed.
+  uint64_t reclaim();
+
+  // The cache an object belongs to, if `object` is inside a slab page.
+  static SlabCache* cache_of(PhysicalMemory& pmm, const void* object);
+
+  SlabStats stats() const;
+  const char* name() const { return name_; }
+  size_t object_size() const { return object_size_; }
+
+ private:
+  struct Magazine {
+    void* objects[kMagazineSize];
+    uint32_t count = 0;
+  };
+  struct Located {
+    Slab* slab;
+    uint32_t index;
+  };
+
+  Result<Located> locate(const void* object, const void* caller) const;
+  void report(const void* object, const char* problem, const void* caller) const;
+  Result<Slab*> grow() REQUIRES(lock_);
+  void refill(Magazine& magazine) REQUIRES(lock_);
+  void return_to_slab(void* object) REQUIRES(lock_);
+  void release_slab(Slab& slab) REQUIRES(lock_);
+  void place(Slab& slab) REQUIRES(lock_);
+  void flush(Magazine& magazine, uint32_t keep);
+  void free_located(void* object);
+  void poison(void* object) const;
+  void check_poison(void* object) const;
+  void check_redzone(const void* object) const;
+
+  const char* name_;
+  size_t object_size_;
+  size_t alignment_;
+  size_t stride_ = 0;       // object + redzone, aligned
+  uint32_t order_ = 0;      // slab size: 2^order pages
+  uint32_t capacity_ = 0;   // objects per slab
+  size_t objects_offset_ = 0;
+  PhysicalMemory* pmm_ = nullptr;
+
+  uint32_t* next_free(Slab& slab) const;
+  using SlabList = List<Slab, &Slab::link>;
+  SlabList& list_for(Slab::Where where) REQUIRES(lock_);
+
+  mutable Spinlock lock_;
+  SlabList full_ GUARDED_BY(lock_);
+  SlabList partial_ GUARDED_BY(lock_);
+  SlabList empty_ GUARDED_BY(lock_);
+  uint64_t lock_acquisitions_ GUARDED_BY(lock_) = 0;
+  Atomic<uint64_t> objects_in_use_{0};
+  Magazine magazines_[arch::kMaxCpus];  // each CPU uses its own, interrupts off
+};
+
+}  // namespace viper::mm
