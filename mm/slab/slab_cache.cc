@@ -38,7 +38,8 @@ Status SlabCache::init(PhysicalMemory& pmm) {
   for (order_ = 0; order_ <= kMaxSlabOrder; ++order_) {
     const size_t bytes = kPageSize << order_;
     capacity_ = static_cast<uint32_t>(bytes / stride_);
-    while (capacity_ > 0 && align_up(header_bytes(capacity_), align) + capacity_ * stride_ > bytes) {
+    while (capacity_ > 0 &&
+           align_up(header_bytes(capacity_), align) + capacity_ * stride_ > bytes) {
       --capacity_;
     }
     if (capacity_ >= kMinObjectsPerSlab || order_ == kMaxSlabOrder) break;
@@ -80,9 +81,12 @@ Result<Slab*> SlabCache::grow() {
 
 SlabCache::SlabList& SlabCache::list_for(Slab::Where where) {
   switch (where) {
-    case Slab::Where::kFull: return full_;
-    case Slab::Where::kPartial: return partial_;
-    case Slab::Where::kEmpty: return empty_;
+    case Slab::Where::kFull:
+      return full_;
+    case Slab::Where::kPartial:
+      return partial_;
+    case Slab::Where::kEmpty:
+      return empty_;
   }
   return empty_;
 }
@@ -128,9 +132,8 @@ void SlabCache::refill(Magazine& magazine) {
 }
 
 void SlabCache::return_to_slab(void* object) {
-  Slab* slab = static_cast<Slab*>(
-      pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base())->owner.load(
-          MemoryOrder::kAcquire));
+  Slab* slab = static_cast<Slab*>(pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base())
+                                      ->owner.load(MemoryOrder::kAcquire));
   const uint32_t index =
       static_cast<uint32_t>((static_cast<uint8_t*>(object) - slab->objects) / stride_);
   next_free(*slab)[index] = slab->free_head;
@@ -175,8 +178,8 @@ Result<SlabCache::Located> SlabCache::locate(const void* object, const void* cal
     return Error::kInvalidArgument;
   }
   const PageFrame* frame = pmm_->frame(arch::virt_to_phys(va).page_base());
-  if (!frame || frame->owner_kind.load(MemoryOrder::kAcquire) !=
-                    static_cast<uint8_t>(FrameOwner::kSlab)) {
+  if (!frame ||
+      frame->owner_kind.load(MemoryOrder::kAcquire) != static_cast<uint8_t>(FrameOwner::kSlab)) {
     report(object, "not inside any slab", caller);
     return Error::kInvalidArgument;
   }
@@ -215,7 +218,7 @@ void SlabCache::unclaim(void* object) {
   const Result<Located> where = locate(object, nullptr);
   if (!where.ok()) return;
   where->slab->allocated_bits()[where->index / 64].fetch_or(1ull << (where->index % 64),
-                                                             MemoryOrder::kAcqRel);
+                                                            MemoryOrder::kAcqRel);
 }
 
 void SlabCache::release_claimed(void* object) {
@@ -259,8 +262,8 @@ SlabCache* SlabCache::cache_of(PhysicalMemory& pmm, const void* object) {
   const VirtAddr va(object);
   if (!object || !arch::is_direct_map(va)) return nullptr;
   const PageFrame* frame = pmm.frame(arch::virt_to_phys(va).page_base());
-  if (!frame || frame->owner_kind.load(MemoryOrder::kAcquire) !=
-                    static_cast<uint8_t>(FrameOwner::kSlab)) {
+  if (!frame ||
+      frame->owner_kind.load(MemoryOrder::kAcquire) != static_cast<uint8_t>(FrameOwner::kSlab)) {
     return nullptr;
   }
   return static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire))->cache;
@@ -268,8 +271,8 @@ SlabCache* SlabCache::cache_of(PhysicalMemory& pmm, const void* object) {
 
 SlabStats SlabCache::stats() const {
   SpinlockGuard guard(lock_);
-  return {objects_in_use_.load(MemoryOrder::kRelaxed), full_.size(), partial_.size(),
-          empty_.size(), lock_acquisitions_};
+  return {objects_in_use_.load(MemoryOrder::kRelaxed), full_.size(), partial_.size(), empty_.size(),
+          lock_acquisitions_};
 }
 
 void SlabCache::report(const void* object, const char* problem, const void* caller) const {

@@ -123,9 +123,9 @@ class SlabCache {
   const char* name_;
   size_t object_size_;
   size_t alignment_;
-  size_t stride_ = 0;       // object + redzone, aligned
-  uint32_t order_ = 0;      // slab size: 2^order pages
-  uint32_t capacity_ = 0;   // objects per slab
+  size_t stride_ = 0;      // object + redzone, aligned
+  uint32_t order_ = 0;     // slab size: 2^order pages
+  uint32_t capacity_ = 0;  // objects per slab
   size_t objects_offset_ = 0;
   PhysicalMemory* pmm_ = nullptr;
 

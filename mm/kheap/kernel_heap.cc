@@ -1,0 +1,189 @@
+#include "mm/kheap/kernel_heap.h"
+
+#include "kernel/arch/arch.h"
+#include "kernel/lib/format.h"
+#include "kernel/lib/printk.h"
+
+namespace viper::mm {
+namespace {
+
+const char* const kClassNames[KernelHeap::kClassCount] = {
+    "kmalloc-16",  "kmalloc-32",  "kmalloc-48",  "kmalloc-64",   "kmalloc-96",
+    "kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-384",  "kmalloc-512",
+    "kmalloc-768", "kmalloc-1024", "kmalloc-1536", "kmalloc-2048"};
+
+uint32_t order_for(size_t size) {
+  uint32_t order = 0;
+  while ((kPageSize << order) < size) ++order;
+  return order;
+}
+
+constexpr uint8_t kLarge = static_cast<uint8_t>(FrameOwner::kLargeHeap);
+constexpr uint8_t kNoOwner = static_cast<uint8_t>(FrameOwner::kNone);
+
+}  // namespace
+
+KernelHeap::~KernelHeap() {
+  for (SlabCache* cache : classes_) {
+    if (cache) cache->~SlabCache();
+  }
+}
+
+Status KernelHeap::init(PhysicalMemory& pmm) {
+  pmm_ = &pmm;
+  for (size_t i = 0; i < kClassCount; ++i) {
+    classes_[i] = new (storage_[i]) SlabCache(kClassNames[i], kClassSizes[i], 16);
+    TRY(classes_[i]->init(pmm));
+  }
+  return ok_status();
+}
+
+SlabCache* KernelHeap::class_for(size_t size) {
+  for (size_t i = 0; i < kClassCount; ++i) {
+    if (size <= kClassSizes[i]) return classes_[i];
+  }
+  return nullptr;
+}
+
+Result<void*> KernelHeap::kmalloc(size_t size) {
+  if (size == 0) return Error::kInvalidArgument;
+  if (size > kMaxSize) return Error::kNoMemory;
+  if (SlabCache* cache = class_for(size)) {
+    void* block = TRY(cache->alloc());
+    live_allocations_.fetch_add(1, MemoryOrder::kRelaxed);
+    live_bytes_.fetch_add(cache->object_size(), MemoryOrder::kRelaxed);
+    return block;
+  }
+  const uint32_t order = order_for(size);
+  const PhysAddr pages = TRY(pmm_->alloc_pages(order));
+  PageFrame* head = pmm_->frame(pages);
+  head->owner.store(nullptr, MemoryOrder::kRelaxed);
+  head->owner_kind.store(kLarge, MemoryOrder::kRelease);
+  live_allocations_.fetch_add(1, MemoryOrder::kRelaxed);
+  live_bytes_.fetch_add(kPageSize << order, MemoryOrder::kRelaxed);
+  return arch::phys_to_virt(pages).as<void>();
+}
+
+Result<void*> KernelHeap::kcalloc(size_t count, size_t size) {
+  size_t total = 0;
+  if (__builtin_mul_overflow(count, size, &total)) return Error::kOverflow;
+  void* block = TRY(kmalloc(total));
+  auto* bytes = static_cast<uint8_t*>(block);
+  for (size_t i = 0; i < total; ++i) bytes[i] = 0;
+  return block;
+}
+
+KernelHeap::Block KernelHeap::classify(const void* block) {
+  if (SlabCache* cache = SlabCache::cache_of(*pmm_, block)) {
+    for (SlabCache* mine : classes_) {
+      if (mine == cache) return {Kind::kSlab, cache, nullptr};
+    }
+    return {Kind::kForeign, nullptr, nullptr};  // an object of some other cache
+  }
+  const VirtAddr va(block);
+  if (block && arch::is_direct_map(va) && va.is_page_aligned()) {
+    if (PageFrame* frame = pmm_->frame(arch::virt_to_phys(va))) {
+      return {Kind::kLarge, nullptr, frame};
+    }
+  }
+  return {Kind::kForeign, nullptr, nullptr};
+}
+
+Status KernelHeap::claim(const Block& b, void* block, const void* caller) {
+  switch (b.kind) {
+    case Kind::kSlab:
+      return b.cache->claim(block);
+    case Kind::kLarge: {
+      uint8_t expected = kLarge;
+      if (b.frame->owner_kind.compare_exchange(expected, kNoOwner, MemoryOrder::kAcqRel,
+                                               MemoryOrder::kAcquire)) {
+        return ok_status();
+      }
+      // A page someone else allocated is not ours; anything else was freed.
+      const bool foreign = b.frame->get_state() == FrameState::kAllocated;
+      printk(LogLevel::kError, "kheap: free of %p refused: %s (caller %p)", block,
+             foreign ? "not a kmalloc block" : "double free", caller);
+      return foreign ? Error::kInvalidArgument : Error::kDoubleFree;
+    }
+    case Kind::kForeign:
+      break;
+  }
+  printk(LogLevel::kError, "kheap: free of %p refused: not kmalloc memory (caller %p)", block,
+         caller);
+  return Error::kInvalidArgument;
+}
+
+void KernelHeap::unclaim(const Block& b, void* block) {
+  if (b.kind == Kind::kSlab) b.cache->unclaim(block);
+  if (b.kind == Kind::kLarge) b.frame->owner_kind.store(kLarge, MemoryOrder::kRelease);
+}
+
+size_t KernelHeap::block_size(const Block& b) const {
+  if (b.kind == Kind::kSlab) return b.cache->object_size();
+  if (b.kind == Kind::kLarge) return kPageSize << b.frame->order;
+  return 0;
+}
+
+void KernelHeap::release(const Block& b, void* block) {
+  live_allocations_.fetch_sub(1, MemoryOrder::kRelaxed);
+  live_bytes_.fetch_sub(block_size(b), MemoryOrder::kRelaxed);
+  if (b.kind == Kind::kSlab) {
+    b.cache->release_claimed(block);
+  } else {
+    (void)pmm_->free_pages(arch::virt_to_phys(VirtAddr(block)), b.frame->order);
+  }
+}
+
+Status KernelHeap::kfree(void* block) {
+  const Block b = classify(block);
+  TRY(claim(b, block, __builtin_return_address(0)));
+  release(b, block);
+  return ok_status();
+}
+
+Result<void*> KernelHeap::krealloc(void* block, size_t size) {
+  if (!block) return kmalloc(size);
+  const Block b = classify(block);
+  // Claim first: from here on a concurrent kfree of `block` is a double
+  // free, so the copy below reads memory nobody can free (MS-003).
+  TRY(claim(b, block, __builtin_return_address(0)));
+  const size_t old_size = block_size(b);
+  if (size == 0) {
+    release(b, block);
+    return static_cast<void*>(nullptr);
+  }
+  if (b.kind == Kind::kSlab && class_for(size) == b.cache) {
+    unclaim(b, block);  // same size class: nothing to move
+    return block;
+  }
+  Result<void*> moved = kmalloc(size);
+  if (!moved.ok()) {
+    unclaim(b, block);
+    return moved.error();
+  }
+  const size_t keep = old_size < size ? old_size : size;
+  const auto* from = static_cast<const uint8_t*>(block);
+  auto* to = static_cast<uint8_t*>(moved.value());
+  for (size_t i = 0; i < keep; ++i) to[i] = from[i];
+  release(b, block);
+  return moved.value();
+}
+
+size_t KernelHeap::usable_size(const void* block) {
+  const Block b = classify(block);
+  if (b.kind == Kind::kLarge &&
+      b.frame->owner_kind.load(MemoryOrder::kAcquire) != kLarge) {
+    return 0;
+  }
+  return block_size(b);
+}
+
+HeapStats KernelHeap::stats() const {
+  return {live_allocations_.load(MemoryOrder::kRelaxed), live_bytes_.load(MemoryOrder::kRelaxed)};
+}
+
+void KernelHeap::reclaim() {
+  for (SlabCache* cache : classes_) cache->reclaim();
+}
+
+}  // namespace viper::mm
