@@ -66,8 +66,7 @@ TEST_F(KheapTest, BadFreesAreRefused) {
   Result<void*> large = heap_.kmalloc(3 * 4096);
   ASSERT_TRUE(small.ok());
   ASSERT_TRUE(large.ok());
-  EXPECT_EQ(heap_.kfree(static_cast<uint8_t*>(small.value()) + 8).error(),
-            Error::kInvalidArgument);
+  EXPECT_EQ(heap_.kfree(static_cast<uint8_t*>(small.value()) + 8).error(), Error::kInvalidArgument);
   Result<PhysAddr> page = pmm_.alloc_pages(0);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(heap_.kfree(arch::phys_to_virt(page.value()).as<void>()).error(),

@@ -13,8 +13,10 @@
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
 #include "kernel/boot/version.h"
+#include "kernel/lib/fdt.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
+#include "mm/kheap/global.h"
 
 extern "C" const uint64_t boot_image_phys_start;
 extern "C" char __kernel_text_start[], __kernel_rodata_start[], __kernel_data_start[],
@@ -131,7 +133,46 @@ const MachineDescription& read_device_tree(uint64_t dtb_argument) {
           reason);
   }
   platform().machine = machine.value();
+  platform().dtb = dtb;
+  platform().dtb_size = fdt::read_be32(arch::phys_to_virt(dtb).as<const uint8_t>() + 4);
   return platform().machine;
+}
+
+struct Interval {
+  PhysAddr from, to;
+};
+
+// Hands RAM to the page allocator, minus the kernel image with everything
+// the boot allocator gave out, and minus the device tree.
+void init_memory(const MachineDescription& m, PhysAddr boot_end) {
+  const Platform& p = platform();
+  const Interval reserved[] = {
+      {PhysAddr(boot_image_phys_start), boot_end},
+      {p.dtb.page_base(), PhysAddr(align_up((p.dtb + p.dtb_size).value(), kPageSize))},
+  };
+  mm::PhysicalMemory& pmm = mm::physical_memory();
+  for (uint32_t i = 0; i < m.memory_count; ++i) {
+    // Cut the reserved intervals out of the range, left to right.
+    PhysAddr from = m.memory[i].base;
+    const PhysAddr to = from + m.memory[i].size;
+    while (from < to) {
+      PhysAddr stop = to;
+      PhysAddr resume = to;
+      for (const Interval& r : reserved) {
+        if (r.to > from && r.from < stop) {
+          stop = r.from > from ? r.from : from;
+          resume = r.to;
+        }
+      }
+      if (stop > from) check(pmm.add_range(from, stop - from), "adding RAM to the page allocator");
+      from = resume > stop ? resume : to;
+    }
+  }
+  check(mm::kernel_heap().init(pmm), "kernel heap init");
+  const mm::MemoryStats stats = pmm.stats();
+  printk(LogLevel::kInfo, "memory: %llu MiB free, %llu KiB reserved for page descriptors",
+         static_cast<unsigned long long>(stats.free_pages * kPageSize >> 20),
+         static_cast<unsigned long long>(stats.reserved_pages * kPageSize >> 10));
 }
 
 }  // namespace
@@ -186,6 +227,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
   arch::set_irq_handler(&irq_entry);
   set_panic_stopper(&stop_other_cpus);
   start_secondary_cpus(tables.root().value());
+  init_memory(m, boot_allocator().high_water());
   arch::irq_enable();
 
   char banner[160];

@@ -24,6 +24,8 @@ struct Platform {
   drivers::ArmTimer timer;
   arch::psci::Conduit psci = arch::psci::Conduit::kHvc;
   uint64_t entry_el = 1;
+  PhysAddr dtb;           // where the device tree is, and its size: its
+  uint64_t dtb_size = 0;  // pages stay out of the page allocator
   uint32_t timer_hz = 100;
 };
 

@@ -114,6 +114,18 @@ void wait_for_call(uint32_t cpu) {
   while (g_calls[cpu].fn.load(MemoryOrder::kAcquire) != nullptr) arch::cpu_relax();
 }
 
+void run_on_all_cpus(void (*fn)(void*), void* arg) {
+  const uint32_t cpus = cpus_online();
+  const uint32_t self = arch::cpu_id();
+  for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
+    if (cpu != self) call_on_cpu(cpu, fn, arg);
+  }
+  fn(arg);
+  for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
+    if (cpu != self) wait_for_call(cpu);
+  }
+}
+
 void idle_loop() {
   CallSlot& slot = g_calls[arch::cpu_id()];
   for (;;) {

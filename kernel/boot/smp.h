@@ -30,6 +30,10 @@ arch::PerCpu& percpu(uint32_t cpu);
 void call_on_cpu(uint32_t cpu, void (*fn)(void*), void* arg);
 void wait_for_call(uint32_t cpu);
 
+// Runs fn(arg) on every online CPU at once (this one included) and returns
+// when all have finished.
+void run_on_all_cpus(void (*fn)(void*), void* arg);
+
 // Sleeps in WFI between interrupts and runs cross-CPU calls. Never returns.
 [[noreturn]] void idle_loop();
 

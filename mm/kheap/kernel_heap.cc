@@ -8,8 +8,8 @@ namespace viper::mm {
 namespace {
 
 const char* const kClassNames[KernelHeap::kClassCount] = {
-    "kmalloc-16",  "kmalloc-32",  "kmalloc-48",  "kmalloc-64",   "kmalloc-96",
-    "kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-384",  "kmalloc-512",
+    "kmalloc-16",  "kmalloc-32",   "kmalloc-48",   "kmalloc-64",  "kmalloc-96",
+    "kmalloc-128", "kmalloc-192",  "kmalloc-256",  "kmalloc-384", "kmalloc-512",
     "kmalloc-768", "kmalloc-1024", "kmalloc-1536", "kmalloc-2048"};
 
 uint32_t order_for(size_t size) {
@@ -22,12 +22,6 @@ constexpr uint8_t kLarge = static_cast<uint8_t>(FrameOwner::kLargeHeap);
 constexpr uint8_t kNoOwner = static_cast<uint8_t>(FrameOwner::kNone);
 
 }  // namespace
-
-KernelHeap::~KernelHeap() {
-  for (SlabCache* cache : classes_) {
-    if (cache) cache->~SlabCache();
-  }
-}
 
 Status KernelHeap::init(PhysicalMemory& pmm) {
   pmm_ = &pmm;
@@ -171,8 +165,7 @@ Result<void*> KernelHeap::krealloc(void* block, size_t size) {
 
 size_t KernelHeap::usable_size(const void* block) {
   const Block b = classify(block);
-  if (b.kind == Kind::kLarge &&
-      b.frame->owner_kind.load(MemoryOrder::kAcquire) != kLarge) {
+  if (b.kind == Kind::kLarge && b.frame->owner_kind.load(MemoryOrder::kAcquire) != kLarge) {
     return 0;
   }
   return block_size(b);

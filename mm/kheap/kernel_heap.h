@@ -32,7 +32,6 @@ class KernelHeap {
   KernelHeap() = default;
   KernelHeap(const KernelHeap&) = delete;
   KernelHeap& operator=(const KernelHeap&) = delete;
-  ~KernelHeap();
 
   Status init(PhysicalMemory& pmm);
 
