@@ -120,3 +120,29 @@ cc_library(
     rctx.file("WORKSPACE", "workspace(name = \"{}\")\n".format(rctx.name))
 
 debian_benchmark = repository_rule(implementation = _debian_benchmark_impl, local = True)
+
+def _debian_allocators_impl(rctx):
+    _require(rctx, "/usr/include/jemalloc/jemalloc.h", "libjemalloc-dev")
+    _require(rctx, "/usr/include/mimalloc.h", "libmimalloc-dev")
+    rctx.file("BUILD.bazel", """
+load("@rules_cc//cc:defs.bzl", "cc_library")
+
+package(default_visibility = ["//visibility:public"])
+
+# Other allocators, for benchmarks only: jemalloc through mallocx/dallocx,
+# mimalloc through mi_malloc/mi_free, so all can be measured in one process.
+cc_library(
+    name = "jemalloc",
+    linkopts = ["-ljemalloc"],
+    target_compatible_with = ["@platforms//os:linux"],
+)
+
+cc_library(
+    name = "mimalloc",
+    linkopts = ["-lmimalloc"],
+    target_compatible_with = ["@platforms//os:linux"],
+)
+""")
+    rctx.file("WORKSPACE", "workspace(name = \"{}\")\n".format(rctx.name))
+
+debian_allocators = repository_rule(implementation = _debian_allocators_impl, local = True)

@@ -13,6 +13,7 @@
 //   IrqState irq_save();                void irq_restore(IrqState);
 //   bool irqs_enabled();
 //   void cpu_relax();                   void halt_until_interrupt();
+//   void spin_backoff(uint32_t attempt);  one step of waiting for a lock
 //   void memory_barrier();              (full barrier, all CPUs)
 //   uint64_t cycles();                  CPU cycle counter
 //   uint64_t counter_ticks();           uint64_t counter_frequency();

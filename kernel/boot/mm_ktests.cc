@@ -43,7 +43,8 @@ void pmm_mix(void* arg) {
   auto release = [&](const Held& h) {
     const uint64_t size = kPageSize << (h.order < 0 ? 0 : h.order);
     const uint8_t* p = arch::phys_to_virt(h.page).as<uint8_t>();
-    for (uint64_t i = 0; i < size; i += 256) out.corrupt.fetch_add(p[i] != h.pattern, MemoryOrder::kRelaxed);
+    for (uint64_t i = 0; i < size; i += 256)
+      out.corrupt.fetch_add(p[i] != h.pattern, MemoryOrder::kRelaxed);
     const Status s = h.order < 0 ? pmm.free_page(h.page) : pmm.free_pages(h.page, h.order);
     out.failures.fetch_add(!s.ok(), MemoryOrder::kRelaxed);
   };
@@ -79,7 +80,8 @@ void heap_mix(void* arg) {
   } held[kMaxHeld];
   int count = 0;
   auto verify = [&](const Held& h) {
-    for (size_t i = 0; i < h.size; i += 16) out.corrupt.fetch_add(h.block[i] != h.pattern, MemoryOrder::kRelaxed);
+    for (size_t i = 0; i < h.size; i += 16)
+      out.corrupt.fetch_add(h.block[i] != h.pattern, MemoryOrder::kRelaxed);
   };
   const uint64_t until = arch::uptime_ns() + kRunNs;
   while (arch::uptime_ns() < until) {
@@ -151,8 +153,8 @@ KTEST(mm, MS001_MS002_bad_frees_are_refused) {
   Result<void*> block = heap.kmalloc(100);
   KEXPECT(t, block.ok());
   if (!block.ok()) return;
-  KEXPECT(t, heap.kfree(static_cast<uint8_t*>(block.value()) + 8).error() ==
-                 Error::kInvalidArgument);
+  KEXPECT(t,
+          heap.kfree(static_cast<uint8_t*>(block.value()) + 8).error() == Error::kInvalidArgument);
   KEXPECT(t, heap.kfree(block.value()).ok());
   KEXPECT(t, heap.kfree(block.value()).error() == Error::kDoubleFree);
 }

@@ -57,7 +57,9 @@ constinit Atomic<uint32_t> g_graph_busy{0};
 class GraphGuard {
  public:
   GraphGuard() {
-    while (g_graph_busy.exchange(1, MemoryOrder::kAcquire) != 0) arch::cpu_relax();
+    for (uint32_t attempt = 0; g_graph_busy.exchange(1, MemoryOrder::kAcquire) != 0; ++attempt) {
+      arch::spin_backoff(attempt);
+    }
   }
   ~GraphGuard() { g_graph_busy.store(0, MemoryOrder::kRelease); }
 };

@@ -34,7 +34,9 @@ class CAPABILITY("spinlock") Spinlock {
   void lock_ordered(uint64_t order_key) ACQUIRE() {
     lockdep::on_acquire(this, *class_, order_key);
     const uint32_t ticket = next_ticket_.fetch_add(1, MemoryOrder::kRelaxed);
-    while (now_serving_.load(MemoryOrder::kAcquire) != ticket) arch::cpu_relax();
+    for (uint32_t attempt = 0; now_serving_.load(MemoryOrder::kAcquire) != ticket; ++attempt) {
+      arch::spin_backoff(attempt);
+    }
   }
 
   bool try_lock() TRY_ACQUIRE(true) {

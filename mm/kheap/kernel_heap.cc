@@ -29,14 +29,25 @@ Status KernelHeap::init(PhysicalMemory& pmm) {
     classes_[i] = new (storage_[i]) SlabCache(kClassNames[i], kClassSizes[i], 16);
     TRY(classes_[i]->init(pmm));
   }
+  size_t klass = 0;
+  for (size_t slot = 0; slot < sizeof(class_index_); ++slot) {
+    while (kClassSizes[klass] < slot * 16) ++klass;
+    class_index_[slot] = static_cast<uint8_t>(klass);
+  }
   return ok_status();
 }
 
 SlabCache* KernelHeap::class_for(size_t size) {
-  for (size_t i = 0; i < kClassCount; ++i) {
-    if (size <= kClassSizes[i]) return classes_[i];
-  }
-  return nullptr;
+  if (size > kClassSizes[kClassCount - 1]) return nullptr;
+  return classes_[class_index_[(size + 15) / 16]];
+}
+
+void KernelHeap::count(int64_t allocations, int64_t bytes) {
+  arch::InterruptsDisabled no_irqs;
+  CpuCounters& c = counters_[arch::cpu_id()];
+  c.allocations.store(c.allocations.load(MemoryOrder::kRelaxed) + allocations,
+                      MemoryOrder::kRelaxed);
+  c.bytes.store(c.bytes.load(MemoryOrder::kRelaxed) + bytes, MemoryOrder::kRelaxed);
 }
 
 Result<void*> KernelHeap::kmalloc(size_t size) {
@@ -44,8 +55,7 @@ Result<void*> KernelHeap::kmalloc(size_t size) {
   if (size > kMaxSize) return Error::kNoMemory;
   if (SlabCache* cache = class_for(size)) {
     void* block = TRY(cache->alloc());
-    live_allocations_.fetch_add(1, MemoryOrder::kRelaxed);
-    live_bytes_.fetch_add(cache->object_size(), MemoryOrder::kRelaxed);
+    count(1, static_cast<int64_t>(cache->object_size()));
     return block;
   }
   const uint32_t order = order_for(size);
@@ -53,8 +63,7 @@ Result<void*> KernelHeap::kmalloc(size_t size) {
   PageFrame* head = pmm_->frame(pages);
   head->owner.store(nullptr, MemoryOrder::kRelaxed);
   head->owner_kind.store(kLarge, MemoryOrder::kRelease);
-  live_allocations_.fetch_add(1, MemoryOrder::kRelaxed);
-  live_bytes_.fetch_add(kPageSize << order, MemoryOrder::kRelaxed);
+  count(1, static_cast<int64_t>(kPageSize << order));
   return arch::phys_to_virt(pages).as<void>();
 }
 
@@ -119,8 +128,7 @@ size_t KernelHeap::block_size(const Block& b) const {
 }
 
 void KernelHeap::release(const Block& b, void* block) {
-  live_allocations_.fetch_sub(1, MemoryOrder::kRelaxed);
-  live_bytes_.fetch_sub(block_size(b), MemoryOrder::kRelaxed);
+  count(-1, -static_cast<int64_t>(block_size(b)));
   if (b.kind == Kind::kSlab) {
     b.cache->release_claimed(block);
   } else {
@@ -172,7 +180,12 @@ size_t KernelHeap::usable_size(const void* block) {
 }
 
 HeapStats KernelHeap::stats() const {
-  return {live_allocations_.load(MemoryOrder::kRelaxed), live_bytes_.load(MemoryOrder::kRelaxed)};
+  int64_t allocations = 0, bytes = 0;
+  for (const CpuCounters& c : counters_) {
+    allocations += c.allocations.load(MemoryOrder::kRelaxed);
+    bytes += c.bytes.load(MemoryOrder::kRelaxed);
+  }
+  return {static_cast<uint64_t>(allocations), static_cast<uint64_t>(bytes)};
 }
 
 void KernelHeap::reclaim() {

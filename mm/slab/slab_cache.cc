@@ -153,18 +153,25 @@ Result<void*> SlabCache::alloc() {
     }
     if (magazine.count == 0) return Error::kNoMemory;
     object = magazine.objects[--magazine.count];
+    magazine.add_handed_out(1);
   }
-  Result<Located> where = locate(object, __builtin_return_address(0));
-  if (!where.ok()) panic("slab %s: magazine held a foreign pointer %p", name_, object);
-  Atomic<uint64_t>& word = where->slab->allocated_bits()[where->index / 64];
-  const uint64_t bit = 1ull << (where->index % 64);
+  // Magazines only ever hold this cache's objects: no validation needed.
+  const Located where = locate_trusted(object);
+  Atomic<uint64_t>& word = where.slab->allocated_bits()[where.index / 64];
+  const uint64_t bit = 1ull << (where.index % 64);
   if (word.fetch_or(bit, MemoryOrder::kAcqRel) & bit) {
     panic("slab %s: object %p handed out twice", name_, object);
   }
   check_poison(object);
   check_redzone(object);
-  objects_in_use_.fetch_add(1, MemoryOrder::kRelaxed);
   return object;
+}
+
+SlabCache::Located SlabCache::locate_trusted(const void* object) const {
+  const PageFrame* frame = pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base());
+  auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kRelaxed));
+  return {slab,
+          static_cast<uint32_t>((static_cast<const uint8_t*>(object) - slab->objects) / stride_)};
 }
 
 Result<SlabCache::Located> SlabCache::locate(const void* object, const void* caller) const {
@@ -224,9 +231,9 @@ void SlabCache::unclaim(void* object) {
 void SlabCache::release_claimed(void* object) {
   check_redzone(object);
   poison(object);
-  objects_in_use_.fetch_sub(1, MemoryOrder::kRelaxed);
   arch::InterruptsDisabled no_irqs;
   Magazine& magazine = magazines_[arch::cpu_id()];
+  magazine.add_handed_out(-1);
   if (magazine.count == kMagazineSize) flush(magazine, kMagazineSize / 2);
   magazine.objects[magazine.count++] = object;
 }
@@ -270,8 +277,14 @@ SlabCache* SlabCache::cache_of(PhysicalMemory& pmm, const void* object) {
 }
 
 SlabStats SlabCache::stats() const {
+  // Per-CPU counts are read without their CPUs' cooperation: exact once
+  // the cache is quiet, approximate while it is in use.
+  int64_t in_use = 0;
+  for (const Magazine& magazine : magazines_) {
+    in_use += magazine.handed_out.load(MemoryOrder::kRelaxed);
+  }
   SpinlockGuard guard(lock_);
-  return {objects_in_use_.load(MemoryOrder::kRelaxed), full_.size(), partial_.size(), empty_.size(),
+  return {static_cast<uint64_t>(in_use), full_.size(), partial_.size(), empty_.size(),
           lock_acquisitions_};
 }
 

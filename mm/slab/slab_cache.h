@@ -98,9 +98,16 @@ class SlabCache {
   size_t object_size() const { return object_size_; }
 
  private:
-  struct Magazine {
+  // One per CPU, on its own cache lines so CPUs never share them.
+  struct alignas(64) Magazine {
     void* objects[kMagazineSize];
     uint32_t count = 0;
+    // This CPU's share of objects_in_use; only its CPU writes it (plain
+    // load + store, no locked instruction), stats() reads all of them.
+    Atomic<int64_t> handed_out{0};
+    void add_handed_out(int64_t delta) {
+      handed_out.store(handed_out.load(MemoryOrder::kRelaxed) + delta, MemoryOrder::kRelaxed);
+    }
   };
   struct Located {
     Slab* slab;
@@ -108,6 +115,7 @@ class SlabCache {
   };
 
   Result<Located> locate(const void* object, const void* caller) const;
+  Located locate_trusted(const void* object) const;
   void report(const void* object, const char* problem, const void* caller) const;
   Result<Slab*> grow() REQUIRES(lock_);
   void refill(Magazine& magazine) REQUIRES(lock_);
@@ -138,7 +146,6 @@ class SlabCache {
   SlabList partial_ GUARDED_BY(lock_);
   SlabList empty_ GUARDED_BY(lock_);
   uint64_t lock_acquisitions_ GUARDED_BY(lock_) = 0;
-  Atomic<uint64_t> objects_in_use_{0};
   Magazine magazines_[arch::kMaxCpus];  // each CPU uses its own, interrupts off
 };
 

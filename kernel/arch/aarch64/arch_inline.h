@@ -39,6 +39,7 @@ inline bool irqs_enabled() { return (VIPER_READ_SYSREG(daif) & (1u << 7)) == 0; 
 inline void irq_enable() { asm volatile("msr daifclr, #2" : : : "memory"); }
 
 inline void cpu_relax() { asm volatile("yield" : : : "memory"); }
+inline void spin_backoff(uint32_t) { cpu_relax(); }
 inline void halt_until_interrupt() { asm volatile("dsb sy\n wfi" : : : "memory"); }
 inline void memory_barrier() { asm volatile("dmb ish" : : : "memory"); }
 

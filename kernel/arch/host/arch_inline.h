@@ -16,8 +16,24 @@ namespace viper::arch {
 
 inline constexpr uint32_t kMaxCpus = 64;
 
-// Binds the calling thread to a CPU on first use (host_cpu.cc).
-PerCpu* this_cpu();
+namespace host {
+// The calling thread's CPU, once bound (host_cpu.cc).
+extern thread_local PerCpu* t_cpu;
+PerCpu* bind_this_thread();
+// The simulated physical arena's direct map (phys_arena.cc).
+struct DirectMap {
+  uintptr_t virt_base;
+  uint64_t size;
+};
+extern DirectMap g_direct_map;
+[[noreturn]] void bad_address(const char* what, uint64_t value);
+}  // namespace host
+
+// Binds the calling thread to a CPU on first use.
+inline PerCpu* this_cpu() {
+  PerCpu* cpu = host::t_cpu;
+  return cpu ? cpu : host::bind_this_thread();
+}
 inline uint32_t cpu_id() { return this_cpu()->cpu_id; }
 
 using IrqState = bool;
@@ -30,9 +46,16 @@ inline IrqState irq_save() {
 inline void irq_restore(IrqState state) { this_cpu()->host_irqs_enabled = state; }
 inline bool irqs_enabled() { return this_cpu()->host_irqs_enabled; }
 
-// Host CPUs are threads that share fewer real cores: a spinning "CPU" must
-// let the holder run, or a ticket lock crawls.
-inline void cpu_relax() { sched_yield(); }
+inline void cpu_relax() { _mm_pause(); }
+// Host CPUs are threads that share fewer real cores: a "CPU" that has spun
+// for a while lets the lock holder run, or a ticket lock crawls.
+inline void spin_backoff(uint32_t attempt) {
+  if ((attempt & 63) == 63) {
+    sched_yield();
+  } else {
+    _mm_pause();
+  }
+}
 // A host CPU has no interrupts to wait for; let another thread run.
 inline void halt_until_interrupt() { sched_yield(); }
 inline void memory_barrier() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
@@ -45,12 +68,25 @@ inline uint64_t counter_ticks() {
 }
 inline uint64_t counter_frequency() { return 1000000000ull; }
 
-// The direct map of the simulated physical arena (host_phys_arena.h).
-VirtAddr phys_to_virt(PhysAddr phys);
-PhysAddr virt_to_phys(VirtAddr virt);
-// Whether `virt` is inside the direct map (virt_to_phys of anything else
-// is a bug and aborts).
-bool is_direct_map(VirtAddr virt);
+// The direct map of the simulated physical arena (phys_arena.h). Addresses
+// outside it are bugs and abort.
+inline constexpr uint64_t kArenaPhysBase = 0x40000000;
+inline VirtAddr phys_to_virt(PhysAddr phys) {
+  const uint64_t offset = phys.value() - kArenaPhysBase;
+  if (phys.value() < kArenaPhysBase || offset >= host::g_direct_map.size) {
+    host::bad_address("physical address", phys.value());
+  }
+  return VirtAddr(host::g_direct_map.virt_base + offset);
+}
+// Whether `virt` is inside the direct map.
+inline bool is_direct_map(VirtAddr virt) {
+  return virt.value() >= host::g_direct_map.virt_base &&
+         virt.value() - host::g_direct_map.virt_base < host::g_direct_map.size;
+}
+inline PhysAddr virt_to_phys(VirtAddr virt) {
+  if (!is_direct_map(virt)) host::bad_address("virtual address", virt.value());
+  return PhysAddr(kArenaPhysBase + (virt.value() - host::g_direct_map.virt_base));
+}
 
 // Console of last resort before a writer is installed: stderr.
 void early_console_write(const char* text, size_t length);

@@ -37,12 +37,17 @@ struct Binding {
       abort();
     }
     s.used[cpu->cpu_id] = false;
+    host::t_cpu = nullptr;
   }
 };
 
 thread_local Binding t_binding;
 
-PerCpu* bind_this_thread() {
+}  // namespace
+
+thread_local PerCpu* host::t_cpu = nullptr;
+
+PerCpu* host::bind_this_thread() {
   CpuSlots& s = slots();
   std::lock_guard<std::mutex> guard(s.mutex);
   for (uint32_t id = 0; id < kMaxCpus; ++id) {
@@ -53,17 +58,11 @@ PerCpu* bind_this_thread() {
     cpu->cpu_id = id;
     cpu->hardware_id = id;
     t_binding.cpu = cpu;
+    host::t_cpu = cpu;
     return cpu;
   }
   fprintf(stderr, "host backend: more than %u threads acting as CPUs\n", kMaxCpus);
   abort();
-}
-
-}  // namespace
-
-PerCpu* this_cpu() {
-  PerCpu* cpu = t_binding.cpu;
-  return cpu ? cpu : bind_this_thread();
 }
 
 uint32_t host::bound_cpu_count() {

@@ -6,47 +6,17 @@
 
 #include "kernel/arch/backend/arch_inline.h"
 
-namespace viper::arch {
-namespace {
+namespace viper::arch::host {
 
-// The current arena; read by phys_to_virt from any thread, written only
-// while no kernel code runs (test setup and teardown).
-struct DirectMap {
-  uintptr_t virt_base = 0;
-  size_t size = 0;
-};
-DirectMap g_direct_map;
+DirectMap g_direct_map = {0, 0};
 
-[[noreturn]] void bad_address(const char* what, uint64_t value) {
+void bad_address(const char* what, uint64_t value) {
   fprintf(stderr, "host direct map: %s 0x%llx is outside the physical arena\n", what,
           static_cast<unsigned long long>(value));
   abort();
 }
 
-}  // namespace
-
-VirtAddr phys_to_virt(PhysAddr phys) {
-  const uint64_t offset = phys.value() - host::kArenaPhysBase.value();
-  if (phys < host::kArenaPhysBase || offset >= g_direct_map.size) {
-    bad_address("physical address", phys.value());
-  }
-  return VirtAddr(g_direct_map.virt_base + offset);
-}
-
-bool is_direct_map(VirtAddr virt) {
-  return virt.value() >= g_direct_map.virt_base &&
-         virt.value() - g_direct_map.virt_base < g_direct_map.size;
-}
-
-PhysAddr virt_to_phys(VirtAddr virt) {
-  const uint64_t offset = virt.value() - g_direct_map.virt_base;
-  if (virt.value() < g_direct_map.virt_base || offset >= g_direct_map.size) {
-    bad_address("virtual address", virt.value());
-  }
-  return host::kArenaPhysBase + offset;
-}
-
-namespace host {
+static_assert(kArenaPhysBase.value() == arch::kArenaPhysBase);
 
 PhysArena::PhysArena(size_t bytes) : size_(align_up(bytes, kPageSize)) {
   if (g_direct_map.size != 0) {
@@ -65,9 +35,8 @@ PhysArena::PhysArena(size_t bytes) : size_(align_up(bytes, kPageSize)) {
 }
 
 PhysArena::~PhysArena() {
-  g_direct_map = {};
+  g_direct_map = {0, 0};
   munmap(mapping_, size_);
 }
 
-}  // namespace host
-}  // namespace viper::arch
+}  // namespace viper::arch::host
