@@ -45,10 +45,14 @@ World& world() {
 
 SlabCache& cache_for(int64_t size) {
   switch (size) {
-    case 16: return *world().caches[0];
-    case 64: return *world().caches[1];
-    case 256: return *world().caches[2];
-    default: return *world().caches[3];
+    case 16:
+      return *world().caches[0];
+    case 64:
+      return *world().caches[1];
+    case 256:
+      return *world().caches[2];
+    default:
+      return *world().caches[3];
   }
 }
 
