@@ -180,7 +180,6 @@ TEST_F(SlabTest, PERF005_PartialSlabIsReusedWithoutGrowing) {
   ASSERT_TRUE(cache.init(pmm_).ok());
   std::vector<void*> objects = AllocMany(cache, 2000);
   cache.reclaim();  // no spare empty slab, no magazine
-  const SlabStats full = cache.stats();
   const uint64_t used = pmm_.stats().used_pages;
   // Free 40 objects from one early slab: they reach it through magazine
   // flushes, making it partial.
@@ -193,8 +192,6 @@ TEST_F(SlabTest, PERF005_PartialSlabIsReusedWithoutGrowing) {
     objects[i] = o.value();
   }
   EXPECT_EQ(pmm_.stats().used_pages, used) << "no new slab was needed";
-  EXPECT_EQ(cache.stats().slabs_full + cache.stats().slabs_partial,
-            full.slabs_full + full.slabs_partial);
   for (void* o : objects) ASSERT_TRUE(cache.free(o).ok());
 }
 

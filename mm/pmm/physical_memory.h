@@ -60,7 +60,7 @@ class PhysicalMemory {
   bool audit() const;
 
  private:
-  struct PageCache {
+  struct alignas(64) PageCache {
     PhysAddr pages[kCacheSize];
     uint32_t count = 0;
   };

@@ -87,12 +87,28 @@ SlabCache::SlabList& SlabCache::list_for(Slab::Where where) {
       return partial_;
     case Slab::Where::kEmpty:
       return empty_;
+    case Slab::Where::kOwned:
+      break;  // on no list; callers never ask
   }
-  return empty_;
+  panic("slab %s: a CPU's current slab has no list", name_);
 }
 
-// Moves a slab to the list its fill level says; all O(1).
+// Gives a CPU's current slab back to the lists.
+void SlabCache::retire_current(Magazine& magazine) {
+  Slab* slab = magazine.current;
+  if (!slab) return;
+  magazine.current = nullptr;
+  slab->where = slab->in_use == capacity_ ? Slab::Where::kFull
+                : slab->in_use == 0       ? Slab::Where::kEmpty
+                                          : Slab::Where::kPartial;
+  list_for(slab->where).push_front(*slab);
+  if (slab->where == Slab::Where::kEmpty && empty_.size() > kEmptySlabsKept) release_slab(*slab);
+}
+
+// Moves a slab to the list its fill level says; all O(1). A CPU's current
+// slab stays with its CPU until retired.
 void SlabCache::place(Slab& slab) {
+  if (slab.where == Slab::Where::kOwned) return;
   const Slab::Where want = slab.in_use == capacity_ ? Slab::Where::kFull
                            : slab.in_use == 0       ? Slab::Where::kEmpty
                                                     : Slab::Where::kPartial;
@@ -116,18 +132,24 @@ void SlabCache::release_slab(Slab& slab) {
 void SlabCache::refill(Magazine& magazine) {
   ++lock_acquisitions_;
   while (magazine.count < kMagazineSize / 2) {
-    Slab* slab = partial_.front();  // PERF-005: the head, never a search
-    if (!slab) slab = empty_.front();
-    if (!slab) {
-      Result<Slab*> grown = grow();
-      if (!grown.ok()) return;
-      slab = grown.value();
+    Slab* slab = magazine.current;
+    if (!slab || slab->free_head == Slab::kNone) {
+      retire_current(magazine);
+      slab = partial_.front();  // PERF-005: the head, never a search
+      if (!slab) slab = empty_.front();
+      if (!slab) {
+        Result<Slab*> grown = grow();
+        if (!grown.ok()) return;
+        slab = grown.value();
+      }
+      list_for(slab->where).remove(*slab);
+      slab->where = Slab::Where::kOwned;
+      magazine.current = slab;
     }
     const uint32_t index = slab->free_head;
     slab->free_head = next_free(*slab)[index];
     ++slab->in_use;
     magazine.objects[magazine.count++] = slab->objects + index * stride_;
-    place(*slab);
   }
 }
 
@@ -251,11 +273,11 @@ void SlabCache::flush(Magazine& magazine, uint32_t keep) {
 }
 
 uint64_t SlabCache::reclaim() {
-  {
-    arch::InterruptsDisabled no_irqs;
-    flush(magazines_[arch::cpu_id()], 0);
-  }
+  arch::InterruptsDisabled no_irqs;
+  Magazine& magazine = magazines_[arch::cpu_id()];
+  flush(magazine, 0);
   SpinlockGuard guard(lock_);
+  retire_current(magazine);
   ++lock_acquisitions_;
   uint64_t pages = 0;
   while (Slab* slab = empty_.front()) {

@@ -41,7 +41,8 @@ class SlabCache;
 // object ("handed to a caller"), then the slab's free list as object
 // indexes, then the objects.
 struct Slab {
-  enum class Where : uint8_t { kFull, kPartial, kEmpty };
+  // kOwned: a CPU's current slab, on no list; only that CPU refills from it.
+  enum class Where : uint8_t { kFull, kPartial, kEmpty, kOwned };
 
   ListNode link;  // on its cache's full, partial or empty list
   SlabCache* cache;
@@ -102,6 +103,9 @@ class SlabCache {
   struct alignas(64) Magazine {
     void* objects[kMagazineSize];
     uint32_t count = 0;
+    // The slab this CPU refills from, so CPUs do not share slabs (and the
+    // cache lines of their allocation bits). Changed under the cache lock.
+    Slab* current = nullptr;
     // This CPU's share of objects_in_use; only its CPU writes it (plain
     // load + store, no locked instruction), stats() reads all of them.
     Atomic<int64_t> handed_out{0};
@@ -122,6 +126,7 @@ class SlabCache {
   void return_to_slab(void* object) REQUIRES(lock_);
   void release_slab(Slab& slab) REQUIRES(lock_);
   void place(Slab& slab) REQUIRES(lock_);
+  void retire_current(Magazine& magazine) REQUIRES(lock_);
   void flush(Magazine& magazine, uint32_t keep);
   void free_located(void* object);
   void poison(void* object) const;
