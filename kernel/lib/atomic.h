@@ -47,6 +47,9 @@ class Atomic {
   T fetch_and(T bits, MemoryOrder order) {
     return __atomic_fetch_and(&value_, bits, static_cast<int>(order));
   }
+  // The address of the value, for waits the OS or hardware performs on it
+  // (a host futex, a WFE monitor).
+  T* address() { return &value_; }
 
  private:
   T value_;

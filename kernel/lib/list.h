@@ -57,6 +57,12 @@ class List {
     --size_;
   }
 
+  // Element before `item`, or nullptr at the start.
+  T* prev(const T& item) const {
+    const ListNode* n = node_const(item).prev_;
+    return n == &head_ ? nullptr : owner(n);
+  }
+
   // Next element after `item`, or nullptr at the end.
   T* next(const T& item) const {
     const ListNode* n = node_const(item).next_;

@@ -1,0 +1,150 @@
+#include "sched/run_queue.h"
+
+#include <atomic>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace viper::sched {
+namespace {
+
+std::unique_ptr<Task> make_task(uint32_t priority, uint64_t affinity = ~0ull) {
+  auto task = std::make_unique<Task>();
+  task->priority = priority;
+  task->affinity = affinity;
+  return task;
+}
+
+TEST(RunQueue, PicksByPriorityThenRoundRobin) {
+  RunQueue rq;
+  rq.init(0);
+  auto low = make_task(20), high = make_task(3), peer_a = make_task(10), peer_b = make_task(10);
+  for (Task* t : {low.get(), peer_a.get(), high.get(), peer_b.get()})
+    ASSERT_TRUE(rq.enqueue(*t).ok());
+  EXPECT_EQ(rq.queued(), 4u);
+  EXPECT_EQ(rq.pick_next(), high.get());
+  EXPECT_EQ(high->state(), TaskState::kRunning);
+  EXPECT_EQ(rq.pick_next(), peer_a.get());
+  ASSERT_TRUE(rq.enqueue(*peer_a).ok());  // preempted: back of its level
+  EXPECT_EQ(rq.pick_next(), peer_b.get());
+  EXPECT_EQ(rq.pick_next(), peer_a.get());
+  EXPECT_EQ(rq.pick_next(), low.get());
+  EXPECT_EQ(rq.pick_next(), nullptr);
+}
+
+// RC-003 (one place) and RC-016 (an exited task is never queued).
+TEST(RunQueue, RC003_RC016_ATaskIsQueuedInOnePlaceOnlyAndNeverWhenExited) {
+  RunQueue a, b;
+  a.init(0);
+  b.init(1);
+  auto task = make_task(5);
+  ASSERT_TRUE(a.enqueue(*task).ok());
+  EXPECT_EQ(a.enqueue(*task).error(), Error::kBadState);
+  EXPECT_EQ(b.enqueue(*task).error(), Error::kBadState);
+  EXPECT_EQ(task->queued_on, 0u);
+  EXPECT_FALSE(b.remove(*task));
+  EXPECT_TRUE(a.remove(*task));
+  task->set_state(TaskState::kExited);
+  EXPECT_EQ(a.enqueue(*task).error(), Error::kBadState);
+  auto bad = make_task(kPriorityLevels);
+  EXPECT_EQ(a.enqueue(*bad).error(), Error::kInvalidArgument);
+}
+
+TEST(RunQueue, StealingRespectsAffinity) {
+  RunQueue cpu0, cpu1;
+  cpu0.init(0);
+  cpu1.init(1);
+  auto pinned = make_task(5, 1ull << 0), free_task = make_task(5);
+  ASSERT_TRUE(cpu0.enqueue(*pinned).ok());
+  EXPECT_FALSE(RunQueue::steal(cpu1, cpu0)) << "pinned to CPU 0";
+  ASSERT_TRUE(cpu0.enqueue(*free_task).ok());
+  EXPECT_TRUE(RunQueue::steal(cpu1, cpu0));
+  EXPECT_EQ(free_task->queued_on, 1u);
+  EXPECT_EQ(cpu1.pick_next(), free_task.get());
+  EXPECT_EQ(cpu0.pick_next(), pinned.get());
+  EXPECT_EQ(cpu0.stats().steals_out, 1u);
+  EXPECT_EQ(cpu1.stats().steals_in, 1u);
+}
+
+TEST(RunQueue, TickPreemptsOnlyForEqualOrMoreUrgentWork) {
+  RunQueue rq;
+  rq.init(0);
+  auto current = make_task(10), lower = make_task(12), peer = make_task(10);
+  ASSERT_TRUE(rq.enqueue(*current).ok());
+  ASSERT_EQ(rq.pick_next(), current.get());
+  ASSERT_TRUE(rq.enqueue(*lower).ok());
+  for (uint32_t i = 0; i < 3 * kTimeSliceTicks; ++i) {
+    EXPECT_EQ(rq.tick(*current), TickDecision::kContinue) << "only less urgent work waits";
+  }
+  ASSERT_TRUE(rq.enqueue(*peer).ok());
+  TickDecision last = TickDecision::kContinue;
+  for (uint32_t i = 0; i < kTimeSliceTicks; ++i) last = rq.tick(*current);
+  EXPECT_EQ(last, TickDecision::kPreempt) << "a full slice, then round-robin";
+}
+
+// RC-002 / RC-003 / RC-004: CPUs pick, "run", requeue and steal concurrently
+// while ticks run against their queues. A task must never run on two CPUs
+// at once, nothing is lost between queues, and the steal counters (updated
+// under both queues' locks) balance exactly. Run under TSan.
+TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
+  constexpr uint32_t kCpus = 4;
+  constexpr int kTasks = 64;
+  RunQueue queues[kCpus];
+  for (uint32_t c = 0; c < kCpus; ++c) queues[c].init(c);
+  std::vector<std::unique_ptr<Task>> tasks;
+  std::vector<std::atomic<int>> running_on(kTasks);
+  for (int i = 0; i < kTasks; ++i) {
+    tasks.push_back(
+        make_task(static_cast<uint32_t>(i % 4) * 8, i % 9 == 0 ? 1ull << (i % kCpus) : ~0ull));
+    running_on[i] = -1;
+    ASSERT_TRUE(queues[i % kCpus].enqueue(*tasks.back()).ok());
+  }
+  auto index_of = [&](Task* t) {
+    for (int i = 0; i < kTasks; ++i) {
+      if (tasks[i].get() == t) return i;
+    }
+    return -1;
+  };
+  std::atomic<uint64_t> double_runs{0}, affinity_violations{0}, runs{0};
+  std::vector<std::thread> cpus;
+  for (uint32_t c = 0; c < kCpus; ++c) {
+    cpus.emplace_back([&, c] {
+      std::mt19937 rng(c);
+      for (int step = 0; step < 20000; ++step) {
+        Task* t = queues[c].pick_next();
+        if (!t) {
+          (void)RunQueue::steal(queues[c], queues[rng() % kCpus]);
+          continue;
+        }
+        const int i = index_of(t);
+        int expected = -1;
+        if (!running_on[i].compare_exchange_strong(expected, static_cast<int>(c))) ++double_runs;
+        if (!t->may_run_on(c)) ++affinity_violations;
+        ++runs;
+        (void)queues[c].tick(*t);  // the tick only ever decides, under the lock
+        running_on[i] = -1;
+        EXPECT_TRUE(queues[c].enqueue(*t).ok());
+      }
+    });
+  }
+  for (auto& cpu : cpus) cpu.join();
+  EXPECT_EQ(double_runs.load(), 0u);
+  EXPECT_EQ(affinity_violations.load(), 0u);
+  uint32_t queued = 0;
+  uint64_t in = 0, out = 0;
+  for (auto& q : queues) {
+    const RunQueueStats s = q.stats();
+    queued += s.queued;
+    in += s.steals_in;
+    out += s.steals_out;
+  }
+  EXPECT_EQ(queued, static_cast<uint32_t>(kTasks)) << "every task is back on exactly one queue";
+  EXPECT_EQ(in, out);
+  for (auto& t : tasks) EXPECT_EQ(t->state(), TaskState::kReady);
+}
+
+}  // namespace
+}  // namespace viper::sched

@@ -1,0 +1,73 @@
+#include "sched/task_table.h"
+
+namespace viper::sched {
+namespace {
+LockClass g_task_table_class{"sched.task_table", lock_level(4, 6)};
+}  // namespace
+
+TaskTable::TaskTable() : lock_(g_task_table_class) {}
+
+Result<TaskId> TaskTable::publish(Task& task) {
+  if (task.state() != TaskState::kCreated || task.table_node.linked()) {
+    return Error::kBadState;
+  }
+  IrqSpinlockGuard guard(lock_);
+  if (next_id_ == 0) return Error::kOverflow;  // all 2^64 - 1 IDs were used
+  task.id_ = TaskId{next_id_};
+  next_id_ = next_id_ + 1;  // reaches 0 only after the last ID
+  buckets_[task.id_.value % kBuckets].push_back(task);
+  ++count_;
+  // Visible from here on, and only now: everything else was set before
+  // publish() was called. The task stays kCreated until the scheduler
+  // starts it.
+  return task.id_;
+}
+
+Status TaskTable::remove(Task& task) {
+  IrqSpinlockGuard guard(lock_);
+  if (find_locked(task.id()) != &task) return Error::kNotFound;
+  buckets_[task.id().value % kBuckets].remove(task);
+  --count_;
+  return ok_status();
+}
+
+Task* TaskTable::find_locked(TaskId id) const {
+  if (!id.valid()) return nullptr;
+  for (Task& task : buckets_[id.value % kBuckets]) {
+    if (task.id() == id) return &task;
+  }
+  return nullptr;
+}
+
+size_t TaskTable::snapshot(TaskInfo* out, size_t capacity) const {
+  IrqSpinlockGuard guard(lock_);
+  size_t n = 0;
+  for (const auto& bucket : buckets_) {
+    for (Task& task : bucket) {
+      if (n < capacity) {
+        TaskInfo& info = out[n];
+        info.id = task.id();
+        info.state = task.state();
+        info.priority = task.priority;
+        const char* name = task.name();
+        size_t i = 0;
+        for (; name[i] && i + 1 < sizeof(info.name); ++i) info.name[i] = name[i];
+        info.name[i] = 0;
+      }
+      ++n;
+    }
+  }
+  return n;
+}
+
+size_t TaskTable::count() const {
+  IrqSpinlockGuard guard(lock_);
+  return count_;
+}
+
+void TaskTable::set_next_id_for_test(uint64_t next) {
+  IrqSpinlockGuard guard(lock_);
+  next_id_ = next;
+}
+
+}  // namespace viper::sched
