@@ -1,12 +1,6 @@
 #include "sched/wait_queue.h"
 
 namespace viper::sched {
-namespace {
-LockClass g_wait_queue_class{"sched.wait_queue", lock_level(4, 4)};
-}  // namespace
-
-WaitQueue::WaitQueue() : lock_(g_wait_queue_class) {}
-
 Status WaitQueue::prepare_to_wait(Task& self) {
   IrqSpinlockGuard guard(lock_);
   if (self.wait_node.linked() || self.waiting_on.queue != nullptr) return Error::kBadState;

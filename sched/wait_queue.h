@@ -34,9 +34,13 @@ class Waker {
   ~Waker() = default;
 };
 
+// Wait queues live in globals and other objects; their lock class is here
+// so the constructor can be constexpr (no global constructors in the kernel).
+inline constinit LockClass kWaitQueueLockClass{"sched.wait_queue", lock_level(4, 4)};
+
 class WaitQueue {
  public:
-  WaitQueue();
+  constexpr WaitQueue() : lock_(kWaitQueueLockClass) {}
   WaitQueue(const WaitQueue&) = delete;
   WaitQueue& operator=(const WaitQueue&) = delete;
 

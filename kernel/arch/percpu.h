@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "kernel/lib/atomic.h"
+
 namespace viper {
 namespace sched {
 class Task;
@@ -25,6 +27,9 @@ struct PerCpu {
   uint32_t cpu_id = 0;
   uint64_t hardware_id = 0;  // MPIDR affinity on AArch64
   sched::Task* current_task = nullptr;
+  sched::Task* idle_task = nullptr;    // this CPU's boot context, run when nothing else is
+  sched::Task* switch_prev = nullptr;  // the task this CPU is switching away from
+  Atomic<uint32_t> need_resched{0};    // set by the tick or an IPI; checked on IRQ return
 
   // Lockdep: the locks this CPU holds, innermost last.
   HeldLockRecord held_locks[kMaxHeldLocks] = {};

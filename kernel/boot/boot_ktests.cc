@@ -24,19 +24,30 @@ KTEST(smp, every_listed_cpu_is_online) {
   KEXPECT(t, cpus_online() == platform().machine.cpu_count);
 }
 
-// RC-001 / ARCH-002 on the hardware: every CPU writes its own "current
-// task" at the same time and must only ever read back its own.
+// RC-001 / ARCH-002 on the hardware: every CPU reads its own "current
+// task" at the same time, many times, and never sees another CPU's; the
+// current tasks of all CPUs are distinct.
+sched::Task* g_current_seen[arch::kMaxCpus];
+
 KTEST_ALL_CPUS(smp, RC001_ARCH002_current_task_is_per_cpu) {
+  arch::InterruptsDisabled no_switch;  // the current task cannot change now
   arch::PerCpu* mine = arch::this_cpu();
   KEXPECT(t, mine == &percpu(mine->cpu_id));
-  auto* marker = reinterpret_cast<sched::Task*>(0x1000 + 0x10 * mine->cpu_id);
+  sched::Task* current = mine->current_task;
+  KEXPECT(t, current != nullptr);
+  g_current_seen[mine->cpu_id] = current;
   for (int round = 0; round < 20000; ++round) {
-    arch::this_cpu()->current_task = marker;
     arch::cpu_relax();
-    KEXPECT(t, arch::this_cpu()->current_task == marker);
     KEXPECT(t, arch::this_cpu() == mine);
+    KEXPECT(t, arch::this_cpu()->current_task == current);
   }
-  arch::this_cpu()->current_task = nullptr;
+}
+
+KTEST(smp, RC001_ARCH002_current_tasks_are_distinct) {
+  const uint32_t cpus = cpus_online();
+  for (uint32_t a = 0; a < cpus; ++a) {
+    for (uint32_t b = a + 1; b < cpus; ++b) KEXPECT(t, g_current_seen[a] != g_current_seen[b]);
+  }
 }
 
 KTEST(timer, tick_count_is_plausible) {

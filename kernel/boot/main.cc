@@ -17,6 +17,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
+#include "sched/scheduler.h"
 
 extern "C" const uint64_t boot_image_phys_start;
 extern "C" char __kernel_text_start[], __kernel_rodata_start[], __kernel_data_start[],
@@ -106,9 +107,12 @@ void irq_entry(arch::ExceptionFrame&) {
   Platform& p = platform();
   for (;;) {
     const uint32_t intid = p.gic.acknowledge();
-    if (intid >= 1020) return;  // spurious: nothing (more) pending
+    if (intid >= 1020) break;  // spurious: nothing (more) pending
     if (intid == p.machine.timer_virtual_irq) {
       p.timer.on_interrupt();
+      sched::on_tick();
+    } else if (intid == kSgiResched) {
+      sched::on_reschedule_ipi();
     } else if (intid == kSgiStop) {
       p.gic.end_of_interrupt(intid);
       arch::halt_forever();
@@ -117,6 +121,19 @@ void irq_entry(arch::ExceptionFrame&) {
     }
     p.gic.end_of_interrupt(intid);
   }
+  // Every interrupt is acknowledged and ended: now it is safe to switch.
+  sched::preempt_if_needed();
+}
+
+// The first kernel thread: runs what the command line asks for.
+char g_ktest_filter[128];
+bool g_run_ktests = false;
+bool g_power_off = false;
+
+void init_thread(void*) {
+  if (g_run_ktests) power_off(run_ktests(g_ktest_filter));
+  if (g_power_off) power_off(0);
+  printk(LogLevel::kInfo, "idle");
 }
 
 const MachineDescription& read_device_tree(uint64_t dtb_argument) {
@@ -239,9 +256,10 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
              m.cpu_count, p.timer_hz, static_cast<unsigned long long>(entry_el));
   console_write(banner, n);
 
-  char filter[128];
-  if (cmdline.get("ktest", filter, sizeof(filter))) power_off(run_ktests(filter));
-  if (cmdline.get("poweroff", filter, sizeof(filter))) power_off(0);
-  printk(LogLevel::kInfo, "idle");
-  idle_loop();
+  g_run_ktests = cmdline.get("ktest", g_ktest_filter, sizeof(g_ktest_filter));
+  char flag[8];
+  g_power_off = cmdline.get("poweroff", flag, sizeof(flag));
+  // The ktest runner drives CPUs 1.. through cross-CPU calls, so it stays
+  // on CPU 0; every CPU's boot context becomes its idle thread.
+  start_scheduling(&init_thread);
 }

@@ -14,8 +14,9 @@ namespace viper::boot {
 
 // Software-generated interrupts the kernel uses between CPUs.
 enum Sgi : uint32_t {
-  kSgiStop = 0,  // panic: stop where you are
-  kSgiCall = 1,  // a cross-CPU call is waiting (smp.h)
+  kSgiStop = 0,     // panic: stop where you are
+  kSgiCall = 1,     // a cross-CPU call is waiting (smp.h)
+  kSgiResched = 2,  // the scheduler has work for this CPU
 };
 
 struct Platform {

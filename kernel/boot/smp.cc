@@ -5,6 +5,7 @@
 #include "kernel/boot/boot_alloc.h"
 #include "kernel/boot/platform.h"
 #include "kernel/lib/printk.h"
+#include "sched/scheduler.h"
 
 extern "C" const uint64_t boot_secondary_entry_phys;
 
@@ -21,6 +22,7 @@ constexpr uint64_t kBringUpTimeoutNs = 2000000000ull;
 arch::PerCpu g_percpu[arch::kMaxCpus];
 SecondaryBoot g_secondary_boot[arch::kMaxCpus];
 Atomic<uint32_t> g_online{0};
+Atomic<uint32_t> g_scheduling{0};
 
 struct CallSlot {
   Atomic<void (*)(void*)> fn{nullptr};
@@ -51,6 +53,7 @@ void bring_up_interrupts_on_this_cpu() {
   }
   p.gic.enable_private(kSgiStop, 0x10);
   p.gic.enable_private(kSgiCall, 0x80);
+  p.gic.enable_private(kSgiResched, 0x80);
   p.gic.enable_private(p.machine.timer_virtual_irq, 0x80);
   p.timer.start_this_cpu(p.timer_hz);
   enable_cycle_counter();
@@ -126,9 +129,38 @@ void run_on_all_cpus(void (*fn)(void*), void* arg) {
   }
 }
 
+void run_pending_call() {
+  CallSlot& slot = g_calls[arch::cpu_id()];
+  void (*fn)(void*) = slot.fn.load(MemoryOrder::kAcquire);
+  if (!fn) return;
+  fn(slot.arg.load(MemoryOrder::kRelaxed));
+  slot.fn.store(nullptr, MemoryOrder::kRelease);
+}
+
+namespace {
+void send_reschedule_ipi(uint32_t cpu) {
+  platform().gic.send_sgi(kSgiResched, g_percpu[cpu].hardware_id);
+}
+}  // namespace
+
+void start_scheduling(void (*first)(void*)) {
+  sched::init({&send_reschedule_ipi, &run_pending_call}, cpus_online());
+  if (!sched::spawn("init", first, nullptr, sched::kDefaultPriority, 1ull << 0).ok()) {
+    panic("cannot start the first kernel thread");
+  }
+  g_scheduling.store(1, MemoryOrder::kRelease);
+  platform().gic.send_sgi_to_others(kSgiCall);  // wake the others into their idle threads
+  sched::init_this_cpu();
+  sched::idle_loop();
+}
+
 void idle_loop() {
   CallSlot& slot = g_calls[arch::cpu_id()];
   for (;;) {
+    if (g_scheduling.load(MemoryOrder::kAcquire)) {
+      sched::init_this_cpu();
+      sched::idle_loop();
+    }
     // Check for work with interrupts masked, then WFI: an SGI that arrives
     // after the check is pending and ends the WFI, so no wakeup is lost.
     const arch::IrqState state = arch::irq_save();

@@ -34,8 +34,16 @@ void wait_for_call(uint32_t cpu);
 // when all have finished.
 void run_on_all_cpus(void (*fn)(void*), void* arg);
 
-// Sleeps in WFI between interrupts and runs cross-CPU calls. Never returns.
+// Before the scheduler runs: sleeps in WFI and runs cross-CPU calls. Once
+// start_scheduling() was called, becomes this CPU's scheduler idle thread.
 [[noreturn]] void idle_loop();
+
+// Hands every CPU to the scheduler with `first` as the first kernel thread,
+// pinned to CPU 0 (boot CPU: kernel_main becomes CPU 0's idle thread).
+[[noreturn]] void start_scheduling(void (*first)(void*));
+
+// Runs a cross-CPU call waiting for this CPU, if any (scheduler idle hook).
+void run_pending_call();
 
 // Stops every other CPU (panic path).
 void stop_other_cpus();

@@ -28,7 +28,10 @@ class ListNode {
 template <class T, ListNode T::* Member>
 class List {
  public:
-  List() { head_.prev_ = head_.next_ = &head_; }
+  constexpr List() {
+    head_.prev_ = &head_;
+    head_.next_ = &head_;
+  }
   List(const List&) = delete;
   List& operator=(const List&) = delete;
 

@@ -14,12 +14,12 @@ void BitmapZone::init(PhysAddr base, uint64_t pages, PageFrame* frames) {
   pages_ = pages < kMaxPages ? pages : kMaxPages;
   frames_ = frames;
   for (uint64_t i = 0; i < pages_; ++i) new (&frames_[i]) PageFrame();
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   for (uint64_t& word : used_bits_) word = ~0ull;  // nothing is available yet
 }
 
 void BitmapZone::add_free(uint64_t first, uint64_t count) {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   for (uint64_t i = first; i < first + count && i < pages_; ++i) {
     used_bits_[i / 64] &= ~(1ull << (i % 64));
     ++free_pages_;
@@ -30,7 +30,7 @@ Result<PhysAddr> BitmapZone::alloc(uint32_t order) {
   if (order > kMaxOrder) return Error::kNoMemory;  // the buddy zones serve big blocks
   const uint32_t run = 1u << order;
   const uint64_t mask = run_mask(order);
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   const uint64_t words = (pages_ + 63) / 64;
   last_search_words_ = 0;
   for (uint64_t step = 0; step < words; ++step) {
@@ -61,7 +61,7 @@ Status BitmapZone::free(PhysAddr block, uint32_t order) {
   const uint64_t index = (block - base_) >> kPageShift;
   const uint32_t run = 1u << order;
   if (index % run != 0) return Error::kInvalidArgument;
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   PageFrame& head = frames_[index];
   const FrameState state = head.get_state();
   if (state == FrameState::kCached) return Error::kDoubleFree;
@@ -79,19 +79,19 @@ Status BitmapZone::free(PhysAddr block, uint32_t order) {
 }
 
 uint64_t BitmapZone::free_pages() const {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   return free_pages_;
 }
 
 int64_t BitmapZone::audit() const {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   uint64_t clear = 0;
   for (uint64_t i = 0; i < pages_; ++i) clear += (used_bits_[i / 64] >> (i % 64)) & 1 ? 0 : 1;
   return clear == free_pages_ ? static_cast<int64_t>(clear) : -1;
 }
 
 uint64_t BitmapZone::last_search_words() const {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   return last_search_words_;
 }
 

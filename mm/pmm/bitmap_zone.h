@@ -43,7 +43,7 @@ class BitmapZone {
  private:
   static constexpr uint64_t kWords = kMaxPages / 64;
 
-  mutable Spinlock lock_;
+  mutable IrqSpinlock lock_;  // interrupts off: allocation may happen in interrupt context
   PhysAddr base_;
   uint64_t pages_ = 0;
   PageFrame* frames_ = nullptr;

@@ -30,7 +30,7 @@ void BuddyZone::pop_free(uint64_t index, uint32_t order) {
 }
 
 void BuddyZone::add_free(uint64_t first, uint64_t count) {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   // Largest aligned blocks first: offsets are relative to the zone base, so
   // buddies are always inside the zone.
   uint64_t index = first;
@@ -62,7 +62,7 @@ void BuddyZone::free_locked(uint64_t index, uint32_t order) {
 
 Result<PhysAddr> BuddyZone::alloc(uint32_t order) {
   if (order > kMaxOrder) return Error::kInvalidArgument;
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   const size_t found = nonempty_.find_first_set(order);
   if (found == Bitmap<kMaxOrder + 1>::kNotFound) return Error::kNoMemory;
   uint32_t have = static_cast<uint32_t>(found);
@@ -85,7 +85,7 @@ Status BuddyZone::free(PhysAddr block, uint32_t order) {
   }
   const uint64_t index = (block - base_) >> kPageShift;
   if ((index & ((1ull << order) - 1)) != 0) return Error::kInvalidArgument;  // not on a boundary
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   PageFrame& head = frames_[index];
   const FrameState state = head.get_state();
   if (state == FrameState::kFree || state == FrameState::kCached) return Error::kDoubleFree;
@@ -98,12 +98,12 @@ Status BuddyZone::free(PhysAddr block, uint32_t order) {
 }
 
 uint64_t BuddyZone::free_pages() const {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   return free_pages_;
 }
 
 int64_t BuddyZone::audit() const {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   uint64_t found = 0;
   for (uint32_t order = 0; order <= kMaxOrder; ++order) {
     if (free_lists_[order].empty() == nonempty_.test(order)) return -1;

@@ -54,7 +54,7 @@ class BuddyZone {
   void pop_free(uint64_t index, uint32_t order) REQUIRES(lock_);
   void free_locked(uint64_t index, uint32_t order) REQUIRES(lock_);
 
-  mutable Spinlock lock_;
+  mutable IrqSpinlock lock_;  // interrupts off: allocation may happen in interrupt context
   PhysAddr base_;
   uint64_t pages_ = 0;
   PageFrame* frames_ = nullptr;

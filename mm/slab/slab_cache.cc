@@ -170,7 +170,7 @@ Result<void*> SlabCache::alloc() {
     arch::InterruptsDisabled no_irqs;
     Magazine& magazine = magazines_[arch::cpu_id()];
     if (magazine.count == 0) {
-      SpinlockGuard guard(lock_);
+      IrqSpinlockGuard guard(lock_);
       refill(magazine);
     }
     if (magazine.count == 0) return Error::kNoMemory;
@@ -267,7 +267,7 @@ Status SlabCache::free(void* object) {
 }
 
 void SlabCache::flush(Magazine& magazine, uint32_t keep) {
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   ++lock_acquisitions_;
   while (magazine.count > keep) return_to_slab(magazine.objects[--magazine.count]);
 }
@@ -276,7 +276,7 @@ uint64_t SlabCache::reclaim() {
   arch::InterruptsDisabled no_irqs;
   Magazine& magazine = magazines_[arch::cpu_id()];
   flush(magazine, 0);
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   retire_current(magazine);
   ++lock_acquisitions_;
   uint64_t pages = 0;
@@ -305,7 +305,7 @@ SlabStats SlabCache::stats() const {
   for (const Magazine& magazine : magazines_) {
     in_use += magazine.handed_out.load(MemoryOrder::kRelaxed);
   }
-  SpinlockGuard guard(lock_);
+  IrqSpinlockGuard guard(lock_);
   return {static_cast<uint64_t>(in_use), full_.size(), partial_.size(), empty_.size(),
           lock_acquisitions_};
 }

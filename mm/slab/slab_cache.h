@@ -146,7 +146,7 @@ class SlabCache {
   using SlabList = List<Slab, &Slab::link>;
   SlabList& list_for(Slab::Where where) REQUIRES(lock_);
 
-  mutable Spinlock lock_;
+  mutable IrqSpinlock lock_;  // interrupts off: allocation may happen in interrupt context
   SlabList full_ GUARDED_BY(lock_);
   SlabList partial_ GUARDED_BY(lock_);
   SlabList empty_ GUARDED_BY(lock_);

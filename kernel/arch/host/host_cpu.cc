@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <mutex>
+#include <new>
 
 #include "kernel/arch/backend/arch_inline.h"
 
@@ -54,7 +55,8 @@ PerCpu* host::bind_this_thread() {
     if (s.used[id]) continue;
     s.used[id] = true;
     PerCpu* cpu = &s.blocks[id];
-    *cpu = PerCpu{};  // a fresh CPU: nothing of the previous thread remains
+    cpu->~PerCpu();  // a fresh CPU: nothing of the previous thread remains
+    new (cpu) PerCpu();
     cpu->cpu_id = id;
     cpu->hardware_id = id;
     t_binding.cpu = cpu;

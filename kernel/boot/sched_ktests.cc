@@ -1,0 +1,142 @@
+// The scheduler on the real machine: hundreds of threads ping-ponging
+// through wait queues on 4 CPUs, preemption of busy threads, stealing.
+#include "kernel/arch/arch.h"
+#include "kernel/boot/smp.h"
+#include "kernel/lib/ktest.h"
+#include "kernel/lib/printk.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+namespace {
+
+constexpr uint64_t kSecond = 1000000000ull;
+
+// Waits (yielding the CPU) until `done` reaches `want` or the deadline.
+bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns) {
+  const uint64_t deadline = arch::uptime_ns() + timeout_ns;
+  while (done.load(MemoryOrder::kAcquire) < want) {
+    if (arch::uptime_ns() > deadline) return false;
+    sched::yield();
+  }
+  return true;
+}
+
+void reap_all(sched::Thread** threads, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    while (!sched::reap(threads[i]).ok()) sched::yield();  // until it is off its CPU
+  }
+}
+
+struct Pair {
+  sched::WaitQueue queues[2];
+  Atomic<uint32_t> turn{0};
+  uint32_t rounds = 0;
+};
+
+struct PingPongSide {
+  Pair* pair;
+  uint32_t me;
+  Atomic<uint32_t>* done;
+};
+
+// One side of a pair: waits for its turn with the sleep/wakeup protocol,
+// passes the turn, wakes the other side.
+void ping_pong(void* arg) {
+  auto* side = static_cast<PingPongSide*>(arg);
+  Pair& pair = *side->pair;
+  sched::Thread* self = sched::current();
+  for (uint32_t i = 0; i < pair.rounds; ++i) {
+    while (pair.turn.load(MemoryOrder::kAcquire) % 2 != side->me) {
+      if (!pair.queues[side->me].prepare_to_wait(*self).ok()) panic("prepare_to_wait");
+      if (pair.turn.load(MemoryOrder::kAcquire) % 2 != side->me) sched::block_current();
+      pair.queues[side->me].finish_wait(*self);
+    }
+    pair.turn.fetch_add(1, MemoryOrder::kAcqRel);
+    pair.queues[1 - side->me].wake_one(sched::kernel_waker());
+  }
+  side->done->fetch_add(1, MemoryOrder::kAcqRel);
+}
+
+constexpr uint32_t kPairs = 100;
+Pair g_pairs[kPairs];
+PingPongSide g_sides[2 * kPairs];
+sched::Thread* g_threads[2 * kPairs];
+
+// 200 kernel threads in 100 pairs, each pair handing a turn back and forth
+// through two wait queues (RC-013 on the hardware): all finish, no wakeup
+// is lost, and every CPU ran some of them (idle CPUs steal).
+KTEST(sched, ping_pong_200_threads_all_finish_on_every_cpu) {
+  Atomic<uint32_t> done{0};
+  uint64_t switches_before[arch::kMaxCpus];
+  const uint32_t cpus = cpus_online();
+  for (uint32_t c = 0; c < cpus; ++c) switches_before[c] = sched::switches_on_cpu(c);
+  for (uint32_t p = 0; p < kPairs; ++p) {
+    g_pairs[p].turn.store(0, MemoryOrder::kRelaxed);
+    g_pairs[p].rounds = 200;
+    for (uint32_t me = 0; me < 2; ++me) {
+      g_sides[2 * p + me] = {&g_pairs[p], me, &done};
+      Result<sched::Thread*> thread = sched::spawn("pingpong", &ping_pong, &g_sides[2 * p + me]);
+      KEXPECT(t, thread.ok());
+      if (!thread.ok()) return;
+      g_threads[2 * p + me] = thread.value();
+    }
+  }
+  KEXPECT(t, wait_for(done, 2 * kPairs, 60 * kSecond));
+  reap_all(g_threads, 2 * kPairs);
+  for (uint32_t p = 0; p < kPairs; ++p)
+    KEXPECT(t, g_pairs[p].turn.load(MemoryOrder::kRelaxed) == 400);
+  for (uint32_t c = 0; c < cpus; ++c) {
+    KEXPECT(t, sched::switches_on_cpu(c) > switches_before[c]);  // every CPU ran work
+  }
+}
+
+struct Spinner {
+  Atomic<uint64_t> count{0};
+  Atomic<uint32_t> saw_other{0};
+  Spinner* other = nullptr;
+  Atomic<uint32_t>* done = nullptr;
+};
+
+// Never blocks or yields: only the timer can take the CPU away from it.
+void spin(void* arg) {
+  auto* me = static_cast<Spinner*>(arg);
+  const uint64_t deadline = arch::uptime_ns() + 3 * kSecond;
+  const uint64_t other_start = me->other->count.load(MemoryOrder::kAcquire);
+  // Spin until both have seen the other make progress (or time is up):
+  // neither stops early, so each needs the tick to let the other run.
+  while (arch::uptime_ns() < deadline && !(me->saw_other.load(MemoryOrder::kAcquire) &&
+                                           me->other->saw_other.load(MemoryOrder::kAcquire))) {
+    me->count.fetch_add(1, MemoryOrder::kRelaxed);
+    if (me->other->count.load(MemoryOrder::kAcquire) > other_start + 1000) {
+      me->saw_other.store(1, MemoryOrder::kRelease);
+    }
+  }
+  me->done->fetch_add(1, MemoryOrder::kAcqRel);
+}
+
+// Two busy threads pinned to one CPU: each sees the other make progress
+// while it is still spinning, which only preemption by the tick allows.
+KTEST(sched, busy_threads_on_one_cpu_are_preempted) {
+  static Spinner a, b;
+  Atomic<uint32_t> done{0};
+  a.count.store(0, MemoryOrder::kRelaxed);
+  b.count.store(0, MemoryOrder::kRelaxed);
+  a.saw_other.store(0, MemoryOrder::kRelaxed);
+  b.saw_other.store(0, MemoryOrder::kRelaxed);
+  a.other = &b;
+  b.other = &a;
+  a.done = b.done = &done;
+  const uint64_t cpu1 = 1ull << (cpus_online() > 1 ? 1 : 0);
+  Result<sched::Thread*> ta = sched::spawn("spin-a", &spin, &a, sched::kDefaultPriority, cpu1);
+  Result<sched::Thread*> tb = sched::spawn("spin-b", &spin, &b, sched::kDefaultPriority, cpu1);
+  KEXPECT(t, ta.ok() && tb.ok());
+  if (!ta.ok() || !tb.ok()) return;
+  KEXPECT(t, wait_for(done, 2, 10 * kSecond));
+  KEXPECT(t, a.saw_other.load(MemoryOrder::kAcquire) == 1);
+  KEXPECT(t, b.saw_other.load(MemoryOrder::kAcquire) == 1);
+  sched::Thread* threads[] = {ta.value(), tb.value()};
+  reap_all(threads, 2);
+}
+
+}  // namespace
+}  // namespace viper::boot

@@ -1,0 +1,263 @@
+#include "sched/scheduler.h"
+
+#include "kernel/arch/arch.h"
+#include "kernel/lib/printk.h"
+#include "mm/kheap/global.h"
+
+extern "C" void arch_thread_trampoline();
+
+namespace viper::sched {
+namespace {
+
+constexpr uint32_t kStackOrder = 2;  // 16 KiB kernel stacks
+
+struct CpuState {
+  RunQueue queue;
+  Thread idle;
+  Atomic<uint64_t> switches{0};
+};
+
+struct SchedulerState {
+  Hooks hooks{};
+  uint32_t cpus = 1;
+  TaskTable table;
+  CpuState cpu[arch::kMaxCpus];
+};
+
+SchedulerState& state() {
+  static SchedulerState instance;
+  return instance;
+}
+
+Thread* as_thread(sched::Task* task) { return static_cast<Thread*>(task); }
+
+// Switches from the current thread to the best runnable one. Interrupts are
+// masked by the caller. The previous thread's state says what becomes of it:
+// kRunning (preempted, yielded) goes back on this CPU's queue, and so does
+// kBlocking — a thread preempted between prepare_to_wait and block has not
+// committed to sleep, and a wakeup that finds it kBlocking assumes it is
+// still running (RC-013). kBlocked and kExited stay off the queues.
+void schedule() {
+  SchedulerState& s = state();
+  arch::PerCpu& cpu = *arch::this_cpu();
+  CpuState& here = s.cpu[cpu.cpu_id];
+  Thread* prev = as_thread(cpu.current_task);
+  cpu.need_resched.store(0, MemoryOrder::kRelaxed);
+  const TaskState prev_state = prev->state();
+  if (prev != &here.idle &&
+      (prev_state == TaskState::kRunning || prev_state == TaskState::kBlocking)) {
+    (void)here.queue.enqueue(*prev);
+  }
+  Thread* next = as_thread(here.queue.pick_next());
+  if (!next) {
+    if (prev == &here.idle) return;
+    next = &here.idle;
+  }
+  if (next == prev) return;  // requeued and picked again: keep running
+  // A thread switched away from on another CPU may not be off it yet.
+  while (next->on_cpu.load(MemoryOrder::kAcquire) != 0) arch::cpu_relax();
+  next->on_cpu.store(1, MemoryOrder::kRelaxed);
+  next->last_cpu.store(cpu.cpu_id, MemoryOrder::kRelaxed);
+  if (next == &here.idle) next->set_state(TaskState::kRunning);
+  cpu.current_task = next;
+  cpu.switch_prev = prev;
+  here.switches.fetch_add(1, MemoryOrder::kRelaxed);
+  arch_switch_context(&prev->context, &next->context);
+  // Back in whichever thread was switched to; finish for the one we left.
+  arch::PerCpu& now = *arch::this_cpu();
+  as_thread(now.switch_prev)->on_cpu.store(0, MemoryOrder::kRelease);
+  now.switch_prev = nullptr;
+}
+
+uint32_t choose_cpu(const Thread& thread) {
+  const uint32_t last = thread.last_cpu.load(MemoryOrder::kRelaxed);
+  if (last < state().cpus && thread.may_run_on(last)) return last;
+  for (uint32_t cpu = 0; cpu < state().cpus; ++cpu) {
+    if (thread.may_run_on(cpu)) return cpu;
+  }
+  return state().cpus;
+}
+
+void make_ready(Thread& thread) {
+  SchedulerState& s = state();
+  const uint32_t target = choose_cpu(thread);
+  if (target >= s.cpus || !s.cpu[target].queue.enqueue(thread).ok()) return;
+  if (target == arch::cpu_id()) {
+    arch::this_cpu()->need_resched.store(1, MemoryOrder::kRelaxed);
+  } else if (s.hooks.send_reschedule_ipi) {
+    s.hooks.send_reschedule_ipi(target);
+  }
+}
+
+class KernelWaker final : public Waker {
+ public:
+  void make_runnable(Task& task) override { make_ready(*as_thread(&task)); }
+};
+KernelWaker g_waker;
+
+// The CPU with the most queued threads, other than `self`.
+uint32_t busiest_cpu(uint32_t self) {
+  uint32_t best = self;
+  uint32_t most = 0;
+  for (uint32_t cpu = 0; cpu < state().cpus; ++cpu) {
+    if (cpu == self) continue;
+    const uint32_t queued = state().cpu[cpu].queue.queued();
+    if (queued > most) {
+      most = queued;
+      best = cpu;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void init(const Hooks& hooks, uint32_t cpus) {
+  SchedulerState& s = state();
+  s.hooks = hooks;
+  s.cpus = cpus;
+  for (uint32_t cpu = 0; cpu < arch::kMaxCpus; ++cpu) s.cpu[cpu].queue.init(cpu);
+}
+
+void init_this_cpu() {
+  arch::PerCpu& cpu = *arch::this_cpu();
+  Thread& idle = state().cpu[cpu.cpu_id].idle;
+  idle.set_name("idle");
+  idle.priority = kPriorityLevels - 1;
+  idle.affinity = 1ull << cpu.cpu_id;
+  idle.set_state(TaskState::kRunning);
+  idle.on_cpu.store(1, MemoryOrder::kRelaxed);
+  idle.last_cpu.store(cpu.cpu_id, MemoryOrder::kRelaxed);
+  cpu.idle_task = &idle;
+  cpu.current_task = &idle;
+}
+
+Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_t priority,
+                      uint64_t affinity) {
+  if (priority >= kPriorityLevels - 1 || !entry) return Error::kInvalidArgument;
+  const uint64_t cpus_mask = state().cpus >= 64 ? ~0ull : (1ull << state().cpus) - 1;
+  if ((affinity & cpus_mask) == 0) return Error::kInvalidArgument;
+  void* memory = TRY(mm::kernel_heap().kmalloc(sizeof(Thread)));
+  Result<PhysAddr> stack = mm::physical_memory().alloc_pages(kStackOrder);
+  if (!stack.ok()) {
+    (void)mm::kernel_heap().kfree(memory);
+    return stack.error();
+  }
+  Thread* thread = new (memory) Thread();
+  thread->set_name(name);
+  thread->priority = priority;
+  thread->affinity = affinity;
+  thread->entry = entry;
+  thread->arg = arg;
+  thread->stack = stack.value();
+  thread->last_cpu.store(arch::cpu_id(), MemoryOrder::kRelaxed);
+  const VirtAddr top = arch::phys_to_virt(stack.value()) + (kPageSize << kStackOrder);
+  arch::init_context(thread->context, top.value(), &arch_thread_trampoline,
+                     reinterpret_cast<uint64_t>(thread));
+  if (Result<TaskId> id = state().table.publish(*thread); !id.ok()) {
+    (void)mm::physical_memory().free_pages(stack.value(), kStackOrder);
+    (void)mm::kernel_heap().kfree(memory);
+    return id.error();
+  }
+  arch::InterruptsDisabled no_irqs;
+  make_ready(*thread);
+  return thread;
+}
+
+Status reap(Thread* thread) {
+  if (thread->state() != TaskState::kExited || thread->on_cpu.load(MemoryOrder::kAcquire)) {
+    return Error::kBusy;
+  }
+  TRY(state().table.remove(*thread));
+  (void)mm::physical_memory().free_pages(thread->stack, kStackOrder);
+  thread->~Thread();
+  return mm::kernel_heap().kfree(thread);
+}
+
+Thread* current() { return as_thread(arch::this_cpu()->current_task); }
+
+void yield() {
+  arch::InterruptsDisabled no_irqs;
+  schedule();
+}
+
+void block_current() {
+  arch::InterruptsDisabled no_irqs;
+  Thread* self = current();
+  // RC-013: refused if a wakeup already turned kBlocking into kRunning.
+  if (commit_to_sleep(*self)) schedule();
+}
+
+void exit_current() {
+  arch::irq_save();
+  current()->set_state(TaskState::kExited);
+  schedule();
+  panic("an exited thread was scheduled again");
+}
+
+void idle_loop() {
+  SchedulerState& s = state();
+  for (;;) {
+    const arch::IrqState irqs = arch::irq_save();
+    const uint32_t self = arch::cpu_id();
+    CpuState& here = s.cpu[self];
+    bool work = here.queue.queued() > 0;
+    if (!work) {
+      // Work stealing: an idle CPU takes work from the busiest one.
+      const uint32_t victim = busiest_cpu(self);
+      work = victim != self && RunQueue::steal(here.queue, s.cpu[victim].queue);
+    }
+    if (work || arch::this_cpu()->need_resched.load(MemoryOrder::kRelaxed)) {
+      schedule();
+      arch::irq_restore(irqs);
+      continue;
+    }
+    arch::halt_until_interrupt();  // masked: a pending interrupt still ends it
+    arch::irq_restore(irqs);
+    if (s.hooks.idle_work) s.hooks.idle_work();
+  }
+}
+
+void on_tick() {
+  arch::PerCpu& cpu = *arch::this_cpu();
+  Thread* running = as_thread(cpu.current_task);
+  if (!running) return;
+  CpuState& here = state().cpu[cpu.cpu_id];
+  if (running == &here.idle) {
+    if (here.queue.queued() > 0) cpu.need_resched.store(1, MemoryOrder::kRelaxed);
+    return;
+  }
+  if (here.queue.tick(*running) == TickDecision::kPreempt) {
+    cpu.need_resched.store(1, MemoryOrder::kRelaxed);
+  }
+}
+
+void on_reschedule_ipi() { arch::this_cpu()->need_resched.store(1, MemoryOrder::kRelaxed); }
+
+void preempt_if_needed() {
+  arch::PerCpu& cpu = *arch::this_cpu();
+  if (!cpu.current_task || cpu.need_resched.load(MemoryOrder::kRelaxed) == 0) return;
+  // The idle thread reschedules from its own loop.
+  if (cpu.current_task == cpu.idle_task) return;
+  schedule();
+}
+
+Waker& kernel_waker() { return g_waker; }
+TaskTable& task_table() { return state().table; }
+RunQueueStats run_queue_stats(uint32_t cpu) { return state().cpu[cpu].queue.stats(); }
+uint64_t switches_on_cpu(uint32_t cpu) {
+  return state().cpu[cpu].switches.load(MemoryOrder::kRelaxed);
+}
+
+}  // namespace viper::sched
+
+// First C++ code of every new thread (arch_thread_trampoline).
+extern "C" [[noreturn]] void sched_thread_start(viper::sched::Thread* self) {
+  using namespace viper;
+  arch::PerCpu& cpu = *arch::this_cpu();
+  sched::as_thread(cpu.switch_prev)->on_cpu.store(0, MemoryOrder::kRelease);
+  cpu.switch_prev = nullptr;
+  arch::irq_enable();
+  self->entry(self->arg);
+  sched::exit_current();
+}

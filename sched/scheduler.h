@@ -1,0 +1,73 @@
+// The kernel's SMP scheduler: kernel threads on per-CPU run queues
+// (run_queue.h), switched with the AArch64 context switch, preempted from
+// the timer tick, woken through wait queues (wait_queue.h), with an idle
+// thread per CPU that steals work from the busiest CPU or sleeps in WFI.
+//
+// Every CPU runs schedule() with interrupts masked. A thread being switched
+// away from stays `on_cpu` until the switch is complete; a CPU about to run
+// a thread waits for that, so a thread woken or stolen mid-switch is never
+// running on two CPUs at once.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/arch/aarch64/context.h"
+#include "kernel/lib/addr.h"
+#include "kernel/lib/result.h"
+#include "sched/run_queue.h"
+#include "sched/task.h"
+#include "sched/task_table.h"
+#include "sched/wait_queue.h"
+
+namespace viper::sched {
+
+class Thread : public Task {
+ public:
+  arch::Context context;
+  void (*entry)(void*) = nullptr;
+  void* arg = nullptr;
+  PhysAddr stack;  // kStackPages pages from the page allocator (none for idle threads)
+  Atomic<uint32_t> on_cpu{0};
+  Atomic<uint32_t> last_cpu{0};
+};
+
+// What the scheduler needs from the layers above it (the boot code).
+struct Hooks {
+  void (*send_reschedule_ipi)(uint32_t cpu);
+  void (*idle_work)();  // cross-CPU calls and the like, run by idle threads
+};
+
+// Once, on the boot CPU, before any other CPU schedules.
+void init(const Hooks& hooks, uint32_t cpus);
+// On every CPU: the running boot context becomes this CPU's idle thread.
+void init_this_cpu();
+
+// A new kernel thread, runnable at once. kNoMemory, kInvalidArgument
+// (priority out of range, no allowed CPU).
+Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
+                      uint32_t priority = kDefaultPriority, uint64_t affinity = ~0ull);
+// Frees an exited thread's stack and record; kBusy while it still runs.
+Status reap(Thread* thread);
+
+Thread* current();
+void yield();
+// Sleeps after WaitQueue::prepare_to_wait() unless a wakeup came first.
+void block_current();
+[[noreturn]] void exit_current();
+[[noreturn]] void idle_loop();
+
+// Timer interrupt: charges the tick to the current thread.
+void on_tick();
+// IPI: something for this CPU to pick up.
+void on_reschedule_ipi();
+// End of interrupt handling: switch if the tick or an IPI asked for it.
+void preempt_if_needed();
+
+// The waker wait queues use in the kernel: makes a blocked thread runnable.
+Waker& kernel_waker();
+
+TaskTable& task_table();
+RunQueueStats run_queue_stats(uint32_t cpu);
+uint64_t switches_on_cpu(uint32_t cpu);
+
+}  // namespace viper::sched
