@@ -36,6 +36,15 @@ Status RunQueue::enqueue(Task& task) {
   return ok_status();
 }
 
+Status RunQueue::enqueue_woken(Task& task) {
+  IrqSpinlockGuard guard(lock_);
+  if (task.run_node.linked() || task.state() != TaskState::kReady) return Error::kBadState;
+  task.slice_left = kTimeSliceTicks;
+  push_locked(task);
+  ++enqueues_;
+  return ok_status();
+}
+
 Task* RunQueue::pick_next() {
   IrqSpinlockGuard guard(lock_);
   const size_t level = nonempty_.find_first_set();

@@ -41,6 +41,9 @@ class RunQueue {
   // Makes a task runnable here: kCreated/kBlocked/kRunning -> kReady. A task
   // that is already queued somewhere, or exited, is refused (kBadState).
   Status enqueue(Task& task) EXCLUDES(lock_);
+  // Queues a task a waker has just claimed (kBlocked -> kReady by CAS, so
+  // only one waker ever gets here for one sleep).
+  Status enqueue_woken(Task& task) EXCLUDES(lock_);
 
   // Takes the highest-priority task off the queue (it becomes kRunning), or
   // nullptr. The caller now owns the task as this CPU's current task.

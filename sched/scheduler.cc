@@ -89,9 +89,21 @@ void make_ready(Thread& thread) {
   }
 }
 
+// A woken thread (already claimed kReady) goes back on a run queue.
+void make_woken_ready(Thread& thread) {
+  SchedulerState& s = state();
+  const uint32_t target = choose_cpu(thread);
+  if (target >= s.cpus || !s.cpu[target].queue.enqueue_woken(thread).ok()) return;
+  if (target == arch::cpu_id()) {
+    arch::this_cpu()->need_resched.store(1, MemoryOrder::kRelaxed);
+  } else if (s.hooks.send_reschedule_ipi) {
+    s.hooks.send_reschedule_ipi(target);
+  }
+}
+
 class KernelWaker final : public Waker {
  public:
-  void make_runnable(Task& task) override { make_ready(*as_thread(&task)); }
+  void make_runnable(Task& task) override { make_woken_ready(*as_thread(&task)); }
 };
 KernelWaker g_waker;
 

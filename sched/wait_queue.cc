@@ -25,10 +25,7 @@ bool WaitQueue::finish_wait(Task& self) {
 void WaitQueue::wake_locked(Task& task, Waker& waker) {
   waiters_.remove(task);
   task.waiting_on = WaitRef{};
-  // Still on its CPU: undo the decision to sleep, nothing to enqueue.
-  if (task.transition(TaskState::kBlocking, TaskState::kRunning)) return;
-  // Off its CPU: the scheduler makes it runnable.
-  if (task.state() == TaskState::kBlocked) waker.make_runnable(task);
+  (void)wake_up(task, waker);
 }
 
 size_t WaitQueue::wake_one(Waker& waker) {
@@ -63,6 +60,17 @@ size_t WaitQueue::waiters() const {
 
 bool commit_to_sleep(Task& self) {
   return self.transition(TaskState::kBlocking, TaskState::kBlocked);
+}
+
+bool wake_up(Task& task, Waker& waker) {
+  // Still on its CPU: undo the decision to sleep, nothing to enqueue.
+  if (task.transition(TaskState::kBlocking, TaskState::kRunning)) return true;
+  // Off its CPU: claim it (one waker wins) and let the scheduler run it.
+  if (task.transition(TaskState::kBlocked, TaskState::kReady)) {
+    waker.make_runnable(task);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace viper::sched

@@ -24,8 +24,9 @@ namespace viper::sched {
 
 // What "make this task run again" means is the scheduler's business: on
 // the kernel it enqueues the task on a run queue; host tests unpark a
-// thread. It is called with the wait queue's lock held, so it may only take
-// locks of a lower level (run queues).
+// thread. It is called for a task the caller has just moved from kBlocked
+// to kReady (only one caller can win that CAS), possibly with a wait-queue
+// lock held, so it may only take locks of a lower level (run queues).
 class Waker {
  public:
   virtual void make_runnable(Task& task) = 0;
@@ -72,5 +73,10 @@ class WaitQueue {
 // Returns true if the caller must switch away now (kBlocked), false if a
 // wakeup already arrived (the task is kRunning again).
 bool commit_to_sleep(Task& self);
+
+// The waking half, for any reason (wait queue, timer, kill): a kBlocking
+// task goes back to kRunning, a kBlocked one is claimed (kReady) and handed
+// to `waker`. Returns false if the task was neither (already awake).
+bool wake_up(Task& task, Waker& waker);
 
 }  // namespace viper::sched
