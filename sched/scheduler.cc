@@ -3,6 +3,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
+#include "sched/timer_queue.h"
 
 extern "C" void arch_thread_trampoline();
 
@@ -13,6 +14,7 @@ constexpr uint32_t kStackOrder = 2;  // 16 KiB kernel stacks
 
 struct CpuState {
   RunQueue queue;
+  TimerQueue timers;
   Thread idle;
   Atomic<uint64_t> switches{0};
 };
@@ -242,6 +244,60 @@ void on_tick() {
   if (here.queue.tick(*running) == TickDecision::kPreempt) {
     cpu.need_resched.store(1, MemoryOrder::kRelaxed);
   }
+}
+
+namespace {
+void wake_sleeper(Timer&, void* thread) { (void)wake_up(*static_cast<Thread*>(thread), g_waker); }
+}  // namespace
+
+Status sleep_until(uint64_t deadline_ns) {
+  Thread* self = current();
+  Timer timer(&wake_sleeper, self);
+  TimerQueue* queue = nullptr;
+  Status result = ok_status();
+  while (arch::uptime_ns() < deadline_ns) {
+    if (self->kill_requested.load(MemoryOrder::kAcquire)) {
+      result = Error::kInterrupted;
+      break;
+    }
+    {
+      arch::InterruptsDisabled no_irqs;
+      // RC-013: kBlocking before the timer is armed, so a timer that fires
+      // at once finds kBlocking and the sleep below does not happen.
+      if (!self->transition(TaskState::kRunning, TaskState::kBlocking)) return Error::kBadState;
+      queue = &state().cpu[arch::cpu_id()].timers;
+      if (!queue->arm(timer, deadline_ns).ok()) {
+        self->transition(TaskState::kBlocking, TaskState::kRunning);
+        return Error::kNoSpace;
+      }
+      // The hardware fires for this deadline, not at the next tick.
+      if (state().hooks.program_timer) state().hooks.program_timer(queue->next_deadline());
+    }
+    block_current();
+    queue->cancel(timer);  // woken early (kill): the timer must not outlive this frame
+  }
+  return result;
+}
+
+Status sleep_for(uint64_t ns) { return sleep_until(arch::uptime_ns() + ns); }
+
+void kill(Thread* thread) {
+  thread->kill_requested.store(1, MemoryOrder::kRelease);
+  arch::InterruptsDisabled no_irqs;
+  if (wake_up(*thread, g_waker)) return;
+  // Running somewhere: make that CPU look at it.
+  const uint32_t cpu = thread->last_cpu.load(MemoryOrder::kRelaxed);
+  if (cpu != arch::cpu_id() && state().hooks.send_reschedule_ipi) {
+    state().hooks.send_reschedule_ipi(cpu);
+  }
+}
+
+bool kill_requested() { return current()->kill_requested.load(MemoryOrder::kAcquire) != 0; }
+
+uint64_t run_timers() {
+  TimerQueue& timers = state().cpu[arch::cpu_id()].timers;
+  timers.expire(arch::uptime_ns());
+  return timers.next_deadline();
 }
 
 void on_reschedule_ipi() { arch::this_cpu()->need_resched.store(1, MemoryOrder::kRelaxed); }

@@ -29,12 +29,15 @@ class Thread : public Task {
   PhysAddr stack;  // kStackPages pages from the page allocator (none for idle threads)
   Atomic<uint32_t> on_cpu{0};
   Atomic<uint32_t> last_cpu{0};
+  Atomic<uint32_t> kill_requested{0};
 };
 
 // What the scheduler needs from the layers above it (the boot code).
 struct Hooks {
   void (*send_reschedule_ipi)(uint32_t cpu);
   void (*idle_work)();  // cross-CPU calls and the like, run by idle threads
+  // Reprograms this CPU's timer hardware for the next one-shot deadline.
+  void (*program_timer)(uint64_t next_deadline_ns);
 };
 
 // Once, on the boot CPU, before any other CPU schedules.
@@ -56,8 +59,24 @@ void block_current();
 [[noreturn]] void exit_current();
 [[noreturn]] void idle_loop();
 
+// Sleeps until uptime `deadline_ns` / for `ns` nanoseconds (one-shot
+// timers, microsecond resolution from the generic timer). kInterrupted if
+// the thread was killed meanwhile.
+Status sleep_until(uint64_t deadline_ns);
+Status sleep_for(uint64_t ns);
+
+// Asks a thread to end: a sleeping thread wakes at once (its wait returns
+// kInterrupted), a running one is interrupted by IPI; kernel threads end
+// themselves when they see kill_requested() (or a wait fails). A killed
+// thread never goes back on a run queue once it exited (RC-016).
+void kill(Thread* thread);
+bool kill_requested();
+
 // Timer interrupt: charges the tick to the current thread.
 void on_tick();
+// Timer interrupt: runs the due one-shot timers of this CPU and returns
+// the next deadline to program (uptime ns, UINT64_MAX if none).
+uint64_t run_timers();
 // IPI: something for this CPU to pick up.
 void on_reschedule_ipi();
 // End of interrupt handling: switch if the tick or an IPI asked for it.

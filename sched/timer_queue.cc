@@ -105,8 +105,7 @@ uint32_t TimerQueue::expire(uint64_t now_ns) {
     due->callback_(*due, due->context_);  // no lock held: it may re-arm or wake
     uint32_t firing = Timer::kFiring;
     // A callback that re-armed its timer leaves it armed.
-    due->state_.compare_exchange(firing, Timer::kIdle, MemoryOrder::kAcqRel,
-                                 MemoryOrder::kAcquire);
+    due->state_.compare_exchange(firing, Timer::kIdle, MemoryOrder::kAcqRel, MemoryOrder::kAcquire);
     ++fired;
   }
 }

@@ -135,9 +135,15 @@ TEST(TimerQueue, ConcurrentArmCancelExpire) {
       for (int i = 0; i < 20000; ++i) {
         Timer& t = *timers[rng() % kTimers];
         switch (rng() % 3) {
-          case 0: (void)queue.arm(t, clock.load() + rng() % 100); break;
-          case 1: queue.cancel(t); break;
-          default: queue.expire(clock.fetch_add(1)); break;
+          case 0:
+            (void)queue.arm(t, clock.load() + rng() % 100);
+            break;
+          case 1:
+            queue.cancel(t);
+            break;
+          default:
+            queue.expire(clock.fetch_add(1));
+            break;
         }
       }
     });

@@ -109,8 +109,8 @@ void irq_entry(arch::ExceptionFrame&) {
     const uint32_t intid = p.gic.acknowledge();
     if (intid >= 1020) break;  // spurious: nothing (more) pending
     if (intid == p.machine.timer_virtual_irq) {
-      p.timer.on_interrupt();
-      sched::on_tick();
+      if (p.timer.on_interrupt()) sched::on_tick();
+      p.timer.program(sched::run_timers());
     } else if (intid == kSgiResched) {
       sched::on_reschedule_ipi();
     } else if (intid == kSgiStop) {

@@ -11,20 +11,36 @@ namespace {
 
 constexpr uint64_t kSecond = 1000000000ull;
 
-// Waits (yielding the CPU) until `done` reaches `want` or the deadline.
+// Waits (sleeping, so lower-priority threads get the CPU) until `done`
+// reaches `want` or the deadline.
 bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns) {
   const uint64_t deadline = arch::uptime_ns() + timeout_ns;
   while (done.load(MemoryOrder::kAcquire) < want) {
     if (arch::uptime_ns() > deadline) return false;
-    sched::yield();
+    (void)sched::sleep_for(1000000);
   }
   return true;
 }
 
 void reap_all(sched::Thread** threads, uint32_t count) {
   for (uint32_t i = 0; i < count; ++i) {
-    while (!sched::reap(threads[i]).ok()) sched::yield();  // until it is off its CPU
+    while (!sched::reap(threads[i]).ok()) (void)sched::sleep_for(100000);  // until off its CPU
   }
+}
+
+// Also checks that exited threads are on no run queue (RC-016).
+void reap_all_checked(ktest::Context& t, sched::Thread** threads, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint64_t deadline = arch::uptime_ns() + 10 * kSecond;
+    while (threads[i]->state() != sched::TaskState::kExited && arch::uptime_ns() < deadline) {
+      (void)sched::sleep_for(1000000);
+    }
+    KEXPECT(t, threads[i]->state() == sched::TaskState::kExited);
+    if (threads[i]->state() != sched::TaskState::kExited) return;  // cannot reap a live thread
+    KEXPECT(t, threads[i]->queued_on == sched::kNoCpu);
+    KEXPECT(t, !threads[i]->run_node.linked());
+  }
+  reap_all(threads, count);
 }
 
 struct Pair {
@@ -136,6 +152,94 @@ KTEST(sched, busy_threads_on_one_cpu_are_preempted) {
   KEXPECT(t, b.saw_other.load(MemoryOrder::kAcquire) == 1);
   sched::Thread* threads[] = {ta.value(), tb.value()};
   reap_all(threads, 2);
+}
+
+}  // namespace
+}  // namespace viper::boot
+
+namespace viper::boot {
+namespace {
+
+// One-shot timers: sleeps end on time (not early, and well before the next
+// 10 ms tick for short ones), on every CPU count.
+KTEST(sched, sleep_for_has_microsecond_resolution) {
+  const uint64_t durations_us[] = {200, 1000, 3000, 20000};
+  for (uint64_t us : durations_us) {
+    const uint64_t start = arch::uptime_ns();
+    KEXPECT(t, sched::sleep_for(us * 1000).ok());
+    const uint64_t slept = arch::uptime_ns() - start;
+    KEXPECT(t, slept >= us * 1000);
+    KEXPECT(t, slept < us * 1000 + 5000000);  // far less than a tick late
+  }
+}
+
+struct KillTarget {
+  sched::WaitQueue queue;  // nobody ever wakes it
+  Atomic<uint32_t> started{0};
+  Atomic<uint32_t> exited{0};
+  Atomic<uint32_t> interrupted{0};
+};
+
+// Blocked in a wait queue with no timeout until killed.
+void block_forever(void* arg) {
+  auto* k = static_cast<KillTarget*>(arg);
+  sched::Thread* self = sched::current();
+  k->started.fetch_add(1, MemoryOrder::kRelease);
+  while (!sched::kill_requested()) {
+    if (!k->queue.prepare_to_wait(*self).ok()) break;
+    if (!sched::kill_requested()) sched::block_current();
+    k->queue.finish_wait(*self);
+  }
+  k->exited.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Sleeping with a timeout (1 hour) until killed.
+void sleep_long(void* arg) {
+  auto* k = static_cast<KillTarget*>(arg);
+  k->started.fetch_add(1, MemoryOrder::kRelease);
+  if (sched::sleep_for(3600 * kSecond).error() == Error::kInterrupted) {
+    k->interrupted.fetch_add(1, MemoryOrder::kRelease);
+  }
+  k->exited.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Running (busy) until killed.
+void busy_until_killed(void* arg) {
+  auto* k = static_cast<KillTarget*>(arg);
+  k->started.fetch_add(1, MemoryOrder::kRelease);
+  while (!sched::kill_requested()) arch::cpu_relax();
+  k->exited.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// RC-016: kill works on blocked (with and without timeout), ready and
+// running threads, and an exited thread is never on a run queue.
+KTEST(sched, RC016_kill_blocked_sleeping_ready_and_running_threads) {
+  static KillTarget k;
+  k.started.store(0, MemoryOrder::kRelaxed);
+  k.exited.store(0, MemoryOrder::kRelaxed);
+  k.interrupted.store(0, MemoryOrder::kRelaxed);
+  const uint64_t other_cpu = 1ull << (cpus_online() > 1 ? 1 : 0);
+  sched::Thread* threads[4] = {};
+  Result<sched::Thread*> blocked = sched::spawn("blocked", &block_forever, &k);
+  Result<sched::Thread*> sleeping = sched::spawn("sleeping", &sleep_long, &k);
+  Result<sched::Thread*> running =
+      sched::spawn("running", &busy_until_killed, &k, sched::kDefaultPriority, other_cpu);
+  KEXPECT(t, blocked.ok() && sleeping.ok() && running.ok());
+  if (!blocked.ok() || !sleeping.ok() || !running.ok()) return;
+  threads[0] = blocked.value();
+  threads[1] = sleeping.value();
+  threads[2] = running.value();
+  KEXPECT(t, wait_for(k.started, 3, 5 * kSecond));
+  // A ready thread: spawned at the lowest priority, killed before it runs.
+  Result<sched::Thread*> ready =
+      sched::spawn("ready", &busy_until_killed, &k, sched::kPriorityLevels - 2, 1ull << 0);
+  KEXPECT(t, ready.ok());
+  if (!ready.ok()) return;
+  threads[3] = ready.value();
+  for (sched::Thread* thread : threads) sched::kill(thread);
+  KEXPECT(t, wait_for(k.exited, 4, 10 * kSecond));
+  KEXPECT(t, k.interrupted.load(MemoryOrder::kAcquire) == 1);
+  reap_all_checked(t, threads, 4);
 }
 
 }  // namespace

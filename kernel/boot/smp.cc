@@ -141,10 +141,11 @@ namespace {
 void send_reschedule_ipi(uint32_t cpu) {
   platform().gic.send_sgi(kSgiResched, g_percpu[cpu].hardware_id);
 }
+void program_timer(uint64_t next_deadline_ns) { platform().timer.program(next_deadline_ns); }
 }  // namespace
 
 void start_scheduling(void (*first)(void*)) {
-  sched::init({&send_reschedule_ipi, &run_pending_call}, cpus_online());
+  sched::init({&send_reschedule_ipi, &run_pending_call, &program_timer}, cpus_online());
   if (!sched::spawn("init", first, nullptr, sched::kDefaultPriority, 1ull << 0).ok()) {
     panic("cannot start the first kernel thread");
   }
