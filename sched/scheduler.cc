@@ -292,6 +292,12 @@ void kill(Thread* thread) {
   }
 }
 
+Status send_signal(Thread* thread, uint32_t signal) {
+  const SignalOutcome outcome = TRY(thread->signals.send(signal));
+  if (outcome == SignalOutcome::kTerminate) kill(thread);
+  return ok_status();
+}
+
 bool kill_requested() { return current()->kill_requested.load(MemoryOrder::kAcquire) != 0; }
 
 uint64_t run_timers() {

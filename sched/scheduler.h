@@ -15,6 +15,7 @@
 #include "kernel/lib/addr.h"
 #include "kernel/lib/result.h"
 #include "sched/run_queue.h"
+#include "sched/signals.h"
 #include "sched/task.h"
 #include "sched/task_table.h"
 #include "sched/wait_queue.h"
@@ -30,6 +31,7 @@ class Thread : public Task {
   Atomic<uint32_t> on_cpu{0};
   Atomic<uint32_t> last_cpu{0};
   Atomic<uint32_t> kill_requested{0};
+  SignalState signals;
 };
 
 // What the scheduler needs from the layers above it (the boot code).
@@ -71,6 +73,10 @@ Status sleep_for(uint64_t ns);
 // thread never goes back on a run queue once it exited (RC-016).
 void kill(Thread* thread);
 bool kill_requested();
+
+// Sends a signal: one whose action is to terminate kills the thread; one
+// with a handler stays pending for delivery at the next return to user.
+Status send_signal(Thread* thread, uint32_t signal);
 
 // Timer interrupt: charges the tick to the current thread.
 void on_tick();
