@@ -31,12 +31,14 @@ size_t length(const char* s) {
 // starts with "panics_" end the run, so only an exact name selects them.
 bool pattern_selects(const char* p, size_t n, const ktest::Case& c) {
   const size_t suite = length(c.suite);
-  const bool panics = equal_n(c.name, "panics_", 7);
+  // Benchmarks measure; they run when asked for by suite or name only.
+  const bool panics = equal_n(c.name, "panics_", 7) || equal_n(c.suite, "bench", 6);
   if (n == 3 && equal_n(p, "all", 3)) return !panics;
   if (n < suite || !equal_n(p, c.suite, suite)) return false;
-  if (n == suite) return !panics;
+  const bool bench = equal_n(c.suite, "bench", 6);
+  if (n == suite) return !panics || bench;
   if (p[suite] != '.') return false;
-  if (n == suite + 2 && p[suite + 1] == '*') return !panics;
+  if (n == suite + 2 && p[suite + 1] == '*') return !panics || bench;
   return n - suite - 1 == length(c.name) && equal_n(p + suite + 1, c.name, n - suite - 1);
 }
 

@@ -1,0 +1,130 @@
+// In-guest scheduler benchmarks (kbench suite; they measure, never assert
+// on time). Run: bazel test //kernel:sched_bench --test_output=all, or boot
+// with ktest=bench.*; each prints
+//   KBENCH <name> <value> <unit>
+// Times come from the generic timer's counter over many iterations (QEMU's
+// cycle counter does not count real cycles under TCG).
+#include "kernel/arch/arch.h"
+#include "kernel/boot/smp.h"
+#include "kernel/lib/format.h"
+#include "kernel/lib/ktest.h"
+#include "kernel/lib/printk.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+namespace {
+
+void report(const char* name, uint64_t value, const char* unit) {
+  char line[96];
+  const size_t n = format(line, sizeof(line), "KBENCH %s %llu %s\n", name,
+                          static_cast<unsigned long long>(value), unit);
+  console_write(line, n);
+}
+
+struct PingPong {
+  sched::WaitQueue queues[2];
+  Atomic<uint32_t> turn{0};
+  uint32_t rounds = 0;
+  Atomic<uint32_t> done{0};
+};
+
+struct Side {
+  PingPong* game;
+  uint32_t me;
+};
+
+void play(void* arg) {
+  auto* side = static_cast<Side*>(arg);
+  PingPong& g = *side->game;
+  sched::Thread* self = sched::current();
+  for (uint32_t i = 0; i < g.rounds; ++i) {
+    while (g.turn.load(MemoryOrder::kAcquire) % 2 != side->me) {
+      (void)g.queues[side->me].prepare_to_wait(*self);
+      if (g.turn.load(MemoryOrder::kAcquire) % 2 != side->me) sched::block_current();
+      g.queues[side->me].finish_wait(*self);
+    }
+    g.turn.fetch_add(1, MemoryOrder::kAcqRel);
+    g.queues[1 - side->me].wake_one(sched::kernel_waker());
+  }
+  g.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Nanoseconds per hand-off between two threads on the given CPUs.
+uint64_t ping_pong_ns(uint32_t cpu_a, uint32_t cpu_b, uint32_t rounds) {
+  static PingPong game;
+  static Side sides[2];
+  game.turn.store(0, MemoryOrder::kRelaxed);
+  game.done.store(0, MemoryOrder::kRelaxed);
+  game.rounds = rounds;
+  sides[0] = {&game, 0};
+  sides[1] = {&game, 1};
+  const uint64_t start = arch::uptime_ns();
+  Result<sched::Thread*> a = sched::spawn("bench-a", &play, &sides[0], 8, 1ull << cpu_a);
+  Result<sched::Thread*> b = sched::spawn("bench-b", &play, &sides[1], 8, 1ull << cpu_b);
+  if (!a.ok() || !b.ok()) return 0;
+  while (game.done.load(MemoryOrder::kAcquire) < 2) (void)sched::sleep_for(1000000);
+  const uint64_t elapsed = arch::uptime_ns() - start;
+  while (!sched::reap(a.value()).ok() || !sched::reap(b.value()).ok()) {
+    (void)sched::sleep_for(100000);
+  }
+  return elapsed / (2ull * rounds);
+}
+
+KTEST(bench, context_switch_via_wait_queue) {
+  const uint32_t other = cpus_online() > 2 ? 2 : 0;
+  report("switch_same_cpu_ns", ping_pong_ns(1 % cpus_online(), 1 % cpus_online(), 20000), "ns");
+  report("handoff_cross_cpu_ns", ping_pong_ns(1 % cpus_online(), other, 20000), "ns");
+}
+
+struct Latency {
+  sched::WaitQueue queue;
+  Atomic<uint64_t> woken_at{0};
+  Atomic<uint32_t> armed{0};
+  Atomic<uint32_t> stop{0};
+};
+
+// Sleeps on its queue; records when it runs again.
+void sleeper(void* arg) {
+  auto* l = static_cast<Latency*>(arg);
+  sched::Thread* self = sched::current();
+  while (!l->stop.load(MemoryOrder::kAcquire)) {
+    (void)l->queue.prepare_to_wait(*self);
+    l->armed.store(1, MemoryOrder::kRelease);
+    sched::block_current();
+    l->queue.finish_wait(*self);
+    l->woken_at.store(arch::uptime_ns(), MemoryOrder::kRelease);
+  }
+}
+
+// Wakeup latency of an idle CPU: from wake_one() on this CPU until the
+// woken thread runs on a CPU that was asleep in WFI (IPI, idle exit,
+// switch).
+KTEST(bench, idle_cpu_wakeup_latency) {
+  static Latency l;
+  l.stop.store(0, MemoryOrder::kRelaxed);
+  const uint32_t cpu = cpus_online() > 3 ? 3 : cpus_online() - 1;
+  Result<sched::Thread*> thread = sched::spawn("sleeper", &sleeper, &l, 8, 1ull << cpu);
+  if (!thread.ok()) return;
+  uint64_t total = 0;
+  constexpr uint32_t kRounds = 500;
+  for (uint32_t i = 0; i < kRounds; ++i) {
+    while (!l.armed.load(MemoryOrder::kAcquire) || l.queue.waiters() == 0) {
+      (void)sched::sleep_for(200000);
+    }
+    (void)sched::sleep_for(1000000);  // let the CPU settle into WFI
+    l.armed.store(0, MemoryOrder::kRelaxed);
+    l.woken_at.store(0, MemoryOrder::kRelaxed);
+    const uint64_t start = arch::uptime_ns();
+    l.queue.wake_one(sched::kernel_waker());
+    while (l.woken_at.load(MemoryOrder::kAcquire) == 0) arch::cpu_relax();
+    total += l.woken_at.load(MemoryOrder::kAcquire) - start;
+  }
+  report("idle_wakeup_latency_ns", total / kRounds, "ns");
+  l.stop.store(1, MemoryOrder::kRelease);
+  l.queue.wake_all(sched::kernel_waker());
+  sched::kill(thread.value());
+  while (!sched::reap(thread.value()).ok()) (void)sched::sleep_for(100000);
+}
+
+}  // namespace
+}  // namespace viper::boot
