@@ -1,6 +1,9 @@
 #include "sched/scheduler.h"
 
+#include "kernel/arch/aarch64/boot_defs.h"
+#include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
+#include "kernel/lib/bitmap.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
 #include "sched/timer_queue.h"
@@ -11,6 +14,41 @@ namespace viper::sched {
 namespace {
 
 constexpr uint32_t kStackOrder = 2;  // 16 KiB kernel stacks
+constexpr uint64_t kStackBytes = kPageSize << kStackOrder;
+constexpr uint64_t kSlotBytes = uint64_t{1} << KERNEL_STACK_SLOT_SHIFT;  // guard + stack
+constexpr uint32_t kStackSlots = 4096;
+static_assert(kSlotBytes == 2 * kStackBytes, "the guard is the lower half of a slot");
+
+LockClass g_stack_slots_class{"sched.stack_slots", lock_level(4, 0)};
+Spinlock g_stack_slots_lock{g_stack_slots_class};
+Bitmap<kStackSlots> g_stack_slots GUARDED_BY(g_stack_slots_lock);
+
+// Maps a thread's stack into a fresh slot of the stack area; the lower half
+// of the slot stays unmapped as its guard page(s).
+Result<VirtAddr> map_stack(PhysAddr pages, uint32_t& slot_out) {
+  size_t slot;
+  {
+    SpinlockGuard guard(g_stack_slots_lock);
+    slot = g_stack_slots.find_first_clear();
+    if (slot == Bitmap<kStackSlots>::kNotFound) return Error::kNoSpace;
+    g_stack_slots.set(slot);
+  }
+  const VirtAddr bottom(KERNEL_STACK_AREA + slot * kSlotBytes + kStackBytes);
+  if (Status s = arch::mmu::map_kernel(bottom, pages, kStackBytes, arch::mmu::Memory::kData);
+      !s.ok()) {
+    SpinlockGuard guard(g_stack_slots_lock);
+    g_stack_slots.clear(slot);
+    return s.error();
+  }
+  slot_out = static_cast<uint32_t>(slot);
+  return bottom;
+}
+
+void unmap_stack(VirtAddr bottom, uint32_t slot) {
+  (void)arch::mmu::unmap_kernel(bottom, kStackBytes);
+  SpinlockGuard guard(g_stack_slots_lock);
+  g_stack_slots.clear(slot);
+}
 
 struct CpuState {
   RunQueue queue;
@@ -157,7 +195,16 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_
     (void)mm::kernel_heap().kfree(memory);
     return stack.error();
   }
+  uint32_t slot = 0;
+  Result<VirtAddr> bottom = map_stack(stack.value(), slot);
+  if (!bottom.ok()) {
+    (void)mm::physical_memory().free_pages(stack.value(), kStackOrder);
+    (void)mm::kernel_heap().kfree(memory);
+    return bottom.error();
+  }
   Thread* thread = new (memory) Thread();
+  thread->stack_slot = slot;
+  thread->stack_bottom = bottom.value();
   thread->set_name(name);
   thread->priority = priority;
   thread->affinity = affinity;
@@ -165,10 +212,11 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_
   thread->arg = arg;
   thread->stack = stack.value();
   thread->last_cpu.store(arch::cpu_id(), MemoryOrder::kRelaxed);
-  const VirtAddr top = arch::phys_to_virt(stack.value()) + (kPageSize << kStackOrder);
+  const VirtAddr top = bottom.value() + kStackBytes;
   arch::init_context(thread->context, top.value(), &arch_thread_trampoline,
                      reinterpret_cast<uint64_t>(thread));
   if (Result<TaskId> id = state().table.publish(*thread); !id.ok()) {
+    unmap_stack(bottom.value(), slot);
     (void)mm::physical_memory().free_pages(stack.value(), kStackOrder);
     (void)mm::kernel_heap().kfree(memory);
     return id.error();
@@ -183,6 +231,7 @@ Status reap(Thread* thread) {
     return Error::kBusy;
   }
   TRY(state().table.remove(*thread));
+  unmap_stack(thread->stack_bottom, thread->stack_slot);
   (void)mm::physical_memory().free_pages(thread->stack, kStackOrder);
   thread->~Thread();
   return mm::kernel_heap().kfree(thread);

@@ -27,7 +27,9 @@ class Thread : public Task {
   arch::Context context;
   void (*entry)(void*) = nullptr;
   void* arg = nullptr;
-  PhysAddr stack;  // kStackPages pages from the page allocator (none for idle threads)
+  PhysAddr stack;           // pages from the page allocator (none for idle threads)
+  uint32_t stack_slot = 0;  // its place in the kernel stack area
+  VirtAddr stack_bottom;    // lowest mapped byte; the page below is a guard
   Atomic<uint32_t> on_cpu{0};
   Atomic<uint32_t> last_cpu{0};
   Atomic<uint32_t> kill_requested{0};

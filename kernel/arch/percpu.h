@@ -24,6 +24,9 @@ struct HeldLockRecord {
 inline constexpr uint32_t kMaxHeldLocks = 16;
 
 struct PerCpu {
+  // Top of a small stack for reporting a kernel stack overflow; the
+  // exception vectors read it at offset 0 (boot_defs.h PERCPU_OVERFLOW_STACK).
+  uint64_t overflow_stack_top = 0;
   uint32_t cpu_id = 0;
   uint64_t hardware_id = 0;  // MPIDR affinity on AArch64
   sched::Task* current_task = nullptr;

@@ -40,6 +40,13 @@ PhysAddr phys_of(const char* symbol) { return arch::virt_to_phys(VirtAddr(symbol
 
 Result<PhysAddr> allocate_table_page() { return boot_allocator().allocate(PageCount(1)); }
 
+Result<PhysAddr> allocate_zeroed_page() {
+  const PhysAddr page = TRY(mm::physical_memory().alloc_pages(0));
+  uint64_t* words = arch::phys_to_virt(page).as<uint64_t>();
+  for (uint64_t i = 0; i < kPageSize / 8; ++i) words[i] = 0;
+  return page;
+}
+
 void check(Status status, const char* what) {
   if (!status.ok()) panic("%s failed: %s", what, error_name(status.error()));
 }
@@ -62,9 +69,9 @@ void map_device(arch::mmu::KernelTables& tables, const MmioRegion& region) {
 
 // Builds the kernel's own tables: the image with per-section permissions,
 // all RAM read-write and never executable, and the devices the kernel uses.
-arch::mmu::KernelTables build_kernel_tables(const MachineDescription& m) {
+arch::mmu::KernelTables& build_kernel_tables(const MachineDescription& m) {
   using arch::mmu::Memory;
-  arch::mmu::KernelTables tables(&allocate_table_page);
+  static arch::mmu::KernelTables tables(&allocate_table_page);
   check(tables.create_root(), "allocating the kernel page table root");
   const PhysAddr image = PhysAddr(boot_image_phys_start);
   const PhysAddr text = phys_of(__kernel_text_start);
@@ -235,8 +242,9 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
   const MemoryRange* home = range_containing(m, image_end);
   if (!home) panic("the kernel image is not in RAM the device tree lists");
   boot_allocator().init(image_end, home->base + home->size);
-  const arch::mmu::KernelTables tables = build_kernel_tables(m);
+  arch::mmu::KernelTables& tables = build_kernel_tables(m);
   tables.activate();
+  arch::mmu::set_kernel_tables(&tables);
 
   check(p.gic.init(arch::phys_to_virt(m.gic_distributor.base),
                    arch::phys_to_virt(m.gic_redistributors.base), m.gic_redistributors.size),
@@ -245,6 +253,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
   set_panic_stopper(&stop_other_cpus);
   start_secondary_cpus(tables.root().value());
   init_memory(m, boot_allocator().high_water());
+  tables.set_allocator(&allocate_zeroed_page);  // the boot allocator is done
   arch::irq_enable();
 
   char banner[160];

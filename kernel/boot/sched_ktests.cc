@@ -1,5 +1,6 @@
 // The scheduler on the real machine: hundreds of threads ping-ponging
 // through wait queues on 4 CPUs, preemption of busy threads, stealing.
+#include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
@@ -242,6 +243,57 @@ KTEST(sched, RC016_kill_blocked_sleeping_ready_and_running_threads) {
   KEXPECT(t, wait_for(k.exited, 4, 10 * kSecond));
   KEXPECT(t, k.interrupted.load(MemoryOrder::kAcquire) == 1);
   reap_all_checked(t, threads, 4);
+}
+
+}  // namespace
+}  // namespace viper::boot
+
+namespace viper::boot {
+namespace {
+
+void stand_still(void* arg) {
+  auto* done = static_cast<Atomic<uint32_t>*>(arg);
+  while (!sched::kill_requested()) (void)sched::sleep_for(1000000);
+  done->fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Each thread's stack is mapped outside the direct map with an unmapped
+// guard page right below it.
+KTEST(sched, stacks_have_a_guard_page_below) {
+  Atomic<uint32_t> done{0};
+  Result<sched::Thread*> thread = sched::spawn("guarded", &stand_still, &done);
+  KEXPECT(t, thread.ok());
+  if (!thread.ok()) return;
+  const VirtAddr bottom = thread.value()->stack_bottom;
+  KEXPECT(t, arch::mmu::kernel_can_read(bottom));
+  KEXPECT(t, arch::mmu::kernel_can_read(bottom + (16 * 1024 - 8)));
+  KEXPECT(t, !arch::mmu::kernel_can_read(bottom - 8));
+  KEXPECT(t, !arch::mmu::kernel_can_read(bottom - 4096));
+  sched::kill(thread.value());
+  KEXPECT(t, wait_for(done, 1, 5 * kSecond));
+  sched::Thread* threads[] = {thread.value()};
+  reap_all(threads, 1);
+  KEXPECT(t, !arch::mmu::kernel_can_read(bottom));  // unmapped when reaped
+}
+
+// Recurses until `limit`, which is never reached: 512-byte frames exhaust a
+// 16 KiB stack after about 30 calls.
+[[gnu::noinline]] uint64_t recurse(uint64_t depth, uint64_t limit) {
+  volatile uint8_t frame[512];
+  frame[0] = static_cast<uint8_t>(depth);
+  if (depth == limit) return frame[0];
+  return recurse(depth + 1, limit) + frame[0];
+}
+
+void overflow(void*) { (void)recurse(0, ~uint64_t{0}); }
+
+// Running off the bottom of a stack hits the guard page; the vectors notice
+// the stack pointer is in a guard and report on a per-CPU overflow stack.
+KTEST(sched, panics_on_stack_overflow) {
+  Atomic<uint32_t> never{0};
+  (void)sched::spawn("overflow", &overflow, nullptr);
+  (void)wait_for(never, 1, 10 * kSecond);
+  KEXPECT(t, false);  // the panic should have ended the run
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ constexpr PageCount kStackPages{4};  // 16 KiB kernel stack per CPU
 constexpr uint64_t kBringUpTimeoutNs = 2000000000ull;
 
 arch::PerCpu g_percpu[arch::kMaxCpus];
+// Where a CPU reports a kernel stack overflow (vectors.S).
+alignas(16) uint8_t g_overflow_stacks[arch::kMaxCpus][4096];
 SecondaryBoot g_secondary_boot[arch::kMaxCpus];
 Atomic<uint32_t> g_online{0};
 Atomic<uint32_t> g_scheduling{0};
@@ -66,6 +68,7 @@ uint32_t cpus_online() { return g_online.load(MemoryOrder::kAcquire); }
 
 void init_boot_cpu() {
   arch::PerCpu& cpu = g_percpu[0];
+  cpu.overflow_stack_top = VirtAddr(g_overflow_stacks[0] + sizeof(g_overflow_stacks[0])).value();
   cpu.cpu_id = 0;
   cpu.hardware_id = read_mpidr();
   asm volatile("msr tpidr_el1, %0" : : "r"(&cpu) : "memory");
@@ -84,6 +87,8 @@ void start_secondary_cpus(uint64_t kernel_ttbr1) {
     if (!stack.ok()) panic("no memory for the stack of cpu%u", id);
     g_percpu[id].cpu_id = id;
     g_percpu[id].hardware_id = hwid;
+    g_percpu[id].overflow_stack_top =
+        VirtAddr(g_overflow_stacks[id] + sizeof(g_overflow_stacks[id])).value();
     g_secondary_boot[id] = {kernel_ttbr1, arch::phys_to_virt(stack.value() + kStackPages).value(),
                             VirtAddr(&g_percpu[id]).value()};
     const uint32_t expected = g_online.load(MemoryOrder::kAcquire) + 1;

@@ -64,3 +64,15 @@
 #define SECONDARY_TTBR1 0
 #define SECONDARY_STACK_TOP 8
 #define SECONDARY_PERCPU 16
+
+// PerCpu::overflow_stack_top (kernel/arch/percpu.h).
+#define PERCPU_OVERFLOW_STACK 0
+
+// Kernel thread stacks live outside the direct map, in 32 KiB slots whose
+// lower half is an unmapped guard: an address there has bit 45 set (nothing
+// in the direct map does), and inside a stack bit 14 is set. A stack
+// pointer with bit 45 set and bit 14 clear has overflowed into a guard.
+#define KERNEL_STACK_AREA 0xffff200000000000
+#define KERNEL_STACK_SLOT_SHIFT 15
+#define KERNEL_STACK_AREA_BIT 45
+#define KERNEL_STACK_GUARD_BIT 14

@@ -135,6 +135,15 @@ const char* exception_class_name(uint64_t esr) {
 
 }  // namespace viper::arch
 
+extern "C" [[noreturn]] void report_stack_overflow(uint64_t sp, uint64_t pc) {
+  using namespace viper;
+  const sched::Task* task = arch::this_cpu()->current_task;
+  printk(LogLevel::kError, "kernel stack overflow: sp 0x%016llx is in a guard page, pc 0x%016llx",
+         static_cast<unsigned long long>(sp), static_cast<unsigned long long>(pc));
+  panic("kernel stack overflow in thread %p (sp 0x%016llx)", static_cast<const void*>(task),
+        static_cast<unsigned long long>(sp));
+}
+
 extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
   using namespace viper::arch;
   if (frame->kind == kIrqSpx || frame->kind == kIrqLower64 || frame->kind == kIrqSp0) {

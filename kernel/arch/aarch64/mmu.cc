@@ -97,6 +97,58 @@ void KernelTables::activate() const {
       : "x9", "memory");
 }
 
+Status KernelTables::unmap(VirtAddr va, uint64_t size) {
+  if (!va.is_page_aligned() || (size & (kPageSize - 1)) != 0) return Error::kInvalidArgument;
+  for (uint64_t done = 0; done < size; done += kPageSize) {
+    const VirtAddr v = va + done;
+    uint64_t* table = table_at(root_);
+    for (int level = 0; level < 3; ++level) {
+      const uint64_t entry = table[index_at(v, level)];
+      if ((entry & 3) != kTable) return Error::kNotFound;
+      table = table_at(PhysAddr(entry & kAddressMask));
+    }
+    uint64_t& pte = table[index_at(v, 3)];
+    if (!(pte & kValid)) return Error::kNotFound;
+    pte = 0;
+    // Break before make: the entry is gone, then every CPU forgets it.
+    asm volatile(
+        "dsb ishst\n"
+        "tlbi vaae1is, %0\n"
+        "dsb ish\n"
+        "isb\n"
+        :
+        : "r"(v.value() >> kPageShift)
+        : "memory");
+  }
+  return ok_status();
+}
+
+namespace {
+LockClass g_kernel_tables_class{"mmu.kernel_tables", lock_level(3, 0)};
+IrqSpinlock g_kernel_tables_lock{g_kernel_tables_class};
+KernelTables* g_kernel_tables = nullptr;
+}  // namespace
+
+void set_kernel_tables(KernelTables* tables) { g_kernel_tables = tables; }
+
+Status map_kernel(VirtAddr va, PhysAddr pa, uint64_t size, Memory memory) {
+  IrqSpinlockGuard guard(g_kernel_tables_lock);
+  if (!g_kernel_tables) return Error::kBadState;
+  return g_kernel_tables->map(va, pa, size, memory);
+}
+
+Status unmap_kernel(VirtAddr va, uint64_t size) {
+  IrqSpinlockGuard guard(g_kernel_tables_lock);
+  if (!g_kernel_tables) return Error::kBadState;
+  return g_kernel_tables->unmap(va, size);
+}
+
+bool kernel_can_read(VirtAddr va) {
+  uint64_t par;
+  asm volatile("at s1e1r, %1\n isb\n mrs %0, par_el1" : "=r"(par) : "r"(va.value()) : "memory");
+  return (par & 1) == 0;
+}
+
 bool KernelTables::translate(VirtAddr va, PhysAddr& pa) const {
   const uint64_t* table = table_at(root_);
   for (int level = 0; level < 4; ++level) {

@@ -7,6 +7,7 @@
 
 #include "kernel/lib/addr.h"
 #include "kernel/lib/result.h"
+#include "kernel/lib/spinlock.h"
 
 namespace viper::arch::mmu {
 
@@ -29,6 +30,14 @@ class KernelTables {
   // 4 KiB pages elsewhere. All three must be page aligned.
   Status map(VirtAddr va, PhysAddr pa, uint64_t size, Memory memory);
 
+  // Removes page mappings (4 KiB pages only) and invalidates them in every
+  // CPU's TLB. kNotFound if a page was not mapped.
+  Status unmap(VirtAddr va, uint64_t size);
+
+  // Where table pages come from from now on (the page allocator, once it
+  // exists, instead of the boot allocator).
+  void set_allocator(TablePageAllocator allocate) { allocate_ = allocate; }
+
   PhysAddr root() const { return root_; }
 
   // Switches this CPU's TTBR1 to these tables and stops TTBR0 walks (the
@@ -45,5 +54,13 @@ class KernelTables {
   TablePageAllocator allocate_;
   PhysAddr root_;
 };
+
+// The kernel's tables, shared by all CPUs after boot. Changes after boot
+// go through these two functions, which serialise on one lock.
+void set_kernel_tables(KernelTables* tables);
+Status map_kernel(VirtAddr va, PhysAddr pa, uint64_t size, Memory memory);
+Status unmap_kernel(VirtAddr va, uint64_t size);
+// Whether `va` translates for an EL1 read right now (AT S1E1R).
+bool kernel_can_read(VirtAddr va);
 
 }  // namespace viper::arch::mmu

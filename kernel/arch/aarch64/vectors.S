@@ -11,6 +11,23 @@
     b       exception_common
 .endm
 
+// EL1 with SP_EL1: before touching the stack, check it has not run into a
+// thread stack's guard page; a store there would fault again, forever.
+// Without a free register, x0 is folded into sp and back (sp + x0 - sp).
+.macro VECTOR_CHECKED kind
+    .balign 128
+    sub     sp, sp, #FRAME_SIZE
+    add     sp, sp, x0                // sp' = sp + x0
+    sub     x0, sp, x0                // x0 = sp
+    tbz     x0, #KERNEL_STACK_AREA_BIT, 1f
+    tbz     x0, #KERNEL_STACK_GUARD_BIT, stack_overflow
+1:  sub     x0, sp, x0                // x0 = sp' - sp = the original x0
+    sub     sp, sp, x0                // sp = sp' - x0
+    stp     x0, x1, [sp, #FRAME_X0]
+    mov     x0, #\kind
+    b       exception_common
+.endm
+
     .section .text.vectors, "ax"
     .balign 2048
     .global exception_vectors
@@ -19,10 +36,10 @@ exception_vectors:
     VECTOR 1    //   IRQ
     VECTOR 2    //   FIQ
     VECTOR 3    //   SError
-    VECTOR 4    // current EL with SP_ELx: synchronous
-    VECTOR 5    //   IRQ
-    VECTOR 6    //   FIQ
-    VECTOR 7    //   SError
+    VECTOR_CHECKED 4    // current EL with SP_ELx: synchronous
+    VECTOR_CHECKED 5    //   IRQ
+    VECTOR_CHECKED 6    //   FIQ
+    VECTOR_CHECKED 7    //   SError
     VECTOR 8    // lower EL, AArch64: synchronous
     VECTOR 9    //   IRQ
     VECTOR 10   //   FIQ
@@ -31,6 +48,16 @@ exception_vectors:
     VECTOR 13   //   IRQ
     VECTOR 14   //   FIQ
     VECTOR 15   //   SError
+
+// x0 = the overflowed sp (x0 itself is lost: this ends in a panic).
+stack_overflow:
+    mrs     x1, tpidr_el1
+    ldr     x1, [x1, #PERCPU_OVERFLOW_STACK]
+    mov     sp, x1
+    mrs     x1, elr_el1
+    mov     x29, xzr
+    bl      report_stack_overflow      // (sp, pc): never returns
+1:  b       1b
 
 exception_common:
     stp     x2, x3, [sp, #16]
