@@ -20,7 +20,7 @@ constexpr uint32_t kStackSlots = 4096;
 static_assert(kSlotBytes == 2 * kStackBytes, "the guard is the lower half of a slot");
 
 LockClass g_stack_slots_class{"sched.stack_slots", lock_level(4, 0)};
-Spinlock g_stack_slots_lock{g_stack_slots_class};
+IrqSpinlock g_stack_slots_lock{g_stack_slots_class};
 Bitmap<kStackSlots> g_stack_slots GUARDED_BY(g_stack_slots_lock);
 
 // Maps a thread's stack into a fresh slot of the stack area; the lower half
@@ -28,7 +28,7 @@ Bitmap<kStackSlots> g_stack_slots GUARDED_BY(g_stack_slots_lock);
 Result<VirtAddr> map_stack(PhysAddr pages, uint32_t& slot_out) {
   size_t slot;
   {
-    SpinlockGuard guard(g_stack_slots_lock);
+    IrqSpinlockGuard guard(g_stack_slots_lock);
     slot = g_stack_slots.find_first_clear();
     if (slot == Bitmap<kStackSlots>::kNotFound) return Error::kNoSpace;
     g_stack_slots.set(slot);
@@ -36,7 +36,7 @@ Result<VirtAddr> map_stack(PhysAddr pages, uint32_t& slot_out) {
   const VirtAddr bottom(KERNEL_STACK_AREA + slot * kSlotBytes + kStackBytes);
   if (Status s = arch::mmu::map_kernel(bottom, pages, kStackBytes, arch::mmu::Memory::kData);
       !s.ok()) {
-    SpinlockGuard guard(g_stack_slots_lock);
+    IrqSpinlockGuard guard(g_stack_slots_lock);
     g_stack_slots.clear(slot);
     return s.error();
   }
@@ -46,7 +46,7 @@ Result<VirtAddr> map_stack(PhysAddr pages, uint32_t& slot_out) {
 
 void unmap_stack(VirtAddr bottom, uint32_t slot) {
   (void)arch::mmu::unmap_kernel(bottom, kStackBytes);
-  SpinlockGuard guard(g_stack_slots_lock);
+  IrqSpinlockGuard guard(g_stack_slots_lock);
   g_stack_slots.clear(slot);
 }
 
