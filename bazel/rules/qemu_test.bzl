@@ -64,7 +64,10 @@ def qemu_test(
         args = args,
         data = data,
         size = size,
-        tags = kwargs.pop("tags", []) + ["qemu"],
+        # One at a time: 4-8 vCPUs per QEMU on a 2-core machine are already
+        # more than the cores, and the clock and timer checks compare with
+        # the host's time.
+        tags = kwargs.pop("tags", []) + ["qemu", "exclusive"],
         deps = ["//testing/qemu:harness_main"],
         **kwargs
     )
