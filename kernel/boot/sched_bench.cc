@@ -5,6 +5,7 @@
 // Times come from the generic timer's counter over many iterations (QEMU's
 // cycle counter does not count real cycles under TCG).
 #include "kernel/arch/arch.h"
+#include "kernel/boot/ping_pong.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/ktest.h"
@@ -21,48 +22,22 @@ void report(const char* name, uint64_t value, const char* unit) {
   console_write(line, n);
 }
 
-struct PingPong {
-  sched::WaitQueue queues[2];
-  Atomic<uint32_t> turn{0};
-  uint32_t rounds = 0;
-  Atomic<uint32_t> done{0};
-};
-
-struct Side {
-  PingPong* game;
-  uint32_t me;
-};
-
-void play(void* arg) {
-  auto* side = static_cast<Side*>(arg);
-  PingPong& g = *side->game;
-  sched::Thread* self = sched::current();
-  for (uint32_t i = 0; i < g.rounds; ++i) {
-    while (g.turn.load(MemoryOrder::kAcquire) % 2 != side->me) {
-      (void)g.queues[side->me].prepare_to_wait(*self);
-      if (g.turn.load(MemoryOrder::kAcquire) % 2 != side->me) sched::block_current();
-      g.queues[side->me].finish_wait(*self);
-    }
-    g.turn.fetch_add(1, MemoryOrder::kAcqRel);
-    g.queues[1 - side->me].wake_one(sched::kernel_waker());
-  }
-  g.done.fetch_add(1, MemoryOrder::kRelease);
-}
-
 // Nanoseconds per hand-off between two threads on the given CPUs.
 uint64_t ping_pong_ns(uint32_t cpu_a, uint32_t cpu_b, uint32_t rounds) {
   static PingPong game;
-  static Side sides[2];
+  static PingPongSide sides[2];
+  static Atomic<uint32_t> done{0};
   game.turn.store(0, MemoryOrder::kRelaxed);
-  game.done.store(0, MemoryOrder::kRelaxed);
+  done.store(0, MemoryOrder::kRelaxed);
   game.rounds = rounds;
+  game.done = &done;
   sides[0] = {&game, 0};
   sides[1] = {&game, 1};
   const uint64_t start = arch::uptime_ns();
-  Result<sched::Thread*> a = sched::spawn("bench-a", &play, &sides[0], 8, 1ull << cpu_a);
-  Result<sched::Thread*> b = sched::spawn("bench-b", &play, &sides[1], 8, 1ull << cpu_b);
+  Result<sched::Thread*> a = sched::spawn("bench-a", &ping_pong, &sides[0], 8, 1ull << cpu_a);
+  Result<sched::Thread*> b = sched::spawn("bench-b", &ping_pong, &sides[1], 8, 1ull << cpu_b);
   if (!a.ok() || !b.ok()) return 0;
-  while (game.done.load(MemoryOrder::kAcquire) < 2) (void)sched::sleep_for(1000000);
+  while (done.load(MemoryOrder::kAcquire) < 2) (void)sched::sleep_for(1000000);
   const uint64_t elapsed = arch::uptime_ns() - start;
   while (!sched::reap(a.value()).ok() || !sched::reap(b.value()).ok()) {
     (void)sched::sleep_for(100000);

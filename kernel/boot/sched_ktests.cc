@@ -2,6 +2,7 @@
 // through wait queues on 4 CPUs, preemption of busy threads, stealing.
 #include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
+#include "kernel/boot/ping_pong.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/printk.h"
@@ -44,38 +45,8 @@ void reap_all_checked(ktest::Context& t, sched::Thread** threads, uint32_t count
   reap_all(threads, count);
 }
 
-struct Pair {
-  sched::WaitQueue queues[2];
-  Atomic<uint32_t> turn{0};
-  uint32_t rounds = 0;
-};
-
-struct PingPongSide {
-  Pair* pair;
-  uint32_t me;
-  Atomic<uint32_t>* done;
-};
-
-// One side of a pair: waits for its turn with the sleep/wakeup protocol,
-// passes the turn, wakes the other side.
-void ping_pong(void* arg) {
-  auto* side = static_cast<PingPongSide*>(arg);
-  Pair& pair = *side->pair;
-  sched::Thread* self = sched::current();
-  for (uint32_t i = 0; i < pair.rounds; ++i) {
-    while (pair.turn.load(MemoryOrder::kAcquire) % 2 != side->me) {
-      if (!pair.queues[side->me].prepare_to_wait(*self).ok()) panic("prepare_to_wait");
-      if (pair.turn.load(MemoryOrder::kAcquire) % 2 != side->me) sched::block_current();
-      pair.queues[side->me].finish_wait(*self);
-    }
-    pair.turn.fetch_add(1, MemoryOrder::kAcqRel);
-    pair.queues[1 - side->me].wake_one(sched::kernel_waker());
-  }
-  side->done->fetch_add(1, MemoryOrder::kAcqRel);
-}
-
 constexpr uint32_t kPairs = 100;
-Pair g_pairs[kPairs];
+PingPong g_pairs[kPairs];
 PingPongSide g_sides[2 * kPairs];
 sched::Thread* g_threads[2 * kPairs];
 
@@ -90,8 +61,9 @@ KTEST(sched, ping_pong_200_threads_all_finish_on_every_cpu) {
   for (uint32_t p = 0; p < kPairs; ++p) {
     g_pairs[p].turn.store(0, MemoryOrder::kRelaxed);
     g_pairs[p].rounds = 200;
+    g_pairs[p].done = &done;
     for (uint32_t me = 0; me < 2; ++me) {
-      g_sides[2 * p + me] = {&g_pairs[p], me, &done};
+      g_sides[2 * p + me] = {&g_pairs[p], me};
       Result<sched::Thread*> thread = sched::spawn("pingpong", &ping_pong, &g_sides[2 * p + me]);
       KEXPECT(t, thread.ok());
       if (!thread.ok()) return;

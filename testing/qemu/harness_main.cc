@@ -13,14 +13,9 @@
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "testing/qemu/harness.h"
+#include "testing/qemu/machine_flags.h"
 #include "testing/qemu/qemu_command.h"
 
-ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
-ABSL_FLAG(int, smp, 4, "number of CPUs");
-ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
-ABSL_FLAG(std::string, append, "", "kernel command line");
-ABSL_FLAG(std::string, dtb, "", "device tree to boot with instead of QEMU's");
-ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "limit for the whole boot");
 ABSL_FLAG(std::vector<std::string>, expect, {}, "comma-separated substrings the console must show");
 ABSL_FLAG(bool, expect_panic, false, "pass only if the kernel panics");
@@ -31,14 +26,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Boots a ViperDOS kernel in QEMU and judges the serial log.");
   absl::ParseCommandLine(argc, argv);
 
-  viper::qemu::MachineOptions machine;
+  viper::qemu::MachineOptions machine = viper::qemu::MachineFromFlags();
   machine.qemu_binary = absl::GetFlag(FLAGS_qemu);
-  machine.kernel = absl::GetFlag(FLAGS_kernel);
-  machine.cpus = absl::GetFlag(FLAGS_smp);
-  machine.memory = absl::GetFlag(FLAGS_mem);
-  machine.append = absl::GetFlag(FLAGS_append);
-  machine.dtb = absl::GetFlag(FLAGS_dtb);
-  machine.virtualization = absl::GetFlag(FLAGS_virtualization);
   auto argv_or = viper::qemu::BuildQemuArgv(machine);
   if (!argv_or.ok()) {
     std::cerr << "qemu_test_harness: " << argv_or.status().message() << "\n";

@@ -9,13 +9,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "testing/qemu/machine_flags.h"
 #include "testing/qemu/qemu_command.h"
 
-ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
-ABSL_FLAG(int, smp, 4, "number of CPUs");
-ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
-ABSL_FLAG(std::string, append, "", "kernel command line");
-ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2 (-M virt,virtualization=on)");
 ABSL_FLAG(bool, gdb, false, "start halted and wait for gdb-multiarch");
 ABSL_FLAG(int, gdb_port, 1234, "TCP port of QEMU's gdbstub (with --gdb)");
 
@@ -24,12 +20,7 @@ int main(int argc, char** argv) {
       "Boots ViperDOS in qemu-system-aarch64 (-M virt, GICv3, cortex-a72).");
   absl::ParseCommandLine(argc, argv);
 
-  viper::qemu::MachineOptions machine;
-  machine.kernel = absl::GetFlag(FLAGS_kernel);
-  machine.cpus = absl::GetFlag(FLAGS_smp);
-  machine.memory = absl::GetFlag(FLAGS_mem);
-  machine.append = absl::GetFlag(FLAGS_append);
-  machine.virtualization = absl::GetFlag(FLAGS_virtualization);
+  viper::qemu::MachineOptions machine = viper::qemu::MachineFromFlags();
   machine.gdb = absl::GetFlag(FLAGS_gdb);
   machine.gdb_port = absl::GetFlag(FLAGS_gdb_port);
   auto qemu_argv = viper::qemu::BuildQemuArgv(machine);

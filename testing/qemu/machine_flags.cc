@@ -1,0 +1,27 @@
+#include "testing/qemu/machine_flags.h"
+
+#include <string>
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
+ABSL_FLAG(int, smp, 4, "number of CPUs (1-8)");
+ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
+ABSL_FLAG(std::string, append, "", "kernel command line");
+ABSL_FLAG(std::string, dtb, "", "device tree to boot with instead of QEMU's");
+ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2 (-M virt,virtualization=on)");
+
+namespace viper::qemu {
+
+MachineOptions MachineFromFlags() {
+  MachineOptions machine;
+  machine.kernel = absl::GetFlag(FLAGS_kernel);
+  machine.cpus = absl::GetFlag(FLAGS_smp);
+  machine.memory = absl::GetFlag(FLAGS_mem);
+  machine.append = absl::GetFlag(FLAGS_append);
+  machine.dtb = absl::GetFlag(FLAGS_dtb);
+  machine.virtualization = absl::GetFlag(FLAGS_virtualization);
+  return machine;
+}
+
+}  // namespace viper::qemu
