@@ -1,6 +1,7 @@
 #include "sched/run_queue.h"
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <random>
 #include <thread>
@@ -144,6 +145,69 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
   EXPECT_EQ(queued, static_cast<uint32_t>(kTasks)) << "every task is back on exactly one queue";
   EXPECT_EQ(in, out);
   for (auto& t : tasks) EXPECT_EQ(t->state(), TaskState::kReady);
+}
+
+// RC-016 with stealing: a killer flags random tasks while CPUs pick, run,
+// requeue and steal. A CPU that picks a flagged task ends it (kExited) and
+// never requeues it; at the end no exited task is on any queue and every
+// live one is on exactly one.
+TEST(RunQueue, RC016_KilledTasksLeaveTheQueuesForGoodDuringSteals) {
+  constexpr uint32_t kCpus = 4;
+  constexpr int kTasks = 64;
+  RunQueue queues[kCpus];
+  for (uint32_t c = 0; c < kCpus; ++c) queues[c].init(c);
+  std::vector<std::unique_ptr<Task>> tasks;
+  std::vector<std::atomic<bool>> killed(kTasks);
+  for (int i = 0; i < kTasks; ++i) {
+    tasks.push_back(make_task(static_cast<uint32_t>(i % 3)));
+    killed[i] = false;
+    ASSERT_TRUE(queues[i % kCpus].enqueue(*tasks.back()).ok());
+  }
+  std::atomic<bool> stop{false};
+  std::thread killer([&] {
+    std::mt19937 rng(99);
+    for (int k = 0; k < kTasks / 2; ++k) {
+      killed[rng() % kTasks] = true;
+      std::this_thread::yield();
+    }
+  });
+  std::vector<std::thread> cpus;
+  for (uint32_t c = 0; c < kCpus; ++c) {
+    cpus.emplace_back([&, c] {
+      std::mt19937 rng(c + 7);
+      while (!stop.load()) {
+        Task* t = queues[c].pick_next();
+        if (!t) {
+          (void)RunQueue::steal(queues[c], queues[rng() % kCpus]);
+          continue;
+        }
+        int i = 0;
+        while (tasks[i].get() != t) ++i;
+        if (killed[i]) {
+          t->set_state(TaskState::kExited);  // what exit_current does
+          continue;
+        }
+        EXPECT_TRUE(queues[c].enqueue(*t).ok());
+      }
+    });
+  }
+  killer.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  for (auto& cpu : cpus) cpu.join();
+  uint32_t queued = 0;
+  for (auto& q : queues) queued += q.stats().queued;
+  int live = 0;
+  for (int i = 0; i < kTasks; ++i) {
+    if (tasks[i]->state() == TaskState::kExited) {
+      EXPECT_FALSE(tasks[i]->run_node.linked()) << "an exited task on a run queue";
+      EXPECT_EQ(queues[0].enqueue(*tasks[i]).error(), Error::kBadState);
+    } else {
+      ++live;
+      EXPECT_EQ(tasks[i]->state(), TaskState::kReady);
+    }
+  }
+  EXPECT_EQ(queued, static_cast<uint32_t>(live));
 }
 
 }  // namespace

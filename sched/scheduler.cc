@@ -330,6 +330,29 @@ Status sleep_until(uint64_t deadline_ns) {
 
 Status sleep_for(uint64_t ns) { return sleep_until(arch::uptime_ns() + ns); }
 
+Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
+  Thread* self = current();
+  Timer timer(&wake_sleeper, self);
+  for (;;) {
+    if (ready(arg)) return ok_status();
+    if (self->kill_requested.load(MemoryOrder::kAcquire)) return Error::kInterrupted;
+    if (arch::uptime_ns() >= deadline_ns) return Error::kTimedOut;
+    TRY(queue.prepare_to_wait(*self));
+    TimerQueue* timers = nullptr;
+    if (deadline_ns != ~uint64_t{0}) {
+      arch::InterruptsDisabled no_irqs;
+      timers = &state().cpu[arch::cpu_id()].timers;
+      if (timers->arm(timer, deadline_ns).ok() && state().hooks.program_timer) {
+        state().hooks.program_timer(timers->next_deadline());
+      }
+    }
+    // The condition again, after prepare: a wakeup from here on is not lost.
+    if (!ready(arg) && !self->kill_requested.load(MemoryOrder::kAcquire)) block_current();
+    queue.finish_wait(*self);
+    if (timers) timers->cancel(timer);
+  }
+}
+
 void kill(Thread* thread) {
   thread->kill_requested.store(1, MemoryOrder::kRelease);
   arch::InterruptsDisabled no_irqs;

@@ -69,6 +69,11 @@ void block_current();
 Status sleep_until(uint64_t deadline_ns);
 Status sleep_for(uint64_t ns);
 
+// Waits on `queue` until `ready(arg)` is true: ok, kTimedOut once uptime
+// reaches `deadline_ns` (UINT64_MAX: no timeout), kInterrupted if killed.
+// The condition is checked after every wakeup, so spurious ones are fine.
+Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns);
+
 // Asks a thread to end: a sleeping thread wakes at once (its wait returns
 // kInterrupted), a running one is interrupted by IPI; kernel threads end
 // themselves when they see kill_requested() (or a wait fails). A killed

@@ -114,6 +114,43 @@ TEST(WaitQueue, RC013_HandOffsLoseNoWakeup) {
   EXPECT_EQ(parking.stalls.load(), 0u) << "a task slept through its wakeup";
 }
 
+// Kill-style wakeups (wake_up from a third thread, with no queue involved)
+// land at random moments of the hand-offs: in the middle of preparing, of
+// sleeping, of being woken. No wakeup may be lost and no sleep may be
+// claimed by two wakers.
+TEST(WaitQueue, RC013_RC016_SpuriousKillWakeupsDuringHandOffs) {
+  constexpr int kHandOffs = 100000;
+  WaitQueue queues[2];
+  HostParking parking;
+  std::atomic<int> turn{0};
+  std::unique_ptr<Task> tasks[2] = {running_task(), running_task()};
+  std::atomic<bool> stop{false};
+  std::thread killer([&] {
+    uint64_t i = 0;
+    while (!stop.load(std::memory_order_acquire)) (void)wake_up(*tasks[i++ % 2], parking);
+  });
+  auto side = [&](int me) {
+    Task& self = *tasks[me];
+    for (int i = 0; i < kHandOffs / 2; ++i) {
+      while (turn.load(std::memory_order_acquire) % 2 != me) {
+        ASSERT_TRUE(queues[me].prepare_to_wait(self).ok());
+        if (turn.load(std::memory_order_acquire) % 2 != me) parking.block(self);
+        queues[me].finish_wait(self);
+      }
+      turn.fetch_add(1, std::memory_order_acq_rel);
+      queues[1 - me].wake_one(parking);
+    }
+  };
+  std::thread a(side, 0), b(side, 1);
+  a.join();
+  b.join();
+  stop = true;
+  killer.join();
+  EXPECT_EQ(turn.load(), kHandOffs);
+  EXPECT_EQ(parking.stalls.load(), 0u);
+  EXPECT_EQ(parking.double_claims.load(), 0u);
+}
+
 // RC-014: the queue locks itself; many threads waiting, waking and leaving
 // at once keep it intact (TSan would report any unlocked access).
 TEST(WaitQueue, RC014_ConcurrentUseKeepsTheQueueIntact) {

@@ -19,6 +19,8 @@ namespace viper::sched::testing {
 class HostParking final : public Waker {
  public:
   void make_runnable(Task& task) override {
+    // Only the waker that won the kBlocked -> kReady claim gets here.
+    if (task.state() != TaskState::kReady) double_claims.fetch_add(1);
     task.set_state(TaskState::kRunning);  // a host task runs again on its own thread
     syscall(SYS_futex, task.state_word().address(), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
   }
@@ -28,16 +30,23 @@ class HostParking final : public Waker {
   // lost wakeup (and the wait goes on).
   void block(Task& self) {
     if (!commit_to_sleep(self)) return;  // the wakeup came first
-    const uint32_t blocked = static_cast<uint32_t>(TaskState::kBlocked);
-    while (self.state() == TaskState::kBlocked) {
+    // Like a kernel task, it runs again only once made runnable (kRunning),
+    // not as soon as a waker claimed it (kReady).
+    for (;;) {
+      const uint32_t state = self.state_word().load(MemoryOrder::kAcquire);
+      if (state != static_cast<uint32_t>(TaskState::kBlocked) &&
+          state != static_cast<uint32_t>(TaskState::kReady)) {
+        break;
+      }
       timespec patience{2, 0};
-      const long r = syscall(SYS_futex, self.state_word().address(), FUTEX_WAIT_PRIVATE, blocked,
+      const long r = syscall(SYS_futex, self.state_word().address(), FUTEX_WAIT_PRIVATE, state,
                              &patience, nullptr, 0);
       if (r != 0 && errno == ETIMEDOUT) stalls.fetch_add(1);
     }
   }
 
   std::atomic<uint64_t> stalls{0};
+  std::atomic<uint64_t> double_claims{0};
 };
 
 }  // namespace viper::sched::testing
