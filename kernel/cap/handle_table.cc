@@ -1,0 +1,127 @@
+#include "kernel/cap/handle_table.h"
+
+namespace viper::cap {
+namespace {
+LockClass g_handle_table_class{"cap.handle_table", lock_level(7, 0)};
+
+// Handle value layout: generation (48 bits) above the slot (16 bits).
+constexpr uint64_t kSlotBits = 16;
+}  // namespace
+
+HandleTable::HandleTable() : lock_(g_handle_table_class) {
+  IrqSpinlockGuard guard(lock_);
+  for (uint32_t i = kCapacity; i-- > 0;) {
+    slots_[i].next_free = free_head_;
+    free_head_ = i;
+  }
+}
+
+HandleTable::~HandleTable() {
+  object::KernelObject* owned[kCapacity];
+  uint32_t n = 0;
+  {
+    IrqSpinlockGuard guard(lock_);
+    for (Slot& slot : slots_) {
+      if (slot.object) owned[n++] = remove_locked(slot);
+    }
+  }
+  for (uint32_t i = 0; i < n; ++i) owned[i]->release();  // outside the lock
+}
+
+HandleValue HandleTable::value_of(uint32_t slot) const {
+  return HandleValue{(slots_[slot].generation << kSlotBits) | slot};
+}
+
+HandleTable::Slot* HandleTable::find_locked(HandleValue handle) {
+  const uint64_t slot = handle.value & ((uint64_t{1} << kSlotBits) - 1);
+  const uint64_t generation = handle.value >> kSlotBits;
+  if (slot >= kCapacity) return nullptr;
+  Slot& s = slots_[slot];
+  if (!s.object || s.generation != generation) return nullptr;  // closed or stale
+  return &s;
+}
+
+object::KernelObject* HandleTable::remove_locked(Slot& slot) {
+  object::KernelObject* object = slot.object;
+  slot.object = nullptr;
+  slot.rights = 0;
+  --count_;
+  const uint32_t index = static_cast<uint32_t>(&slot - slots_);
+  if (slot.generation < kGenerationLimit) {
+    ++slot.generation;  // every old value of this slot is stale from now on
+    slot.next_free = free_head_;
+    free_head_ = index;
+  }  // else: retired, never reused
+  return object;
+}
+
+Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, uint32_t rights) {
+  if (!object || (rights & ~kRightsAll) != 0) return Error::kInvalidArgument;
+  IrqSpinlockGuard guard(lock_);
+  if (free_head_ == kNoSlot) return Error::kNoSpace;
+  const uint32_t index = free_head_;
+  Slot& slot = slots_[index];
+  free_head_ = slot.next_free;
+  slot.object = object.leak();  // the table now owns this reference
+  slot.rights = rights;
+  ++count_;
+  return value_of(index);
+}
+
+Result<object::Ref<object::KernelObject>> HandleTable::get(HandleValue handle, uint32_t required) {
+  IrqSpinlockGuard guard(lock_);
+  Slot* slot = find_locked(handle);
+  if (!slot) return Error::kBadHandle;
+  if ((slot->rights & required) != required) return Error::kAccessDenied;
+  slot->object->add_ref();  // the caller's own reference, taken under the lock
+  return object::Ref<object::KernelObject>::adopt(slot->object);
+}
+
+Result<HandleValue> HandleTable::duplicate(HandleValue handle, uint32_t rights) {
+  object::Ref<object::KernelObject> object;
+  {
+    IrqSpinlockGuard guard(lock_);
+    Slot* slot = find_locked(handle);
+    if (!slot) return Error::kBadHandle;
+    if (!(slot->rights & kRightDuplicate)) return Error::kAccessDenied;
+    if ((rights & ~slot->rights) != 0) return Error::kInvalidArgument;  // only fewer rights
+    slot->object->add_ref();
+    object = object::Ref<object::KernelObject>::adopt(slot->object);
+  }
+  return add(static_cast<object::Ref<object::KernelObject>&&>(object), rights);
+}
+
+Result<object::Ref<object::KernelObject>> HandleTable::take(HandleValue handle, uint32_t required) {
+  IrqSpinlockGuard guard(lock_);
+  Slot* slot = find_locked(handle);
+  if (!slot) return Error::kBadHandle;
+  if ((slot->rights & required) != required) return Error::kAccessDenied;
+  // The table's reference moves to the caller: no count changes (RC-019).
+  return object::Ref<object::KernelObject>::adopt(remove_locked(*slot));
+}
+
+Status HandleTable::close(HandleValue handle) {
+  object::KernelObject* object = nullptr;
+  {
+    IrqSpinlockGuard guard(lock_);
+    Slot* slot = find_locked(handle);
+    if (!slot) return Error::kBadHandle;
+    object = remove_locked(*slot);
+  }
+  object->release();  // may destroy it: never under the table lock
+  return ok_status();
+}
+
+Result<uint32_t> HandleTable::rights(HandleValue handle) {
+  IrqSpinlockGuard guard(lock_);
+  Slot* slot = find_locked(handle);
+  if (!slot) return Error::kBadHandle;
+  return slot->rights;
+}
+
+uint32_t HandleTable::count() const {
+  IrqSpinlockGuard guard(lock_);
+  return count_;
+}
+
+}  // namespace viper::cap
