@@ -26,10 +26,8 @@ class BitmapZone {
   void init(PhysAddr base, uint64_t pages, PageFrame* frames);
   void add_free(uint64_t first, uint64_t count);
 
-  bool contains(PhysAddr address) const {
-    return address >= base_ && address < base_ + PageCount(pages_);
-  }
-  PageFrame& frame(PhysAddr address) { return frames_[(address - base_) >> kPageShift]; }
+  bool contains(PhysAddr address) const { return range_.contains(address); }
+  PageFrame& frame(PhysAddr address) { return range_.frame(address); }
 
   // 2^order pages aligned to their size within the zone, or kNoMemory.
   Result<PhysAddr> alloc(uint32_t order);
@@ -44,9 +42,7 @@ class BitmapZone {
   static constexpr uint64_t kWords = kMaxPages / 64;
 
   mutable IrqSpinlock lock_;  // interrupts off: allocation may happen in interrupt context
-  PhysAddr base_;
-  uint64_t pages_ = 0;
-  PageFrame* frames_ = nullptr;
+  PageRange range_;
   uint64_t used_bits_[kWords] GUARDED_BY(lock_) = {};  // 1 = allocated or unavailable
   uint64_t hint_word_ GUARDED_BY(lock_) = 0;
   uint64_t free_pages_ GUARDED_BY(lock_) = 0;

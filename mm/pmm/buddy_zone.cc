@@ -8,14 +8,11 @@ LockClass g_zone_lock_class{"pmm.zone", lock_level(1)};
 BuddyZone::BuddyZone() : lock_(g_zone_lock_class) {}
 
 void BuddyZone::init(PhysAddr base, uint64_t pages, PageFrame* frames) {
-  base_ = base;
-  pages_ = pages;
-  frames_ = frames;
-  for (uint64_t i = 0; i < pages; ++i) new (&frames_[i]) PageFrame();
+  range_.init(base, pages, frames);
 }
 
 void BuddyZone::push_free(uint64_t index, uint32_t order) {
-  PageFrame& f = frames_[index];
+  PageFrame& f = range_.frame_at(index);
   f.order = static_cast<uint8_t>(order);
   f.set_state(FrameState::kFree);
   free_lists_[order].push_front(f);
@@ -23,7 +20,7 @@ void BuddyZone::push_free(uint64_t index, uint32_t order) {
 }
 
 void BuddyZone::pop_free(uint64_t index, uint32_t order) {
-  PageFrame& f = frames_[index];
+  PageFrame& f = range_.frame_at(index);
   free_lists_[order].remove(f);
   if (free_lists_[order].empty()) nonempty_.clear(order);
   f.set_state(FrameState::kInterior);
@@ -50,8 +47,8 @@ void BuddyZone::free_locked(uint64_t index, uint32_t order) {
   free_pages_ += 1ull << order;
   while (order < kMaxOrder) {
     const uint64_t buddy = index ^ (1ull << order);
-    if (buddy + (1ull << order) > pages_) break;
-    PageFrame& b = frames_[buddy];
+    if (buddy + (1ull << order) > range_.pages()) break;
+    PageFrame& b = range_.frame_at(buddy);
     if (b.get_state() != FrameState::kFree || b.order != order) break;
     pop_free(buddy, order);
     index = index < buddy ? index : buddy;
@@ -66,27 +63,27 @@ Result<PhysAddr> BuddyZone::alloc(uint32_t order) {
   const size_t found = nonempty_.find_first_set(order);
   if (found == Bitmap<kMaxOrder + 1>::kNotFound) return Error::kNoMemory;
   uint32_t have = static_cast<uint32_t>(found);
-  const uint64_t index = index_of(*free_lists_[have].front());
+  const uint64_t index = range_.index_of(*free_lists_[have].front());
   pop_free(index, have);
   while (have > order) {  // split: the upper half goes back
     --have;
     push_free(index + (1ull << have), have);
   }
-  PageFrame& head = frames_[index];
+  PageFrame& head = range_.frame_at(index);
   head.order = static_cast<uint8_t>(order);
   head.set_state(FrameState::kAllocated);
   free_pages_ -= 1ull << order;
-  return address_of(index);
+  return range_.address_of(index);
 }
 
 Status BuddyZone::free(PhysAddr block, uint32_t order) {
   if (!block.is_page_aligned() || !contains(block) || order > kMaxOrder) {
     return Error::kInvalidArgument;
   }
-  const uint64_t index = (block - base_) >> kPageShift;
+  const uint64_t index = range_.index_of(block);
   if ((index & ((1ull << order) - 1)) != 0) return Error::kInvalidArgument;  // not on a boundary
   IrqSpinlockGuard guard(lock_);
-  PageFrame& head = frames_[index];
+  PageFrame& head = range_.frame_at(index);
   const FrameState state = head.get_state();
   if (state == FrameState::kFree || state == FrameState::kCached) return Error::kDoubleFree;
   if (state != FrameState::kAllocated || head.order != order) return Error::kInvalidArgument;
@@ -108,7 +105,7 @@ int64_t BuddyZone::audit() const {
   for (uint32_t order = 0; order <= kMaxOrder; ++order) {
     if (free_lists_[order].empty() == nonempty_.test(order)) return -1;
     for (const PageFrame& f : free_lists_[order]) {
-      const uint64_t index = index_of(f);
+      const uint64_t index = range_.index_of(f);
       if (f.get_state() != FrameState::kFree || f.order != order) return -1;
       if ((index & ((1ull << order) - 1)) != 0) return -1;
       found += 1ull << order;

@@ -30,10 +30,8 @@ class BuddyZone {
   // Makes [first, first + count) (page indexes in the zone) allocatable.
   void add_free(uint64_t first, uint64_t count);
 
-  bool contains(PhysAddr address) const {
-    return address >= base_ && address < base_ + PageCount(pages_);
-  }
-  PageFrame& frame(PhysAddr address) { return frames_[(address - base_) >> kPageShift]; }
+  bool contains(PhysAddr address) const { return range_.contains(address); }
+  PageFrame& frame(PhysAddr address) { return range_.frame(address); }
 
   // A block of 2^order pages, or kNoMemory.
   Result<PhysAddr> alloc(uint32_t order);
@@ -48,16 +46,12 @@ class BuddyZone {
   int64_t audit() const;
 
  private:
-  uint64_t index_of(const PageFrame& f) const { return static_cast<uint64_t>(&f - frames_); }
-  PhysAddr address_of(uint64_t index) const { return base_ + PageCount(index); }
   void push_free(uint64_t index, uint32_t order) REQUIRES(lock_);
   void pop_free(uint64_t index, uint32_t order) REQUIRES(lock_);
   void free_locked(uint64_t index, uint32_t order) REQUIRES(lock_);
 
   mutable IrqSpinlock lock_;  // interrupts off: allocation may happen in interrupt context
-  PhysAddr base_;
-  uint64_t pages_ = 0;
-  PageFrame* frames_ = nullptr;
+  PageRange range_;
   List<PageFrame, &PageFrame::link> free_lists_[kMaxOrder + 1] GUARDED_BY(lock_);
   Bitmap<kMaxOrder + 1> nonempty_ GUARDED_BY(lock_);
   uint64_t free_pages_ GUARDED_BY(lock_) = 0;

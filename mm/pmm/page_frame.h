@@ -6,8 +6,10 @@
 
 #include <stdint.h>
 
+#include "kernel/lib/addr.h"
 #include "kernel/lib/atomic.h"
 #include "kernel/lib/list.h"
+#include "kernel/lib/utility.h"
 
 namespace viper::mm {
 
@@ -41,6 +43,36 @@ struct PageFrame {
     return state.compare_exchange(expected, static_cast<uint8_t>(to), MemoryOrder::kAcqRel,
                                   MemoryOrder::kAcquire);
   }
+};
+
+// A contiguous run of physical pages and their descriptors: what every
+// zone kind manages.
+class PageRange {
+ public:
+  // Sets up `pages` pages from `base`, every descriptor fresh (interior).
+  void init(PhysAddr base, uint64_t pages, PageFrame* frames) {
+    base_ = base;
+    pages_ = pages;
+    frames_ = frames;
+    for (uint64_t i = 0; i < pages; ++i) new (&frames_[i]) PageFrame();
+  }
+  bool contains(PhysAddr address) const {
+    return address >= base_ && address < base_ + PageCount(pages_);
+  }
+  PageFrame& frame(PhysAddr address) { return frames_[index_of(address)]; }
+  PageFrame& frame_at(uint64_t index) { return frames_[index]; }
+  const PageFrame& frame_at(uint64_t index) const { return frames_[index]; }
+  uint64_t index_of(PhysAddr address) const { return (address - base_) >> kPageShift; }
+  uint64_t index_of(const PageFrame& frame) const {
+    return static_cast<uint64_t>(&frame - frames_);
+  }
+  PhysAddr address_of(uint64_t index) const { return base_ + PageCount(index); }
+  uint64_t pages() const { return pages_; }
+
+ private:
+  PhysAddr base_;
+  uint64_t pages_ = 0;
+  PageFrame* frames_ = nullptr;
 };
 
 }  // namespace viper::mm
