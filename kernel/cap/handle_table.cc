@@ -119,6 +119,43 @@ Result<uint32_t> HandleTable::rights(HandleValue handle) {
   return slot->rights;
 }
 
+Status HandleTable::reserve(uint32_t count, Reservation& reservation) {
+  if (count > sizeof(reservation.slots) / sizeof(reservation.slots[0])) {
+    return Error::kInvalidArgument;
+  }
+  IrqSpinlockGuard guard(lock_);
+  uint32_t available = 0;
+  for (uint32_t i = free_head_; i != kNoSlot && available < count; i = slots_[i].next_free) {
+    ++available;
+  }
+  if (available < count) return Error::kNoSpace;
+  reservation.count = count;
+  for (uint32_t k = 0; k < count; ++k) {
+    reservation.slots[k] = free_head_;
+    free_head_ = slots_[free_head_].next_free;
+  }
+  return ok_status();
+}
+
+void HandleTable::fill(Reservation& reservation, object::KernelObject* const* objects,
+                       const uint32_t* rights, uint32_t count, HandleValue* out) {
+  IrqSpinlockGuard guard(lock_);
+  for (uint32_t k = 0; k < reservation.count; ++k) {
+    const uint32_t index = reservation.slots[k];
+    Slot& slot = slots_[index];
+    if (k < count) {
+      slot.object = objects[k];
+      slot.rights = rights[k];
+      ++count_;
+      out[k] = value_of(index);
+    } else {
+      slot.next_free = free_head_;  // not needed after all
+      free_head_ = index;
+    }
+  }
+  reservation.count = 0;
+}
+
 uint32_t HandleTable::count() const {
   IrqSpinlockGuard guard(lock_);
   return count_;

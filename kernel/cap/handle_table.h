@@ -56,7 +56,7 @@ class HandleTable {
   template <class T>
   Result<object::Ref<T>> get_as(HandleValue handle, uint32_t required) {
     object::Ref<object::KernelObject> base = TRY(get(handle, required));
-    object::Ref<T> typed = base.template as<T>();
+    object::Ref<T> typed = object::ref_cast<T>(base);
     if (!typed) return Error::kBadHandle;
     return static_cast<object::Ref<T>&&>(typed);
   }
@@ -72,6 +72,45 @@ class HandleTable {
   Result<uint32_t> rights(HandleValue handle) EXCLUDES(lock_);
 
   uint32_t count() const EXCLUDES(lock_);
+
+  // Removes `count` handles at once, all or none: each must be live, listed
+  // once and carry `required`. Their objects and rights go to
+  // `objects`/`rights`, then `commit()` runs under the table lock; only if
+  // it succeeds are the handles removed, their references now `commit`'s.
+  // Locks commit() takes must be below this table's in the lock order.
+  template <class Commit>
+  Status take_many(const HandleValue* handles, uint32_t count, uint32_t required,
+                   object::KernelObject** objects, uint32_t* rights, Commit&& commit)
+      EXCLUDES(lock_) {
+    IrqSpinlockGuard guard(lock_);
+    Slot* slots[kCapacity];
+    for (uint32_t i = 0; i < count; ++i) {
+      Slot* slot = find_locked(handles[i]);
+      if (!slot) return Error::kBadHandle;
+      if ((slot->rights & required) != required) return Error::kAccessDenied;
+      for (uint32_t j = 0; j < i; ++j) {
+        if (slots[j] == slot) return Error::kInvalidArgument;  // listed twice
+      }
+      slots[i] = slot;
+      objects[i] = slot->object;
+      rights[i] = slot->rights;
+    }
+    TRY(commit());
+    for (uint32_t i = 0; i < count; ++i) (void)remove_locked(*slots[i]);
+    return ok_status();
+  }
+
+  // Slots set aside for handles that are about to arrive, so installing
+  // them cannot fail half way (receiving a message's handles).
+  struct Reservation {
+    uint32_t slots[64];
+    uint32_t count = 0;
+  };
+  Status reserve(uint32_t count, Reservation& reservation) EXCLUDES(lock_);
+  // Installs `objects` (taking their references) into the first reserved
+  // slots and gives the rest back.
+  void fill(Reservation& reservation, object::KernelObject* const* objects, const uint32_t* rights,
+            uint32_t count, HandleValue* out) EXCLUDES(lock_);
 
  private:
   static constexpr uint32_t kNoSlot = 0xffffffff;

@@ -28,9 +28,9 @@ TEST(Ref, RC019_CreateCopyMoveAdoptAndReleaseCountExactly) {
     EXPECT_EQ(a->references(), 2u) << "adopt takes over, never adds (the seed's adopt() added)";
     Ref<KernelObject> base = static_cast<Ref<TestObject>&&>(d);
     EXPECT_EQ(a->references(), 2u);
-    Ref<TestObject> typed = base.as<TestObject>();
+    Ref<TestObject> typed = ref_cast<TestObject>(base);
     EXPECT_EQ(a->references(), 3u);
-    EXPECT_FALSE(base.as<testing::OtherObject>()) << "wrong type: no reference";
+    EXPECT_FALSE(ref_cast<testing::OtherObject>(base)) << "wrong type: no reference";
     EXPECT_EQ(a->references(), 3u);
   }
   EXPECT_EQ(g_live_test_objects, live) << "all references gone: destroyed";
