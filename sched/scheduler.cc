@@ -64,6 +64,12 @@ struct SchedulerState {
   CpuState cpu[arch::kMaxCpus];
 };
 
+// Set once init() has built the state. Before that, other CPUs' timer
+// interrupts must not touch it: the function-local static below is built
+// on first use without thread-safe guards (-fno-threadsafe-statics), so
+// only the boot CPU may be the first to call state().
+Atomic<uint32_t> g_initialized{0};
+
 SchedulerState& state() {
   static SchedulerState instance;
   return instance;
@@ -169,6 +175,7 @@ void init(const Hooks& hooks, uint32_t cpus) {
   s.hooks = hooks;
   s.cpus = cpus;
   for (uint32_t cpu = 0; cpu < arch::kMaxCpus; ++cpu) s.cpu[cpu].queue.init(cpu);
+  g_initialized.store(1, MemoryOrder::kRelease);
 }
 
 void init_this_cpu() {
@@ -282,6 +289,7 @@ void idle_loop() {
 }
 
 void on_tick() {
+  if (!g_initialized.load(MemoryOrder::kAcquire)) return;
   arch::PerCpu& cpu = *arch::this_cpu();
   Thread* running = as_thread(cpu.current_task);
   if (!running) return;
@@ -373,6 +381,7 @@ Status send_signal(Thread* thread, uint32_t signal) {
 bool kill_requested() { return current()->kill_requested.load(MemoryOrder::kAcquire) != 0; }
 
 uint64_t run_timers() {
+  if (!g_initialized.load(MemoryOrder::kAcquire)) return ~uint64_t{0};  // no timers yet
   TimerQueue& timers = state().cpu[arch::cpu_id()].timers;
   timers.expire(arch::uptime_ns());
   return timers.next_deadline();

@@ -124,7 +124,10 @@ KTEST(exceptions, panics_on_unmapped_kernel_read) {
 }
 
 // ARCH-003 on the target: order violations and class cycles are caught as
-// they happen. The handler records instead of panicking for this test.
+// they happen. (Interrupt-safe locks, as kernel locks are: a timer
+// interrupt taking scheduler locks inside a plain spinlock would be a
+// violation of its own, docs/lock-order.md.) The handler records instead of panicking for this
+// test.
 struct Caught {
   Atomic<int> count{0};
   lockdep::ViolationKind kind{};
@@ -141,17 +144,17 @@ LockClass g_peer_a_class{"ktest.peer_a", lock_level(4)};
 LockClass g_peer_b_class{"ktest.peer_b", lock_level(4)};
 
 KTEST(lockdep, ARCH003_order_violation_is_caught) {
-  Spinlock outer{g_outer_class}, inner{g_inner_class};
+  IrqSpinlock outer{g_outer_class}, inner{g_inner_class};
   const lockdep::ViolationHandler previous = lockdep::set_violation_handler(&record_violation);
   g_caught.count.store(0, MemoryOrder::kRelaxed);
   {
-    SpinlockGuard a(outer);
-    SpinlockGuard b(inner);
+    IrqSpinlockGuard a(outer);
+    IrqSpinlockGuard b(inner);
   }
   KEXPECT(t, g_caught.count.load(MemoryOrder::kRelaxed) == 0);
   {
-    SpinlockGuard a(inner);
-    SpinlockGuard b(outer);
+    IrqSpinlockGuard a(inner);
+    IrqSpinlockGuard b(outer);
   }
   lockdep::set_violation_handler(previous);
   KEXPECT(t, g_caught.count.load(MemoryOrder::kRelaxed) == 1);
@@ -159,30 +162,30 @@ KTEST(lockdep, ARCH003_order_violation_is_caught) {
 }
 
 KTEST(lockdep, ARCH003_class_cycle_is_caught) {
-  Spinlock a{g_peer_a_class}, b{g_peer_b_class};
+  IrqSpinlock a{g_peer_a_class}, b{g_peer_b_class};
   const lockdep::ViolationHandler previous = lockdep::set_violation_handler(&record_violation);
   g_caught.count.store(0, MemoryOrder::kRelaxed);
   {
-    SpinlockGuard x(a);
-    SpinlockGuard y(b);
+    IrqSpinlockGuard x(a);
+    IrqSpinlockGuard y(b);
   }
   {
-    SpinlockGuard x(b);
-    SpinlockGuard y(a);
+    IrqSpinlockGuard x(b);
+    IrqSpinlockGuard y(a);
   }
   lockdep::set_violation_handler(previous);
   KEXPECT(t, g_caught.count.load(MemoryOrder::kRelaxed) == 1);
   KEXPECT(t, g_caught.kind == lockdep::ViolationKind::kClassCycle);
 }
 
-void lock_twice(Spinlock& lock) NO_THREAD_SAFETY_ANALYSIS {
+void lock_twice(IrqSpinlock& lock) NO_THREAD_SAFETY_ANALYSIS {
   lock.lock();
   lock.lock();
 }
 
 // Recursion would deadlock, so on the target it panics with the lock name.
 KTEST(lockdep, panics_on_recursion) {
-  Spinlock lock{g_inner_class};
+  IrqSpinlock lock{g_inner_class};
   lock_twice(lock);
 }
 
