@@ -113,6 +113,30 @@ TEST(Channel, AttachmentsMoveOnlyWhenTheMessageIsQueued) {
   EXPECT_EQ(g_live_payloads, live);
 }
 
+// RC-019: a million channels created and destroyed leave no channel,
+// message or heap allocation behind.
+TEST(Channel, RC019_AMillionChannelsLeaveNothingAlive) {
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+  constexpr int kChannels = 100000;
+#else
+  constexpr int kChannels = 1000000;
+#endif
+#else
+  constexpr int kChannels = 1000000;
+#endif
+  const uint64_t channels = live_channels();
+  const uint64_t allocations = mm::kernel_heap().stats().live_allocations;
+  for (int i = 0; i < kChannels; ++i) {
+    Ref<Endpoint> a, b;
+    ASSERT_TRUE(Endpoint::create_pair(a, b).ok());
+    if (i % 1000 == 0) ASSERT_TRUE(a->write("x", 1, nullptr, 0).ok());  // some die with mail
+  }
+  EXPECT_EQ(live_channels(), channels);
+  EXPECT_EQ(live_messages(), 0u);
+  EXPECT_EQ(mm::kernel_heap().stats().live_allocations, allocations);
+}
+
 // MS-007: a channel destroyed with queued messages releases every
 // attachment in them, through endpoints carrying more channels, without
 // recursion on the stack (a chain of 10 000 channels).
