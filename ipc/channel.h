@@ -57,6 +57,10 @@ class Endpoint final : public RefCounted {
 
   bool readable() const;
   bool peer_closed() const;
+  // Whether `other` is the other end of this endpoint's channel.
+  bool is_peer_of(const Endpoint& other) const {
+    return other.channel_ == channel_ && other.side_ != side_;
+  }
 
  private:
   Endpoint(Channel* channel, uint32_t side) : channel_(channel), side_(side) {}

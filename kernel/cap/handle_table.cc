@@ -156,6 +156,13 @@ void HandleTable::fill(Reservation& reservation, object::KernelObject* const* ob
   reservation.count = 0;
 }
 
+uint32_t HandleTable::free_slots() const {
+  IrqSpinlockGuard guard(lock_);
+  uint32_t n = 0;
+  for (uint32_t i = free_head_; i != kNoSlot; i = slots_[i].next_free) ++n;
+  return n;
+}
+
 uint32_t HandleTable::count() const {
   IrqSpinlockGuard guard(lock_);
   return count_;

@@ -72,6 +72,7 @@ class HandleTable {
   Result<uint32_t> rights(HandleValue handle) EXCLUDES(lock_);
 
   uint32_t count() const EXCLUDES(lock_);
+  uint32_t free_slots() const EXCLUDES(lock_);
 
   // Removes `count` handles at once, all or none: each must be live, listed
   // once and carry `required`. Their objects and rights go to

@@ -48,7 +48,14 @@ Status channel_write(cap::HandleTable& table, cap::HandleValue channel, const vo
       handles, handle_count, cap::kRightTransfer, objects, rights, [&]() -> Status {
         ipc::Attachment attachments[ipc::kMaxMessageHandles];
         for (uint32_t i = 0; i < handle_count; ++i) {
+          // Neither end of this channel may travel through it: the written
+          // end through itself, and the peer into its own inbound queue,
+          // where it would keep itself alive with no way to reach it.
           if (objects[i] == self.get()) return Error::kInvalidArgument;
+          if (objects[i]->type() == ChannelObject::kType &&
+              static_cast<ChannelObject*>(objects[i])->endpoint().is_peer_of(self->endpoint())) {
+            return Error::kInvalidArgument;
+          }
           attachments[i] = {objects[i], rights[i]};
         }
         return self->endpoint().write(bytes, byte_count, attachments, handle_count);

@@ -59,6 +59,8 @@ TEST(ChannelObject, TransferIsAllOrNothingAndNeedsRights) {
   EXPECT_EQ(channel_write(table, a, "x", 1, twice, 2).error(), Error::kInvalidArgument);
   EXPECT_EQ(channel_write(table, a, "x", 1, &a, 1).error(), Error::kInvalidArgument)
       << "an endpoint through itself";
+  EXPECT_EQ(channel_write(table, a, "x", 1, &b, 1).error(), Error::kInvalidArgument)
+      << "the peer into its own inbound queue";
   const HandleValue read_only = table.duplicate(a, cap::kRightRead).value();
   EXPECT_EQ(channel_write(table, read_only, "x", 1, nullptr, 0).error(), Error::kAccessDenied);
   EXPECT_EQ(channel_write(table, ok, "x", 1, nullptr, 0).error(), Error::kBadHandle)
