@@ -9,6 +9,7 @@
 
 #include "gtest/gtest.h"
 #include "testing/host/heap_environment.h"
+#include "testing/host/sanitizers.h"
 
 namespace viper::ipc {
 namespace {
@@ -116,15 +117,7 @@ TEST(Channel, AttachmentsMoveOnlyWhenTheMessageIsQueued) {
 // RC-019: a million channels created and destroyed leave no channel,
 // message or heap allocation behind.
 TEST(Channel, RC019_AMillionChannelsLeaveNothingAlive) {
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-  constexpr int kChannels = 100000;
-#else
-  constexpr int kChannels = 1000000;
-#endif
-#else
-  constexpr int kChannels = 1000000;
-#endif
+  constexpr int kChannels = viper::testing::kSlowSanitizer ? 100000 : 1000000;
   const uint64_t channels = live_channels();
   const uint64_t allocations = mm::kernel_heap().stats().live_allocations;
   for (int i = 0; i < kChannels; ++i) {

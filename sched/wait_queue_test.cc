@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "sched/testing/host_parking.h"
+#include "testing/host/sanitizers.h"
 
 namespace viper::sched {
 namespace {
@@ -82,15 +83,7 @@ TEST(WaitQueue, REL008_BlockedTaskKnowsItsQueueByType) {
 // queues. Every hand-off is a wakeup the other side must not lose; a lost
 // one would park a task with nobody left to wake it (counted as a stall).
 TEST(WaitQueue, RC013_HandOffsLoseNoWakeup) {
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-  constexpr int kHandOffs = 100000;
-#else
-  constexpr int kHandOffs = 1000000;
-#endif
-#else
-  constexpr int kHandOffs = 1000000;
-#endif
+  constexpr int kHandOffs = viper::testing::kSlowSanitizer ? 100000 : 1000000;
   WaitQueue queues[2];
   HostParking parking;
   std::atomic<int> turn{0};
