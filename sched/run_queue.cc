@@ -14,6 +14,13 @@ void RunQueue::push_locked(Task& task) {
   ++queued_;
 }
 
+// A task joining this queue from outside (not by stealing): a fresh slice.
+void RunQueue::admit_locked(Task& task) {
+  task.slice_left = kTimeSliceTicks;
+  push_locked(task);
+  ++enqueues_;
+}
+
 void RunQueue::pop_locked(Task& task) {
   levels_[task.priority].remove(task);
   if (levels_[task.priority].empty()) nonempty_.clear(task.priority);
@@ -30,18 +37,14 @@ Status RunQueue::enqueue(Task& task) {
     return Error::kBadState;
   }
   task.set_state(TaskState::kReady);
-  task.slice_left = kTimeSliceTicks;
-  push_locked(task);
-  ++enqueues_;
+  admit_locked(task);
   return ok_status();
 }
 
 Status RunQueue::enqueue_woken(Task& task) {
   IrqSpinlockGuard guard(lock_);
   if (task.run_node.linked() || task.state() != TaskState::kReady) return Error::kBadState;
-  task.slice_left = kTimeSliceTicks;
-  push_locked(task);
-  ++enqueues_;
+  admit_locked(task);
   return ok_status();
 }
 

@@ -70,6 +70,7 @@ class RunQueue {
  private:
   void push_locked(Task& task) REQUIRES(lock_);
   void pop_locked(Task& task) REQUIRES(lock_);
+  void admit_locked(Task& task) REQUIRES(lock_);
   Task* take_stealable_locked(uint32_t for_cpu) REQUIRES(lock_);
 
   mutable IrqSpinlock lock_;

@@ -124,22 +124,15 @@ uint32_t choose_cpu(const Thread& thread) {
   return state().cpus;
 }
 
-void make_ready(Thread& thread) {
+// Puts a runnable thread on a run queue of a CPU it may use, and makes that
+// CPU look: a flag for this CPU, an IPI for another. `woken`: the waker has
+// already claimed it (kBlocked -> kReady); otherwise it is new (kCreated).
+void make_runnable_on_a_cpu(Thread& thread, bool woken) {
   SchedulerState& s = state();
   const uint32_t target = choose_cpu(thread);
-  if (target >= s.cpus || !s.cpu[target].queue.enqueue(thread).ok()) return;
-  if (target == arch::cpu_id()) {
-    arch::this_cpu()->need_resched.store(1, MemoryOrder::kRelaxed);
-  } else if (s.hooks.send_reschedule_ipi) {
-    s.hooks.send_reschedule_ipi(target);
-  }
-}
-
-// A woken thread (already claimed kReady) goes back on a run queue.
-void make_woken_ready(Thread& thread) {
-  SchedulerState& s = state();
-  const uint32_t target = choose_cpu(thread);
-  if (target >= s.cpus || !s.cpu[target].queue.enqueue_woken(thread).ok()) return;
+  if (target >= s.cpus) return;
+  RunQueue& queue = s.cpu[target].queue;
+  if (!(woken ? queue.enqueue_woken(thread) : queue.enqueue(thread)).ok()) return;
   if (target == arch::cpu_id()) {
     arch::this_cpu()->need_resched.store(1, MemoryOrder::kRelaxed);
   } else if (s.hooks.send_reschedule_ipi) {
@@ -149,7 +142,9 @@ void make_woken_ready(Thread& thread) {
 
 class KernelWaker final : public Waker {
  public:
-  void make_runnable(Task& task) override { make_woken_ready(*as_thread(&task)); }
+  void make_runnable(Task& task) override {
+    make_runnable_on_a_cpu(*as_thread(&task), /*woken=*/true);
+  }
 };
 KernelWaker g_waker;
 
@@ -229,7 +224,7 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_
     return id.error();
   }
   arch::InterruptsDisabled no_irqs;
-  make_ready(*thread);
+  make_runnable_on_a_cpu(*thread, /*woken=*/false);
   return thread;
 }
 

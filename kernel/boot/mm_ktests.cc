@@ -3,7 +3,6 @@
 #include "kernel/arch/arch.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
-#include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
 #include "mm/slab/slab_cache.h"
 
@@ -127,8 +126,6 @@ KTEST(mm, pmm_mixes_on_every_cpu_return_all_pages) {
   Outcome out;
   run_on_all_cpus(&pmm_mix, &out);
   const mm::MemoryStats after = pmm.stats();
-  printk(LogLevel::kInfo, "pmm mix: %llu operations",
-         static_cast<unsigned long long>(out.operations.load(MemoryOrder::kRelaxed)));
   KEXPECT(t, out.operations.load(MemoryOrder::kRelaxed) == kOperations * cpus_online());
   KEXPECT(t, out.corrupt.load(MemoryOrder::kRelaxed) == 0);
   KEXPECT(t, out.failures.load(MemoryOrder::kRelaxed) == 0);
