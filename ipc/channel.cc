@@ -1,5 +1,6 @@
 #include "ipc/channel.h"
 
+#include "kernel/arch/arch.h"
 #include "kernel/lib/list.h"
 #include "kernel/lib/spinlock.h"
 #include "mm/kheap/global.h"
@@ -7,10 +8,12 @@
 namespace viper::ipc {
 namespace {
 
-LockClass g_channel_class{"ipc.channel", lock_level(6, 0)};
+LockClass g_channel_class{"ipc.channel", lock_level(6, 6)};
 LockClass g_retire_class{"ipc.retired_channels", lock_level(6, 1)};
 Atomic<uint64_t> g_live_channels{0};
 Atomic<uint64_t> g_live_messages{0};
+
+constexpr uint32_t kChannelSignals = signal::kReadable | signal::kWritable | signal::kPeerClosed;
 
 }  // namespace
 
@@ -22,6 +25,22 @@ struct Message {
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this + 1); }
 };
 
+// A reader blocked on an empty queue, offering its buffer to the next
+// small write (the fast path). A writer claims it under the channel lock
+// (kWaiting -> kClaimed, unregistered), fills it with the lock dropped,
+// wakes the reader, and only then marks it kDone: a claimed reader waits
+// for kDone before its buffer — on its stack — goes away.
+struct Receiver {
+  static constexpr uint32_t kWaiting = 0, kClaimed = 1, kDone = 2;
+  void* buffer;
+  size_t capacity;
+  sched::Task* task;
+  sched::WaitQueue* queue;  // where the reader sleeps
+  bool registered = false;
+  size_t byte_count = 0;
+  Atomic<uint32_t> state{kWaiting};
+};
+
 class Channel {
  public:
   Channel() : lock(g_channel_class) {}
@@ -29,7 +48,24 @@ class Channel {
   List<Message, &Message::node> queue[2] GUARDED_BY(lock);  // queue[i]: read by side i
   size_t queued_bytes[2] GUARDED_BY(lock) = {0, 0};
   bool closed[2] GUARDED_BY(lock) = {false, false};
+  Endpoint* ends[2] GUARDED_BY(lock) = {nullptr, nullptr};  // until closed
+  Receiver* receiver[2] GUARDED_BY(lock) = {nullptr, nullptr};
   ListNode retire_node;
+
+  bool has_room(uint32_t side, size_t bytes) const REQUIRES(lock) {
+    return queue[side].size() < kMaxQueuedMessages && queued_bytes[side] + bytes <= kMaxQueuedBytes;
+  }
+  // The signals of side `side`'s endpoint, from the channel's state.
+  uint32_t signals_of(uint32_t side) const REQUIRES(lock) {
+    uint32_t signals = 0;
+    if (!queue[side].empty()) signals |= signal::kReadable;
+    if (closed[1 - side]) {
+      signals |= signal::kPeerClosed;
+    } else if (has_room(1 - side, 1)) {
+      signals |= signal::kWritable;
+    }
+    return signals;
+  }
 };
 
 namespace {
@@ -86,6 +122,9 @@ void retire(Channel* channel) {
 uint64_t live_channels() { return g_live_channels.load(MemoryOrder::kRelaxed); }
 uint64_t live_messages() { return g_live_messages.load(MemoryOrder::kRelaxed); }
 
+Endpoint::Endpoint(Channel* channel, uint32_t side)
+    : Waitable(signal::kWritable), channel_(channel), side_(side) {}
+
 Status Endpoint::create_pair(Ref<Endpoint>& a, Ref<Endpoint>& b) {
   mm::KernelHeap& heap = mm::kernel_heap();
   void* channel_memory = TRY(heap.kmalloc(sizeof(Channel)));
@@ -101,16 +140,25 @@ Status Endpoint::create_pair(Ref<Endpoint>& a, Ref<Endpoint>& b) {
   g_live_channels.fetch_add(1, MemoryOrder::kRelaxed);
   a = Ref<Endpoint>::adopt(new (first.value()) Endpoint(channel, 0));
   b = Ref<Endpoint>::adopt(new (second.value()) Endpoint(channel, 1));
+  IrqSpinlockGuard guard(channel->lock);
+  channel->ends[0] = a.get();
+  channel->ends[1] = b.get();
   return ok_status();
 }
 
 void Endpoint::destroy() {
+  leave_pollsets();
   Channel* channel = channel_;
   bool last;
   {
     IrqSpinlockGuard guard(channel->lock);
     channel->closed[side_] = true;
+    channel->ends[side_] = nullptr;
     last = channel->closed[1 - side_];
+    // The peer can no longer write, and its waiters learn it now.
+    if (Endpoint* peer = channel->ends[1 - side_]) {
+      peer->update_signals(kChannelSignals, channel->signals_of(1 - side_));
+    }
   }
   this->~Endpoint();
   (void)mm::kernel_heap().kfree(this);
@@ -119,26 +167,49 @@ void Endpoint::destroy() {
 
 Status Endpoint::write(const void* bytes, size_t byte_count, const Attachment* attachments,
                        uint32_t attachment_count) {
+  return write_waking(bytes, byte_count, attachments, attachment_count, sched::kernel_waker());
+}
+
+Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attachment* attachments,
+                              uint32_t attachment_count, sched::Waker& waker) {
   if (byte_count > kMaxMessageBytes || attachment_count > kMaxMessageHandles) {
     return Error::kOutOfRange;
   }
   if ((byte_count && !bytes) || (attachment_count && !attachments)) {
     return Error::kInvalidArgument;
   }
+  const uint32_t to = 1 - side_;
+  Receiver* claimed = nullptr;
+  {
+    IrqSpinlockGuard guard(channel_->lock);
+    if (channel_->closed[to]) return Error::kPeerClosed;
+    Receiver* waiting = channel_->receiver[to];
+    if (waiting && attachment_count == 0 && channel_->queue[to].empty() &&
+        byte_count <= waiting->capacity) {
+      channel_->receiver[to] = nullptr;
+      waiting->state.store(Receiver::kClaimed, MemoryOrder::kRelaxed);
+      claimed = waiting;
+    }
+  }
+  if (claimed) {
+    // The fast path: one copy, straight into the blocked reader's buffer.
+    if (byte_count) __builtin_memcpy(claimed->buffer, bytes, byte_count);
+    claimed->byte_count = byte_count;
+    claimed->queue->wake_task(*claimed->task, waker);
+    claimed->state.store(Receiver::kDone, MemoryOrder::kRelease);  // the reader may go now
+    return ok_status();
+  }
   void* memory = TRY(mm::kernel_heap().kmalloc(sizeof(Message) + byte_count));
   g_live_messages.fetch_add(1, MemoryOrder::kRelaxed);
   Message* message = new (memory) Message();
   message->byte_count = static_cast<uint32_t>(byte_count);
-  const auto* in = static_cast<const uint8_t*>(bytes);
-  for (size_t i = 0; i < byte_count; ++i) message->bytes()[i] = in[i];
-  const uint32_t to = 1 - side_;
+  if (byte_count) __builtin_memcpy(message->bytes(), bytes, byte_count);
   Status status = ok_status();
   {
     IrqSpinlockGuard guard(channel_->lock);
     if (channel_->closed[to]) {
       status = Error::kPeerClosed;
-    } else if (channel_->queue[to].size() >= kMaxQueuedMessages ||
-               channel_->queued_bytes[to] + byte_count > kMaxQueuedBytes) {
+    } else if (!channel_->has_room(to, byte_count)) {
       status = Error::kWouldBlock;
     } else {
       // Queued: the attachments' references belong to the message now.
@@ -146,6 +217,8 @@ Status Endpoint::write(const void* bytes, size_t byte_count, const Attachment* a
       message->attachment_count = attachment_count;
       channel_->queue[to].push_back(*message);
       channel_->queued_bytes[to] += byte_count;
+      channel_->ends[to]->update_signals(kChannelSignals, channel_->signals_of(to));
+      update_signals(kChannelSignals, channel_->signals_of(side_));
     }
   }
   if (!status.ok()) free_message(message);  // holds no attachments: the caller keeps them
@@ -163,25 +236,176 @@ Status Endpoint::peek(size_t& byte_count, uint32_t& attachment_count) const {
 
 Status Endpoint::read(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
                       uint32_t attachment_capacity, uint32_t& attachment_count) {
+  return read_or_register(nullptr, buffer, capacity, byte_count, attachments, attachment_capacity,
+                          attachment_count);
+}
+
+// Takes the first queued message, or — if there is none, the peer is
+// alive and `receiver` is given — registers it for the fast path (if no
+// other reader has) and returns kWouldBlock.
+Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capacity,
+                                  size_t& byte_count, Attachment* attachments,
+                                  uint32_t attachment_capacity, uint32_t& attachment_count) {
   Message* message;
   {
     IrqSpinlockGuard guard(channel_->lock);
     message = channel_->queue[side_].front();
-    if (!message) return channel_->closed[1 - side_] ? Error::kPeerClosed : Error::kWouldBlock;
+    if (!message) {
+      if (channel_->closed[1 - side_]) return Error::kPeerClosed;
+      if (receiver && !channel_->receiver[side_]) {
+        channel_->receiver[side_] = receiver;
+        receiver->registered = true;
+      }
+      return Error::kWouldBlock;
+    }
     byte_count = message->byte_count;
     attachment_count = message->attachment_count;
     if (message->byte_count > capacity || message->attachment_count > attachment_capacity) {
       return Error::kOutOfRange;  // kept
     }
+    const uint32_t from = 1 - side_;
+    const bool was_full = !channel_->has_room(side_, 1);
     channel_->queue[side_].remove(*message);
     channel_->queued_bytes[side_] -= message->byte_count;
+    update_signals(kChannelSignals, channel_->signals_of(side_));
+    if (was_full && channel_->ends[from]) {
+      channel_->ends[from]->update_signals(kChannelSignals, channel_->signals_of(from));
+    }
   }
-  auto* out = static_cast<uint8_t*>(buffer);
-  for (uint32_t i = 0; i < message->byte_count; ++i) out[i] = message->bytes()[i];
+  if (message->byte_count) __builtin_memcpy(buffer, message->bytes(), message->byte_count);
   for (uint32_t i = 0; i < message->attachment_count; ++i) attachments[i] = message->attachments[i];
   message->attachment_count = 0;  // the references went to the caller
   free_message(message);
   return ok_status();
+}
+
+void Endpoint::unregister(Receiver& receiver) {
+  IrqSpinlockGuard guard(channel_->lock);
+  if (channel_->receiver[side_] == &receiver) channel_->receiver[side_] = nullptr;
+}
+
+namespace {
+struct AwaitState {
+  Endpoint* endpoint;
+  Receiver* receiver;
+};
+bool message_or_close(void* arg) {
+  auto* state = static_cast<AwaitState*>(arg);
+  if (state->receiver->state.load(MemoryOrder::kAcquire) != Receiver::kWaiting) return true;
+  return (state->endpoint->signals() & (signal::kReadable | signal::kPeerClosed)) != 0;
+}
+}  // namespace
+
+// Sleeps until a writer filled `receiver`, a message is queued, the peer
+// closed, the deadline passed or the task is killed. Returns with the
+// receiver unregistered and, if a writer claimed it, filled (kDone).
+Status Endpoint::await_message(Receiver* receiver, uint64_t deadline_ns, sched::Handoff* handoff) {
+  AwaitState state{this, receiver};
+  const Status waited = handoff
+                            ? sched::wait_until_handing_off(waiters(), &message_or_close, &state,
+                                                            deadline_ns, *handoff)
+                            : sched::wait_until(waiters(), &message_or_close, &state, deadline_ns);
+  if (receiver->registered) unregister(*receiver);
+  if (receiver->state.load(MemoryOrder::kAcquire) != Receiver::kWaiting) {
+    // Claimed: the writer is copying now; it is a short, bounded wait.
+    for (uint32_t attempt = 0; receiver->state.load(MemoryOrder::kAcquire) != Receiver::kDone;
+         ++attempt) {
+      arch::spin_backoff(attempt);
+    }
+    return ok_status();
+  }
+  return waited;
+}
+
+Status Endpoint::read_waiting(void* buffer, size_t capacity, size_t& byte_count,
+                              Attachment* attachments, uint32_t attachment_capacity,
+                              uint32_t& attachment_count, uint64_t deadline_ns,
+                              sched::Handoff* handoff) {
+  for (;;) {
+    Receiver receiver{buffer, capacity, &sched::current_task(), &waiters()};
+    const Status status = read_or_register(&receiver, buffer, capacity, byte_count, attachments,
+                                           attachment_capacity, attachment_count);
+    if (status.ok() || status.error() != Error::kWouldBlock) return status;
+    const Status waited = await_message(&receiver, deadline_ns, handoff);
+    if (receiver.state.load(MemoryOrder::kAcquire) == Receiver::kDone) {
+      byte_count = receiver.byte_count;
+      attachment_count = 0;
+      return ok_status();
+    }
+    TRY(waited);
+    handoff = nullptr;  // released by the wait
+  }
+}
+
+Status Endpoint::read_wait(void* buffer, size_t capacity, size_t& byte_count,
+                           Attachment* attachments, uint32_t attachment_capacity,
+                           uint32_t& attachment_count, uint64_t deadline_ns) {
+  return read_waiting(buffer, capacity, byte_count, attachments, attachment_capacity,
+                      attachment_count, deadline_ns, nullptr);
+}
+
+namespace {
+struct WritableState {
+  Endpoint* endpoint;
+};
+bool writable_or_closed(void* arg) {
+  return (static_cast<WritableState*>(arg)->endpoint->signals() &
+          (signal::kWritable | signal::kPeerClosed)) != 0;
+}
+}  // namespace
+
+Status Endpoint::write_wait(const void* bytes, size_t byte_count, const Attachment* attachments,
+                            uint32_t attachment_count, uint64_t deadline_ns) {
+  WritableState state{this};
+  for (;;) {
+    const Status status = write(bytes, byte_count, attachments, attachment_count);
+    if (status.ok() || status.error() != Error::kWouldBlock) return status;
+    TRY(sched::wait_until(waiters(), &writable_or_closed, &state, deadline_ns));
+  }
+}
+
+Status Endpoint::call(const void* request, size_t request_bytes, void* reply, size_t reply_capacity,
+                      size_t& reply_bytes, uint64_t deadline_ns) {
+  uint32_t no_attachments = 0;
+  Receiver receiver{reply, reply_capacity, &sched::current_task(), &waiters()};
+  {
+    // Registered before the request leaves, so the reply can take the fast
+    // path however quickly it comes. Not if a message already waits: the
+    // reply is the next message read, and that one comes first.
+    IrqSpinlockGuard guard(channel_->lock);
+    if (channel_->queue[side_].empty() && !channel_->receiver[side_]) {
+      channel_->receiver[side_] = &receiver;
+      receiver.registered = true;
+    }
+  }
+  sched::Handoff handoff;
+  if (Status sent = write_waking(request, request_bytes, nullptr, 0, handoff); !sent.ok()) {
+    if (receiver.registered) unregister(receiver);
+    return sent;
+  }
+  if (!receiver.registered) {
+    return read_waiting(reply, reply_capacity, reply_bytes, nullptr, 0, no_attachments, deadline_ns,
+                        &handoff);
+  }
+  const Status waited = await_message(&receiver, deadline_ns, &handoff);
+  if (receiver.state.load(MemoryOrder::kAcquire) == Receiver::kDone) {
+    reply_bytes = receiver.byte_count;
+    return ok_status();
+  }
+  if (!waited.ok()) return waited;
+  // The reply was queued (too big for the fast path, or another reader
+  // held the registration): read it the ordinary way.
+  return read_waiting(reply, reply_capacity, reply_bytes, nullptr, 0, no_attachments, deadline_ns,
+                      nullptr);
+}
+
+Status Endpoint::reply_and_read(const void* reply, size_t reply_bytes, void* buffer,
+                                size_t capacity, size_t& byte_count, uint64_t deadline_ns) {
+  sched::Handoff handoff;
+  TRY(write_waking(reply, reply_bytes, nullptr, 0, handoff));
+  uint32_t no_attachments = 0;
+  return read_waiting(buffer, capacity, byte_count, nullptr, 0, no_attachments, deadline_ns,
+                      &handoff);
 }
 
 bool Endpoint::readable() const {

@@ -14,13 +14,23 @@
 // * Messages still queued when a channel goes away release every
 //   attachment, iteratively (MS-007): a message holding an endpoint whose
 //   queue holds more does not recurse on the kernel stack.
+// * An endpoint is waitable (waitable.h): kReadable, kWritable, kPeerClosed.
+//   Blocking reads and writes sleep on it with the scheduler's one
+//   sleep/wakeup protocol (RC-013), with a deadline, and end when killed.
+// * Fast path: a reader blocked on an empty queue registers its buffer; a
+//   small write (no attachments, fits the buffer) copies straight into it
+//   — one copy, no heap allocation, no queue — and wakes it. call() and
+//   reply_and_read() also hand the woken thread this CPU directly
+//   (sched/blocking.h Handoff), in the spirit of seL4's IPC fast path.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipc/waitable.h"
 #include "kernel/lib/ref_counted.h"
 #include "kernel/lib/result.h"
+#include "sched/blocking.h"
 
 namespace viper::ipc {
 
@@ -35,8 +45,9 @@ struct Attachment {
 };
 
 class Channel;
+struct Receiver;
 
-class Endpoint final : public RefCounted {
+class Endpoint final : public Waitable {
  public:
   // A new channel's two endpoints. kNoMemory.
   static Status create_pair(Ref<Endpoint>& a, Ref<Endpoint>& b);
@@ -55,6 +66,24 @@ class Endpoint final : public RefCounted {
   Status read(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
               uint32_t attachment_capacity, uint32_t& attachment_count);
 
+  // Blocking forms: wait while the peer's queue is full / this queue is
+  // empty, until uptime `deadline_ns` (sched::kNoDeadline: no limit).
+  // kTimedOut, kInterrupted (killed), or what write()/read() return.
+  Status write_wait(const void* bytes, size_t byte_count, const Attachment* attachments,
+                    uint32_t attachment_count, uint64_t deadline_ns);
+  Status read_wait(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
+                   uint32_t attachment_capacity, uint32_t& attachment_count, uint64_t deadline_ns);
+
+  // A request and its reply (bytes only): registers for the reply first,
+  // sends, and gives this CPU to the thread that reads the request if it
+  // was waiting. The reply is the next message this end reads.
+  Status call(const void* request, size_t request_bytes, void* reply, size_t reply_capacity,
+              size_t& reply_bytes, uint64_t deadline_ns);
+  // The server's half: sends a reply (bytes only), then waits for the next
+  // request, giving this CPU to the caller it just replied to.
+  Status reply_and_read(const void* reply, size_t reply_bytes, void* buffer, size_t capacity,
+                        size_t& byte_count, uint64_t deadline_ns);
+
   bool readable() const;
   bool peer_closed() const;
   // Whether `other` is the other end of this endpoint's channel.
@@ -63,8 +92,19 @@ class Endpoint final : public RefCounted {
   }
 
  private:
-  Endpoint(Channel* channel, uint32_t side) : channel_(channel), side_(side) {}
+  Endpoint(Channel* channel, uint32_t side);
   void destroy() override;
+
+  Status write_waking(const void* bytes, size_t byte_count, const Attachment* attachments,
+                      uint32_t attachment_count, sched::Waker& waker);
+  Status read_waiting(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
+                      uint32_t attachment_capacity, uint32_t& attachment_count,
+                      uint64_t deadline_ns, sched::Handoff* handoff);
+  Status read_or_register(Receiver* receiver, void* buffer, size_t capacity, size_t& byte_count,
+                          Attachment* attachments, uint32_t attachment_capacity,
+                          uint32_t& attachment_count);
+  Status await_message(Receiver* receiver, uint64_t deadline_ns, sched::Handoff* handoff);
+  void unregister(Receiver& receiver);
 
   Channel* channel_;
   uint32_t side_;  // 0 or 1: reads queue[side_], writes queue[1 - side_]

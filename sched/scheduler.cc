@@ -77,13 +77,15 @@ SchedulerState& state() {
 
 Thread* as_thread(sched::Task* task) { return static_cast<Thread*>(task); }
 
-// Switches from the current thread to the best runnable one. Interrupts are
-// masked by the caller. The previous thread's state says what becomes of it:
-// kRunning (preempted, yielded) goes back on this CPU's queue, and so does
-// kBlocking — a thread preempted between prepare_to_wait and block has not
-// committed to sleep, and a wakeup that finds it kBlocking assumes it is
-// still running (RC-013). kBlocked and kExited stay off the queues.
-void schedule() {
+// Switches from the current thread to `next` (or the best runnable one if
+// null). Interrupts are masked by the caller. The previous thread's state
+// says what becomes of it: kRunning (preempted, yielded) goes back on this
+// CPU's queue, and so does kBlocking — a thread preempted between
+// prepare_to_wait and block has not committed to sleep, and a wakeup that
+// finds it kBlocking assumes it is still running (RC-013). kBlocked and
+// kExited stay off the queues. A given `next` is a woken thread its waker
+// claimed (kReady) and kept off every run queue (the IPC hand-off).
+void switch_away(Thread* next) {
   SchedulerState& s = state();
   arch::PerCpu& cpu = *arch::this_cpu();
   CpuState& here = s.cpu[cpu.cpu_id];
@@ -94,7 +96,11 @@ void schedule() {
       (prev_state == TaskState::kRunning || prev_state == TaskState::kBlocking)) {
     (void)here.queue.enqueue(*prev);
   }
-  Thread* next = as_thread(here.queue.pick_next());
+  if (next) {
+    next->set_state(TaskState::kRunning);
+  } else {
+    next = as_thread(here.queue.pick_next());
+  }
   if (!next) {
     if (prev == &here.idle) return;
     next = &here.idle;
@@ -114,6 +120,8 @@ void schedule() {
   as_thread(now.switch_prev)->on_cpu.store(0, MemoryOrder::kRelease);
   now.switch_prev = nullptr;
 }
+
+void schedule() { switch_away(nullptr); }
 
 uint32_t choose_cpu(const Thread& thread) {
   const uint32_t last = thread.last_cpu.load(MemoryOrder::kRelaxed);
@@ -333,16 +341,48 @@ Status sleep_until(uint64_t deadline_ns) {
 
 Status sleep_for(uint64_t ns) { return sleep_until(arch::uptime_ns() + ns); }
 
-Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
+namespace {
+
+// Blocks the current thread (it prepared to wait) — or, if a wakeup came
+// first, leaves it running — and, if the hand-off holds a thread that may
+// run here, switches straight to that one.
+void block_handing_off(Handoff* handoff) {
+  arch::InterruptsDisabled no_irqs;
+  Thread* self = current();
+  Thread* next = handoff ? as_thread(handoff->take()) : nullptr;
+  if (next && !next->may_run_on(arch::cpu_id())) {
+    make_runnable_on_a_cpu(*next, /*woken=*/true);
+    next = nullptr;
+  }
+  const bool sleeps = commit_to_sleep(*self);  // RC-013: refused after a wakeup
+  if (next) {
+    switch_away(next);  // a running self goes back on the queue
+  } else if (sleeps) {
+    schedule();
+  }
+}
+
+Status wait_loop(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
+                 Handoff* handoff) {
   Thread* self = current();
   Timer timer(&wake_sleeper, self);
+  Status result = ok_status();
   for (;;) {
-    if (ready(arg)) return ok_status();
-    if (self->kill_requested.load(MemoryOrder::kAcquire)) return Error::kInterrupted;
-    if (arch::uptime_ns() >= deadline_ns) return Error::kTimedOut;
-    TRY(queue.prepare_to_wait(*self));
+    if (ready(arg)) break;
+    if (self->kill_requested.load(MemoryOrder::kAcquire)) {
+      result = Error::kInterrupted;
+      break;
+    }
+    if (arch::uptime_ns() >= deadline_ns) {
+      result = Error::kTimedOut;
+      break;
+    }
+    if (Status s = queue.prepare_to_wait(*self); !s.ok()) {
+      result = s;
+      break;
+    }
     TimerQueue* timers = nullptr;
-    if (deadline_ns != ~uint64_t{0}) {
+    if (deadline_ns != kNoDeadline) {
       arch::InterruptsDisabled no_irqs;
       timers = &state().cpu[arch::cpu_id()].timers;
       if (timers->arm(timer, deadline_ns).ok() && state().hooks.program_timer) {
@@ -350,11 +390,54 @@ Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t de
       }
     }
     // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready(arg) && !self->kill_requested.load(MemoryOrder::kAcquire)) block_current();
+    if (!ready(arg) && !self->kill_requested.load(MemoryOrder::kAcquire)) {
+      block_handing_off(handoff);
+    } else if (handoff) {
+      handoff->release();
+    }
     queue.finish_wait(*self);
     if (timers) timers->cancel(timer);
   }
+  if (handoff) handoff->release();
+  return result;
 }
+
+}  // namespace
+
+Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
+  return wait_loop(queue, ready, arg, deadline_ns, nullptr);
+}
+
+Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
+                              uint64_t deadline_ns, Handoff& handoff) {
+  return wait_loop(queue, ready, arg, deadline_ns, &handoff);
+}
+
+Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {
+  arch::InterruptsDisabled no_irqs;
+  TimerQueue* timers = &state().cpu[arch::cpu_id()].timers;
+  TRY(timers->arm(timer, deadline_ns));
+  if (state().hooks.program_timer) state().hooks.program_timer(timers->next_deadline());
+  return timers;
+}
+
+void Handoff::make_runnable(Task& task) {
+  // Called with interrupts masked (under a wait-queue lock).
+  if (!claimed_ && task.may_run_on(arch::cpu_id())) {
+    claimed_ = &task;
+  } else {
+    make_runnable_on_a_cpu(*as_thread(&task), /*woken=*/true);
+  }
+}
+
+void Handoff::release() {
+  if (Task* task = take()) {
+    arch::InterruptsDisabled no_irqs;
+    make_runnable_on_a_cpu(*as_thread(task), /*woken=*/true);
+  }
+}
+
+Task& current_task() { return *current(); }
 
 void kill(Thread* thread) {
   thread->kill_requested.store(1, MemoryOrder::kRelease);

@@ -14,6 +14,7 @@
 #include "kernel/arch/aarch64/context.h"
 #include "kernel/lib/addr.h"
 #include "kernel/lib/result.h"
+#include "sched/blocking.h"
 #include "sched/run_queue.h"
 #include "sched/signals.h"
 #include "sched/task.h"
@@ -69,10 +70,7 @@ void block_current();
 Status sleep_until(uint64_t deadline_ns);
 Status sleep_for(uint64_t ns);
 
-// Waits on `queue` until `ready(arg)` is true: ok, kTimedOut once uptime
-// reaches `deadline_ns` (UINT64_MAX: no timeout), kInterrupted if killed.
-// The condition is checked after every wakeup, so spurious ones are fine.
-Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns);
+// wait_until(), arm_timer() and the hand-off: sched/blocking.h.
 
 // Asks a thread to end: a sleeping thread wakes at once (its wait returns
 // kInterrupted), a running one is interrupted by IPI; kernel threads end
@@ -94,9 +92,6 @@ uint64_t run_timers();
 void on_reschedule_ipi();
 // End of interrupt handling: switch if the tick or an IPI asked for it.
 void preempt_if_needed();
-
-// The waker wait queues use in the kernel: makes a blocked thread runnable.
-Waker& kernel_waker();
 
 TaskTable& task_table();
 RunQueueStats run_queue_stats(uint32_t cpu);

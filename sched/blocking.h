@@ -1,0 +1,71 @@
+// The blocking services every layer above the scheduler uses: waiting on a
+// wait queue with a deadline, one-shot timers on this CPU's timer queue,
+// and the direct hand-off of the CPU to a task just woken (the IPC fast
+// path). One contract, two implementations: the kernel scheduler
+// (scheduler.cc) and, for host tests, host threads as tasks
+// (host/host_blocking.cc). Layers above link `//sched:blocking`, which
+// picks the one that fits the platform.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/result.h"
+#include "sched/task.h"
+#include "sched/timer_queue.h"
+#include "sched/wait_queue.h"
+
+namespace viper::sched {
+
+inline constexpr uint64_t kNoDeadline = ~uint64_t{0};
+
+// The task running this code.
+Task& current_task();
+
+// The waker that makes a woken task runnable the ordinary way.
+Waker& kernel_waker();
+
+// Waits on `queue` until `ready(arg)` is true: ok, kTimedOut once uptime
+// reaches `deadline_ns` (kNoDeadline: never), kInterrupted if the task is
+// killed. `ready` is checked after every wakeup, so spurious ones are fine;
+// it must not sleep.
+Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns);
+
+// Arms `timer` on this CPU's timer queue (the hardware is reprogrammed if
+// it became the earliest deadline) and returns that queue: cancel there.
+// A callback may re-arm its own timer on the queue it runs from.
+Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns);
+
+// A waker for the hand-off: the first task it wakes is kept — claimed
+// (kReady) but on no run queue — so the caller can give it its CPU
+// (switch_to_claimed) when it is about to block anyway. Further tasks, and
+// a task that may not run on this CPU, are made runnable the ordinary way.
+// Whatever is still held when the Handoff ends is made runnable then: a
+// claimed task is never dropped.
+class Handoff final : public Waker {
+ public:
+  Handoff() = default;
+  Handoff(const Handoff&) = delete;
+  Handoff& operator=(const Handoff&) = delete;
+  ~Handoff() { release(); }
+
+  void make_runnable(Task& task) override;
+  Task* claimed() const { return claimed_; }
+  // Makes the held task runnable the ordinary way (no hand-off after all).
+  void release();
+  Task* take() {
+    Task* task = claimed_;
+    claimed_ = nullptr;
+    return task;
+  }
+
+ private:
+  Task* claimed_ = nullptr;
+};
+
+// wait_until(), except that the first time the caller blocks its CPU goes
+// straight to the task `handoff` holds — no trip through a run queue — and
+// if it never blocks, that task is made runnable the ordinary way.
+Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
+                              uint64_t deadline_ns, Handoff& handoff);
+
+}  // namespace viper::sched

@@ -1,0 +1,176 @@
+// sched/blocking.h for host tests: every host thread is a task; blocking
+// parks the thread on the task's state word (futex) and waking unparks it.
+// The sleep/wakeup protocol (wait_queue.h) is the kernel's own, and so is
+// the timer queue: one host thread plays the timer interrupt for all.
+#include "sched/host/host_blocking.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "kernel/arch/arch.h"
+
+namespace viper::sched {
+namespace {
+
+struct HostTask : Task {
+  HostTask() { set_state(TaskState::kRunning); }
+  Atomic<uint32_t> killed{0};
+};
+
+HostTask& self() {
+  thread_local HostTask task;
+  return task;
+}
+
+class HostWaker final : public Waker {
+ public:
+  void make_runnable(Task& task) override {
+    task.set_state(TaskState::kRunning);  // a host task runs again on its own thread
+    syscall(SYS_futex, task.state_word().address(), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  }
+};
+HostWaker g_waker;
+
+// Parks a kBlocking task until it is woken or the deadline passes; at the
+// deadline it wakes itself through the protocol, as the kernel's timer
+// callback does.
+void block(HostTask& task, uint64_t deadline_ns) {
+  if (!commit_to_sleep(task)) return;  // the wakeup came first
+  for (;;) {
+    const uint32_t state = task.state_word().load(MemoryOrder::kAcquire);
+    if (state != static_cast<uint32_t>(TaskState::kBlocked) &&
+        state != static_cast<uint32_t>(TaskState::kReady)) {
+      return;
+    }
+    timespec timeout{};
+    timespec* timeout_ptr = nullptr;
+    if (deadline_ns != kNoDeadline) {
+      const uint64_t now = arch::uptime_ns();
+      if (now >= deadline_ns) {
+        (void)wake_up(task, g_waker);  // fails if a waker already claimed it
+        continue;
+      }
+      const uint64_t left = deadline_ns - now;
+      timeout = {static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
+      timeout_ptr = &timeout;
+    }
+    syscall(SYS_futex, task.state_word().address(), FUTEX_WAIT_PRIVATE, state, timeout_ptr, nullptr,
+            0);
+  }
+}
+
+// The host's timer "interrupt": one thread expiring one queue.
+struct HostTimers {
+  TimerQueue queue;
+  std::mutex mutex;
+  std::condition_variable changed;
+  uint64_t generation = 0;
+
+  HostTimers() {
+    std::thread([this] { run(); }).detach();
+  }
+  void poke() {
+    std::lock_guard<std::mutex> guard(mutex);
+    ++generation;
+    changed.notify_one();
+  }
+  void run() {
+    for (;;) {
+      queue.expire(arch::uptime_ns());
+      const uint64_t next = queue.next_deadline();
+      std::unique_lock<std::mutex> guard(mutex);
+      const uint64_t seen = generation;
+      auto changed_since = [&] { return generation != seen; };
+      if (next == kNoDeadline) {
+        changed.wait(guard, changed_since);
+      } else {
+        const uint64_t now = arch::uptime_ns();
+        if (next > now) {
+          changed.wait_for(guard, std::chrono::nanoseconds(next - now), changed_since);
+        }
+      }
+    }
+  }
+};
+
+HostTimers& host_timers() {
+  static HostTimers* timers = new HostTimers();  // never destroyed: its thread outlives main
+  return *timers;
+}
+
+Status wait_loop(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
+                 Handoff* handoff) {
+  HostTask& task = self();
+  Status result = ok_status();
+  for (;;) {
+    if (ready(arg)) break;
+    if (task.killed.load(MemoryOrder::kAcquire)) {
+      result = Error::kInterrupted;
+      break;
+    }
+    if (arch::uptime_ns() >= deadline_ns) {
+      result = Error::kTimedOut;
+      break;
+    }
+    if (Status s = queue.prepare_to_wait(task); !s.ok()) {
+      result = s;
+      break;
+    }
+    // Host threads have no CPU to hand over: the held task just runs.
+    if (handoff) handoff->release();
+    if (!ready(arg) && !task.killed.load(MemoryOrder::kAcquire)) block(task, deadline_ns);
+    queue.finish_wait(task);
+  }
+  if (handoff) handoff->release();
+  return result;
+}
+
+}  // namespace
+
+Task& current_task() { return self(); }
+Waker& kernel_waker() { return g_waker; }
+
+Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
+  return wait_loop(queue, ready, arg, deadline_ns, nullptr);
+}
+
+Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
+                              uint64_t deadline_ns, Handoff& handoff) {
+  return wait_loop(queue, ready, arg, deadline_ns, &handoff);
+}
+
+Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {
+  HostTimers& timers = host_timers();
+  TRY(timers.queue.arm(timer, deadline_ns));
+  timers.poke();
+  return &timers.queue;
+}
+
+void Handoff::make_runnable(Task& task) {
+  if (!claimed_) {
+    claimed_ = &task;
+  } else {
+    g_waker.make_runnable(task);
+  }
+}
+
+void Handoff::release() {
+  if (Task* task = take()) g_waker.make_runnable(*task);
+}
+
+namespace host {
+
+void kill(Task& task) {
+  static_cast<HostTask&>(task).killed.store(1, MemoryOrder::kRelease);
+  (void)wake_up(task, g_waker);
+}
+
+}  // namespace host
+}  // namespace viper::sched
