@@ -12,6 +12,7 @@ LockClass g_channel_class{"ipc.channel", lock_level(6, 6)};
 LockClass g_retire_class{"ipc.retired_channels", lock_level(6, 1)};
 Atomic<uint64_t> g_live_channels{0};
 Atomic<uint64_t> g_live_messages{0};
+Atomic<uint64_t> g_fast_path_deliveries{0};
 
 constexpr uint32_t kChannelSignals = signal::kReadable | signal::kWritable | signal::kPeerClosed;
 
@@ -121,6 +122,7 @@ void retire(Channel* channel) {
 
 uint64_t live_channels() { return g_live_channels.load(MemoryOrder::kRelaxed); }
 uint64_t live_messages() { return g_live_messages.load(MemoryOrder::kRelaxed); }
+uint64_t fast_path_deliveries() { return g_fast_path_deliveries.load(MemoryOrder::kRelaxed); }
 
 Endpoint::Endpoint(Channel* channel, uint32_t side)
     : Waitable(signal::kWritable), channel_(channel), side_(side) {}
@@ -195,6 +197,7 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
     // The fast path: one copy, straight into the blocked reader's buffer.
     if (byte_count) __builtin_memcpy(claimed->buffer, bytes, byte_count);
     claimed->byte_count = byte_count;
+    g_fast_path_deliveries.fetch_add(1, MemoryOrder::kRelaxed);
     claimed->queue->wake_task(*claimed->task, waker);
     claimed->state.store(Receiver::kDone, MemoryOrder::kRelease);  // the reader may go now
     return ok_status();

@@ -113,5 +113,7 @@ class Endpoint final : public Waitable {
 // Live channels and messages, for leak checks.
 uint64_t live_channels();
 uint64_t live_messages();
+// Messages delivered by the fast path (straight into a waiting reader).
+uint64_t fast_path_deliveries();
 
 }  // namespace viper::ipc
