@@ -94,4 +94,36 @@ Status channel_read(cap::HandleTable& table, cap::HandleValue channel, void* buf
   return status;
 }
 
+Status channel_write_wait(cap::HandleTable& table, cap::HandleValue channel, const void* bytes,
+                          size_t byte_count, const cap::HandleValue* handles, uint32_t handle_count,
+                          uint64_t deadline_ns) {
+  const Ref<ChannelObject> self = TRY(table.get_as<ChannelObject>(channel, cap::kRightWrite));
+  for (;;) {
+    const Status status = channel_write(table, channel, bytes, byte_count, handles, handle_count);
+    if (status.ok() || status.error() != Error::kWouldBlock) return status;
+    TRY(self->endpoint().wait(ipc::signal::kWritable | ipc::signal::kPeerClosed, deadline_ns));
+  }
+}
+
+Status channel_read_wait(cap::HandleTable& table, cap::HandleValue channel, void* buffer,
+                         size_t capacity, size_t& byte_count, cap::HandleValue* handles,
+                         uint32_t handle_capacity, uint32_t& handle_count, uint64_t deadline_ns) {
+  const Ref<ChannelObject> self = TRY(table.get_as<ChannelObject>(channel, cap::kRightRead));
+  for (;;) {
+    const Status status = channel_read(table, channel, buffer, capacity, byte_count, handles,
+                                       handle_capacity, handle_count);
+    if (status.ok() || status.error() != Error::kWouldBlock) return status;
+    TRY(self->endpoint().wait(ipc::signal::kReadable | ipc::signal::kPeerClosed, deadline_ns));
+  }
+}
+
+Status channel_call(cap::HandleTable& table, cap::HandleValue channel, const void* request,
+                    size_t request_bytes, void* reply, size_t reply_capacity, size_t& reply_bytes,
+                    uint64_t deadline_ns) {
+  const Ref<ChannelObject> self =
+      TRY(table.get_as<ChannelObject>(channel, cap::kRightRead | cap::kRightWrite));
+  return self->endpoint().call(request, request_bytes, reply, reply_capacity, reply_bytes,
+                               deadline_ns);
+}
+
 }  // namespace viper::object

@@ -25,6 +25,7 @@ class ChannelObject final : public KernelObject {
  public:
   static constexpr ObjectType kType = ObjectType::kChannelEndpoint;
   ipc::Endpoint& endpoint() const { return *endpoint_; }
+  ipc::Waitable* waitable() const override { return endpoint_.get(); }
 
  private:
   friend Status channel_create(cap::HandleTable&, cap::HandleValue&, cap::HandleValue&);
@@ -44,5 +45,22 @@ Status channel_write(cap::HandleTable& table, cap::HandleValue channel, const vo
 Status channel_read(cap::HandleTable& table, cap::HandleValue channel, void* buffer,
                     size_t capacity, size_t& byte_count, cap::HandleValue* handles,
                     uint32_t handle_capacity, uint32_t& handle_count);
+
+// Blocking forms: wait until uptime `deadline_ns` (sched::kNoDeadline: no
+// limit) while the peer's queue is full / nothing is queued; kTimedOut,
+// kInterrupted (killed). The channel stays referenced across the sleep, so
+// closing the handle meanwhile is safe (RC-012).
+Status channel_write_wait(cap::HandleTable& table, cap::HandleValue channel, const void* bytes,
+                          size_t byte_count, const cap::HandleValue* handles, uint32_t handle_count,
+                          uint64_t deadline_ns);
+Status channel_read_wait(cap::HandleTable& table, cap::HandleValue channel, void* buffer,
+                         size_t capacity, size_t& byte_count, cap::HandleValue* handles,
+                         uint32_t handle_capacity, uint32_t& handle_count, uint64_t deadline_ns);
+
+// Request and reply, bytes only (ipc::Endpoint::call: the fast path and
+// the CPU hand-off). Needs read and write rights.
+Status channel_call(cap::HandleTable& table, cap::HandleValue channel, const void* request,
+                    size_t request_bytes, void* reply, size_t reply_capacity, size_t& reply_bytes,
+                    uint64_t deadline_ns);
 
 }  // namespace viper::object

@@ -9,19 +9,28 @@
 #include "kernel/lib/ref_counted.h"
 #include "kernel/object/object_id.h"
 
+namespace viper::ipc {
+class Waitable;
+}
+
 namespace viper::object {
 
 enum class ObjectType : uint8_t {
   kChannelEndpoint,
   kTimer,
+  kEvent,
   kPollSet,
-  kTest,  // host tests
+  kTest,       // host tests
+  kTestOther,  // host tests: a second type
 };
 
 class KernelObject : public RefCounted {
  public:
   ObjectType type() const { return type_; }
   ObjectId id() const { return id_; }
+  // What a wait or a pollset watches: the object's own signal word
+  // (RC-020), or nullptr for objects that have none.
+  virtual ipc::Waitable* waitable() const { return nullptr; }
 
  protected:
   KernelObject(ObjectType type, ObjectId id) : type_(type), id_(id) {}

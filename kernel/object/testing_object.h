@@ -26,7 +26,7 @@ class TestObject final : public KernelObject {
 // Another type, to check typed lookups refuse the wrong one.
 class OtherObject final : public KernelObject {
  public:
-  static constexpr ObjectType kType = ObjectType::kTimer;
+  static constexpr ObjectType kType = ObjectType::kTestOther;
   static Ref<OtherObject> create() {
     return Ref<OtherObject>::adopt(new OtherObject(g_test_ids.next().value()));
   }
