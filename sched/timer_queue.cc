@@ -53,15 +53,10 @@ void TimerQueue::remove_at(uint32_t index) {
 Status TimerQueue::arm(Timer& timer, uint64_t deadline_ns) {
   IrqSpinlockGuard guard(lock_);
   if (size_ == kCapacity) return Error::kNoSpace;
-  // Idle, or firing: a callback may re-arm its own timer.
   uint32_t expected = Timer::kIdle;
   if (!timer.state_.compare_exchange(expected, Timer::kArmed, MemoryOrder::kAcqRel,
                                      MemoryOrder::kAcquire)) {
-    expected = Timer::kFiring;
-    if (!timer.state_.compare_exchange(expected, Timer::kArmed, MemoryOrder::kAcqRel,
-                                       MemoryOrder::kAcquire)) {
-      return Error::kBadState;
-    }
+    return Error::kBadState;
   }
   timer.deadline_ = deadline_ns;
   timer.queue_ = this;
@@ -76,13 +71,14 @@ bool TimerQueue::cancel(Timer& timer) {
   for (uint32_t attempt = 0;; ++attempt) {
     {
       IrqSpinlockGuard guard(lock_);
-      const uint32_t state = timer.state_.load(MemoryOrder::kAcquire);
-      if (state == Timer::kArmed && timer.queue_ == this) {
+      if (timer.state_.load(MemoryOrder::kAcquire) == Timer::kArmed && timer.queue_ == this) {
         remove_at(timer.heap_index_);
         timer.state_.store(Timer::kIdle, MemoryOrder::kRelease);
-        return true;
+        was_armed = true;
       }
-      if (state != Timer::kFiring) return was_armed;
+      // expire() clears this under the lock after its last touch of the
+      // timer; once it is clear, the timer is ours.
+      if (timer.firing_.load(MemoryOrder::kAcquire) == 0) return was_armed;
     }
     // Firing (maybe on another CPU): wait until the callback is done; if it
     // re-armed the timer, the next round disarms it.
@@ -100,12 +96,15 @@ uint32_t TimerQueue::expire(uint64_t now_ns) {
       if (size_ == 0 || heap_[0]->deadline_ > now_ns) return fired;
       due = heap_[0];
       remove_at(0);
-      due->state_.store(Timer::kFiring, MemoryOrder::kRelease);
+      due->firing_.store(1, MemoryOrder::kRelaxed);
+      due->state_.store(Timer::kIdle, MemoryOrder::kRelease);
     }
     due->callback_(*due, due->context_);  // no lock held: it may re-arm or wake
-    uint32_t firing = Timer::kFiring;
-    // A callback that re-armed its timer leaves it armed.
-    due->state_.compare_exchange(firing, Timer::kIdle, MemoryOrder::kAcqRel, MemoryOrder::kAcquire);
+    {
+      // The last touch: after this, a cancel() may free the timer.
+      IrqSpinlockGuard guard(lock_);
+      due->firing_.store(0, MemoryOrder::kRelease);
+    }
     ++fired;
   }
 }

@@ -3,9 +3,11 @@
 // nanoseconds of arch::uptime_ns(), from the generic timer's counter.
 //
 // A timer's callback runs on the CPU whose queue it is in, without the
-// queue lock held. cancel() is safe against a callback running at the same
-// moment on another CPU: it waits for the callback to finish, so after
-// cancel() returns the timer may be reused or freed.
+// queue lock held; it may re-arm its timer on that same queue. cancel() is
+// safe against a callback running at the same moment on another CPU: it
+// waits until the queue is done with the timer — the callback and what
+// expire() does after it — so after cancel() returns the timer may be
+// reused or freed, even if the callback had re-armed it.
 #pragma once
 
 #include <stdint.h>
@@ -31,7 +33,7 @@ class Timer {
 
  private:
   friend class TimerQueue;
-  static constexpr uint32_t kIdle = 0, kArmed = 1, kFiring = 2;
+  static constexpr uint32_t kIdle = 0, kArmed = 1;
 
   Callback callback_;
   void* context_;
@@ -39,6 +41,8 @@ class Timer {
   uint32_t heap_index_ = 0;  // under the owning queue's lock
   TimerQueue* queue_ = nullptr;
   Atomic<uint32_t> state_{kIdle};
+  // Set by expire() around the callback, under the queue lock.
+  Atomic<uint32_t> firing_{0};
 };
 
 class TimerQueue {
@@ -49,11 +53,12 @@ class TimerQueue {
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 
-  // Arms `timer` for `deadline_ns`. kBadState if it is armed or firing
-  // (cancel first), kNoSpace if the queue is full.
+  // Arms `timer` for `deadline_ns`. kBadState if it is armed (cancel
+  // first), kNoSpace if the queue is full. A firing timer may be re-armed
+  // by its own callback.
   Status arm(Timer& timer, uint64_t deadline_ns) EXCLUDES(lock_);
   // Disarms; waits for a running callback to finish. Returns true if the
-  // timer was armed (so its callback will now never run).
+  // timer was armed or firing (so its callback will now never run again).
   bool cancel(Timer& timer) EXCLUDES(lock_);
   // Runs the callbacks of every timer due at `now_ns`; returns how many.
   uint32_t expire(uint64_t now_ns) EXCLUDES(lock_);

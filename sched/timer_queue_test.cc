@@ -98,6 +98,43 @@ TEST(TimerQueue, CancelWaitsForACallbackFiringOnAnotherCpu) {
   cpu1.join();
 }
 
+// A callback that re-arms its own timer: cancel() disarms the new arming,
+// and still waits until expire() has stopped touching the timer. (Found by
+// TSan: cancel returned as soon as the re-armed timer was out of the heap,
+// while expire() was about to write the freed timer's state.)
+TEST(TimerQueue, CancelOfAReArmedTimerWaitsForExpireToLetGo) {
+  TimerQueue queue;
+  struct Periodic {
+    TimerQueue* queue;
+    std::atomic<bool> rearmed{false};
+    std::atomic<bool> release{false};
+  } periodic{&queue};
+  auto timer = std::make_unique<Timer>(
+      [](Timer& t, void* self) {
+        auto* p = static_cast<Periodic*>(self);
+        EXPECT_TRUE(p->queue->arm(t, 1000).ok());
+        p->rearmed = true;
+        while (!p->release) std::this_thread::yield();
+      },
+      &periodic);
+  ASSERT_TRUE(queue.arm(*timer, 10).ok());
+  std::thread cpu1([&] { queue.expire(100); });
+  while (!periodic.rearmed) std::this_thread::yield();
+  std::atomic<bool> cancelled{false};
+  std::thread cpu2([&] {
+    EXPECT_TRUE(queue.cancel(*timer));
+    cancelled = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(cancelled) << "cancel returned while expire() still held the timer";
+  periodic.release = true;
+  cpu2.join();
+  cpu1.join();
+  EXPECT_FALSE(timer->armed());
+  EXPECT_EQ(queue.size(), 0u);
+  timer.reset();
+}
+
 TEST(TimerQueue, CallbackMayRearmItsTimer) {
   TimerQueue queue;
   int runs = 0;
