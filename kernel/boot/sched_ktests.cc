@@ -2,6 +2,7 @@
 // through wait queues on 4 CPUs, preemption of busy threads, stealing.
 #include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
+#include "kernel/boot/ktest_threads.h"
 #include "kernel/boot/ping_pong.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
@@ -10,25 +11,6 @@
 
 namespace viper::boot {
 namespace {
-
-constexpr uint64_t kSecond = 1000000000ull;
-
-// Waits (sleeping, so lower-priority threads get the CPU) until `done`
-// reaches `want` or the deadline.
-bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns) {
-  const uint64_t deadline = arch::uptime_ns() + timeout_ns;
-  while (done.load(MemoryOrder::kAcquire) < want) {
-    if (arch::uptime_ns() > deadline) return false;
-    (void)sched::sleep_for(1000000);
-  }
-  return true;
-}
-
-void reap_all(sched::Thread** threads, uint32_t count) {
-  for (uint32_t i = 0; i < count; ++i) {
-    while (!sched::reap(threads[i]).ok()) (void)sched::sleep_for(100000);  // until off its CPU
-  }
-}
 
 // Also checks that exited threads are on no run queue (RC-016).
 void reap_all_checked(ktest::Context& t, sched::Thread** threads, uint32_t count) {

@@ -40,3 +40,9 @@ int memcmp(const void* a, const void* b, size_t n) {
 }
 
 }  // extern "C"
+
+// What an abstract class's vtable points at for its pure virtual functions
+// (RefCounted::destroy in ipc::Waitable's, say). Only a call during
+// construction or destruction could reach it; the trap is reported by the
+// exception vectors with a backtrace.
+extern "C" [[noreturn]] void __cxa_pure_virtual() { __builtin_trap(); }

@@ -1,0 +1,109 @@
+// In-guest IPC benchmarks (kbench suite; they measure, never assert on
+// time): round trips between two kernel threads through a channel, on one
+// CPU and across CPUs, with the fast path and CPU hand-off (call /
+// reply_and_read) and, in the same run, the plain blocking path (write +
+// read_wait on both sides) as the reference. Each prints
+//   KBENCH <name> <value> <unit>
+#include "ipc/channel.h"
+#include "kernel/arch/arch.h"
+#include "kernel/boot/ktest_threads.h"
+#include "kernel/boot/smp.h"
+#include "kernel/lib/format.h"
+#include "kernel/lib/ktest.h"
+#include "kernel/lib/printk.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+namespace {
+
+using ipc::Endpoint;
+using sched::kNoDeadline;
+
+void report(const char* name, uint64_t value, const char* unit) {
+  char line[96];
+  const size_t n = format(line, sizeof(line), "KBENCH %s %llu %s\n", name,
+                          static_cast<unsigned long long>(value), unit);
+  console_write(line, n);
+}
+
+struct Bench {
+  Ref<Endpoint> client, server;
+  uint32_t rounds;
+  bool handoff;  // call/reply_and_read, or write + read_wait
+  Atomic<uint32_t> done{0};
+  uint64_t client_ns = 0;
+};
+TestStorage<Bench> g_bench;
+
+void bench_server(void*) {
+  Bench& b = g_bench.get();
+  uint64_t request = 0;
+  size_t bytes = 0;
+  uint32_t no_handles = 0;
+  Status s =
+      b.server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles, kNoDeadline);
+  while (s.ok()) {
+    if (b.handoff) {
+      s = b.server->reply_and_read(&request, sizeof(request), &request, sizeof(request), bytes,
+                                   kNoDeadline);
+    } else {
+      s = b.server->write(&request, sizeof(request), nullptr, 0);
+      if (s.ok()) {
+        s = b.server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles,
+                                kNoDeadline);
+      }
+    }
+  }
+  b.server.reset();
+  b.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+void bench_client(void*) {
+  Bench& b = g_bench.get();
+  const uint64_t start = arch::uptime_ns();
+  for (uint64_t i = 0; i < b.rounds; ++i) {
+    uint64_t reply = 0;
+    size_t bytes = 0;
+    uint32_t no_handles = 0;
+    if (b.handoff) {
+      (void)b.client->call(&i, sizeof(i), &reply, sizeof(reply), bytes, kNoDeadline);
+    } else {
+      (void)b.client->write(&i, sizeof(i), nullptr, 0);
+      (void)b.client->read_wait(&reply, sizeof(reply), bytes, nullptr, 0, no_handles, kNoDeadline);
+    }
+  }
+  b.client_ns = arch::uptime_ns() - start;
+  b.client.reset();
+  b.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Nanoseconds per round trip (request and reply).
+uint64_t round_trip_ns(uint32_t client_cpu, uint32_t server_cpu, bool handoff, uint32_t rounds) {
+  Bench& b = g_bench.build();
+  if (!Endpoint::create_pair(b.client, b.server).ok()) return 0;
+  b.rounds = rounds;
+  b.handoff = handoff;
+  b.done.store(0, MemoryOrder::kRelaxed);
+  sched::Thread* threads[2];
+  threads[0] = sched::spawn("bench-server", &bench_server, nullptr, 8, 1ull << server_cpu).value();
+  threads[1] = sched::spawn("bench-client", &bench_client, nullptr, 8, 1ull << client_cpu).value();
+  (void)wait_for(b.done, 2, 120 * kSecond);
+  reap_all(threads, 2);
+  const uint64_t ns = b.client_ns / rounds;
+  g_bench.destroy();
+  return ns;
+}
+
+KTEST(bench, ipc_round_trip) {
+  const uint32_t a = 1 % cpus_online();
+  const uint32_t other = cpus_online() > 2 ? 2 : 0;
+  constexpr uint32_t kRounds = 20000;
+  report("ipc_round_trip_same_cpu_handoff_ns", round_trip_ns(a, a, true, kRounds), "ns");
+  report("ipc_round_trip_same_cpu_plain_ns", round_trip_ns(a, a, false, kRounds), "ns");
+  report("ipc_round_trip_cross_cpu_handoff_ns", round_trip_ns(a, other, true, kRounds), "ns");
+  report("ipc_round_trip_cross_cpu_plain_ns", round_trip_ns(a, other, false, kRounds), "ns");
+  report("ipc_counter_hz", arch::counter_frequency(), "Hz");
+}
+
+}  // namespace
+}  // namespace viper::boot

@@ -1,0 +1,293 @@
+// IPC on the real machine: kernel threads on different CPUs talking
+// through channels, pollsets, timers and events; close and kill racing
+// with blocked readers and writers. Each test ends with nothing alive.
+#include "ipc/channel.h"
+#include "ipc/pollset.h"
+#include "ipc/timer.h"
+#include "kernel/arch/arch.h"
+#include "kernel/boot/ktest_threads.h"
+#include "kernel/boot/smp.h"
+#include "kernel/lib/ktest.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+namespace {
+
+using ipc::Endpoint;
+using sched::kNoDeadline;
+
+uint64_t cpu_mask(uint32_t cpu) { return 1ull << (cpu % cpus_online()); }
+
+void expect_nothing_alive(ktest::Context& t) {
+  KEXPECT(t, ipc::live_channels() == 0);
+  KEXPECT(t, ipc::live_messages() == 0);
+  KEXPECT(t, ipc::live_pollsets() == 0);
+  KEXPECT(t, ipc::live_poll_links() == 0);
+  KEXPECT(t, ipc::live_timers() == 0);
+  KEXPECT(t, ipc::live_events() == 0);
+}
+
+// ---- call / reply across CPUs -------------------------------------------
+
+constexpr uint32_t kCallPairs = 3;
+constexpr uint32_t kCalls = 2000;
+
+struct CallPair {
+  Ref<Endpoint> client, server;
+  Atomic<uint32_t>* done;
+  Atomic<uint32_t>* errors;
+};
+struct CallPairs {
+  CallPair pair[kCallPairs];
+};
+TestStorage<CallPairs> g_call_pairs;
+
+void call_server(void* arg) {
+  auto* pair = static_cast<CallPair*>(arg);
+  uint32_t request = 0;
+  size_t bytes = 0;
+  uint32_t no_handles = 0;
+  Status s = pair->server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles,
+                                     kNoDeadline);
+  while (s.ok()) {
+    const uint32_t reply = request * 2 + 1;
+    s = pair->server->reply_and_read(&reply, sizeof(reply), &request, sizeof(request), bytes,
+                                     kNoDeadline);
+  }
+  if (s.error() != Error::kPeerClosed) pair->errors->fetch_add(1, MemoryOrder::kRelaxed);
+  pair->server.reset();
+  pair->done->fetch_add(1, MemoryOrder::kRelease);
+}
+
+void call_client(void* arg) {
+  auto* pair = static_cast<CallPair*>(arg);
+  for (uint32_t i = 0; i < kCalls; ++i) {
+    uint32_t reply = 0;
+    size_t bytes = 0;
+    if (!pair->client->call(&i, sizeof(i), &reply, sizeof(reply), bytes, kNoDeadline).ok() ||
+        reply != i * 2 + 1) {
+      pair->errors->fetch_add(1, MemoryOrder::kRelaxed);
+      break;
+    }
+  }
+  pair->client.reset();  // the server sees the close and ends
+  pair->done->fetch_add(1, MemoryOrder::kRelease);
+}
+
+KTEST(ipc, call_reply_between_threads_on_different_cpus) {
+  static Atomic<uint32_t> done{0}, errors{0};
+  done.store(0, MemoryOrder::kRelaxed);
+  errors.store(0, MemoryOrder::kRelaxed);
+  sched::Thread* threads[2 * kCallPairs];
+  CallPairs& pairs = g_call_pairs.build();
+  for (uint32_t i = 0; i < kCallPairs; ++i) {
+    CallPair& pair = pairs.pair[i];
+    KEXPECT(t, Endpoint::create_pair(pair.client, pair.server).ok());
+    pair.done = &done;
+    pair.errors = &errors;
+    threads[2 * i] = sched::spawn("ipc-server", &call_server, &pair, 8, cpu_mask(i + 1)).value();
+    threads[2 * i + 1] =
+        sched::spawn("ipc-client", &call_client, &pair, 8, cpu_mask(i + 2)).value();
+  }
+  KEXPECT(t, wait_for(done, 2 * kCallPairs, 60 * kSecond));
+  KEXPECT(t, errors.load(MemoryOrder::kRelaxed) == 0);
+  reap_all(threads, 2 * kCallPairs);
+  g_call_pairs.destroy();
+  KEXPECT(t, ipc::fast_path_deliveries() > 0);
+  expect_nothing_alive(t);
+}
+
+// ---- a pollset server ---------------------------------------------------
+
+constexpr uint32_t kPollClients = 3;
+constexpr uint32_t kPollRequests = 500;
+constexpr uint64_t kStopKey = 100, kTimerKey = 101;
+
+struct PollWorld {
+  Ref<Endpoint> client_ends[kPollClients], server_ends[kPollClients];
+  Ref<ipc::Event> stop;
+  Ref<ipc::Timer> timer;
+  Atomic<uint32_t> done{0};
+  Atomic<uint32_t> errors{0};
+  Atomic<uint32_t> served{0};
+  Atomic<uint32_t> ticks{0};
+};
+TestStorage<PollWorld> g_poll;
+uint32_t g_client_index[kPollClients];
+
+void poll_server(void*) {
+  PollWorld& w = g_poll.get();
+  Ref<ipc::PollSet> set;
+  if (!ipc::PollSet::create(set).ok()) w.errors.fetch_add(1, MemoryOrder::kRelaxed);
+  for (uint32_t i = 0; i < kPollClients; ++i) {
+    if (!set->add(*w.server_ends[i], ipc::signal::kReadable, i).ok()) {
+      w.errors.fetch_add(1, MemoryOrder::kRelaxed);
+    }
+  }
+  (void)set->add(*w.stop, ipc::signal::kUser0, kStopKey);
+  (void)set->add(*w.timer, ipc::signal::kTimerFired, kTimerKey);
+  for (bool running = true; running;) {
+    ipc::PollEvent events[8];
+    Result<uint32_t> n = set->wait(events, 8, arch::uptime_ns() + 30 * kSecond);
+    if (!n.ok()) {
+      w.errors.fetch_add(1, MemoryOrder::kRelaxed);  // 30 s without any event: a lost wakeup
+      break;
+    }
+    for (uint32_t e = 0; e < n.value(); ++e) {
+      const uint64_t key = events[e].key;
+      if (key == kStopKey) {
+        running = false;
+      } else if (key == kTimerKey) {
+        w.ticks.fetch_add(1, MemoryOrder::kRelaxed);
+        // set() clears the signal and arms the next expiry.
+        (void)w.timer->set(arch::uptime_ns() + 2000000, 0);
+      } else {
+        uint32_t request = 0;
+        size_t bytes = 0;
+        uint32_t no_handles = 0;
+        Endpoint& end = *w.server_ends[key];
+        while (end.read(&request, sizeof(request), bytes, nullptr, 0, no_handles).ok()) {
+          const uint32_t reply = request + 1000;
+          if (!end.write_wait(&reply, sizeof(reply), nullptr, 0, kNoDeadline).ok()) {
+            w.errors.fetch_add(1, MemoryOrder::kRelaxed);
+          }
+          w.served.fetch_add(1, MemoryOrder::kRelaxed);
+        }
+      }
+    }
+  }
+  set.reset();
+  w.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+void poll_client(void* arg) {
+  const uint32_t me = *static_cast<uint32_t*>(arg);
+  PollWorld& w = g_poll.get();
+  Endpoint& end = *w.client_ends[me];
+  for (uint32_t i = 0; i < kPollRequests; ++i) {
+    const uint32_t request = me * 100000 + i;
+    uint32_t reply = 0;
+    size_t bytes = 0;
+    uint32_t no_handles = 0;
+    if (!end.write_wait(&request, sizeof(request), nullptr, 0, kNoDeadline).ok() ||
+        !end.read_wait(&reply, sizeof(reply), bytes, nullptr, 0, no_handles, kNoDeadline).ok() ||
+        reply != request + 1000) {
+      w.errors.fetch_add(1, MemoryOrder::kRelaxed);
+      break;
+    }
+  }
+  w.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// One server thread waits on a pollset holding three channels, an event
+// and a timer; clients on the other CPUs send requests. Every request is
+// answered, the timer keeps firing into the set, and the event stops it.
+KTEST(ipc, pollset_server_answers_clients_on_other_cpus) {
+  PollWorld& w = g_poll.build();
+  for (uint32_t i = 0; i < kPollClients; ++i) {
+    KEXPECT(t, Endpoint::create_pair(w.client_ends[i], w.server_ends[i]).ok());
+  }
+  KEXPECT(t, ipc::Event::create(w.stop).ok());
+  KEXPECT(t, ipc::Timer::create(w.timer).ok());
+  KEXPECT(t, w.timer->set(arch::uptime_ns() + 2000000, 0).ok());
+  sched::Thread* threads[1 + kPollClients];
+  threads[0] = sched::spawn("ipc-poll-server", &poll_server, nullptr, 8, cpu_mask(1)).value();
+  for (uint32_t i = 0; i < kPollClients; ++i) {
+    g_client_index[i] = i;
+    threads[1 + i] =
+        sched::spawn("ipc-poll-client", &poll_client, &g_client_index[i], 8, cpu_mask(i + 2))
+            .value();
+  }
+  KEXPECT(t, wait_for(w.done, kPollClients, 60 * kSecond));
+  KEXPECT(t, w.stop->signal_user(0, ipc::signal::kUser0).ok());
+  KEXPECT(t, wait_for(w.done, kPollClients + 1, 10 * kSecond));
+  reap_all(threads, 1 + kPollClients);
+  KEXPECT(t, w.errors.load(MemoryOrder::kRelaxed) == 0);
+  KEXPECT(t, w.served.load(MemoryOrder::kRelaxed) == kPollClients * kPollRequests);
+  KEXPECT(t, w.ticks.load(MemoryOrder::kRelaxed) > 0);
+  g_poll.destroy();
+  expect_nothing_alive(t);
+}
+
+// ---- close and kill racing with blocked threads ---------------------------
+
+struct Race {
+  Ref<Endpoint> near, far;
+  Atomic<uint32_t> started{0};
+  Atomic<uint32_t> done{0};
+  Atomic<uint32_t> wrong{0};
+};
+TestStorage<Race> g_race;
+
+void blocked_reader(void*) {
+  Race& r = g_race.get();
+  char buffer[8];
+  size_t bytes = 0;
+  uint32_t no_handles = 0;
+  r.started.fetch_add(1, MemoryOrder::kRelease);
+  Status s = ok_status();
+  do {
+    s = r.near->read_wait(buffer, sizeof(buffer), bytes, nullptr, 0, no_handles, kNoDeadline);
+  } while (s.ok());
+  if (s.error() != Error::kPeerClosed && s.error() != Error::kInterrupted) {
+    r.wrong.fetch_add(1, MemoryOrder::kRelaxed);
+  }
+  r.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+void closer(void* arg) {
+  Race& r = g_race.get();
+  const uint64_t spins = reinterpret_cast<uint64_t>(arg);
+  r.started.fetch_add(1, MemoryOrder::kRelease);
+  (void)r.far->write("x", 1, nullptr, 0);
+  for (uint64_t i = 0; i < spins; ++i) arch::cpu_relax();
+  r.far.reset();  // races with the reader going to sleep
+  r.done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// A reader blocking on one CPU while the other end is closed on another,
+// with the close landing at every point of the reader's way to sleep
+// (varying delays): the reader always ends with kPeerClosed.
+KTEST(ipc, close_races_with_a_blocking_reader) {
+  Race& r = g_race.build();
+  for (uint32_t round = 0; round < 60; ++round) {
+    r.started.store(0, MemoryOrder::kRelaxed);
+    r.done.store(0, MemoryOrder::kRelaxed);
+    KEXPECT(t, Endpoint::create_pair(r.near, r.far).ok());
+    sched::Thread* threads[2];
+    threads[0] = sched::spawn("ipc-reader", &blocked_reader, nullptr, 8, cpu_mask(round)).value();
+    threads[1] = sched::spawn("ipc-closer", &closer, reinterpret_cast<void*>((round % 12) * 200), 8,
+                              cpu_mask(round + 1))
+                     .value();
+    KEXPECT(t, wait_for(r.done, 2, 10 * kSecond));
+    reap_all(threads, 2);
+    r.near.reset();
+  }
+  KEXPECT(t, r.wrong.load(MemoryOrder::kRelaxed) == 0);
+  g_race.destroy();
+  expect_nothing_alive(t);
+}
+
+// kill() wakes a thread blocked in a channel read; the read says so.
+KTEST(ipc, kill_ends_a_blocked_read) {
+  Race& r = g_race.build();
+  KEXPECT(t, Endpoint::create_pair(r.near, r.far).ok());
+  sched::Thread* reader =
+      sched::spawn("ipc-reader", &blocked_reader, nullptr, 8, cpu_mask(2)).value();
+  KEXPECT(t, wait_for(r.started, 1, 5 * kSecond));
+  // Until it is asleep in the read.
+  const uint64_t deadline = arch::uptime_ns() + 5 * kSecond;
+  while (reader->state() != sched::TaskState::kBlocked && arch::uptime_ns() < deadline) {
+    (void)sched::sleep_for(100000);
+  }
+  sched::kill(reader);
+  KEXPECT(t, wait_for(r.done, 1, 5 * kSecond));
+  KEXPECT(t, r.wrong.load(MemoryOrder::kRelaxed) == 0);
+  KEXPECT(t, r.far->peer_closed() == false);
+  reap_all(&reader, 1);
+  g_race.destroy();
+  expect_nothing_alive(t);
+}
+
+}  // namespace
+}  // namespace viper::boot

@@ -1,0 +1,22 @@
+#include "kernel/boot/ktest_threads.h"
+
+#include "kernel/arch/arch.h"
+
+namespace viper::boot {
+
+bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns) {
+  const uint64_t deadline = arch::uptime_ns() + timeout_ns;
+  while (done.load(MemoryOrder::kAcquire) < want) {
+    if (arch::uptime_ns() > deadline) return false;
+    (void)sched::sleep_for(1000000);
+  }
+  return true;
+}
+
+void reap_all(sched::Thread** threads, uint32_t count) {
+  for (uint32_t i = 0; i < count; ++i) {
+    while (!sched::reap(threads[i]).ok()) (void)sched::sleep_for(100000);  // until off its CPU
+  }
+}
+
+}  // namespace viper::boot

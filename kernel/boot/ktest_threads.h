@@ -1,0 +1,37 @@
+// Helpers for ktests that run kernel threads: wait (sleeping, so the
+// threads get the CPU) for a counter, and reap threads once they exited.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/atomic.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+
+inline constexpr uint64_t kSecond = 1000000000ull;
+
+// Sleeps until `done` reaches `want` (true) or `timeout_ns` passed (false).
+bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns);
+
+// Reaps each thread as soon as it is off its CPU.
+void reap_all(sched::Thread** threads, uint32_t count);
+
+}  // namespace viper::boot
+
+namespace viper::boot {
+
+// Room for one T that a ktest builds when it starts and destroys when it
+// ends: kernel globals may not have constructors or destructors.
+template <class T>
+class TestStorage {
+ public:
+  T& build() { return *new (bytes_) T(); }
+  T& get() { return *reinterpret_cast<T*>(bytes_); }
+  void destroy() { get().~T(); }
+
+ private:
+  alignas(T) unsigned char bytes_[sizeof(T)];
+};
+
+}  // namespace viper::boot
