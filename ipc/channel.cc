@@ -18,13 +18,20 @@ constexpr uint32_t kChannelSignals = signal::kReadable | signal::kWritable | sig
 
 }  // namespace
 
+// One allocation per queued message: the header, then its attachments,
+// then its bytes — sized to what it carries.
 struct Message {
   ListNode node;
   uint32_t byte_count = 0;
-  uint32_t attachment_count = 0;
-  Attachment attachments[kMaxMessageHandles];
-  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this + 1); }
+  uint32_t attachment_slots = 0;  // room after the header, fixed
+  uint32_t attachment_count = 0;  // references the message holds
+  static size_t size_for(size_t bytes, uint32_t attachments) {
+    return sizeof(Message) + attachments * sizeof(Attachment) + bytes;
+  }
+  Attachment* attachments() { return reinterpret_cast<Attachment*>(this + 1); }
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(attachments() + attachment_slots); }
 };
+static_assert(alignof(Attachment) <= alignof(Message));
 
 // A reader blocked on an empty queue, offering its buffer to the next
 // small write (the fast path). A writer claims it under the channel lock
@@ -50,7 +57,10 @@ class Channel {
   size_t queued_bytes[2] GUARDED_BY(lock) = {0, 0};
   bool closed[2] GUARDED_BY(lock) = {false, false};
   Endpoint* ends[2] GUARDED_BY(lock) = {nullptr, nullptr};  // until closed
-  Receiver* receiver[2] GUARDED_BY(lock) = {nullptr, nullptr};
+  // A reader waiting for the fast path. Written under the lock; a writer
+  // reads it without the lock first as a hint, so the common case (nobody
+  // waiting) takes the lock once.
+  Atomic<Receiver*> receiver[2];
   ListNode retire_node;
 
   bool has_room(uint32_t side, size_t bytes) const REQUIRES(lock) {
@@ -73,7 +83,7 @@ namespace {
 
 void free_message(Message* message) {
   for (uint32_t i = 0; i < message->attachment_count; ++i) {
-    message->attachments[i].object->release();
+    message->attachments()[i].object->release();
   }
   message->~Message();
   (void)mm::kernel_heap().kfree(message);
@@ -182,13 +192,14 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
   }
   const uint32_t to = 1 - side_;
   Receiver* claimed = nullptr;
-  {
+  if (attachment_count == 0 && channel_->receiver[to].load(MemoryOrder::kRelaxed)) {
+    // A reader registered after the hint finds this message queued and
+    // readable instead: correct, just not the fast path.
     IrqSpinlockGuard guard(channel_->lock);
     if (channel_->closed[to]) return Error::kPeerClosed;
-    Receiver* waiting = channel_->receiver[to];
-    if (waiting && attachment_count == 0 && channel_->queue[to].empty() &&
-        byte_count <= waiting->capacity) {
-      channel_->receiver[to] = nullptr;
+    Receiver* waiting = channel_->receiver[to].load(MemoryOrder::kRelaxed);
+    if (waiting && channel_->queue[to].empty() && byte_count <= waiting->capacity) {
+      channel_->receiver[to].store(nullptr, MemoryOrder::kRelaxed);
       waiting->state.store(Receiver::kClaimed, MemoryOrder::kRelaxed);
       claimed = waiting;
     }
@@ -202,10 +213,11 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
     claimed->state.store(Receiver::kDone, MemoryOrder::kRelease);  // the reader may go now
     return ok_status();
   }
-  void* memory = TRY(mm::kernel_heap().kmalloc(sizeof(Message) + byte_count));
+  void* memory = TRY(mm::kernel_heap().kmalloc(Message::size_for(byte_count, attachment_count)));
   g_live_messages.fetch_add(1, MemoryOrder::kRelaxed);
   Message* message = new (memory) Message();
   message->byte_count = static_cast<uint32_t>(byte_count);
+  message->attachment_slots = attachment_count;
   if (byte_count) __builtin_memcpy(message->bytes(), bytes, byte_count);
   Status status = ok_status();
   {
@@ -216,7 +228,7 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
       status = Error::kWouldBlock;
     } else {
       // Queued: the attachments' references belong to the message now.
-      for (uint32_t i = 0; i < attachment_count; ++i) message->attachments[i] = attachments[i];
+      for (uint32_t i = 0; i < attachment_count; ++i) message->attachments()[i] = attachments[i];
       message->attachment_count = attachment_count;
       channel_->queue[to].push_back(*message);
       channel_->queued_bytes[to] += byte_count;
@@ -255,8 +267,8 @@ Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capac
     message = channel_->queue[side_].front();
     if (!message) {
       if (channel_->closed[1 - side_]) return Error::kPeerClosed;
-      if (receiver && !channel_->receiver[side_]) {
-        channel_->receiver[side_] = receiver;
+      if (receiver && !channel_->receiver[side_].load(MemoryOrder::kRelaxed)) {
+        channel_->receiver[side_].store(receiver, MemoryOrder::kRelaxed);
         receiver->registered = true;
       }
       return Error::kWouldBlock;
@@ -276,7 +288,9 @@ Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capac
     }
   }
   if (message->byte_count) __builtin_memcpy(buffer, message->bytes(), message->byte_count);
-  for (uint32_t i = 0; i < message->attachment_count; ++i) attachments[i] = message->attachments[i];
+  for (uint32_t i = 0; i < message->attachment_count; ++i) {
+    attachments[i] = message->attachments()[i];
+  }
   message->attachment_count = 0;  // the references went to the caller
   free_message(message);
   return ok_status();
@@ -284,7 +298,9 @@ Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capac
 
 void Endpoint::unregister(Receiver& receiver) {
   IrqSpinlockGuard guard(channel_->lock);
-  if (channel_->receiver[side_] == &receiver) channel_->receiver[side_] = nullptr;
+  if (channel_->receiver[side_].load(MemoryOrder::kRelaxed) == &receiver) {
+    channel_->receiver[side_].store(nullptr, MemoryOrder::kRelaxed);
+  }
 }
 
 namespace {
@@ -376,8 +392,8 @@ Status Endpoint::call(const void* request, size_t request_bytes, void* reply, si
     // path however quickly it comes. Not if a message already waits: the
     // reply is the next message read, and that one comes first.
     IrqSpinlockGuard guard(channel_->lock);
-    if (channel_->queue[side_].empty() && !channel_->receiver[side_]) {
-      channel_->receiver[side_] = &receiver;
+    if (channel_->queue[side_].empty() && !channel_->receiver[side_].load(MemoryOrder::kRelaxed)) {
+      channel_->receiver[side_].store(&receiver, MemoryOrder::kRelaxed);
       receiver.registered = true;
     }
   }

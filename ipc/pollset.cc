@@ -54,7 +54,7 @@ Status PollSet::add(Waitable& object, uint32_t mask, uint64_t key) {
     } else {
       object.observers_.push_back(*link);
       members_.push_back(*link);
-      link->observed = object.signals_;
+      link->observed = object.signals_.load(MemoryOrder::kRelaxed);
       if (link->observed & mask) {
         ready_.push_back(*link);
         waiters_.wake_all(sched::kernel_waker());

@@ -16,11 +16,6 @@ struct WaitFor {
 
 Waitable::Waitable(uint32_t initial_signals) : lock_(g_waitable_class), signals_(initial_signals) {}
 
-uint32_t Waitable::signals() const {
-  IrqSpinlockGuard guard(lock_);
-  return signals_;
-}
-
 bool Waitable::has_signals(void* arg) {
   auto* wait = static_cast<WaitFor*>(arg);
   wait->seen = wait->object->signals();
@@ -41,13 +36,18 @@ Status Waitable::signal_user(uint32_t clear, uint32_t set) {
 }
 
 void Waitable::update_signals(uint32_t clear, uint32_t set) {
+  {
+    const uint32_t now = signals_.load(MemoryOrder::kAcquire);
+    if (((now & ~clear) | set) == now) return;  // the common case: no change
+  }
   IrqSpinlockGuard guard(lock_);
-  const uint32_t before = signals_;
-  signals_ = (signals_ & ~clear) | set;
-  if (signals_ == before) return;
-  for (PollLink& link : observers_) link.set->observe(link, signals_);
+  const uint32_t before = signals_.load(MemoryOrder::kRelaxed);
+  const uint32_t after = (before & ~clear) | set;
+  if (after == before) return;
+  signals_.store(after, MemoryOrder::kRelease);
+  for (PollLink& link : observers_) link.set->observe(link, after);
   // Every thread waiting on this object rechecks its own mask.
-  if ((signals_ & ~before) != 0) waiters_.wake_all(sched::kernel_waker());
+  if ((after & ~before) != 0) waiters_.wake_all(sched::kernel_waker());
 }
 
 void Waitable::leave_pollsets() {

@@ -51,7 +51,7 @@ struct PollLink {
 
 class Waitable : public RefCounted {
  public:
-  uint32_t signals() const EXCLUDES(lock_);
+  uint32_t signals() const { return signals_.load(MemoryOrder::kAcquire); }
 
   // Waits until signals() & mask is non-zero; returns the signals seen.
   // kTimedOut at uptime `deadline_ns`, kInterrupted if the task is killed,
@@ -78,7 +78,11 @@ class Waitable : public RefCounted {
   static bool has_signals(void* self_and_mask);
 
   mutable IrqSpinlock lock_;
-  uint32_t signals_ GUARDED_BY(lock_);
+  // Written under lock_ (so observers see every change in order); read
+  // without it. Each signal has one kind of writer, serialised by its
+  // object's own lock, which is what lets update_signals() skip the lock
+  // when nothing changes.
+  Atomic<uint32_t> signals_;
   List<PollLink, &PollLink::object_node> observers_ GUARDED_BY(lock_);
   sched::WaitQueue waiters_;
 };
