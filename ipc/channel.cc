@@ -10,6 +10,7 @@ namespace {
 
 LockClass g_channel_class{"ipc.channel", lock_level(6, 6)};
 LockClass g_retire_class{"ipc.retired_channels", lock_level(6, 1)};
+LockClass g_transfer_class{"ipc.endpoint_transfer", lock_level(6, 9)};
 Atomic<uint64_t> g_live_channels{0};
 Atomic<uint64_t> g_live_messages{0};
 Atomic<uint64_t> g_fast_path_deliveries{0};
@@ -62,6 +63,9 @@ class Channel {
   // waiting) takes the lock once.
   Atomic<Receiver*> receiver[2];
   ListNode retire_node;
+  // Endpoints in this channel's queues (both directions). Raised only
+  // under ipc.endpoint_transfer; lowered whenever they leave.
+  Atomic<uint32_t> queued_endpoints;
 
   bool has_room(uint32_t side, size_t bytes) const REQUIRES(lock) {
     return queue[side].size() < kMaxQueuedMessages && queued_bytes[side] + bytes <= kMaxQueuedBytes;
@@ -81,7 +85,17 @@ class Channel {
 
 namespace {
 
-void free_message(Message* message) {
+uint32_t endpoints_in(const Attachment* attachments, uint32_t count) {
+  uint32_t endpoints = 0;
+  for (uint32_t i = 0; i < count; ++i) endpoints += attachments[i].endpoint != nullptr;
+  return endpoints;
+}
+
+// Releases a message that left `channel` unread.
+void free_message(Channel* channel, Message* message) {
+  if (const uint32_t endpoints = endpoints_in(message->attachments(), message->attachment_count)) {
+    channel->queued_endpoints.fetch_sub(endpoints, MemoryOrder::kRelaxed);
+  }
   for (uint32_t i = 0; i < message->attachment_count; ++i) {
     message->attachments()[i].object->release();
   }
@@ -100,7 +114,7 @@ bool g_draining GUARDED_BY(g_retire_lock) = false;
 // Both sides are closed: nobody else can reach the channel.
 void free_channel(Channel* channel) NO_THREAD_SAFETY_ANALYSIS {
   for (auto& queue : channel->queue) {
-    while (Message* message = queue.pop_front()) free_message(message);
+    while (Message* message = queue.pop_front()) free_message(channel, message);
   }
   channel->~Channel();
   (void)mm::kernel_heap().kfree(channel);
@@ -177,8 +191,28 @@ void Endpoint::destroy() {
   if (last) retire(channel);
 }
 
+namespace {
+IrqSpinlock g_transfer_lock{g_transfer_class};
+}  // namespace
+
 Status Endpoint::write(const void* bytes, size_t byte_count, const Attachment* attachments,
                        uint32_t attachment_count) {
+  if (attachment_count > kMaxMessageHandles) return Error::kOutOfRange;
+  if (attachment_count && !attachments) return Error::kInvalidArgument;
+  if (!endpoints_in(attachments, attachment_count)) {
+    return write_waking(bytes, byte_count, attachments, attachment_count, sched::kernel_waker());
+  }
+  // The no-cycles rule, checked and acted on as one step among all sends
+  // that carry endpoints.
+  IrqSpinlockGuard guard(g_transfer_lock);
+  for (uint32_t i = 0; i < attachment_count; ++i) {
+    const Endpoint* sent = attachments[i].endpoint;
+    if (!sent) continue;
+    if (sent->channel_ == channel_) return Error::kBadState;  // through its own channel
+    if (sent->channel_->queued_endpoints.load(MemoryOrder::kRelaxed) != 0) {
+      return Error::kBadState;  // carries endpoints: it could close a ring
+    }
+  }
   return write_waking(bytes, byte_count, attachments, attachment_count, sched::kernel_waker());
 }
 
@@ -230,13 +264,16 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
       // Queued: the attachments' references belong to the message now.
       for (uint32_t i = 0; i < attachment_count; ++i) message->attachments()[i] = attachments[i];
       message->attachment_count = attachment_count;
+      if (const uint32_t endpoints = endpoints_in(attachments, attachment_count)) {
+        channel_->queued_endpoints.fetch_add(endpoints, MemoryOrder::kRelaxed);
+      }
       channel_->queue[to].push_back(*message);
       channel_->queued_bytes[to] += byte_count;
       channel_->ends[to]->update_signals(kChannelSignals, channel_->signals_of(to));
       update_signals(kChannelSignals, channel_->signals_of(side_));
     }
   }
-  if (!status.ok()) free_message(message);  // holds no attachments: the caller keeps them
+  if (!status.ok()) free_message(channel_, message);  // no attachments: the caller keeps them
   return status;
 }
 
@@ -291,8 +328,11 @@ Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capac
   for (uint32_t i = 0; i < message->attachment_count; ++i) {
     attachments[i] = message->attachments()[i];
   }
+  if (const uint32_t endpoints = endpoints_in(attachments, message->attachment_count)) {
+    channel_->queued_endpoints.fetch_sub(endpoints, MemoryOrder::kRelaxed);
+  }
   message->attachment_count = 0;  // the references went to the caller
-  free_message(message);
+  free_message(channel_, message);
   return ok_status();
 }
 

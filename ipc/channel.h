@@ -11,6 +11,13 @@
 //   queued; on any error the caller still owns them (all or nothing).
 // * Closing: the peer's pending messages can still be read, then reads fail
 //   with kPeerClosed; writes to a closed peer fail at once.
+// * No cycles: a channel whose queues hold endpoints cannot itself be sent,
+//   and neither end of a channel can be sent through it (kBadState). A
+//   ring of channels each queued in the next (X's end in Y, Y's end in X)
+//   would keep itself alive after every handle is closed; with this rule
+//   the last edge of any such ring is refused. Sends carrying endpoints
+//   are serialised (ipc.endpoint_transfer) so two of them cannot close a
+//   ring together.
 // * Messages still queued when a channel goes away release every
 //   attachment, iteratively (MS-007): a message holding an endpoint whose
 //   queue holds more does not recurse on the kernel stack.
@@ -39,9 +46,14 @@ inline constexpr uint32_t kMaxMessageHandles = 64;
 inline constexpr uint32_t kMaxQueuedMessages = 64;
 inline constexpr size_t kMaxQueuedBytes = 256 * 1024;
 
+class Endpoint;
+
 struct Attachment {
   RefCounted* object = nullptr;  // one reference
   uint32_t rights = 0;
+  // Set by the sender when `object` carries a channel endpoint (layer 7's
+  // channel objects do), so the no-cycles rule below can see it.
+  Endpoint* endpoint = nullptr;
 };
 
 class Channel;

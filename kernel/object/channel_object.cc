@@ -48,15 +48,12 @@ Status channel_write(cap::HandleTable& table, cap::HandleValue channel, const vo
       handles, handle_count, cap::kRightTransfer, objects, rights, [&]() -> Status {
         ipc::Attachment attachments[ipc::kMaxMessageHandles];
         for (uint32_t i = 0; i < handle_count; ++i) {
-          // Neither end of this channel may travel through it: the written
-          // end through itself, and the peer into its own inbound queue,
-          // where it would keep itself alive with no way to reach it.
-          if (objects[i] == self.get()) return Error::kInvalidArgument;
-          if (objects[i]->type() == ChannelObject::kType &&
-              static_cast<ChannelObject*>(objects[i])->endpoint().is_peer_of(self->endpoint())) {
-            return Error::kInvalidArgument;
+          attachments[i] = {objects[i], rights[i], nullptr};
+          // Endpoints are marked so layer 6 can refuse cycles (an end
+          // through its own channel, a channel that carries endpoints).
+          if (objects[i]->type() == ChannelObject::kType) {
+            attachments[i].endpoint = &static_cast<ChannelObject*>(objects[i])->endpoint();
           }
-          attachments[i] = {objects[i], rights[i]};
         }
         return self->endpoint().write(bytes, byte_count, attachments, handle_count);
       });

@@ -57,9 +57,9 @@ TEST(ChannelObject, TransferIsAllOrNothingAndNeedsRights) {
   EXPECT_TRUE(table.get(ok, 0).ok()) << "the sender keeps every handle";
   HandleValue twice[2] = {ok, ok};
   EXPECT_EQ(channel_write(table, a, "x", 1, twice, 2).error(), Error::kInvalidArgument);
-  EXPECT_EQ(channel_write(table, a, "x", 1, &a, 1).error(), Error::kInvalidArgument)
+  EXPECT_EQ(channel_write(table, a, "x", 1, &a, 1).error(), Error::kBadState)
       << "an endpoint through itself";
-  EXPECT_EQ(channel_write(table, a, "x", 1, &b, 1).error(), Error::kInvalidArgument)
+  EXPECT_EQ(channel_write(table, a, "x", 1, &b, 1).error(), Error::kBadState)
       << "the peer into its own inbound queue";
   const HandleValue read_only = table.duplicate(a, cap::kRightRead).value();
   EXPECT_EQ(channel_write(table, read_only, "x", 1, nullptr, 0).error(), Error::kAccessDenied);
@@ -90,6 +90,39 @@ TEST(ChannelObject, FullReceiverTableKeepsTheMessage) {
   ASSERT_TRUE(channel_read(table, b, buffer, sizeof(buffer), bytes, got, 1, count).ok())
       << "the message waited";
   EXPECT_EQ(count, 1u);
+}
+
+// The ring the seed-era design could not free: X's end queued in Y and
+// Y's end queued in X. The second send would close the ring, and is
+// refused; every other step works, and once the table closes everything
+// nothing is left alive.
+TEST(ChannelObject, ChannelsCarryingEndpointsCannotCloseARing) {
+  const uint64_t channels = ipc::live_channels();
+  {
+    HandleTable table;
+    HandleValue x0, x1, y0, y1, z0, z1;
+    ASSERT_TRUE(channel_create(table, x0, x1).ok());
+    ASSERT_TRUE(channel_create(table, y0, y1).ok());
+    ASSERT_TRUE(channel_create(table, z0, z1).ok());
+    ASSERT_TRUE(channel_write(table, y0, "x", 1, &x1, 1).ok()) << "X's end into Y";
+    EXPECT_EQ(channel_write(table, x0, "y", 1, &y1, 1).error(), Error::kBadState)
+        << "Y carries an endpoint: sending it into X would close a ring";
+    EXPECT_TRUE(table.get(y1, 0).ok()) << "refused sends keep the handle";
+    // A longer ring: Y's end into Z is refused the same way.
+    EXPECT_EQ(channel_write(table, z0, "y", 1, &y0, 1).error(), Error::kBadState);
+    // Z carries nothing, so it may travel (into X: no ring, X is in Y).
+    ASSERT_TRUE(channel_write(table, x0, "z", 1, &z1, 1).ok());
+    // Once the endpoint is read out of Y, Y may travel again.
+    char buffer[4];
+    size_t bytes;
+    HandleValue got;
+    uint32_t count;
+    ASSERT_TRUE(channel_read(table, y1, buffer, sizeof(buffer), bytes, &got, 1, count).ok());
+    EXPECT_EQ(count, 1u);
+    EXPECT_TRUE(channel_write(table, z0, "y", 1, &y0, 1).ok());
+  }
+  EXPECT_EQ(ipc::live_channels(), channels) << "no ring survives its handles";
+  EXPECT_EQ(ipc::live_messages(), 0u);
 }
 
 }  // namespace
