@@ -19,10 +19,16 @@ constexpr uint32_t kChannelSignals = signal::kReadable | signal::kWritable | sig
 
 }  // namespace
 
+// Small data messages (the common case) get a buffer of this size, which a
+// channel keeps one of for reuse: steady traffic allocates nothing.
+constexpr size_t kSmallMessageBytes = 256;
+
 // One allocation per queued message: the header, then its attachments,
-// then its bytes — sized to what it carries.
+// then its bytes — sized to what it carries (small ones to
+// kSmallMessageBytes, for reuse).
 struct Message {
   ListNode node;
+  bool small = false;
   uint32_t byte_count = 0;
   uint32_t attachment_slots = 0;  // room after the header, fixed
   uint32_t attachment_count = 0;  // references the message holds
@@ -66,6 +72,9 @@ class Channel {
   // Endpoints in this channel's queues (both directions). Raised only
   // under ipc.endpoint_transfer; lowered whenever they leave.
   Atomic<uint32_t> queued_endpoints;
+  // A small message buffer kept for the next small message (one slot,
+  // swapped in and out atomically; no pointer is followed, so no ABA).
+  Atomic<Message*> spare;
 
   bool has_room(uint32_t side, size_t bytes) const REQUIRES(lock) {
     return queue[side].size() < kMaxQueuedMessages && queued_bytes[side] + bytes <= kMaxQueuedBytes;
@@ -91,7 +100,25 @@ uint32_t endpoints_in(const Attachment* attachments, uint32_t count) {
   return endpoints;
 }
 
-// Releases a message that left `channel` unread.
+Result<Message*> allocate_message(Channel* channel, size_t byte_count, uint32_t attachment_count) {
+  const bool small = attachment_count == 0 && byte_count <= kSmallMessageBytes;
+  Message* message = small ? channel->spare.exchange(nullptr, MemoryOrder::kAcquire) : nullptr;
+  if (!message) {
+    void* memory =
+        TRY(mm::kernel_heap().kmalloc(small ? Message::size_for(kSmallMessageBytes, 0)
+                                            : Message::size_for(byte_count, attachment_count)));
+    message = new (memory) Message();
+    message->small = small;
+  }
+  g_live_messages.fetch_add(1, MemoryOrder::kRelaxed);
+  message->byte_count = static_cast<uint32_t>(byte_count);
+  message->attachment_slots = attachment_count;
+  message->attachment_count = 0;
+  return message;
+}
+
+// Releases a message that left `channel`: its remaining attachments, then
+// its buffer (kept as the channel's spare if small and the slot is free).
 void free_message(Channel* channel, Message* message) {
   if (const uint32_t endpoints = endpoints_in(message->attachments(), message->attachment_count)) {
     channel->queued_endpoints.fetch_sub(endpoints, MemoryOrder::kRelaxed);
@@ -99,9 +126,15 @@ void free_message(Channel* channel, Message* message) {
   for (uint32_t i = 0; i < message->attachment_count; ++i) {
     message->attachments()[i].object->release();
   }
+  message->attachment_count = 0;
+  g_live_messages.fetch_sub(1, MemoryOrder::kRelaxed);
+  Message* empty = nullptr;
+  if (message->small && channel->spare.compare_exchange(empty, message, MemoryOrder::kRelease,
+                                                        MemoryOrder::kRelaxed)) {
+    return;
+  }
   message->~Message();
   (void)mm::kernel_heap().kfree(message);
-  g_live_messages.fetch_sub(1, MemoryOrder::kRelaxed);
 }
 
 // MS-007 without recursion: releasing a dead channel's attachments may
@@ -115,6 +148,10 @@ bool g_draining GUARDED_BY(g_retire_lock) = false;
 void free_channel(Channel* channel) NO_THREAD_SAFETY_ANALYSIS {
   for (auto& queue : channel->queue) {
     while (Message* message = queue.pop_front()) free_message(channel, message);
+  }
+  if (Message* spare = channel->spare.exchange(nullptr, MemoryOrder::kAcquire)) {
+    spare->~Message();
+    (void)mm::kernel_heap().kfree(spare);
   }
   channel->~Channel();
   (void)mm::kernel_heap().kfree(channel);
@@ -247,11 +284,7 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
     claimed->state.store(Receiver::kDone, MemoryOrder::kRelease);  // the reader may go now
     return ok_status();
   }
-  void* memory = TRY(mm::kernel_heap().kmalloc(Message::size_for(byte_count, attachment_count)));
-  g_live_messages.fetch_add(1, MemoryOrder::kRelaxed);
-  Message* message = new (memory) Message();
-  message->byte_count = static_cast<uint32_t>(byte_count);
-  message->attachment_slots = attachment_count;
+  Message* message = TRY(allocate_message(channel_, byte_count, attachment_count));
   if (byte_count) __builtin_memcpy(message->bytes(), bytes, byte_count);
   Status status = ok_status();
   {
