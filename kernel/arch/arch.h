@@ -20,6 +20,12 @@
 //   VirtAddr phys_to_virt(PhysAddr);    PhysAddr virt_to_phys(VirtAddr);
 //   bool is_direct_map(VirtAddr);       may virt_to_phys be asked about it?
 //   void early_console_write(const char*, size_t);  before a console exists
+//   User translation (TTBR0) and TLB maintenance, for mm:vmm:
+//   void set_user_translation(PhysAddr root, uint16_t asid);  this CPU
+//   void tlb_flush_user_page(uint16_t asid, VirtAddr);  all CPUs
+//   void tlb_flush_asid(uint16_t asid);                 all CPUs
+//   void tlb_flush_local_all();                         this CPU
+//   void table_entries_written();  before the walker may see new entries
 //   [[noreturn]] void stop_machine_failed();   ends the machine after a panic
 //   [[noreturn]] void halt_forever();
 #pragma once

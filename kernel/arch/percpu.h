@@ -38,8 +38,9 @@ struct PerCpu {
   HeldLockRecord held_locks[kMaxHeldLocks] = {};
   uint32_t held_lock_count = 0;
 
-  // Host backend only: the simulated interrupt mask.
+  // Host backend only: the simulated interrupt mask and TTBR0.
   bool host_irqs_enabled = true;
+  uint64_t host_user_translation = 0;
 };
 
 }  // namespace arch

@@ -59,6 +59,29 @@ inline bool is_direct_map(VirtAddr virt) {
 // Before the console driver is up there is nowhere to write.
 inline void early_console_write(const char*, size_t) {}
 
+// TTBR0_EL1 holds the user root table and its ASID (TCR_EL1.AS: 16 bits).
+inline void set_user_translation(PhysAddr root, uint16_t asid) {
+  VIPER_WRITE_SYSREG(ttbr0_el1, root.value() | (static_cast<uint64_t>(asid) << 48));
+  asm volatile("isb" : : : "memory");
+}
+// Broadcast invalidations (inner shareable): every CPU's TLB drops them.
+// The dsb before makes the table write visible to other walkers first.
+inline void tlb_flush_user_page(uint16_t asid, VirtAddr va) {
+  const uint64_t operand =
+      (static_cast<uint64_t>(asid) << 48) | ((va.value() >> 12) & ((1ull << 44) - 1));
+  asm volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" : : "r"(operand) : "memory");
+}
+inline void tlb_flush_asid(uint16_t asid) {
+  asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb"
+               :
+               : "r"(static_cast<uint64_t>(asid) << 48)
+               : "memory");
+}
+inline void tlb_flush_local_all() {
+  asm volatile("dsb nshst\n tlbi vmalle1\n dsb nsh\n isb" : : : "memory");
+}
+inline void table_entries_written() { asm volatile("dsb ishst\n isb" : : : "memory"); }
+
 [[noreturn]] void stop_machine_failed();
 [[noreturn]] inline void halt_forever() {
   asm volatile("msr daifset, #0xf" : : : "memory");

@@ -27,6 +27,14 @@ struct DirectMap {
 };
 extern DirectMap g_direct_map;
 [[noreturn]] void bad_address(const char* what, uint64_t value);
+// TLB maintenance the host cannot do, counted so tests can check it is
+// asked for (host_cpu.cc).
+struct TlbLog {
+  Atomic<uint64_t> page_flushes;
+  Atomic<uint64_t> asid_flushes;
+  Atomic<uint64_t> local_flushes;
+};
+extern TlbLog g_tlb_log;
 }  // namespace host
 
 // Binds the calling thread to a CPU on first use.
@@ -90,6 +98,20 @@ inline PhysAddr virt_to_phys(VirtAddr virt) {
 
 // Console of last resort before a writer is installed: stderr.
 void early_console_write(const char* text, size_t length);
+
+inline void set_user_translation(PhysAddr root, uint16_t asid) {
+  this_cpu()->host_user_translation = root.value() | (static_cast<uint64_t>(asid) << 48);
+}
+inline void tlb_flush_user_page(uint16_t, VirtAddr) {
+  host::g_tlb_log.page_flushes.fetch_add(1, MemoryOrder::kRelaxed);
+}
+inline void tlb_flush_asid(uint16_t) {
+  host::g_tlb_log.asid_flushes.fetch_add(1, MemoryOrder::kRelaxed);
+}
+inline void tlb_flush_local_all() {
+  host::g_tlb_log.local_flushes.fetch_add(1, MemoryOrder::kRelaxed);
+}
+inline void table_entries_written() { __atomic_thread_fence(__ATOMIC_RELEASE); }
 
 [[noreturn]] void stop_machine_failed();
 [[noreturn]] void halt_forever();

@@ -1,0 +1,200 @@
+#include "mm/vmm/page_table.h"
+
+#include "kernel/arch/arch.h"
+
+namespace viper::mm {
+namespace {
+LockClass g_page_table_class{"mm.page_table", lock_level(3, 0)};
+
+void zero_page(PhysAddr page) {
+  // Through the direct map: a physical address is never a pointer (MS-004).
+  uint64_t* words = arch::phys_to_virt(page).as<uint64_t>();
+  for (uint32_t i = 0; i < kPageSize / sizeof(uint64_t); ++i) words[i] = 0;
+}
+
+bool table_empty(const uint64_t* table) {
+  for (uint32_t i = 0; i < desc::kEntries; ++i) {
+    if (table[i] != 0) return false;
+  }
+  return true;
+}
+
+// Entries are read by other CPUs' table walkers: whole-word stores.
+void write_entry(uint64_t* entry, uint64_t value) {
+  __atomic_store_n(entry, value, __ATOMIC_RELAXED);
+}
+}  // namespace
+
+PageTable::PageTable(PhysicalMemory& memory) : memory_(memory), lock_(g_page_table_class) {}
+
+PageTable::~PageTable() {
+  if (!root_.is_null()) free_tree(root_, 0);
+}
+
+void PageTable::free_tree(PhysAddr table, uint32_t level) {
+  if (level < desc::kLevels - 1) {
+    const uint64_t* entries = table_at(table);
+    for (uint32_t i = 0; i < desc::kEntries; ++i) {
+      if (desc::valid(entries[i])) free_tree(desc::address(entries[i]), level + 1);
+    }
+  }
+  (void)memory_.free_page(table);
+}
+
+Status PageTable::init() {
+  const PhysAddr root = TRY(memory_.alloc_page());
+  zero_page(root);
+  IrqSpinlockGuard guard(lock_);
+  root_ = root;
+  table_pages_ = 1;
+  return ok_status();
+}
+
+uint64_t* PageTable::table_at(PhysAddr table) const {
+  return arch::phys_to_virt(table).as<uint64_t>();
+}
+
+uint64_t* PageTable::find_leaf(VirtAddr va) const {
+  uint64_t* table = table_at(root_);
+  for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
+    const uint64_t entry = table[desc::index(va, level)];
+    if (!desc::valid(entry)) return nullptr;
+    table = table_at(desc::address(entry));
+  }
+  return &table[desc::index(va, desc::kLevels - 1)];
+}
+
+Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create) {
+  uint64_t* table = table_at(root_);
+  for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
+    uint64_t* entry = &table[desc::index(va, level)];
+    if (!desc::valid(*entry)) {
+      if (!create) return Error::kNotFound;
+      const PhysAddr next = TRY(memory_.alloc_page());
+      zero_page(next);
+      // The zeroed table is visible before the entry that points to it.
+      arch::table_entries_written();
+      write_entry(entry, desc::table(next));
+      ++table_pages_;
+    }
+    table = table_at(desc::address(*entry));
+  }
+  return &table[desc::index(va, desc::kLevels - 1)];
+}
+
+void PageTable::flush(VirtAddr va) const { arch::tlb_flush_user_page(asid(), va); }
+
+Status PageTable::map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) {
+  if (!valid_user_page(va) || !frame.is_page_aligned()) return Error::kInvalidArgument;
+  IrqSpinlockGuard guard(lock_);
+  uint64_t* entry = TRY(leaf(va, /*create=*/true));
+  if (desc::valid(*entry)) return Error::kAlreadyExists;
+  write_entry(entry, desc::page(frame, prot, cow));
+  arch::table_entries_written();  // invalid -> valid needs no invalidation
+  return ok_status();
+}
+
+Result<PhysAddr> PageTable::replace(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) {
+  if (!valid_user_page(va) || !frame.is_page_aligned()) return Error::kInvalidArgument;
+  IrqSpinlockGuard guard(lock_);
+  uint64_t* entry = find_leaf(va);
+  if (!entry || !desc::valid(*entry)) return Error::kNotFound;
+  const PhysAddr old = desc::address(*entry);
+  // Break-before-make: no CPU may hold the old and the new translation at
+  // once, so the entry is invalid and invalidated before the new one.
+  write_entry(entry, 0);
+  flush(va);
+  write_entry(entry, desc::page(frame, prot, cow));
+  arch::table_entries_written();
+  return old;
+}
+
+Status PageTable::protect(VirtAddr va, uint32_t prot, bool cow) {
+  if (!valid_user_page(va)) return Error::kInvalidArgument;
+  IrqSpinlockGuard guard(lock_);
+  uint64_t* entry = find_leaf(va);
+  if (!entry || !desc::valid(*entry)) return Error::kNotFound;
+  const uint64_t updated = desc::page(desc::address(*entry), prot, cow);
+  if (updated == *entry) return ok_status();
+  // Same frame and attributes, other permissions: no break needed, but
+  // the old permissions must leave every TLB.
+  write_entry(entry, updated);
+  flush(va);
+  return ok_status();
+}
+
+Result<Translation> PageTable::unmap(VirtAddr va) {
+  if (!valid_user_page(va)) return Error::kInvalidArgument;
+  Translation old;
+  PhysAddr freed[desc::kLevels - 1];
+  uint32_t freed_count = 0;
+  {
+    IrqSpinlockGuard guard(lock_);
+    // The path from the root, to free tables that become empty.
+    uint64_t* path[desc::kLevels];
+    uint64_t* table = table_at(root_);
+    for (uint32_t level = 0; level < desc::kLevels; ++level) {
+      path[level] = &table[desc::index(va, level)];
+      if (!desc::valid(*path[level])) return Error::kNotFound;
+      if (level < desc::kLevels - 1) table = table_at(desc::address(*path[level]));
+    }
+    const uint64_t entry = *path[desc::kLevels - 1];
+    old = Translation{desc::address(entry), desc::prot(entry), desc::cow(entry)};
+    write_entry(path[desc::kLevels - 1], 0);
+    for (uint32_t level = desc::kLevels - 1; level > 0; --level) {
+      const PhysAddr this_table = desc::address(*path[level - 1]);
+      if (!table_empty(table_at(this_table))) break;
+      write_entry(path[level - 1], 0);
+      freed[freed_count++] = this_table;
+      --table_pages_;
+    }
+    // One invalidation by VA drops the leaf and the cached walk through
+    // the freed tables; only then may the tables be reused.
+    flush(va);
+  }
+  for (uint32_t i = 0; i < freed_count; ++i) (void)memory_.free_page(freed[i]);
+  return old;
+}
+
+Result<Translation> PageTable::lookup(VirtAddr va) const {
+  if (va.value() >= kUserTop) return Error::kInvalidArgument;
+  IrqSpinlockGuard guard(lock_);
+  const uint64_t* entry = find_leaf(va.page_base());
+  if (!entry || !desc::valid(*entry)) return Error::kNotFound;
+  return Translation{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
+}
+
+void PageTable::for_each(VirtAddr start, VirtAddr end,
+                         void (*visit)(VirtAddr, const Translation&, void*), void* context) const {
+  IrqSpinlockGuard guard(lock_);
+  // Walks only present tables: cost follows what is mapped, not the range.
+  struct Walker {
+    const PageTable* self;
+    uint64_t start, end;
+    void (*visit)(VirtAddr, const Translation&, void*);
+    void* context;
+    void walk(PhysAddr table, uint32_t level, uint64_t base) const {
+      const uint64_t span = 1ull << (39 - 9 * level);
+      const uint64_t* entries = self->table_at(table);
+      for (uint32_t i = 0; i < desc::kEntries; ++i) {
+        const uint64_t lo = base + i * span;
+        if (lo + span <= start || lo >= end || !desc::valid(entries[i])) continue;
+        if (level == desc::kLevels - 1) {
+          const Translation t{desc::address(entries[i]), desc::prot(entries[i]),
+                              desc::cow(entries[i])};
+          visit(VirtAddr(lo), t, context);
+        } else {
+          walk(desc::address(entries[i]), level + 1, lo);
+        }
+      }
+    }
+  };
+  Walker{this, start.value(), end.value(), visit, context}.walk(root_, 0, 0);
+}
+
+uint64_t PageTable::table_pages() const {
+  IrqSpinlockGuard guard(lock_);
+  return table_pages_;
+}
+
+}  // namespace viper::mm

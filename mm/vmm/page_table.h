@@ -1,0 +1,93 @@
+// A user address space's translation tables (mm:vmm, layer 3): four
+// levels, 4 KiB pages, 48-bit VAs under TTBR0, built from page-allocator
+// pages and reached only through the direct map (typed PhysAddr -> VirtAddr;
+// no physical address is ever a pointer: MS-004..006, ARCH-001).
+//
+// * One lock (`mm.page_table`) guards the tables: map, unmap, protect and
+//   lookup all walk under it, so a translation is never read from a
+//   half-changed table (RC-006).
+// * A table page whose last entry goes is freed at once.
+// * Changing a live entry's frame is break-before-make: invalid, TLB
+//   invalidation by VA and ASID, then the new entry. Single-page changes
+//   invalidate by VA + ASID (broadcast), never the whole TLB.
+// * The leaf frames belong to the caller (mm:vm): unmap hands them back.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/addr.h"
+#include "kernel/lib/atomic.h"
+#include "kernel/lib/result.h"
+#include "kernel/lib/spinlock.h"
+#include "mm/pmm/physical_memory.h"
+#include "mm/vmm/descriptor.h"
+
+namespace viper::mm {
+
+// User virtual addresses: [kUserBase, kUserTop). Page 0 is never mapped.
+inline constexpr uint64_t kUserBase = kPageSize;
+inline constexpr uint64_t kUserTop = 1ull << 48;
+
+struct Translation {
+  PhysAddr frame;
+  uint32_t prot;  // Prot bits the entry grants
+  bool cow;       // shared copy-on-write (mapped read-only)
+};
+
+class PageTable {
+ public:
+  explicit PageTable(PhysicalMemory& memory);
+  ~PageTable();  // frees every table page; the caller must have unmapped its frames
+  PageTable(const PageTable&) = delete;
+  PageTable& operator=(const PageTable&) = delete;
+
+  // Allocates the root table. kNoMemory.
+  Status init() EXCLUDES(lock_);
+  PhysAddr root() const { return root_; }
+
+  // The ASID the TLB tags this space's entries with (0: none yet).
+  // Invalidations use it; mm:vm's ASID allocator sets it.
+  void set_asid(uint16_t asid) { asid_.store(asid, MemoryOrder::kRelease); }
+  uint16_t asid() const { return asid_.load(MemoryOrder::kAcquire); }
+
+  // Maps one page. kAlreadyExists if mapped, kInvalidArgument (unaligned or
+  // outside user space), kNoMemory (a table page).
+  Status map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow = false) EXCLUDES(lock_);
+  // Points a mapped page at another frame and permissions, break-before-
+  // make. Returns the old frame. kNotFound if not mapped.
+  Result<PhysAddr> replace(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) EXCLUDES(lock_);
+  // Changes permissions / the COW mark of a mapped page. kNotFound.
+  Status protect(VirtAddr va, uint32_t prot, bool cow) EXCLUDES(lock_);
+  // Removes a mapping and returns its frame. kNotFound.
+  Result<Translation> unmap(VirtAddr va) EXCLUDES(lock_);
+  // virt_to_phys for user space: the mapping of `va`'s page (RC-006).
+  Result<Translation> lookup(VirtAddr va) const EXCLUDES(lock_);
+
+  // Calls `visit(va, translation, context)` for every mapped page in
+  // [start, end) in address order, under the lock (it must not call back).
+  void for_each(VirtAddr start, VirtAddr end, void (*visit)(VirtAddr, const Translation&, void*),
+                void* context) const EXCLUDES(lock_);
+
+  // Table pages in use (root included), for leak checks and tests.
+  uint64_t table_pages() const EXCLUDES(lock_);
+
+ private:
+  static bool valid_user_page(VirtAddr va) {
+    return va.is_page_aligned() && va.value() >= kUserBase && va.value() < kUserTop;
+  }
+  uint64_t* table_at(PhysAddr table) const;
+  // The level-3 entry for `va`, or nullptr; creates tables if `create`.
+  Result<uint64_t*> leaf(VirtAddr va, bool create) REQUIRES(lock_);
+  uint64_t* find_leaf(VirtAddr va) const REQUIRES(lock_);
+  void free_empty_tables(VirtAddr va) REQUIRES(lock_);
+  void free_tree(PhysAddr table, uint32_t level);
+  void flush(VirtAddr va) const;
+
+  PhysicalMemory& memory_;
+  mutable IrqSpinlock lock_;
+  PhysAddr root_;
+  Atomic<uint16_t> asid_{0};
+  uint64_t table_pages_ GUARDED_BY(lock_) = 0;
+};
+
+}  // namespace viper::mm
