@@ -33,6 +33,11 @@ struct PageFrame {
   uint8_t order = 0;              // order of the block this page heads
   Atomic<uint8_t> owner_kind{0};  // FrameOwner
   Atomic<void*> owner{nullptr};
+  // Address spaces mapping this page (mm:vm copy-on-write). 32 bits: more
+  // sharers than that cannot exist, and the increment refuses to wrap
+  // (REL-003). Per page, so COW needs no global lock (PERF-006), and
+  // initialised with the descriptor at boot, under no lock (RC-010).
+  Atomic<uint32_t> shares{0};
 
   FrameState get_state() const {
     return static_cast<FrameState>(state.load(MemoryOrder::kAcquire));

@@ -7,16 +7,9 @@
 #include <stdint.h>
 
 #include "kernel/lib/addr.h"
+#include "mm/vmm/prot.h"
 
 namespace viper::mm {
-
-// What a mapping allows (user space's view).
-enum Prot : uint32_t {
-  kProtNone = 0,
-  kProtRead = 1u << 0,
-  kProtWrite = 1u << 1,
-  kProtExec = 1u << 2,
-};
 
 namespace desc {
 

@@ -54,11 +54,18 @@ uint64_t* PageTable::table_at(PhysAddr table) const {
   return arch::phys_to_virt(table).as<uint64_t>();
 }
 
-uint64_t* PageTable::find_leaf(VirtAddr va) const {
+uint64_t* PageTable::find_leaf(VirtAddr va, VirtAddr* next_table) const {
   uint64_t* table = table_at(root_);
   for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
     const uint64_t entry = table[desc::index(va, level)];
-    if (!desc::valid(entry)) return nullptr;
+    if (!desc::valid(entry)) {
+      // Nothing is mapped up to the end of what this entry would cover.
+      if (next_table) {
+        const uint64_t span = 1ull << (39 - 9 * level);
+        *next_table = VirtAddr((va.value() | (span - 1)) + 1);
+      }
+      return nullptr;
+    }
     table = table_at(desc::address(entry));
   }
   return &table[desc::index(va, desc::kLevels - 1)];
@@ -83,6 +90,121 @@ Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create) {
 }
 
 void PageTable::flush(VirtAddr va) const { arch::tlb_flush_user_page(asid(), va); }
+void PageTable::arch_flush_asid() const { arch::tlb_flush_asid(asid()); }
+
+uint32_t PageTable::unlink_empty_tables(VirtAddr va, PhysAddr* freed) {
+  uint64_t* path[desc::kLevels - 1];
+  uint64_t* table = table_at(root_);
+  for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
+    path[level] = &table[desc::index(va, level)];
+    if (!desc::valid(*path[level])) return 0;
+    table = table_at(desc::address(*path[level]));
+  }
+  uint32_t count = 0;
+  for (uint32_t level = desc::kLevels - 1; level > 0; --level) {
+    const PhysAddr this_table = desc::address(*path[level - 1]);
+    if (!table_empty(table_at(this_table))) break;
+    write_entry(path[level - 1], 0);
+    freed[count++] = this_table;
+    --table_pages_;
+  }
+  return count;
+}
+
+uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
+                                uint32_t capacity, VirtAddr& resume) {
+  // A few pages are invalidated one by one; beyond this, one ASID flush
+  // is cheaper than the broadcasts.
+  constexpr uint32_t kPerPageFlushes = 16;
+  constexpr uint32_t kMaxFreedTables = 64;
+  PhysAddr freed[kMaxFreedTables + desc::kLevels];
+  uint32_t freed_count = 0;
+  uint32_t count = 0;
+  resume = end;
+  {
+    IrqSpinlockGuard guard(lock_);
+    for (VirtAddr va = start; va < end; va = va + kPageSize) {
+      if (count == capacity || freed_count >= kMaxFreedTables) {
+        resume = va;
+        break;
+      }
+      VirtAddr next_table;
+      uint64_t* entry = find_leaf(va, &next_table);
+      if (!entry) {
+        va = next_table - kPageSize;  // skip the whole unmapped subtree
+        continue;
+      }
+      if (!desc::valid(*entry)) continue;
+      vas[count] = va;
+      out[count++] = Translation{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
+      write_entry(entry, 0);
+      // Leaving a leaf table (or the range): free what emptied behind us.
+      const VirtAddr next = va + kPageSize;
+      if (next >= end || desc::index(next, desc::kLevels - 1) == 0) {
+        freed_count += unlink_empty_tables(va, &freed[freed_count]);
+      }
+    }
+    if (count > 0 && count <= kPerPageFlushes && freed_count == 0) {
+      for (uint32_t i = 0; i < count; ++i) flush(vas[i]);
+    } else if (count > 0 || freed_count > 0) {
+      arch_flush_asid();
+    }
+  }
+  for (uint32_t i = 0; i < freed_count; ++i) (void)memory_.free_page(freed[i]);
+  return count;
+}
+
+uint64_t PageTable::protect_range(VirtAddr start, VirtAddr end, uint32_t prot) {
+  constexpr uint32_t kPerPageFlushes = 16;
+  VirtAddr changed[kPerPageFlushes];
+  uint64_t count = 0;
+  IrqSpinlockGuard guard(lock_);
+  for (VirtAddr va = start; va < end; va = va + kPageSize) {
+    VirtAddr next_table;
+    uint64_t* entry = find_leaf(va, &next_table);
+    if (!entry) {
+      va = next_table - kPageSize;  // skip the whole unmapped subtree
+      continue;
+    }
+    if (!desc::valid(*entry)) continue;
+    const uint64_t updated = desc::page(desc::address(*entry), prot, desc::cow(*entry));
+    if (updated == *entry) continue;
+    write_entry(entry, updated);
+    if (count < kPerPageFlushes) changed[count] = va;
+    ++count;
+  }
+  if (count > kPerPageFlushes) {
+    arch_flush_asid();
+  } else {
+    for (uint64_t i = 0; i < count; ++i) flush(changed[i]);
+  }
+  return count;
+}
+
+uint32_t PageTable::make_cow_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
+                                   uint32_t capacity, VirtAddr& resume) {
+  IrqSpinlockGuard guard(lock_);
+  uint32_t count = 0;
+  resume = end;
+  for (VirtAddr va = start; va < end; va = va + kPageSize) {
+    if (count == capacity) {
+      resume = va;
+      break;
+    }
+    VirtAddr next_table;
+    uint64_t* entry = find_leaf(va, &next_table);
+    if (!entry) {
+      va = next_table - kPageSize;  // skip the whole unmapped subtree
+      continue;
+    }
+    if (!desc::valid(*entry)) continue;
+    const Translation t{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
+    vas[count] = va;
+    out[count++] = t;
+    write_entry(entry, desc::page(t.frame, t.prot, /*cow=*/true));
+  }
+  return count;
+}
 
 Status PageTable::map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) {
   if (!valid_user_page(va) || !frame.is_page_aligned()) return Error::kInvalidArgument;

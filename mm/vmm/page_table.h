@@ -60,6 +60,25 @@ class PageTable {
   Status protect(VirtAddr va, uint32_t prot, bool cow) EXCLUDES(lock_);
   // Removes a mapping and returns its frame. kNotFound.
   Result<Translation> unmap(VirtAddr va) EXCLUDES(lock_);
+  // Unmaps up to `capacity` mapped pages of [start, end), in order, and
+  // stores them in `vas`/`out` for the caller to release. Their TLB
+  // entries are gone when it returns — by VA for a few, by ASID for many —
+  // and so are tables that emptied. Returns how many; `resume` is where to
+  // continue (end when done).
+  uint32_t unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
+                       uint32_t capacity, VirtAddr& resume) EXCLUDES(lock_);
+  // Gives every mapped page of [start, end) the permissions `prot`
+  // (shared COW pages stay read-only until their write fault). Returns
+  // how many pages changed.
+  uint64_t protect_range(VirtAddr start, VirtAddr end, uint32_t prot) EXCLUDES(lock_);
+  // Marks up to `capacity` mapped pages of [start, end) shared copy-on-
+  // write (read-only), in order, and stores them in `vas`/`out` (with the
+  // permissions they had). No invalidation: the caller flushes the ASID
+  // once when done (flush_asid). Returns how many; `resume` as above.
+  uint32_t make_cow_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
+                          uint32_t capacity, VirtAddr& resume) EXCLUDES(lock_);
+  void flush_asid() const { arch_flush_asid(); }
+
   // virt_to_phys for user space: the mapping of `va`'s page (RC-006).
   Result<Translation> lookup(VirtAddr va) const EXCLUDES(lock_);
 
@@ -78,10 +97,16 @@ class PageTable {
   uint64_t* table_at(PhysAddr table) const;
   // The level-3 entry for `va`, or nullptr; creates tables if `create`.
   Result<uint64_t*> leaf(VirtAddr va, bool create) REQUIRES(lock_);
-  uint64_t* find_leaf(VirtAddr va) const REQUIRES(lock_);
+  // The level-3 entry for `va`, or nullptr with `next_table` (if given)
+  // set to the first address past the missing table's reach.
+  uint64_t* find_leaf(VirtAddr va, VirtAddr* next_table = nullptr) const REQUIRES(lock_);
   void free_empty_tables(VirtAddr va) REQUIRES(lock_);
   void free_tree(PhysAddr table, uint32_t level);
   void flush(VirtAddr va) const;
+  void arch_flush_asid() const;
+  // Frees the tables on `va`'s path that are empty; returns them in
+  // `freed` (the caller frees them after the TLB flush).
+  uint32_t unlink_empty_tables(VirtAddr va, PhysAddr* freed) REQUIRES(lock_);
 
   PhysicalMemory& memory_;
   mutable IrqSpinlock lock_;

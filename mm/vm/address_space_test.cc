@@ -1,0 +1,351 @@
+#include "mm/vm/address_space.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "kernel/arch/arch.h"
+#include "mm/kheap/global.h"
+#include "testing/host/heap_environment.h"
+#include "testing/host/sanitizers.h"
+
+namespace viper::mm {
+namespace {
+
+VIPER_HOST_KERNEL_HEAP();
+
+constexpr uint32_t kRw = kProtRead | kProtWrite;
+const VirtAddr kBase(0x10000000);
+
+uint64_t free_pages() {
+  physical_memory().drain_this_cpu();
+  return physical_memory().stats().free_pages;
+}
+
+// The byte at `va` in `space`, through the translation and the direct map
+// (what a user load would see); -1 if unmapped.
+int read_byte(AddressSpace& space, VirtAddr va) {
+  Result<Translation> t = space.tables().lookup(va);
+  if (!t.ok()) return -1;
+  return arch::phys_to_virt(t.value().frame + va.page_offset()).as<uint8_t>()[0];
+}
+
+// A user store: fault first if the page is absent or read-only.
+FaultResult write_byte(AddressSpace& space, VirtAddr va, uint8_t value) {
+  Result<Translation> t = space.tables().lookup(va);
+  if (!t.ok() || !(t.value().prot & kProtWrite)) {
+    const FaultResult r = space.handle_fault(va, Access::kWrite);
+    if (r != FaultResult::kResolved) return r;
+    t = space.tables().lookup(va);
+  }
+  arch::phys_to_virt(t.value().frame + va.page_offset()).as<uint8_t>()[0] = value;
+  return FaultResult::kResolved;
+}
+
+struct Space {
+  AsidAllocator asids{256};
+  AddressSpace* space = AddressSpace::create(physical_memory()).value();
+  ~Space() {
+    if (space) space->destroy(asids);
+  }
+  AddressSpace* operator->() { return space; }
+  AddressSpace& operator*() { return *space; }
+};
+
+TEST(AddressSpace, FirstTouchMapsAZeroedPage) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    ASSERT_TRUE(s->map_anonymous(kBase, 16 * kPageSize, kRw).ok());
+    EXPECT_EQ(read_byte(*s, kBase), -1) << "nothing until touched";
+    EXPECT_EQ(s->handle_fault(kBase + 5, Access::kRead), FaultResult::kResolved);
+    EXPECT_EQ(read_byte(*s, kBase + 5), 0);
+    EXPECT_EQ(write_byte(*s, kBase + 4 * kPageSize, 0x5a), FaultResult::kResolved);
+    EXPECT_EQ(read_byte(*s, kBase + 4 * kPageSize), 0x5a);
+    EXPECT_EQ(s->resident_pages(), 2u);
+  }
+  EXPECT_EQ(free_pages(), before) << "pages and tables all returned";
+}
+
+TEST(AddressSpace, FaultsOutsideWhatIsAllowedAreSegv) {
+  Space s;
+  ASSERT_TRUE(s->map_anonymous(kBase, kPageSize, kProtRead).ok());
+  ASSERT_TRUE(s->map_anonymous(kBase + kPageSize, kPageSize, kRw, VmaKind::kGuard).ok());
+  EXPECT_EQ(s->handle_fault(kBase, Access::kWrite), FaultResult::kSegv) << "read-only";
+  EXPECT_EQ(s->handle_fault(kBase, Access::kExecute), FaultResult::kSegv) << "not executable";
+  EXPECT_EQ(s->handle_fault(kBase + kPageSize, Access::kRead), FaultResult::kSegv) << "guard";
+  EXPECT_EQ(s->handle_fault(kBase + 2 * kPageSize, Access::kRead), FaultResult::kSegv) << "no VMA";
+  EXPECT_EQ(s->handle_fault(VirtAddr(uint64_t{8}), Access::kRead), FaultResult::kSegv) << "page 0";
+  EXPECT_EQ(s->handle_fault(VirtAddr(kUserTop + 4096), Access::kRead), FaultResult::kSegv);
+  EXPECT_EQ(s->map_anonymous(VirtAddr(uint64_t{0}), kPageSize, kRw).error(),
+            Error::kInvalidArgument);
+  EXPECT_EQ(s->map_anonymous(kBase + 100, kPageSize, kRw).error(), Error::kInvalidArgument);
+  EXPECT_EQ(s->map_anonymous(kBase, kPageSize, 8).error(), Error::kInvalidArgument);
+  EXPECT_EQ(s->map_anonymous(VirtAddr(kUserTop - kPageSize), 2 * kPageSize, kRw).error(),
+            Error::kInvalidArgument);
+}
+
+TEST(AddressSpace, REL001_OverlappingReservationsAreRefused) {
+  Space s;
+  ASSERT_TRUE(s->map_anonymous(kBase + kPageSize, kPageSize, kRw).ok());
+  EXPECT_EQ(s->map_anonymous(kBase, 4 * kPageSize, kRw).error(), Error::kAlreadyExists)
+      << "a range that covers an existing VMA entirely";
+}
+
+// REL-002: a stack grows down on faults, but never past its limit, and
+// never into the guard gap above the VMA below it.
+TEST(AddressSpace, REL002_StacksGrowDownToTheirLimitAndNoFurther) {
+  Space s;
+  const VirtAddr top(0x7000'0000'0000);
+  constexpr uint64_t kLimit = 64 * 1024;
+  ASSERT_TRUE(s->map_stack(top, kPageSize, kLimit).ok());
+  EXPECT_EQ(write_byte(*s, top - 8, 1), FaultResult::kResolved);
+  EXPECT_EQ(write_byte(*s, top - 3 * kPageSize, 2), FaultResult::kResolved) << "grows";
+  EXPECT_EQ(s->vma_at(top - 3 * kPageSize).value().start, top - 3 * kPageSize);
+  EXPECT_EQ(write_byte(*s, top - kLimit, 3), FaultResult::kResolved) << "the last allowed page";
+  EXPECT_EQ(write_byte(*s, top - kLimit - 8, 4), FaultResult::kSegv) << "beyond the limit";
+  // A repeated attack at the limit gains nothing: still SIGSEGV, no pages.
+  const uint64_t resident = s->resident_pages();
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(s->handle_fault(top - kLimit - (i + 1) * kPageSize, Access::kWrite),
+              FaultResult::kSegv);
+  }
+  EXPECT_EQ(s->resident_pages(), resident);
+  EXPECT_EQ(s->map_stack(VirtAddr(0x6000'0000'0000), 2 * kLimit, kLimit).error(),
+            Error::kInvalidArgument)
+      << "initial beyond the limit";
+}
+
+TEST(AddressSpace, StacksKeepAGuardGapFromTheVmaBelow) {
+  Space s;
+  const VirtAddr top(0x5000'0000'0000);
+  ASSERT_TRUE(s->map_stack(top, kPageSize, kDefaultStackLimit).ok());
+  const VirtAddr below_end = top - 32 * kPageSize;
+  ASSERT_TRUE(s->map_anonymous(below_end - kPageSize, kPageSize, kRw).ok());
+  EXPECT_EQ(write_byte(*s, below_end + kStackGuardGap, 1), FaultResult::kResolved);
+  EXPECT_EQ(write_byte(*s, below_end + kStackGuardGap - kPageSize, 1), FaultResult::kSegv)
+      << "inside the guard gap";
+}
+
+// Clone shares every page; a write copies the page in the writer, and the
+// last sharer takes the page over without a copy.
+TEST(AddressSpace, CloneSharesAndWritesCopy) {
+  const uint64_t before = free_pages();
+  {
+    Space parent;
+    ASSERT_TRUE(parent->map_anonymous(kBase, 8 * kPageSize, kRw).ok());
+    for (uint64_t i = 0; i < 8; ++i) {
+      ASSERT_EQ(write_byte(*parent, kBase + i * kPageSize, uint8_t(10 + i)),
+                FaultResult::kResolved);
+    }
+    AddressSpace* child = parent->clone().value();
+    const PhysAddr shared = parent->tables().lookup(kBase).value().frame;
+    EXPECT_EQ(child->tables().lookup(kBase).value().frame, shared) << "shared, not copied";
+    EXPECT_TRUE(parent->tables().lookup(kBase).value().cow);
+    EXPECT_EQ(physical_memory().frame(shared)->shares.load(MemoryOrder::kRelaxed), 2u);
+    EXPECT_EQ(read_byte(*child, kBase + 3 * kPageSize), 13);
+    // The child writes: it gets its own copy; the parent still sees 10.
+    ASSERT_EQ(write_byte(*child, kBase, 99), FaultResult::kResolved);
+    EXPECT_NE(child->tables().lookup(kBase).value().frame, shared);
+    EXPECT_EQ(read_byte(*child, kBase), 99);
+    EXPECT_EQ(read_byte(*parent, kBase), 10);
+    EXPECT_EQ(read_byte(*child, kBase + 1), 0) << "the rest of the page was copied";
+    // The parent is now the last sharer: its write takes the page over.
+    ASSERT_EQ(write_byte(*parent, kBase, 77), FaultResult::kResolved);
+    EXPECT_EQ(parent->tables().lookup(kBase).value().frame, shared) << "no copy";
+    EXPECT_FALSE(parent->tables().lookup(kBase).value().cow);
+    child->destroy(parent.asids);
+  }
+  EXPECT_EQ(free_pages(), before);
+}
+
+// REL-003: a share count that cannot grow makes clone fail with an
+// error — the seed saturated silently and later freed a shared page.
+TEST(AddressSpace, REL003_AFullShareCountFailsTheClone) {
+  Space parent;
+  ASSERT_TRUE(parent->map_anonymous(kBase, 2 * kPageSize, kRw).ok());
+  ASSERT_EQ(write_byte(*parent, kBase, 1), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*parent, kBase + kPageSize, 2), FaultResult::kResolved);
+  PageFrame& frame =
+      *physical_memory().frame(parent->tables().lookup(kBase + kPageSize).value().frame);
+  frame.shares.store(UINT32_MAX, MemoryOrder::kRelaxed);  // as if 4 billion spaces shared it
+  EXPECT_EQ(parent->clone().error(), Error::kOverflow);
+  EXPECT_EQ(frame.shares.load(MemoryOrder::kRelaxed), UINT32_MAX) << "not wrapped";
+  frame.shares.store(1, MemoryOrder::kRelaxed);
+  EXPECT_EQ(read_byte(*parent, kBase), 1) << "the parent is intact";
+  ASSERT_EQ(write_byte(*parent, kBase, 3), FaultResult::kResolved);
+  EXPECT_EQ(read_byte(*parent, kBase), 3);
+}
+
+// MS-004/MS-005/MS-006: zeroing, copying and share counts go through the
+// direct map and the typed frame descriptors. On the host the arena's
+// physical addresses (0x40000000...) are not where its memory is, so any
+// physical address used as a pointer would fault or corrupt here (ASan).
+TEST(AddressSpace, MS004_MS005_MS006_PagesAreReachedThroughTheDirectMap) {
+  static_assert(!__is_convertible(PhysAddr, void*));
+  Space parent;
+  ASSERT_TRUE(parent->map_anonymous(kBase, kPageSize, kRw).ok());
+  ASSERT_EQ(write_byte(*parent, kBase + 100, 42), FaultResult::kResolved);  // zero fill (MS-004)
+  const PhysAddr frame = parent->tables().lookup(kBase).value().frame;
+  EXPECT_NE(arch::phys_to_virt(frame).value(), frame.value()) << "not identity mapped";
+  AddressSpace* child = parent->clone().value();                    // share counts (MS-005)
+  ASSERT_EQ(write_byte(*child, kBase, 1), FaultResult::kResolved);  // copy (MS-006)
+  EXPECT_EQ(read_byte(*child, kBase + 100), 42);
+  child->destroy(parent.asids);
+}
+
+// RC-007/RC-008, the exact interleaving: a fault has found its VMA when an
+// unmap of that VMA starts on another CPU. The seed dropped the VMA lock
+// there and went on using the VMA (and mapping into a range that was
+// gone). Here the unmap waits for the fault, then removes VMA and page.
+TEST(AddressSpace, RC007_RC008_UnmapWaitsForAFaultThatFoundItsVma) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    ASSERT_TRUE(s->map_anonymous(kBase, 4 * kPageSize, kRw).ok());
+    static std::atomic<int> stage{0};
+    stage = 0;
+    AddressSpace::fault_pause_for_tests = [](VirtAddr) {
+      stage = 1;  // the VMA is found; hold here until told
+      while (stage.load() != 2) std::this_thread::yield();
+    };
+    std::thread faulting([&] {
+      EXPECT_EQ(s->handle_fault(kBase + kPageSize, Access::kWrite), FaultResult::kResolved);
+    });
+    while (stage.load() != 1) std::this_thread::yield();
+    std::atomic<bool> unmapped{false};
+    std::thread unmapping([&] {
+      EXPECT_TRUE(s->unmap(kBase, 4 * kPageSize).ok());
+      unmapped = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(unmapped.load()) << "the unmap must wait for the fault that holds the VMA";
+    stage = 2;
+    faulting.join();
+    unmapping.join();
+    AddressSpace::fault_pause_for_tests = nullptr;
+    EXPECT_EQ(s->vma_count(), 0u);
+    EXPECT_EQ(s->resident_pages(), 0u) << "the page the fault mapped went with the unmap";
+    EXPECT_FALSE(s->tables().lookup(kBase + kPageSize).ok());
+  }
+  EXPECT_EQ(free_pages(), before);
+}
+
+// RC-007/RC-008 under load: CPUs fault all over a region while another
+// maps, protects and unmaps it. No use-after-free (ASan), no race (TSan),
+// and every page is back afterwards.
+TEST(AddressSpace, RC007_RC008_FaultsRacingUnmapAndProtect) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    constexpr uint64_t kPages = 64;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> cpus;
+    for (int c = 0; c < 3; ++c) {
+      cpus.emplace_back([&, c] {
+        std::mt19937 rng(c);
+        while (!stop.load()) {
+          const VirtAddr va = kBase + (rng() % kPages) * kPageSize;
+          (void)s->handle_fault(va, rng() % 2 ? Access::kWrite : Access::kRead);
+        }
+      });
+    }
+    const int kRounds = viper::testing::kSlowSanitizer ? 300 : 3000;
+    std::mt19937 rng(9);
+    for (int round = 0; round < kRounds; ++round) {
+      const uint64_t first = rng() % kPages, count = 1 + rng() % 8;
+      switch (rng() % 3) {
+        case 0:
+          (void)s->map_anonymous(kBase + first * kPageSize, count * kPageSize, kRw);
+          break;
+        case 1:
+          (void)s->protect(kBase + first * kPageSize, count * kPageSize,
+                           rng() % 2 ? kProtRead : kRw);
+          break;
+        default:
+          ASSERT_TRUE(s->unmap(kBase + first * kPageSize, count * kPageSize).ok());
+      }
+    }
+    stop = true;
+    for (auto& t : cpus) t.join();
+    ASSERT_TRUE(s->unmap(kBase, kPages * kPageSize).ok());
+    EXPECT_EQ(s->resident_pages(), 0u);
+  }
+  EXPECT_EQ(free_pages(), before);
+}
+
+TEST(AddressSpace, ConcurrentFaultsOnOnePageMapItOnce) {
+  Space s;
+  ASSERT_TRUE(s->map_anonymous(kBase, kPageSize, kRw).ok());
+  std::vector<std::thread> cpus;
+  for (int c = 0; c < 4; ++c) {
+    cpus.emplace_back(
+        [&] { EXPECT_EQ(s->handle_fault(kBase, Access::kWrite), FaultResult::kResolved); });
+  }
+  for (auto& t : cpus) t.join();
+  EXPECT_EQ(s->resident_pages(), 1u);
+}
+
+// RC-010/PERF-006: COW state is a per-page atomic in the frame descriptor,
+// set up with the descriptors at boot — there is no COW table to
+// initialise under a lock and no global COW lock. Spaces on different
+// CPUs clone and write-fault shared pages concurrently; share counts stay
+// exact (every page comes back when all spaces are gone).
+TEST(AddressSpace, RC010_PERF006_CowNeedsNoGlobalLockOrInitialisation) {
+  const uint64_t before = free_pages();
+  {
+    Space root;
+    constexpr uint64_t kPages = 32;
+    ASSERT_TRUE(root->map_anonymous(kBase, kPages * kPageSize, kRw).ok());
+    for (uint64_t i = 0; i < kPages; ++i) {
+      ASSERT_EQ(write_byte(*root, kBase + i * kPageSize, uint8_t(i)), FaultResult::kResolved);
+    }
+    std::vector<std::thread> cpus;
+    const int kRounds = viper::testing::kSlowSanitizer ? 20 : 100;
+    for (int c = 0; c < 4; ++c) {
+      cpus.emplace_back([&, c] {
+        std::mt19937 rng(c);
+        for (int round = 0; round < kRounds; ++round) {
+          Result<AddressSpace*> clone = root->clone();
+          ASSERT_TRUE(clone.ok());
+          for (int w = 0; w < 8; ++w) {
+            const uint64_t page = rng() % kPages;
+            ASSERT_EQ(write_byte(*clone.value(), kBase + page * kPageSize + 1, 0xee),
+                      FaultResult::kResolved);
+            EXPECT_EQ(read_byte(*clone.value(), kBase + page * kPageSize), int(page))
+                << "the copy carries the page's contents";
+          }
+          clone.value()->destroy(root.asids);
+        }
+      });
+    }
+    for (auto& t : cpus) t.join();
+    for (uint64_t i = 0; i < kPages; ++i) {
+      const PhysAddr frame = root->tables().lookup(kBase + i * kPageSize).value().frame;
+      EXPECT_EQ(physical_memory().frame(frame)->shares.load(MemoryOrder::kRelaxed), 1u);
+    }
+  }
+  EXPECT_EQ(free_pages(), before);
+}
+
+TEST(AddressSpace, ProtectAppliesToMappedPagesButKeepsSharedOnesReadOnly) {
+  Space parent;
+  ASSERT_TRUE(parent->map_anonymous(kBase, 2 * kPageSize, kRw).ok());
+  ASSERT_EQ(write_byte(*parent, kBase, 1), FaultResult::kResolved);
+  ASSERT_TRUE(parent->protect(kBase, 2 * kPageSize, kProtRead).ok());
+  EXPECT_EQ(parent->tables().lookup(kBase).value().prot & kProtWrite, 0u);
+  EXPECT_EQ(parent->handle_fault(kBase, Access::kWrite), FaultResult::kSegv);
+  ASSERT_TRUE(parent->protect(kBase, 2 * kPageSize, kRw).ok());
+  AddressSpace* child = parent->clone().value();
+  ASSERT_TRUE(parent->protect(kBase, 2 * kPageSize, kRw).ok());
+  EXPECT_EQ(parent->tables().lookup(kBase).value().prot & kProtWrite, 0u) << "still shared";
+  EXPECT_EQ(parent->protect(kBase + 8 * kPageSize, kPageSize, kRw).error(), Error::kNotFound);
+  child->destroy(parent.asids);
+}
+
+}  // namespace
+}  // namespace viper::mm
