@@ -114,6 +114,9 @@ void switch_away(Thread* next) {
   cpu.current_task = next;
   cpu.switch_prev = prev;
   here.switches.fetch_add(1, MemoryOrder::kRelaxed);
+  if (next->address_space != prev->address_space && s.hooks.switch_address_space) {
+    s.hooks.switch_address_space(next->address_space);
+  }
   arch_switch_context(&prev->context, &next->context);
   // Back in whichever thread was switched to; finish for the one we left.
   arch::PerCpu& now = *arch::this_cpu();
@@ -248,6 +251,14 @@ Status reap(Thread* thread) {
 }
 
 Thread* current() { return as_thread(arch::this_cpu()->current_task); }
+
+void set_address_space(mm::AddressSpace* space) {
+  arch::InterruptsDisabled no_irqs;
+  Thread* self = current();
+  if (self->address_space == space) return;
+  self->address_space = space;
+  if (state().hooks.switch_address_space) state().hooks.switch_address_space(space);
+}
 
 void yield() {
   arch::InterruptsDisabled no_irqs;

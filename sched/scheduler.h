@@ -43,12 +43,19 @@ struct Hooks {
   void (*idle_work)();  // cross-CPU calls and the like, run by idle threads
   // Reprograms this CPU's timer hardware for the next one-shot deadline.
   void (*program_timer)(uint64_t next_deadline_ns);
+  // Makes `next` (or no user space, for nullptr) this CPU's user address
+  // space: TTBR0 and the ASID. Called with interrupts masked, only when
+  // the space changes.
+  void (*switch_address_space)(mm::AddressSpace* next);
 };
 
 // Once, on the boot CPU, before any other CPU schedules.
 void init(const Hooks& hooks, uint32_t cpus);
 // On every CPU: the running boot context becomes this CPU's idle thread.
 void init_this_cpu();
+
+// Moves the calling thread into `space` (nullptr: none) on this CPU now.
+void set_address_space(mm::AddressSpace* space);
 
 // A new kernel thread, runnable at once. kNoMemory, kInvalidArgument
 // (priority out of range, no allowed CPU).

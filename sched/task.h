@@ -12,6 +12,10 @@
 #include "kernel/lib/atomic.h"
 #include "kernel/lib/list.h"
 
+namespace viper::mm {
+class AddressSpace;  // mm:vm (layer 5); the scheduler only passes it on
+}
+
 namespace viper::sched {
 
 class WaitQueue;
@@ -75,6 +79,10 @@ class Task {
   uint32_t queued_on = kNoCpu;  // run queue CPU; written under that queue's lock
   WaitRef waiting_on;           // under the wait queue's lock
   uint32_t slice_left = 0;      // ticks; under the run queue lock of its CPU
+  // The user address space the task runs in (nullptr: kernel only). Set
+  // by its owner while the task does not run elsewhere; switching tasks
+  // switches it (Hooks::switch_address_space).
+  mm::AddressSpace* address_space = nullptr;
 
  private:
   friend class TaskTable;

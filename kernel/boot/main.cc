@@ -6,6 +6,7 @@
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
+#include "kernel/arch/user_access.h"
 #include "kernel/boot/boot_alloc.h"
 #include "kernel/boot/cmdline.h"
 #include "kernel/boot/ktest_runner.h"
@@ -17,6 +18,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
+#include "mm/vm/address_space.h"
 #include "sched/scheduler.h"
 
 extern "C" const uint64_t boot_image_phys_start;
@@ -216,6 +218,20 @@ void power_off(int exit_code) {
 
 }  // namespace viper::boot
 
+namespace viper {
+namespace {
+// A kernel access to a user address faulted (a copy_from_user, or a
+// kernel thread touching its address space): resolve it through the
+// running thread's address space. False: take the fix-up, or panic.
+bool resolve_kernel_user_fault(VirtAddr address, bool write) {
+  sched::Thread* self = sched::current();
+  if (!self || !self->address_space) return false;
+  return self->address_space->handle_fault(
+             address, write ? mm::Access::kWrite : mm::Access::kRead) == mm::FaultResult::kResolved;
+}
+}  // namespace
+}  // namespace viper
+
 extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el) {
   using namespace viper;
   using namespace viper::boot;
@@ -250,6 +266,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
                    arch::phys_to_virt(m.gic_redistributors.base), m.gic_redistributors.size),
         "GIC distributor init");
   arch::set_irq_handler(&irq_entry);
+  arch::set_user_fault_resolver(&resolve_kernel_user_fault);
   set_panic_stopper(&stop_other_cpus);
   start_secondary_cpus(tables.root().value());
   init_memory(m, boot_allocator().high_water());

@@ -5,6 +5,8 @@
 #include "kernel/boot/boot_alloc.h"
 #include "kernel/boot/platform.h"
 #include "kernel/lib/printk.h"
+#include "mm/kheap/global.h"
+#include "mm/vm/user_memory.h"
 #include "sched/scheduler.h"
 
 extern "C" const uint64_t boot_secondary_entry_phys;
@@ -150,7 +152,10 @@ void program_timer(uint64_t next_deadline_ns) { platform().timer.program(next_de
 }  // namespace
 
 void start_scheduling(void (*first)(void*)) {
-  sched::init({&send_reschedule_ipi, &run_pending_call, &program_timer}, cpus_online());
+  if (!mm::init_user_memory(mm::physical_memory()).ok()) panic("no page for the empty user table");
+  mm::enable_user_memory_on_this_cpu();
+  sched::init({&send_reschedule_ipi, &run_pending_call, &program_timer, &mm::switch_address_space},
+              cpus_online());
   if (!sched::spawn("init", first, nullptr, sched::kDefaultPriority, 1ull << 0).ok()) {
     panic("cannot start the first kernel thread");
   }
@@ -164,6 +169,7 @@ void idle_loop() {
   CallSlot& slot = g_calls[arch::cpu_id()];
   for (;;) {
     if (g_scheduling.load(MemoryOrder::kAcquire)) {
+      mm::enable_user_memory_on_this_cpu();
       sched::init_this_cpu();
       sched::idle_loop();
     }

@@ -1,19 +1,9 @@
 #include "mm/vmm/asid.h"
 
 namespace viper::mm {
-namespace {
-LockClass g_asid_class{"mm.asid", lock_level(3, 1)};
-}  // namespace
-
-AsidAllocator::AsidAllocator(uint32_t asids) : lock_(g_asid_class), asids_(asids) {
-  IrqSpinlockGuard guard(lock_);
-  used_.set(0);  // reserved: no user space
-}
-
 void AsidAllocator::roll_over() {
   ++generation_;
-  used_.clear_all();
-  used_.set(0);
+  used_.clear_all();  // ASID 0 (no user space) is never handed out: searches start at 1
   next_ = 1;
   for (uint32_t cpu = 0; cpu < arch::kMaxCpus; ++cpu) {
     // What runs now keeps its number; every TLB is flushed before reuse.
@@ -36,7 +26,7 @@ uint64_t AsidAllocator::fresh_tag(uint64_t old) {
       }
       if (kept) return (generation_ << 16) | number(old);
     }
-    size_t asid = used_.find_first_clear(next_);
+    size_t asid = next_ < asids_ ? used_.find_first_clear(next_) : Bitmap<kMaxAsids>::kNotFound;
     if (asid >= asids_) asid = used_.find_first_clear(1);
     if (asid < asids_) {
       used_.set(asid);

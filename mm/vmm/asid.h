@@ -23,12 +23,17 @@ namespace viper::mm {
 
 using AsidTag = Atomic<uint64_t>;
 
+// In the header so the allocator can be constant-initialised (kernel
+// globals have no constructors).
+inline constinit LockClass kAsidLockClass{"mm.asid", lock_level(3, 1)};
+
 class AsidAllocator {
  public:
   static constexpr uint32_t kMaxAsids = 1u << 16;
 
   // `asids`: how many exist (tests use few, to force rollovers).
-  explicit AsidAllocator(uint32_t asids = kMaxAsids);
+  constexpr explicit AsidAllocator(uint32_t asids = kMaxAsids)
+      : lock_(kAsidLockClass), asids_(asids) {}
   AsidAllocator(const AsidAllocator&) = delete;
   AsidAllocator& operator=(const AsidAllocator&) = delete;
 

@@ -59,6 +59,15 @@ inline bool is_direct_map(VirtAddr virt) {
 // Before the console driver is up there is nowhere to write.
 inline void early_console_write(const char*, size_t) {}
 
+// Turns on TTBR0 walks (boot leaves TCR_EL1.EPD0 set) with `empty_root`,
+// a table that maps nothing, under ASID 0.
+inline void enable_user_translation(PhysAddr empty_root) {
+  VIPER_WRITE_SYSREG(ttbr0_el1, empty_root.value());
+  asm volatile("isb" : : : "memory");
+  VIPER_WRITE_SYSREG(tcr_el1, VIPER_READ_SYSREG(tcr_el1) & ~(uint64_t{1} << 7));
+  asm volatile("isb\n tlbi vmalle1\n dsb nsh\n isb" : : : "memory");
+}
+
 // TTBR0_EL1 holds the user root table and its ASID (TCR_EL1.AS: 16 bits).
 inline void set_user_translation(PhysAddr root, uint16_t asid) {
   VIPER_WRITE_SYSREG(ttbr0_el1, root.value() | (static_cast<uint64_t>(asid) << 48));

@@ -1,6 +1,7 @@
 #include "kernel/arch/aarch64/exception.h"
 
 #include "kernel/arch/arch.h"
+#include "kernel/arch/user_access.h"
 #include "kernel/lib/atomic.h"
 #include "kernel/lib/printk.h"
 
@@ -8,6 +9,41 @@ namespace viper::arch {
 namespace {
 
 Atomic<IrqHandler> g_irq_handler{nullptr};
+Atomic<UserFaultResolver> g_user_fault_resolver{nullptr};
+
+// The user-access fix-up table (user_copy.S, collected by kernel.ld).
+struct FixupEntry {
+  uint64_t instruction;
+  uint64_t fixup;
+};
+extern "C" const FixupEntry __start_ex_table[];
+extern "C" const FixupEntry __stop_ex_table[];
+
+uint64_t fixup_for(uint64_t pc) {
+  for (const FixupEntry* e = __start_ex_table; e < __stop_ex_table; ++e) {
+    if (e->instruction == pc) return e->fixup;
+  }
+  return 0;
+}
+
+// A data abort taken at EL1 on a user address: resolved through the
+// current address space, or resumed at the faulting access's fix-up.
+// False if neither applies (a kernel bug: the caller reports it).
+bool handle_kernel_user_fault(ExceptionFrame& frame) {
+  const uint64_t ec = (frame.esr >> 26) & 0x3f;
+  if (ec != 0x25 || frame.far >= kUserSpaceTop) return false;
+  const uint64_t status = (frame.esr & 0x3f) >> 2;  // translation, access flag, permission
+  if (status < 1 || status > 3) return false;
+  const bool write = (frame.esr >> 6) & 1;  // ISS.WnR
+  if (UserFaultResolver resolver = g_user_fault_resolver.load(MemoryOrder::kAcquire)) {
+    if (resolver(VirtAddr(frame.far), write)) return true;  // retry the access
+  }
+  if (const uint64_t fixup = fixup_for(frame.elr)) {
+    frame.elr = fixup;
+    return true;
+  }
+  return false;
+}
 
 const char* vector_name(uint64_t kind) {
   static const char* const kNames[16] = {"synchronous (EL1, SP_EL0)",
@@ -98,6 +134,10 @@ void print_backtrace(const ExceptionFrame& frame) {
 
 void set_irq_handler(IrqHandler handler) { g_irq_handler.store(handler, MemoryOrder::kRelease); }
 
+void set_user_fault_resolver(UserFaultResolver resolver) {
+  g_user_fault_resolver.store(resolver, MemoryOrder::kRelease);
+}
+
 const char* exception_class_name(uint64_t esr) {
   switch ((esr >> 26) & 0x3f) {
     case 0x00:
@@ -152,5 +192,6 @@ extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
       return;
     }
   }
+  if (frame->kind == kSyncSpx && handle_kernel_user_fault(*frame)) return;
   report_unexpected(*frame);
 }

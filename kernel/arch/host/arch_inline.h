@@ -99,6 +99,9 @@ inline PhysAddr virt_to_phys(VirtAddr virt) {
 // Console of last resort before a writer is installed: stderr.
 void early_console_write(const char* text, size_t length);
 
+inline void enable_user_translation(PhysAddr empty_root) {
+  this_cpu()->host_user_translation = empty_root.value();
+}
 inline void set_user_translation(PhysAddr root, uint16_t asid) {
   this_cpu()->host_user_translation = root.value() | (static_cast<uint64_t>(asid) << 48);
 }
