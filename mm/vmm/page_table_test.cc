@@ -87,6 +87,30 @@ TEST_F(PageTableTest, MapsWithEveryBitTheWalkerExpects) {
   for (const VirtAddr v : {va, vb, vc}) ASSERT_TRUE(table.unmap(v).ok());
 }
 
+// ARCH-001/MS-004: the tables live in pages whose physical addresses are
+// not where the kernel sees them (the host arena is mapped elsewhere, like
+// the target's direct map). Building, walking and freeing them works only
+// because every table access goes through arch::phys_to_virt; a physical
+// address used as a pointer would fault here (and under ASan).
+template <class A>
+concept Dereferenceable = requires(A a) { a.template as<uint64_t>(); };
+static_assert(!Dereferenceable<PhysAddr>, "a physical address never becomes a pointer");
+static_assert(Dereferenceable<VirtAddr>);
+
+TEST_F(PageTableTest, ARCH001_MS004_TablesAreReachedOnlyThroughTheDirectMap) {
+  PageTable table(memory_);
+  ASSERT_TRUE(table.init().ok());
+  EXPECT_NE(arch::phys_to_virt(table.root()).value(), table.root().value()) << "not identity";
+  const PhysAddr a = frame();
+  for (uint64_t i = 0; i < 600; ++i) {  // more than one leaf table
+    ASSERT_TRUE(table.map(VirtAddr(0x1000000 + i * kPageSize), a, kProtRead).ok());
+  }
+  EXPECT_EQ(hardware_walk(table.root(), 0x1000000 + 599 * kPageSize).frame, a.value());
+  for (uint64_t i = 0; i < 600; ++i)
+    ASSERT_TRUE(table.unmap(VirtAddr(0x1000000 + i * kPageSize)).ok());
+  EXPECT_EQ(table.table_pages(), 1u);
+}
+
 TEST_F(PageTableTest, BadRequestsAreNamedErrors) {
   PageTable table(memory_);
   ASSERT_TRUE(table.init().ok());
