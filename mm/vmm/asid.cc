@@ -70,7 +70,13 @@ void AsidAllocator::release(AsidTag& tag) {
       reserved = true;
     }
   }
-  if (generation_of(current) == generation_ || reserved) used_.clear(number(current));
+  if (generation_of(current) == generation_ || reserved) {
+    // The space unmapped everything (invalidating as it went), but the
+    // number is about to be reused in this generation: make sure no CPU
+    // keeps anything tagged with it.
+    arch::tlb_flush_asid(number(current));
+    used_.clear(number(current));
+  }
 }
 
 uint64_t AsidAllocator::generation() const {
