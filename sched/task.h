@@ -47,6 +47,15 @@ struct WaitRef {
   WaitQueue* queue = nullptr;
 };
 
+// The task's last user fault that was resolved, to notice one that keeps
+// coming back (mm/vm/user_fault.h, REL-007). Touched only by the task's
+// own fault handling.
+struct FaultHistory {
+  static constexpr uint32_t kMaxRepeats = 16;
+  uint64_t last_page = ~uint64_t{0};
+  uint32_t repeats = 0;
+};
+
 class Task {
  public:
   Task() = default;
@@ -83,6 +92,7 @@ class Task {
   // by its owner while the task does not run elsewhere; switching tasks
   // switches it (Hooks::switch_address_space).
   mm::AddressSpace* address_space = nullptr;
+  FaultHistory fault_history;
 
  private:
   friend class TaskTable;

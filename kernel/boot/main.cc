@@ -19,6 +19,7 @@
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
 #include "mm/vm/address_space.h"
+#include "mm/vm/user_fault.h"
 #include "sched/scheduler.h"
 
 extern "C" const uint64_t boot_image_phys_start;
@@ -229,6 +230,31 @@ bool resolve_kernel_user_fault(VirtAddr address, bool write) {
   return self->address_space->handle_fault(
              address, write ? mm::Access::kWrite : mm::Access::kRead) == mm::FaultResult::kResolved;
 }
+
+// An abort taken from EL0: resolved (return and retry), or the end of the
+// thread with a diagnostic. A fault never loops (REL-007).
+void handle_user_mode_fault(arch::ExceptionFrame& frame) {
+  sched::Thread* self = sched::current();
+  const uint64_t ec = (frame.esr >> 26) & 0x3f;
+  const mm::Access access = ec == 0x20                    ? mm::Access::kExecute
+                            : ((frame.esr >> 6) & 1) != 0 ? mm::Access::kWrite
+                                                          : mm::Access::kRead;
+  const char* why = nullptr;
+  const mm::FaultOutcome outcome = mm::resolve_user_fault(
+      self->address_space, VirtAddr(frame.far), access, self->signals, self->fault_history, why);
+  if (outcome == mm::FaultOutcome::kRetry) return;
+  // Signal handlers in user space need the return-to-user delivery that
+  // comes with user programs; until then a fault signal ends the thread.
+  printk(LogLevel::kWarn, "user fault: thread '%s' %s at 0x%016llx (pc 0x%016llx): %s; ending it",
+         self->name(),
+         access == mm::Access::kWrite     ? "write"
+         : access == mm::Access::kExecute ? "execute"
+                                          : "read",
+         static_cast<unsigned long long>(frame.far), static_cast<unsigned long long>(frame.elr),
+         why);
+  sched::exit_current();
+}
+
 }  // namespace
 }  // namespace viper
 
@@ -267,6 +293,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
         "GIC distributor init");
   arch::set_irq_handler(&irq_entry);
   arch::set_user_fault_resolver(&resolve_kernel_user_fault);
+  arch::set_user_mode_fault_handler(&handle_user_mode_fault);
   set_panic_stopper(&stop_other_cpus);
   start_secondary_cpus(tables.root().value());
   init_memory(m, boot_allocator().high_water());

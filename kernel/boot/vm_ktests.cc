@@ -4,6 +4,7 @@
 // concurrent faults on one page from 4 CPUs, clone + copy-on-write write
 // storms, unmap racing with faults, copy_from_user on bad pointers. Every
 // test ends with the free page count back where it started.
+#include "kernel/arch/aarch64/user_entry.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
 #include "kernel/boot/ktest_threads.h"
@@ -262,6 +263,62 @@ KTEST(vm, stacks_grow_to_their_limit) {
   KEXPECT(t, arch::copy_to_user(top - kLimit - 8, &value, sizeof(value)).error() == Error::kFault);
   sched::set_address_space(nullptr);
   mm::destroy_address_space(space);
+  KEXPECT(t, free_pages() == before);
+}
+
+// EL0 for real: a thread drops to user mode in its address space and runs
+// a few instructions. Its first store faults (demand zero) and is retried;
+// its null load is SIGSEGV with no handler, which ends the thread with a
+// diagnostic (REL-007 on the hardware). A second thread jumps into a
+// non-executable page: an instruction abort, and it ends the same way.
+struct UserWorld {
+  mm::AddressSpace* space;
+};
+TestStorage<UserWorld> g_user;
+const VirtAddr kUserCode(0x400000), kUserData(0x500000), kUserStackTop(0x800000);
+
+void user_thread(void* arg) {
+  sched::set_address_space(g_user.get().space);
+  const VirtAddr pc = arg ? kUserData : kUserCode;  // arg: jump into data
+  arch::enter_user(pc, kUserStackTop, kUserData.value(), 0x1122334455667788);
+}
+
+KTEST(vm, user_mode_faults_are_resolved_or_end_the_thread) {
+  const uint64_t before = free_pages();
+  UserWorld& w = g_user.build();
+  w.space = new_space();
+  KEXPECT(t, w.space->map_anonymous(kUserCode, kPageSize, kRw).ok());
+  KEXPECT(t, w.space->map_anonymous(kUserData, kPageSize, kRw).ok());
+  KEXPECT(t, w.space->map_stack(kUserStackTop, kPageSize, 16 * kPageSize).ok());
+  const uint32_t code[] = {
+      0xf9000001,  // str x1, [x0]       first touch: a fault, resolved, retried
+      0xf9400002,  // ldr x2, [x0]
+      0xf9000402,  // str x2, [x0, #8]
+      0xd2800004,  // mov x4, #0
+      0xf9400083,  // ldr x3, [x4]       null: SIGSEGV, no handler
+      0x14000000,  // b .                never reached
+  };
+  sched::set_address_space(w.space);
+  KEXPECT(t, arch::copy_to_user(kUserCode, code, sizeof(code)).ok());
+  arch::sync_instruction_cache(kUserCode, sizeof(code));
+  KEXPECT(t, w.space->protect(kUserCode, kPageSize, mm::kProtRead | mm::kProtExec).ok());
+  for (uint64_t jump_into_data = 0; jump_into_data < 2; ++jump_into_data) {
+    sched::Thread* thread = sched::spawn("vm-user", &user_thread,
+                                         reinterpret_cast<void*>(jump_into_data), 8, cpu_mask(2))
+                                .value();
+    const uint64_t deadline = arch::uptime_ns() + 10 * kSecond;
+    while (thread->state() != sched::TaskState::kExited && arch::uptime_ns() < deadline) {
+      (void)sched::sleep_for(1000000);
+    }
+    KEXPECT(t, thread->state() == sched::TaskState::kExited);
+    reap_all(&thread, 1);
+  }
+  uint64_t stored[2] = {};
+  KEXPECT(t, arch::copy_from_user(stored, kUserData, sizeof(stored)).ok());
+  KEXPECT(t, stored[0] == 0x1122334455667788 && stored[1] == 0x1122334455667788);
+  sched::set_address_space(nullptr);
+  mm::destroy_address_space(w.space);
+  g_user.destroy();
   KEXPECT(t, free_pages() == before);
 }
 

@@ -8,6 +8,7 @@
 
 #include "mm/vm/address_space.h"
 #include "sched/signals.h"
+#include "sched/task.h"
 
 namespace viper::mm {
 
@@ -17,13 +18,10 @@ enum class FaultOutcome : uint8_t {
   kTerminate,      // no handler can take it (or it keeps coming back): end the task
 };
 
-// Per task: the same fault resolved again and again means the resolution
-// does not stick (a bug); past kMaxRepeats the task ends with a diagnostic.
-struct FaultHistory {
-  static constexpr uint32_t kMaxRepeats = 16;
-  uint64_t last_page = ~uint64_t{0};
-  uint32_t repeats = 0;
-};
+// Per task (sched::Task::fault_history): the same fault resolved again
+// and again means the resolution does not stick (a bug); past kMaxRepeats
+// the task ends with a diagnostic.
+using sched::FaultHistory;
 
 // `space` may be null (a task without user memory: every fault is SIGSEGV).
 // `why` receives a static description for the diagnostic.

@@ -36,6 +36,11 @@ enum VectorKind : uint64_t {
 using IrqHandler = void (*)(ExceptionFrame& frame);
 void set_irq_handler(IrqHandler handler);
 
+// Called for an instruction or data abort taken from EL0. Returning
+// retries the access; a handler that cannot resolve it ends the thread.
+using UserModeFaultHandler = void (*)(ExceptionFrame& frame);
+void set_user_mode_fault_handler(UserModeFaultHandler handler);
+
 // Human names for the exception class of an ESR value.
 const char* exception_class_name(uint64_t esr);
 

@@ -1,0 +1,67 @@
+// arch_enter_user(pc, sp, arg0, arg1): leaves the kernel for EL0 at `pc`
+// with SP_EL0 = `sp`, x0/x1 = the arguments and every other register
+// cleared (nothing of the kernel leaks), interrupts enabled. Exceptions
+// from EL0 come back on this thread's kernel stack, below this point;
+// this call never returns.
+.text
+.global arch_enter_user
+.type arch_enter_user, %function
+arch_enter_user:
+    msr     elr_el1, x0
+    msr     sp_el0, x1
+    msr     spsr_el1, xzr           // EL0t, DAIF clear
+    mov     x0, x2
+    mov     x1, x3
+    mov     x2, xzr
+    mov     x3, xzr
+    mov     x4, xzr
+    mov     x5, xzr
+    mov     x6, xzr
+    mov     x7, xzr
+    mov     x8, xzr
+    mov     x9, xzr
+    mov     x10, xzr
+    mov     x11, xzr
+    mov     x12, xzr
+    mov     x13, xzr
+    mov     x14, xzr
+    mov     x15, xzr
+    mov     x16, xzr
+    mov     x17, xzr
+    mov     x18, xzr
+    mov     x19, xzr
+    mov     x20, xzr
+    mov     x21, xzr
+    mov     x22, xzr
+    mov     x23, xzr
+    mov     x24, xzr
+    mov     x25, xzr
+    mov     x26, xzr
+    mov     x27, xzr
+    mov     x28, xzr
+    mov     x29, xzr
+    mov     x30, xzr
+    eret
+.size arch_enter_user, . - arch_enter_user
+
+// arch_sync_instruction_cache(start, end): makes instructions written
+// through the data side visible to instruction fetch on every CPU.
+.global arch_sync_instruction_cache
+.type arch_sync_instruction_cache, %function
+arch_sync_instruction_cache:
+    mrs     x3, ctr_el0
+    ubfx    x3, x3, #16, #4         // DminLine: log2(words)
+    mov     x2, #4
+    lsl     x2, x2, x3              // smallest data cache line, bytes
+    sub     x4, x2, #1
+    bic     x4, x0, x4
+1:  dc      cvau, x4
+    add     x4, x4, x2
+    cmp     x4, x1
+    b.lo    1b
+    dsb     ish
+    ic      ialluis
+    dsb     ish
+    isb
+    ret
+.size arch_sync_instruction_cache, . - arch_sync_instruction_cache
