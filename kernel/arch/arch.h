@@ -21,6 +21,7 @@
 //   bool is_direct_map(VirtAddr);       may virt_to_phys be asked about it?
 //   void early_console_write(const char*, size_t);  before a console exists
 //   User translation (TTBR0) and TLB maintenance, for mm:vmm:
+//   uint32_t asid_count();                      ASIDs the CPUs implement
 //   void enable_user_translation(PhysAddr empty_root);  this CPU, once
 //   void set_user_translation(PhysAddr root, uint16_t asid);  this CPU
 //   void tlb_flush_user_page(uint16_t asid, VirtAddr);  all CPUs

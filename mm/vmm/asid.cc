@@ -39,6 +39,11 @@ uint64_t AsidAllocator::fresh_tag(uint64_t old) {
   return (generation_ << 16) | 0;
 }
 
+void AsidAllocator::limit_to(uint32_t asids) {
+  IrqSpinlockGuard guard(lock_);
+  if (asids < asids_) asids_ = asids;
+}
+
 uint16_t AsidAllocator::activate(AsidTag& tag, uint32_t cpu) {
   IrqSpinlockGuard guard(lock_);
   uint64_t current = tag.load(MemoryOrder::kRelaxed);

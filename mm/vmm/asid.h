@@ -35,6 +35,10 @@ class AsidAllocator {
   constexpr explicit AsidAllocator(uint32_t asids = kMaxAsids)
       : lock_(kAsidLockClass), asids_(asids) {}
   AsidAllocator(const AsidAllocator&) = delete;
+
+  // What the CPUs implement (ID_AA64MMFR0_EL1.ASIDBits: 8 or 16 bits);
+  // once, before the first activation.
+  void limit_to(uint32_t asids) EXCLUDES(lock_);
   AsidAllocator& operator=(const AsidAllocator&) = delete;
 
   // The ASID to run the space owning `tag` with on `cpu` (updating the
@@ -56,7 +60,7 @@ class AsidAllocator {
   void roll_over() REQUIRES(lock_);
 
   mutable IrqSpinlock lock_;
-  const uint32_t asids_;
+  uint32_t asids_ GUARDED_BY(lock_);
   uint64_t generation_ GUARDED_BY(lock_) = 1;
   Bitmap<kMaxAsids> used_ GUARDED_BY(lock_);
   uint32_t next_ GUARDED_BY(lock_) = 1;

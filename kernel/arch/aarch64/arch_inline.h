@@ -59,6 +59,11 @@ inline bool is_direct_map(VirtAddr virt) {
 // Before the console driver is up there is nowhere to write.
 inline void early_console_write(const char*, size_t) {}
 
+// How many ASIDs the CPU implements (ID_AA64MMFR0_EL1.ASIDBits).
+inline uint32_t asid_count() {
+  return ((VIPER_READ_SYSREG(id_aa64mmfr0_el1) >> 4) & 0xf) == 2 ? 1u << 16 : 1u << 8;
+}
+
 // Turns on TTBR0 walks (boot leaves TCR_EL1.EPD0 set) with `empty_root`,
 // a table that maps nothing, under ASID 0.
 inline void enable_user_translation(PhysAddr empty_root) {

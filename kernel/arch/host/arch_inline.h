@@ -99,6 +99,7 @@ inline PhysAddr virt_to_phys(VirtAddr virt) {
 // Console of last resort before a writer is installed: stderr.
 void early_console_write(const char* text, size_t length);
 
+inline uint32_t asid_count() { return 1u << 16; }
 inline void enable_user_translation(PhysAddr empty_root) {
   this_cpu()->host_user_translation = empty_root.value();
 }
