@@ -89,8 +89,19 @@ Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create) {
   return &table[desc::index(va, desc::kLevels - 1)];
 }
 
-void PageTable::flush(VirtAddr va) const { arch::tlb_flush_user_page(asid(), va); }
-void PageTable::arch_flush_asid() const { arch::tlb_flush_asid(asid()); }
+// The space may be taking a new ASID on another CPU right now (after a
+// rollover). That CPU stores the ASID, then (dsb) walks the tables; this
+// one has changed an entry and then (full barrier) reads the ASID. One of
+// the two sees the other's store: either the walk sees the new entry, or
+// the invalidation uses the new ASID. Without the barrier both could miss.
+void PageTable::flush(VirtAddr va) const {
+  arch::memory_barrier();
+  arch::tlb_flush_user_page(asid(), va);
+}
+void PageTable::arch_flush_asid() const {
+  arch::memory_barrier();
+  arch::tlb_flush_asid(asid());
+}
 
 uint32_t PageTable::unlink_empty_tables(VirtAddr va, PhysAddr* freed) {
   uint64_t* path[desc::kLevels - 1];

@@ -74,7 +74,10 @@ inline void enable_user_translation(PhysAddr empty_root) {
 }
 
 // TTBR0_EL1 holds the user root table and its ASID (TCR_EL1.AS: 16 bits).
+// The dsb completes the caller's earlier stores (the space's new ASID)
+// before any table walk under the new translation can happen.
 inline void set_user_translation(PhysAddr root, uint16_t asid) {
+  asm volatile("dsb ish" : : : "memory");
   VIPER_WRITE_SYSREG(ttbr0_el1, root.value() | (static_cast<uint64_t>(asid) << 48));
   asm volatile("isb" : : : "memory");
 }
