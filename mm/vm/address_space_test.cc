@@ -349,3 +349,97 @@ TEST(AddressSpace, ProtectAppliesToMappedPagesButKeepsSharedOnesReadOnly) {
 
 }  // namespace
 }  // namespace viper::mm
+
+namespace viper::mm {
+namespace {
+
+// Map, unmap, protect and touch at random against a page-by-page model of
+// what each page should be (unreserved / permissions / contents): VMA
+// splitting and merging, page release and the page-table state must all
+// agree with the model after every step.
+TEST(AddressSpace, RandomOperationsMatchAPageModel) {
+  constexpr uint64_t kPages = 48;
+  struct PageModel {
+    bool reserved = false;
+    uint32_t prot = 0;
+    int value = -1;  // -1: never written (reads as 0 once touched)
+  };
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    PageModel model[kPages];
+    std::mt19937 rng(2024);
+    const int kSteps = viper::testing::kSlowSanitizer ? 1500 : 6000;
+    for (int step = 0; step < kSteps; ++step) {
+      const uint64_t first = rng() % kPages;
+      const uint64_t count = 1 + rng() % std::min<uint64_t>(6, kPages - first);
+      const VirtAddr start = kBase + first * kPageSize;
+      switch (rng() % 4) {
+        case 0: {  // reserve
+          bool overlaps = false;
+          for (uint64_t p = first; p < first + count; ++p) overlaps |= model[p].reserved;
+          const uint32_t prot = rng() % 2 ? kRw : kProtRead;
+          const Status st = s->map_anonymous(start, count * kPageSize, prot);
+          ASSERT_EQ(st.ok(), !overlaps) << "step " << step;
+          if (st.ok()) {
+            for (uint64_t p = first; p < first + count; ++p) model[p] = {true, prot, -1};
+          }
+          break;
+        }
+        case 1:  // unmap
+          ASSERT_TRUE(s->unmap(start, count * kPageSize).ok());
+          for (uint64_t p = first; p < first + count; ++p) model[p] = {};
+          break;
+        case 2: {  // protect
+          bool all_reserved = true;
+          for (uint64_t p = first; p < first + count; ++p) all_reserved &= model[p].reserved;
+          const uint32_t prot = rng() % 2 ? kRw : kProtRead;
+          const Status st = s->protect(start, count * kPageSize, prot);
+          ASSERT_EQ(st.ok(), all_reserved) << "step " << step;
+          if (st.ok()) {
+            for (uint64_t p = first; p < first + count; ++p) model[p].prot = prot;
+          }
+          break;
+        }
+        default: {  // a store to one page
+          const uint64_t p = first;
+          const uint8_t value = static_cast<uint8_t>(rng());
+          const FaultResult r = write_byte(*s, kBase + p * kPageSize, value);
+          const bool allowed = model[p].reserved && (model[p].prot & kProtWrite);
+          ASSERT_EQ(r == FaultResult::kResolved, allowed) << "step " << step;
+          if (allowed) model[p].value = value;
+        }
+      }
+      // The whole space agrees with the model.
+      uint64_t resident = 0;
+      for (uint64_t p = 0; p < kPages; ++p) {
+        const VirtAddr va = kBase + p * kPageSize;
+        Result<Vma> vma = s->vma_at(va);
+        ASSERT_EQ(vma.ok(), model[p].reserved) << "page " << p << " step " << step;
+        if (vma.ok()) ASSERT_EQ(vma.value().prot, model[p].prot);
+        Result<Translation> t = s->tables().lookup(va);
+        if (t.ok()) {
+          ++resident;
+          ASSERT_TRUE(model[p].reserved) << "a page survived its unmap";
+          ASSERT_EQ((t.value().prot & kProtWrite) != 0, (model[p].prot & kProtWrite) != 0);
+          ASSERT_EQ(read_byte(*s, va), model[p].value < 0 ? 0 : model[p].value);
+        } else {
+          ASSERT_LT(model[p].value, 0) << "written data was lost";
+        }
+      }
+      ASSERT_EQ(s->resident_pages(), resident);
+      // Adjacent equal VMAs are always merged.
+      for (uint64_t p = 0; p + 1 < kPages; ++p) {
+        Result<Vma> a = s->vma_at(kBase + p * kPageSize);
+        Result<Vma> b = s->vma_at(kBase + (p + 1) * kPageSize);
+        if (a.ok() && b.ok() && a.value().prot == b.value().prot) {
+          ASSERT_EQ(a.value().start, b.value().start) << "unmerged neighbours at page " << p;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(free_pages(), before);
+}
+
+}  // namespace
+}  // namespace viper::mm
