@@ -9,7 +9,7 @@ namespace viper::arch {
 // Mirrors the FRAME_* offsets in boot_defs.h.
 struct ExceptionFrame {
   uint64_t x[31];
-  uint64_t sp;
+  uint64_t sp;  // the interrupted stack pointer: SP_EL0 for exceptions from EL0
   uint64_t elr;
   uint64_t spsr;
   uint64_t esr;

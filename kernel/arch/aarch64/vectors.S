@@ -75,8 +75,11 @@ exception_common:
     stp     x26, x27, [sp, #208]
     stp     x28, x29, [sp, #224]
     str     x30, [sp, #240]
-    add     x1, sp, #FRAME_SIZE
-    str     x1, [sp, #FRAME_SP]
+    add     x1, sp, #FRAME_SIZE       // the interrupted stack: the kernel's...
+    cmp     x0, #8
+    b.lo    2f
+    mrs     x1, sp_el0                // ...or, from EL0, the user's
+2:  str     x1, [sp, #FRAME_SP]
     mrs     x1, elr_el1
     mrs     x2, spsr_el1
     stp     x1, x2, [sp, #FRAME_ELR]
