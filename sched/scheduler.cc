@@ -78,24 +78,28 @@ SchedulerState& state() {
 Thread* as_thread(sched::Task* task) { return static_cast<Thread*>(task); }
 
 // Switches from the current thread to `next` (or the best runnable one if
-// null). Interrupts are masked by the caller. The previous thread's state
-// says what becomes of it: kRunning (preempted, yielded) goes back on this
-// CPU's queue, and so does kBlocking — a thread preempted between
-// prepare_to_wait and block has not committed to sleep, and a wakeup that
-// finds it kBlocking assumes it is still running (RC-013). kBlocked and
-// kExited stay off the queues. A given `next` is a woken thread its waker
-// claimed (kReady) and kept off every run queue (the IPC hand-off).
-void switch_away(Thread* next) {
+// null). Interrupts are masked by the caller.
+//
+// `prev_runnable` says what becomes of the thread switched away from, and
+// only the caller can know it: true when it was preempted or yielded (it
+// goes back on this CPU's queue — also if it is kBlocking: a thread
+// preempted between prepare_to_wait and block has not committed to sleep,
+// and a wakeup that finds it kBlocking assumes it still runs, RC-013);
+// false when it committed to sleep or exited (it stays off the queues).
+// Its state word cannot say this: once a thread is kBlocked, a waker may
+// make it runnable and another CPU may pick it (kRunning) before this CPU
+// has switched away from it — reading kRunning here and queueing it again
+// would put a running thread on a run queue.
+//
+// A given `next` is a woken thread its waker claimed (kReady) and kept off
+// every run queue (the IPC hand-off).
+void switch_away(Thread* next, bool prev_runnable) {
   SchedulerState& s = state();
   arch::PerCpu& cpu = *arch::this_cpu();
   CpuState& here = s.cpu[cpu.cpu_id];
   Thread* prev = as_thread(cpu.current_task);
   cpu.need_resched.store(0, MemoryOrder::kRelaxed);
-  const TaskState prev_state = prev->state();
-  if (prev != &here.idle &&
-      (prev_state == TaskState::kRunning || prev_state == TaskState::kBlocking)) {
-    (void)here.queue.enqueue(*prev);
-  }
+  if (prev != &here.idle && prev_runnable) (void)here.queue.enqueue(*prev);
   if (next) {
     next->set_state(TaskState::kRunning);
   } else {
@@ -124,7 +128,10 @@ void switch_away(Thread* next) {
   now.switch_prev = nullptr;
 }
 
-void schedule() { switch_away(nullptr); }
+// The current thread stays runnable (preempted, yielding).
+void reschedule() { switch_away(nullptr, /*prev_runnable=*/true); }
+// The current thread committed to sleep, or exited.
+void switch_to_next() { switch_away(nullptr, /*prev_runnable=*/false); }
 
 uint32_t choose_cpu(const Thread& thread) {
   const uint32_t last = thread.last_cpu.load(MemoryOrder::kRelaxed);
@@ -262,20 +269,20 @@ void set_address_space(mm::AddressSpace* space) {
 
 void yield() {
   arch::InterruptsDisabled no_irqs;
-  schedule();
+  reschedule();
 }
 
 void block_current() {
   arch::InterruptsDisabled no_irqs;
   Thread* self = current();
   // RC-013: refused if a wakeup already turned kBlocking into kRunning.
-  if (commit_to_sleep(*self)) schedule();
+  if (commit_to_sleep(*self)) switch_to_next();
 }
 
 void exit_current() {
   arch::irq_save();
   current()->set_state(TaskState::kExited);
-  schedule();
+  switch_to_next();
   panic("an exited thread was scheduled again");
 }
 
@@ -292,7 +299,7 @@ void idle_loop() {
       work = victim != self && RunQueue::steal(here.queue, s.cpu[victim].queue);
     }
     if (work || arch::this_cpu()->need_resched.load(MemoryOrder::kRelaxed)) {
-      schedule();
+      switch_to_next();  // the idle thread is never queued
       arch::irq_restore(irqs);
       continue;
     }
@@ -367,9 +374,9 @@ void block_handing_off(Handoff* handoff) {
   }
   const bool sleeps = commit_to_sleep(*self);  // RC-013: refused after a wakeup
   if (next) {
-    switch_away(next);  // a running self goes back on the queue
+    switch_away(next, /*prev_runnable=*/!sleeps);  // a woken self goes back on the queue
   } else if (sleeps) {
-    schedule();
+    switch_to_next();
   }
 }
 
@@ -483,7 +490,10 @@ void preempt_if_needed() {
   if (!cpu.current_task || cpu.need_resched.load(MemoryOrder::kRelaxed) == 0) return;
   // The idle thread reschedules from its own loop.
   if (cpu.current_task == cpu.idle_task) return;
-  schedule();
+  // Interrupts were on, so the thread cannot be between committing to
+  // sleep and switching away (both happen with them masked): it is
+  // kRunning or kBlocking, and stays runnable.
+  reschedule();
 }
 
 Waker& kernel_waker() { return g_waker; }
