@@ -227,6 +227,14 @@ KTEST(vm, copy_from_user_faults_are_errors) {
   char back[32] = {};
   KEXPECT(t, arch::copy_from_user(back, kRegion + 100, sizeof(text)).ok());
   KEXPECT(t, __builtin_memcmp(back, text, sizeof(text)) == 0);
+  // A longer copy at an odd address, across a page boundary: words, then
+  // the tail.
+  static uint8_t pattern[5003], echo[5003];
+  for (size_t i = 0; i < sizeof(pattern); ++i) pattern[i] = static_cast<uint8_t>(i * 7 + 1);
+  KEXPECT(t, arch::copy_to_user(kRegion + 3, pattern, sizeof(pattern)).ok());
+  KEXPECT(t, arch::copy_from_user(echo, kRegion + 3, sizeof(echo)).ok());
+  KEXPECT(t, __builtin_memcmp(pattern, echo, sizeof(echo)) == 0);
+  KEXPECT(t, arch::copy_to_user(kRegion + 100, text, sizeof(text)).ok());
   Result<size_t> length = arch::copy_string_from_user(back, kRegion + 100, sizeof(back));
   KEXPECT(t, length.ok() && length.value() == sizeof(text) - 1);
   KEXPECT(t, arch::copy_string_from_user(back, kRegion + 100, 4).error() == Error::kOutOfRange);

@@ -21,33 +21,50 @@
 
 .text
 
+// Eight bytes at a time (LDTR/STTR allow unaligned addresses in normal
+// memory), then the tail byte by byte. A fault returns what was left; the
+// caller only distinguishes all from not all.
 .global arch_copy_from_user
 .type arch_copy_from_user, %function
 arch_copy_from_user:
-    cbz     x2, 2f
-1:  USER_ACCESS 3f, ldtrb w3, [x1]
+1:  cmp     x2, #8
+    b.lo    2f
+    USER_ACCESS 9f, ldtr x3, [x1]
+    str     x3, [x0], #8
+    add     x1, x1, #8
+    sub     x2, x2, #8
+    b       1b
+2:  cbz     x2, 3f
+    USER_ACCESS 9f, ldtrb w3, [x1]
     strb    w3, [x0], #1
     add     x1, x1, #1
-    subs    x2, x2, #1
-    b.ne    1b
-2:  mov     x0, #0
+    sub     x2, x2, #1
+    b       2b
+3:  mov     x0, #0
     ret
-3:  mov     x0, x2
+9:  mov     x0, x2
     ret
 .size arch_copy_from_user, . - arch_copy_from_user
 
 .global arch_copy_to_user
 .type arch_copy_to_user, %function
 arch_copy_to_user:
-    cbz     x2, 2f
-1:  ldrb    w3, [x1], #1
-    USER_ACCESS 3f, sttrb w3, [x0]
+1:  cmp     x2, #8
+    b.lo    2f
+    ldr     x3, [x1], #8
+    USER_ACCESS 9f, sttr x3, [x0]
+    add     x0, x0, #8
+    sub     x2, x2, #8
+    b       1b
+2:  cbz     x2, 3f
+    ldrb    w3, [x1], #1
+    USER_ACCESS 9f, sttrb w3, [x0]
     add     x0, x0, #1
-    subs    x2, x2, #1
-    b.ne    1b
-2:  mov     x0, #0
+    sub     x2, x2, #1
+    b       2b
+3:  mov     x0, #0
     ret
-3:  mov     x0, x2
+9:  mov     x0, x2
     ret
 .size arch_copy_to_user, . - arch_copy_to_user
 
