@@ -169,12 +169,13 @@ Vma* AddressSpace::grow_stack_locked(VirtAddr page) {
   return stack;
 }
 
-FaultResult AddressSpace::map_zero_page_locked(VirtAddr page, const Vma& vma) {
+FaultResult AddressSpace::map_zero_page_locked(VirtAddr page, const Vma& vma,
+                                               TableReserve& reserve) {
   Result<PhysAddr> frame = memory_.alloc_page();
   if (!frame.ok()) return FaultResult::kNoMemory;
   zero_frame(frame.value());
   memory_.frame(frame.value())->shares.store(1, MemoryOrder::kRelaxed);
-  if (!tables_.map(page, frame.value(), vma.prot).ok()) {
+  if (!tables_.map(page, frame.value(), vma.prot, /*cow=*/false, &reserve).ok()) {
     (void)memory_.free_page(frame.value());
     return FaultResult::kNoMemory;  // a table page was missing
   }
@@ -200,7 +201,7 @@ FaultResult AddressSpace::write_shared_locked(VirtAddr page, const Vma& vma, con
   return FaultResult::kResolved;
 }
 
-FaultResult AddressSpace::fault_locked(VirtAddr page, Access access) {
+FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserve& reserve) {
   // RC-007/RC-008: the VMA is found and used under lock_, which unmap and
   // protect also take; nothing of it is used after the lock is dropped.
   Vma* vma = vmas_.find(page);
@@ -211,7 +212,7 @@ FaultResult AddressSpace::fault_locked(VirtAddr page, Access access) {
   }
   if (vma->kind == VmaKind::kFile) return FaultResult::kSegv;  // no VFS yet
   Result<Translation> t = tables_.lookup(page);
-  if (!t.ok()) return map_zero_page_locked(page, *vma);
+  if (!t.ok()) return map_zero_page_locked(page, *vma, reserve);
   if (access == Access::kWrite && t.value().cow) return write_shared_locked(page, *vma, t.value());
   // Already mapped as needed: another CPU resolved it first.
   return permits(t.value().prot, access) ? FaultResult::kResolved : FaultResult::kSegv;
@@ -219,8 +220,21 @@ FaultResult AddressSpace::fault_locked(VirtAddr page, Access access) {
 
 FaultResult AddressSpace::handle_fault(VirtAddr va, Access access) {
   if (va.value() < kUserBase || va.value() >= kUserTop) return FaultResult::kSegv;
-  IrqSpinlockGuard guard(lock_);
-  return fault_locked(va.page_base(), access);
+  const VirtAddr page = va.page_base();
+  // Table pages the mapping will need are allocated before the VMA lock
+  // (a racing fault may use them first: the reserve is only a hint, and
+  // map() allocates whatever is still missing).
+  TableReserve reserve;
+  if (const uint32_t missing = tables_.missing_tables(page)) {
+    (void)tables_.fill_reserve(reserve, missing);  // short: map() makes up the rest
+  }
+  FaultResult result;
+  {
+    IrqSpinlockGuard guard(lock_);
+    result = fault_locked(page, access, reserve);
+  }
+  tables_.drain_reserve(reserve);
+  return result;
 }
 
 Result<AddressSpace*> AddressSpace::clone() {

@@ -6,8 +6,8 @@
 // * One lock (`mm.vma`) guards the VMAs; a fault looks up and uses its VMA
 //   entirely under it, so an unmap on another CPU can never pull the VMA
 //   from under a fault (RC-007, RC-008). The only allocation under it on
-//   the fault path is the page being faulted in (and a table page if the
-//   walk needs one).
+//   the fault path is the page being faulted in: table pages the mapping
+//   needs are allocated before the lock is taken (TableReserve).
 // * Page contents are reached through the direct map only (MS-004..006).
 // * Shared pages carry a per-page share count (PageFrame::shares): a write
 //   fault copies a shared page, or takes it over when this space is the
@@ -85,9 +85,10 @@ class AddressSpace {
   explicit AddressSpace(PhysicalMemory& memory);
   ~AddressSpace() = default;
 
-  FaultResult fault_locked(VirtAddr page, Access access) REQUIRES(lock_);
+  FaultResult fault_locked(VirtAddr page, Access access, TableReserve& reserve) REQUIRES(lock_);
   Vma* grow_stack_locked(VirtAddr page) REQUIRES(lock_);
-  FaultResult map_zero_page_locked(VirtAddr page, const Vma& vma) REQUIRES(lock_);
+  FaultResult map_zero_page_locked(VirtAddr page, const Vma& vma, TableReserve& reserve)
+      REQUIRES(lock_);
   FaultResult write_shared_locked(VirtAddr page, const Vma& vma, const Translation& t)
       REQUIRES(lock_);
   void unmap_pages_locked(VirtAddr start, VirtAddr end) REQUIRES(lock_);

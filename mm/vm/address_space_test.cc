@@ -443,3 +443,25 @@ TEST(AddressSpace, RandomOperationsMatchAPageModel) {
 
 }  // namespace
 }  // namespace viper::mm
+
+namespace viper::mm {
+namespace {
+
+// The fault path allocates nothing under the VMA lock but the page itself:
+// the tables a first touch in a fresh region needs are allocated before
+// the lock is taken. Measured from inside the fault, with the lock held.
+TEST(AddressSpace, UnderTheVmaLockAFaultAllocatesOnlyItsPage) {
+  Space s;
+  const VirtAddr far_away(0x6000'0000'0000);  // no tables below the root yet
+  ASSERT_TRUE(s->map_anonymous(far_away, kPageSize, kRw).ok());
+  static uint64_t free_inside = 0;
+  AddressSpace::fault_pause_for_tests = [](VirtAddr) { free_inside = free_pages(); };
+  const uint64_t tables_before = s->tables().table_pages();
+  ASSERT_EQ(s->handle_fault(far_away, Access::kWrite), FaultResult::kResolved);
+  AddressSpace::fault_pause_for_tests = nullptr;
+  EXPECT_EQ(s->tables().table_pages(), tables_before + 3);
+  EXPECT_EQ(free_inside - free_pages(), 1u) << "only the page, under the lock";
+}
+
+}  // namespace
+}  // namespace viper::mm

@@ -71,14 +71,19 @@ uint64_t* PageTable::find_leaf(VirtAddr va, VirtAddr* next_table) const {
   return &table[desc::index(va, desc::kLevels - 1)];
 }
 
-Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create) {
+Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create, TableReserve* reserve) {
   uint64_t* table = table_at(root_);
   for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
     uint64_t* entry = &table[desc::index(va, level)];
     if (!desc::valid(*entry)) {
       if (!create) return Error::kNotFound;
-      const PhysAddr next = TRY(memory_.alloc_page());
-      zero_page(next);
+      PhysAddr next;
+      if (reserve && reserve->count > 0) {
+        next = reserve->pages[--reserve->count];  // zeroed when reserved
+      } else {
+        next = TRY(memory_.alloc_page());
+        zero_page(next);
+      }
       // The zeroed table is visible before the entry that points to it.
       arch::table_entries_written();
       write_entry(entry, desc::table(next));
@@ -217,10 +222,34 @@ uint32_t PageTable::make_cow_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, 
   return count;
 }
 
-Status PageTable::map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) {
+uint32_t PageTable::missing_tables(VirtAddr va) const {
+  IrqSpinlockGuard guard(lock_);
+  const uint64_t* table = table_at(root_);
+  for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
+    const uint64_t entry = table[desc::index(va, level)];
+    if (!desc::valid(entry)) return desc::kLevels - 1 - level;
+    table = table_at(desc::address(entry));
+  }
+  return 0;
+}
+
+Status PageTable::fill_reserve(TableReserve& reserve, uint32_t count) {
+  while (reserve.count < count && reserve.count < TableReserve::kMax) {
+    const PhysAddr page = TRY(memory_.alloc_page());
+    zero_page(page);
+    reserve.pages[reserve.count++] = page;
+  }
+  return ok_status();
+}
+
+void PageTable::drain_reserve(TableReserve& reserve) {
+  while (reserve.count > 0) (void)memory_.free_page(reserve.pages[--reserve.count]);
+}
+
+Status PageTable::map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow, TableReserve* reserve) {
   if (!valid_user_page(va) || !frame.is_page_aligned()) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
-  uint64_t* entry = TRY(leaf(va, /*create=*/true));
+  uint64_t* entry = TRY(leaf(va, /*create=*/true, reserve));
   if (desc::valid(*entry)) return Error::kAlreadyExists;
   write_entry(entry, desc::page(frame, prot, cow));
   arch::table_entries_written();  // invalid -> valid needs no invalidation

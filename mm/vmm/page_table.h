@@ -28,6 +28,15 @@ namespace viper::mm {
 inline constexpr uint64_t kUserBase = kPageSize;
 inline constexpr uint64_t kUserTop = 1ull << 48;
 
+// Zeroed pages for the tables a mapping may need, allocated before a
+// caller takes a lock it does not want to allocate under (the fault path's
+// VMA lock). map() uses them first; the caller frees what is left.
+struct TableReserve {
+  static constexpr uint32_t kMax = 3;  // levels 1-3 below the root
+  PhysAddr pages[kMax];
+  uint32_t count = 0;
+};
+
 struct Translation {
   PhysAddr frame;
   uint32_t prot;  // Prot bits the entry grants
@@ -52,7 +61,14 @@ class PageTable {
 
   // Maps one page. kAlreadyExists if mapped, kInvalidArgument (unaligned or
   // outside user space), kNoMemory (a table page).
-  Status map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow = false) EXCLUDES(lock_);
+  Status map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow = false,
+             TableReserve* reserve = nullptr) EXCLUDES(lock_);
+  // How many table pages mapping `va` would need now (0-3).
+  uint32_t missing_tables(VirtAddr va) const EXCLUDES(lock_);
+  // Fills `reserve` with `count` zeroed pages. kNoMemory (what was
+  // allocated stays in it).
+  Status fill_reserve(TableReserve& reserve, uint32_t count);
+  void drain_reserve(TableReserve& reserve);
   // Points a mapped page at another frame and permissions, break-before-
   // make. Returns the old frame. kNotFound if not mapped.
   Result<PhysAddr> replace(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) EXCLUDES(lock_);
@@ -96,7 +112,7 @@ class PageTable {
   }
   uint64_t* table_at(PhysAddr table) const;
   // The level-3 entry for `va`, or nullptr; creates tables if `create`.
-  Result<uint64_t*> leaf(VirtAddr va, bool create) REQUIRES(lock_);
+  Result<uint64_t*> leaf(VirtAddr va, bool create, TableReserve* reserve = nullptr) REQUIRES(lock_);
   // The level-3 entry for `va`, or nullptr with `next_table` (if given)
   // set to the first address past the missing table's reach.
   uint64_t* find_leaf(VirtAddr va, VirtAddr* next_table = nullptr) const REQUIRES(lock_);
