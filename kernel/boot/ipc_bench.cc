@@ -6,9 +6,9 @@
 //   KBENCH <name> <value> <unit>
 #include "ipc/channel.h"
 #include "kernel/arch/arch.h"
+#include "kernel/boot/kbench.h"
 #include "kernel/boot/ktest_threads.h"
 #include "kernel/boot/smp.h"
-#include "kernel/lib/format.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/printk.h"
 #include "sched/scheduler.h"
@@ -18,13 +18,6 @@ namespace {
 
 using ipc::Endpoint;
 using sched::kNoDeadline;
-
-void report(const char* name, uint64_t value, const char* unit) {
-  char line[96];
-  const size_t n = format(line, sizeof(line), "KBENCH %s %llu %s\n", name,
-                          static_cast<unsigned long long>(value), unit);
-  console_write(line, n);
-}
 
 struct Bench {
   Ref<Endpoint> client, server;
@@ -98,11 +91,12 @@ KTEST(bench, ipc_round_trip) {
   const uint32_t a = 1 % cpus_online();
   const uint32_t other = cpus_online() > 2 ? 2 : 0;
   constexpr uint32_t kRounds = 20000;
-  report("ipc_round_trip_same_cpu_handoff_ns", round_trip_ns(a, a, true, kRounds), "ns");
-  report("ipc_round_trip_same_cpu_plain_ns", round_trip_ns(a, a, false, kRounds), "ns");
-  report("ipc_round_trip_cross_cpu_handoff_ns", round_trip_ns(a, other, true, kRounds), "ns");
-  report("ipc_round_trip_cross_cpu_plain_ns", round_trip_ns(a, other, false, kRounds), "ns");
-  report("ipc_counter_hz", arch::counter_frequency(), "Hz");
+  kbench_report("ipc_round_trip_same_cpu_handoff_ns", round_trip_ns(a, a, true, kRounds), "ns");
+  kbench_report("ipc_round_trip_same_cpu_plain_ns", round_trip_ns(a, a, false, kRounds), "ns");
+  kbench_report("ipc_round_trip_cross_cpu_handoff_ns", round_trip_ns(a, other, true, kRounds),
+                "ns");
+  kbench_report("ipc_round_trip_cross_cpu_plain_ns", round_trip_ns(a, other, false, kRounds), "ns");
+  kbench_report("ipc_counter_hz", arch::counter_frequency(), "Hz");
 }
 
 }  // namespace

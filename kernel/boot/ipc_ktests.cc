@@ -16,8 +16,6 @@ namespace {
 using ipc::Endpoint;
 using sched::kNoDeadline;
 
-uint64_t cpu_mask(uint32_t cpu) { return 1ull << (cpu % cpus_online()); }
-
 void expect_nothing_alive(ktest::Context& t) {
   KEXPECT(t, ipc::live_channels() == 0);
   KEXPECT(t, ipc::live_messages() == 0);

@@ -1,6 +1,7 @@
 #include "kernel/boot/ktest_threads.h"
 
 #include "kernel/arch/arch.h"
+#include "kernel/boot/smp.h"
 
 namespace viper::boot {
 
@@ -12,6 +13,8 @@ bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns) {
   }
   return true;
 }
+
+uint64_t cpu_mask(uint32_t cpu) { return 1ull << (cpu % cpus_online()); }
 
 void reap_all(sched::Thread** threads, uint32_t count) {
   for (uint32_t i = 0; i < count; ++i) {

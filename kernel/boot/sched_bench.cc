@@ -5,22 +5,15 @@
 // Times come from the generic timer's counter over many iterations (QEMU's
 // cycle counter does not count real cycles under TCG).
 #include "kernel/arch/arch.h"
+#include "kernel/boot/kbench.h"
 #include "kernel/boot/ping_pong.h"
 #include "kernel/boot/smp.h"
-#include "kernel/lib/format.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/printk.h"
 #include "sched/scheduler.h"
 
 namespace viper::boot {
 namespace {
-
-void report(const char* name, uint64_t value, const char* unit) {
-  char line[96];
-  const size_t n = format(line, sizeof(line), "KBENCH %s %llu %s\n", name,
-                          static_cast<unsigned long long>(value), unit);
-  console_write(line, n);
-}
 
 // Nanoseconds per hand-off between two threads on the given CPUs.
 uint64_t ping_pong_ns(uint32_t cpu_a, uint32_t cpu_b, uint32_t rounds) {
@@ -47,8 +40,9 @@ uint64_t ping_pong_ns(uint32_t cpu_a, uint32_t cpu_b, uint32_t rounds) {
 
 KTEST(bench, context_switch_via_wait_queue) {
   const uint32_t other = cpus_online() > 2 ? 2 : 0;
-  report("switch_same_cpu_ns", ping_pong_ns(1 % cpus_online(), 1 % cpus_online(), 20000), "ns");
-  report("handoff_cross_cpu_ns", ping_pong_ns(1 % cpus_online(), other, 20000), "ns");
+  kbench_report("switch_same_cpu_ns", ping_pong_ns(1 % cpus_online(), 1 % cpus_online(), 20000),
+                "ns");
+  kbench_report("handoff_cross_cpu_ns", ping_pong_ns(1 % cpus_online(), other, 20000), "ns");
 }
 
 struct Latency {
@@ -94,7 +88,7 @@ KTEST(bench, idle_cpu_wakeup_latency) {
     while (l.woken_at.load(MemoryOrder::kAcquire) == 0) arch::cpu_relax();
     total += l.woken_at.load(MemoryOrder::kAcquire) - start;
   }
-  report("idle_wakeup_latency_ns", total / kRounds, "ns");
+  kbench_report("idle_wakeup_latency_ns", total / kRounds, "ns");
   l.stop.store(1, MemoryOrder::kRelease);
   l.queue.wake_all(sched::kernel_waker());
   sched::kill(thread.value());

@@ -4,7 +4,7 @@
 //   KBENCH <name> <value> <unit>
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
-#include "kernel/lib/format.h"
+#include "kernel/boot/kbench.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
@@ -17,13 +17,6 @@ namespace {
 constexpr uint32_t kRw = mm::kProtRead | mm::kProtWrite;
 const VirtAddr kRegion(0x0000'2000'0000'0000);
 
-void report(const char* name, uint64_t value, const char* unit) {
-  char line[96];
-  const size_t n = format(line, sizeof(line), "KBENCH %s %llu %s\n", name,
-                          static_cast<unsigned long long>(value), unit);
-  console_write(line, n);
-}
-
 void touch(VirtAddr va) { va.as<volatile uint8_t>()[0] = 1; }
 
 KTEST(bench, vm_faults_clone_and_map) {
@@ -34,22 +27,22 @@ KTEST(bench, vm_faults_clone_and_map) {
 
   uint64_t start = arch::uptime_ns();
   for (uint64_t page = 0; page < kPages; ++page) touch(kRegion + page * kPageSize);
-  report("vm_first_touch_fault_ns", (arch::uptime_ns() - start) / kPages, "ns");
+  kbench_report("vm_first_touch_fault_ns", (arch::uptime_ns() - start) / kPages, "ns");
 
   start = arch::uptime_ns();
   mm::AddressSpace* clone = space->clone().value();
-  report("vm_clone_1024_pages_ns", arch::uptime_ns() - start, "ns");
+  kbench_report("vm_clone_1024_pages_ns", arch::uptime_ns() - start, "ns");
 
   // Writes in the parent: every page is shared, so each write copies.
   start = arch::uptime_ns();
   for (uint64_t page = 0; page < kPages; ++page) touch(kRegion + page * kPageSize);
-  report("vm_cow_fault_copy_ns", (arch::uptime_ns() - start) / kPages, "ns");
+  kbench_report("vm_cow_fault_copy_ns", (arch::uptime_ns() - start) / kPages, "ns");
 
   // Writes in the clone: now the last sharer, each write takes the page over.
   sched::set_address_space(clone);
   start = arch::uptime_ns();
   for (uint64_t page = 0; page < kPages; ++page) touch(kRegion + page * kPageSize);
-  report("vm_cow_fault_take_over_ns", (arch::uptime_ns() - start) / kPages, "ns");
+  kbench_report("vm_cow_fault_take_over_ns", (arch::uptime_ns() - start) / kPages, "ns");
   sched::set_address_space(nullptr);
   mm::destroy_address_space(clone);
 
@@ -63,13 +56,13 @@ KTEST(bench, vm_faults_clone_and_map) {
     for (uint64_t page = 0; page < 256; ++page) touch(mib + page * kPageSize);
     (void)space->unmap(mib, 1 << 20);
   }
-  report("vm_map_touch_unmap_1mib_ns", (arch::uptime_ns() - start) / kRounds, "ns");
+  kbench_report("vm_map_touch_unmap_1mib_ns", (arch::uptime_ns() - start) / kRounds, "ns");
   start = arch::uptime_ns();
   for (int round = 0; round < kRounds; ++round) {
     (void)space->map_anonymous(mib, 1 << 20, kRw);
     (void)space->unmap(mib, 1 << 20);
   }
-  report("vm_map_unmap_1mib_untouched_ns", (arch::uptime_ns() - start) / kRounds, "ns");
+  kbench_report("vm_map_unmap_1mib_untouched_ns", (arch::uptime_ns() - start) / kRounds, "ns");
   sched::set_address_space(nullptr);
   mm::destroy_address_space(space);
 }

@@ -21,7 +21,6 @@ constexpr uint32_t kRw = mm::kProtRead | mm::kProtWrite;
 const VirtAddr kRegion(0x0000'1000'0000'0000);
 
 uint64_t free_pages() { return mm::physical_memory().stats().free_pages; }
-uint64_t cpu_mask(uint32_t cpu) { return 1ull << (cpu % cpus_online()); }
 
 volatile uint8_t* user_bytes(VirtAddr va) { return va.as<volatile uint8_t>(); }
 

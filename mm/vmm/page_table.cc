@@ -71,6 +71,20 @@ uint64_t* PageTable::find_leaf(VirtAddr va, VirtAddr* next_table) const {
   return &table[desc::index(va, desc::kLevels - 1)];
 }
 
+uint64_t* PageTable::next_mapped(VirtAddr& va, VirtAddr end) const {
+  while (va < end) {
+    VirtAddr next_table;
+    uint64_t* entry = find_leaf(va, &next_table);
+    if (!entry) {
+      va = next_table;  // the whole unmapped subtree
+      continue;
+    }
+    if (desc::valid(*entry)) return entry;
+    va = va + kPageSize;
+  }
+  return nullptr;
+}
+
 Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create, TableReserve* reserve) {
   uint64_t* table = table_at(root_);
   for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
@@ -139,18 +153,12 @@ uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Tra
   resume = end;
   {
     IrqSpinlockGuard guard(lock_);
-    for (VirtAddr va = start; va < end; va = va + kPageSize) {
+    VirtAddr va = start;
+    while (uint64_t* entry = next_mapped(va, end)) {
       if (count == capacity || freed_count >= kMaxFreedTables) {
         resume = va;
         break;
       }
-      VirtAddr next_table;
-      uint64_t* entry = find_leaf(va, &next_table);
-      if (!entry) {
-        va = next_table - kPageSize;  // skip the whole unmapped subtree
-        continue;
-      }
-      if (!desc::valid(*entry)) continue;
       vas[count] = va;
       out[count++] = Translation{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
       write_entry(entry, 0);
@@ -159,6 +167,7 @@ uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Tra
       if (next >= end || desc::index(next, desc::kLevels - 1) == 0) {
         freed_count += unlink_empty_tables(va, &freed[freed_count]);
       }
+      va = next;
     }
     if (count > 0 && count <= kPerPageFlushes && freed_count == 0) {
       for (uint32_t i = 0; i < count; ++i) flush(vas[i]);
@@ -175,14 +184,7 @@ uint64_t PageTable::protect_range(VirtAddr start, VirtAddr end, uint32_t prot) {
   VirtAddr changed[kPerPageFlushes];
   uint64_t count = 0;
   IrqSpinlockGuard guard(lock_);
-  for (VirtAddr va = start; va < end; va = va + kPageSize) {
-    VirtAddr next_table;
-    uint64_t* entry = find_leaf(va, &next_table);
-    if (!entry) {
-      va = next_table - kPageSize;  // skip the whole unmapped subtree
-      continue;
-    }
-    if (!desc::valid(*entry)) continue;
+  for (VirtAddr va = start; uint64_t* entry = next_mapped(va, end); va = va + kPageSize) {
     const uint64_t updated = desc::page(desc::address(*entry), prot, desc::cow(*entry));
     if (updated == *entry) continue;
     write_entry(entry, updated);
@@ -202,18 +204,11 @@ uint32_t PageTable::make_cow_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, 
   IrqSpinlockGuard guard(lock_);
   uint32_t count = 0;
   resume = end;
-  for (VirtAddr va = start; va < end; va = va + kPageSize) {
+  for (VirtAddr va = start; uint64_t* entry = next_mapped(va, end); va = va + kPageSize) {
     if (count == capacity) {
       resume = va;
       break;
     }
-    VirtAddr next_table;
-    uint64_t* entry = find_leaf(va, &next_table);
-    if (!entry) {
-      va = next_table - kPageSize;  // skip the whole unmapped subtree
-      continue;
-    }
-    if (!desc::valid(*entry)) continue;
     const Translation t{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
     vas[count] = va;
     out[count++] = t;

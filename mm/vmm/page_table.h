@@ -116,6 +116,9 @@ class PageTable {
   // The level-3 entry for `va`, or nullptr with `next_table` (if given)
   // set to the first address past the missing table's reach.
   uint64_t* find_leaf(VirtAddr va, VirtAddr* next_table = nullptr) const REQUIRES(lock_);
+  // The entry of the first mapped page at or after `va` and before `end`
+  // (moving `va` there), skipping whole unmapped subtrees; nullptr if none.
+  uint64_t* next_mapped(VirtAddr& va, VirtAddr end) const REQUIRES(lock_);
   void free_empty_tables(VirtAddr va) REQUIRES(lock_);
   void free_tree(PhysAddr table, uint32_t level);
   void flush(VirtAddr va) const;
