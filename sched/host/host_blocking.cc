@@ -31,10 +31,7 @@ HostTask& self() {
 
 class HostWaker final : public Waker {
  public:
-  void make_runnable(Task& task) override {
-    task.set_state(TaskState::kRunning);  // a host task runs again on its own thread
-    syscall(SYS_futex, task.state_word().address(), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-  }
+  void make_runnable(Task& task) override { host::unpark(task); }
 };
 HostWaker g_waker;
 
@@ -43,26 +40,8 @@ HostWaker g_waker;
 // callback does.
 void block(HostTask& task, uint64_t deadline_ns) {
   if (!commit_to_sleep(task)) return;  // the wakeup came first
-  for (;;) {
-    const uint32_t state = task.state_word().load(MemoryOrder::kAcquire);
-    if (state != static_cast<uint32_t>(TaskState::kBlocked) &&
-        state != static_cast<uint32_t>(TaskState::kReady)) {
-      return;
-    }
-    timespec timeout{};
-    timespec* timeout_ptr = nullptr;
-    if (deadline_ns != kNoDeadline) {
-      const uint64_t now = arch::uptime_ns();
-      if (now >= deadline_ns) {
-        (void)wake_up(task, g_waker);  // fails if a waker already claimed it
-        continue;
-      }
-      const uint64_t left = deadline_ns - now;
-      timeout = {static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
-      timeout_ptr = &timeout;
-    }
-    syscall(SYS_futex, task.state_word().address(), FUTEX_WAIT_PRIVATE, state, timeout_ptr, nullptr,
-            0);
+  while (!host::park_until_runnable(task, deadline_ns)) {
+    (void)wake_up(task, g_waker);  // fails if a waker already claimed it
   }
 }
 
@@ -166,6 +145,34 @@ void Handoff::release() {
 }
 
 namespace host {
+
+void unpark(Task& task) {
+  task.set_state(TaskState::kRunning);  // a host task runs again on its own thread
+  syscall(SYS_futex, task.state_word().address(), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+}
+
+bool park_until_runnable(Task& task, uint64_t deadline_ns) {
+  // Like a kernel task, it runs again only once made runnable (kRunning),
+  // not as soon as a waker claimed it (kReady).
+  for (;;) {
+    const uint32_t state = task.state_word().load(MemoryOrder::kAcquire);
+    if (state != static_cast<uint32_t>(TaskState::kBlocked) &&
+        state != static_cast<uint32_t>(TaskState::kReady)) {
+      return true;
+    }
+    timespec timeout{};
+    timespec* timeout_ptr = nullptr;
+    if (deadline_ns != kNoDeadline) {
+      const uint64_t now = arch::uptime_ns();
+      if (now >= deadline_ns) return false;
+      const uint64_t left = deadline_ns - now;
+      timeout = {static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
+      timeout_ptr = &timeout;
+    }
+    syscall(SYS_futex, task.state_word().address(), FUTEX_WAIT_PRIVATE, state, timeout_ptr, nullptr,
+            0);
+  }
+}
 
 void kill(Task& task) {
   static_cast<HostTask&>(task).killed.store(1, MemoryOrder::kRelease);
