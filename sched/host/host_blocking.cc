@@ -4,7 +4,6 @@
 // the timer queue: one host thread plays the timer interrupt for all.
 #include "sched/host/host_blocking.h"
 
-#include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
