@@ -19,6 +19,10 @@ bool table_empty(const uint64_t* table) {
   return true;
 }
 
+Translation translation_of(uint64_t entry) {
+  return Translation{desc::address(entry), desc::prot(entry), desc::cow(entry)};
+}
+
 // Entries are read by other CPUs' table walkers: whole-word stores.
 void write_entry(uint64_t* entry, uint64_t value) {
   __atomic_store_n(entry, value, __ATOMIC_RELAXED);
@@ -160,7 +164,7 @@ uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Tra
         break;
       }
       vas[count] = va;
-      out[count++] = Translation{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
+      out[count++] = translation_of(*entry);
       write_entry(entry, 0);
       // Leaving a leaf table (or the range): free what emptied behind us.
       const VirtAddr next = va + kPageSize;
@@ -284,27 +288,14 @@ Result<Translation> PageTable::unmap(VirtAddr va) {
   if (!valid_user_page(va)) return Error::kInvalidArgument;
   Translation old;
   PhysAddr freed[desc::kLevels - 1];
-  uint32_t freed_count = 0;
+  uint32_t freed_count;
   {
     IrqSpinlockGuard guard(lock_);
-    // The path from the root, to free tables that become empty.
-    uint64_t* path[desc::kLevels];
-    uint64_t* table = table_at(root_);
-    for (uint32_t level = 0; level < desc::kLevels; ++level) {
-      path[level] = &table[desc::index(va, level)];
-      if (!desc::valid(*path[level])) return Error::kNotFound;
-      if (level < desc::kLevels - 1) table = table_at(desc::address(*path[level]));
-    }
-    const uint64_t entry = *path[desc::kLevels - 1];
-    old = Translation{desc::address(entry), desc::prot(entry), desc::cow(entry)};
-    write_entry(path[desc::kLevels - 1], 0);
-    for (uint32_t level = desc::kLevels - 1; level > 0; --level) {
-      const PhysAddr this_table = desc::address(*path[level - 1]);
-      if (!table_empty(table_at(this_table))) break;
-      write_entry(path[level - 1], 0);
-      freed[freed_count++] = this_table;
-      --table_pages_;
-    }
+    uint64_t* entry = find_leaf(va);
+    if (!entry || !desc::valid(*entry)) return Error::kNotFound;
+    old = translation_of(*entry);
+    write_entry(entry, 0);
+    freed_count = unlink_empty_tables(va, freed);
     // One invalidation by VA drops the leaf and the cached walk through
     // the freed tables; only then may the tables be reused.
     flush(va);
@@ -318,7 +309,7 @@ Result<Translation> PageTable::lookup(VirtAddr va) const {
   IrqSpinlockGuard guard(lock_);
   const uint64_t* entry = find_leaf(va.page_base());
   if (!entry || !desc::valid(*entry)) return Error::kNotFound;
-  return Translation{desc::address(*entry), desc::prot(*entry), desc::cow(*entry)};
+  return translation_of(*entry);
 }
 
 void PageTable::for_each(VirtAddr start, VirtAddr end,
