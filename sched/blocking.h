@@ -24,11 +24,20 @@ Task& current_task();
 // The waker that makes a woken task runnable the ordinary way.
 Waker& kernel_waker();
 
+class Handoff;
+
+// The one blocking wait each backend implements: wait_until() and
+// wait_until_handing_off() below (`handoff` may be null).
+Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
+               Handoff* handoff);
+
 // Waits on `queue` until `ready(arg)` is true: ok, kTimedOut once uptime
 // reaches `deadline_ns` (kNoDeadline: never), kInterrupted if the task is
 // killed. `ready` is checked after every wakeup, so spurious ones are fine;
 // it must not sleep.
-Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns);
+inline Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
+  return wait_on(queue, ready, arg, deadline_ns, nullptr);
+}
 
 // Arms `timer` on this CPU's timer queue (the hardware is reprogrammed if
 // it became the earliest deadline) and returns that queue: cancel there.
@@ -65,7 +74,9 @@ class Handoff final : public Waker {
 // wait_until(), except that the first time the caller blocks its CPU goes
 // straight to the task `handoff` holds — no trip through a run queue — and
 // if it never blocks, that task is made runnable the ordinary way.
-Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
-                              uint64_t deadline_ns, Handoff& handoff);
+inline Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
+                                     uint64_t deadline_ns, Handoff& handoff) {
+  return wait_on(queue, ready, arg, deadline_ns, &handoff);
+}
 
 }  // namespace viper::sched

@@ -380,8 +380,10 @@ void block_handing_off(Handoff* handoff) {
   }
 }
 
-Status wait_loop(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
-                 Handoff* handoff) {
+}  // namespace
+
+Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
+               Handoff* handoff) {
   Thread* self = current();
   Timer timer(&wake_sleeper, self);
   Status result = ok_status();
@@ -418,17 +420,6 @@ Status wait_loop(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t dea
   }
   if (handoff) handoff->release();
   return result;
-}
-
-}  // namespace
-
-Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
-  return wait_loop(queue, ready, arg, deadline_ns, nullptr);
-}
-
-Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
-                              uint64_t deadline_ns, Handoff& handoff) {
-  return wait_loop(queue, ready, arg, deadline_ns, &handoff);
 }
 
 Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {

@@ -83,8 +83,10 @@ HostTimers& host_timers() {
   return *timers;
 }
 
-Status wait_loop(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
-                 Handoff* handoff) {
+}  // namespace
+
+Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
+               Handoff* handoff) {
   HostTask& task = self();
   Status result = ok_status();
   for (;;) {
@@ -110,19 +112,8 @@ Status wait_loop(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t dea
   return result;
 }
 
-}  // namespace
-
 Task& current_task() { return self(); }
 Waker& kernel_waker() { return g_waker; }
-
-Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
-  return wait_loop(queue, ready, arg, deadline_ns, nullptr);
-}
-
-Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
-                              uint64_t deadline_ns, Handoff& handoff) {
-  return wait_loop(queue, ready, arg, deadline_ns, &handoff);
-}
 
 Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {
   HostTimers& timers = host_timers();
