@@ -1,5 +1,6 @@
 #include "ipc/channel.h"
 
+#include "ipc/lock_classes.h"
 #include "kernel/arch/arch.h"
 #include "kernel/lib/list.h"
 #include "kernel/lib/spinlock.h"
@@ -8,9 +9,9 @@
 namespace viper::ipc {
 namespace {
 
-LockClass g_channel_class{"ipc.channel", lock_level(6, 6)};
-LockClass g_retire_class{"ipc.retired_channels", lock_level(6, 1)};
-LockClass g_transfer_class{"ipc.endpoint_transfer", lock_level(6, 9)};
+LockClass g_channel_class{kChannelLock};
+LockClass g_retire_class{kRetiredChannelsLock};
+LockClass g_transfer_class{kEndpointTransferLock};
 Atomic<uint64_t> g_live_channels{0};
 Atomic<uint64_t> g_live_messages{0};
 Atomic<uint64_t> g_fast_path_deliveries{0};

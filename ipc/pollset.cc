@@ -1,13 +1,14 @@
 #include "ipc/pollset.h"
 
+#include "ipc/lock_classes.h"
 #include "mm/kheap/global.h"
 #include "sched/blocking.h"
 
 namespace viper::ipc {
 namespace {
 
-LockClass g_teardown_class{"ipc.pollset_teardown", lock_level(6, 8)};
-LockClass g_pollset_class{"ipc.pollset", lock_level(6, 2)};
+LockClass g_teardown_class{kPollsetTeardownLock};
+LockClass g_pollset_class{kPollsetLock};
 IrqSpinlock g_teardown_lock{g_teardown_class};
 Atomic<uint64_t> g_live_pollsets{0};
 Atomic<uint64_t> g_live_links{0};

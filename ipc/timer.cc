@@ -1,13 +1,14 @@
 #include "ipc/timer.h"
 
+#include "ipc/lock_classes.h"
 #include "kernel/arch/arch.h"
 #include "mm/kheap/global.h"
 #include "sched/blocking.h"
 
 namespace viper::ipc {
 namespace {
-LockClass g_timer_config_class{"ipc.timer_config", lock_level(6, 7)};
-LockClass g_timer_class{"ipc.timer", lock_level(6, 6)};
+LockClass g_timer_config_class{kTimerConfigLock};
+LockClass g_timer_class{kTimerLock};
 Atomic<uint64_t> g_live_timers{0};
 Atomic<uint64_t> g_live_events{0};
 }  // namespace

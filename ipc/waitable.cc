@@ -1,11 +1,12 @@
 #include "ipc/waitable.h"
 
+#include "ipc/lock_classes.h"
 #include "ipc/pollset.h"
 #include "sched/blocking.h"
 
 namespace viper::ipc {
 namespace {
-LockClass g_waitable_class{"ipc.waitable", lock_level(6, 4)};
+LockClass g_waitable_class{kWaitableLock};
 
 struct WaitFor {
   const Waitable* object;

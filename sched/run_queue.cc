@@ -1,8 +1,10 @@
 #include "sched/run_queue.h"
 
+#include "sched/lock_classes.h"
+
 namespace viper::sched {
 namespace {
-LockClass g_run_queue_class{"sched.run_queue", lock_level(4, 2)};
+LockClass g_run_queue_class{kRunQueueLock};
 }  // namespace
 
 RunQueue::RunQueue() : lock_(g_run_queue_class) {}

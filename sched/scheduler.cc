@@ -6,6 +6,7 @@
 #include "kernel/lib/bitmap.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
+#include "sched/lock_classes.h"
 #include "sched/timer_queue.h"
 
 extern "C" void arch_thread_trampoline();
@@ -19,7 +20,7 @@ constexpr uint64_t kSlotBytes = uint64_t{1} << KERNEL_STACK_SLOT_SHIFT;  // guar
 constexpr uint32_t kStackSlots = 4096;
 static_assert(kSlotBytes == 2 * kStackBytes, "the guard is the lower half of a slot");
 
-LockClass g_stack_slots_class{"sched.stack_slots", lock_level(4, 0)};
+LockClass g_stack_slots_class{kStackSlotsLock};
 IrqSpinlock g_stack_slots_lock{g_stack_slots_class};
 Bitmap<kStackSlots> g_stack_slots GUARDED_BY(g_stack_slots_lock);
 

@@ -1,8 +1,10 @@
 #include "sched/task_table.h"
 
+#include "sched/lock_classes.h"
+
 namespace viper::sched {
 namespace {
-LockClass g_task_table_class{"sched.task_table", lock_level(4, 6)};
+LockClass g_task_table_class{kTaskTableLock};
 }  // namespace
 
 TaskTable::TaskTable() : lock_(g_task_table_class) {}

@@ -1,10 +1,11 @@
 #include "sched/timer_queue.h"
 
 #include "kernel/arch/arch.h"
+#include "sched/lock_classes.h"
 
 namespace viper::sched {
 namespace {
-LockClass g_timer_queue_class{"sched.timer_queue", lock_level(4, 1)};
+LockClass g_timer_queue_class{kTimerQueueLock};
 }  // namespace
 
 TimerQueue::TimerQueue() : lock_(g_timer_queue_class) {}

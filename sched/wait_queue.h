@@ -18,6 +18,7 @@
 #include "kernel/lib/list.h"
 #include "kernel/lib/result.h"
 #include "kernel/lib/spinlock.h"
+#include "sched/lock_classes.h"
 #include "sched/task.h"
 
 namespace viper::sched {
@@ -37,7 +38,7 @@ class Waker {
 
 // Wait queues live in globals and other objects; their lock class is here
 // so the constructor can be constexpr (no global constructors in the kernel).
-inline constinit LockClass kWaitQueueLockClass{"sched.wait_queue", lock_level(4, 4)};
+inline constinit LockClass kWaitQueueLockClass{kWaitQueueLock};
 
 class WaitQueue {
  public:

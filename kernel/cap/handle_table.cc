@@ -1,8 +1,10 @@
 #include "kernel/cap/handle_table.h"
 
+#include "kernel/cap/lock_classes.h"
+
 namespace viper::cap {
 namespace {
-LockClass g_handle_table_class{"cap.handle_table", lock_level(7, 0)};
+LockClass g_handle_table_class{kHandleTableLock};
 
 // Handle value layout: generation (48 bits) above the slot (16 bits).
 constexpr uint64_t kSlotBits = 16;

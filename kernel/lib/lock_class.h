@@ -16,9 +16,18 @@ constexpr uint16_t lock_level(uint16_t layer, uint16_t sublevel = 0) {
   return static_cast<uint16_t>(layer * 10 + sublevel);
 }
 
+// What a lock class is: its name and level. Each layer package declares
+// its classes' identities in its lock_classes.h, next to a list of them
+// that //testing/lock_order compares with docs/lock-order.md.
+struct LockClassId {
+  const char* name;
+  uint16_t level;
+};
+
 class LockClass {
  public:
   constexpr LockClass(const char* name, uint16_t level) : name_(name), level_(level) {}
+  constexpr explicit LockClass(const LockClassId& id) : LockClass(id.name, id.level) {}
   LockClass(const LockClass&) = delete;
   LockClass& operator=(const LockClass&) = delete;
 

@@ -2,6 +2,7 @@
 
 #include "kernel/arch/arch.h"
 #include "kernel/lib/format.h"
+#include "kernel/lib/lock_classes.h"
 #include "kernel/lib/spinlock.h"
 
 namespace viper {
@@ -9,7 +10,7 @@ namespace {
 
 // The console lock is the innermost lock of all: printk may be called with
 // any other lock held.
-LockClass g_console_lock_class{"console", lock_level(0)};
+LockClass g_console_lock_class{kConsoleLock};
 IrqSpinlock g_console_lock{g_console_lock_class};
 
 Atomic<ConsoleWriter> g_writer{nullptr};

@@ -1,8 +1,10 @@
 #include "mm/pmm/bitmap_zone.h"
 
+#include "mm/pmm/lock_classes.h"
+
 namespace viper::mm {
 namespace {
-LockClass g_bitmap_lock_class{"pmm.bitmap_zone", lock_level(1)};
+LockClass g_bitmap_lock_class{kBitmapZoneLock};
 
 uint64_t run_mask(uint32_t order) { return order >= 6 ? ~0ull : ((1ull << (1u << order)) - 1); }
 }  // namespace

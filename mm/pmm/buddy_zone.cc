@@ -1,8 +1,10 @@
 #include "mm/pmm/buddy_zone.h"
 
+#include "mm/pmm/lock_classes.h"
+
 namespace viper::mm {
 namespace {
-LockClass g_zone_lock_class{"pmm.zone", lock_level(1)};
+LockClass g_zone_lock_class{kZoneLock};
 }  // namespace
 
 BuddyZone::BuddyZone() : lock_(g_zone_lock_class) {}

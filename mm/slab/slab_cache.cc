@@ -1,11 +1,12 @@
 #include "mm/slab/slab_cache.h"
 
 #include "kernel/lib/printk.h"
+#include "mm/slab/lock_classes.h"
 
 namespace viper::mm {
 namespace {
 
-LockClass g_cache_lock_class{"slab.cache", lock_level(2, 1)};
+LockClass g_cache_lock_class{kSlabCacheLock};
 
 constexpr uint8_t kPoison = 0x6b;   // free object bytes (debug)
 constexpr uint8_t kRedzone = 0xbb;  // bytes after each object (debug)

@@ -2,11 +2,12 @@
 
 #include "kernel/arch/arch.h"
 #include "mm/kheap/global.h"
+#include "mm/vm/lock_classes.h"
 
 namespace viper::mm {
 namespace {
 
-LockClass g_vma_class{"mm.vma", lock_level(5, 0)};
+LockClass g_vma_class{kVmaLock};
 
 bool user_range(VirtAddr start, uint64_t bytes) {
   return bytes > 0 && start.is_page_aligned() && (bytes & (kPageSize - 1)) == 0 &&

@@ -18,6 +18,7 @@
 #include "kernel/lib/atomic.h"
 #include "kernel/lib/bitmap.h"
 #include "kernel/lib/spinlock.h"
+#include "mm/vmm/lock_classes.h"
 
 namespace viper::mm {
 
@@ -25,7 +26,7 @@ using AsidTag = Atomic<uint64_t>;
 
 // In the header so the allocator can be constant-initialised (kernel
 // globals have no constructors).
-inline constinit LockClass kAsidLockClass{"mm.asid", lock_level(3, 1)};
+inline constinit LockClass kAsidLockClass{kAsidLock};
 
 class AsidAllocator {
  public:

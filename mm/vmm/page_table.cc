@@ -1,10 +1,11 @@
 #include "mm/vmm/page_table.h"
 
 #include "kernel/arch/arch.h"
+#include "mm/vmm/lock_classes.h"
 
 namespace viper::mm {
 namespace {
-LockClass g_page_table_class{"mm.page_table", lock_level(3, 0)};
+LockClass g_page_table_class{kPageTableLock};
 
 void zero_page(PhysAddr page) {
   // Through the direct map: a physical address is never a pointer (MS-004).

@@ -1,5 +1,6 @@
 #include "kernel/arch/aarch64/mmu.h"
 
+#include "kernel/arch/aarch64/lock_classes.h"
 #include "kernel/arch/arch.h"
 
 namespace viper::arch::mmu {
@@ -124,7 +125,7 @@ Status KernelTables::unmap(VirtAddr va, uint64_t size) {
 }
 
 namespace {
-LockClass g_kernel_tables_class{"mmu.kernel_tables", lock_level(3, 0)};
+LockClass g_kernel_tables_class{kKernelTablesLock};
 IrqSpinlock g_kernel_tables_lock{g_kernel_tables_class};
 KernelTables* g_kernel_tables = nullptr;
 }  // namespace
