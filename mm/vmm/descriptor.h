@@ -1,11 +1,13 @@
 // AArch64 stage-1 translation table descriptors for user address spaces
-// (4 KiB granule, 48-bit VA, TTBR0), as plain values. The page-table code
-// and its tests' independent walker both read the bits from here; nothing
-// else knows the layout.
+// (4 KiB granule, 48-bit VA, TTBR0), as plain values: what a user page's
+// entry holds. The bits themselves are defined once, for the kernel's
+// tables too, in kernel/arch/aarch64/descriptor_bits.h; the page-table
+// tests check them with an independent walker.
 #pragma once
 
 #include <stdint.h>
 
+#include "kernel/arch/aarch64/descriptor_bits.h"
 #include "kernel/lib/addr.h"
 #include "mm/vmm/prot.h"
 
@@ -13,35 +15,37 @@ namespace viper::mm {
 
 namespace desc {
 
-inline constexpr uint64_t kValid = 1ull << 0;
-inline constexpr uint64_t kTableOrPage = 1ull << 1;  // table (levels 0-2) / page (level 3)
-inline constexpr uint64_t kAttrNormal = 1ull << 2;   // MAIR index 1: normal write-back
-inline constexpr uint64_t kApUser = 1ull << 6;       // AP[1]: EL0 may access
-inline constexpr uint64_t kApReadOnly = 1ull << 7;   // AP[2]
-inline constexpr uint64_t kShInner = 3ull << 8;
-inline constexpr uint64_t kAccessFlag = 1ull << 10;
-inline constexpr uint64_t kNotGlobal = 1ull << 11;  // nG: tagged with the ASID
-inline constexpr uint64_t kPxn = 1ull << 53;        // never executable at EL1
-inline constexpr uint64_t kUxn = 1ull << 54;        // not executable at EL0
-// Software bits (ignored by the walker).
-inline constexpr uint64_t kSoftCow = 1ull
-                                     << 55;  // shared copy-on-write: read-only until a write fault
-inline constexpr uint64_t kAddressMask = 0x0000fffffffff000ull;
+// The hardware's bits, from their one definition.
+using aarch64::desc::kAccessFlag;
+using aarch64::desc::kAddressMask;
+using aarch64::desc::kApReadOnly;
+using aarch64::desc::kApUser;
+using aarch64::desc::kAttrNormal;  // MAIR index 1: normal write-back
+using aarch64::desc::kEntries;
+using aarch64::desc::kLevels;
+using aarch64::desc::kNotGlobal;  // tagged with the ASID
+using aarch64::desc::kPage;
+using aarch64::desc::kPxn;  // user pages are never executable at EL1
+using aarch64::desc::kShInner;
+using aarch64::desc::kTable;
+using aarch64::desc::kUxn;
+using aarch64::desc::kValid;
 
-inline constexpr uint32_t kLevels = 4;
-inline constexpr uint32_t kEntries = 512;
+// Software bit (ignored by the walker): shared copy-on-write, read-only
+// until a write fault.
+inline constexpr uint64_t kSoftCow = 1ull << aarch64::desc::kSoftwareShift;
 
 // Index of `va` in the table at `level` (0 = root).
 constexpr uint32_t index(VirtAddr va, uint32_t level) {
-  return static_cast<uint32_t>((va.value() >> (39 - 9 * level)) & (kEntries - 1));
+  return aarch64::desc::index(va.value(), level);
 }
 
-constexpr uint64_t table(PhysAddr next) { return next.value() | kValid | kTableOrPage; }
+constexpr uint64_t table(PhysAddr next) { return next.value() | kTable; }
 
 // A level-3 entry for a user page.
 constexpr uint64_t page(PhysAddr frame, uint32_t prot, bool cow) {
-  uint64_t d = frame.value() | kValid | kTableOrPage | kAttrNormal | kShInner | kAccessFlag |
-               kNotGlobal | kPxn | kApUser;
+  uint64_t d =
+      frame.value() | kPage | kAttrNormal | kShInner | kAccessFlag | kNotGlobal | kPxn | kApUser;
   // A COW page is mapped read-only whatever the VMA allows.
   if (!(prot & kProtWrite) || cow) d |= kApReadOnly;
   if (!(prot & kProtExec)) d |= kUxn;

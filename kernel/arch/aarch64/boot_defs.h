@@ -2,13 +2,9 @@
 // header is also included from .S files).
 #pragma once
 
-#define KERNEL_VIRT_OFFSET 0xffff000000000000
+#include "kernel/arch/aarch64/descriptor_bits.h"  // MAIR_*, DESC_*
 
-// MAIR_EL1 attribute indexes and the register value.
-#define MAIR_IDX_DEVICE_nGnRnE 0
-#define MAIR_IDX_NORMAL 1
-#define MAIR_IDX_NORMAL_NC 2
-#define MAIR_VALUE 0x0444ff00 /* attr3=0x04, attr2=0x44, attr1=0xff, attr0=0x00 */
+#define KERNEL_VIRT_OFFSET 0xffff000000000000
 
 // TCR_EL1: 48-bit VAs in both halves, 4 KiB granules, write-back
 // inner-shareable walks, 16-bit ASIDs. IPS is filled in from
@@ -24,18 +20,6 @@
 // SCTLR_EL1: MMU, caches, stack alignment checks, plus the RES1 bits.
 #define SCTLR_RES1 0x30d00800
 #define SCTLR_MMU_ON (SCTLR_RES1 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
-
-// Descriptor bits (VMSAv8-64, 4 KiB granule).
-#define DESC_VALID (1 << 0)
-#define DESC_TABLE (3 << 0)
-#define DESC_BLOCK (1 << 0)
-#define DESC_PAGE (3 << 0)
-#define DESC_ATTR(idx) ((idx) << 2)
-#define DESC_AP_RO (1 << 7)
-#define DESC_SH_INNER (3 << 8)
-#define DESC_AF (1 << 10)
-#define DESC_PXN (1 << 53)
-#define DESC_UXN (1 << 54)
 
 // Boot page tables: 1 GiB blocks, device memory below RAM, normal above.
 #define BOOT_BLOCK_DEVICE \

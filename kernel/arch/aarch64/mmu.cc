@@ -1,40 +1,33 @@
 #include "kernel/arch/aarch64/mmu.h"
 
+#include "kernel/arch/aarch64/descriptor_bits.h"
 #include "kernel/arch/aarch64/lock_classes.h"
 #include "kernel/arch/arch.h"
 
 namespace viper::arch::mmu {
 namespace {
 
-constexpr uint64_t kValid = 1;
-constexpr uint64_t kTable = 3;
-constexpr uint64_t kBlock = 1;
-constexpr uint64_t kPage = 3;
-constexpr uint64_t kAttrDevice = 0ull << 2;  // MAIR index 0
-constexpr uint64_t kAttrNormal = 1ull << 2;  // MAIR index 1
-constexpr uint64_t kApReadOnly = 1ull << 7;
-constexpr uint64_t kInnerShareable = 3ull << 8;
-constexpr uint64_t kAccessFlag = 1ull << 10;
-constexpr uint64_t kPxn = 1ull << 53;
-constexpr uint64_t kUxn = 1ull << 54;
-constexpr uint64_t kAddressMask = 0x0000fffffffff000ull;
-constexpr uint64_t kBlockSize = 2ull << 20;
+namespace desc = aarch64::desc;
+
+constexpr uint64_t kBlockSize = 2ull << 20;  // a level-2 block
 
 uint64_t attributes(Memory memory) {
   switch (memory) {
     case Memory::kText:
-      return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kUxn;
+      return desc::kAttrNormal | desc::kShInner | desc::kAccessFlag | desc::kApReadOnly |
+             desc::kUxn;
     case Memory::kRodata:
-      return kAttrNormal | kInnerShareable | kAccessFlag | kApReadOnly | kPxn | kUxn;
+      return desc::kAttrNormal | desc::kShInner | desc::kAccessFlag | desc::kApReadOnly |
+             desc::kPxn | desc::kUxn;
     case Memory::kData:
-      return kAttrNormal | kInnerShareable | kAccessFlag | kPxn | kUxn;
+      return desc::kAttrNormal | desc::kShInner | desc::kAccessFlag | desc::kPxn | desc::kUxn;
     case Memory::kDevice:
-      return kAttrDevice | kAccessFlag | kPxn | kUxn;
+      return desc::kAttrDevice | desc::kAccessFlag | desc::kPxn | desc::kUxn;
   }
   return 0;
 }
 
-uint64_t index_at(VirtAddr va, int level) { return (va.value() >> (39 - 9 * level)) & 511; }
+uint64_t index_at(VirtAddr va, uint32_t level) { return desc::index(va.value(), level); }
 
 uint64_t* table_at(PhysAddr table) { return phys_to_virt(table).as<uint64_t>(); }
 
@@ -47,10 +40,11 @@ Status KernelTables::create_root() {
 
 Result<uint64_t*> KernelTables::next_table(uint64_t* table, uint64_t index) {
   const uint64_t entry = table[index];
-  if ((entry & 3) == kTable) return table_at(PhysAddr(entry & kAddressMask));
-  if (entry & kValid) return Error::kAlreadyExists;  // a block is in the way
+  if ((entry & desc::kTypeMask) == desc::kTable)
+    return table_at(PhysAddr(entry & desc::kAddressMask));
+  if (entry & desc::kValid) return Error::kAlreadyExists;  // a block is in the way
   const PhysAddr page = TRY(allocate_());
-  table[index] = page.value() | kTable;
+  table[index] = page.value() | desc::kTable;
   return table_at(page);
 }
 
@@ -68,14 +62,14 @@ Status KernelTables::map(VirtAddr va, PhysAddr pa, uint64_t size, Memory memory)
     const bool block = v.is_aligned(kBlockSize) && p.is_aligned(kBlockSize) &&
                        size - done >= kBlockSize && l2[index_at(v, 2)] == 0;
     if (block) {
-      l2[index_at(v, 2)] = p.value() | attrs | kBlock;
+      l2[index_at(v, 2)] = p.value() | attrs | desc::kBlock;
       done += kBlockSize;
       continue;
     }
     uint64_t* l3 = TRY(next_table(l2, index_at(v, 2)));
     uint64_t& entry = l3[index_at(v, 3)];
-    if (entry & kValid) return Error::kAlreadyExists;
-    entry = p.value() | attrs | kPage;
+    if (entry & desc::kValid) return Error::kAlreadyExists;
+    entry = p.value() | attrs | desc::kPage;
     done += kPageSize;
   }
   asm volatile("dsb ishst" : : : "memory");
@@ -103,13 +97,13 @@ Status KernelTables::unmap(VirtAddr va, uint64_t size) {
   for (uint64_t done = 0; done < size; done += kPageSize) {
     const VirtAddr v = va + done;
     uint64_t* table = table_at(root_);
-    for (int level = 0; level < 3; ++level) {
+    for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
       const uint64_t entry = table[index_at(v, level)];
-      if ((entry & 3) != kTable) return Error::kNotFound;
-      table = table_at(PhysAddr(entry & kAddressMask));
+      if ((entry & desc::kTypeMask) != desc::kTable) return Error::kNotFound;
+      table = table_at(PhysAddr(entry & desc::kAddressMask));
     }
     uint64_t& pte = table[index_at(v, 3)];
-    if (!(pte & kValid)) return Error::kNotFound;
+    if (!(pte & desc::kValid)) return Error::kNotFound;
     pte = 0;
     // Break before make: the entry is gone, then every CPU forgets it.
     asm volatile(
@@ -152,16 +146,16 @@ bool kernel_can_read(VirtAddr va) {
 
 bool KernelTables::translate(VirtAddr va, PhysAddr& pa) const {
   const uint64_t* table = table_at(root_);
-  for (int level = 0; level < 4; ++level) {
+  for (uint32_t level = 0; level < desc::kLevels; ++level) {
     const uint64_t entry = table[index_at(va, level)];
-    if (!(entry & kValid)) return false;
-    const bool leaf = level == 3 || (entry & 3) == kBlock;
+    if (!(entry & desc::kValid)) return false;
+    const bool leaf = level == desc::kLevels - 1 || (entry & desc::kTypeMask) == desc::kBlock;
     if (leaf) {
       const uint64_t span = uint64_t{1} << (39 - 9 * level);
-      pa = PhysAddr((entry & kAddressMask & ~(span - 1)) | (va.value() & (span - 1)));
+      pa = PhysAddr((entry & desc::kAddressMask & ~(span - 1)) | (va.value() & (span - 1)));
       return true;
     }
-    table = table_at(PhysAddr(entry & kAddressMask));
+    table = table_at(PhysAddr(entry & desc::kAddressMask));
   }
   return false;
 }
