@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Runs the README's boot command line as a person would and checks that
-# ViperDOS boots to its idle banner; the kernel then idles forever, so the
-# run is stopped once the banner is there. (The README's test command line
-# is what .ci/run runs first.)
+# The READMEs are true:
+# 1. every file or directory a package README names exists
+#    (check_paths.py says what counts as a name);
+# 2. the README's boot command line, run as a person would, boots ViperDOS
+#    to its idle banner; the kernel then idles forever, so the run is
+#    stopped once the banner is there. (The README's test command line is
+#    what .ci/run runs first.)
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 cd "$(workspace_root)"
+if ! stale=$(python3 testing/readme/check_paths.py); then
+  echo "$stale"
+  fail "package READMEs name files that do not exist"
+fi
+echo "PASS: every file a package README names exists"
 boot=$(testing/readme/quickstart.sh boot)
 echo "running: $boot"
 log=$(mktemp)
