@@ -1,8 +1,8 @@
 // Spinlocks: fair ticket locks, annotated for clang's thread-safety
 // analysis and checked by lockdep. Take them through a guard:
 //
-//   LockClass kQueueLockClass{"sched.run_queue", lock_level(4)};
-//   Spinlock lock_{kQueueLockClass};
+//   LockClass g_run_queue_class{kRunQueueLock};  // sched/lock_classes.h
+//   Spinlock lock_{g_run_queue_class};
 //   int depth_ GUARDED_BY(lock_);
 //   ...
 //   SpinlockGuard guard(lock_);
