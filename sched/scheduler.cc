@@ -316,12 +316,14 @@ void on_tick() {
 }
 
 namespace {
-void wake_sleeper(Timer&, void* thread) { (void)wake_up(*static_cast<Thread*>(thread), g_waker); }
+void wake_sleeper(OneShotTimer&, void* thread) {
+  (void)wake_up(*static_cast<Thread*>(thread), g_waker);
+}
 }  // namespace
 
 Status sleep_until(uint64_t deadline_ns) {
   Thread* self = current();
-  Timer timer(&wake_sleeper, self);
+  OneShotTimer timer(&wake_sleeper, self);
   TimerQueue* queue = nullptr;
   Status result = ok_status();
   while (arch::uptime_ns() < deadline_ns) {
@@ -373,18 +375,17 @@ void block_handing_off(Handoff* handoff) {
 
 }  // namespace
 
-Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
-               Handoff* handoff) {
+Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, Handoff* handoff) {
   Thread* self = current();
-  Timer timer(&wake_sleeper, self);
+  OneShotTimer timer(&wake_sleeper, self);
   Status result = ok_status();
   for (;;) {
-    if (ready(arg)) break;
+    if (ready()) break;
     if (self->kill_requested.load(MemoryOrder::kAcquire)) {
       result = Error::kInterrupted;
       break;
     }
-    if (arch::uptime_ns() >= deadline_ns) {
+    if (deadline.passed_at(arch::uptime_ns())) {
       result = Error::kTimedOut;
       break;
     }
@@ -393,15 +394,15 @@ Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadl
       break;
     }
     TimerQueue* timers = nullptr;
-    if (deadline_ns != kNoDeadline) {
+    if (!deadline.is_never()) {
       arch::InterruptsDisabled no_irqs;
       timers = &state().cpu[arch::cpu_id()].timers;
-      if (timers->arm(timer, deadline_ns).ok() && state().hooks.program_timer) {
+      if (timers->arm(timer, deadline.uptime_ns()).ok() && state().hooks.program_timer) {
         state().hooks.program_timer(timers->next_deadline());
       }
     }
     // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready(arg) && !self->kill_requested.load(MemoryOrder::kAcquire)) {
+    if (!ready() && !self->kill_requested.load(MemoryOrder::kAcquire)) {
       block_handing_off(handoff);
     } else if (handoff) {
       handoff->release();
@@ -413,10 +414,10 @@ Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadl
   return result;
 }
 
-Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {
+Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline) {
   arch::InterruptsDisabled no_irqs;
   TimerQueue* timers = &state().cpu[arch::cpu_id()].timers;
-  TRY(timers->arm(timer, deadline_ns));
+  TRY(timers->arm(timer, deadline.uptime_ns()));
   if (state().hooks.program_timer) state().hooks.program_timer(timers->next_deadline());
   return timers;
 }

@@ -14,15 +14,14 @@ namespace viper::boot {
 namespace {
 
 using ipc::Endpoint;
-using sched::kNoDeadline;
 
 void expect_nothing_alive(ktest::Context& t) {
-  KEXPECT(t, ipc::live_channels() == 0);
-  KEXPECT(t, ipc::live_messages() == 0);
-  KEXPECT(t, ipc::live_pollsets() == 0);
-  KEXPECT(t, ipc::live_poll_links() == 0);
-  KEXPECT(t, ipc::live_timers() == 0);
-  KEXPECT(t, ipc::live_events() == 0);
+  KEXPECT(t, ipc::stats().live_channels == 0);
+  KEXPECT(t, ipc::stats().live_messages == 0);
+  KEXPECT(t, ipc::stats().live_pollsets == 0);
+  KEXPECT(t, ipc::stats().live_poll_links == 0);
+  KEXPECT(t, ipc::stats().live_timers == 0);
+  KEXPECT(t, ipc::stats().live_events == 0);
 }
 
 // ---- call / reply across CPUs -------------------------------------------
@@ -45,12 +44,11 @@ void call_server(void* arg) {
   uint32_t request = 0;
   size_t bytes = 0;
   uint32_t no_handles = 0;
-  Status s = pair->server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles,
-                                     kNoDeadline);
+  Status s = pair->server->read_wait(writable_bytes_of(request), {}, size, Deadline::never());
   while (s.ok()) {
     const uint32_t reply = request * 2 + 1;
-    s = pair->server->reply_and_read(&reply, sizeof(reply), &request, sizeof(request), bytes,
-                                     kNoDeadline);
+    s = status_of(pair->server->reply_and_read(bytes_of(reply), writable_bytes_of(request),
+                                               Deadline::never()));
   }
   if (s.error() != Error::kPeerClosed) pair->errors->fetch_add(1, MemoryOrder::kRelaxed);
   pair->server.reset();
@@ -62,7 +60,7 @@ void call_client(void* arg) {
   for (uint32_t i = 0; i < kCalls; ++i) {
     uint32_t reply = 0;
     size_t bytes = 0;
-    if (!pair->client->call(&i, sizeof(i), &reply, sizeof(reply), bytes, kNoDeadline).ok() ||
+    if (!pair->client->call(bytes_of(i), writable_bytes_of(reply), Deadline::never()).ok() ||
         reply != i * 2 + 1) {
       pair->errors->fetch_add(1, MemoryOrder::kRelaxed);
       break;
@@ -91,7 +89,7 @@ KTEST(ipc, call_reply_between_threads_on_different_cpus) {
   KEXPECT(t, errors.load(MemoryOrder::kRelaxed) == 0);
   reap_all(threads, 2 * kCallPairs);
   g_call_pairs.destroy();
-  KEXPECT(t, ipc::fast_path_deliveries() > 0);
+  KEXPECT(t, ipc::stats().fast_path_deliveries > 0);
   expect_nothing_alive(t);
 }
 
@@ -118,12 +116,12 @@ void poll_server(void*) {
   Ref<ipc::PollSet> set;
   if (!ipc::PollSet::create(set).ok()) w.errors.fetch_add(1, MemoryOrder::kRelaxed);
   for (uint32_t i = 0; i < kPollClients; ++i) {
-    if (!set->add(*w.server_ends[i], ipc::signal::kReadable, i).ok()) {
+    if (!set->add(*w.server_ends[i], Signals::kReadable, i).ok()) {
       w.errors.fetch_add(1, MemoryOrder::kRelaxed);
     }
   }
-  (void)set->add(*w.stop, ipc::signal::kUser0, kStopKey);
-  (void)set->add(*w.timer, ipc::signal::kTimerFired, kTimerKey);
+  (void)set->add(*w.stop, Signals::kUser0, kStopKey);
+  (void)set->add(*w.timer, Signals::kTimerFired, kTimerKey);
   for (bool running = true; running;) {
     ipc::PollEvent events[8];
     Result<uint32_t> n = set->wait(events, 8, arch::uptime_ns() + 30 * kSecond);
@@ -146,7 +144,7 @@ void poll_server(void*) {
         Endpoint& end = *w.server_ends[key];
         while (end.read(&request, sizeof(request), bytes, nullptr, 0, no_handles).ok()) {
           const uint32_t reply = request + 1000;
-          if (!end.write_wait(&reply, sizeof(reply), nullptr, 0, kNoDeadline).ok()) {
+          if (!end.write_wait(bytes_of(reply), {}, Deadline::never()).ok()) {
             w.errors.fetch_add(1, MemoryOrder::kRelaxed);
           }
           w.served.fetch_add(1, MemoryOrder::kRelaxed);
@@ -167,8 +165,8 @@ void poll_client(void* arg) {
     uint32_t reply = 0;
     size_t bytes = 0;
     uint32_t no_handles = 0;
-    if (!end.write_wait(&request, sizeof(request), nullptr, 0, kNoDeadline).ok() ||
-        !end.read_wait(&reply, sizeof(reply), bytes, nullptr, 0, no_handles, kNoDeadline).ok() ||
+    if (!end.write_wait(bytes_of(request), {}, Deadline::never()).ok() ||
+        !end.read_wait(writable_bytes_of(reply), {}, size, Deadline::never()).ok() ||
         reply != request + 1000) {
       w.errors.fetch_add(1, MemoryOrder::kRelaxed);
       break;
@@ -197,7 +195,7 @@ KTEST(ipc, pollset_server_answers_clients_on_other_cpus) {
             .value();
   }
   KEXPECT(t, wait_for(w.done, kPollClients, 60 * kSecond));
-  KEXPECT(t, w.stop->signal_user(0, ipc::signal::kUser0).ok());
+  KEXPECT(t, w.stop->signal_user(0, Signals::kUser0).ok());
   KEXPECT(t, wait_for(w.done, kPollClients + 1, 10 * kSecond));
   reap_all(threads, 1 + kPollClients);
   KEXPECT(t, w.errors.load(MemoryOrder::kRelaxed) == 0);
@@ -225,7 +223,7 @@ void blocked_reader(void*) {
   r.started.fetch_add(1, MemoryOrder::kRelease);
   Status s = ok_status();
   do {
-    s = r.near->read_wait(buffer, sizeof(buffer), bytes, nullptr, 0, no_handles, kNoDeadline);
+    s = r.near->read_wait(buffer, sizeof(buffer), bytes, nullptr, 0, no_handles, Deadline::never());
   } while (s.ok());
   if (s.error() != Error::kPeerClosed && s.error() != Error::kInterrupted) {
     r.wrong.fetch_add(1, MemoryOrder::kRelaxed);
@@ -237,7 +235,7 @@ void closer(void* arg) {
   Race& r = g_race.get();
   const uint64_t spins = reinterpret_cast<uint64_t>(arg);
   r.started.fetch_add(1, MemoryOrder::kRelease);
-  (void)r.far->write("x", 1, nullptr, 0);
+  (void)r.far->write(literal_bytes("x"));
   for (uint64_t i = 0; i < spins; ++i) arch::cpu_relax();
   r.far.reset();  // races with the reader going to sleep
   r.done.fetch_add(1, MemoryOrder::kRelease);

@@ -44,7 +44,7 @@ HandleTable::Slot* HandleTable::find_locked(HandleValue handle) {
 object::KernelObject* HandleTable::remove_locked(Slot& slot) {
   object::KernelObject* object = slot.object;
   slot.object = nullptr;
-  slot.rights = 0;
+  slot.rights = Rights::kNone;
   --count_;
   const uint32_t index = static_cast<uint32_t>(&slot - slots_);
   if (slot.generation < kGenerationLimit) {
@@ -55,8 +55,8 @@ object::KernelObject* HandleTable::remove_locked(Slot& slot) {
   return object;
 }
 
-Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, uint32_t rights) {
-  if (!object || (rights & ~kRightsAll) != 0) return Error::kInvalidArgument;
+Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, Rights rights) {
+  if (!object || any(rights & ~Rights::kAll)) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
   if (free_head_ == kNoSlot) return Error::kNoSpace;
   const uint32_t index = free_head_;
@@ -68,34 +68,34 @@ Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, u
   return value_of(index);
 }
 
-Result<object::Ref<object::KernelObject>> HandleTable::get(HandleValue handle, uint32_t required) {
+Result<object::Ref<object::KernelObject>> HandleTable::get(HandleValue handle, Rights required) {
   IrqSpinlockGuard guard(lock_);
   Slot* slot = find_locked(handle);
   if (!slot) return Error::kBadHandle;
-  if ((slot->rights & required) != required) return Error::kAccessDenied;
+  if (!contains(slot->rights, required)) return Error::kAccessDenied;
   slot->object->add_ref();  // the caller's own reference, taken under the lock
   return object::Ref<object::KernelObject>::adopt(slot->object);
 }
 
-Result<HandleValue> HandleTable::duplicate(HandleValue handle, uint32_t rights) {
+Result<HandleValue> HandleTable::duplicate(HandleValue handle, Rights rights) {
   object::Ref<object::KernelObject> object;
   {
     IrqSpinlockGuard guard(lock_);
     Slot* slot = find_locked(handle);
     if (!slot) return Error::kBadHandle;
-    if (!(slot->rights & kRightDuplicate)) return Error::kAccessDenied;
-    if ((rights & ~slot->rights) != 0) return Error::kInvalidArgument;  // only fewer rights
+    if (!contains(slot->rights, Rights::kDuplicate)) return Error::kAccessDenied;
+    if (!contains(slot->rights, rights)) return Error::kInvalidArgument;  // only fewer rights
     slot->object->add_ref();
     object = object::Ref<object::KernelObject>::adopt(slot->object);
   }
-  return add(static_cast<object::Ref<object::KernelObject>&&>(object), rights);
+  return add(move(object), rights);
 }
 
-Result<object::Ref<object::KernelObject>> HandleTable::take(HandleValue handle, uint32_t required) {
+Result<object::Ref<object::KernelObject>> HandleTable::take(HandleValue handle, Rights required) {
   IrqSpinlockGuard guard(lock_);
   Slot* slot = find_locked(handle);
   if (!slot) return Error::kBadHandle;
-  if ((slot->rights & required) != required) return Error::kAccessDenied;
+  if (!contains(slot->rights, required)) return Error::kAccessDenied;
   // The table's reference moves to the caller: no count changes (RC-019).
   return object::Ref<object::KernelObject>::adopt(remove_locked(*slot));
 }
@@ -112,7 +112,7 @@ Status HandleTable::close(HandleValue handle) {
   return ok_status();
 }
 
-Result<uint32_t> HandleTable::rights(HandleValue handle) {
+Result<Rights> HandleTable::rights(HandleValue handle) {
   IrqSpinlockGuard guard(lock_);
   Slot* slot = find_locked(handle);
   if (!slot) return Error::kBadHandle;
@@ -120,9 +120,7 @@ Result<uint32_t> HandleTable::rights(HandleValue handle) {
 }
 
 Status HandleTable::reserve(uint32_t count, Reservation& reservation) {
-  if (count > sizeof(reservation.slots) / sizeof(reservation.slots[0])) {
-    return Error::kInvalidArgument;
-  }
+  if (count > kMaxBatch) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
   uint32_t available = 0;
   for (uint32_t i = free_head_; i != kNoSlot && available < count; i = slots_[i].next_free) {
@@ -137,8 +135,9 @@ Status HandleTable::reserve(uint32_t count, Reservation& reservation) {
   return ok_status();
 }
 
-void HandleTable::fill(Reservation& reservation, object::KernelObject* const* objects,
-                       const uint32_t* rights, uint32_t count, HandleValue* out) {
+void HandleTable::fill(Reservation& reservation, Span<object::KernelObject* const> objects,
+                       Span<const Rights> rights, Span<HandleValue> out) {
+  const size_t count = objects.size();
   IrqSpinlockGuard guard(lock_);
   for (uint32_t k = 0; k < reservation.count; ++k) {
     const uint32_t index = reservation.slots[k];

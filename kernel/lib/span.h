@@ -49,4 +49,10 @@ Bytes writable_bytes_of(T& object) {
   return Bytes(reinterpret_cast<uint8_t*>(&object), sizeof(T));
 }
 
+// The bytes of a string literal, without its terminating NUL.
+template <size_t N>
+ConstBytes literal_bytes(const char (&literal)[N]) {
+  return ConstBytes(reinterpret_cast<const uint8_t*>(literal), N - 1);
+}
+
 }  // namespace viper

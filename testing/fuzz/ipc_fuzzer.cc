@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace viper;
   const int64_t objects_before = object::testing::g_live_test_objects;
-  const uint64_t channels_before = ipc::live_channels();
+  const uint64_t channels_before = ipc::stats().live_channels;
   Input in(data, size);
   {
     HandleTable tables[2];
@@ -103,13 +103,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           (void)table.close(pick());
           break;
         case 4: {
-          Result<HandleValue> d = table.duplicate(pick(), in.byte() & cap::kRightsAll);
+          Result<HandleValue> d = table.duplicate(pick(), in.byte() & Rights::kAll);
           if (d.ok()) known.push_back(d.value());
           break;
         }
         case 5: {
           Result<HandleValue> h =
-              table.add(object::testing::TestObject::create(), in.byte() & cap::kRightsAll);
+              table.add(object::testing::TestObject::create(), in.byte() & Rights::kAll);
           if (h.ok()) known.push_back(h.value());
           break;
         }
@@ -160,8 +160,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         default: {
           Result<object::Ref<object::KernelObject>> taken = table.take(pick(), 0);
           if (taken.ok()) {
-            Result<HandleValue> h = tables[1 - (&table - tables)].add(
-                static_cast<object::Ref<object::KernelObject>&&>(taken.value()), cap::kRightsAll);
+            Result<HandleValue> h =
+                tables[1 - (&table - tables)].add(move(taken.value()), Rights::kAll);
             if (h.ok()) known.push_back(h.value());
           }
         }
@@ -173,9 +173,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }  // the tables close every handle they still hold
   if (object::testing::g_live_test_objects != objects_before) invariant_broken("objects leaked");
-  if (ipc::live_channels() != channels_before) invariant_broken("channels leaked");
-  if (ipc::live_messages() != 0) invariant_broken("messages leaked");
-  if (ipc::live_pollsets() != 0 || ipc::live_poll_links() != 0) invariant_broken("pollsets leaked");
-  if (ipc::live_timers() != 0 || ipc::live_events() != 0) invariant_broken("timers leaked");
+  if (ipc::stats().live_channels != channels_before) invariant_broken("channels leaked");
+  if (ipc::stats().live_messages != 0) invariant_broken("messages leaked");
+  if (ipc::stats().live_pollsets != 0 || ipc::stats().live_poll_links != 0)
+    invariant_broken("pollsets leaked");
+  if (ipc::stats().live_timers != 0 || ipc::stats().live_events != 0)
+    invariant_broken("timers leaked");
   return 0;
 }
