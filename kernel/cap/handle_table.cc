@@ -17,15 +17,18 @@ HandleTable::HandleTable() : lock_(g_handle_table_class) {
 }
 
 HandleTable::~HandleTable() {
-  object::KernelObject* owned[kCapacity];
-  uint32_t n = 0;
-  {
-    IrqSpinlockGuard guard(lock_);
-    for (Slot& slot : slots_) {
-      if (slot.object) owned[n++] = remove_locked(slot);
+  // In batches, so the array on the (16 KiB) kernel stack stays small.
+  for (uint32_t next = 0; next < kCapacity;) {
+    object::KernelObject* owned[kMaxBatch];
+    uint32_t n = 0;
+    {
+      IrqSpinlockGuard guard(lock_);
+      for (; next < kCapacity && n < kMaxBatch; ++next) {
+        if (slots_[next].object) owned[n++] = remove_locked(slots_[next]);
+      }
     }
+    for (uint32_t i = 0; i < n; ++i) owned[i]->release();  // outside the lock
   }
-  for (uint32_t i = 0; i < n; ++i) owned[i]->release();  // outside the lock
 }
 
 HandleValue HandleTable::value_of(uint32_t slot) const {

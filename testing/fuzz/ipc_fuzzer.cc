@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "ipc/channel.h"
+#include "ipc/stats.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/host/phys_arena.h"
 #include "kernel/cap/handle_table.h"
-#include "ipc/stats.h"
 #include "kernel/object/endpoint_object.h"
 #include "kernel/object/event_object.h"
 #include "kernel/object/object_wait.h"
@@ -106,13 +106,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           (void)table.close(pick());
           break;
         case 4: {
-          Result<HandleValue> d = table.duplicate(pick(), from_raw<Rights>(in.byte()) & Rights::kAll);
+          Result<HandleValue> d =
+              table.duplicate(pick(), from_raw<Rights>(in.byte()) & Rights::kAll);
           if (d.ok()) known.push_back(d.value());
           break;
         }
         case 5: {
-          Result<HandleValue> h =
-              table.add(object::testing::TestObject::create(), from_raw<Rights>(in.byte()) & Rights::kAll);
+          Result<HandleValue> h = table.add(object::testing::TestObject::create(),
+                                            from_raw<Rights>(in.byte()) & Rights::kAll);
           if (h.ok()) known.push_back(h.value());
           break;
         }
@@ -142,9 +143,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                          Deadline::at(0));
               break;
             case 1:
-              (void)object::object_wait(table, pick(),
-                                        from_raw<Signals>(in.byte() | (in.byte() << 8)),
-                                        Deadline::at(0));
+              (void)object::object_wait(
+                  table, pick(), from_raw<Signals>(in.byte() | (in.byte() << 8)), Deadline::at(0));
               break;
             default:
               (void)object::object_signal(table, pick(), from_raw<Signals>(in.byte() << 8),
