@@ -172,5 +172,49 @@ TEST(ChannelHandles, BlockingReadEndsOnWriteAndOnHandleClose) {
   thread.join();
 }
 
+// The handle-level blocking read takes the one-copy fast path
+// Endpoint::read_wait has: a small write without handles goes straight into
+// the blocked reader's buffer, no message allocated. A message that carries
+// handles still arrives, through the queue, with its handles installed.
+TEST(ChannelHandles, BlockingReadTakesTheFastPathAndStillReceivesHandles) {
+  HandleTable table;
+  Result<ChannelHandles> ab = channel_create(table);
+  ASSERT_TRUE(ab.ok());
+  const auto [a, b] = ab.value();
+  const uint64_t fast = ipc::stats().fast_path_deliveries;
+  const uint64_t messages = ipc::stats().live_messages;
+  std::atomic<sched::Task*> reader{nullptr};
+  char buffer[8];
+  HandleValue got[1];
+  ipc::MessageSize first, second;
+  std::thread thread([&] {
+    reader = &sched::current_task();
+    ASSERT_TRUE(
+        channel_read_wait(table, b, writable_bytes_of(buffer), got, first, Deadline::never()).ok());
+    ASSERT_TRUE(
+        channel_read_wait(table, b, writable_bytes_of(buffer), got, second, Deadline::never())
+            .ok());
+  });
+  auto until_blocked = [&] {
+    while (!reader.load() || reader.load()->state() != sched::TaskState::kBlocked) {
+      std::this_thread::yield();
+    }
+  };
+  until_blocked();
+  ASSERT_TRUE(channel_write(table, a, literal_bytes("hi")).ok());
+  EXPECT_EQ(ipc::stats().live_messages, messages) << "no message was allocated";
+  until_blocked();
+  const HandleValue gift = table.add(testing::TestObject::create(), Rights::kAll).value();
+  ASSERT_TRUE(
+      channel_write(table, a, literal_bytes("gift"), Span<const HandleValue>(&gift, 1)).ok());
+  thread.join();
+  EXPECT_EQ(ipc::stats().fast_path_deliveries, fast + 1);
+  EXPECT_EQ(first.bytes, 2u);
+  EXPECT_EQ(first.handles, 0u);
+  EXPECT_EQ(second.bytes, 4u);
+  ASSERT_EQ(second.handles, 1u);
+  EXPECT_TRUE(table.get_as<testing::TestObject>(got[0], Rights::kNone).ok());
+}
+
 }  // namespace
 }  // namespace viper::object
