@@ -1,10 +1,11 @@
 #include "ipc/channel.h"
 
+#include "ipc/counters.h"
 #include "ipc/lock_classes.h"
 #include "kernel/arch/arch.h"
 #include "kernel/lib/list.h"
 #include "kernel/lib/spinlock.h"
-#include "mm/kheap/global.h"
+#include "mm/kheap/make.h"
 
 namespace viper::ipc {
 namespace {
@@ -12,11 +13,8 @@ namespace {
 LockClass g_channel_class{kChannelLock};
 LockClass g_retire_class{kRetiredChannelsLock};
 LockClass g_transfer_class{kEndpointTransferLock};
-Atomic<uint64_t> g_live_channels{0};
-Atomic<uint64_t> g_live_messages{0};
-Atomic<uint64_t> g_fast_path_deliveries{0};
 
-constexpr uint32_t kChannelSignals = signal::kReadable | signal::kWritable | signal::kPeerClosed;
+constexpr Signals kChannelSignals = Signals::kReadable | Signals::kWritable | Signals::kPeerClosed;
 
 }  // namespace
 
@@ -48,8 +46,7 @@ static_assert(alignof(Attachment) <= alignof(Message));
 // for kDone before its buffer — on its stack — goes away.
 struct Receiver {
   static constexpr uint32_t kWaiting = 0, kClaimed = 1, kDone = 2;
-  void* buffer;
-  size_t capacity;
+  Bytes buffer;
   sched::Task* task;
   sched::WaitQueue* queue;  // where the reader sleeps
   bool registered = false;
@@ -57,9 +54,11 @@ struct Receiver {
   Atomic<uint32_t> state{kWaiting};
 };
 
-class Channel {
+// The state both ends of a channel share: a queue per direction under one
+// lock (what "channel" names at this layer is the pair of Endpoints).
+class ChannelState {
  public:
-  Channel() : lock(g_channel_class) {}
+  ChannelState() : lock(g_channel_class) {}
   mutable IrqSpinlock lock;
   List<Message, &Message::node> queue[2] GUARDED_BY(lock);  // queue[i]: read by side i
   size_t queued_bytes[2] GUARDED_BY(lock) = {0, 0};
@@ -81,13 +80,13 @@ class Channel {
     return queue[side].size() < kMaxQueuedMessages && queued_bytes[side] + bytes <= kMaxQueuedBytes;
   }
   // The signals of side `side`'s endpoint, from the channel's state.
-  uint32_t signals_of(uint32_t side) const REQUIRES(lock) {
-    uint32_t signals = 0;
-    if (!queue[side].empty()) signals |= signal::kReadable;
+  Signals signals_of(uint32_t side) const REQUIRES(lock) {
+    Signals signals = Signals::kNone;
+    if (!queue[side].empty()) signals |= Signals::kReadable;
     if (closed[1 - side]) {
-      signals |= signal::kPeerClosed;
+      signals |= Signals::kPeerClosed;
     } else if (has_room(1 - side, 1)) {
-      signals |= signal::kWritable;
+      signals |= Signals::kWritable;
     }
     return signals;
   }
@@ -95,13 +94,14 @@ class Channel {
 
 namespace {
 
-uint32_t endpoints_in(const Attachment* attachments, uint32_t count) {
+uint32_t endpoints_in(Span<const Attachment> attachments) {
   uint32_t endpoints = 0;
-  for (uint32_t i = 0; i < count; ++i) endpoints += attachments[i].endpoint != nullptr;
+  for (const Attachment& attachment : attachments) endpoints += attachment.endpoint != nullptr;
   return endpoints;
 }
 
-Result<Message*> allocate_message(Channel* channel, size_t byte_count, uint32_t attachment_count) {
+Result<Message*> allocate_message(ChannelState* channel, size_t byte_count,
+                                  uint32_t attachment_count) {
   const bool small = attachment_count == 0 && byte_count <= kSmallMessageBytes;
   Message* message = small ? channel->spare.exchange(nullptr, MemoryOrder::kAcquire) : nullptr;
   if (!message) {
@@ -111,7 +111,7 @@ Result<Message*> allocate_message(Channel* channel, size_t byte_count, uint32_t 
     message = new (memory) Message();
     message->small = small;
   }
-  g_live_messages.fetch_add(1, MemoryOrder::kRelaxed);
+  counters::live_messages.add(1);
   message->byte_count = static_cast<uint32_t>(byte_count);
   message->attachment_slots = attachment_count;
   message->attachment_count = 0;
@@ -120,46 +120,44 @@ Result<Message*> allocate_message(Channel* channel, size_t byte_count, uint32_t 
 
 // Releases a message that left `channel`: its remaining attachments, then
 // its buffer (kept as the channel's spare if small and the slot is free).
-void free_message(Channel* channel, Message* message) {
-  if (const uint32_t endpoints = endpoints_in(message->attachments(), message->attachment_count)) {
+void free_message(ChannelState* channel, Message* message) {
+  if (const uint32_t endpoints =
+          endpoints_in(Span<const Attachment>(message->attachments(), message->attachment_count))) {
     channel->queued_endpoints.fetch_sub(endpoints, MemoryOrder::kRelaxed);
   }
   for (uint32_t i = 0; i < message->attachment_count; ++i) {
     message->attachments()[i].object->release();
   }
   message->attachment_count = 0;
-  g_live_messages.fetch_sub(1, MemoryOrder::kRelaxed);
+  counters::live_messages.add(-1);
   Message* empty = nullptr;
   if (message->small && channel->spare.compare_exchange(empty, message, MemoryOrder::kRelease,
                                                         MemoryOrder::kRelaxed)) {
     return;
   }
-  message->~Message();
-  (void)mm::kernel_heap().kfree(message);
+  mm::kdelete(message);
 }
 
 // MS-007 without recursion: releasing a dead channel's attachments may
 // kill more channels. Whoever finds nobody draining drains, in a loop;
 // channels that die meanwhile are only queued.
 IrqSpinlock g_retire_lock{g_retire_class};
-List<Channel, &Channel::retire_node> g_retired GUARDED_BY(g_retire_lock);
+List<ChannelState, &ChannelState::retire_node> g_retired GUARDED_BY(g_retire_lock);
 bool g_draining GUARDED_BY(g_retire_lock) = false;
 
 // Both sides are closed: nobody else can reach the channel.
-void free_channel(Channel* channel) NO_THREAD_SAFETY_ANALYSIS {
+void free_channel(ChannelState* channel) NO_THREAD_SAFETY_ANALYSIS {
   for (auto& queue : channel->queue) {
     while (Message* message = queue.pop_front()) free_message(channel, message);
   }
   if (Message* spare = channel->spare.exchange(nullptr, MemoryOrder::kAcquire)) {
-    spare->~Message();
-    (void)mm::kernel_heap().kfree(spare);
+    mm::kdelete(spare);
   }
-  channel->~Channel();
-  (void)mm::kernel_heap().kfree(channel);
-  g_live_channels.fetch_sub(1, MemoryOrder::kRelaxed);
+  mm::kdelete(channel);
+  counters::live_channels.add(-1);
 }
 
-void retire(Channel* channel) {
+void retire(ChannelState* channel) {
   {
     IrqSpinlockGuard guard(g_retire_lock);
     g_retired.push_back(*channel);
@@ -167,7 +165,7 @@ void retire(Channel* channel) {
     g_draining = true;
   }
   for (;;) {
-    Channel* next;
+    ChannelState* next;
     {
       IrqSpinlockGuard guard(g_retire_lock);
       next = g_retired.pop_front();
@@ -182,37 +180,25 @@ void retire(Channel* channel) {
 
 }  // namespace
 
-uint64_t live_channels() { return g_live_channels.load(MemoryOrder::kRelaxed); }
-uint64_t live_messages() { return g_live_messages.load(MemoryOrder::kRelaxed); }
-uint64_t fast_path_deliveries() { return g_fast_path_deliveries.load(MemoryOrder::kRelaxed); }
+Endpoint::Endpoint(ChannelState* channel, uint32_t side)
+    : Waitable(Signals::kWritable), channel_(channel), side_(side) {}
 
-Endpoint::Endpoint(Channel* channel, uint32_t side)
-    : Waitable(signal::kWritable), channel_(channel), side_(side) {}
-
-Status Endpoint::create_pair(Ref<Endpoint>& a, Ref<Endpoint>& b) {
-  mm::KernelHeap& heap = mm::kernel_heap();
-  void* channel_memory = TRY(heap.kmalloc(sizeof(Channel)));
-  Result<void*> first = heap.kmalloc(sizeof(Endpoint));
-  Result<void*> second = heap.kmalloc(sizeof(Endpoint));
-  if (!first.ok() || !second.ok()) {
-    if (first.ok()) (void)heap.kfree(first.value());
-    if (second.ok()) (void)heap.kfree(second.value());
-    (void)heap.kfree(channel_memory);
-    return Error::kNoMemory;
-  }
-  Channel* channel = new (channel_memory) Channel();
-  g_live_channels.fetch_add(1, MemoryOrder::kRelaxed);
-  a = Ref<Endpoint>::adopt(new (first.value()) Endpoint(channel, 0));
-  b = Ref<Endpoint>::adopt(new (second.value()) Endpoint(channel, 1));
-  IrqSpinlockGuard guard(channel->lock);
-  channel->ends[0] = a.get();
-  channel->ends[1] = b.get();
-  return ok_status();
+Result<EndpointPair> Endpoint::create_pair() {
+  mm::Own<ChannelState> channel = TRY(mm::make<ChannelState>());
+  mm::Own<Endpoint> first = TRY(mm::make<Endpoint>(channel.get(), 0u));
+  mm::Own<Endpoint> second = TRY(mm::make<Endpoint>(channel.get(), 1u));
+  counters::live_channels.add(1);
+  ChannelState* state = channel.leak();  // owned by its two ends from here on
+  EndpointPair pair{Ref<Endpoint>::adopt(first.leak()), Ref<Endpoint>::adopt(second.leak())};
+  IrqSpinlockGuard guard(state->lock);
+  state->ends[0] = pair.a.get();
+  state->ends[1] = pair.b.get();
+  return pair;
 }
 
 void Endpoint::destroy() {
   leave_pollsets();
-  Channel* channel = channel_;
+  ChannelState* channel = channel_;
   bool last;
   {
     IrqSpinlockGuard guard(channel->lock);
@@ -224,8 +210,7 @@ void Endpoint::destroy() {
       peer->update_signals(kChannelSignals, channel->signals_of(1 - side_));
     }
   }
-  this->~Endpoint();
-  (void)mm::kernel_heap().kfree(this);
+  mm::kdelete(this);
   if (last) retire(channel);
 }
 
@@ -233,35 +218,33 @@ namespace {
 IrqSpinlock g_transfer_lock{g_transfer_class};
 }  // namespace
 
-Status Endpoint::write(const void* bytes, size_t byte_count, const Attachment* attachments,
-                       uint32_t attachment_count) {
-  if (attachment_count > kMaxMessageHandles) return Error::kOutOfRange;
-  if (attachment_count && !attachments) return Error::kInvalidArgument;
-  if (!endpoints_in(attachments, attachment_count)) {
-    return write_waking(bytes, byte_count, attachments, attachment_count, sched::kernel_waker());
-  }
+Status Endpoint::write(ConstBytes bytes, Span<const Attachment> attachments) {
+  if (!endpoints_in(attachments)) return write_waking(bytes, attachments, sched::kernel_waker());
   // The no-cycles rule, checked and acted on as one step among all sends
   // that carry endpoints.
   IrqSpinlockGuard guard(g_transfer_lock);
-  for (uint32_t i = 0; i < attachment_count; ++i) {
-    const Endpoint* sent = attachments[i].endpoint;
+  for (const Attachment& attachment : attachments) {
+    const Endpoint* sent = attachment.endpoint;
     if (!sent) continue;
     if (sent->channel_ == channel_) return Error::kBadState;  // through its own channel
     if (sent->channel_->queued_endpoints.load(MemoryOrder::kRelaxed) != 0) {
       return Error::kBadState;  // carries endpoints: it could close a ring
     }
   }
-  return write_waking(bytes, byte_count, attachments, attachment_count, sched::kernel_waker());
+  return write_waking(bytes, attachments, sched::kernel_waker());
 }
 
-Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attachment* attachments,
-                              uint32_t attachment_count, sched::Waker& waker) {
-  if (byte_count > kMaxMessageBytes || attachment_count > kMaxMessageHandles) {
+Status Endpoint::write_waking(ConstBytes bytes, Span<const Attachment> attachments,
+                              sched::Waker& waker) {
+  // The per-message limits, checked here for every write path.
+  if (bytes.size() > kMaxMessageBytes || attachments.size() > kMaxMessageHandles) {
     return Error::kOutOfRange;
   }
-  if ((byte_count && !bytes) || (attachment_count && !attachments)) {
+  if ((!bytes.empty() && !bytes.data()) || (!attachments.empty() && !attachments.data())) {
     return Error::kInvalidArgument;
   }
+  const size_t byte_count = bytes.size();
+  const uint32_t attachment_count = static_cast<uint32_t>(attachments.size());
   const uint32_t to = 1 - side_;
   Receiver* claimed = nullptr;
   if (attachment_count == 0 && channel_->receiver[to].load(MemoryOrder::kRelaxed)) {
@@ -270,7 +253,7 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
     IrqSpinlockGuard guard(channel_->lock);
     if (channel_->closed[to]) return Error::kPeerClosed;
     Receiver* waiting = channel_->receiver[to].load(MemoryOrder::kRelaxed);
-    if (waiting && channel_->queue[to].empty() && byte_count <= waiting->capacity) {
+    if (waiting && channel_->queue[to].empty() && byte_count <= waiting->buffer.size()) {
       channel_->receiver[to].store(nullptr, MemoryOrder::kRelaxed);
       waiting->state.store(Receiver::kClaimed, MemoryOrder::kRelaxed);
       claimed = waiting;
@@ -278,15 +261,15 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
   }
   if (claimed) {
     // The fast path: one copy, straight into the blocked reader's buffer.
-    if (byte_count) __builtin_memcpy(claimed->buffer, bytes, byte_count);
+    if (byte_count) __builtin_memcpy(claimed->buffer.data(), bytes.data(), byte_count);
     claimed->byte_count = byte_count;
-    g_fast_path_deliveries.fetch_add(1, MemoryOrder::kRelaxed);
+    counters::fast_path_deliveries.add(1);
     claimed->queue->wake_task(*claimed->task, waker);
     claimed->state.store(Receiver::kDone, MemoryOrder::kRelease);  // the reader may go now
     return ok_status();
   }
   Message* message = TRY(allocate_message(channel_, byte_count, attachment_count));
-  if (byte_count) __builtin_memcpy(message->bytes(), bytes, byte_count);
+  if (byte_count) __builtin_memcpy(message->bytes(), bytes.data(), byte_count);
   Status status = ok_status();
   {
     IrqSpinlockGuard guard(channel_->lock);
@@ -298,7 +281,7 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
       // Queued: the attachments' references belong to the message now.
       for (uint32_t i = 0; i < attachment_count; ++i) message->attachments()[i] = attachments[i];
       message->attachment_count = attachment_count;
-      if (const uint32_t endpoints = endpoints_in(attachments, attachment_count)) {
+      if (const uint32_t endpoints = endpoints_in(attachments)) {
         channel_->queued_endpoints.fetch_add(endpoints, MemoryOrder::kRelaxed);
       }
       channel_->queue[to].push_back(*message);
@@ -311,27 +294,22 @@ Status Endpoint::write_waking(const void* bytes, size_t byte_count, const Attach
   return status;
 }
 
-Status Endpoint::peek(size_t& byte_count, uint32_t& attachment_count) const {
+Result<MessageSize> Endpoint::peek() const {
   IrqSpinlockGuard guard(channel_->lock);
   const Message* message = channel_->queue[side_].front();
   if (!message) return channel_->closed[1 - side_] ? Error::kPeerClosed : Error::kWouldBlock;
-  byte_count = message->byte_count;
-  attachment_count = message->attachment_count;
-  return ok_status();
+  return MessageSize{message->byte_count, message->attachment_count};
 }
 
-Status Endpoint::read(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
-                      uint32_t attachment_capacity, uint32_t& attachment_count) {
-  return read_or_register(nullptr, buffer, capacity, byte_count, attachments, attachment_capacity,
-                          attachment_count);
+Status Endpoint::read(Bytes buffer, Span<Attachment> attachments, MessageSize& size) {
+  return read_or_register(nullptr, buffer, attachments, size);
 }
 
 // Takes the first queued message, or — if there is none, the peer is
 // alive and `receiver` is given — registers it for the fast path (if no
 // other reader has) and returns kWouldBlock.
-Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capacity,
-                                  size_t& byte_count, Attachment* attachments,
-                                  uint32_t attachment_capacity, uint32_t& attachment_count) {
+Status Endpoint::read_or_register(Receiver* receiver, Bytes buffer, Span<Attachment> attachments,
+                                  MessageSize& size) {
   Message* message;
   {
     IrqSpinlockGuard guard(channel_->lock);
@@ -344,9 +322,8 @@ Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capac
       }
       return Error::kWouldBlock;
     }
-    byte_count = message->byte_count;
-    attachment_count = message->attachment_count;
-    if (message->byte_count > capacity || message->attachment_count > attachment_capacity) {
+    size = MessageSize{message->byte_count, message->attachment_count};
+    if (message->byte_count > buffer.size() || message->attachment_count > attachments.size()) {
       return Error::kOutOfRange;  // kept
     }
     const uint32_t from = 1 - side_;
@@ -358,11 +335,11 @@ Status Endpoint::read_or_register(Receiver* receiver, void* buffer, size_t capac
       channel_->ends[from]->update_signals(kChannelSignals, channel_->signals_of(from));
     }
   }
-  if (message->byte_count) __builtin_memcpy(buffer, message->bytes(), message->byte_count);
+  if (message->byte_count) __builtin_memcpy(buffer.data(), message->bytes(), message->byte_count);
   for (uint32_t i = 0; i < message->attachment_count; ++i) {
     attachments[i] = message->attachments()[i];
   }
-  if (const uint32_t endpoints = endpoints_in(attachments, message->attachment_count)) {
+  if (const uint32_t endpoints = endpoints_in(attachments.first(message->attachment_count))) {
     channel_->queued_endpoints.fetch_sub(endpoints, MemoryOrder::kRelaxed);
   }
   message->attachment_count = 0;  // the references went to the caller
@@ -377,27 +354,17 @@ void Endpoint::unregister(Receiver& receiver) {
   }
 }
 
-namespace {
-struct AwaitState {
-  Endpoint* endpoint;
-  Receiver* receiver;
-};
-bool message_or_close(void* arg) {
-  auto* state = static_cast<AwaitState*>(arg);
-  if (state->receiver->state.load(MemoryOrder::kAcquire) != Receiver::kWaiting) return true;
-  return (state->endpoint->signals() & (signal::kReadable | signal::kPeerClosed)) != 0;
-}
-}  // namespace
-
 // Sleeps until a writer filled `receiver`, a message is queued, the peer
 // closed, the deadline passed or the task is killed. Returns with the
 // receiver unregistered and, if a writer claimed it, filled (kDone).
-Status Endpoint::await_message(Receiver* receiver, uint64_t deadline_ns, sched::Handoff* handoff) {
-  AwaitState state{this, receiver};
-  const Status waited = handoff
-                            ? sched::wait_until_handing_off(waiters(), &message_or_close, &state,
-                                                            deadline_ns, *handoff)
-                            : sched::wait_until(waiters(), &message_or_close, &state, deadline_ns);
+Status Endpoint::await_message(Receiver* receiver, Deadline deadline, sched::Handoff* handoff) {
+  auto message_or_close = [&] {
+    if (receiver->state.load(MemoryOrder::kAcquire) != Receiver::kWaiting) return true;
+    return any(signals() & (Signals::kReadable | Signals::kPeerClosed));
+  };
+  const Status waited =
+      handoff ? sched::wait_until_handing_off(waiters(), message_or_close, deadline, *handoff)
+              : sched::wait_until(waiters(), message_or_close, deadline);
   if (receiver->registered) unregister(*receiver);
   if (receiver->state.load(MemoryOrder::kAcquire) != Receiver::kWaiting) {
     // Claimed: the writer is copying now; it is a short, bounded wait.
@@ -410,19 +377,15 @@ Status Endpoint::await_message(Receiver* receiver, uint64_t deadline_ns, sched::
   return waited;
 }
 
-Status Endpoint::read_waiting(void* buffer, size_t capacity, size_t& byte_count,
-                              Attachment* attachments, uint32_t attachment_capacity,
-                              uint32_t& attachment_count, uint64_t deadline_ns,
-                              sched::Handoff* handoff) {
+Status Endpoint::read_waiting(Bytes buffer, Span<Attachment> attachments, MessageSize& size,
+                              Deadline deadline, sched::Handoff* handoff) {
   for (;;) {
-    Receiver receiver{buffer, capacity, &sched::current_task(), &waiters()};
-    const Status status = read_or_register(&receiver, buffer, capacity, byte_count, attachments,
-                                           attachment_capacity, attachment_count);
+    Receiver receiver{buffer, &sched::current_task(), &waiters()};
+    const Status status = read_or_register(&receiver, buffer, attachments, size);
     if (status.ok() || status.error() != Error::kWouldBlock) return status;
-    const Status waited = await_message(&receiver, deadline_ns, handoff);
+    const Status waited = await_message(&receiver, deadline, handoff);
     if (receiver.state.load(MemoryOrder::kAcquire) == Receiver::kDone) {
-      byte_count = receiver.byte_count;
-      attachment_count = 0;
+      size = MessageSize{receiver.byte_count, 0};
       return ok_status();
     }
     TRY(waited);
@@ -430,37 +393,24 @@ Status Endpoint::read_waiting(void* buffer, size_t capacity, size_t& byte_count,
   }
 }
 
-Status Endpoint::read_wait(void* buffer, size_t capacity, size_t& byte_count,
-                           Attachment* attachments, uint32_t attachment_capacity,
-                           uint32_t& attachment_count, uint64_t deadline_ns) {
-  return read_waiting(buffer, capacity, byte_count, attachments, attachment_capacity,
-                      attachment_count, deadline_ns, nullptr);
+Status Endpoint::read_wait(Bytes buffer, Span<Attachment> attachments, MessageSize& size,
+                           Deadline deadline) {
+  return read_waiting(buffer, attachments, size, deadline, nullptr);
 }
 
-namespace {
-struct WritableState {
-  Endpoint* endpoint;
-};
-bool writable_or_closed(void* arg) {
-  return (static_cast<WritableState*>(arg)->endpoint->signals() &
-          (signal::kWritable | signal::kPeerClosed)) != 0;
-}
-}  // namespace
-
-Status Endpoint::write_wait(const void* bytes, size_t byte_count, const Attachment* attachments,
-                            uint32_t attachment_count, uint64_t deadline_ns) {
-  WritableState state{this};
+Status Endpoint::write_wait(ConstBytes bytes, Span<const Attachment> attachments,
+                            Deadline deadline) {
   for (;;) {
-    const Status status = write(bytes, byte_count, attachments, attachment_count);
+    const Status status = write(bytes, attachments);
     if (status.ok() || status.error() != Error::kWouldBlock) return status;
-    TRY(sched::wait_until(waiters(), &writable_or_closed, &state, deadline_ns));
+    TRY(sched::wait_until(
+        waiters(), [this] { return any(signals() & (Signals::kWritable | Signals::kPeerClosed)); },
+        deadline));
   }
 }
 
-Status Endpoint::call(const void* request, size_t request_bytes, void* reply, size_t reply_capacity,
-                      size_t& reply_bytes, uint64_t deadline_ns) {
-  uint32_t no_attachments = 0;
-  Receiver receiver{reply, reply_capacity, &sched::current_task(), &waiters()};
+Result<size_t> Endpoint::call(ConstBytes request, Bytes reply, Deadline deadline) {
+  Receiver receiver{reply, &sched::current_task(), &waiters()};
   {
     // Registered before the request leaves, so the reply can take the fast
     // path however quickly it comes. Not if a message already waits: the
@@ -472,33 +422,30 @@ Status Endpoint::call(const void* request, size_t request_bytes, void* reply, si
     }
   }
   sched::Handoff handoff;
-  if (Status sent = write_waking(request, request_bytes, nullptr, 0, handoff); !sent.ok()) {
+  if (Status sent = write_waking(request, {}, handoff); !sent.ok()) {
     if (receiver.registered) unregister(receiver);
-    return sent;
+    return sent.error();
   }
+  MessageSize size;
   if (!receiver.registered) {
-    return read_waiting(reply, reply_capacity, reply_bytes, nullptr, 0, no_attachments, deadline_ns,
-                        &handoff);
+    TRY(read_waiting(reply, {}, size, deadline, &handoff));
+    return size.bytes;
   }
-  const Status waited = await_message(&receiver, deadline_ns, &handoff);
-  if (receiver.state.load(MemoryOrder::kAcquire) == Receiver::kDone) {
-    reply_bytes = receiver.byte_count;
-    return ok_status();
-  }
-  if (!waited.ok()) return waited;
+  const Status waited = await_message(&receiver, deadline, &handoff);
+  if (receiver.state.load(MemoryOrder::kAcquire) == Receiver::kDone) return receiver.byte_count;
+  TRY(waited);
   // The reply was queued (too big for the fast path, or another reader
   // held the registration): read it the ordinary way.
-  return read_waiting(reply, reply_capacity, reply_bytes, nullptr, 0, no_attachments, deadline_ns,
-                      nullptr);
+  TRY(read_waiting(reply, {}, size, deadline, nullptr));
+  return size.bytes;
 }
 
-Status Endpoint::reply_and_read(const void* reply, size_t reply_bytes, void* buffer,
-                                size_t capacity, size_t& byte_count, uint64_t deadline_ns) {
+Result<size_t> Endpoint::reply_and_read(ConstBytes reply, Bytes buffer, Deadline deadline) {
   sched::Handoff handoff;
-  TRY(write_waking(reply, reply_bytes, nullptr, 0, handoff));
-  uint32_t no_attachments = 0;
-  return read_waiting(buffer, capacity, byte_count, nullptr, 0, no_attachments, deadline_ns,
-                      &handoff);
+  TRY(write_waking(reply, {}, handoff));
+  MessageSize size;
+  TRY(read_waiting(buffer, {}, size, deadline, &handoff));
+  return size.bytes;
 }
 
 bool Endpoint::readable() const {

@@ -34,67 +34,78 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipc/limits.h"
 #include "ipc/waitable.h"
+#include "kernel/lib/deadline.h"
 #include "kernel/lib/ref_counted.h"
 #include "kernel/lib/result.h"
+#include "kernel/lib/rights.h"
+#include "kernel/lib/span.h"
 #include "sched/blocking.h"
 
-namespace viper::ipc {
+namespace viper::mm {
+struct HeapAccess;
+}
 
-inline constexpr size_t kMaxMessageBytes = 64 * 1024;
-inline constexpr uint32_t kMaxMessageHandles = 64;
-inline constexpr uint32_t kMaxQueuedMessages = 64;
-inline constexpr size_t kMaxQueuedBytes = 256 * 1024;
+namespace viper::ipc {
 
 class Endpoint;
 
 struct Attachment {
   RefCounted* object = nullptr;  // one reference
-  uint32_t rights = 0;
+  Rights rights = Rights::kNone;
   // Set by the sender when `object` carries a channel endpoint (layer 7's
-  // channel objects do), so the no-cycles rule below can see it.
+  // endpoint objects do), so the no-cycles rule below can see it.
   Endpoint* endpoint = nullptr;
 };
 
-class Channel;
+// The sizes of a message: its bytes and its attachments (handles, one layer
+// up).
+struct MessageSize {
+  size_t bytes = 0;
+  uint32_t handles = 0;
+};
+
+// A new channel's two ends.
+struct EndpointPair;
+
+class ChannelState;
 struct Receiver;
 
 class Endpoint final : public Waitable {
  public:
-  // A new channel's two endpoints. kNoMemory.
-  static Status create_pair(Ref<Endpoint>& a, Ref<Endpoint>& b);
+  // kNoMemory.
+  static Result<EndpointPair> create_pair();
 
   // kOutOfRange (too many bytes or attachments), kWouldBlock (peer's queue
-  // full), kPeerClosed, kInvalidArgument (null pointers with counts).
-  Status write(const void* bytes, size_t byte_count, const Attachment* attachments,
-               uint32_t attachment_count);
+  // full), kPeerClosed, kInvalidArgument (a null buffer with a size).
+  Status write(ConstBytes bytes, Span<const Attachment> attachments = {});
 
   // Sizes of the first queued message (kWouldBlock / kPeerClosed if none).
-  Status peek(size_t& byte_count, uint32_t& attachment_count) const;
+  Result<MessageSize> peek() const;
 
   // Takes the first queued message: its bytes, and its attachments'
-  // references (now the caller's). kWouldBlock, kPeerClosed, kOutOfRange
-  // (a buffer is too small; the message stays and peek() gives the sizes).
-  Status read(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
-              uint32_t attachment_capacity, uint32_t& attachment_count);
+  // references (now the caller's); `size` says how many of each. kWouldBlock,
+  // kPeerClosed, kOutOfRange (a buffer is too small; the message stays and
+  // `size` gives what it needs).
+  Status read(Bytes buffer, Span<Attachment> attachments, MessageSize& size);
 
   // Blocking forms: wait while the peer's queue is full / this queue is
-  // empty, until uptime `deadline_ns` (sched::kNoDeadline: no limit).
-  // kTimedOut, kInterrupted (killed), or what write()/read() return.
-  Status write_wait(const void* bytes, size_t byte_count, const Attachment* attachments,
-                    uint32_t attachment_count, uint64_t deadline_ns);
-  Status read_wait(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
-                   uint32_t attachment_capacity, uint32_t& attachment_count, uint64_t deadline_ns);
+  // empty, until `deadline` (Deadline::never(): no limit). kTimedOut,
+  // kInterrupted (killed), or what write()/read() return.
+  Status write_wait(ConstBytes bytes, Span<const Attachment> attachments, Deadline deadline);
+  Status read_wait(Bytes buffer, Span<Attachment> attachments, MessageSize& size,
+                   Deadline deadline);
 
   // A request and its reply (bytes only): registers for the reply first,
   // sends, and gives this CPU to the thread that reads the request if it
-  // was waiting. The reply is the next message this end reads.
-  Status call(const void* request, size_t request_bytes, void* reply, size_t reply_capacity,
-              size_t& reply_bytes, uint64_t deadline_ns);
+  // was waiting. The reply is the next message this end reads; returns its
+  // size.
+  Result<size_t> call(ConstBytes request, Bytes reply, Deadline deadline);
   // The server's half: sends a reply (bytes only), then waits for the next
-  // request, giving this CPU to the caller it just replied to.
-  Status reply_and_read(const void* reply, size_t reply_bytes, void* buffer, size_t capacity,
-                        size_t& byte_count, uint64_t deadline_ns);
+  // request, giving this CPU to the caller it just replied to; returns the
+  // request's size.
+  Result<size_t> reply_and_read(ConstBytes reply, Bytes buffer, Deadline deadline);
 
   bool readable() const;
   bool peer_closed() const;
@@ -104,28 +115,25 @@ class Endpoint final : public Waitable {
   }
 
  private:
-  Endpoint(Channel* channel, uint32_t side);
+  friend struct mm::HeapAccess;
+  Endpoint(ChannelState* channel, uint32_t side);
   void destroy() override;
 
-  Status write_waking(const void* bytes, size_t byte_count, const Attachment* attachments,
-                      uint32_t attachment_count, sched::Waker& waker);
-  Status read_waiting(void* buffer, size_t capacity, size_t& byte_count, Attachment* attachments,
-                      uint32_t attachment_capacity, uint32_t& attachment_count,
-                      uint64_t deadline_ns, sched::Handoff* handoff);
-  Status read_or_register(Receiver* receiver, void* buffer, size_t capacity, size_t& byte_count,
-                          Attachment* attachments, uint32_t attachment_capacity,
-                          uint32_t& attachment_count);
-  Status await_message(Receiver* receiver, uint64_t deadline_ns, sched::Handoff* handoff);
+  Status write_waking(ConstBytes bytes, Span<const Attachment> attachments, sched::Waker& waker);
+  Status read_waiting(Bytes buffer, Span<Attachment> attachments, MessageSize& size,
+                      Deadline deadline, sched::Handoff* handoff);
+  Status read_or_register(Receiver* receiver, Bytes buffer, Span<Attachment> attachments,
+                          MessageSize& size);
+  Status await_message(Receiver* receiver, Deadline deadline, sched::Handoff* handoff);
   void unregister(Receiver& receiver);
 
-  Channel* channel_;
+  ChannelState* channel_;
   uint32_t side_;  // 0 or 1: reads queue[side_], writes queue[1 - side_]
 };
 
-// Live channels and messages, for leak checks.
-uint64_t live_channels();
-uint64_t live_messages();
-// Messages delivered by the fast path (straight into a waiting reader).
-uint64_t fast_path_deliveries();
+struct EndpointPair {
+  Ref<Endpoint> a;
+  Ref<Endpoint> b;
+};
 
 }  // namespace viper::ipc

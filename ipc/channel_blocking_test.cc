@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ipc/channel.h"
 #include "ipc/pollset.h"
+#include "ipc/stats.h"
 #include "kernel/arch/arch.h"
 #include "sched/host/host_blocking.h"
 #include "testing/host/heap_environment.h"
@@ -20,12 +21,10 @@ namespace {
 
 VIPER_HOST_KERNEL_HEAP();
 
-using sched::kNoDeadline;
-
-uint64_t in_ms(uint64_t ms) { return arch::uptime_ns() + ms * 1000000; }
+Deadline in_ms(uint64_t ms) { return Deadline::after(Duration::milliseconds(ms)); }
 
 // A generous deadline that only a lost wakeup reaches.
-uint64_t watchdog() { return arch::uptime_ns() + 60ull * 1000000000; }
+Deadline watchdog() { return Deadline::after(Duration::seconds(60)); }
 
 void until_blocked(const std::atomic<sched::Task*>& task) {
   while (!task.load() || task.load()->state() != sched::TaskState::kBlocked) {
@@ -35,15 +34,19 @@ void until_blocked(const std::atomic<sched::Task*>& task) {
 
 struct Pair {
   Ref<Endpoint> a, b;
-  Pair() { EXPECT_TRUE(Endpoint::create_pair(a, b).ok()); }
+  Pair() {
+    Result<EndpointPair> pair = Endpoint::create_pair();
+    EXPECT_TRUE(pair.ok());
+    a = move(pair->a);
+    b = move(pair->b);
+  }
 };
 
-Status read_into(Endpoint& end, std::string& out, uint64_t deadline) {
+Status read_into(Endpoint& end, std::string& out, Deadline deadline) {
   char buffer[128];
-  size_t bytes = 0;
-  uint32_t count = 0;
-  Status s = end.read_wait(buffer, sizeof(buffer), bytes, nullptr, 0, count, deadline);
-  if (s.ok()) out.assign(buffer, bytes);
+  MessageSize size;
+  Status s = end.read_wait(writable_bytes_of(buffer), {}, size, deadline);
+  if (s.ok()) out.assign(buffer, size.bytes);
   return s;
 }
 
@@ -54,7 +57,7 @@ TEST(ChannelBlocking, ReadTimesOutIsKilledAndSeesPeerClose) {
   std::atomic<sched::Task*> reader{nullptr};
   std::thread killed([&] {
     reader = &sched::current_task();
-    EXPECT_EQ(read_into(*p.b, text, kNoDeadline).error(), Error::kInterrupted);
+    EXPECT_EQ(read_into(*p.b, text, Deadline::never()).error(), Error::kInterrupted);
   });
   until_blocked(reader);
   sched::host::kill(*reader);
@@ -62,7 +65,7 @@ TEST(ChannelBlocking, ReadTimesOutIsKilledAndSeesPeerClose) {
   reader = nullptr;
   std::thread closed([&] {
     reader = &sched::current_task();
-    EXPECT_EQ(read_into(*p.b, text, kNoDeadline).error(), Error::kPeerClosed);
+    EXPECT_EQ(read_into(*p.b, text, Deadline::never()).error(), Error::kPeerClosed);
   });
   until_blocked(reader);
   p.a.reset();  // closing wakes the blocked reader
@@ -78,14 +81,13 @@ TEST(ChannelBlocking, RC013_BlockedWritersAndReadersAreAlwaysWoken) {
   std::thread writer([&] {
     for (int i = 0; i < kMessages; ++i) {
       const uint32_t value = i;
-      ASSERT_TRUE(p.a->write_wait(&value, sizeof(value), nullptr, 0, watchdog()).ok()) << i;
+      ASSERT_TRUE(p.a->write_wait(bytes_of(value), {}, watchdog()).ok()) << i;
     }
   });
   for (int i = 0; i < kMessages; ++i) {
     uint32_t value = 0;
-    size_t bytes = 0;
-    uint32_t count = 0;
-    ASSERT_TRUE(p.b->read_wait(&value, sizeof(value), bytes, nullptr, 0, count, watchdog()).ok());
+    MessageSize size;
+    ASSERT_TRUE(p.b->read_wait(writable_bytes_of(value), {}, size, watchdog()).ok());
     ASSERT_EQ(value, static_cast<uint32_t>(i)) << "in order";
   }
   writer.join();
@@ -94,40 +96,40 @@ TEST(ChannelBlocking, RC013_BlockedWritersAndReadersAreAlwaysWoken) {
 TEST(ChannelBlocking, FullQueueBlocksTheWriterUntilRoom) {
   Pair p;
   for (uint32_t i = 0; i < kMaxQueuedMessages; ++i)
-    ASSERT_TRUE(p.a->write("m", 1, nullptr, 0).ok());
-  EXPECT_EQ(p.a->write("m", 1, nullptr, 0).error(), Error::kWouldBlock);
-  EXPECT_EQ(p.a->write_wait("m", 1, nullptr, 0, in_ms(5)).error(), Error::kTimedOut);
-  EXPECT_FALSE(p.a->signals() & signal::kWritable);
+    ASSERT_TRUE(p.a->write(literal_bytes("m")).ok());
+  EXPECT_EQ(p.a->write(literal_bytes("m")).error(), Error::kWouldBlock);
+  EXPECT_EQ(p.a->write_wait(literal_bytes("m"), {}, in_ms(5)).error(), Error::kTimedOut);
+  EXPECT_FALSE(any(p.a->signals() & Signals::kWritable));
   std::atomic<sched::Task*> writer{nullptr};
   std::thread thread([&] {
     writer = &sched::current_task();
-    EXPECT_TRUE(p.a->write_wait("late", 4, nullptr, 0, kNoDeadline).ok());
+    EXPECT_TRUE(p.a->write_wait(literal_bytes("late"), {}, Deadline::never()).ok());
   });
   until_blocked(writer);
   std::string text;
-  ASSERT_TRUE(read_into(*p.b, text, 0).ok());
+  ASSERT_TRUE(read_into(*p.b, text, Deadline::at(0)).ok());
   thread.join();
-  EXPECT_FALSE(p.a->signals() & signal::kWritable) << "full again with the late message";
-  ASSERT_TRUE(read_into(*p.b, text, 0).ok());
-  EXPECT_TRUE(p.a->signals() & signal::kWritable);
+  EXPECT_FALSE(any(p.a->signals() & Signals::kWritable)) << "full again with the late message";
+  ASSERT_TRUE(read_into(*p.b, text, Deadline::at(0)).ok());
+  EXPECT_TRUE(any(p.a->signals() & Signals::kWritable));
 }
 
 TEST(ChannelBlocking, AWaitingReaderGetsSmallMessagesWithoutTheQueue) {
   Pair p;
-  const uint64_t messages = live_messages();
-  const uint64_t fast = fast_path_deliveries();
+  const uint64_t messages = stats().live_messages;
+  const uint64_t fast = stats().fast_path_deliveries;
   std::atomic<sched::Task*> reader{nullptr};
   std::string text;
   std::thread thread([&] {
     reader = &sched::current_task();
-    ASSERT_TRUE(read_into(*p.b, text, kNoDeadline).ok());
+    ASSERT_TRUE(read_into(*p.b, text, Deadline::never()).ok());
   });
   until_blocked(reader);
-  ASSERT_TRUE(p.a->write("direct", 6, nullptr, 0).ok());
-  EXPECT_EQ(live_messages(), messages) << "no message was allocated";
+  ASSERT_TRUE(p.a->write(literal_bytes("direct")).ok());
+  EXPECT_EQ(stats().live_messages, messages) << "no message was allocated";
   thread.join();
   EXPECT_EQ(text, "direct");
-  EXPECT_EQ(fast_path_deliveries(), fast + 1);
+  EXPECT_EQ(stats().fast_path_deliveries, fast + 1);
 }
 
 TEST(ChannelBlocking, CallAndReplyRoundTrips) {
@@ -135,16 +137,14 @@ TEST(ChannelBlocking, CallAndReplyRoundTrips) {
   const int kCalls = viper::testing::kSlowSanitizer ? 2000 : 20000;
   std::thread server([&] {
     char request[16];
-    size_t bytes = 0;
-    uint32_t count = 0;
-    ASSERT_TRUE(
-        p.b->read_wait(request, sizeof(request), bytes, nullptr, 0, count, watchdog()).ok());
+    MessageSize size;
+    ASSERT_TRUE(p.b->read_wait(writable_bytes_of(request), {}, size, watchdog()).ok());
     for (;;) {
       uint32_t value;
       __builtin_memcpy(&value, request, sizeof(value));
       value += 1;
-      Status s =
-          p.b->reply_and_read(&value, sizeof(value), request, sizeof(request), bytes, watchdog());
+      Result<size_t> s =
+          p.b->reply_and_read(bytes_of(value), writable_bytes_of(request), watchdog());
       if (!s.ok()) {
         EXPECT_EQ(s.error(), Error::kPeerClosed);
         return;
@@ -153,27 +153,29 @@ TEST(ChannelBlocking, CallAndReplyRoundTrips) {
   });
   for (int i = 0; i < kCalls; ++i) {
     uint32_t value = i, reply = 0;
-    size_t bytes = 0;
-    ASSERT_TRUE(p.a->call(&value, sizeof(value), &reply, sizeof(reply), bytes, watchdog()).ok());
-    ASSERT_EQ(bytes, sizeof(reply));
+    Result<size_t> bytes = p.a->call(bytes_of(value), writable_bytes_of(reply), watchdog());
+    ASSERT_TRUE(bytes.ok());
+    ASSERT_EQ(bytes.value(), sizeof(reply));
     ASSERT_EQ(reply, static_cast<uint32_t>(i + 1));
   }
   p.a.reset();
   server.join();
-  EXPECT_EQ(live_messages(), 0u);
+  EXPECT_EQ(stats().live_messages, 0u);
 }
 
 TEST(ChannelBlocking, CallRefusesWhatCannotBeSent) {
   Pair p;
   uint32_t reply;
-  size_t bytes;
   std::vector<uint8_t> big(kMaxMessageBytes + 1);
-  EXPECT_EQ(p.a->call(big.data(), big.size(), &reply, sizeof(reply), bytes, kNoDeadline).error(),
-            Error::kOutOfRange);
-  EXPECT_EQ(p.a->call("x", 1, &reply, sizeof(reply), bytes, in_ms(5)).error(), Error::kTimedOut)
+  EXPECT_EQ(
+      p.a->call(ConstBytes(big.data(), big.size()), writable_bytes_of(reply), Deadline::never())
+          .error(),
+      Error::kOutOfRange);
+  EXPECT_EQ(p.a->call(literal_bytes("x"), writable_bytes_of(reply), in_ms(5)).error(),
+            Error::kTimedOut)
       << "nobody answers";
   p.b.reset();
-  EXPECT_EQ(p.a->call("x", 1, &reply, sizeof(reply), bytes, kNoDeadline).error(),
+  EXPECT_EQ(p.a->call(literal_bytes("x"), writable_bytes_of(reply), Deadline::never()).error(),
             Error::kPeerClosed);
 }
 
@@ -185,9 +187,10 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
   const int kRounds = viper::testing::kSlowSanitizer ? 40 : 300;
   for (int round = 0; round < kRounds; ++round) {
     Pair p;
-    Ref<PollSet> set;
-    ASSERT_TRUE(PollSet::create(set).ok());
-    ASSERT_TRUE(set->add(*p.b, signal::kReadable | signal::kPeerClosed, 1).ok());
+    Result<Ref<PollSet>> created = PollSet::create();
+    ASSERT_TRUE(created.ok());
+    Ref<PollSet> set = move(created.value());
+    ASSERT_TRUE(set->add(*p.b, Signals::kReadable | Signals::kPeerClosed, 1).ok());
     std::atomic<int> received{0};
     const int kSends = 64;
     std::thread poller([&] {
@@ -195,13 +198,12 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
       Attachment got[2];
       for (;;) {
         PollEvent event{};
-        Result<uint32_t> n = set->wait(&event, 1, watchdog());
+        Result<uint32_t> n = set->wait(Span<PollEvent>(&event, 1), watchdog());
         ASSERT_TRUE(n.ok()) << "a lost wakeup: the poller slept through a send or close";
-        size_t bytes = 0;
-        uint32_t count = 0;
-        Status s = p.b->read(buffer, sizeof(buffer), bytes, got, 2, count);
+        MessageSize size;
+        Status s = p.b->read(writable_bytes_of(buffer), got, size);
         if (s.ok()) {
-          for (uint32_t i = 0; i < count; ++i) got[i].object->release();
+          for (uint32_t i = 0; i < size.handles; ++i) got[i].object->release();
           received.fetch_add(1);
         } else if (s.error() == Error::kPeerClosed) {
           return;
@@ -214,9 +216,10 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
       for (int i = 0; i < kSends; ++i) {
         // Send one end of a fresh channel (or nothing) along with bytes.
         Pair fresh;
-        Attachment attachment{fresh.a.leak(), 1};
+        Attachment attachment{fresh.a.leak(), Rights::kRead};
         const uint32_t attachments = rng() % 2;
-        Status s = p.a->write_wait("payload", 7, &attachment, attachments, watchdog());
+        Status s = p.a->write_wait(literal_bytes("payload"),
+                                   Span<const Attachment>(&attachment, attachments), watchdog());
         ASSERT_TRUE(s.ok()) << error_name(s.error());
         if (!attachments) attachment.object->release();
         if (rng() % 4 == 0) std::this_thread::yield();
@@ -227,9 +230,9 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
     poller.join();
     EXPECT_EQ(received.load(), kSends);
   }
-  EXPECT_EQ(live_channels(), 0u);
-  EXPECT_EQ(live_messages(), 0u);
-  EXPECT_EQ(live_poll_links(), 0u);
+  EXPECT_EQ(stats().live_channels, 0u);
+  EXPECT_EQ(stats().live_messages, 0u);
+  EXPECT_EQ(stats().live_poll_links, 0u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "ipc/stats.h"
 #include "testing/host/heap_environment.h"
 #include "testing/host/sanitizers.h"
 
@@ -30,21 +31,25 @@ class Payload final : public RefCounted {
 
 struct Pair {
   Ref<Endpoint> a, b;
-  Pair() { EXPECT_TRUE(Endpoint::create_pair(a, b).ok()); }
+  Pair() {
+    Result<EndpointPair> pair = Endpoint::create_pair();
+    EXPECT_TRUE(pair.ok());
+    a = move(pair->a);
+    b = move(pair->b);
+  }
 };
 
 std::string read_text(Endpoint& end) {
   char buffer[64];
-  size_t bytes = 0;
-  uint32_t count = 0;
-  Status s = end.read(buffer, sizeof(buffer), bytes, nullptr, 0, count);
-  return s.ok() ? std::string(buffer, bytes) : std::string(error_name(s.error()));
+  MessageSize size;
+  Status s = end.read(writable_bytes_of(buffer), {}, size);
+  return s.ok() ? std::string(buffer, size.bytes) : std::string(error_name(s.error()));
 }
 
 TEST(Channel, BytesGoToThePeerInOrder) {
   Pair p;
-  ASSERT_TRUE(p.a->write("one", 3, nullptr, 0).ok());
-  ASSERT_TRUE(p.a->write("two!", 4, nullptr, 0).ok());
+  ASSERT_TRUE(p.a->write(literal_bytes("one")).ok());
+  ASSERT_TRUE(p.a->write(literal_bytes("two!")).ok());
   EXPECT_TRUE(p.b->readable());
   EXPECT_FALSE(p.a->readable());
   EXPECT_EQ(read_text(*p.b), "one");
@@ -55,59 +60,61 @@ TEST(Channel, BytesGoToThePeerInOrder) {
 TEST(Channel, LimitsAreNamedErrors) {
   Pair p;
   std::vector<uint8_t> big(kMaxMessageBytes + 1);
-  EXPECT_EQ(p.a->write(big.data(), big.size(), nullptr, 0).error(), Error::kOutOfRange);
+  EXPECT_EQ(p.a->write(ConstBytes(big.data(), big.size())).error(), Error::kOutOfRange);
   Attachment many[kMaxMessageHandles + 1];
-  EXPECT_EQ(p.a->write("x", 1, many, kMaxMessageHandles + 1).error(), Error::kOutOfRange);
-  EXPECT_EQ(p.a->write(nullptr, 4, nullptr, 0).error(), Error::kInvalidArgument);
+  EXPECT_EQ(
+      p.a->write(literal_bytes("x"), Span<const Attachment>(many, kMaxMessageHandles + 1)).error(),
+      Error::kOutOfRange);
+  EXPECT_EQ(p.a->write(ConstBytes(nullptr, 4)).error(), Error::kInvalidArgument);
   for (uint32_t i = 0; i < kMaxQueuedMessages; ++i)
-    ASSERT_TRUE(p.a->write("m", 1, nullptr, 0).ok());
-  EXPECT_EQ(p.a->write("m", 1, nullptr, 0).error(), Error::kWouldBlock) << "queue full";
+    ASSERT_TRUE(p.a->write(literal_bytes("m")).ok());
+  EXPECT_EQ(p.a->write(literal_bytes("m")).error(), Error::kWouldBlock) << "queue full";
   char small[1];
-  size_t bytes = 0;
-  uint32_t count = 0;
-  ASSERT_TRUE(p.b->read(small, 1, bytes, nullptr, 0, count).ok());
-  ASSERT_TRUE(p.a->write("xy", 2, nullptr, 0).ok());
+  MessageSize size;
+  ASSERT_TRUE(p.b->read(writable_bytes_of(small), {}, size).ok());
+  ASSERT_TRUE(p.a->write(literal_bytes("xy")).ok());
   for (uint32_t i = 1; i < kMaxQueuedMessages; ++i) {
-    ASSERT_TRUE(p.b->read(small, 1, bytes, nullptr, 0, count).ok());
+    ASSERT_TRUE(p.b->read(writable_bytes_of(small), {}, size).ok());
   }
-  EXPECT_EQ(p.b->read(small, 1, bytes, nullptr, 0, count).error(), Error::kOutOfRange);
-  EXPECT_EQ(bytes, 2u) << "the needed size is reported, the message kept";
+  EXPECT_EQ(p.b->read(writable_bytes_of(small), {}, size).error(), Error::kOutOfRange);
+  EXPECT_EQ(size.bytes, 2u) << "the needed size is reported, the message kept";
   EXPECT_EQ(read_text(*p.b), "xy");
 }
 
 TEST(Channel, PeerClosedDrainsThenFails) {
-  Ref<Endpoint> a, b;
-  ASSERT_TRUE(Endpoint::create_pair(a, b).ok());
-  ASSERT_TRUE(a->write("last", 4, nullptr, 0).ok());
+  Result<EndpointPair> pair = Endpoint::create_pair();
+  ASSERT_TRUE(pair.ok());
+  Ref<Endpoint> a = move(pair->a), b = move(pair->b);
+  ASSERT_TRUE(a->write(literal_bytes("last")).ok());
   a.reset();
   EXPECT_TRUE(b->peer_closed());
   EXPECT_EQ(read_text(*b), "last");
   EXPECT_EQ(read_text(*b), "PEER_CLOSED");
-  EXPECT_EQ(b->write("x", 1, nullptr, 0).error(), Error::kPeerClosed);
+  EXPECT_EQ(b->write(literal_bytes("x")).error(), Error::kPeerClosed);
 }
 
 TEST(Channel, AttachmentsMoveOnlyWhenTheMessageIsQueued) {
   const int64_t live = g_live_payloads;
   {
     Pair p;
-    Attachment attachment{Payload::create(), 7};
+    Attachment attachment{Payload::create(), from_raw<Rights>(7)};
     p.b.reset();  // the peer is gone: the write fails and we keep the reference
-    EXPECT_EQ(p.a->write("x", 1, &attachment, 1).error(), Error::kPeerClosed);
+    EXPECT_EQ(p.a->write(literal_bytes("x"), Span<const Attachment>(&attachment, 1)).error(),
+              Error::kPeerClosed);
     EXPECT_EQ(attachment.object->references(), 1u);
     attachment.object->release();
   }
   {
     Pair p;
-    Attachment attachment{Payload::create(), 7};
-    ASSERT_TRUE(p.a->write("x", 1, &attachment, 1).ok());
+    Attachment attachment{Payload::create(), from_raw<Rights>(7)};
+    ASSERT_TRUE(p.a->write(literal_bytes("x"), Span<const Attachment>(&attachment, 1)).ok());
     char buffer[4];
-    size_t bytes = 0;
-    uint32_t count = 0;
+    MessageSize size;
     Attachment got[2];
-    ASSERT_TRUE(p.b->read(buffer, sizeof(buffer), bytes, got, 2, count).ok());
-    ASSERT_EQ(count, 1u);
+    ASSERT_TRUE(p.b->read(writable_bytes_of(buffer), got, size).ok());
+    ASSERT_EQ(size.handles, 1u);
     EXPECT_EQ(got[0].object, attachment.object);
-    EXPECT_EQ(got[0].rights, 7u);
+    EXPECT_EQ(raw(got[0].rights), 7u);
     EXPECT_EQ(got[0].object->references(), 1u) << "moved through, never copied (RC-019)";
     got[0].object->release();
   }
@@ -118,15 +125,16 @@ TEST(Channel, AttachmentsMoveOnlyWhenTheMessageIsQueued) {
 // message or heap allocation behind.
 TEST(Channel, RC019_AMillionChannelsLeaveNothingAlive) {
   constexpr int kChannels = viper::testing::kSlowSanitizer ? 100000 : 1000000;
-  const uint64_t channels = live_channels();
+  const uint64_t channels = stats().live_channels;
   const uint64_t allocations = mm::kernel_heap().stats().live_allocations;
   for (int i = 0; i < kChannels; ++i) {
-    Ref<Endpoint> a, b;
-    ASSERT_TRUE(Endpoint::create_pair(a, b).ok());
-    if (i % 1000 == 0) ASSERT_TRUE(a->write("x", 1, nullptr, 0).ok());  // some die with mail
+    Result<EndpointPair> pair = Endpoint::create_pair();
+    ASSERT_TRUE(pair.ok());
+    Ref<Endpoint> a = move(pair->a);
+    if (i % 1000 == 0) ASSERT_TRUE(a->write(literal_bytes("x")).ok());  // some die with mail
   }
-  EXPECT_EQ(live_channels(), channels);
-  EXPECT_EQ(live_messages(), 0u);
+  EXPECT_EQ(stats().live_channels, channels);
+  EXPECT_EQ(stats().live_messages, 0u);
   EXPECT_EQ(mm::kernel_heap().stats().live_allocations, allocations);
 }
 
@@ -135,29 +143,30 @@ TEST(Channel, RC019_AMillionChannelsLeaveNothingAlive) {
 // recursion on the stack (a chain of 10 000 channels).
 TEST(Channel, MS007_DestroyingQueuedMessagesReleasesEverything) {
   const int64_t live = g_live_payloads;
-  const uint64_t channels = live_channels();
+  const uint64_t channels = stats().live_channels;
   {
-    Ref<Endpoint> head_a, head_b;
-    ASSERT_TRUE(Endpoint::create_pair(head_a, head_b).ok());
-    Ref<Endpoint> tail = head_a;
+    Result<EndpointPair> head = Endpoint::create_pair();
+    ASSERT_TRUE(head.ok());
+    Ref<Endpoint> tail = head->a;
     for (int i = 0; i < 10000; ++i) {
-      Ref<Endpoint> a, b;
-      ASSERT_TRUE(Endpoint::create_pair(a, b).ok());
-      Attachment link[2] = {{a.leak(), 0}, {Payload::create(), 0}};
-      ASSERT_TRUE(tail->write("link", 4, link, 2).ok());
+      Result<EndpointPair> pair = Endpoint::create_pair();
+      ASSERT_TRUE(pair.ok());
+      Ref<Endpoint> b = move(pair->b);
+      Attachment link[2] = {{pair->a.leak(), Rights::kNone}, {Payload::create(), Rights::kNone}};
+      ASSERT_TRUE(tail->write(literal_bytes("link"), Span<const Attachment>(link, 2)).ok());
       tail = b;
     }
   }
   EXPECT_EQ(g_live_payloads, live);
-  EXPECT_EQ(live_channels(), channels);
-  EXPECT_EQ(live_messages(), 0u);
+  EXPECT_EQ(stats().live_channels, channels);
+  EXPECT_EQ(stats().live_messages, 0u);
 }
 
 // RC-011/RC-012/RC-019: CPUs write, read and drop references at random on
 // shared channels; nothing leaks afterwards (TSan, ASan).
 TEST(Channel, RC011_RC012_RC019_ConcurrentUseLeaksNothing) {
   const int64_t live = g_live_payloads;
-  const uint64_t channels = live_channels();
+  const uint64_t channels = stats().live_channels;
   {
     constexpr int kPairs = 8;
     std::vector<Pair> pairs(kPairs);
@@ -171,13 +180,13 @@ TEST(Channel, RC011_RC012_RC019_ConcurrentUseLeaksNothing) {
           Pair& p = pairs[rng() % kPairs];
           Ref<Endpoint> end = rng() % 2 ? p.a : p.b;  // a counted reference (RC-012)
           if (rng() % 2) {
-            Attachment attachment{Payload::create(), 1};
-            if (!end->write("payload", 7, &attachment, 1).ok()) attachment.object->release();
+            Attachment attachment{Payload::create(), Rights::kRead};
+            if (!end->write(literal_bytes("payload"), Span<const Attachment>(&attachment, 1)).ok())
+              attachment.object->release();
           } else {
-            size_t bytes = 0;
-            uint32_t count = 0;
-            if (end->read(buffer, sizeof(buffer), bytes, got, 4, count).ok()) {
-              for (uint32_t k = 0; k < count; ++k) got[k].object->release();
+            MessageSize size;
+            if (end->read(writable_bytes_of(buffer), got, size).ok()) {
+              for (uint32_t k = 0; k < size.handles; ++k) got[k].object->release();
             }
           }
         }
@@ -186,8 +195,8 @@ TEST(Channel, RC011_RC012_RC019_ConcurrentUseLeaksNothing) {
     for (auto& cpu : cpus) cpu.join();
   }
   EXPECT_EQ(g_live_payloads, live);
-  EXPECT_EQ(live_channels(), channels);
-  EXPECT_EQ(live_messages(), 0u);
+  EXPECT_EQ(stats().live_channels, channels);
+  EXPECT_EQ(stats().live_messages, 0u);
 }
 
 // Steady small-message traffic reuses the channel's spare buffer: after
@@ -195,17 +204,16 @@ TEST(Channel, RC011_RC012_RC019_ConcurrentUseLeaksNothing) {
 TEST(Channel, SmallMessagesReuseOneBuffer) {
   Pair p;
   char buffer[64];
-  size_t bytes;
-  uint32_t count;
-  ASSERT_TRUE(p.a->write("first", 5, nullptr, 0).ok());
-  ASSERT_TRUE(p.b->read(buffer, sizeof(buffer), bytes, nullptr, 0, count).ok());
+  MessageSize size;
+  ASSERT_TRUE(p.a->write(literal_bytes("first")).ok());
+  ASSERT_TRUE(p.b->read(writable_bytes_of(buffer), {}, size).ok());
   const uint64_t live = mm::kernel_heap().stats().live_allocations;  // includes the spare
   for (int i = 0; i < 1000; ++i) {
-    ASSERT_TRUE(p.a->write("again", 5, nullptr, 0).ok());
+    ASSERT_TRUE(p.a->write(literal_bytes("again")).ok());
     EXPECT_EQ(mm::kernel_heap().stats().live_allocations, live) << "the spare was reused";
-    ASSERT_TRUE(p.b->read(buffer, sizeof(buffer), bytes, nullptr, 0, count).ok());
+    ASSERT_TRUE(p.b->read(writable_bytes_of(buffer), {}, size).ok());
   }
-  EXPECT_EQ(std::string(buffer, bytes), "again");
+  EXPECT_EQ(std::string(buffer, size.bytes), "again");
 }
 
 }  // namespace

@@ -28,21 +28,19 @@
 namespace viper::ipc {
 namespace {
 
-using sched::kNoDeadline;
-
 struct Message64 {
   uint8_t bytes[64];
 };
 
 void BM_ChannelPair(benchmark::State& state) {
-  Ref<Endpoint> a, b;
-  if (!Endpoint::create_pair(a, b).ok()) abort();
+  Result<EndpointPair> pair = Endpoint::create_pair();
+  if (!pair.ok()) abort();
+  Ref<Endpoint> a = move(pair->a), b = move(pair->b);
   Message64 out{}, in{};
-  size_t bytes;
-  uint32_t handles;
+  MessageSize size;
   for (auto _ : state) {
-    (void)a->write(&out, sizeof(out), nullptr, 0);
-    (void)b->read(&in, sizeof(in), bytes, nullptr, 0, handles);
+    (void)a->write(bytes_of(out));
+    (void)b->read(writable_bytes_of(in), {}, size);
     benchmark::DoNotOptimize(in);
   }
 }
@@ -70,22 +68,21 @@ BENCHMARK(BM_MutexDequePair);
 // Arg 1: call / reply_and_read (fast path + hand-off); 0: write + read_wait.
 void BM_ChannelRoundTrip(benchmark::State& state) {
   const bool call = state.range(0) != 0;
-  Ref<Endpoint> client, server;
-  if (!Endpoint::create_pair(client, server).ok()) abort();
+  Result<EndpointPair> pair = Endpoint::create_pair();
+  if (!pair.ok()) abort();
+  Ref<Endpoint> client = move(pair->a), server = move(pair->b);
   std::thread thread([&] {
     uint64_t request;
-    size_t bytes;
-    uint32_t handles;
-    Status s =
-        server->read_wait(&request, sizeof(request), bytes, nullptr, 0, handles, kNoDeadline);
+    MessageSize size;
+    Status s = server->read_wait(writable_bytes_of(request), {}, size, Deadline::never());
     while (s.ok()) {
       if (call) {
-        s = server->reply_and_read(&request, sizeof(request), &request, sizeof(request), bytes,
-                                   kNoDeadline);
+        s = status_of(server->reply_and_read(bytes_of(request), writable_bytes_of(request),
+                                             Deadline::never()));
       } else {
-        s = server->write(&request, sizeof(request), nullptr, 0);
+        s = server->write(bytes_of(request));
         if (s.ok()) {
-          s = server->read_wait(&request, sizeof(request), bytes, nullptr, 0, handles, kNoDeadline);
+          s = server->read_wait(writable_bytes_of(request), {}, size, Deadline::never());
         }
       }
     }
@@ -93,14 +90,13 @@ void BM_ChannelRoundTrip(benchmark::State& state) {
   uint64_t i = 0;
   for (auto _ : state) {
     uint64_t reply;
-    size_t bytes;
-    uint32_t handles;
+    MessageSize size;
     ++i;
     if (call) {
-      (void)client->call(&i, sizeof(i), &reply, sizeof(reply), bytes, kNoDeadline);
+      (void)client->call(bytes_of(i), writable_bytes_of(reply), Deadline::never());
     } else {
-      (void)client->write(&i, sizeof(i), nullptr, 0);
-      (void)client->read_wait(&reply, sizeof(reply), bytes, nullptr, 0, handles, kNoDeadline);
+      (void)client->write(bytes_of(i));
+      (void)client->read_wait(writable_bytes_of(reply), {}, size, Deadline::never());
     }
     if (reply != i) state.SkipWithError("wrong reply");
   }

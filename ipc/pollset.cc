@@ -1,7 +1,9 @@
 #include "ipc/pollset.h"
 
+#include "ipc/counters.h"
 #include "ipc/lock_classes.h"
 #include "mm/kheap/global.h"
+#include "mm/kheap/make.h"
 #include "sched/blocking.h"
 
 namespace viper::ipc {
@@ -10,34 +12,26 @@ namespace {
 LockClass g_teardown_class{kPollsetTeardownLock};
 LockClass g_pollset_class{kPollsetLock};
 IrqSpinlock g_teardown_lock{g_teardown_class};
-Atomic<uint64_t> g_live_pollsets{0};
-Atomic<uint64_t> g_live_links{0};
 
 void free_link(PollLink* link) {
-  link->~PollLink();
-  (void)mm::kernel_heap().kfree(link);
-  g_live_links.fetch_sub(1, MemoryOrder::kRelaxed);
+  mm::kdelete(link);
+  counters::live_poll_links.add(-1);
 }
 
 }  // namespace
 
-uint64_t live_pollsets() { return g_live_pollsets.load(MemoryOrder::kRelaxed); }
-uint64_t live_poll_links() { return g_live_links.load(MemoryOrder::kRelaxed); }
-
 PollSet::PollSet() : lock_(g_pollset_class) {}
 
-Status PollSet::create(Ref<PollSet>& out) {
-  void* memory = TRY(mm::kernel_heap().kmalloc(sizeof(PollSet)));
-  g_live_pollsets.fetch_add(1, MemoryOrder::kRelaxed);
-  out = Ref<PollSet>::adopt(new (memory) PollSet());
-  return ok_status();
+Result<Ref<PollSet>> PollSet::create() {
+  Ref<PollSet> set = TRY(mm::make_ref<PollSet>());
+  counters::live_pollsets.add(1);
+  return set;
 }
 
-Status PollSet::add(Waitable& object, uint32_t mask, uint64_t key) {
-  if (mask == 0 || (mask & ~signal::kAll) != 0) return Error::kInvalidArgument;
-  void* memory = TRY(mm::kernel_heap().kmalloc(sizeof(PollLink)));
-  g_live_links.fetch_add(1, MemoryOrder::kRelaxed);
-  auto* link = new (memory) PollLink();
+Status PollSet::add(Waitable& object, Signals mask, uint64_t key) {
+  if (!any(mask) || any(mask & ~Signals::kAll)) return Error::kInvalidArgument;
+  PollLink* link = TRY(mm::make<PollLink>()).leak();
+  counters::live_poll_links.add(1);
   link->object = &object;
   link->set = this;
   link->mask = mask;
@@ -55,8 +49,8 @@ Status PollSet::add(Waitable& object, uint32_t mask, uint64_t key) {
     } else {
       object.observers_.push_back(*link);
       members_.push_back(*link);
-      link->observed = object.signals_.load(MemoryOrder::kRelaxed);
-      if (link->observed & mask) {
+      link->observed = from_raw<Signals>(object.signals_.load(MemoryOrder::kRelaxed));
+      if (any(link->observed & mask)) {
         ready_.push_back(*link);
         waiters_.wake_all(sched::kernel_waker());
       }
@@ -83,10 +77,10 @@ Status PollSet::remove(Waitable& object) {
   return ok_status();
 }
 
-void PollSet::observe(PollLink& link, uint32_t signals) {
+void PollSet::observe(PollLink& link, Signals signals) {
   IrqSpinlockGuard guard(lock_);
   link.observed = signals;
-  if ((signals & link.mask) == 0) {
+  if (!any(signals & link.mask)) {
     if (link.ready_node.linked()) ready_.remove(link);
     return;
   }
@@ -94,17 +88,16 @@ void PollSet::observe(PollLink& link, uint32_t signals) {
   waiters_.wake_all(sched::kernel_waker());
 }
 
-bool PollSet::has_ready(void* self) {
-  PollSet* set = static_cast<PollSet*>(self);
-  IrqSpinlockGuard guard(set->lock_);
-  return !set->ready_.empty();
+bool PollSet::has_ready() const {
+  IrqSpinlockGuard guard(lock_);
+  return !ready_.empty();
 }
 
-uint32_t PollSet::collect(PollEvent* events, uint32_t capacity) {
+uint32_t PollSet::collect(Span<PollEvent> events) {
   IrqSpinlockGuard guard(lock_);
   uint32_t count = 0;
   const size_t ready = ready_.size();
-  while (count < capacity && count < ready) {
+  while (count < events.size() && count < ready) {
     PollLink* link = ready_.pop_front();
     events[count++] = PollEvent{link->key, link->observed};
     ready_.push_back(*link);  // level-triggered: still ready, takes its turn
@@ -112,12 +105,12 @@ uint32_t PollSet::collect(PollEvent* events, uint32_t capacity) {
   return count;
 }
 
-Result<uint32_t> PollSet::wait(PollEvent* events, uint32_t capacity, uint64_t deadline_ns) {
-  if (!events || capacity == 0) return Error::kInvalidArgument;
+Result<uint32_t> PollSet::wait(Span<PollEvent> events, Deadline deadline) {
+  if (events.empty() || !events.data()) return Error::kInvalidArgument;
   for (;;) {
-    TRY(sched::wait_until(waiters_, &has_ready, this, deadline_ns));
+    TRY(sched::wait_until(waiters_, [this] { return has_ready(); }, deadline));
     // Another thread may have consumed what made a member ready meanwhile.
-    if (const uint32_t count = collect(events, capacity)) return count;
+    if (const uint32_t count = collect(events)) return count;
   }
 }
 
@@ -163,9 +156,8 @@ void PollSet::destroy() {
       free_link(link);
     }
   }
-  this->~PollSet();
-  (void)mm::kernel_heap().kfree(this);
-  g_live_pollsets.fetch_sub(1, MemoryOrder::kRelaxed);
+  mm::kdelete(this);
+  counters::live_pollsets.add(-1);
 }
 
 }  // namespace viper::ipc

@@ -17,58 +17,61 @@
 #include <stdint.h>
 
 #include "ipc/waitable.h"
+#include "kernel/lib/deadline.h"
 #include "kernel/lib/ref_counted.h"
 #include "kernel/lib/result.h"
+#include "kernel/lib/span.h"
 #include "kernel/lib/spinlock.h"
 #include "sched/wait_queue.h"
+
+namespace viper::mm {
+struct HeapAccess;
+}
 
 namespace viper::ipc {
 
 inline constexpr uint32_t kMaxPollMembers = 1024;
 
 struct PollEvent {
-  uint64_t key;      // as given to add()
-  uint32_t signals;  // the member's signals when reported
+  uint64_t key;     // as given to add()
+  Signals signals;  // the member's signals when reported
 };
 
 class PollSet final : public RefCounted {
  public:
   // kNoMemory.
-  static Status create(Ref<PollSet>& out);
+  static Result<Ref<PollSet>> create();
 
   // Watches `object` for `mask`. kInvalidArgument (empty or unknown mask),
   // kAlreadyExists (already a member), kNoSpace (kMaxPollMembers), kNoMemory.
-  Status add(Waitable& object, uint32_t mask, uint64_t key);
+  Status add(Waitable& object, Signals mask, uint64_t key);
   // kNotFound if `object` is not a member.
   Status remove(Waitable& object);
 
   // Blocks until a member has a signal in its mask and reports up to
-  // `capacity` of them; returns how many. kTimedOut at uptime
-  // `deadline_ns`, kInterrupted if killed, kInvalidArgument (no buffer).
-  Result<uint32_t> wait(PollEvent* events, uint32_t capacity, uint64_t deadline_ns);
+  // events.size() of them; returns how many. kTimedOut at `deadline`,
+  // kInterrupted if killed, kInvalidArgument (no room for one).
+  Result<uint32_t> wait(Span<PollEvent> events, Deadline deadline);
 
   uint32_t members() const EXCLUDES(lock_);
 
  private:
   friend class Waitable;
+  friend struct mm::HeapAccess;
   PollSet();
   void destroy() override;
 
   // A member's signals changed (called under that member's lock).
-  void observe(PollLink& link, uint32_t signals) EXCLUDES(lock_);
+  void observe(PollLink& link, Signals signals) EXCLUDES(lock_);
   // The member is going away: unlinks it from every pollset.
   static void detach_all(Waitable& object);
-  static bool has_ready(void* self);
-  uint32_t collect(PollEvent* events, uint32_t capacity) EXCLUDES(lock_);
+  bool has_ready() const EXCLUDES(lock_);
+  uint32_t collect(Span<PollEvent> events) EXCLUDES(lock_);
 
   mutable IrqSpinlock lock_;
   List<PollLink, &PollLink::set_node> members_ GUARDED_BY(lock_);
   List<PollLink, &PollLink::ready_node> ready_ GUARDED_BY(lock_);
   sched::WaitQueue waiters_;
 };
-
-// Live pollsets and memberships, for leak checks.
-uint64_t live_pollsets();
-uint64_t live_poll_links();
 
 }  // namespace viper::ipc

@@ -71,7 +71,7 @@ void BM_KmallocPair(benchmark::State& state) {
   for (auto _ : state) {
     void* p = heap.kmalloc(size).value();
     benchmark::DoNotOptimize(p);
-    (void)heap.kfree(p);
+    heap.kfree(p);
   }
 }
 

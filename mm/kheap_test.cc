@@ -36,7 +36,7 @@ TEST_F(KheapTest, EverySizeIsUsableAndAligned) {
     blocks.push_back(block.value());
   }
   EXPECT_EQ(heap_.stats().live_allocations, std::size(sizes));
-  for (void* b : blocks) ASSERT_TRUE(heap_.kfree(b).ok());
+  for (void* b : blocks) ASSERT_TRUE(heap_.kfree_checked(b).ok());
   EXPECT_EQ(heap_.stats().live_allocations, 0u);
   EXPECT_EQ(heap_.stats().live_bytes, 0u);
 }
@@ -51,31 +51,32 @@ TEST_F(KheapTest, KcallocZeroes) {
   Result<void*> dirty = heap_.kmalloc(256);
   ASSERT_TRUE(dirty.ok());
   memset(dirty.value(), 0xff, 256);
-  ASSERT_TRUE(heap_.kfree(dirty.value()).ok());
+  ASSERT_TRUE(heap_.kfree_checked(dirty.value()).ok());
   Result<void*> clean = heap_.kcalloc(16, 16);
   ASSERT_TRUE(clean.ok());
   for (int i = 0; i < 256; ++i) EXPECT_EQ(static_cast<uint8_t*>(clean.value())[i], 0);
-  ASSERT_TRUE(heap_.kfree(clean.value()).ok());
+  ASSERT_TRUE(heap_.kfree_checked(clean.value()).ok());
 }
 
 TEST_F(KheapTest, BadFreesAreRefused) {
   int on_stack = 0;
-  EXPECT_EQ(heap_.kfree(nullptr).error(), Error::kInvalidArgument);
-  EXPECT_EQ(heap_.kfree(&on_stack).error(), Error::kInvalidArgument);
+  EXPECT_EQ(heap_.kfree_checked(nullptr).error(), Error::kInvalidArgument);
+  EXPECT_EQ(heap_.kfree_checked(&on_stack).error(), Error::kInvalidArgument);
   Result<void*> small = heap_.kmalloc(64);
   Result<void*> large = heap_.kmalloc(3 * 4096);
   ASSERT_TRUE(small.ok());
   ASSERT_TRUE(large.ok());
-  EXPECT_EQ(heap_.kfree(static_cast<uint8_t*>(small.value()) + 8).error(), Error::kInvalidArgument);
+  EXPECT_EQ(heap_.kfree_checked(static_cast<uint8_t*>(small.value()) + 8).error(),
+            Error::kInvalidArgument);
   Result<PhysAddr> page = pmm_.alloc_pages(0);
   ASSERT_TRUE(page.ok());
-  EXPECT_EQ(heap_.kfree(arch::phys_to_virt(page.value()).as<void>()).error(),
+  EXPECT_EQ(heap_.kfree_checked(arch::phys_to_virt(page.value()).as<void>()).error(),
             Error::kInvalidArgument)
       << "a page that is not kmalloc's";
-  ASSERT_TRUE(heap_.kfree(small.value()).ok());
-  ASSERT_TRUE(heap_.kfree(large.value()).ok());
-  EXPECT_EQ(heap_.kfree(small.value()).error(), Error::kDoubleFree);
-  EXPECT_EQ(heap_.kfree(large.value()).error(), Error::kDoubleFree);
+  ASSERT_TRUE(heap_.kfree_checked(small.value()).ok());
+  ASSERT_TRUE(heap_.kfree_checked(large.value()).ok());
+  EXPECT_EQ(heap_.kfree_checked(small.value()).error(), Error::kDoubleFree);
+  EXPECT_EQ(heap_.kfree_checked(large.value()).error(), Error::kDoubleFree);
   EXPECT_EQ(heap_.stats().live_allocations, 0u);
   ASSERT_TRUE(pmm_.free_pages(page.value(), 0).ok());
 }
@@ -104,7 +105,7 @@ TEST_F(KheapTest, FailedKreallocLeavesTheBlockWithItsOwner) {
   Result<void*> block = heap_.kmalloc(32);
   ASSERT_TRUE(block.ok());
   EXPECT_EQ(heap_.krealloc(block.value(), KernelHeap::kMaxSize + 1).error(), Error::kNoMemory);
-  EXPECT_TRUE(heap_.kfree(block.value()).ok()) << "still allocated, still ours to free";
+  EXPECT_TRUE(heap_.kfree_checked(block.value()).ok()) << "still allocated, still ours to free";
 }
 
 // MS-003: a kfree racing with a krealloc of the same block. The seed read
@@ -128,7 +129,7 @@ TEST_F(KheapTest, MS003_KfreeRacingKreallocIsADoubleFreeNotCorruption) {
     std::thread freer([&] {
       while (!go) {
       }
-      freed = heap_.kfree(block.value());
+      freed = heap_.kfree_checked(block.value());
     });
     go = true;
     resizer.join();
@@ -139,7 +140,7 @@ TEST_F(KheapTest, MS003_KfreeRacingKreallocIsADoubleFreeNotCorruption) {
       EXPECT_EQ(freed.error(), Error::kDoubleFree);
       const auto* bytes = static_cast<const uint8_t*>(moved.value());
       for (int i = 0; i < 64; ++i) ASSERT_EQ(bytes[i], 0x42) << "copied from freed memory";
-      ASSERT_TRUE(heap_.kfree(moved.value()).ok());
+      ASSERT_TRUE(heap_.kfree_checked(moved.value()).ok());
     } else {
       ++free_won;
       EXPECT_EQ(moved.error(), Error::kDoubleFree);
@@ -195,14 +196,14 @@ TEST_F(KheapTest, StressMixesLeakNothing) {
         } else {
           const size_t i = rng() % held.size();
           verify(held[i]);
-          failures += !heap_.kfree(held[i].block).ok();
+          failures += !heap_.kfree_checked(held[i].block).ok();
           held[i] = held.back();
           held.pop_back();
         }
       }
       for (const Held& h : held) {
         verify(h);
-        failures += !heap_.kfree(h.block).ok();
+        failures += !heap_.kfree_checked(h.block).ok();
       }
       heap_.reclaim();
       pmm_.drain_this_cpu();

@@ -1,22 +1,21 @@
 // The blocking services every layer above the scheduler uses: waiting on a
-// wait queue with a deadline, one-shot timers on this CPU's timer queue,
+// wait queue until a deadline, one-shot timers on this CPU's timer queue,
 // and the direct hand-off of the CPU to a task just woken (the IPC fast
 // path). One contract, two implementations: the kernel scheduler
 // (scheduler.cc) and, for host tests, host threads as tasks
 // (host/host_blocking.cc). Layers above link `//sched:blocking`, which
-// picks the one that fits the platform.
+// picks the one that fits the platform; this header alone is
+// `//sched:blocking_api`.
 #pragma once
 
-#include <stdint.h>
-
+#include "kernel/lib/deadline.h"
+#include "kernel/lib/function_ref.h"
 #include "kernel/lib/result.h"
 #include "sched/task.h"
 #include "sched/timer_queue.h"
 #include "sched/wait_queue.h"
 
 namespace viper::sched {
-
-inline constexpr uint64_t kNoDeadline = ~uint64_t{0};
 
 // The task running this code.
 Task& current_task();
@@ -27,22 +26,23 @@ Waker& kernel_waker();
 class Handoff;
 
 // The one blocking wait each backend implements: wait_until() and
-// wait_until_handing_off() below (`handoff` may be null).
-Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
-               Handoff* handoff);
+// wait_until_handing_off() below (`handoff` may be null). Type-erased, so
+// each backend has one definition whatever the callers' predicates are.
+Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, Handoff* handoff);
 
-// Waits on `queue` until `ready(arg)` is true: ok, kTimedOut once uptime
-// reaches `deadline_ns` (kNoDeadline: never), kInterrupted if the task is
-// killed. `ready` is checked after every wakeup, so spurious ones are fine;
-// it must not sleep.
-inline Status wait_until(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns) {
-  return wait_on(queue, ready, arg, deadline_ns, nullptr);
+// Waits on `queue` until `ready()` is true: ok, kTimedOut once uptime
+// reaches `deadline` (Deadline::never(): no limit), kInterrupted if the
+// task is killed. `ready` — a lambda or small functor — is checked after
+// every wakeup, so spurious ones are fine; it must not sleep.
+template <class Ready>
+Status wait_until(WaitQueue& queue, Ready&& ready, Deadline deadline) {
+  return wait_on(queue, ready, deadline, nullptr);
 }
 
 // Arms `timer` on this CPU's timer queue (the hardware is reprogrammed if
 // it became the earliest deadline) and returns that queue: cancel there.
 // A callback may re-arm its own timer on the queue it runs from.
-Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns);
+Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline);
 
 // A waker for the hand-off: the first task it wakes is kept — claimed
 // (kReady) but on no run queue — so the caller can give it its CPU
@@ -74,9 +74,10 @@ class Handoff final : public Waker {
 // wait_until(), except that the first time the caller blocks its CPU goes
 // straight to the task `handoff` holds — no trip through a run queue — and
 // if it never blocks, that task is made runnable the ordinary way.
-inline Status wait_until_handing_off(WaitQueue& queue, bool (*ready)(void*), void* arg,
-                                     uint64_t deadline_ns, Handoff& handoff) {
-  return wait_on(queue, ready, arg, deadline_ns, &handoff);
+template <class Ready>
+Status wait_until_handing_off(WaitQueue& queue, Ready&& ready, Deadline deadline,
+                              Handoff& handoff) {
+  return wait_on(queue, ready, deadline, &handoff);
 }
 
 }  // namespace viper::sched

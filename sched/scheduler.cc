@@ -5,7 +5,9 @@
 #include "kernel/arch/arch.h"
 #include "kernel/lib/bitmap.h"
 #include "kernel/lib/printk.h"
+#include "kernel/lib/scope_guard.h"
 #include "mm/kheap/global.h"
+#include "mm/kheap/make.h"
 #include "sched/lock_classes.h"
 #include "sched/timer_queue.h"
 
@@ -210,41 +212,31 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_
   if (priority >= kPriorityLevels - 1 || !entry) return Error::kInvalidArgument;
   const uint64_t cpus_mask = state().cpus >= 64 ? ~0ull : (1ull << state().cpus) - 1;
   if ((affinity & cpus_mask) == 0) return Error::kInvalidArgument;
-  void* memory = TRY(mm::kernel_heap().kmalloc(sizeof(Thread)));
-  Result<PhysAddr> stack = mm::physical_memory().alloc_pages(kStackOrder);
-  if (!stack.ok()) {
-    (void)mm::kernel_heap().kfree(memory);
-    return stack.error();
-  }
+  mm::Own<Thread> thread = TRY(mm::make<Thread>());
+  const PhysAddr stack = TRY(mm::physical_memory().alloc_pages(kStackOrder));
+  auto free_stack = ScopeGuard([&] { (void)mm::physical_memory().free_pages(stack, kStackOrder); });
   uint32_t slot = 0;
-  Result<VirtAddr> bottom = map_stack(stack.value(), slot);
-  if (!bottom.ok()) {
-    (void)mm::physical_memory().free_pages(stack.value(), kStackOrder);
-    (void)mm::kernel_heap().kfree(memory);
-    return bottom.error();
-  }
-  Thread* thread = new (memory) Thread();
+  const VirtAddr bottom = TRY(map_stack(stack, slot));
+  auto unmap = ScopeGuard([&] { unmap_stack(bottom, slot); });
   thread->stack_slot = slot;
-  thread->stack_bottom = bottom.value();
+  thread->stack_bottom = bottom;
   thread->set_name(name);
   thread->priority = priority;
   thread->affinity = affinity;
   thread->entry = entry;
   thread->arg = arg;
-  thread->stack = stack.value();
+  thread->stack = stack;
   thread->last_cpu.store(arch::cpu_id(), MemoryOrder::kRelaxed);
-  const VirtAddr top = bottom.value() + kStackBytes;
+  const VirtAddr top = bottom + kStackBytes;
   arch::init_context(thread->context, top.value(), &arch_thread_trampoline,
-                     reinterpret_cast<uint64_t>(thread));
-  if (Result<TaskId> id = state().table.publish(*thread); !id.ok()) {
-    unmap_stack(bottom.value(), slot);
-    (void)mm::physical_memory().free_pages(stack.value(), kStackOrder);
-    (void)mm::kernel_heap().kfree(memory);
-    return id.error();
-  }
+                     reinterpret_cast<uint64_t>(thread.get()));
+  TRY(state().table.publish(*thread));
+  // Published: the thread owns its stack and runs from here on.
+  unmap.dismiss();
+  free_stack.dismiss();
   arch::InterruptsDisabled no_irqs;
   make_runnable_on_a_cpu(*thread, /*woken=*/false);
-  return thread;
+  return thread.leak();
 }
 
 Status reap(Thread* thread) {
@@ -254,8 +246,8 @@ Status reap(Thread* thread) {
   TRY(state().table.remove(*thread));
   unmap_stack(thread->stack_bottom, thread->stack_slot);
   (void)mm::physical_memory().free_pages(thread->stack, kStackOrder);
-  thread->~Thread();
-  return mm::kernel_heap().kfree(thread);
+  mm::kdelete(thread);
+  return ok_status();
 }
 
 Thread* current() { return as_thread(arch::this_cpu()->current_task); }
@@ -326,12 +318,14 @@ void on_tick() {
 }
 
 namespace {
-void wake_sleeper(Timer&, void* thread) { (void)wake_up(*static_cast<Thread*>(thread), g_waker); }
+void wake_sleeper(OneShotTimer&, void* thread) {
+  (void)wake_up(*static_cast<Thread*>(thread), g_waker);
+}
 }  // namespace
 
 Status sleep_until(uint64_t deadline_ns) {
   Thread* self = current();
-  Timer timer(&wake_sleeper, self);
+  OneShotTimer timer(&wake_sleeper, self);
   TimerQueue* queue = nullptr;
   Status result = ok_status();
   while (arch::uptime_ns() < deadline_ns) {
@@ -383,18 +377,17 @@ void block_handing_off(Handoff* handoff) {
 
 }  // namespace
 
-Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
-               Handoff* handoff) {
+Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, Handoff* handoff) {
   Thread* self = current();
-  Timer timer(&wake_sleeper, self);
+  OneShotTimer timer(&wake_sleeper, self);
   Status result = ok_status();
   for (;;) {
-    if (ready(arg)) break;
+    if (ready()) break;
     if (self->kill_requested.load(MemoryOrder::kAcquire)) {
       result = Error::kInterrupted;
       break;
     }
-    if (arch::uptime_ns() >= deadline_ns) {
+    if (deadline.passed_at(arch::uptime_ns())) {
       result = Error::kTimedOut;
       break;
     }
@@ -403,15 +396,15 @@ Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadl
       break;
     }
     TimerQueue* timers = nullptr;
-    if (deadline_ns != kNoDeadline) {
+    if (!deadline.is_never()) {
       arch::InterruptsDisabled no_irqs;
       timers = &state().cpu[arch::cpu_id()].timers;
-      if (timers->arm(timer, deadline_ns).ok() && state().hooks.program_timer) {
+      if (timers->arm(timer, deadline.uptime_ns()).ok() && state().hooks.program_timer) {
         state().hooks.program_timer(timers->next_deadline());
       }
     }
     // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready(arg) && !self->kill_requested.load(MemoryOrder::kAcquire)) {
+    if (!ready() && !self->kill_requested.load(MemoryOrder::kAcquire)) {
       block_handing_off(handoff);
     } else if (handoff) {
       handoff->release();
@@ -423,10 +416,10 @@ Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadl
   return result;
 }
 
-Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {
+Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline) {
   arch::InterruptsDisabled no_irqs;
   TimerQueue* timers = &state().cpu[arch::cpu_id()].timers;
-  TRY(timers->arm(timer, deadline_ns));
+  TRY(timers->arm(timer, deadline.uptime_ns()));
   if (state().hooks.program_timer) state().hooks.program_timer(timers->next_deadline());
   return timers;
 }

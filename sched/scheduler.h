@@ -77,7 +77,7 @@ void block_current();
 Status sleep_until(uint64_t deadline_ns);
 Status sleep_for(uint64_t ns);
 
-// wait_until(), arm_timer() and the hand-off: sched/blocking.h.
+// wait_until(), arm_on_this_cpu() and the hand-off: sched/blocking.h.
 
 // Asks a thread to end: a sleeping thread wakes at once (its wait returns
 // kInterrupted), a running one is interrupted by IPI; kernel threads end

@@ -11,7 +11,7 @@ LockClass g_timer_queue_class{kTimerQueueLock};
 TimerQueue::TimerQueue() : lock_(g_timer_queue_class) {}
 
 void TimerQueue::swap(uint32_t a, uint32_t b) {
-  Timer* t = heap_[a];
+  OneShotTimer* t = heap_[a];
   heap_[a] = heap_[b];
   heap_[b] = t;
   heap_[a]->heap_index_ = a;
@@ -51,11 +51,11 @@ void TimerQueue::remove_at(uint32_t index) {
   heap_[size_] = nullptr;
 }
 
-Status TimerQueue::arm(Timer& timer, uint64_t deadline_ns) {
+Status TimerQueue::arm(OneShotTimer& timer, uint64_t deadline_ns) {
   IrqSpinlockGuard guard(lock_);
   if (size_ == kCapacity) return Error::kNoSpace;
-  uint32_t expected = Timer::kIdle;
-  if (!timer.state_.compare_exchange(expected, Timer::kArmed, MemoryOrder::kAcqRel,
+  uint32_t expected = OneShotTimer::kIdle;
+  if (!timer.state_.compare_exchange(expected, OneShotTimer::kArmed, MemoryOrder::kAcqRel,
                                      MemoryOrder::kAcquire)) {
     return Error::kBadState;
   }
@@ -67,14 +67,15 @@ Status TimerQueue::arm(Timer& timer, uint64_t deadline_ns) {
   return ok_status();
 }
 
-bool TimerQueue::cancel(Timer& timer) {
+bool TimerQueue::cancel(OneShotTimer& timer) {
   bool was_armed = false;
   for (uint32_t attempt = 0;; ++attempt) {
     {
       IrqSpinlockGuard guard(lock_);
-      if (timer.state_.load(MemoryOrder::kAcquire) == Timer::kArmed && timer.queue_ == this) {
+      if (timer.state_.load(MemoryOrder::kAcquire) == OneShotTimer::kArmed &&
+          timer.queue_ == this) {
         remove_at(timer.heap_index_);
-        timer.state_.store(Timer::kIdle, MemoryOrder::kRelease);
+        timer.state_.store(OneShotTimer::kIdle, MemoryOrder::kRelease);
         was_armed = true;
       }
       // expire() clears this under the lock after its last touch of the
@@ -91,14 +92,14 @@ bool TimerQueue::cancel(Timer& timer) {
 uint32_t TimerQueue::expire(uint64_t now_ns) {
   uint32_t fired = 0;
   for (;;) {
-    Timer* due = nullptr;
+    OneShotTimer* due = nullptr;
     {
       IrqSpinlockGuard guard(lock_);
       if (size_ == 0 || heap_[0]->deadline_ > now_ns) return fired;
       due = heap_[0];
       remove_at(0);
       due->firing_.store(1, MemoryOrder::kRelaxed);
-      due->state_.store(Timer::kIdle, MemoryOrder::kRelease);
+      due->state_.store(OneShotTimer::kIdle, MemoryOrder::kRelease);
     }
     due->callback_(*due, due->context_);  // no lock held: it may re-arm or wake
     {
@@ -112,7 +113,7 @@ uint32_t TimerQueue::expire(uint64_t now_ns) {
 
 uint64_t TimerQueue::next_deadline() const {
   IrqSpinlockGuard guard(lock_);
-  return size_ ? heap_[0]->deadline_ : ~uint64_t{0};
+  return size_ ? heap_[0]->deadline_ : kNoDeadline;
 }
 
 uint32_t TimerQueue::size() const {

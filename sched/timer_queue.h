@@ -1,4 +1,6 @@
-// Per-CPU one-shot timers: a binary min-heap of deadlines, so arming and
+// Per-CPU one-shot timers (OneShotTimer: the scheduler's own, distinct
+// from ipc::WaitableTimer, the waitable built on it, and from the arm
+// generic timer driver): a binary min-heap of deadlines, so arming and
 // cancelling are O(log n) and the next deadline is O(1). Deadlines are in
 // nanoseconds of arch::uptime_ns(), from the generic timer's counter.
 //
@@ -20,13 +22,14 @@ namespace viper::sched {
 
 class TimerQueue;
 
-class Timer {
+class OneShotTimer {
  public:
-  using Callback = void (*)(Timer& timer, void* context);
+  using Callback = void (*)(OneShotTimer& timer, void* context);
 
-  constexpr Timer(Callback callback, void* context) : callback_(callback), context_(context) {}
-  Timer(const Timer&) = delete;
-  Timer& operator=(const Timer&) = delete;
+  constexpr OneShotTimer(Callback callback, void* context)
+      : callback_(callback), context_(context) {}
+  OneShotTimer(const OneShotTimer&) = delete;
+  OneShotTimer& operator=(const OneShotTimer&) = delete;
 
   uint64_t deadline() const { return deadline_; }
   bool armed() const { return state_.load(MemoryOrder::kAcquire) == kArmed; }
@@ -48,6 +51,8 @@ class Timer {
 class TimerQueue {
  public:
   static constexpr uint32_t kCapacity = 1024;
+  // What next_deadline() returns for an empty queue.
+  static constexpr uint64_t kNoDeadline = ~uint64_t{0};
 
   TimerQueue();
   TimerQueue(const TimerQueue&) = delete;
@@ -56,13 +61,13 @@ class TimerQueue {
   // Arms `timer` for `deadline_ns`. kBadState if it is armed (cancel
   // first), kNoSpace if the queue is full. A firing timer may be re-armed
   // by its own callback.
-  Status arm(Timer& timer, uint64_t deadline_ns) EXCLUDES(lock_);
+  Status arm(OneShotTimer& timer, uint64_t deadline_ns) EXCLUDES(lock_);
   // Disarms; waits for a running callback to finish. Returns true if the
   // timer was armed or firing (so its callback will now never run again).
-  bool cancel(Timer& timer) EXCLUDES(lock_);
+  bool cancel(OneShotTimer& timer) EXCLUDES(lock_);
   // Runs the callbacks of every timer due at `now_ns`; returns how many.
   uint32_t expire(uint64_t now_ns) EXCLUDES(lock_);
-  // The earliest deadline, or UINT64_MAX.
+  // The earliest deadline, or kNoDeadline.
   uint64_t next_deadline() const EXCLUDES(lock_);
   uint32_t size() const EXCLUDES(lock_);
 
@@ -73,7 +78,7 @@ class TimerQueue {
   void remove_at(uint32_t index) REQUIRES(lock_);
 
   mutable IrqSpinlock lock_;
-  Timer* heap_[kCapacity] GUARDED_BY(lock_) = {};
+  OneShotTimer* heap_[kCapacity] GUARDED_BY(lock_) = {};
   uint32_t size_ GUARDED_BY(lock_) = 0;
 };
 

@@ -14,7 +14,7 @@ namespace {
 
 struct Recorder {
   std::vector<uint64_t> fired;
-  static void callback(Timer& timer, void* self) {
+  static void callback(OneShotTimer& timer, void* self) {
     static_cast<Recorder*>(self)->fired.push_back(timer.deadline());
   }
 };
@@ -22,10 +22,10 @@ struct Recorder {
 TEST(TimerQueue, FiresInDeadlineOrderOnlyWhenDue) {
   TimerQueue queue;
   Recorder recorder;
-  std::vector<std::unique_ptr<Timer>> timers;
+  std::vector<std::unique_ptr<OneShotTimer>> timers;
   std::mt19937 rng(1);
   for (int i = 0; i < 500; ++i) {
-    timers.push_back(std::make_unique<Timer>(&Recorder::callback, &recorder));
+    timers.push_back(std::make_unique<OneShotTimer>(&Recorder::callback, &recorder));
     ASSERT_TRUE(queue.arm(*timers.back(), 1000 + rng() % 100000).ok());
   }
   EXPECT_EQ(queue.expire(999), 0u);
@@ -45,7 +45,7 @@ TEST(TimerQueue, FiresInDeadlineOrderOnlyWhenDue) {
 TEST(TimerQueue, CancelRemovesAndBadArmsAreRefused) {
   TimerQueue queue;
   Recorder recorder;
-  Timer a(&Recorder::callback, &recorder), b(&Recorder::callback, &recorder);
+  OneShotTimer a(&Recorder::callback, &recorder), b(&Recorder::callback, &recorder);
   ASSERT_TRUE(queue.arm(a, 100).ok());
   EXPECT_EQ(queue.arm(a, 200).error(), Error::kBadState) << "already armed";
   ASSERT_TRUE(queue.arm(b, 50).ok());
@@ -62,12 +62,12 @@ TEST(TimerQueue, CancelRemovesAndBadArmsAreRefused) {
 TEST(TimerQueue, FullQueueIsAnError) {
   TimerQueue queue;
   Recorder recorder;
-  std::vector<std::unique_ptr<Timer>> timers;
+  std::vector<std::unique_ptr<OneShotTimer>> timers;
   for (uint32_t i = 0; i < TimerQueue::kCapacity; ++i) {
-    timers.push_back(std::make_unique<Timer>(&Recorder::callback, &recorder));
+    timers.push_back(std::make_unique<OneShotTimer>(&Recorder::callback, &recorder));
     ASSERT_TRUE(queue.arm(*timers.back(), i).ok());
   }
-  Timer extra(&Recorder::callback, &recorder);
+  OneShotTimer extra(&Recorder::callback, &recorder);
   EXPECT_EQ(queue.arm(extra, 1).error(), Error::kNoSpace);
   for (auto& t : timers) queue.cancel(*t);
   EXPECT_EQ(queue.size(), 0u);
@@ -81,8 +81,8 @@ TEST(TimerQueue, CancelWaitsForACallbackFiringOnAnotherCpu) {
     std::atomic<bool> started{false};
     std::atomic<bool> finished{false};
   } slow;
-  auto timer = std::make_unique<Timer>(
-      [](Timer&, void* self) {
+  auto timer = std::make_unique<OneShotTimer>(
+      [](OneShotTimer&, void* self) {
         auto* s = static_cast<Slow*>(self);
         s->started = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -109,8 +109,8 @@ TEST(TimerQueue, CancelOfAReArmedTimerWaitsForExpireToLetGo) {
     std::atomic<bool> rearmed{false};
     std::atomic<bool> release{false};
   } periodic{&queue};
-  auto timer = std::make_unique<Timer>(
-      [](Timer& t, void* self) {
+  auto timer = std::make_unique<OneShotTimer>(
+      [](OneShotTimer& t, void* self) {
         auto* p = static_cast<Periodic*>(self);
         EXPECT_TRUE(p->queue->arm(t, 1000).ok());
         p->rearmed = true;
@@ -142,8 +142,8 @@ TEST(TimerQueue, CallbackMayRearmItsTimer) {
     TimerQueue* queue;
     int* runs;
   } ctx{&queue, &runs};
-  Timer timer(
-      [](Timer& t, void* c) {
+  OneShotTimer timer(
+      [](OneShotTimer& t, void* c) {
         auto* ctx = static_cast<Ctx*>(c);
         if (++*ctx->runs < 3) (void)ctx->queue->arm(t, t.deadline() + 10);
       },
@@ -159,10 +159,11 @@ TEST(TimerQueue, ConcurrentArmCancelExpire) {
   TimerQueue queue;
   std::atomic<uint64_t> fired{0};
   constexpr int kTimers = 64;
-  std::vector<std::unique_ptr<Timer>> timers;
+  std::vector<std::unique_ptr<OneShotTimer>> timers;
   for (int i = 0; i < kTimers; ++i) {
-    timers.push_back(std::make_unique<Timer>(
-        [](Timer&, void* f) { static_cast<std::atomic<uint64_t>*>(f)->fetch_add(1); }, &fired));
+    timers.push_back(std::make_unique<OneShotTimer>(
+        [](OneShotTimer&, void* f) { static_cast<std::atomic<uint64_t>*>(f)->fetch_add(1); },
+        &fired));
   }
   std::atomic<uint64_t> clock{0};
   std::vector<std::thread> cpus;
@@ -170,7 +171,7 @@ TEST(TimerQueue, ConcurrentArmCancelExpire) {
     cpus.emplace_back([&, c] {
       std::mt19937 rng(c);
       for (int i = 0; i < 20000; ++i) {
-        Timer& t = *timers[rng() % kTimers];
+        OneShotTimer& t = *timers[rng() % kTimers];
         switch (rng() % 3) {
           case 0:
             (void)queue.arm(t, clock.load() + rng() % 100);

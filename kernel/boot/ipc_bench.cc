@@ -17,7 +17,6 @@ namespace viper::boot {
 namespace {
 
 using ipc::Endpoint;
-using sched::kNoDeadline;
 
 struct Bench {
   Ref<Endpoint> client, server;
@@ -31,19 +30,16 @@ TestStorage<Bench> g_bench;
 void bench_server(void*) {
   Bench& b = g_bench.get();
   uint64_t request = 0;
-  size_t bytes = 0;
-  uint32_t no_handles = 0;
-  Status s =
-      b.server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles, kNoDeadline);
+  ipc::MessageSize size;
+  Status s = b.server->read_wait(writable_bytes_of(request), {}, size, Deadline::never());
   while (s.ok()) {
     if (b.handoff) {
-      s = b.server->reply_and_read(&request, sizeof(request), &request, sizeof(request), bytes,
-                                   kNoDeadline);
+      s = status_of(b.server->reply_and_read(bytes_of(request), writable_bytes_of(request),
+                                             Deadline::never()));
     } else {
-      s = b.server->write(&request, sizeof(request), nullptr, 0);
+      s = b.server->write(bytes_of(request));
       if (s.ok()) {
-        s = b.server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles,
-                                kNoDeadline);
+        s = b.server->read_wait(writable_bytes_of(request), {}, size, Deadline::never());
       }
     }
   }
@@ -56,13 +52,12 @@ void bench_client(void*) {
   const uint64_t start = arch::uptime_ns();
   for (uint64_t i = 0; i < b.rounds; ++i) {
     uint64_t reply = 0;
-    size_t bytes = 0;
-    uint32_t no_handles = 0;
+    ipc::MessageSize size;
     if (b.handoff) {
-      (void)b.client->call(&i, sizeof(i), &reply, sizeof(reply), bytes, kNoDeadline);
+      (void)b.client->call(bytes_of(i), writable_bytes_of(reply), Deadline::never());
     } else {
-      (void)b.client->write(&i, sizeof(i), nullptr, 0);
-      (void)b.client->read_wait(&reply, sizeof(reply), bytes, nullptr, 0, no_handles, kNoDeadline);
+      (void)b.client->write(bytes_of(i));
+      (void)b.client->read_wait(writable_bytes_of(reply), {}, size, Deadline::never());
     }
   }
   b.client_ns = arch::uptime_ns() - start;
@@ -73,7 +68,10 @@ void bench_client(void*) {
 // Nanoseconds per round trip (request and reply).
 uint64_t round_trip_ns(uint32_t client_cpu, uint32_t server_cpu, bool handoff, uint32_t rounds) {
   Bench& b = g_bench.build();
-  if (!Endpoint::create_pair(b.client, b.server).ok()) return 0;
+  Result<ipc::EndpointPair> pair = Endpoint::create_pair();
+  if (!pair.ok()) return 0;
+  b.client = move(pair->a);
+  b.server = move(pair->b);
   b.rounds = rounds;
   b.handoff = handoff;
   b.done.store(0, MemoryOrder::kRelaxed);

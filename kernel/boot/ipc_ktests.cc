@@ -2,8 +2,10 @@
 // through channels, pollsets, timers and events; close and kill racing
 // with blocked readers and writers. Each test ends with nothing alive.
 #include "ipc/channel.h"
+#include "ipc/event.h"
 #include "ipc/pollset.h"
-#include "ipc/timer.h"
+#include "ipc/stats.h"
+#include "ipc/waitable_timer.h"
 #include "kernel/arch/arch.h"
 #include "kernel/boot/ktest_threads.h"
 #include "kernel/boot/smp.h"
@@ -14,15 +16,14 @@ namespace viper::boot {
 namespace {
 
 using ipc::Endpoint;
-using sched::kNoDeadline;
 
 void expect_nothing_alive(ktest::Context& t) {
-  KEXPECT(t, ipc::live_channels() == 0);
-  KEXPECT(t, ipc::live_messages() == 0);
-  KEXPECT(t, ipc::live_pollsets() == 0);
-  KEXPECT(t, ipc::live_poll_links() == 0);
-  KEXPECT(t, ipc::live_timers() == 0);
-  KEXPECT(t, ipc::live_events() == 0);
+  KEXPECT(t, ipc::stats().live_channels == 0);
+  KEXPECT(t, ipc::stats().live_messages == 0);
+  KEXPECT(t, ipc::stats().live_pollsets == 0);
+  KEXPECT(t, ipc::stats().live_poll_links == 0);
+  KEXPECT(t, ipc::stats().live_timers == 0);
+  KEXPECT(t, ipc::stats().live_events == 0);
 }
 
 // ---- call / reply across CPUs -------------------------------------------
@@ -43,14 +44,12 @@ TestStorage<CallPairs> g_call_pairs;
 void call_server(void* arg) {
   auto* pair = static_cast<CallPair*>(arg);
   uint32_t request = 0;
-  size_t bytes = 0;
-  uint32_t no_handles = 0;
-  Status s = pair->server->read_wait(&request, sizeof(request), bytes, nullptr, 0, no_handles,
-                                     kNoDeadline);
+  ipc::MessageSize size;
+  Status s = pair->server->read_wait(writable_bytes_of(request), {}, size, Deadline::never());
   while (s.ok()) {
     const uint32_t reply = request * 2 + 1;
-    s = pair->server->reply_and_read(&reply, sizeof(reply), &request, sizeof(request), bytes,
-                                     kNoDeadline);
+    s = status_of(pair->server->reply_and_read(bytes_of(reply), writable_bytes_of(request),
+                                               Deadline::never()));
   }
   if (s.error() != Error::kPeerClosed) pair->errors->fetch_add(1, MemoryOrder::kRelaxed);
   pair->server.reset();
@@ -61,8 +60,7 @@ void call_client(void* arg) {
   auto* pair = static_cast<CallPair*>(arg);
   for (uint32_t i = 0; i < kCalls; ++i) {
     uint32_t reply = 0;
-    size_t bytes = 0;
-    if (!pair->client->call(&i, sizeof(i), &reply, sizeof(reply), bytes, kNoDeadline).ok() ||
+    if (!pair->client->call(bytes_of(i), writable_bytes_of(reply), Deadline::never()).ok() ||
         reply != i * 2 + 1) {
       pair->errors->fetch_add(1, MemoryOrder::kRelaxed);
       break;
@@ -80,7 +78,11 @@ KTEST(ipc, call_reply_between_threads_on_different_cpus) {
   CallPairs& pairs = g_call_pairs.build();
   for (uint32_t i = 0; i < kCallPairs; ++i) {
     CallPair& pair = pairs.pair[i];
-    KEXPECT(t, Endpoint::create_pair(pair.client, pair.server).ok());
+    Result<ipc::EndpointPair> ends = Endpoint::create_pair();
+    KEXPECT(t, ends.ok());
+    if (!ends.ok()) return;
+    pair.client = move(ends->a);
+    pair.server = move(ends->b);
     pair.done = &done;
     pair.errors = &errors;
     threads[2 * i] = sched::spawn("ipc-server", &call_server, &pair, 8, cpu_mask(i + 1)).value();
@@ -91,7 +93,7 @@ KTEST(ipc, call_reply_between_threads_on_different_cpus) {
   KEXPECT(t, errors.load(MemoryOrder::kRelaxed) == 0);
   reap_all(threads, 2 * kCallPairs);
   g_call_pairs.destroy();
-  KEXPECT(t, ipc::fast_path_deliveries() > 0);
+  KEXPECT(t, ipc::stats().fast_path_deliveries > 0);
   expect_nothing_alive(t);
 }
 
@@ -104,7 +106,7 @@ constexpr uint64_t kStopKey = 100, kTimerKey = 101;
 struct PollWorld {
   Ref<Endpoint> client_ends[kPollClients], server_ends[kPollClients];
   Ref<ipc::Event> stop;
-  Ref<ipc::Timer> timer;
+  Ref<ipc::WaitableTimer> timer;
   Atomic<uint32_t> done{0};
   Atomic<uint32_t> errors{0};
   Atomic<uint32_t> served{0};
@@ -115,18 +117,23 @@ uint32_t g_client_index[kPollClients];
 
 void poll_server(void*) {
   PollWorld& w = g_poll.get();
-  Ref<ipc::PollSet> set;
-  if (!ipc::PollSet::create(set).ok()) w.errors.fetch_add(1, MemoryOrder::kRelaxed);
+  Result<Ref<ipc::PollSet>> created = ipc::PollSet::create();
+  if (!created.ok()) {
+    w.errors.fetch_add(1, MemoryOrder::kRelaxed);
+    w.done.fetch_add(1, MemoryOrder::kRelease);
+    return;
+  }
+  Ref<ipc::PollSet> set = move(created.value());
   for (uint32_t i = 0; i < kPollClients; ++i) {
-    if (!set->add(*w.server_ends[i], ipc::signal::kReadable, i).ok()) {
+    if (!set->add(*w.server_ends[i], Signals::kReadable, i).ok()) {
       w.errors.fetch_add(1, MemoryOrder::kRelaxed);
     }
   }
-  (void)set->add(*w.stop, ipc::signal::kUser0, kStopKey);
-  (void)set->add(*w.timer, ipc::signal::kTimerFired, kTimerKey);
+  (void)set->add(*w.stop, Signals::kUser0, kStopKey);
+  (void)set->add(*w.timer, Signals::kTimerFired, kTimerKey);
   for (bool running = true; running;) {
     ipc::PollEvent events[8];
-    Result<uint32_t> n = set->wait(events, 8, arch::uptime_ns() + 30 * kSecond);
+    Result<uint32_t> n = set->wait(events, Deadline::after(Duration::seconds(30)));
     if (!n.ok()) {
       w.errors.fetch_add(1, MemoryOrder::kRelaxed);  // 30 s without any event: a lost wakeup
       break;
@@ -138,15 +145,14 @@ void poll_server(void*) {
       } else if (key == kTimerKey) {
         w.ticks.fetch_add(1, MemoryOrder::kRelaxed);
         // set() clears the signal and arms the next expiry.
-        (void)w.timer->set(arch::uptime_ns() + 2000000, 0);
+        (void)w.timer->set(Deadline::after(Duration::milliseconds(2)), Duration());
       } else {
         uint32_t request = 0;
-        size_t bytes = 0;
-        uint32_t no_handles = 0;
+        ipc::MessageSize size;
         Endpoint& end = *w.server_ends[key];
-        while (end.read(&request, sizeof(request), bytes, nullptr, 0, no_handles).ok()) {
+        while (end.read(writable_bytes_of(request), {}, size).ok()) {
           const uint32_t reply = request + 1000;
-          if (!end.write_wait(&reply, sizeof(reply), nullptr, 0, kNoDeadline).ok()) {
+          if (!end.write_wait(bytes_of(reply), {}, Deadline::never()).ok()) {
             w.errors.fetch_add(1, MemoryOrder::kRelaxed);
           }
           w.served.fetch_add(1, MemoryOrder::kRelaxed);
@@ -165,10 +171,9 @@ void poll_client(void* arg) {
   for (uint32_t i = 0; i < kPollRequests; ++i) {
     const uint32_t request = me * 100000 + i;
     uint32_t reply = 0;
-    size_t bytes = 0;
-    uint32_t no_handles = 0;
-    if (!end.write_wait(&request, sizeof(request), nullptr, 0, kNoDeadline).ok() ||
-        !end.read_wait(&reply, sizeof(reply), bytes, nullptr, 0, no_handles, kNoDeadline).ok() ||
+    ipc::MessageSize size;
+    if (!end.write_wait(bytes_of(request), {}, Deadline::never()).ok() ||
+        !end.read_wait(writable_bytes_of(reply), {}, size, Deadline::never()).ok() ||
         reply != request + 1000) {
       w.errors.fetch_add(1, MemoryOrder::kRelaxed);
       break;
@@ -183,11 +188,19 @@ void poll_client(void* arg) {
 KTEST(ipc, pollset_server_answers_clients_on_other_cpus) {
   PollWorld& w = g_poll.build();
   for (uint32_t i = 0; i < kPollClients; ++i) {
-    KEXPECT(t, Endpoint::create_pair(w.client_ends[i], w.server_ends[i]).ok());
+    Result<ipc::EndpointPair> ends = Endpoint::create_pair();
+    KEXPECT(t, ends.ok());
+    if (!ends.ok()) return;
+    w.client_ends[i] = move(ends->a);
+    w.server_ends[i] = move(ends->b);
   }
-  KEXPECT(t, ipc::Event::create(w.stop).ok());
-  KEXPECT(t, ipc::Timer::create(w.timer).ok());
-  KEXPECT(t, w.timer->set(arch::uptime_ns() + 2000000, 0).ok());
+  Result<Ref<ipc::Event>> stop = ipc::Event::create();
+  Result<Ref<ipc::WaitableTimer>> timer = ipc::WaitableTimer::create();
+  KEXPECT(t, stop.ok() && timer.ok());
+  if (!stop.ok() || !timer.ok()) return;
+  w.stop = move(stop.value());
+  w.timer = move(timer.value());
+  KEXPECT(t, w.timer->set(Deadline::after(Duration::milliseconds(2)), Duration()).ok());
   sched::Thread* threads[1 + kPollClients];
   threads[0] = sched::spawn("ipc-poll-server", &poll_server, nullptr, 8, cpu_mask(1)).value();
   for (uint32_t i = 0; i < kPollClients; ++i) {
@@ -197,7 +210,7 @@ KTEST(ipc, pollset_server_answers_clients_on_other_cpus) {
             .value();
   }
   KEXPECT(t, wait_for(w.done, kPollClients, 60 * kSecond));
-  KEXPECT(t, w.stop->signal_user(0, ipc::signal::kUser0).ok());
+  KEXPECT(t, w.stop->signal_user(Signals::kNone, Signals::kUser0).ok());
   KEXPECT(t, wait_for(w.done, kPollClients + 1, 10 * kSecond));
   reap_all(threads, 1 + kPollClients);
   KEXPECT(t, w.errors.load(MemoryOrder::kRelaxed) == 0);
@@ -220,12 +233,11 @@ TestStorage<Race> g_race;
 void blocked_reader(void*) {
   Race& r = g_race.get();
   char buffer[8];
-  size_t bytes = 0;
-  uint32_t no_handles = 0;
+  ipc::MessageSize size;
   r.started.fetch_add(1, MemoryOrder::kRelease);
   Status s = ok_status();
   do {
-    s = r.near->read_wait(buffer, sizeof(buffer), bytes, nullptr, 0, no_handles, kNoDeadline);
+    s = r.near->read_wait(writable_bytes_of(buffer), {}, size, Deadline::never());
   } while (s.ok());
   if (s.error() != Error::kPeerClosed && s.error() != Error::kInterrupted) {
     r.wrong.fetch_add(1, MemoryOrder::kRelaxed);
@@ -237,7 +249,7 @@ void closer(void* arg) {
   Race& r = g_race.get();
   const uint64_t spins = reinterpret_cast<uint64_t>(arg);
   r.started.fetch_add(1, MemoryOrder::kRelease);
-  (void)r.far->write("x", 1, nullptr, 0);
+  (void)r.far->write(literal_bytes("x"));
   for (uint64_t i = 0; i < spins; ++i) arch::cpu_relax();
   r.far.reset();  // races with the reader going to sleep
   r.done.fetch_add(1, MemoryOrder::kRelease);
@@ -251,7 +263,11 @@ KTEST(ipc, close_races_with_a_blocking_reader) {
   for (uint32_t round = 0; round < 60; ++round) {
     r.started.store(0, MemoryOrder::kRelaxed);
     r.done.store(0, MemoryOrder::kRelaxed);
-    KEXPECT(t, Endpoint::create_pair(r.near, r.far).ok());
+    Result<ipc::EndpointPair> ends = Endpoint::create_pair();
+    KEXPECT(t, ends.ok());
+    if (!ends.ok()) return;
+    r.near = move(ends->a);
+    r.far = move(ends->b);
     sched::Thread* threads[2];
     threads[0] = sched::spawn("ipc-reader", &blocked_reader, nullptr, 8, cpu_mask(round)).value();
     threads[1] = sched::spawn("ipc-closer", &closer, reinterpret_cast<void*>((round % 12) * 200), 8,
@@ -269,7 +285,11 @@ KTEST(ipc, close_races_with_a_blocking_reader) {
 // kill() wakes a thread blocked in a channel read; the read says so.
 KTEST(ipc, kill_ends_a_blocked_read) {
   Race& r = g_race.build();
-  KEXPECT(t, Endpoint::create_pair(r.near, r.far).ok());
+  Result<ipc::EndpointPair> ends = Endpoint::create_pair();
+  KEXPECT(t, ends.ok());
+  if (!ends.ok()) return;
+  r.near = move(ends->a);
+  r.far = move(ends->b);
   sched::Thread* reader =
       sched::spawn("ipc-reader", &blocked_reader, nullptr, 8, cpu_mask(2)).value();
   KEXPECT(t, wait_for(r.started, 1, 5 * kSecond));

@@ -105,13 +105,13 @@ void heap_mix(void* arg) {
     } else if (count > 0) {
       const int victim = static_cast<int>(rng.next() % count);
       verify(held[victim]);
-      out.failures.fetch_add(!heap.kfree(held[victim].block).ok(), MemoryOrder::kRelaxed);
+      out.failures.fetch_add(!heap.kfree_checked(held[victim].block).ok(), MemoryOrder::kRelaxed);
       held[victim] = held[--count];
     }
   }
   while (count > 0) {
     verify(held[--count]);
-    out.failures.fetch_add(!heap.kfree(held[count].block).ok(), MemoryOrder::kRelaxed);
+    out.failures.fetch_add(!heap.kfree_checked(held[count].block).ok(), MemoryOrder::kRelaxed);
   }
 }
 
@@ -153,10 +153,10 @@ KTEST(mm, MS001_MS002_bad_frees_are_refused) {
   Result<void*> block = heap.kmalloc(100);
   KEXPECT(t, block.ok());
   if (!block.ok()) return;
-  KEXPECT(t,
-          heap.kfree(static_cast<uint8_t*>(block.value()) + 8).error() == Error::kInvalidArgument);
-  KEXPECT(t, heap.kfree(block.value()).ok());
-  KEXPECT(t, heap.kfree(block.value()).error() == Error::kDoubleFree);
+  KEXPECT(t, heap.kfree_checked(static_cast<uint8_t*>(block.value()) + 8).error() ==
+                 Error::kInvalidArgument);
+  KEXPECT(t, heap.kfree_checked(block.value()).ok());
+  KEXPECT(t, heap.kfree_checked(block.value()).error() == Error::kDoubleFree);
 }
 
 }  // namespace

@@ -259,9 +259,7 @@ namespace {
 struct Flag {
   sched::WaitQueue queue;
   Atomic<uint32_t> set{0};
-  static bool is_set(void* self) {
-    return static_cast<Flag*>(self)->set.load(MemoryOrder::kAcquire) != 0;
-  }
+  bool is_set() const { return set.load(MemoryOrder::kAcquire) != 0; }
 };
 
 void set_flag_later(void* arg) {
@@ -277,14 +275,17 @@ KTEST(sched, wait_until_times_out_or_returns_on_wakeup) {
   static Flag flag;
   flag.set.store(0, MemoryOrder::kRelaxed);
   const uint64_t start = arch::uptime_ns();
-  KEXPECT(t, sched::wait_until(flag.queue, &Flag::is_set, &flag, start + 3000000).error() ==
-                 Error::kTimedOut);
+  KEXPECT(t, sched::wait_until(
+                 flag.queue, [] { return flag.is_set(); }, Deadline::at(start + 3000000))
+                     .error() == Error::kTimedOut);
   KEXPECT(t, arch::uptime_ns() - start >= 3000000);
   Result<sched::Thread*> setter = sched::spawn("setter", &set_flag_later, &flag);
   KEXPECT(t, setter.ok());
   if (!setter.ok()) return;
   const uint64_t begin = arch::uptime_ns();
-  KEXPECT(t, sched::wait_until(flag.queue, &Flag::is_set, &flag, begin + 60 * kSecond).ok());
+  KEXPECT(t, sched::wait_until(
+                 flag.queue, [] { return flag.is_set(); }, Deadline::at(begin + 60 * kSecond))
+                 .ok());
   KEXPECT(t, arch::uptime_ns() - begin < 30 * kSecond);  // woken, not timed out
   sched::Thread* threads[] = {setter.value()};
   reap_all(threads, 1);

@@ -19,15 +19,18 @@ HandleTable::HandleTable() : lock_(g_handle_table_class) {
 }
 
 HandleTable::~HandleTable() {
-  object::KernelObject* owned[kCapacity];
-  uint32_t n = 0;
-  {
-    IrqSpinlockGuard guard(lock_);
-    for (Slot& slot : slots_) {
-      if (slot.object) owned[n++] = remove_locked(slot);
+  // In batches, so the array on the (16 KiB) kernel stack stays small.
+  for (uint32_t next = 0; next < kCapacity;) {
+    object::KernelObject* owned[kMaxBatch];
+    uint32_t n = 0;
+    {
+      IrqSpinlockGuard guard(lock_);
+      for (; next < kCapacity && n < kMaxBatch; ++next) {
+        if (slots_[next].object) owned[n++] = remove_locked(slots_[next]);
+      }
     }
+    for (uint32_t i = 0; i < n; ++i) owned[i]->release();  // outside the lock
   }
-  for (uint32_t i = 0; i < n; ++i) owned[i]->release();  // outside the lock
 }
 
 HandleValue HandleTable::value_of(uint32_t slot) const {
@@ -46,7 +49,7 @@ HandleTable::Slot* HandleTable::find_locked(HandleValue handle) {
 object::KernelObject* HandleTable::remove_locked(Slot& slot) {
   object::KernelObject* object = slot.object;
   slot.object = nullptr;
-  slot.rights = 0;
+  slot.rights = Rights::kNone;
   --count_;
   const uint32_t index = static_cast<uint32_t>(&slot - slots_);
   if (slot.generation < kGenerationLimit) {
@@ -57,8 +60,8 @@ object::KernelObject* HandleTable::remove_locked(Slot& slot) {
   return object;
 }
 
-Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, uint32_t rights) {
-  if (!object || (rights & ~kRightsAll) != 0) return Error::kInvalidArgument;
+Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, Rights rights) {
+  if (!object || any(rights & ~Rights::kAll)) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
   if (free_head_ == kNoSlot) return Error::kNoSpace;
   const uint32_t index = free_head_;
@@ -70,34 +73,34 @@ Result<HandleValue> HandleTable::add(object::Ref<object::KernelObject> object, u
   return value_of(index);
 }
 
-Result<object::Ref<object::KernelObject>> HandleTable::get(HandleValue handle, uint32_t required) {
+Result<object::Ref<object::KernelObject>> HandleTable::get(HandleValue handle, Rights required) {
   IrqSpinlockGuard guard(lock_);
   Slot* slot = find_locked(handle);
   if (!slot) return Error::kBadHandle;
-  if ((slot->rights & required) != required) return Error::kAccessDenied;
+  if (!contains(slot->rights, required)) return Error::kAccessDenied;
   slot->object->add_ref();  // the caller's own reference, taken under the lock
   return object::Ref<object::KernelObject>::adopt(slot->object);
 }
 
-Result<HandleValue> HandleTable::duplicate(HandleValue handle, uint32_t rights) {
+Result<HandleValue> HandleTable::duplicate(HandleValue handle, Rights rights) {
   object::Ref<object::KernelObject> object;
   {
     IrqSpinlockGuard guard(lock_);
     Slot* slot = find_locked(handle);
     if (!slot) return Error::kBadHandle;
-    if (!(slot->rights & kRightDuplicate)) return Error::kAccessDenied;
-    if ((rights & ~slot->rights) != 0) return Error::kInvalidArgument;  // only fewer rights
+    if (!contains(slot->rights, Rights::kDuplicate)) return Error::kAccessDenied;
+    if (!contains(slot->rights, rights)) return Error::kInvalidArgument;  // only fewer rights
     slot->object->add_ref();
     object = object::Ref<object::KernelObject>::adopt(slot->object);
   }
-  return add(static_cast<object::Ref<object::KernelObject>&&>(object), rights);
+  return add(move(object), rights);
 }
 
-Result<object::Ref<object::KernelObject>> HandleTable::take(HandleValue handle, uint32_t required) {
+Result<object::Ref<object::KernelObject>> HandleTable::take(HandleValue handle, Rights required) {
   IrqSpinlockGuard guard(lock_);
   Slot* slot = find_locked(handle);
   if (!slot) return Error::kBadHandle;
-  if ((slot->rights & required) != required) return Error::kAccessDenied;
+  if (!contains(slot->rights, required)) return Error::kAccessDenied;
   // The table's reference moves to the caller: no count changes (RC-019).
   return object::Ref<object::KernelObject>::adopt(remove_locked(*slot));
 }
@@ -114,7 +117,7 @@ Status HandleTable::close(HandleValue handle) {
   return ok_status();
 }
 
-Result<uint32_t> HandleTable::rights(HandleValue handle) {
+Result<Rights> HandleTable::rights(HandleValue handle) {
   IrqSpinlockGuard guard(lock_);
   Slot* slot = find_locked(handle);
   if (!slot) return Error::kBadHandle;
@@ -122,9 +125,7 @@ Result<uint32_t> HandleTable::rights(HandleValue handle) {
 }
 
 Status HandleTable::reserve(uint32_t count, Reservation& reservation) {
-  if (count > sizeof(reservation.slots) / sizeof(reservation.slots[0])) {
-    return Error::kInvalidArgument;
-  }
+  if (count > kMaxBatch) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
   uint32_t available = 0;
   for (uint32_t i = free_head_; i != kNoSlot && available < count; i = slots_[i].next_free) {
@@ -139,8 +140,9 @@ Status HandleTable::reserve(uint32_t count, Reservation& reservation) {
   return ok_status();
 }
 
-void HandleTable::fill(Reservation& reservation, object::KernelObject* const* objects,
-                       const uint32_t* rights, uint32_t count, HandleValue* out) {
+void HandleTable::fill(Reservation& reservation, Span<object::KernelObject* const> objects,
+                       Span<const Rights> rights, Span<HandleValue> out) {
+  const size_t count = objects.size();
   IrqSpinlockGuard guard(lock_);
   for (uint32_t k = 0; k < reservation.count; ++k) {
     const uint32_t index = reservation.slots[k];

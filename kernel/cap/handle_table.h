@@ -13,7 +13,10 @@
 
 #include <stdint.h>
 
+#include "ipc/limits.h"
 #include "kernel/lib/result.h"
+#include "kernel/lib/rights.h"
+#include "kernel/lib/span.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/object/kernel_object.h"
 
@@ -24,20 +27,17 @@ struct HandleValue {
   constexpr bool operator==(const HandleValue&) const = default;
 };
 
-// Rights a handle may carry (docs/ipc.md will list what each operation needs).
-enum Rights : uint32_t {
-  kRightRead = 1u << 0,       // receive, read state
-  kRightWrite = 1u << 1,      // send, change state
-  kRightTransfer = 1u << 2,   // may be sent in a message
-  kRightDuplicate = 1u << 3,  // may be duplicated
-  kRightWait = 1u << 4,       // may be waited on (pollsets)
-  kRightSignal = 1u << 5,     // may raise user signals
-  kRightsAll = (1u << 6) - 1,
-};
+// Rights a handle may carry: kernel/lib/rights.h (docs/ipc.md lists what
+// each operation needs).
+using viper::Rights;
 
 class HandleTable {
  public:
   static constexpr uint32_t kCapacity = 1024;
+  // Handles one batch operation (take_many, reserve) moves at most: one
+  // message's worth. It bounds their on-stack arrays, which live on a
+  // 16 KiB kernel stack with interrupts off.
+  static constexpr uint32_t kMaxBatch = ipc::kMaxMessageHandles;
 
   HandleTable();
   HandleTable(const HandleTable&) = delete;
@@ -45,50 +45,55 @@ class HandleTable {
   ~HandleTable();
 
   // kNoSpace when full, kInvalidArgument for an empty reference or rights
-  // outside kRightsAll.
-  Result<HandleValue> add(object::Ref<object::KernelObject> object, uint32_t rights)
-      EXCLUDES(lock_);
+  // outside Rights::kAll.
+  Result<HandleValue> add(object::Ref<object::KernelObject> object, Rights rights) EXCLUDES(lock_);
   // The object, if `handle` is live and carries every right in `required`
   // (kBadHandle, kAccessDenied otherwise).
-  Result<object::Ref<object::KernelObject>> get(HandleValue handle, uint32_t required)
+  Result<object::Ref<object::KernelObject>> get(HandleValue handle, Rights required)
       EXCLUDES(lock_);
   // Same, typed: kBadHandle if the object is of another type.
   template <class T>
-  Result<object::Ref<T>> get_as(HandleValue handle, uint32_t required) {
+  Result<object::Ref<T>> get_as(HandleValue handle, Rights required) {
     object::Ref<object::KernelObject> base = TRY(get(handle, required));
     object::Ref<T> typed = object::ref_cast<T>(base);
     if (!typed) return Error::kBadHandle;
-    return static_cast<object::Ref<T>&&>(typed);
+    return move(typed);
   }
   // A second handle to the same object with `rights`, a subset of the
-  // source's; the source needs kRightDuplicate.
-  Result<HandleValue> duplicate(HandleValue handle, uint32_t rights) EXCLUDES(lock_);
+  // source's; the source needs Rights::kDuplicate.
+  Result<HandleValue> duplicate(HandleValue handle, Rights rights) EXCLUDES(lock_);
   // Removes the handle and returns its object (to move it elsewhere).
-  Result<object::Ref<object::KernelObject>> take(HandleValue handle, uint32_t required)
+  Result<object::Ref<object::KernelObject>> take(HandleValue handle, Rights required)
       EXCLUDES(lock_);
   // kBadHandle if already closed or never valid.
   Status close(HandleValue handle) EXCLUDES(lock_);
   // Rights of a live handle (kBadHandle otherwise).
-  Result<uint32_t> rights(HandleValue handle) EXCLUDES(lock_);
+  Result<Rights> rights(HandleValue handle) EXCLUDES(lock_);
 
   uint32_t count() const EXCLUDES(lock_);
   uint32_t free_slots() const EXCLUDES(lock_);
 
-  // Removes `count` handles at once, all or none: each must be live, listed
-  // once and carry `required`. Their objects and rights go to
-  // `objects`/`rights`, then `commit()` runs under the table lock; only if
-  // it succeeds are the handles removed, their references now `commit`'s.
-  // Locks commit() takes must be below this table's in the lock order.
+  // Removes handles.size() handles at once, all or none: each must be live,
+  // listed once and carry `required`. Their objects and rights go to the
+  // first entries of `objects`/`rights`, then `commit()` runs under the
+  // table lock; only if it succeeds are the handles removed, their
+  // references now `commit`'s. kOutOfRange above kMaxBatch handles (or
+  // output spans shorter than `handles`). Locks commit() takes must be
+  // below this table's in the lock order.
   template <class Commit>
-  Status take_many(const HandleValue* handles, uint32_t count, uint32_t required,
-                   object::KernelObject** objects, uint32_t* rights, Commit&& commit)
+  Status take_many(Span<const HandleValue> handles, Rights required,
+                   Span<object::KernelObject*> objects, Span<Rights> rights, Commit&& commit)
       EXCLUDES(lock_) {
+    const uint32_t count = static_cast<uint32_t>(handles.size());
+    if (count > kMaxBatch || objects.size() < count || rights.size() < count) {
+      return Error::kOutOfRange;
+    }
     IrqSpinlockGuard guard(lock_);
-    Slot* slots[kCapacity];
+    Slot* slots[kMaxBatch];
     for (uint32_t i = 0; i < count; ++i) {
       Slot* slot = find_locked(handles[i]);
       if (!slot) return Error::kBadHandle;
-      if ((slot->rights & required) != required) return Error::kAccessDenied;
+      if (!contains(slot->rights, required)) return Error::kAccessDenied;
       for (uint32_t j = 0; j < i; ++j) {
         if (slots[j] == slot) return Error::kInvalidArgument;  // listed twice
       }
@@ -104,14 +109,16 @@ class HandleTable {
   // Slots set aside for handles that are about to arrive, so installing
   // them cannot fail half way (receiving a message's handles).
   struct Reservation {
-    uint32_t slots[64];
+    uint32_t slots[kMaxBatch];
     uint32_t count = 0;
   };
+  // kInvalidArgument above kMaxBatch, kNoSpace if the table has too few
+  // free slots.
   Status reserve(uint32_t count, Reservation& reservation) EXCLUDES(lock_);
-  // Installs `objects` (taking their references) into the first reserved
-  // slots and gives the rest back.
-  void fill(Reservation& reservation, object::KernelObject* const* objects, const uint32_t* rights,
-            uint32_t count, HandleValue* out) EXCLUDES(lock_);
+  // Installs `objects` (taking their references) with `rights` into the
+  // first reserved slots, their handles into `out`, and gives the rest back.
+  void fill(Reservation& reservation, Span<object::KernelObject* const> objects,
+            Span<const Rights> rights, Span<HandleValue> out) EXCLUDES(lock_);
 
  private:
   static constexpr uint32_t kNoSlot = 0xffffffff;
@@ -119,7 +126,7 @@ class HandleTable {
 
   struct Slot {
     object::KernelObject* object = nullptr;  // owns one reference while set
-    uint32_t rights = 0;
+    Rights rights = Rights::kNone;
     uint64_t generation = 1;
     uint32_t next_free = kNoSlot;
   };

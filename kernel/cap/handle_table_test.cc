@@ -22,22 +22,22 @@ TEST(HandleTable, AddGetDuplicateClose) {
     HandleTable table;
     Ref<TestObject> object = TestObject::create();
     TestObject* raw = object.get();
-    Result<HandleValue> h = table.add(static_cast<Ref<TestObject>&&>(object), kRightsAll);
+    Result<HandleValue> h = table.add(move(object), Rights::kAll);
     ASSERT_TRUE(h.ok());
     EXPECT_EQ(raw->references(), 1u) << "the table holds the only reference";
     {
-      Result<Ref<TestObject>> got = table.get_as<TestObject>(h.value(), kRightRead);
+      Result<Ref<TestObject>> got = table.get_as<TestObject>(h.value(), Rights::kRead);
       ASSERT_TRUE(got.ok());
       EXPECT_EQ(got.value().get(), raw);
       EXPECT_EQ(raw->references(), 2u);
     }
-    EXPECT_EQ(table.get_as<OtherObject>(h.value(), 0).error(), Error::kBadHandle)
+    EXPECT_EQ(table.get_as<OtherObject>(h.value(), Rights::kNone).error(), Error::kBadHandle)
         << "typed lookup of the wrong type";
-    Result<HandleValue> dup = table.duplicate(h.value(), kRightRead | kRightWait);
+    Result<HandleValue> dup = table.duplicate(h.value(), Rights::kRead | Rights::kWait);
     ASSERT_TRUE(dup.ok());
-    EXPECT_EQ(table.rights(dup.value()).value(), uint32_t{kRightRead | kRightWait});
-    EXPECT_EQ(table.get(dup.value(), kRightWrite).error(), Error::kAccessDenied);
-    EXPECT_EQ(table.duplicate(dup.value(), kRightRead).error(), Error::kAccessDenied)
+    EXPECT_EQ(table.rights(dup.value()).value(), Rights::kRead | Rights::kWait);
+    EXPECT_EQ(table.get(dup.value(), Rights::kWrite).error(), Error::kAccessDenied);
+    EXPECT_EQ(table.duplicate(dup.value(), Rights::kRead).error(), Error::kAccessDenied)
         << "no duplicate right";
     EXPECT_TRUE(table.close(h.value()).ok());
     EXPECT_EQ(table.close(h.value()).error(), Error::kBadHandle) << "second close";
@@ -49,49 +49,51 @@ TEST(HandleTable, AddGetDuplicateClose) {
 
 TEST(HandleTable, RightsOnlyShrink) {
   HandleTable table;
-  Result<HandleValue> h = table.add(TestObject::create(), kRightRead | kRightDuplicate);
+  Result<HandleValue> h = table.add(TestObject::create(), Rights::kRead | Rights::kDuplicate);
   ASSERT_TRUE(h.ok());
-  EXPECT_EQ(table.duplicate(h.value(), kRightRead | kRightWrite).error(), Error::kInvalidArgument);
-  EXPECT_EQ(table.add(TestObject::create(), 1u << 20).error(), Error::kInvalidArgument);
-  EXPECT_EQ(table.add(Ref<object::KernelObject>(), kRightRead).error(), Error::kInvalidArgument);
+  EXPECT_EQ(table.duplicate(h.value(), Rights::kRead | Rights::kWrite).error(),
+            Error::kInvalidArgument);
+  EXPECT_EQ(table.add(TestObject::create(), from_raw<Rights>(1u << 20)).error(),
+            Error::kInvalidArgument);
+  EXPECT_EQ(table.add(Ref<object::KernelObject>(), Rights::kRead).error(), Error::kInvalidArgument);
 }
 
 // A stale handle (closed, its slot reused) never reaches the new object.
 TEST(HandleTable, StaleHandlesNeverReachAReusedSlot) {
   HandleTable table;
-  Result<HandleValue> old = table.add(TestObject::create(), kRightsAll);
+  Result<HandleValue> old = table.add(TestObject::create(), Rights::kAll);
   ASSERT_TRUE(old.ok());
   ASSERT_TRUE(table.close(old.value()).ok());
   for (int i = 0; i < 5000; ++i) {
-    Result<HandleValue> fresh = table.add(TestObject::create(), kRightsAll);
+    Result<HandleValue> fresh = table.add(TestObject::create(), Rights::kAll);
     ASSERT_TRUE(fresh.ok());
-    EXPECT_EQ(table.get(old.value(), 0).error(), Error::kBadHandle);
+    EXPECT_EQ(table.get(old.value(), Rights::kNone).error(), Error::kBadHandle);
     ASSERT_TRUE(table.close(fresh.value()).ok());
   }
-  EXPECT_EQ(table.get(HandleValue{0}, 0).error(), Error::kBadHandle);
-  EXPECT_EQ(table.get(HandleValue{~uint64_t{0}}, 0).error(), Error::kBadHandle);
+  EXPECT_EQ(table.get(HandleValue{0}, Rights::kNone).error(), Error::kBadHandle);
+  EXPECT_EQ(table.get(HandleValue{~uint64_t{0}}, Rights::kNone).error(), Error::kBadHandle);
 }
 
 TEST(HandleTable, TakeMovesTheReference) {
   HandleTable table, other;
   Ref<TestObject> object = TestObject::create();
   TestObject* raw = object.get();
-  Result<HandleValue> h = table.add(static_cast<Ref<TestObject>&&>(object), kRightsAll);
+  Result<HandleValue> h = table.add(move(object), Rights::kAll);
   ASSERT_TRUE(h.ok());
-  Result<Ref<object::KernelObject>> taken = table.take(h.value(), kRightTransfer);
+  Result<Ref<object::KernelObject>> taken = table.take(h.value(), Rights::kTransfer);
   ASSERT_TRUE(taken.ok());
   EXPECT_EQ(raw->references(), 1u) << "moved, not copied";
-  EXPECT_EQ(table.get(h.value(), 0).error(), Error::kBadHandle);
-  ASSERT_TRUE(other.add(static_cast<Ref<object::KernelObject>&&>(taken.value()), kRightRead).ok());
+  EXPECT_EQ(table.get(h.value(), Rights::kNone).error(), Error::kBadHandle);
+  ASSERT_TRUE(other.add(move(taken.value()), Rights::kRead).ok());
   EXPECT_EQ(raw->references(), 1u);
 }
 
 TEST(HandleTable, FullTableIsAnError) {
   HandleTable table;
   for (uint32_t i = 0; i < HandleTable::kCapacity; ++i) {
-    ASSERT_TRUE(table.add(TestObject::create(), kRightRead).ok());
+    ASSERT_TRUE(table.add(TestObject::create(), Rights::kRead).ok());
   }
-  EXPECT_EQ(table.add(TestObject::create(), kRightRead).error(), Error::kNoSpace);
+  EXPECT_EQ(table.add(TestObject::create(), Rights::kRead).error(), Error::kNoSpace);
 }
 
 // RC-012 / RC-019 under concurrency: CPUs add, look up, duplicate and close
@@ -112,7 +114,7 @@ TEST(HandleTable, RC012_RC019_ConcurrentUseLeaksNothing) {
           std::atomic<uint64_t>& slot = handles[rng() % kSlots];
           switch (rng() % 4) {
             case 0: {
-              Result<HandleValue> h = table.add(TestObject::create(), kRightsAll);
+              Result<HandleValue> h = table.add(TestObject::create(), Rights::kAll);
               if (h.ok()) {
                 const uint64_t previous = slot.exchange(h.value().value);
                 if (previous) (void)table.close(HandleValue{previous});
@@ -120,12 +122,13 @@ TEST(HandleTable, RC012_RC019_ConcurrentUseLeaksNothing) {
               break;
             }
             case 1: {
-              Result<Ref<TestObject>> o = table.get_as<TestObject>(HandleValue{slot.load()}, 0);
+              Result<Ref<TestObject>> o =
+                  table.get_as<TestObject>(HandleValue{slot.load()}, Rights::kNone);
               if (o.ok()) EXPECT_GE(o.value()->references(), 1u);
               break;
             }
             case 2: {
-              Result<HandleValue> d = table.duplicate(HandleValue{slot.load()}, kRightRead);
+              Result<HandleValue> d = table.duplicate(HandleValue{slot.load()}, Rights::kRead);
               if (d.ok()) (void)table.close(d.value());
               break;
             }

@@ -71,6 +71,12 @@ using Status = Result<void>;
 
 inline Status ok_status() { return Status(); }
 
+// The outcome of a Result without its value.
+template <class T>
+Status status_of(const Result<T>& result) {
+  return result.ok() ? ok_status() : Status(result.error());
+}
+
 }  // namespace viper
 
 // Evaluates `expr` (a Result); on error returns the error from the enclosing

@@ -12,9 +12,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "ipc/stats.h"
 #include "kernel/arch/arch.h"
-#include "kernel/object/channel_object.h"
-#include "kernel/object/wait_objects.h"
+#include "kernel/object/endpoint_object.h"
+#include "kernel/object/event_object.h"
+#include "kernel/object/object_wait.h"
+#include "kernel/object/pollset_object.h"
+#include "kernel/object/timer_object.h"
 #include "sched/host/host_blocking.h"
 #include "testing/host/heap_environment.h"
 #include "testing/host/sanitizers.h"
@@ -61,9 +65,9 @@ class KnownHandles {
 // What a handle received in a message or moved between tables is: the
 // table knows.
 Kind kind_of(HandleTable& table, HandleValue h) {
-  if (table.get_as<PollSetObject>(h, 0).ok()) return kPollSet;
-  if (table.get_as<TimerObject>(h, 0).ok()) return kTimer;
-  if (table.get_as<EventObject>(h, 0).ok()) return kEvent;
+  if (table.get_as<PollSetObject>(h, Rights::kNone).ok()) return kPollSet;
+  if (table.get_as<TimerObject>(h, Rights::kNone).ok()) return kTimer;
+  if (table.get_as<EventObject>(h, Rights::kNone).ok()) return kEvent;
   return kChannel;
 }
 
@@ -81,69 +85,69 @@ TEST(IpcStress, RandomOperationsOnSharedTablesLeaveNothingAlive) {
           const int side = rng() % 2;
           HandleTable& table = tables[side];
           KnownHandles& mine = known[side];
-          const uint64_t soon = arch::uptime_ns() + 200000;  // blocking steps end quickly
+          // Blocking steps end quickly.
+          const Deadline soon = Deadline::after(Duration::microseconds(200));
+          auto now_or_soon = [&] { return rng() % 2 ? soon : Deadline::at(0); };
           const int op = rng() % 10;
           auto count = [&](bool ok) {
             if (ok) succeeded[op].fetch_add(1, std::memory_order_relaxed);
           };
           switch (op) {
             case 0: {
-              HandleValue a, b;
-              if (channel_create(table, a, b).ok()) {
+              if (Result<ChannelHandles> ends = channel_create(table); ends.ok()) {
                 count(true);
-                mine.add(a, kChannel);
-                mine.add(b, kChannel);
+                mine.add(ends->a, kChannel);
+                mine.add(ends->b, kChannel);
               }
               break;
             }
             case 1: {
-              HandleValue h;
               const Kind kind = static_cast<Kind>(1 + rng() % 3);
-              const Status s = kind == kPollSet ? pollset_create(table, h)
-                               : kind == kTimer ? timer_create(table, h)
-                                                : event_create(table, h);
-              count(s.ok());
-              if (s.ok()) mine.add(h, kind);
+              const Result<HandleValue> h = kind == kPollSet ? pollset_create(table)
+                                            : kind == kTimer ? timer_create(table)
+                                                             : event_create(table);
+              count(h.ok());
+              if (h.ok()) mine.add(h.value(), kind);
               break;
             }
             case 2: {
               HandleValue sent[2] = {mine.pick(rng), mine.pick(rng)};
-              count(channel_write(table, mine.pick(rng, kChannel), "stress", 6, sent, rng() % 3)
+              count(channel_write(table, mine.pick(rng, kChannel), literal_bytes("stress"),
+                                  Span<const HandleValue>(sent, rng() % 3))
                         .ok());
               break;
             }
             case 3: {
               char buffer[16];
-              size_t bytes = 0;
-              uint32_t received = 0;
+              ipc::MessageSize size;
               HandleValue got[2];
-              if (channel_read_wait(table, mine.pick(rng, kChannel), buffer, sizeof(buffer), bytes,
-                                    got, 2, received, rng() % 2 ? soon : 0)
+              if (channel_read_wait(table, mine.pick(rng, kChannel), writable_bytes_of(buffer), got,
+                                    size, now_or_soon())
                       .ok()) {
                 succeeded[op].fetch_add(1, std::memory_order_relaxed);
-                for (uint32_t i = 0; i < received; ++i) mine.add(got[i], kind_of(table, got[i]));
+                for (uint32_t i = 0; i < size.handles; ++i)
+                  mine.add(got[i], kind_of(table, got[i]));
               }
               break;
             }
             case 4:
               count(pollset_add(table, mine.pick(rng, kPollSet), mine.pick(rng),
-                                ipc::signal::kReadable | ipc::signal::kPeerClosed |
-                                    ipc::signal::kTimerFired | ipc::signal::kUser0,
+                                Signals::kReadable | Signals::kPeerClosed | Signals::kTimerFired |
+                                    Signals::kUser0,
                                 rng())
                         .ok());
               break;
             case 5: {
               ipc::PollEvent events[4];
-              count(pollset_wait(table, mine.pick(rng, kPollSet), events, 4, rng() % 2 ? soon : 0)
-                        .ok());
+              count(pollset_wait(table, mine.pick(rng, kPollSet), events, now_or_soon()).ok());
               break;
             }
             case 6:
               count(timer_set(table, mine.pick(rng, kTimer),
-                              arch::uptime_ns() + (rng() % 300) * 1000,
-                              rng() % 2 ? 0 : ipc::kMinTimerPeriodNs)
+                              Deadline::after(Duration::microseconds(rng() % 300)),
+                              rng() % 2 ? Duration() : ipc::kMinTimerPeriod)
                         .ok());
-              (void)object_signal(table, mine.pick(rng, kEvent), 0, ipc::signal::kUser0);
+              (void)object_signal(table, mine.pick(rng, kEvent), Signals::kNone, Signals::kUser0);
               break;
             case 7:
               // Several: the tables must keep turning over, not fill up.
@@ -151,18 +155,17 @@ TEST(IpcStress, RandomOperationsOnSharedTablesLeaveNothingAlive) {
               break;
             case 8: {
               const Kind kind = static_cast<Kind>(rng() % kKinds);
-              Result<Ref<KernelObject>> taken = table.take(mine.pick(rng, kind), 0);
+              Result<Ref<KernelObject>> taken = table.take(mine.pick(rng, kind), Rights::kNone);
               count(taken.ok());
               if (taken.ok()) {
-                Result<HandleValue> h = tables[1 - side].add(
-                    static_cast<Ref<KernelObject>&&>(taken.value()), cap::kRightsAll);
+                Result<HandleValue> h = tables[1 - side].add(move(taken.value()), Rights::kAll);
                 if (h.ok()) known[1 - side].add(h.value(), kind_of(tables[1 - side], h.value()));
               }
               break;
             }
             default:
-              count(object_wait(table, mine.pick(rng), ipc::signal::kReadable | ipc::signal::kUser0,
-                                rng() % 2 ? soon : 0)
+              count(object_wait(table, mine.pick(rng), Signals::kReadable | Signals::kUser0,
+                                now_or_soon())
                         .ok());
           }
         }
@@ -176,12 +179,12 @@ TEST(IpcStress, RandomOperationsOnSharedTablesLeaveNothingAlive) {
     EXPECT_GT(succeeded[op].load(), 0u) << "operation " << op << " never succeeded: the run "
                                         << "did not exercise it";
   }
-  EXPECT_EQ(ipc::live_channels(), 0u);
-  EXPECT_EQ(ipc::live_messages(), 0u);
-  EXPECT_EQ(ipc::live_pollsets(), 0u);
-  EXPECT_EQ(ipc::live_poll_links(), 0u);
-  EXPECT_EQ(ipc::live_timers(), 0u);
-  EXPECT_EQ(ipc::live_events(), 0u);
+  EXPECT_EQ(ipc::stats().live_channels, 0u);
+  EXPECT_EQ(ipc::stats().live_messages, 0u);
+  EXPECT_EQ(ipc::stats().live_pollsets, 0u);
+  EXPECT_EQ(ipc::stats().live_poll_links, 0u);
+  EXPECT_EQ(ipc::stats().live_timers, 0u);
+  EXPECT_EQ(ipc::stats().live_events, 0u);
 }
 
 }  // namespace

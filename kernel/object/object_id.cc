@@ -14,4 +14,9 @@ Result<ObjectId> ObjectIdAllocator::next() {
   }
 }
 
+Result<ObjectId> allocate_object_id() {
+  constinit static ObjectIdAllocator ids;  // REL-004: never repeats, never wraps
+  return ids.next();
+}
+
 }  // namespace viper::object

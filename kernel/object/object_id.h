@@ -28,4 +28,8 @@ class ObjectIdAllocator {
   Atomic<uint64_t> next_{1};
 };
 
+// The kernel's one allocator for object IDs: every kernel object, of any
+// type, takes its ID here, so no two objects ever share one.
+Result<ObjectId> allocate_object_id();
+
 }  // namespace viper::object

@@ -20,13 +20,13 @@ TEST(Ref, RC019_CreateCopyMoveAdoptAndReleaseCountExactly) {
     EXPECT_EQ(a->references(), 1u) << "a new object has exactly its creator's reference";
     Ref<TestObject> b = a;
     EXPECT_EQ(a->references(), 2u);
-    Ref<TestObject> c = static_cast<Ref<TestObject>&&>(b);
+    Ref<TestObject> c = move(b);
     EXPECT_FALSE(b);
     EXPECT_EQ(a->references(), 2u) << "a move transfers, never adds";
     TestObject* raw = c.leak();
     Ref<TestObject> d = Ref<TestObject>::adopt(raw);
     EXPECT_EQ(a->references(), 2u) << "adopt takes over, never adds (the seed's adopt() added)";
-    Ref<KernelObject> base = static_cast<Ref<TestObject>&&>(d);
+    Ref<KernelObject> base = move(d);
     EXPECT_EQ(a->references(), 2u);
     Ref<TestObject> typed = ref_cast<TestObject>(base);
     EXPECT_EQ(a->references(), 3u);

@@ -1,14 +1,17 @@
-#include "kernel/object/wait_objects.h"
-
 #include <atomic>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "ipc/stats.h"
 #include "kernel/arch/arch.h"
-#include "kernel/object/channel_object.h"
+#include "kernel/object/endpoint_object.h"
+#include "kernel/object/event_object.h"
+#include "kernel/object/object_wait.h"
+#include "kernel/object/pollset_object.h"
 #include "kernel/object/testing_object.h"
+#include "kernel/object/timer_object.h"
 #include "sched/host/host_blocking.h"
 #include "testing/host/heap_environment.h"
 
@@ -19,9 +22,9 @@ VIPER_HOST_KERNEL_HEAP();
 
 using cap::HandleTable;
 using cap::HandleValue;
-using sched::kNoDeadline;
 
-uint64_t in_ms(uint64_t ms) { return arch::uptime_ns() + ms * 1000000; }
+Deadline in_ms(uint64_t ms) { return Deadline::after(Duration::milliseconds(ms)); }
+constexpr Deadline kPast = Deadline::at(0);  // a wait that only polls
 
 // RC-020: a pollset member is named by a handle and its readiness is read
 // from the object behind that handle. The seed fell back to treating the
@@ -32,69 +35,79 @@ static_assert(!std::is_convertible_v<HandleValue, ObjectId>);
 
 TEST(WaitObjects, RC020_ReadinessComesFromTheObjectTheHandleNames) {
   HandleTable table;
-  HandleValue set, event;
-  ASSERT_TRUE(pollset_create(table, set).ok());
-  ASSERT_TRUE(event_create(table, event).ok());
+  Result<HandleValue> set_created = pollset_create(table);
+  ASSERT_TRUE(set_created.ok());
+  const HandleValue set = set_created.value();
+  Result<HandleValue> event_created = event_create(table);
+  ASSERT_TRUE(event_created.ok());
+  const HandleValue event = event_created.value();
   // Plenty of readable channels with IDs and handles all around.
   std::vector<HandleValue> ends;
   for (int i = 0; i < 64; ++i) {
-    HandleValue a, b;
-    ASSERT_TRUE(channel_create(table, a, b).ok());
-    ASSERT_TRUE(channel_write(table, a, "x", 1, nullptr, 0).ok());
+    Result<ChannelHandles> ab = channel_create(table);
+    ASSERT_TRUE(ab.ok());
+    const auto [a, b] = ab.value();
+    ASSERT_TRUE(channel_write(table, a, literal_bytes("x")).ok());
     ends.push_back(a);
     ends.push_back(b);
   }
-  ASSERT_TRUE(pollset_add(table, set, event, ipc::signal::kReadable | ipc::signal::kUser0, 9).ok());
+  ASSERT_TRUE(pollset_add(table, set, event, Signals::kReadable | Signals::kUser0, 9).ok());
   ipc::PollEvent events[4];
-  EXPECT_EQ(pollset_wait(table, set, events, 4, 0).error(), Error::kTimedOut)
+  EXPECT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).error(),
+            Error::kTimedOut)
       << "no other object's readiness may leak into the event's";
-  ASSERT_TRUE(object_signal(table, event, 0, ipc::signal::kUser0).ok());
-  ASSERT_EQ(pollset_wait(table, set, events, 4, 0).value(), 1u);
+  ASSERT_TRUE(object_signal(table, event, Signals::kNone, Signals::kUser0).ok());
+  ASSERT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).value(), 1u);
   EXPECT_EQ(events[0].key, 9u);
-  EXPECT_EQ(events[0].signals, ipc::signal::kUser0);
+  EXPECT_EQ(events[0].signals, Signals::kUser0);
   // And a channel member reports its own queue.
-  ASSERT_TRUE(pollset_add(table, set, ends[1], ipc::signal::kReadable, 10).ok());
-  ASSERT_TRUE(pollset_add(table, set, ends[0], ipc::signal::kReadable, 11).ok());
-  ASSERT_EQ(pollset_wait(table, set, events, 4, 0).value(), 2u);
+  ASSERT_TRUE(pollset_add(table, set, ends[1], Signals::kReadable, 10).ok());
+  ASSERT_TRUE(pollset_add(table, set, ends[0], Signals::kReadable, 11).ok());
+  ASSERT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).value(), 2u);
   EXPECT_EQ(events[0].key + events[1].key, 9u + 10u) << "ends[0] has nothing to read";
 }
 
 TEST(WaitObjects, RightsTypesAndBadHandlesAreChecked) {
   HandleTable table;
-  HandleValue set, timer, other_set;
-  ASSERT_TRUE(pollset_create(table, set).ok());
-  ASSERT_TRUE(pollset_create(table, other_set).ok());
-  ASSERT_TRUE(timer_create(table, timer).ok());
-  EXPECT_EQ(pollset_add(table, set, other_set, ipc::signal::kReadable, 0).error(),
-            Error::kNotSupported)
+  Result<HandleValue> set_created = pollset_create(table);
+  ASSERT_TRUE(set_created.ok());
+  const HandleValue set = set_created.value();
+  Result<HandleValue> other_set_created = pollset_create(table);
+  ASSERT_TRUE(other_set_created.ok());
+  const HandleValue other_set = other_set_created.value();
+  Result<HandleValue> timer_created = timer_create(table);
+  ASSERT_TRUE(timer_created.ok());
+  const HandleValue timer = timer_created.value();
+  EXPECT_EQ(pollset_add(table, set, other_set, Signals::kReadable, 0).error(), Error::kNotSupported)
       << "a pollset has no signals";
-  EXPECT_EQ(pollset_add(table, timer, set, ipc::signal::kReadable, 0).error(), Error::kBadHandle)
+  EXPECT_EQ(pollset_add(table, timer, set, Signals::kReadable, 0).error(), Error::kBadHandle)
       << "not a pollset";
-  const HandleValue no_wait = table.duplicate(timer, cap::kRightRead).value();
-  EXPECT_EQ(pollset_add(table, set, no_wait, ipc::signal::kTimerFired, 0).error(),
+  const HandleValue no_wait = table.duplicate(timer, Rights::kRead).value();
+  EXPECT_EQ(pollset_add(table, set, no_wait, Signals::kTimerFired, 0).error(),
             Error::kAccessDenied);
-  EXPECT_EQ(object_wait(table, no_wait, ipc::signal::kTimerFired, 0).error(), Error::kAccessDenied);
-  EXPECT_EQ(timer_set(table, no_wait, 0, 0).error(), Error::kAccessDenied);
-  EXPECT_EQ(object_signal(table, timer, 0, ipc::signal::kTimerFired).error(),
+  EXPECT_EQ(object_wait(table, no_wait, Signals::kTimerFired, kPast).error(), Error::kAccessDenied);
+  EXPECT_EQ(timer_set(table, no_wait, kPast, Duration()).error(), Error::kAccessDenied);
+  EXPECT_EQ(object_signal(table, timer, Signals::kNone, Signals::kTimerFired).error(),
             Error::kInvalidArgument)
       << "only user signals may be raised by hand";
-  EXPECT_EQ(object_wait(table, HandleValue{12345}, ipc::signal::kUser0, 0).error(),
+  EXPECT_EQ(object_wait(table, HandleValue{12345}, Signals::kUser0, kPast).error(),
             Error::kBadHandle);
   ASSERT_TRUE(table.close(timer).ok());
-  EXPECT_EQ(timer_set(table, timer, 0, 0).error(), Error::kBadHandle) << "stale handle";
+  EXPECT_EQ(timer_set(table, timer, kPast, Duration()).error(), Error::kBadHandle)
+      << "stale handle";
 }
 
 TEST(WaitObjects, TimerHandlesFireAndCancel) {
   HandleTable table;
-  HandleValue timer;
-  ASSERT_TRUE(timer_create(table, timer).ok());
-  ASSERT_TRUE(timer_set(table, timer, in_ms(2), 0).ok());
-  EXPECT_EQ(object_wait(table, timer, ipc::signal::kTimerFired, kNoDeadline).value(),
-            ipc::signal::kTimerFired);
-  ASSERT_TRUE(timer_set(table, timer, in_ms(60000), 0).ok());
+  Result<HandleValue> timer_created = timer_create(table);
+  ASSERT_TRUE(timer_created.ok());
+  const HandleValue timer = timer_created.value();
+  ASSERT_TRUE(timer_set(table, timer, in_ms(2), Duration()).ok());
+  EXPECT_EQ(object_wait(table, timer, Signals::kTimerFired, Deadline::never()).value(),
+            Signals::kTimerFired);
+  ASSERT_TRUE(timer_set(table, timer, in_ms(60000), Duration()).ok());
   ASSERT_TRUE(timer_cancel(table, timer).ok());
-  EXPECT_EQ(object_wait(table, timer, ipc::signal::kTimerFired, in_ms(5)).error(),
-            Error::kTimedOut);
+  EXPECT_EQ(object_wait(table, timer, Signals::kTimerFired, in_ms(5)).error(), Error::kTimedOut);
 }
 
 // RC-012: a thread blocked in pollset_wait holds a counted reference; the
@@ -102,24 +115,28 @@ TEST(WaitObjects, TimerHandlesFireAndCancel) {
 // its wakeup.
 TEST(WaitObjects, RC012_ClosingAPollsetHandleDuringAWaitIsSafe) {
   HandleTable table;
-  HandleValue set, event;
-  ASSERT_TRUE(pollset_create(table, set).ok());
-  ASSERT_TRUE(event_create(table, event).ok());
-  ASSERT_TRUE(pollset_add(table, set, event, ipc::signal::kUser0, 5).ok());
+  Result<HandleValue> set_created = pollset_create(table);
+  ASSERT_TRUE(set_created.ok());
+  const HandleValue set = set_created.value();
+  Result<HandleValue> event_created = event_create(table);
+  ASSERT_TRUE(event_created.ok());
+  const HandleValue event = event_created.value();
+  ASSERT_TRUE(pollset_add(table, set, event, Signals::kUser0, 5).ok());
   std::atomic<sched::Task*> waiter{nullptr};
   std::thread thread([&] {
     waiter = &sched::current_task();
     ipc::PollEvent got{};
-    ASSERT_EQ(pollset_wait(table, set, &got, 1, kNoDeadline).value(), 1u);
+    ASSERT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(&got, 1), Deadline::never()).value(),
+              1u);
     EXPECT_EQ(got.key, 5u);
   });
   while (!waiter.load() || waiter.load()->state() != sched::TaskState::kBlocked) {
     std::this_thread::yield();
   }
   ASSERT_TRUE(table.close(set).ok());
-  ASSERT_TRUE(object_signal(table, event, 0, ipc::signal::kUser0).ok());
+  ASSERT_TRUE(object_signal(table, event, Signals::kNone, Signals::kUser0).ok());
   thread.join();
-  EXPECT_EQ(ipc::live_pollsets(), 0u) << "the waiter's reference was the last";
+  EXPECT_EQ(ipc::stats().live_pollsets, 0u) << "the waiter's reference was the last";
 }
 
 }  // namespace
@@ -130,32 +147,73 @@ namespace {
 
 TEST(ChannelHandles, BlockingReadEndsOnWriteAndOnHandleClose) {
   HandleTable table;
-  HandleValue a, b;
-  ASSERT_TRUE(channel_create(table, a, b).ok());
+  Result<ChannelHandles> ab = channel_create(table);
+  ASSERT_TRUE(ab.ok());
+  const auto [a, b] = ab.value();
   char buffer[8];
-  size_t bytes = 0;
-  uint32_t count = 0;
-  EXPECT_EQ(channel_read_wait(table, b, buffer, sizeof(buffer), bytes, nullptr, 0, count, in_ms(5))
-                .error(),
+  ipc::MessageSize size;
+  EXPECT_EQ(channel_read_wait(table, b, writable_bytes_of(buffer), {}, size, in_ms(5)).error(),
             Error::kTimedOut);
   std::atomic<sched::Task*> reader{nullptr};
   std::thread thread([&] {
     reader = &sched::current_task();
     ASSERT_TRUE(
-        channel_read_wait(table, b, buffer, sizeof(buffer), bytes, nullptr, 0, count, kNoDeadline)
-            .ok());
-    EXPECT_EQ(bytes, 2u);
+        channel_read_wait(table, b, writable_bytes_of(buffer), {}, size, Deadline::never()).ok());
+    EXPECT_EQ(size.bytes, 2u);
     EXPECT_EQ(
-        channel_read_wait(table, b, buffer, sizeof(buffer), bytes, nullptr, 0, count, kNoDeadline)
-            .error(),
+        channel_read_wait(table, b, writable_bytes_of(buffer), {}, size, Deadline::never()).error(),
         Error::kPeerClosed);
   });
   while (!reader.load() || reader.load()->state() != sched::TaskState::kBlocked) {
     std::this_thread::yield();
   }
-  ASSERT_TRUE(channel_write_wait(table, a, "hi", 2, nullptr, 0, kNoDeadline).ok());
+  ASSERT_TRUE(channel_write_wait(table, a, literal_bytes("hi"), {}, Deadline::never()).ok());
   ASSERT_TRUE(table.close(a).ok());
   thread.join();
+}
+
+// The handle-level blocking read takes the one-copy fast path
+// Endpoint::read_wait has: a small write without handles goes straight into
+// the blocked reader's buffer, no message allocated. A message that carries
+// handles still arrives, through the queue, with its handles installed.
+TEST(ChannelHandles, BlockingReadTakesTheFastPathAndStillReceivesHandles) {
+  HandleTable table;
+  Result<ChannelHandles> ab = channel_create(table);
+  ASSERT_TRUE(ab.ok());
+  const auto [a, b] = ab.value();
+  const uint64_t fast = ipc::stats().fast_path_deliveries;
+  const uint64_t messages = ipc::stats().live_messages;
+  std::atomic<sched::Task*> reader{nullptr};
+  char buffer[8];
+  HandleValue got[1];
+  ipc::MessageSize first, second;
+  std::thread thread([&] {
+    reader = &sched::current_task();
+    ASSERT_TRUE(
+        channel_read_wait(table, b, writable_bytes_of(buffer), got, first, Deadline::never()).ok());
+    ASSERT_TRUE(
+        channel_read_wait(table, b, writable_bytes_of(buffer), got, second, Deadline::never())
+            .ok());
+  });
+  auto until_blocked = [&] {
+    while (!reader.load() || reader.load()->state() != sched::TaskState::kBlocked) {
+      std::this_thread::yield();
+    }
+  };
+  until_blocked();
+  ASSERT_TRUE(channel_write(table, a, literal_bytes("hi")).ok());
+  EXPECT_EQ(ipc::stats().live_messages, messages) << "no message was allocated";
+  until_blocked();
+  const HandleValue gift = table.add(testing::TestObject::create(), Rights::kAll).value();
+  ASSERT_TRUE(
+      channel_write(table, a, literal_bytes("gift"), Span<const HandleValue>(&gift, 1)).ok());
+  thread.join();
+  EXPECT_EQ(ipc::stats().fast_path_deliveries, fast + 1);
+  EXPECT_EQ(first.bytes, 2u);
+  EXPECT_EQ(first.handles, 0u);
+  EXPECT_EQ(second.bytes, 4u);
+  ASSERT_EQ(second.handles, 1u);
+  EXPECT_TRUE(table.get_as<testing::TestObject>(got[0], Rights::kNone).ok());
 }
 
 }  // namespace

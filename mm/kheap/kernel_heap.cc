@@ -136,11 +136,19 @@ void KernelHeap::release(const Block& b, void* block) {
   }
 }
 
-Status KernelHeap::kfree(void* block) {
+Status KernelHeap::kfree_checked(void* block) {
   const Block b = classify(block);
   TRY(claim(b, block, __builtin_return_address(0)));
   release(b, block);
   return ok_status();
+}
+
+void KernelHeap::kfree(void* block) {
+  const Block b = classify(block);
+  if (const Status claimed = claim(b, block, __builtin_return_address(0)); !claimed.ok()) {
+    panic("kfree(%p): %s", block, error_name(claimed.error()));
+  }
+  release(b, block);
 }
 
 Result<void*> KernelHeap::krealloc(void* block, size_t size) {

@@ -42,7 +42,13 @@ class KernelHeap {
   Result<void*> kmalloc(size_t size);
   // Zeroed; kOverflow if count * size overflows.
   Result<void*> kcalloc(size_t count, size_t size);
-  Status kfree(void* block);
+  // Frees a block this heap handed out and the caller owns. Anything else
+  // (a foreign pointer, a second free) is a kernel bug: it panics.
+  void kfree(void* block);
+  // kfree() for callers that may lose a race for the block (MS-003) or
+  // test the misuse checks: kInvalidArgument for a pointer this heap did
+  // not hand out, kDoubleFree for a block already freed.
+  Status kfree_checked(void* block);
   // Resizes, keeping the first min(old, new) bytes. On failure the old
   // block is untouched and still owned by the caller.
   Result<void*> krealloc(void* block, size_t size);

@@ -2,6 +2,7 @@
 
 #include "kernel/arch/arch.h"
 #include "mm/kheap/global.h"
+#include "mm/kheap/make.h"
 #include "mm/vm/lock_classes.h"
 
 namespace viper::mm {
@@ -68,14 +69,9 @@ AddressSpace::AddressSpace(PhysicalMemory& memory)
     : memory_(memory), lock_(g_vma_class), tables_(memory) {}
 
 Result<AddressSpace*> AddressSpace::create(PhysicalMemory& memory) {
-  void* storage = TRY(kernel_heap().kmalloc(sizeof(AddressSpace)));
-  auto* space = new (storage) AddressSpace(memory);
-  if (Status s = space->tables_.init(); !s.ok()) {
-    space->~AddressSpace();
-    (void)kernel_heap().kfree(storage);
-    return s.error();
-  }
-  return space;
+  Own<AddressSpace> space = TRY(make<AddressSpace>(memory));
+  TRY(space->tables_.init());
+  return space.leak();
 }
 
 void AddressSpace::release_frame(PhysAddr frame) {
@@ -104,8 +100,7 @@ void AddressSpace::destroy_unused() {
       unmap_pages_locked(vmas_.at(i).start, vmas_.at(i).end);
     }
   }
-  this->~AddressSpace();  // frees the (now empty) tables
-  (void)kernel_heap().kfree(this);
+  kdelete(this);  // frees the (now empty) tables
 }
 
 void AddressSpace::destroy(AsidAllocator& asids) {

@@ -41,6 +41,8 @@ enum class FaultResult : uint8_t {
 
 const char* fault_result_name(FaultResult result);
 
+struct HeapAccess;
+
 class AddressSpace {
  public:
   // A new, empty address space. kNoMemory.
@@ -82,6 +84,7 @@ class AddressSpace {
   Result<Vma> vma_at(VirtAddr va) const EXCLUDES(lock_);
 
  private:
+  friend struct HeapAccess;  // make<AddressSpace>, kdelete
   explicit AddressSpace(PhysicalMemory& memory);
   ~AddressSpace() = default;
 

@@ -37,9 +37,9 @@ HostWaker g_waker;
 // Parks a kBlocking task until it is woken or the deadline passes; at the
 // deadline it wakes itself through the protocol, as the kernel's timer
 // callback does.
-void block(HostTask& task, uint64_t deadline_ns) {
+void block(HostTask& task, Deadline deadline) {
   if (!commit_to_sleep(task)) return;  // the wakeup came first
-  while (!host::park_until_runnable(task, deadline_ns)) {
+  while (!host::park_until_runnable(task, deadline)) {
     (void)wake_up(task, g_waker);  // fails if a waker already claimed it
   }
 }
@@ -66,7 +66,7 @@ struct HostTimers {
       std::unique_lock<std::mutex> guard(mutex);
       const uint64_t seen = generation;
       auto changed_since = [&] { return generation != seen; };
-      if (next == kNoDeadline) {
+      if (next == TimerQueue::kNoDeadline) {
         changed.wait(guard, changed_since);
       } else {
         const uint64_t now = arch::uptime_ns();
@@ -85,17 +85,16 @@ HostTimers& host_timers() {
 
 }  // namespace
 
-Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadline_ns,
-               Handoff* handoff) {
+Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, Handoff* handoff) {
   HostTask& task = self();
   Status result = ok_status();
   for (;;) {
-    if (ready(arg)) break;
+    if (ready()) break;
     if (task.killed.load(MemoryOrder::kAcquire)) {
       result = Error::kInterrupted;
       break;
     }
-    if (arch::uptime_ns() >= deadline_ns) {
+    if (deadline.passed_at(arch::uptime_ns())) {
       result = Error::kTimedOut;
       break;
     }
@@ -105,7 +104,7 @@ Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadl
     }
     // Host threads have no CPU to hand over: the held task just runs.
     if (handoff) handoff->release();
-    if (!ready(arg) && !task.killed.load(MemoryOrder::kAcquire)) block(task, deadline_ns);
+    if (!ready() && !task.killed.load(MemoryOrder::kAcquire)) block(task, deadline);
     queue.finish_wait(task);
   }
   if (handoff) handoff->release();
@@ -115,9 +114,9 @@ Status wait_on(WaitQueue& queue, bool (*ready)(void*), void* arg, uint64_t deadl
 Task& current_task() { return self(); }
 Waker& kernel_waker() { return g_waker; }
 
-Result<TimerQueue*> arm_timer(Timer& timer, uint64_t deadline_ns) {
+Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline) {
   HostTimers& timers = host_timers();
-  TRY(timers.queue.arm(timer, deadline_ns));
+  TRY(timers.queue.arm(timer, deadline.uptime_ns()));
   timers.poke();
   return &timers.queue;
 }
@@ -141,7 +140,7 @@ void unpark(Task& task) {
   syscall(SYS_futex, task.state_word().address(), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
 }
 
-bool park_until_runnable(Task& task, uint64_t deadline_ns) {
+bool park_until_runnable(Task& task, Deadline deadline) {
   // Like a kernel task, it runs again only once made runnable (kRunning),
   // not as soon as a waker claimed it (kReady).
   for (;;) {
@@ -152,10 +151,10 @@ bool park_until_runnable(Task& task, uint64_t deadline_ns) {
     }
     timespec timeout{};
     timespec* timeout_ptr = nullptr;
-    if (deadline_ns != kNoDeadline) {
+    if (!deadline.is_never()) {
       const uint64_t now = arch::uptime_ns();
-      if (now >= deadline_ns) return false;
-      const uint64_t left = deadline_ns - now;
+      if (deadline.passed_at(now)) return false;
+      const uint64_t left = deadline.remaining_at(now).ns();
       timeout = {static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
       timeout_ptr = &timeout;
     }

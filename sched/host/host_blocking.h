@@ -15,8 +15,8 @@ void kill(Task& task);
 // makes a claimed (kReady) task run again on its own thread...
 void unpark(Task& task);
 // ...and parks a task that committed to sleep (kBlocked) until a waker
-// has made it runnable: true, or false once uptime reaches `deadline_ns`
+// has made it runnable: true, or false once uptime reaches `deadline`
 // with the task still asleep.
-bool park_until_runnable(Task& task, uint64_t deadline_ns);
+bool park_until_runnable(Task& task, Deadline deadline);
 
 }  // namespace viper::sched::host

@@ -27,7 +27,7 @@ class HostParking final : public Waker {
   void block(Task& self) {
     if (!commit_to_sleep(self)) return;  // the wakeup came first
     constexpr uint64_t kPatienceNs = 2'000'000'000;
-    while (!host::park_until_runnable(self, arch::uptime_ns() + kPatienceNs)) {
+    while (!host::park_until_runnable(self, Deadline::after(Duration::nanoseconds(kPatienceNs)))) {
       stalls.fetch_add(1);
     }
   }

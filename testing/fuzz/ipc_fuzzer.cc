@@ -13,12 +13,16 @@
 #include <vector>
 
 #include "ipc/channel.h"
+#include "ipc/stats.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/host/phys_arena.h"
 #include "kernel/cap/handle_table.h"
-#include "kernel/object/channel_object.h"
+#include "kernel/object/endpoint_object.h"
+#include "kernel/object/event_object.h"
+#include "kernel/object/object_wait.h"
+#include "kernel/object/pollset_object.h"
 #include "kernel/object/testing_object.h"
-#include "kernel/object/wait_objects.h"
+#include "kernel/object/timer_object.h"
 #include "mm/kheap/global.h"
 
 namespace {
@@ -57,7 +61,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace viper;
   const int64_t objects_before = object::testing::g_live_test_objects;
-  const uint64_t channels_before = ipc::live_channels();
+  const uint64_t channels_before = ipc::stats().live_channels;
   Input in(data, size);
   {
     HandleTable tables[2];
@@ -69,10 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       HandleTable& table = tables[in.byte() % 2];
       switch (in.byte() % 11) {
         case 0: {
-          HandleValue a, b;
-          if (object::channel_create(table, a, b).ok()) {
-            known.push_back(a);
-            known.push_back(b);
+          if (Result<object::ChannelHandles> ends = object::channel_create(table); ends.ok()) {
+            known.push_back(ends->a);
+            known.push_back(ends->b);
           }
           break;
         }
@@ -84,18 +87,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           // rule (ipc/channel.h) must keep the leak check below quiet.
           HandleValue sent[2] = {pick(), pick()};
           const uint32_t count = in.byte() % 3;
-          (void)object::channel_write(table, pick(), bytes, n, sent, count);
+          (void)object::channel_write(table, pick(), ConstBytes(bytes, n),
+                                      Span<const HandleValue>(sent, count));
           break;
         }
         case 2: {
           uint8_t buffer[32];
-          size_t bytes = 0;
-          uint32_t count = 0;
+          ipc::MessageSize size;
           HandleValue got[2];
-          if (object::channel_read(table, pick(), buffer, in.byte() % sizeof(buffer), bytes, got,
-                                   in.byte() % 3, count)
+          if (object::channel_read(table, pick(), Bytes(buffer, in.byte() % sizeof(buffer)),
+                                   Span<HandleValue>(got, in.byte() % 3), size)
                   .ok()) {
-            for (uint32_t i = 0; i < count; ++i) known.push_back(got[i]);
+            for (uint32_t i = 0; i < size.handles; ++i) known.push_back(got[i]);
           }
           break;
         }
@@ -103,28 +106,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           (void)table.close(pick());
           break;
         case 4: {
-          Result<HandleValue> d = table.duplicate(pick(), in.byte() & cap::kRightsAll);
+          Result<HandleValue> d =
+              table.duplicate(pick(), from_raw<Rights>(in.byte()) & Rights::kAll);
           if (d.ok()) known.push_back(d.value());
           break;
         }
         case 5: {
-          Result<HandleValue> h =
-              table.add(object::testing::TestObject::create(), in.byte() & cap::kRightsAll);
+          Result<HandleValue> h = table.add(object::testing::TestObject::create(),
+                                            from_raw<Rights>(in.byte()) & Rights::kAll);
           if (h.ok()) known.push_back(h.value());
           break;
         }
         case 7: {  // new waitable objects
-          HandleValue h;
           const uint8_t kind = in.byte() % 3;
-          const Status s = kind == 0   ? object::pollset_create(table, h)
-                           : kind == 1 ? object::timer_create(table, h)
-                                       : object::event_create(table, h);
-          if (s.ok()) known.push_back(h);
+          const Result<HandleValue> h = kind == 0   ? object::pollset_create(table)
+                                        : kind == 1 ? object::timer_create(table)
+                                                    : object::event_create(table);
+          if (h.ok()) known.push_back(h.value());
           break;
         }
         case 8: {  // pollset membership
           const HandleValue set = pick(), member = pick();
-          const uint32_t mask = in.byte() | (in.byte() << 8);
+          const Signals mask = from_raw<Signals>(in.byte() | (in.byte() << 8));
           if (in.byte() % 4) {
             (void)object::pollset_add(table, set, member, mask, in.byte());
           } else {
@@ -136,13 +139,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           ipc::PollEvent events[4];
           switch (in.byte() % 3) {
             case 0:
-              (void)object::pollset_wait(table, pick(), events, in.byte() % 5, 0);
+              (void)object::pollset_wait(table, pick(), Span<ipc::PollEvent>(events, in.byte() % 5),
+                                         Deadline::at(0));
               break;
             case 1:
-              (void)object::object_wait(table, pick(), in.byte() | (in.byte() << 8), 0);
+              (void)object::object_wait(
+                  table, pick(), from_raw<Signals>(in.byte() | (in.byte() << 8)), Deadline::at(0));
               break;
             default:
-              (void)object::object_signal(table, pick(), in.byte() << 8, in.byte() << 8);
+              (void)object::object_signal(table, pick(), from_raw<Signals>(in.byte() << 8),
+                                          from_raw<Signals>(in.byte() << 8));
           }
           break;
         }
@@ -153,15 +159,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           } else {
             const uint64_t delay_us = in.byte() * 10;
             const uint64_t period_ns = (in.byte() % 4) * 50000;  // 0 (one-shot) or some invalid
-            (void)object::timer_set(table, timer, arch::uptime_ns() + delay_us * 1000, period_ns);
+            (void)object::timer_set(table, timer, Deadline::after(Duration::microseconds(delay_us)),
+                                    Duration::nanoseconds(period_ns));
           }
           break;
         }
         default: {
-          Result<object::Ref<object::KernelObject>> taken = table.take(pick(), 0);
+          Result<object::Ref<object::KernelObject>> taken = table.take(pick(), Rights::kNone);
           if (taken.ok()) {
-            Result<HandleValue> h = tables[1 - (&table - tables)].add(
-                static_cast<object::Ref<object::KernelObject>&&>(taken.value()), cap::kRightsAll);
+            Result<HandleValue> h =
+                tables[1 - (&table - tables)].add(move(taken.value()), Rights::kAll);
             if (h.ok()) known.push_back(h.value());
           }
         }
@@ -173,9 +180,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }  // the tables close every handle they still hold
   if (object::testing::g_live_test_objects != objects_before) invariant_broken("objects leaked");
-  if (ipc::live_channels() != channels_before) invariant_broken("channels leaked");
-  if (ipc::live_messages() != 0) invariant_broken("messages leaked");
-  if (ipc::live_pollsets() != 0 || ipc::live_poll_links() != 0) invariant_broken("pollsets leaked");
-  if (ipc::live_timers() != 0 || ipc::live_events() != 0) invariant_broken("timers leaked");
+  if (ipc::stats().live_channels != channels_before) invariant_broken("channels leaked");
+  if (ipc::stats().live_messages != 0) invariant_broken("messages leaked");
+  if (ipc::stats().live_pollsets != 0 || ipc::stats().live_poll_links != 0)
+    invariant_broken("pollsets leaked");
+  if (ipc::stats().live_timers != 0 || ipc::stats().live_events != 0)
+    invariant_broken("timers leaked");
   return 0;
 }
