@@ -7,7 +7,7 @@
 #include "kernel/lib/atomic.h"
 #include "sched/scheduler.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 
 inline constexpr uint64_t kSecond = 1000000000ull;
 
@@ -20,9 +20,9 @@ uint64_t cpu_mask(uint32_t cpu);
 // Reaps each thread as soon as it is off its CPU.
 void reap_all(sched::Thread** threads, uint32_t count);
 
-}  // namespace viper::boot
+}  // namespace viper::ktest
 
-namespace viper::boot {
+namespace viper::ktest {
 
 // Room for one T that a ktest builds when it starts and destroys when it
 // ends: kernel globals may not have constructors or destructors.
@@ -37,4 +37,4 @@ class TestStorage {
   alignas(T) unsigned char bytes_[sizeof(T)];
 };
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -5,12 +5,12 @@
 #include "ipc/pollset.h"
 #include "ipc/timer.h"
 #include "kernel/arch/arch.h"
-#include "kernel/boot/ktest_threads.h"
-#include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
 #include "sched/scheduler.h"
+#include "sched/testing/ktest_threads.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 using ipc::Endpoint;
@@ -288,4 +288,4 @@ KTEST(ipc, kill_ends_a_blocked_read) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest
