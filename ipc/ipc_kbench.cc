@@ -9,6 +9,7 @@
 #include "kernel/lib/kbench.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/ktest_platform.h"
+#include "kernel/lib/ktest_storage.h"
 #include "kernel/lib/printk.h"
 #include "sched/scheduler.h"
 #include "sched/testing/ktest_threads.h"

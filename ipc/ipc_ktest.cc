@@ -7,6 +7,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/ktest_platform.h"
+#include "kernel/lib/ktest_storage.h"
 #include "sched/scheduler.h"
 #include "sched/testing/ktest_threads.h"
 

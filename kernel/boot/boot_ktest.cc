@@ -1,24 +1,16 @@
-// In-kernel tests of the boot foundation: SMP bring-up, per-CPU data,
-// the timer and the clock, kernel page-table permissions, exceptions and
-// lockdep on the real hardware (QEMU).
+// In-kernel tests of what boot brings up: every CPU the device tree lists,
+// each with its own per-CPU block, and the kernel's own page tables.
 #include "kernel/arch/arch.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
-#include "kernel/lib/format.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/printk.h"
-#include "kernel/lib/spinlock.h"
 
 extern "C" char __kernel_text_start[], __kernel_rodata_start[], __kernel_data_start[];
 extern "C" const uint64_t boot_image_phys_start;
 
 namespace viper::boot {
 namespace {
-
-void wait_ns(uint64_t ns) {
-  const uint64_t until = arch::uptime_ns() + ns;
-  while (arch::uptime_ns() < until) arch::halt_until_interrupt();
-}
 
 KTEST(smp, every_listed_cpu_is_online) {
   KEXPECT(t, cpus_online() == platform().machine.cpu_count);
@@ -48,37 +40,6 @@ KTEST(smp, RC001_ARCH002_current_tasks_are_distinct) {
   for (uint32_t a = 0; a < cpus; ++a) {
     for (uint32_t b = a + 1; b < cpus; ++b) KEXPECT(t, g_current_seen[a] != g_current_seen[b]);
   }
-}
-
-KTEST(timer, tick_count_is_plausible) {
-  const drivers::ArmTimer& timer = platform().timer;
-  const uint64_t before = timer.ticks(arch::cpu_id());
-  wait_ns(500000000ull);
-  const uint64_t ticks = timer.ticks(arch::cpu_id()) - before;
-  const uint64_t expected = timer.hz() / 2;
-  // Under emulation a tick can be late (a descheduled vCPU skips ahead
-  // rather than firing a burst), never early; allow generous slack.
-  KEXPECT(t, ticks >= expected / 4);
-  KEXPECT(t, ticks <= expected + expected / 2 + 2);
-}
-
-KTEST_ALL_CPUS(timer, every_cpu_ticks) {
-  const uint64_t before = platform().timer.ticks(arch::cpu_id());
-  wait_ns(100000000ull);
-  KEXPECT(t, platform().timer.ticks(arch::cpu_id()) > before);
-}
-
-// Prints kernel uptime twice, 5 s apart by the counter; the QEMU test
-// compares the two against the host's wall clock (harness --check_clock).
-KTEST(clock, uptime_follows_the_counter) {
-  char line[48];
-  size_t n = format(line, sizeof(line), "VIPER-CLOCK %llu\n",
-                    static_cast<unsigned long long>(arch::uptime_ns()));
-  console_write(line, n);
-  wait_ns(5000000000ull);
-  n = format(line, sizeof(line), "VIPER-CLOCK %llu\n",
-             static_cast<unsigned long long>(arch::uptime_ns()));
-  console_write(line, n);
 }
 
 // Address translation as the MMU does it: true if `va` is accessible for
@@ -114,79 +75,6 @@ KTEST(mmu, all_ram_is_in_the_direct_map) {
     KEXPECT(t, accessible(arch::phys_to_virt(m.memory[i].base).as<void>(), true));
     KEXPECT(t, accessible(arch::phys_to_virt(last).as<void>(), true));
   }
-}
-
-// Ends the run: the exception report and a panic are the expected output
-// (selected only by its exact name; see ktest_runner.cc).
-KTEST(exceptions, panics_on_unmapped_kernel_read) {
-  volatile uint64_t* unmapped = reinterpret_cast<volatile uint64_t*>(0xffff800000000000ull);
-  KEXPECT(t, *unmapped == 0);
-}
-
-// ARCH-003 on the target: order violations and class cycles are caught as
-// they happen. (Interrupt-safe locks, as kernel locks are: a timer
-// interrupt taking scheduler locks inside a plain spinlock would be a
-// violation of its own, docs/lock-order.md.) The handler records instead of panicking for this
-// test.
-struct Caught {
-  Atomic<int> count{0};
-  lockdep::ViolationKind kind{};
-};
-Caught g_caught;
-void record_violation(const lockdep::Violation& v) {
-  g_caught.kind = v.kind;
-  g_caught.count.fetch_add(1, MemoryOrder::kRelaxed);
-}
-
-LockClass g_outer_class{"ktest.outer", lock_level(6)};
-LockClass g_inner_class{"ktest.inner", lock_level(2)};
-LockClass g_peer_a_class{"ktest.peer_a", lock_level(4)};
-LockClass g_peer_b_class{"ktest.peer_b", lock_level(4)};
-
-KTEST(lockdep, ARCH003_order_violation_is_caught) {
-  IrqSpinlock outer{g_outer_class}, inner{g_inner_class};
-  const lockdep::ViolationHandler previous = lockdep::set_violation_handler(&record_violation);
-  g_caught.count.store(0, MemoryOrder::kRelaxed);
-  {
-    IrqSpinlockGuard a(outer);
-    IrqSpinlockGuard b(inner);
-  }
-  KEXPECT(t, g_caught.count.load(MemoryOrder::kRelaxed) == 0);
-  {
-    IrqSpinlockGuard a(inner);
-    IrqSpinlockGuard b(outer);
-  }
-  lockdep::set_violation_handler(previous);
-  KEXPECT(t, g_caught.count.load(MemoryOrder::kRelaxed) == 1);
-  KEXPECT(t, g_caught.kind == lockdep::ViolationKind::kOrder);
-}
-
-KTEST(lockdep, ARCH003_class_cycle_is_caught) {
-  IrqSpinlock a{g_peer_a_class}, b{g_peer_b_class};
-  const lockdep::ViolationHandler previous = lockdep::set_violation_handler(&record_violation);
-  g_caught.count.store(0, MemoryOrder::kRelaxed);
-  {
-    IrqSpinlockGuard x(a);
-    IrqSpinlockGuard y(b);
-  }
-  {
-    IrqSpinlockGuard x(b);
-    IrqSpinlockGuard y(a);
-  }
-  lockdep::set_violation_handler(previous);
-  KEXPECT(t, g_caught.count.load(MemoryOrder::kRelaxed) == 1);
-  KEXPECT(t, g_caught.kind == lockdep::ViolationKind::kClassCycle);
-}
-
-void lock_twice(IrqSpinlock& lock) NO_THREAD_SAFETY_ANALYSIS {
-  lock.lock();
-  lock.lock();
-}
-
-// Recursion would deadlock, so on the target it panics with the lock name.
-KTEST(lockdep, panics_on_recursion) {
-  IrqSpinlock lock{g_inner_class};
-  lock_twice(lock);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "kernel/arch/user_access.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/ktest_platform.h"
+#include "kernel/lib/ktest_storage.h"
 #include "mm/kheap/global.h"
 #include "mm/vm/user_memory.h"
 #include "sched/scheduler.h"
