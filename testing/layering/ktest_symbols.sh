@@ -13,7 +13,10 @@ readelf=$(command -v llvm-readelf-19 || command -v llvm-readelf) ||
 
 # The linker script always defines the section (with __start/__stop_ktests);
 # what matters is whether anything is in it.
-section_size=$("$readelf" -S --wide "$elf" | awk '$2 == "ktests" { print strtonum("0x" $6) }')
+# Columns after the name: type, address, offset, size (hex).
+size_hex=$("$readelf" -S --wide "$elf" |
+  awk '{ for (i = 1; i < NF; ++i) if ($i == "ktests") print $(i + 4) }')
+section_size=$((16#${size_hex:-0}))
 symbols=$("$nm" -C "$elf" | grep -E 'viper::ktest::|ktest_case_' || true)
 count=$(grep -c . <<<"$symbols" || true)
 
