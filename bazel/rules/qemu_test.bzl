@@ -4,13 +4,17 @@ The test passes or fails from what the kernel reports on its serial console
 (see testing/qemu/kernel_report.h). The serial log is echoed to the test log
 and saved as serial.log among the test's undeclared outputs
 (bazel-testlogs/<target>/test.outputs/).
+
+A test whose command line says `ktest=` boots the test kernel
+(//kernel:test_image, which links every package's ktest library); any other
+boots the production //kernel:image, which has no ktests.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_test")
 
 def qemu_test(
         name,
-        kernel = "//kernel:image",
+        kernel = None,
         smp = 4,
         mem = "512M",
         append = "",
@@ -26,7 +30,8 @@ def qemu_test(
 
     Args:
       name: test name.
-      kernel: a kernel_image target.
+      kernel: a kernel_image target; by default //kernel:test_image if
+        `append` runs ktests, else //kernel:image.
       smp: number of CPUs.
       mem: RAM size (QEMU -m syntax: 256M, 1G, ...).
       append: kernel command line.
@@ -39,6 +44,12 @@ def qemu_test(
       size: Bazel test size.
       **kwargs: passed to the underlying test rule (tags, flaky, ...).
     """
+    runs_ktests = "ktest=" in append
+    if kernel == None:
+        kernel = "//kernel:test_image" if runs_ktests else "//kernel:image"
+    elif runs_ktests and kernel == "//kernel:image":
+        fail("qemu_test {}: the production //kernel:image has no ktests; ".format(name) +
+             "`ktest=` needs //kernel:test_image")
     args = [
         "--kernel=$(rootpath {})".format(kernel),
         "--smp={}".format(smp),

@@ -3,13 +3,12 @@
 #include <stdint.h>
 
 #include "drivers/pl011/pl011.h"
-#include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
-#include "kernel/arch/user_access.h"
 #include "kernel/boot/boot_alloc.h"
 #include "kernel/boot/cmdline.h"
-#include "kernel/boot/ktest_runner.h"
+#include "kernel/boot/interrupts.h"
+#include "kernel/boot/ktest_entry.h"
 #include "kernel/boot/machine.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
@@ -18,8 +17,6 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
-#include "mm/vm/address_space.h"
-#include "mm/vm/user_fault.h"
 #include "sched/scheduler.h"
 
 extern "C" const uint64_t boot_image_phys_start;
@@ -113,28 +110,6 @@ arch::mmu::KernelTables& build_kernel_tables(const MachineDescription& m) {
   return tables;
 }
 
-void irq_entry(arch::ExceptionFrame&) {
-  Platform& p = platform();
-  for (;;) {
-    const uint32_t intid = p.gic.acknowledge();
-    if (intid >= 1020) break;  // spurious: nothing (more) pending
-    if (intid == p.machine.timer_virtual_irq) {
-      if (p.timer.on_interrupt()) sched::on_tick();
-      p.timer.program(sched::run_timers());
-    } else if (intid == kSgiResched) {
-      sched::on_reschedule_ipi();
-    } else if (intid == kSgiStop) {
-      p.gic.end_of_interrupt(intid);
-      arch::halt_forever();
-    } else if (intid != kSgiCall) {  // a call IPI only wakes the idle loop
-      printk(LogLevel::kWarn, "unexpected interrupt %u", intid);
-    }
-    p.gic.end_of_interrupt(intid);
-  }
-  // Every interrupt is acknowledged and ended: now it is safe to switch.
-  sched::preempt_if_needed();
-}
-
 // The first kernel thread: runs what the command line asks for.
 char g_ktest_filter[128];
 bool g_run_ktests = false;
@@ -204,6 +179,13 @@ void init_memory(const MachineDescription& m, PhysAddr boot_end) {
 
 }  // namespace
 
+// The production image's run_ktests (ktest_entry.h): the test image
+// replaces it.
+[[gnu::weak]] int run_ktests(const char* filter) {
+  printk(LogLevel::kError, "ktest=%s: this image has no ktests; boot //kernel:test_image", filter);
+  return 2;
+}
+
 Platform& platform() {
   static Platform instance;
   return instance;
@@ -218,45 +200,6 @@ void power_off(int exit_code) {
 }
 
 }  // namespace viper::boot
-
-namespace viper {
-namespace {
-// A kernel access to a user address faulted (a copy_from_user, or a
-// kernel thread touching its address space): resolve it through the
-// running thread's address space. False: take the fix-up, or panic.
-bool resolve_kernel_user_fault(VirtAddr address, bool write) {
-  sched::Thread* self = sched::current();
-  if (!self || !self->address_space) return false;
-  return self->address_space->handle_fault(
-             address, write ? mm::Access::kWrite : mm::Access::kRead) == mm::FaultResult::kResolved;
-}
-
-// An abort taken from EL0: resolved (return and retry), or the end of the
-// thread with a diagnostic. A fault never loops (REL-007).
-void handle_user_mode_fault(arch::ExceptionFrame& frame) {
-  sched::Thread* self = sched::current();
-  const uint64_t ec = (frame.esr >> 26) & 0x3f;
-  const mm::Access access = ec == 0x20                    ? mm::Access::kExecute
-                            : ((frame.esr >> 6) & 1) != 0 ? mm::Access::kWrite
-                                                          : mm::Access::kRead;
-  const char* why = nullptr;
-  const mm::FaultOutcome outcome = mm::resolve_user_fault(
-      self->address_space, VirtAddr(frame.far), access, self->signals, self->fault_history, why);
-  if (outcome == mm::FaultOutcome::kRetry) return;
-  // Signal handlers in user space need the return-to-user delivery that
-  // comes with user programs; until then a fault signal ends the thread.
-  printk(LogLevel::kWarn, "user fault: thread '%s' %s at 0x%016llx (pc 0x%016llx): %s; ending it",
-         self->name(),
-         access == mm::Access::kWrite     ? "write"
-         : access == mm::Access::kExecute ? "execute"
-                                          : "read",
-         static_cast<unsigned long long>(frame.far), static_cast<unsigned long long>(frame.elr),
-         why);
-  sched::exit_current();
-}
-
-}  // namespace
-}  // namespace viper
 
 extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el) {
   using namespace viper;
@@ -291,9 +234,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
   check(p.gic.init(arch::phys_to_virt(m.gic_distributor.base),
                    arch::phys_to_virt(m.gic_redistributors.base), m.gic_redistributors.size),
         "GIC distributor init");
-  arch::set_irq_handler(&irq_entry);
-  arch::set_user_fault_resolver(&resolve_kernel_user_fault);
-  arch::set_user_mode_fault_handler(&handle_user_mode_fault);
+  install_interrupt_handlers();
   set_panic_stopper(&stop_other_cpus);
   start_secondary_cpus(tables.root().value());
   init_memory(m, boot_allocator().high_water());

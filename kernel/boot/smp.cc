@@ -3,6 +3,7 @@
 #include "kernel/arch/aarch64/boot_defs.h"
 #include "kernel/arch/arch.h"
 #include "kernel/boot/boot_alloc.h"
+#include "kernel/boot/interrupts.h"
 #include "kernel/boot/platform.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
@@ -143,13 +144,6 @@ void run_pending_call() {
   fn(slot.arg.load(MemoryOrder::kRelaxed));
   slot.fn.store(nullptr, MemoryOrder::kRelease);
 }
-
-namespace {
-void send_reschedule_ipi(uint32_t cpu) {
-  platform().gic.send_sgi(kSgiResched, g_percpu[cpu].hardware_id);
-}
-void program_timer(uint64_t next_deadline_ns) { platform().timer.program(next_deadline_ns); }
-}  // namespace
 
 void start_scheduling(void (*first)(void*)) {
   if (!mm::init_user_memory(mm::physical_memory()).ok()) panic("no page for the empty user table");

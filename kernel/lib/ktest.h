@@ -5,9 +5,9 @@
 //
 // and runs when the kernel command line says `ktest=all`, `ktest=timer.*`
 // or `ktest=timer.ticks_are_plausible` (comma-separated lists too). The
-// runner (kernel/boot/ktest_runner.cc) prints one line per test,
+// runner (kernel/lib/ktest_runner.cc) prints one line per test,
 //   KTEST PASS timer.ticks_are_plausible
-//   KTEST FAIL timer.ticks_are_plausible: kernel/boot/x.cc:12: ticks > 0
+//   KTEST FAIL timer.ticks_are_plausible: drivers/x.cc:12: ticks > 0
 // then `KTEST-SUMMARY passed=N failed=M`, and powers off with the result.
 #pragma once
 

@@ -26,6 +26,10 @@ BUILTINS = {
     "exports_files",
     "filegroup",
     "genrule",
+    # Bazel 4 has no rules_shell: the shell rules are native only.
+    "sh_binary",
+    "sh_library",
+    "sh_test",
     "glob",
     "licenses",
     "package",

@@ -7,14 +7,15 @@
 #include "kernel/arch/aarch64/user_entry.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
-#include "kernel/boot/ktest_threads.h"
-#include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
+#include "kernel/lib/ktest_storage.h"
 #include "mm/kheap/global.h"
 #include "mm/vm/user_memory.h"
 #include "sched/scheduler.h"
+#include "sched/testing/ktest_threads.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 constexpr uint32_t kRw = mm::kProtRead | mm::kProtWrite;
@@ -330,4 +331,4 @@ KTEST(vm, user_mode_faults_are_resolved_or_end_the_thread) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

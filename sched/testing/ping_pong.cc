@@ -1,8 +1,8 @@
-#include "kernel/boot/ping_pong.h"
+#include "sched/testing/ping_pong.h"
 
 #include "kernel/lib/printk.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 
 void ping_pong(void* arg) {
   auto* side = static_cast<PingPongSide*>(arg);
@@ -20,4 +20,4 @@ void ping_pong(void* arg) {
   game.done->fetch_add(1, MemoryOrder::kAcqRel);
 }
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -8,7 +8,7 @@
 #include "kernel/lib/atomic.h"
 #include "sched/scheduler.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 
 struct PingPong {
   sched::WaitQueue queues[2];
@@ -25,4 +25,4 @@ struct PingPongSide {
 // Thread entry: `arg` is a PingPongSide.
 void ping_pong(void* arg);
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

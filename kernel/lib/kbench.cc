@@ -1,9 +1,9 @@
-#include "kernel/boot/kbench.h"
+#include "kernel/lib/kbench.h"
 
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 
 void kbench_report(const char* name, uint64_t value, const char* unit) {
   char line[96];
@@ -12,4 +12,4 @@ void kbench_report(const char* name, uint64_t value, const char* unit) {
   console_write(line, n);
 }
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -5,14 +5,14 @@
 // Times come from the generic timer's counter over many iterations (QEMU's
 // cycle counter does not count real cycles under TCG).
 #include "kernel/arch/arch.h"
-#include "kernel/boot/kbench.h"
-#include "kernel/boot/ping_pong.h"
-#include "kernel/boot/smp.h"
+#include "kernel/lib/kbench.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
 #include "kernel/lib/printk.h"
 #include "sched/scheduler.h"
+#include "sched/testing/ping_pong.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 // Nanoseconds per hand-off between two threads on the given CPUs.
@@ -96,4 +96,4 @@ KTEST(bench, idle_cpu_wakeup_latency) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

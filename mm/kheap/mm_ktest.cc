@@ -1,12 +1,12 @@
 // The allocators on the real machine: every CPU runs random mixes at once,
 // and free memory returns to its value from before the run.
 #include "kernel/arch/arch.h"
-#include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
 #include "mm/kheap/global.h"
 #include "mm/slab/slab_cache.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 // Per CPU, per test: a fixed amount of work, not a time window (a vCPU the
@@ -160,4 +160,4 @@ KTEST(mm, MS001_MS002_bad_frees_are_refused) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -6,14 +6,15 @@
 //   KBENCH <name> <value> <unit>
 #include "ipc/channel.h"
 #include "kernel/arch/arch.h"
-#include "kernel/boot/kbench.h"
-#include "kernel/boot/ktest_threads.h"
-#include "kernel/boot/smp.h"
+#include "kernel/lib/kbench.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
+#include "kernel/lib/ktest_storage.h"
 #include "kernel/lib/printk.h"
 #include "sched/scheduler.h"
+#include "sched/testing/ktest_threads.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 using ipc::Endpoint;
@@ -98,4 +99,4 @@ KTEST(bench, ipc_round_trip) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -7,12 +7,13 @@
 #include "ipc/stats.h"
 #include "ipc/waitable_timer.h"
 #include "kernel/arch/arch.h"
-#include "kernel/boot/ktest_threads.h"
-#include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
+#include "kernel/lib/ktest_storage.h"
 #include "sched/scheduler.h"
+#include "sched/testing/ktest_threads.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 using ipc::Endpoint;
@@ -308,4 +309,4 @@ KTEST(ipc, kill_ends_a_blocked_read) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-namespace viper::boot {
+namespace viper::ktest {
 
 void kbench_report(const char* name, uint64_t value, const char* unit);
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -1,9 +1,9 @@
-#include "kernel/boot/ktest_threads.h"
+#include "sched/testing/ktest_threads.h"
 
 #include "kernel/arch/arch.h"
-#include "kernel/boot/smp.h"
+#include "kernel/lib/ktest_platform.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 
 bool wait_for(Atomic<uint32_t>& done, uint32_t want, uint64_t timeout_ns) {
   const uint64_t deadline = arch::uptime_ns() + timeout_ns;
@@ -22,4 +22,4 @@ void reap_all(sched::Thread** threads, uint32_t count) {
   }
 }
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -1,17 +1,17 @@
-#include "kernel/boot/ktest_runner.h"
+#include "kernel/lib/ktest_runner.h"
 
 #include <stdarg.h>
 
 #include "kernel/arch/arch.h"
-#include "kernel/boot/smp.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
 #include "kernel/lib/printk.h"
 
 extern "C" const viper::ktest::Case __start_ktests[];
 extern "C" const viper::ktest::Case __stop_ktests[];
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 bool equal_n(const char* a, const char* b, size_t n) {
@@ -122,4 +122,4 @@ int run_ktests(const char* filter) {
   return failed == 0 ? 0 : 1;
 }
 
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -2,14 +2,14 @@
 // through wait queues on 4 CPUs, preemption of busy threads, stealing.
 #include "kernel/arch/aarch64/mmu.h"
 #include "kernel/arch/arch.h"
-#include "kernel/boot/ktest_threads.h"
-#include "kernel/boot/ping_pong.h"
-#include "kernel/boot/smp.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/ktest_platform.h"
 #include "kernel/lib/printk.h"
 #include "sched/scheduler.h"
+#include "sched/testing/ktest_threads.h"
+#include "sched/testing/ping_pong.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 // Also checks that exited threads are on no run queue (RC-016).
@@ -110,9 +110,9 @@ KTEST(sched, busy_threads_on_one_cpu_are_preempted) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 // One-shot timers: sleeps end on time (not early, and well before the next
@@ -200,9 +200,9 @@ KTEST(sched, RC016_kill_blocked_sleeping_ready_and_running_threads) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 void stand_still(void* arg) {
@@ -251,9 +251,9 @@ KTEST(sched, panics_on_stack_overflow) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 struct Flag {
@@ -292,4 +292,4 @@ KTEST(sched, wait_until_times_out_or_returns_on_wakeup) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

@@ -4,14 +4,14 @@
 //   KBENCH <name> <value> <unit>
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
-#include "kernel/boot/kbench.h"
+#include "kernel/lib/kbench.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/printk.h"
 #include "mm/kheap/global.h"
 #include "mm/vm/user_memory.h"
 #include "sched/scheduler.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 namespace {
 
 constexpr uint32_t kRw = mm::kProtRead | mm::kProtWrite;
@@ -68,4 +68,4 @@ KTEST(bench, vm_faults_clone_and_map) {
 }
 
 }  // namespace
-}  // namespace viper::boot
+}  // namespace viper::ktest

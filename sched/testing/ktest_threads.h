@@ -1,5 +1,6 @@
 // Helpers for ktests that run kernel threads: wait (sleeping, so the
 // threads get the CPU) for a counter, and reap threads once they exited.
+// Layer 4: ktests of the scheduler and of everything above it use them.
 #pragma once
 
 #include <stdint.h>
@@ -7,7 +8,7 @@
 #include "kernel/lib/atomic.h"
 #include "sched/scheduler.h"
 
-namespace viper::boot {
+namespace viper::ktest {
 
 inline constexpr uint64_t kSecond = 1000000000ull;
 
@@ -20,21 +21,4 @@ uint64_t cpu_mask(uint32_t cpu);
 // Reaps each thread as soon as it is off its CPU.
 void reap_all(sched::Thread** threads, uint32_t count);
 
-}  // namespace viper::boot
-
-namespace viper::boot {
-
-// Room for one T that a ktest builds when it starts and destroys when it
-// ends: kernel globals may not have constructors or destructors.
-template <class T>
-class TestStorage {
- public:
-  T& build() { return *new (bytes_) T(); }
-  T& get() { return *reinterpret_cast<T*>(bytes_); }
-  void destroy() { get().~T(); }
-
- private:
-  alignas(T) unsigned char bytes_[sizeof(T)];
-};
-
-}  // namespace viper::boot
+}  // namespace viper::ktest

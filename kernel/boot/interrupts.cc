@@ -1,0 +1,86 @@
+#include "kernel/boot/interrupts.h"
+
+#include "kernel/arch/aarch64/exception.h"
+#include "kernel/arch/arch.h"
+#include "kernel/arch/user_access.h"
+#include "kernel/boot/platform.h"
+#include "kernel/boot/smp.h"
+#include "kernel/lib/printk.h"
+#include "mm/vm/address_space.h"
+#include "mm/vm/user_fault.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+namespace {
+
+void irq_entry(arch::ExceptionFrame&) {
+  Platform& p = platform();
+  for (;;) {
+    const uint32_t intid = p.gic.acknowledge();
+    if (intid >= 1020) break;  // spurious: nothing (more) pending
+    if (intid == p.machine.timer_virtual_irq) {
+      if (p.timer.on_interrupt()) sched::on_tick();
+      p.timer.program(sched::run_timers());
+    } else if (intid == kSgiResched) {
+      sched::on_reschedule_ipi();
+    } else if (intid == kSgiStop) {
+      p.gic.end_of_interrupt(intid);
+      arch::halt_forever();
+    } else if (intid != kSgiCall) {  // a call IPI only wakes the idle loop
+      printk(LogLevel::kWarn, "unexpected interrupt %u", intid);
+    }
+    p.gic.end_of_interrupt(intid);
+  }
+  // Every interrupt is acknowledged and ended: now it is safe to switch.
+  sched::preempt_if_needed();
+}
+
+// A kernel access to a user address faulted (a copy_from_user, or a
+// kernel thread touching its address space): resolve it through the
+// running thread's address space. False: take the fix-up, or panic.
+bool resolve_kernel_user_fault(VirtAddr address, bool write) {
+  sched::Thread* self = sched::current();
+  if (!self || !self->address_space) return false;
+  return self->address_space->handle_fault(
+             address, write ? mm::Access::kWrite : mm::Access::kRead) == mm::FaultResult::kResolved;
+}
+
+// An abort taken from EL0: resolved (return and retry), or the end of the
+// thread with a diagnostic. A fault never loops (REL-007).
+void handle_user_mode_fault(arch::ExceptionFrame& frame) {
+  sched::Thread* self = sched::current();
+  const uint64_t ec = (frame.esr >> 26) & 0x3f;
+  const mm::Access access = ec == 0x20                    ? mm::Access::kExecute
+                            : ((frame.esr >> 6) & 1) != 0 ? mm::Access::kWrite
+                                                          : mm::Access::kRead;
+  const char* why = nullptr;
+  const mm::FaultOutcome outcome = mm::resolve_user_fault(
+      self->address_space, VirtAddr(frame.far), access, self->signals, self->fault_history, why);
+  if (outcome == mm::FaultOutcome::kRetry) return;
+  // Signal handlers in user space need the return-to-user delivery that
+  // comes with user programs; until then a fault signal ends the thread.
+  printk(LogLevel::kWarn, "user fault: thread '%s' %s at 0x%016llx (pc 0x%016llx): %s; ending it",
+         self->name(),
+         access == mm::Access::kWrite     ? "write"
+         : access == mm::Access::kExecute ? "execute"
+                                          : "read",
+         static_cast<unsigned long long>(frame.far), static_cast<unsigned long long>(frame.elr),
+         why);
+  sched::exit_current();
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  arch::set_irq_handler(&irq_entry);
+  arch::set_user_fault_resolver(&resolve_kernel_user_fault);
+  arch::set_user_mode_fault_handler(&handle_user_mode_fault);
+}
+
+void send_reschedule_ipi(uint32_t cpu) {
+  platform().gic.send_sgi(kSgiResched, percpu(cpu).hardware_id);
+}
+
+void program_timer(uint64_t next_deadline_ns) { platform().timer.program(next_deadline_ns); }
+
+}  // namespace viper::boot
