@@ -148,6 +148,17 @@ TEST_F(SlabTest, PERF001_ObjectToSlabIsAPageDescriptorLookup) {
   }
   int not_heap = 0;
   EXPECT_EQ(SlabCache::cache_of(pmm_, &not_heap), nullptr);
+  // Validating a freed pointer (claim, the first step of free) finds and
+  // checks its slab without walking the cache's slabs, so it takes no lock
+  // whatever the number of slabs: the predecessor's O(n) check walked the
+  // slab list under the cache lock.
+  ASSERT_GT(big.stats().slabs_full, 10u);
+  const uint64_t cache_locks = lockdep::acquisitions("slab.cache");
+  for (void* o : objects) {
+    ASSERT_TRUE(big.claim(o).ok());
+    big.unclaim(o);
+  }
+  EXPECT_EQ(lockdep::acquisitions("slab.cache"), cache_locks) << objects.size() << " lookups";
   for (void* o : objects) ASSERT_TRUE(big.free(o).ok());
 }
 

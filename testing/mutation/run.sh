@@ -17,6 +17,7 @@
 # and ends with "N killed, N survived" (broken ones count as survived).
 # Exits non-zero unless every mutation was killed.
 set -uo pipefail
+set -f  # manifest options such as filter=Suite.* are not globs
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 manifest=$here/manifest.txt
@@ -129,12 +130,16 @@ how_failed() {  # how_failed LOG
     sort -u | head -3 | paste -sd, -)
   status=$(grep -oE '^//[^ ]+ +.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$1" |
     awk '{print $1 " " $2}' | head -2 | paste -sd, -)
+  local why=""
+  grep -q 'ThreadSanitizer: data race' "$1" && why="TSan data race; "
+  grep -q 'AddressSanitizer' "$1" && why="ASan: $(grep -m1 -oE 'AddressSanitizer: [a-z-]+' "$1" | cut -d' ' -f2); "
+  grep -q 'HostParking.LostWakeup' "$1" && why="lost wakeup; "
   if grep -qE '^//[^ ]+ +.*TIMEOUT' "$1"; then
     echo "TIMEOUT: $status"
   elif [[ -n "$names" ]]; then
-    echo "$names"
+    echo "$why$names"
   else
-    echo "${status:-test failed}"
+    echo "$why${status:-test failed}"
   fi
 }
 
