@@ -138,6 +138,10 @@ how_failed() {  # how_failed LOG
     echo "TIMEOUT: $status"
   elif [[ -n "$names" ]]; then
     echo "$why$names"
+  elif crashed=$(grep -oE '^\[ RUN      \] [A-Za-z0-9_/.]+' "$1" | tail -1 | awk '{print $4}') &&
+    [[ -n "$crashed" ]]; then
+    panic=$(grep -m1 -oE 'VIPER-PANIC: .*' "$1" | cut -c1-90)
+    echo "$why${panic:+$panic; }ended inside $crashed"
   else
     echo "$why${status:-test failed}"
   fi
