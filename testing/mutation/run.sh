@@ -128,6 +128,8 @@ how_failed() {  # how_failed LOG
   local names status
   names=$(grep -oE '^\[  FAILED  \] [A-Za-z0-9_/]+\.[A-Za-z0-9_/]+' "$1" | awk '{print $4}' |
     sort -u | head -3 | paste -sd, -)
+  [[ -z "$names" ]] && names=$(grep -oE 'KTEST FAIL [A-Za-z0-9_.]+' "$1" | awk '{print "ktest " $3}' |
+    sort -u | head -3 | paste -sd, -)
   status=$(grep -oE '^//[^ ]+ +.*(FAILED|TIMEOUT|NO STATUS|INCOMPLETE)' "$1" |
     awk '{print $1 " " $2}' | head -2 | paste -sd, -)
   local why=""
