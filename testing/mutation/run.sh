@@ -53,7 +53,11 @@ while read -r line; do
   targets+=("$t") options+=("$o")
 done <"$manifest"
 
-name_of() { local p=${patches[$1]%.patch}; echo "${p#*-}"; }
+# The patch's slug; a ktest judging of a patch shared with a host test is "<slug>@ktest".
+name_of() {
+  local p=${patches[$1]%.patch}
+  echo "${p#*-}$([[ "${kinds[$1]}" == ktest ]] && echo @ktest)"
+}
 option() {  # option INDEX KEY -> value or empty
   local w
   for w in ${options[$1]}; do [[ "$w" == "$2="* ]] && { echo "${w#*=}"; return; }; done
