@@ -173,6 +173,17 @@ TEST_F(PmmTest, RC005_RC009_StatisticsAreConsistentWhileCpusAllocate) {
             pages -= kind < 0 ? 1 : 1ull << kind;
           }
         }
+        // The per-CPU cache path updates the count on every call with no
+        // lock around it: all CPUs at once, as fast as they can, for long
+        // enough that they really overlap (a lost update shows at the
+        // next check).
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
+        while (std::chrono::steady_clock::now() < until) {
+          for (int i = 0; i < 256; ++i) {
+            Result<PhysAddr> p = pmm_.alloc_page();
+            if (p.ok() && !pmm_.free_page(p.value()).ok()) ++bad;
+          }
+        }
         held_pages[c] = pages;
         round_end.arrive_and_wait();  // quiet: the main thread checks
         round_end.arrive_and_wait();

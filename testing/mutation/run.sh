@@ -218,7 +218,7 @@ for i in "${selected[@]}"; do
     *)
       echo "BROKEN $id $name (bazel exit $rc)"; tail -5 "$log"; broken=$((broken + 1)) ;;
   esac
-  [[ -n "${MUTATION_KEEP_LOGS:-}" ]] && cp "$log" "$MUTATION_KEEP_LOGS/${patches[$i]%.patch}.log"
+  [[ -n "${MUTATION_KEEP_LOGS:-}" ]] && cp "$log" "$MUTATION_KEEP_LOGS/${id}-${name}.log"
   rm -f "$log"
   restore "$patch"
   (cd "$scratch" && git apply -R --check "$patch" >/dev/null 2>&1) &&
