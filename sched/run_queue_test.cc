@@ -112,7 +112,7 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
     }
     return -1;
   };
-  std::atomic<uint64_t> double_runs{0}, affinity_violations{0}, runs{0}, ticks{0};
+  std::atomic<uint64_t> double_runs{0}, affinity_violations{0}, runs{0};
   std::vector<std::thread> cpus;
   for (uint32_t c = 0; c < kCpus; ++c) {
     cpus.emplace_back([&, c] {
@@ -137,7 +137,6 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
         }
         // The tick decides about the running task while other CPUs steal
         // from and queue onto this CPU's queue.
-        ++ticks;
         if (queues[c].tick(*current) == TickDecision::kContinue && rng() % 4 != 0) continue;
         // Switch away: the task becomes runnable where a waker would put
         // it, often another CPU's queue, so queues stay unbalanced.
