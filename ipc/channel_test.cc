@@ -1,6 +1,9 @@
 #include "ipc/channel.h"
 
+#include <pthread.h>
+
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -138,13 +141,29 @@ TEST(Channel, RC019_AMillionChannelsLeaveNothingAlive) {
   EXPECT_EQ(mm::kernel_heap().stats().live_allocations, allocations);
 }
 
+// Runs `body` on a thread with a 256 KiB stack: the 8 MiB main stack would
+// hide a teardown that recurses once per channel, this one does not.
+void RunOnSmallStack(const std::function<void()>& body) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+  pthread_t thread;
+  auto run = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&body)), 0);
+  ASSERT_EQ(pthread_join(thread, nullptr), 0);
+  pthread_attr_destroy(&attr);
+}
+
 // MS-007: a channel destroyed with queued messages releases every
 // attachment in them, through endpoints carrying more channels, without
 // recursion on the stack (a chain of 10 000 channels).
 TEST(Channel, MS007_DestroyingQueuedMessagesReleasesEverything) {
   const int64_t live = g_live_payloads;
   const uint64_t channels = stats().live_channels;
-  {
+  RunOnSmallStack([] {
     Result<EndpointPair> head = Endpoint::create_pair();
     ASSERT_TRUE(head.ok());
     Ref<Endpoint> tail = head->a;
@@ -156,7 +175,8 @@ TEST(Channel, MS007_DestroyingQueuedMessagesReleasesEverything) {
       ASSERT_TRUE(tail->write(literal_bytes("link"), Span<const Attachment>(link, 2)).ok());
       tail = b;
     }
-  }
+    // Dropping the head here frees the whole chain, on this small stack.
+  });
   EXPECT_EQ(g_live_payloads, live);
   EXPECT_EQ(stats().live_channels, channels);
   EXPECT_EQ(stats().live_messages, 0u);

@@ -98,10 +98,13 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
   std::vector<std::unique_ptr<Task>> tasks;
   std::vector<std::atomic<int>> running_on(kTasks);
   for (int i = 0; i < kTasks; ++i) {
+    const uint32_t pinned_to = static_cast<uint32_t>(i % kCpus);
     tasks.push_back(
-        make_task(static_cast<uint32_t>(i % 4) * 8, i % 9 == 0 ? 1ull << (i % kCpus) : ~0ull));
+        make_task(static_cast<uint32_t>(i % 4) * 8, i % 9 == 0 ? 1ull << pinned_to : ~0ull));
     running_on[i] = -1;
-    ASSERT_TRUE(queues[i % kCpus].enqueue(*tasks.back()).ok());
+    // Everything starts on CPU 0 (pinned tasks on their CPU): the others
+    // have nothing to run until they steal.
+    ASSERT_TRUE(queues[i % 9 == 0 ? pinned_to : 0].enqueue(*tasks.back()).ok());
   }
   auto index_of = [&](Task* t) {
     for (int i = 0; i < kTasks; ++i) {
@@ -114,20 +117,39 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
   for (uint32_t c = 0; c < kCpus; ++c) {
     cpus.emplace_back([&, c] {
       std::mt19937 rng(c);
+      Task* current = nullptr;
       for (int step = 0; step < 20000; ++step) {
-        Task* t = queues[c].pick_next();
-        if (!t) {
-          (void)RunQueue::steal(queues[c], queues[rng() % kCpus]);
-          continue;
+        if (!current) {
+          // Balance like the scheduler: an idle CPU steals, and a busy one
+          // pulls from a longer queue.
+          RunQueue& victim = queues[rng() % kCpus];
+          if (queues[c].queued() < victim.queued()) (void)RunQueue::steal(queues[c], victim);
+          current = queues[c].pick_next();
+          if (!current && RunQueue::steal(queues[c], queues[rng() % kCpus])) {
+            current = queues[c].pick_next();
+          }
+          if (!current) continue;
+          const int i = index_of(current);
+          int expected = -1;
+          if (!running_on[i].compare_exchange_strong(expected, static_cast<int>(c))) ++double_runs;
+          if (!current->may_run_on(c)) ++affinity_violations;
+          ++runs;
         }
-        const int i = index_of(t);
-        int expected = -1;
-        if (!running_on[i].compare_exchange_strong(expected, static_cast<int>(c))) ++double_runs;
-        if (!t->may_run_on(c)) ++affinity_violations;
-        ++runs;
-        (void)queues[c].tick(*t);  // the tick only ever decides, under the lock
+        // The tick decides about the running task while other CPUs steal
+        // from and queue onto this CPU's queue.
+        if (queues[c].tick(*current) == TickDecision::kContinue && rng() % 4 != 0) continue;
+        // Switch away: the task becomes runnable where a waker would put
+        // it, often another CPU's queue, so queues stay unbalanced.
+        const int i = index_of(current);
         running_on[i] = -1;
-        EXPECT_TRUE(queues[c].enqueue(*t).ok());
+        uint32_t target = rng() % kCpus;
+        if (!current->may_run_on(target)) target = c;
+        EXPECT_TRUE(queues[target].enqueue(*current).ok());
+        current = nullptr;
+      }
+      if (current) {
+        running_on[index_of(current)] = -1;
+        EXPECT_TRUE(queues[c].enqueue(*current).ok());
       }
     });
   }
@@ -136,12 +158,15 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
   EXPECT_EQ(affinity_violations.load(), 0u);
   uint32_t queued = 0;
   uint64_t in = 0, out = 0;
-  for (auto& q : queues) {
-    const RunQueueStats s = q.stats();
+  for (uint32_t c = 0; c < kCpus; ++c) {
+    const RunQueueStats s = queues[c].stats();
     queued += s.queued;
     in += s.steals_in;
     out += s.steals_out;
+    if (c != 0) EXPECT_GT(s.steals_in, 0u) << "CPU " << c << " started empty and had to steal";
   }
+  EXPECT_GT(out, 100u) << "steals really raced with picks and ticks";
+  EXPECT_GT(runs.load(), 1000u);
   EXPECT_EQ(queued, static_cast<uint32_t>(kTasks)) << "every task is back on exactly one queue";
   EXPECT_EQ(in, out);
   for (auto& t : tasks) EXPECT_EQ(t->state(), TaskState::kReady);
@@ -161,7 +186,7 @@ TEST(RunQueue, RC016_KilledTasksLeaveTheQueuesForGoodDuringSteals) {
   for (int i = 0; i < kTasks; ++i) {
     tasks.push_back(make_task(static_cast<uint32_t>(i % 3)));
     killed[i] = false;
-    ASSERT_TRUE(queues[i % kCpus].enqueue(*tasks.back()).ok());
+    ASSERT_TRUE(queues[0].enqueue(*tasks.back()).ok());  // the others must steal
   }
   std::atomic<bool> stop{false};
   std::thread killer([&] {
@@ -184,10 +209,14 @@ TEST(RunQueue, RC016_KilledTasksLeaveTheQueuesForGoodDuringSteals) {
         int i = 0;
         while (tasks[i].get() != t) ++i;
         if (killed[i]) {
-          t->set_state(TaskState::kExited);  // what exit_current does
+          // The thread saw kill_requested and ended itself: exit_current
+          // sets kExited (sched/scheduler.cc, AArch64 only), then nothing
+          // may queue it again, here or anywhere.
+          t->set_state(TaskState::kExited);
+          EXPECT_EQ(queues[rng() % kCpus].enqueue(*t).error(), Error::kBadState);
           continue;
         }
-        EXPECT_TRUE(queues[c].enqueue(*t).ok());
+        EXPECT_TRUE(queues[rng() % kCpus].enqueue(*t).ok());  // woken onto any CPU
       }
     });
   }
@@ -196,7 +225,12 @@ TEST(RunQueue, RC016_KilledTasksLeaveTheQueuesForGoodDuringSteals) {
   stop = true;
   for (auto& cpu : cpus) cpu.join();
   uint32_t queued = 0;
-  for (auto& q : queues) queued += q.stats().queued;
+  uint64_t steals = 0;
+  for (auto& q : queues) {
+    queued += q.stats().queued;
+    steals += q.stats().steals_in;
+  }
+  EXPECT_GT(steals, 10u) << "killed tasks were picked by stealing CPUs too";
   int live = 0;
   for (int i = 0; i < kTasks; ++i) {
     if (tasks[i]->state() == TaskState::kExited) {

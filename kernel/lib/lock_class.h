@@ -37,10 +37,17 @@ class LockClass {
   // Small dense id for lockdep's class graph, assigned on first use.
   Atomic<uint32_t>& graph_id() { return graph_id_; }
 
+  // How many times a lock of this class was taken. Counted by lockdep, so
+  // only in builds with it (host tests, debug kernels): tests prove with it
+  // which locks a path takes, e.g. none on the slab fast path (PERF-002).
+  uint64_t acquisitions() const { return acquisitions_.load(MemoryOrder::kRelaxed); }
+  void count_acquisition() { acquisitions_.fetch_add(1, MemoryOrder::kRelaxed); }
+
  private:
   const char* name_;
   uint16_t level_;
   Atomic<uint32_t> graph_id_{0};
+  Atomic<uint64_t> acquisitions_{0};
 };
 
 }  // namespace viper

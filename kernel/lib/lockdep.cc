@@ -180,6 +180,7 @@ bool find_conflict(const arch::PerCpu& cpu, const void* lock, LockClass& lock_cl
 void on_acquire(const void* lock, LockClass& lock_class, uint64_t order_key) {
   arch::InterruptsDisabled no_irqs;  // the held stack belongs to this CPU
   arch::PerCpu& cpu = *arch::this_cpu();
+  lock_class.count_acquisition();
   Conflict conflict;
   if (find_conflict(cpu, lock, lock_class, order_key, conflict)) {
     // On the target the handler panics. A host test's handler returns, and
@@ -213,6 +214,24 @@ bool holds(const void* lock) {
     if (cpu.held_locks[i].lock == lock) return true;
   }
   return false;
+}
+
+const LockClass* seen_class(uint32_t index) {
+  const uint32_t id = index + 1;  // ids start at 1
+  if (id >= g_graph.next_id.load(MemoryOrder::kAcquire) || id >= kMaxClasses) return nullptr;
+  GraphGuard guard;  // classes[] is written under it
+  return g_graph.classes[id];
+}
+
+uint64_t acquisitions(const char* class_name) {
+  uint64_t total = 0;
+  for (uint32_t i = 0; const LockClass* c = seen_class(i); ++i) {
+    const char* a = c->name();
+    const char* b = class_name;
+    while (*a && *a == *b) ++a, ++b;
+    if (*a == *b) total += c->acquisitions();
+  }
+  return total;
 }
 
 uint32_t held_count() {

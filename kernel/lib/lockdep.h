@@ -53,11 +53,18 @@ void on_acquire(const void* lock, LockClass& lock_class, uint64_t order_key);
 void on_release(const void* lock, LockClass& lock_class);
 bool holds(const void* lock);
 uint32_t held_count();
+// The lock classes seen so far, in first-use order (nullptr past the last),
+// with their acquisition counts: tests read which locks a path took.
+const LockClass* seen_class(uint32_t index);
+// Acquisitions of the classes named `class_name` so far (0 if none seen).
+uint64_t acquisitions(const char* class_name);
 #else
 inline void on_acquire(const void*, LockClass&, uint64_t) {}
 inline void on_release(const void*, LockClass&) {}
 inline bool holds(const void*) { return true; }
 inline uint32_t held_count() { return 0; }
+inline const LockClass* seen_class(uint32_t) { return nullptr; }
+inline uint64_t acquisitions(const char*) { return 0; }
 #endif
 
 }  // namespace viper::lockdep

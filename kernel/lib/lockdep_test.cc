@@ -151,3 +151,33 @@ TEST(LockdepDeathTest, ARCH003_DefaultHandlerPanicsOnOrderViolation) {
 
 }  // namespace
 }  // namespace viper
+
+namespace viper {
+namespace {
+
+// Tests prove which locks a path takes from these counts (PERF-002 and
+// others): every acquisition counts, try_lock's too, and classes are found
+// by name.
+TEST(LockdepCounts, EveryAcquisitionOfAClassIsCounted) {
+  static LockClass counted{"test.counted", lock_level(3)};
+  Spinlock a{counted}, b{counted};
+  EXPECT_EQ(lockdep::acquisitions("test.counted"), 0u) << "not seen yet";
+  for (int i = 0; i < 5; ++i) SpinlockGuard guard(a);
+  {
+    SpinlockGuard guard(b);
+  }
+  if (a.try_lock()) {
+    a.unlock();
+  } else {
+    ADD_FAILURE() << "a free lock";
+  }
+  EXPECT_EQ(counted.acquisitions(), 7u);
+  EXPECT_EQ(lockdep::acquisitions("test.counted"), 7u);
+  bool seen = false;
+  for (uint32_t i = 0; const LockClass* c = lockdep::seen_class(i); ++i) seen |= c == &counted;
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(lockdep::acquisitions("test.never_used"), 0u);
+}
+
+}  // namespace
+}  // namespace viper

@@ -131,7 +131,7 @@ void SlabCache::release_slab(Slab& slab) {
 }
 
 void SlabCache::refill(Magazine& magazine) {
-  ++lock_acquisitions_;
+  ++slow_path_entries_;
   while (magazine.count < kMagazineSize / 2) {
     Slab* slab = magazine.current;
     if (!slab || slab->free_head == Slab::kNone) {
@@ -269,7 +269,7 @@ Status SlabCache::free(void* object) {
 
 void SlabCache::flush(Magazine& magazine, uint32_t keep) {
   IrqSpinlockGuard guard(lock_);
-  ++lock_acquisitions_;
+  ++slow_path_entries_;
   while (magazine.count > keep) return_to_slab(magazine.objects[--magazine.count]);
 }
 
@@ -279,7 +279,7 @@ uint64_t SlabCache::reclaim() {
   flush(magazine, 0);
   IrqSpinlockGuard guard(lock_);
   retire_current(magazine);
-  ++lock_acquisitions_;
+  ++slow_path_entries_;
   uint64_t pages = 0;
   while (Slab* slab = empty_.front()) {
     release_slab(*slab);
@@ -308,7 +308,7 @@ SlabStats SlabCache::stats() const {
   }
   IrqSpinlockGuard guard(lock_);
   return {static_cast<uint64_t>(in_use), full_.size(), partial_.size(), empty_.size(),
-          lock_acquisitions_};
+          slow_path_entries_};
 }
 
 void SlabCache::report(const void* object, const char* problem, const void* caller) const {

@@ -61,7 +61,7 @@ struct SlabStats {
   uint64_t slabs_full;
   uint64_t slabs_partial;
   uint64_t slabs_empty;
-  uint64_t lock_acquisitions;  // slow-path entries (refills, flushes, reclaims)
+  uint64_t slow_path_entries;  // refills, flushes, reclaims (lockdep counts the lock itself)
 };
 
 class SlabCache {
@@ -150,7 +150,7 @@ class SlabCache {
   SlabList full_ GUARDED_BY(lock_);
   SlabList partial_ GUARDED_BY(lock_);
   SlabList empty_ GUARDED_BY(lock_);
-  uint64_t lock_acquisitions_ GUARDED_BY(lock_) = 0;
+  uint64_t slow_path_entries_ GUARDED_BY(lock_) = 0;
   Magazine magazines_[arch::kMaxCpus];  // each CPU uses its own, interrupts off
 };
 

@@ -3,12 +3,17 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <random>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "kernel/arch/arch.h"
+#include "kernel/lib/lockdep.h"
 #include "mm/kheap/global.h"
 #include "testing/host/heap_environment.h"
 #include "testing/host/sanitizers.h"
@@ -330,6 +335,56 @@ TEST(AddressSpace, RC010_PERF006_CowNeedsNoGlobalLockOrInitialisation) {
     }
   }
   EXPECT_EQ(free_pages(), before);
+}
+
+// The lock classes `body` takes, and how often (lockdep counts every
+// acquisition; only this thread may be taking locks meanwhile).
+std::map<std::string, uint64_t> LocksTakenBy(const std::function<void()>& body) {
+  std::map<std::string, uint64_t> before, taken;
+  for (uint32_t i = 0; const LockClass* c = lockdep::seen_class(i); ++i) {
+    before[c->name()] += c->acquisitions();
+  }
+  body();
+  for (uint32_t i = 0; const LockClass* c = lockdep::seen_class(i); ++i) {
+    taken[c->name()] += c->acquisitions();
+  }
+  for (auto it = taken.begin(); it != taken.end();) {
+    it->second -= before[it->first];
+    it = it->second == 0 ? taken.erase(it) : std::next(it);
+  }
+  return taken;
+}
+
+// RC-010 / PERF-006, the cost: a clone and its COW faults take only the
+// locks of the two spaces involved and the page allocator's, never a lock
+// shared by every COW operation, and no COW state needs initialising first
+// (no lock class of its own at all).
+TEST(AddressSpace, RC010_PERF006_CloneAndCowFaultsTakeNoGlobalLock) {
+  ASSERT_TRUE(lockdep::kEnabled) << "lockdep counts the acquisitions";
+  Space root;
+  constexpr uint64_t kPages = 16;
+  ASSERT_TRUE(root->map_anonymous(kBase, kPages * kPageSize, kRw).ok());
+  for (uint64_t i = 0; i < kPages; ++i) {
+    ASSERT_EQ(write_byte(*root, kBase + i * kPageSize, uint8_t(i)), FaultResult::kResolved);
+  }
+  const std::map<std::string, uint64_t> taken = LocksTakenBy([&] {
+    Result<AddressSpace*> clone = root->clone();
+    ASSERT_TRUE(clone.ok());
+    for (uint64_t i = 0; i < kPages; ++i) {
+      ASSERT_EQ(write_byte(*clone.value(), kBase + i * kPageSize, 0xee), FaultResult::kResolved);
+      ASSERT_EQ(write_byte(*root, kBase + i * kPageSize, 0xdd), FaultResult::kResolved);
+    }
+    clone.value()->destroy(root.asids);
+  });
+  // Per space: its VMA lock and its page-table lock; the page allocator's
+  // zones and slab caches, which have per-CPU fast paths of their own.
+  const std::set<std::string> allowed = {"mm.vma",   "mm.page_table",   "mm.asid",
+                                         "pmm.zone", "pmm.bitmap_zone", "slab.cache"};
+  for (const auto& [name, count] : taken) {
+    EXPECT_TRUE(allowed.count(name))
+        << "a clone and its COW faults took '" << name << "' " << count << " times";
+  }
+  EXPECT_GE(taken.count("mm.vma"), 1u) << "the counts are real";
 }
 
 TEST(AddressSpace, ProtectAppliesToMappedPagesButKeepsSharedOnesReadOnly) {
