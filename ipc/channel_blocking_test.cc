@@ -13,6 +13,7 @@
 #include "ipc/stats.h"
 #include "kernel/arch/arch.h"
 #include "sched/host/host_blocking.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 #include "testing/host/sanitizers.h"
 
@@ -36,7 +37,7 @@ struct Pair {
   Ref<Endpoint> a, b;
   Pair() {
     Result<EndpointPair> pair = Endpoint::create_pair();
-    EXPECT_TRUE(pair.ok());
+    EXPECT_OK(pair);
     a = move(pair->a);
     b = move(pair->b);
   }
@@ -81,13 +82,13 @@ TEST(ChannelBlocking, RC013_BlockedWritersAndReadersAreAlwaysWoken) {
   std::thread writer([&] {
     for (int i = 0; i < kMessages; ++i) {
       const uint32_t value = i;
-      ASSERT_TRUE(p.a->write_wait(bytes_of(value), {}, watchdog()).ok()) << i;
+      ASSERT_OK(p.a->write_wait(bytes_of(value), {}, watchdog())) << i;
     }
   });
   for (int i = 0; i < kMessages; ++i) {
     uint32_t value = 0;
     MessageSize size;
-    ASSERT_TRUE(p.b->read_wait(writable_bytes_of(value), {}, size, watchdog()).ok());
+    ASSERT_OK(p.b->read_wait(writable_bytes_of(value), {}, size, watchdog()));
     ASSERT_EQ(value, static_cast<uint32_t>(i)) << "in order";
   }
   writer.join();
@@ -95,22 +96,21 @@ TEST(ChannelBlocking, RC013_BlockedWritersAndReadersAreAlwaysWoken) {
 
 TEST(ChannelBlocking, FullQueueBlocksTheWriterUntilRoom) {
   Pair p;
-  for (uint32_t i = 0; i < kMaxQueuedMessages; ++i)
-    ASSERT_TRUE(p.a->write(literal_bytes("m")).ok());
+  for (uint32_t i = 0; i < kMaxQueuedMessages; ++i) ASSERT_OK(p.a->write(literal_bytes("m")));
   EXPECT_EQ(p.a->write(literal_bytes("m")).error(), Error::kWouldBlock);
   EXPECT_EQ(p.a->write_wait(literal_bytes("m"), {}, in_ms(5)).error(), Error::kTimedOut);
   EXPECT_FALSE(any(p.a->signals() & Signals::kWritable));
   std::atomic<sched::Task*> writer{nullptr};
   std::thread thread([&] {
     writer = &sched::current_task();
-    EXPECT_TRUE(p.a->write_wait(literal_bytes("late"), {}, Deadline::never()).ok());
+    EXPECT_OK(p.a->write_wait(literal_bytes("late"), {}, Deadline::never()));
   });
   until_blocked(writer);
   std::string text;
-  ASSERT_TRUE(read_into(*p.b, text, Deadline::at(0)).ok());
+  ASSERT_OK(read_into(*p.b, text, Deadline::at(0)));
   thread.join();
   EXPECT_FALSE(any(p.a->signals() & Signals::kWritable)) << "full again with the late message";
-  ASSERT_TRUE(read_into(*p.b, text, Deadline::at(0)).ok());
+  ASSERT_OK(read_into(*p.b, text, Deadline::at(0)));
   EXPECT_TRUE(any(p.a->signals() & Signals::kWritable));
 }
 
@@ -122,10 +122,10 @@ TEST(ChannelBlocking, AWaitingReaderGetsSmallMessagesWithoutTheQueue) {
   std::string text;
   std::thread thread([&] {
     reader = &sched::current_task();
-    ASSERT_TRUE(read_into(*p.b, text, Deadline::never()).ok());
+    ASSERT_OK(read_into(*p.b, text, Deadline::never()));
   });
   until_blocked(reader);
-  ASSERT_TRUE(p.a->write(literal_bytes("direct")).ok());
+  ASSERT_OK(p.a->write(literal_bytes("direct")));
   EXPECT_EQ(stats().live_messages, messages) << "no message was allocated";
   thread.join();
   EXPECT_EQ(text, "direct");
@@ -138,7 +138,7 @@ TEST(ChannelBlocking, CallAndReplyRoundTrips) {
   std::thread server([&] {
     char request[16];
     MessageSize size;
-    ASSERT_TRUE(p.b->read_wait(writable_bytes_of(request), {}, size, watchdog()).ok());
+    ASSERT_OK(p.b->read_wait(writable_bytes_of(request), {}, size, watchdog()));
     for (;;) {
       uint32_t value;
       __builtin_memcpy(&value, request, sizeof(value));
@@ -154,7 +154,7 @@ TEST(ChannelBlocking, CallAndReplyRoundTrips) {
   for (int i = 0; i < kCalls; ++i) {
     uint32_t value = i, reply = 0;
     Result<size_t> bytes = p.a->call(bytes_of(value), writable_bytes_of(reply), watchdog());
-    ASSERT_TRUE(bytes.ok());
+    ASSERT_OK(bytes);
     ASSERT_EQ(bytes.value(), sizeof(reply));
     ASSERT_EQ(reply, static_cast<uint32_t>(i + 1));
   }
@@ -188,9 +188,9 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
   for (int round = 0; round < kRounds; ++round) {
     Pair p;
     Result<Ref<PollSet>> created = PollSet::create();
-    ASSERT_TRUE(created.ok());
+    ASSERT_OK(created);
     Ref<PollSet> set = move(created.value());
-    ASSERT_TRUE(set->add(*p.b, Signals::kReadable | Signals::kPeerClosed, 1).ok());
+    ASSERT_OK(set->add(*p.b, Signals::kReadable | Signals::kPeerClosed, 1));
     std::atomic<int> received{0};
     const int kSends = 64;
     std::thread poller([&] {
@@ -199,7 +199,7 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
       for (;;) {
         PollEvent event{};
         Result<uint32_t> n = set->wait(Span<PollEvent>(&event, 1), watchdog());
-        ASSERT_TRUE(n.ok()) << "a lost wakeup: the poller slept through a send or close";
+        ASSERT_OK(n) << "a lost wakeup: the poller slept through a send or close";
         MessageSize size;
         Status s = p.b->read(writable_bytes_of(buffer), got, size);
         if (s.ok()) {
@@ -220,7 +220,7 @@ TEST(ChannelBlocking, StressCreateSendReceivePollClose) {
         const uint32_t attachments = rng() % 2;
         Status s = p.a->write_wait(literal_bytes("payload"),
                                    Span<const Attachment>(&attachment, attachments), watchdog());
-        ASSERT_TRUE(s.ok()) << error_name(s.error());
+        ASSERT_OK(s) << error_name(s.error());
         if (!attachments) attachment.object->release();
         if (rng() % 4 == 0) std::this_thread::yield();
       }

@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "ipc/stats.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 #include "testing/host/sanitizers.h"
 
@@ -36,7 +37,7 @@ struct Pair {
   Ref<Endpoint> a, b;
   Pair() {
     Result<EndpointPair> pair = Endpoint::create_pair();
-    EXPECT_TRUE(pair.ok());
+    EXPECT_OK(pair);
     a = move(pair->a);
     b = move(pair->b);
   }
@@ -51,8 +52,8 @@ std::string read_text(Endpoint& end) {
 
 TEST(Channel, BytesGoToThePeerInOrder) {
   Pair p;
-  ASSERT_TRUE(p.a->write(literal_bytes("one")).ok());
-  ASSERT_TRUE(p.a->write(literal_bytes("two!")).ok());
+  ASSERT_OK(p.a->write(literal_bytes("one")));
+  ASSERT_OK(p.a->write(literal_bytes("two!")));
   EXPECT_TRUE(p.b->readable());
   EXPECT_FALSE(p.a->readable());
   EXPECT_EQ(read_text(*p.b), "one");
@@ -69,15 +70,14 @@ TEST(Channel, LimitsAreNamedErrors) {
       p.a->write(literal_bytes("x"), Span<const Attachment>(many, kMaxMessageHandles + 1)).error(),
       Error::kOutOfRange);
   EXPECT_EQ(p.a->write(ConstBytes(nullptr, 4)).error(), Error::kInvalidArgument);
-  for (uint32_t i = 0; i < kMaxQueuedMessages; ++i)
-    ASSERT_TRUE(p.a->write(literal_bytes("m")).ok());
+  for (uint32_t i = 0; i < kMaxQueuedMessages; ++i) ASSERT_OK(p.a->write(literal_bytes("m")));
   EXPECT_EQ(p.a->write(literal_bytes("m")).error(), Error::kWouldBlock) << "queue full";
   char small[1];
   MessageSize size;
-  ASSERT_TRUE(p.b->read(writable_bytes_of(small), {}, size).ok());
-  ASSERT_TRUE(p.a->write(literal_bytes("xy")).ok());
+  ASSERT_OK(p.b->read(writable_bytes_of(small), {}, size));
+  ASSERT_OK(p.a->write(literal_bytes("xy")));
   for (uint32_t i = 1; i < kMaxQueuedMessages; ++i) {
-    ASSERT_TRUE(p.b->read(writable_bytes_of(small), {}, size).ok());
+    ASSERT_OK(p.b->read(writable_bytes_of(small), {}, size));
   }
   EXPECT_EQ(p.b->read(writable_bytes_of(small), {}, size).error(), Error::kOutOfRange);
   EXPECT_EQ(size.bytes, 2u) << "the needed size is reported, the message kept";
@@ -86,9 +86,9 @@ TEST(Channel, LimitsAreNamedErrors) {
 
 TEST(Channel, PeerClosedDrainsThenFails) {
   Result<EndpointPair> pair = Endpoint::create_pair();
-  ASSERT_TRUE(pair.ok());
+  ASSERT_OK(pair);
   Ref<Endpoint> a = move(pair->a), b = move(pair->b);
-  ASSERT_TRUE(a->write(literal_bytes("last")).ok());
+  ASSERT_OK(a->write(literal_bytes("last")));
   a.reset();
   EXPECT_TRUE(b->peer_closed());
   EXPECT_EQ(read_text(*b), "last");
@@ -110,11 +110,11 @@ TEST(Channel, AttachmentsMoveOnlyWhenTheMessageIsQueued) {
   {
     Pair p;
     Attachment attachment{Payload::create(), from_raw<Rights>(7)};
-    ASSERT_TRUE(p.a->write(literal_bytes("x"), Span<const Attachment>(&attachment, 1)).ok());
+    ASSERT_OK(p.a->write(literal_bytes("x"), Span<const Attachment>(&attachment, 1)));
     char buffer[4];
     MessageSize size;
     Attachment got[2];
-    ASSERT_TRUE(p.b->read(writable_bytes_of(buffer), got, size).ok());
+    ASSERT_OK(p.b->read(writable_bytes_of(buffer), got, size));
     ASSERT_EQ(size.handles, 1u);
     EXPECT_EQ(got[0].object, attachment.object);
     EXPECT_EQ(raw(got[0].rights), 7u);
@@ -132,9 +132,9 @@ TEST(Channel, RC019_AMillionChannelsLeaveNothingAlive) {
   const uint64_t allocations = mm::kernel_heap().stats().live_allocations;
   for (int i = 0; i < kChannels; ++i) {
     Result<EndpointPair> pair = Endpoint::create_pair();
-    ASSERT_TRUE(pair.ok());
+    ASSERT_OK(pair);
     Ref<Endpoint> a = move(pair->a);
-    if (i % 1000 == 0) ASSERT_TRUE(a->write(literal_bytes("x")).ok());  // some die with mail
+    if (i % 1000 == 0) ASSERT_OK(a->write(literal_bytes("x")));  // some die with mail
   }
   EXPECT_EQ(stats().live_channels, channels);
   EXPECT_EQ(stats().live_messages, 0u);
@@ -165,14 +165,14 @@ TEST(Channel, MS007_DestroyingQueuedMessagesReleasesEverything) {
   const uint64_t channels = stats().live_channels;
   RunOnSmallStack([] {
     Result<EndpointPair> head = Endpoint::create_pair();
-    ASSERT_TRUE(head.ok());
+    ASSERT_OK(head);
     Ref<Endpoint> tail = head->a;
     for (int i = 0; i < 10000; ++i) {
       Result<EndpointPair> pair = Endpoint::create_pair();
-      ASSERT_TRUE(pair.ok());
+      ASSERT_OK(pair);
       Ref<Endpoint> b = move(pair->b);
       Attachment link[2] = {{pair->a.leak(), Rights::kNone}, {Payload::create(), Rights::kNone}};
-      ASSERT_TRUE(tail->write(literal_bytes("link"), Span<const Attachment>(link, 2)).ok());
+      ASSERT_OK(tail->write(literal_bytes("link"), Span<const Attachment>(link, 2)));
       tail = b;
     }
     // Dropping the head here frees the whole chain, on this small stack.
@@ -225,13 +225,13 @@ TEST(Channel, SmallMessagesReuseOneBuffer) {
   Pair p;
   char buffer[64];
   MessageSize size;
-  ASSERT_TRUE(p.a->write(literal_bytes("first")).ok());
-  ASSERT_TRUE(p.b->read(writable_bytes_of(buffer), {}, size).ok());
+  ASSERT_OK(p.a->write(literal_bytes("first")));
+  ASSERT_OK(p.b->read(writable_bytes_of(buffer), {}, size));
   const uint64_t live = mm::kernel_heap().stats().live_allocations;  // includes the spare
   for (int i = 0; i < 1000; ++i) {
-    ASSERT_TRUE(p.a->write(literal_bytes("again")).ok());
+    ASSERT_OK(p.a->write(literal_bytes("again")));
     EXPECT_EQ(mm::kernel_heap().stats().live_allocations, live) << "the spare was reused";
-    ASSERT_TRUE(p.b->read(writable_bytes_of(buffer), {}, size).ok());
+    ASSERT_OK(p.b->read(writable_bytes_of(buffer), {}, size));
   }
   EXPECT_EQ(std::string(buffer, size.bytes), "again");
 }

@@ -13,6 +13,7 @@
 #include "ipc/waitable_timer.h"
 #include "kernel/arch/arch.h"
 #include "sched/host/host_blocking.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::ipc {
@@ -26,7 +27,7 @@ constexpr Deadline kPast = Deadline::at(0);
 
 template <class T>
 Ref<T> created(Result<Ref<T>> result) {
-  EXPECT_TRUE(result.ok());
+  EXPECT_OK(result);
   return result.ok() ? move(result.value()) : Ref<T>();
 }
 
@@ -51,7 +52,7 @@ struct Objects {
   Ref<PollSet> set = created(PollSet::create());
   Objects() : console(created(Event::create())) {
     Result<EndpointPair> pair = Endpoint::create_pair();
-    EXPECT_TRUE(pair.ok());
+    EXPECT_OK(pair);
     a = move(pair->a);
     b = move(pair->b);
   }
@@ -67,12 +68,12 @@ TEST(Waitable, EventSignalsWakeAWaiter) {
   std::thread thread([&] {
     waiter = &sched::current_task();
     Result<Signals> seen = event->wait(user_signal(3), Deadline::never());
-    ASSERT_TRUE(seen.ok());
+    ASSERT_OK(seen);
     EXPECT_EQ(seen.value(), user_signal(3));
   });
   while (!waiter) std::this_thread::yield();
   until_blocked(*waiter);
-  ASSERT_TRUE(event->signal_user(Signals::kNone, user_signal(3)).ok());
+  ASSERT_OK(event->signal_user(Signals::kNone, user_signal(3)));
   thread.join();
 }
 
@@ -96,13 +97,13 @@ TEST(Waitable, WaitTimesOutAndEndsWhenKilled) {
 TEST(PollSet, ReportsMembersByKeyLevelTriggered) {
   Objects o;
   PollEvent events[4];
-  ASSERT_TRUE(o.set->add(*o.b, Signals::kReadable, 11).ok());
-  ASSERT_TRUE(o.set->add(*o.console, Signals::kReadable, 22).ok());
+  ASSERT_OK(o.set->add(*o.b, Signals::kReadable, 11));
+  ASSERT_OK(o.set->add(*o.console, Signals::kReadable, 22));
   EXPECT_EQ(o.set->wait(events, kPast).error(), Error::kTimedOut);
-  ASSERT_TRUE(o.a->write(literal_bytes("x")).ok());
+  ASSERT_OK(o.a->write(literal_bytes("x")));
   o.console->assert_signals(Signals::kNone, Signals::kReadable);
   Result<uint32_t> n = o.set->wait(events, Deadline::never());
-  ASSERT_TRUE(n.ok());
+  ASSERT_OK(n);
   ASSERT_EQ(n.value(), 2u);
   EXPECT_EQ(events[0].key, 11u);
   EXPECT_TRUE(any(events[0].signals & Signals::kReadable));
@@ -115,7 +116,7 @@ TEST(PollSet, ReportsMembersByKeyLevelTriggered) {
   // Consumed: no longer reported.
   char c;
   MessageSize size;
-  ASSERT_TRUE(o.b->read(writable_bytes_of(c), {}, size).ok());
+  ASSERT_OK(o.b->read(writable_bytes_of(c), {}, size));
   o.console->assert_signals(Signals::kReadable, Signals::kNone);
   EXPECT_EQ(o.set->wait(events, kPast).error(), Error::kTimedOut);
 }
@@ -125,16 +126,16 @@ TEST(PollSet, BadMembershipsAreNamedErrors) {
   PollEvent events[1];
   EXPECT_EQ(o.set->add(*o.b, Signals::kNone, 1).error(), Error::kInvalidArgument);
   EXPECT_EQ(o.set->add(*o.b, from_raw<Signals>(1u << 30), 1).error(), Error::kInvalidArgument);
-  ASSERT_TRUE(o.set->add(*o.b, Signals::kReadable, 1).ok());
+  ASSERT_OK(o.set->add(*o.b, Signals::kReadable, 1));
   EXPECT_EQ(o.set->add(*o.b, Signals::kWritable, 2).error(), Error::kAlreadyExists);
-  EXPECT_TRUE(o.set->remove(*o.b).ok());
+  EXPECT_OK(o.set->remove(*o.b));
   EXPECT_EQ(o.set->remove(*o.b).error(), Error::kNotFound);
   EXPECT_EQ(o.set->wait(Span<PollEvent>(nullptr, 1), kPast).error(), Error::kInvalidArgument);
   EXPECT_EQ(o.set->wait(Span<PollEvent>(events, 0), kPast).error(), Error::kInvalidArgument);
   std::vector<Ref<Event>> many(kMaxPollMembers + 1);
   for (auto& e : many) ASSERT_TRUE(e = created(Event::create()));
   for (uint32_t i = 0; i < kMaxPollMembers; ++i) {
-    ASSERT_TRUE(o.set->add(*many[i], Signals::kUser0, i).ok());
+    ASSERT_OK(o.set->add(*many[i], Signals::kUser0, i));
   }
   EXPECT_EQ(o.set->add(*many.back(), Signals::kUser0, 0).error(), Error::kNoSpace);
 }
@@ -146,21 +147,21 @@ TEST(PollSet, BadMembershipsAreNamedErrors) {
 TEST(PollSet, RC021_MixedMembersBlockAndWakeOnEither) {
   for (int round = 0; round < 2; ++round) {
     Objects o;
-    ASSERT_TRUE(o.set->add(*o.console, Signals::kReadable, 1).ok());
-    ASSERT_TRUE(o.set->add(*o.b, Signals::kReadable | Signals::kPeerClosed, 2).ok());
+    ASSERT_OK(o.set->add(*o.console, Signals::kReadable, 1));
+    ASSERT_OK(o.set->add(*o.b, Signals::kReadable | Signals::kPeerClosed, 2));
     std::atomic<sched::Task*> waiter{nullptr};
     PollEvent event{};
     std::thread thread([&] {
       waiter = &sched::current_task();
       Result<uint32_t> n = o.set->wait(Span<PollEvent>(&event, 1), Deadline::never());
-      ASSERT_TRUE(n.ok());
+      ASSERT_OK(n);
       EXPECT_EQ(n.value(), 1u);
     });
     while (!waiter) std::this_thread::yield();
     until_blocked(*waiter);
     expect_stays_blocked(*waiter);
     if (round == 0) {
-      ASSERT_TRUE(o.a->write(literal_bytes("data")).ok());
+      ASSERT_OK(o.a->write(literal_bytes("data")));
     } else {
       o.console->assert_signals(Signals::kNone, Signals::kReadable);
     }
@@ -171,9 +172,9 @@ TEST(PollSet, RC021_MixedMembersBlockAndWakeOnEither) {
 
 TEST(PollSet, TimersFireIntoPollsets) {
   Objects o;
-  ASSERT_TRUE(o.set->add(*o.timer, Signals::kTimerFired, 7).ok());
-  ASSERT_TRUE(o.set->add(*o.b, Signals::kReadable, 8).ok());
-  ASSERT_TRUE(o.timer->set(in_ms(5), Duration()).ok());
+  ASSERT_OK(o.set->add(*o.timer, Signals::kTimerFired, 7));
+  ASSERT_OK(o.set->add(*o.b, Signals::kReadable, 8));
+  ASSERT_OK(o.timer->set(in_ms(5), Duration()));
   PollEvent event{};
   ASSERT_EQ(o.set->wait(Span<PollEvent>(&event, 1), Deadline::never()).value(), 1u);
   EXPECT_EQ(event.key, 7u);
@@ -184,16 +185,16 @@ TEST(PollSet, ClosingAMemberOrTheSetLeavesNothingBehind) {
   const uint64_t links = stats().live_poll_links;
   {
     Objects o;
-    ASSERT_TRUE(o.set->add(*o.a, Signals::kReadable, 1).ok());
-    ASSERT_TRUE(o.set->add(*o.b, Signals::kReadable, 2).ok());
-    ASSERT_TRUE(o.set->add(*o.timer, Signals::kTimerFired, 3).ok());
+    ASSERT_OK(o.set->add(*o.a, Signals::kReadable, 1));
+    ASSERT_OK(o.set->add(*o.b, Signals::kReadable, 2));
+    ASSERT_OK(o.set->add(*o.timer, Signals::kTimerFired, 3));
     EXPECT_EQ(o.set->members(), 3u);
     o.a.reset();  // the member's last reference: it leaves the set
     EXPECT_EQ(o.set->members(), 2u);
     // Its peer is now closed, which the set reports.
     PollEvent event{};
-    ASSERT_TRUE(o.set->remove(*o.b).ok());
-    ASSERT_TRUE(o.set->add(*o.b, Signals::kPeerClosed, 2).ok());
+    ASSERT_OK(o.set->remove(*o.b));
+    ASSERT_OK(o.set->add(*o.b, Signals::kPeerClosed, 2));
     ASSERT_EQ(o.set->wait(Span<PollEvent>(&event, 1), kPast).value(), 1u);
     EXPECT_EQ(event.key, 2u);
   }  // the set and the remaining members go in an arbitrary order
@@ -210,7 +211,7 @@ TEST(PollSet, MembersAndSetsDieConcurrently) {
     for (auto& s : sets) ASSERT_TRUE(s = created(PollSet::create()));
     for (auto& e : events) {
       ASSERT_TRUE(e = created(Event::create()));
-      for (auto& s : sets) ASSERT_TRUE(s->add(*e, Signals::kUser0, 0).ok());
+      for (auto& s : sets) ASSERT_OK(s->add(*e, Signals::kUser0, 0));
     }
     std::thread killer([&] { events.clear(); });
     sets[0].reset();
@@ -225,14 +226,14 @@ TEST(WaitableTimer, OneShotPeriodicAndCancel) {
   Ref<WaitableTimer> timer = created(WaitableTimer::create());
   ASSERT_TRUE(timer);
   EXPECT_EQ(timer->set(in_ms(1), Duration::nanoseconds(1)).error(), Error::kInvalidArgument);
-  ASSERT_TRUE(timer->set(in_ms(2), Duration()).ok());
-  ASSERT_TRUE(timer->wait(Signals::kTimerFired, Deadline::never()).ok());
+  ASSERT_OK(timer->set(in_ms(2), Duration()));
+  ASSERT_OK(timer->wait(Signals::kTimerFired, Deadline::never()));
   EXPECT_EQ(timer->expirations(), 1u);
   // Periodic: fires again and again until cancelled.
-  ASSERT_TRUE(timer->set(in_ms(1), Duration::milliseconds(1)).ok());
+  ASSERT_OK(timer->set(in_ms(1), Duration::milliseconds(1)));
   EXPECT_FALSE(any(timer->signals() & Signals::kTimerFired)) << "set() clears the old expiry";
   while (timer->expirations() < 4) {
-    ASSERT_TRUE(timer->wait(Signals::kTimerFired, Deadline::never()).ok());
+    ASSERT_OK(timer->wait(Signals::kTimerFired, Deadline::never()));
   }
   EXPECT_TRUE(timer->cancel());
   EXPECT_FALSE(any(timer->signals() & Signals::kTimerFired));
@@ -241,7 +242,7 @@ TEST(WaitableTimer, OneShotPeriodicAndCancel) {
   EXPECT_EQ(timer->expirations(), after_cancel) << "no expiry after cancel";
   EXPECT_FALSE(timer->cancel()) << "already disarmed";
   // A far deadline that is cancelled never fires.
-  ASSERT_TRUE(timer->set(in_ms(60000), Duration()).ok());
+  ASSERT_OK(timer->set(in_ms(60000), Duration()));
   EXPECT_TRUE(timer->cancel());
 }
 
@@ -249,10 +250,8 @@ TEST(WaitableTimer, DestroyingAnArmedTimerCancelsIt) {
   for (int i = 0; i < 100; ++i) {
     Ref<WaitableTimer> timer = created(WaitableTimer::create());
     ASSERT_TRUE(timer);
-    ASSERT_TRUE(timer
-                    ->set(Deadline::after(Duration::microseconds(100) * (i % 3)),
-                          Duration::microseconds(100))
-                    .ok());
+    ASSERT_OK(timer->set(Deadline::after(Duration::microseconds(100) * (i % 3)),
+                         Duration::microseconds(100)));
     if (i % 2) std::this_thread::sleep_for(std::chrono::microseconds(150));
   }
   EXPECT_EQ(stats().live_timers, 0u);

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "kernel/arch/host/phys_arena.h"
 #include "mm/kheap/kernel_heap.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::mm {
 namespace {
@@ -16,8 +17,8 @@ namespace {
 class KheapTest : public ::testing::Test {
  protected:
   KheapTest() : arena_(128 << 20) {
-    EXPECT_TRUE(pmm_.add_range(arena_.base(), arena_.size()).ok());
-    EXPECT_TRUE(heap_.init(pmm_).ok());
+    EXPECT_OK(pmm_.add_range(arena_.base(), arena_.size()));
+    EXPECT_OK(heap_.init(pmm_));
   }
   arch::host::PhysArena arena_;
   PhysicalMemory pmm_;
@@ -29,14 +30,14 @@ TEST_F(KheapTest, EverySizeIsUsableAndAligned) {
   std::vector<void*> blocks;
   for (size_t size : sizes) {
     Result<void*> block = heap_.kmalloc(size);
-    ASSERT_TRUE(block.ok()) << size;
+    ASSERT_OK(block) << size;
     EXPECT_EQ(reinterpret_cast<uintptr_t>(block.value()) % 16, 0u);
     EXPECT_GE(heap_.usable_size(block.value()), size);
     memset(block.value(), 0xab, size);
     blocks.push_back(block.value());
   }
   EXPECT_EQ(heap_.stats().live_allocations, std::size(sizes));
-  for (void* b : blocks) ASSERT_TRUE(heap_.kfree_checked(b).ok());
+  for (void* b : blocks) ASSERT_OK(heap_.kfree_checked(b));
   EXPECT_EQ(heap_.stats().live_allocations, 0u);
   EXPECT_EQ(heap_.stats().live_bytes, 0u);
 }
@@ -49,13 +50,13 @@ TEST_F(KheapTest, BadSizesAreErrors) {
 
 TEST_F(KheapTest, KcallocZeroes) {
   Result<void*> dirty = heap_.kmalloc(256);
-  ASSERT_TRUE(dirty.ok());
+  ASSERT_OK(dirty);
   memset(dirty.value(), 0xff, 256);
-  ASSERT_TRUE(heap_.kfree_checked(dirty.value()).ok());
+  ASSERT_OK(heap_.kfree_checked(dirty.value()));
   Result<void*> clean = heap_.kcalloc(16, 16);
-  ASSERT_TRUE(clean.ok());
+  ASSERT_OK(clean);
   for (int i = 0; i < 256; ++i) EXPECT_EQ(static_cast<uint8_t*>(clean.value())[i], 0);
-  ASSERT_TRUE(heap_.kfree_checked(clean.value()).ok());
+  ASSERT_OK(heap_.kfree_checked(clean.value()));
 }
 
 TEST_F(KheapTest, BadFreesAreRefused) {
@@ -64,48 +65,48 @@ TEST_F(KheapTest, BadFreesAreRefused) {
   EXPECT_EQ(heap_.kfree_checked(&on_stack).error(), Error::kInvalidArgument);
   Result<void*> small = heap_.kmalloc(64);
   Result<void*> large = heap_.kmalloc(3 * 4096);
-  ASSERT_TRUE(small.ok());
-  ASSERT_TRUE(large.ok());
+  ASSERT_OK(small);
+  ASSERT_OK(large);
   EXPECT_EQ(heap_.kfree_checked(static_cast<uint8_t*>(small.value()) + 8).error(),
             Error::kInvalidArgument);
   Result<PhysAddr> page = pmm_.alloc_pages(0);
-  ASSERT_TRUE(page.ok());
+  ASSERT_OK(page);
   EXPECT_EQ(heap_.kfree_checked(arch::phys_to_virt(page.value()).as<void>()).error(),
             Error::kInvalidArgument)
       << "a page that is not kmalloc's";
-  ASSERT_TRUE(heap_.kfree_checked(small.value()).ok());
-  ASSERT_TRUE(heap_.kfree_checked(large.value()).ok());
+  ASSERT_OK(heap_.kfree_checked(small.value()));
+  ASSERT_OK(heap_.kfree_checked(large.value()));
   EXPECT_EQ(heap_.kfree_checked(small.value()).error(), Error::kDoubleFree);
   EXPECT_EQ(heap_.kfree_checked(large.value()).error(), Error::kDoubleFree);
   EXPECT_EQ(heap_.stats().live_allocations, 0u);
-  ASSERT_TRUE(pmm_.free_pages(page.value(), 0).ok());
+  ASSERT_OK(pmm_.free_pages(page.value(), 0));
 }
 
 TEST_F(KheapTest, KreallocKeepsContentAcrossClassesAndPages) {
   Result<void*> block = heap_.krealloc(nullptr, 10);
-  ASSERT_TRUE(block.ok());
+  ASSERT_OK(block);
   memcpy(block.value(), "viperdos!", 10);
   Result<void*> same = heap_.krealloc(block.value(), 14);  // same 16-byte class
-  ASSERT_TRUE(same.ok());
+  ASSERT_OK(same);
   EXPECT_EQ(same.value(), block.value());
   Result<void*> grown = heap_.krealloc(same.value(), 10000);
-  ASSERT_TRUE(grown.ok());
+  ASSERT_OK(grown);
   EXPECT_STREQ(static_cast<char*>(grown.value()), "viperdos!");
   Result<void*> shrunk = heap_.krealloc(grown.value(), 40);
-  ASSERT_TRUE(shrunk.ok());
+  ASSERT_OK(shrunk);
   EXPECT_STREQ(static_cast<char*>(shrunk.value()), "viperdos!");
   EXPECT_EQ(heap_.stats().live_allocations, 1u);
   Result<void*> gone = heap_.krealloc(shrunk.value(), 0);
-  ASSERT_TRUE(gone.ok());
+  ASSERT_OK(gone);
   EXPECT_EQ(gone.value(), nullptr);
   EXPECT_EQ(heap_.stats().live_allocations, 0u);
 }
 
 TEST_F(KheapTest, FailedKreallocLeavesTheBlockWithItsOwner) {
   Result<void*> block = heap_.kmalloc(32);
-  ASSERT_TRUE(block.ok());
+  ASSERT_OK(block);
   EXPECT_EQ(heap_.krealloc(block.value(), KernelHeap::kMaxSize + 1).error(), Error::kNoMemory);
-  EXPECT_TRUE(heap_.kfree_checked(block.value()).ok()) << "still allocated, still ours to free";
+  EXPECT_OK(heap_.kfree_checked(block.value())) << "still allocated, still ours to free";
 }
 
 // MS-003: a kfree racing with a krealloc of the same block. The seed read
@@ -116,7 +117,7 @@ TEST_F(KheapTest, MS003_KfreeRacingKreallocIsADoubleFreeNotCorruption) {
   int realloc_won = 0, free_won = 0;
   for (int round = 0; round < 2000; ++round) {
     Result<void*> block = heap_.kmalloc(64);
-    ASSERT_TRUE(block.ok());
+    ASSERT_OK(block);
     memset(block.value(), 0x42, 64);
     std::atomic<bool> go{false};
     Result<void*> moved = Error::kBadState;
@@ -140,7 +141,7 @@ TEST_F(KheapTest, MS003_KfreeRacingKreallocIsADoubleFreeNotCorruption) {
       EXPECT_EQ(freed.error(), Error::kDoubleFree);
       const auto* bytes = static_cast<const uint8_t*>(moved.value());
       for (int i = 0; i < 64; ++i) ASSERT_EQ(bytes[i], 0x42) << "copied from freed memory";
-      ASSERT_TRUE(heap_.kfree_checked(moved.value()).ok());
+      ASSERT_OK(heap_.kfree_checked(moved.value()));
     } else {
       ++free_won;
       EXPECT_EQ(moved.error(), Error::kDoubleFree);

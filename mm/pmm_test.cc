@@ -13,6 +13,7 @@
 #include "kernel/arch/host/phys_arena.h"
 #include "mm/pmm/buddy_zone.h"
 #include "mm/pmm/physical_memory.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::mm {
 namespace {
@@ -22,7 +23,7 @@ constexpr uint64_t kMiB = 1 << 20;
 class PmmTest : public ::testing::Test {
  protected:
   explicit PmmTest(uint64_t arena = 64 * kMiB) : arena_(arena) {}
-  void AddAll() { ASSERT_TRUE(pmm_.add_range(arena_.base(), arena_.size()).ok()); }
+  void AddAll() { ASSERT_OK(pmm_.add_range(arena_.base(), arena_.size())); }
   uint8_t* bytes(PhysAddr page) { return arch::phys_to_virt(page).as<uint8_t>(); }
 
   arch::host::PhysArena arena_;
@@ -37,7 +38,7 @@ TEST_F(PmmTest, BlocksOfEveryOrderAreAlignedAndDistinct) {
   std::vector<std::pair<PhysAddr, uint32_t>> blocks;
   for (uint32_t order = 0; order <= kMaxOrder; ++order) {
     Result<PhysAddr> block = pmm_.alloc_pages(order);
-    ASSERT_TRUE(block.ok()) << order;
+    ASSERT_OK(block) << order;
     EXPECT_EQ((block.value() - arena_.base()) % (kPageSize << order), 0u);
     blocks.emplace_back(block.value(), order);
   }
@@ -48,7 +49,7 @@ TEST_F(PmmTest, BlocksOfEveryOrderAreAlignedAndDistinct) {
       EXPECT_TRUE(a + (kPageSize << ao) <= b || b + (kPageSize << bo) <= a) << "overlap";
     }
   }
-  for (auto [block, order] : blocks) EXPECT_TRUE(pmm_.free_pages(block, order).ok());
+  for (auto [block, order] : blocks) EXPECT_OK(pmm_.free_pages(block, order));
   EXPECT_EQ(pmm_.stats().free_pages, before.free_pages);
   EXPECT_TRUE(pmm_.audit());
 }
@@ -63,18 +64,18 @@ TEST_F(PmmTest, FreedBuddiesMergeBackIntoLargeBlocks) {
   }
   EXPECT_EQ(pmm_.alloc_pages(kMaxOrder).error(), Error::kNoMemory) << "out of memory is an error";
   EXPECT_EQ(pmm_.stats().free_pages, 0u);
-  for (PhysAddr page : pages) ASSERT_TRUE(pmm_.free_pages(page, 0).ok());
+  for (PhysAddr page : pages) ASSERT_OK(pmm_.free_pages(page, 0));
   EXPECT_TRUE(pmm_.audit());
   // Only merging makes 4 MiB blocks available again.
   Result<PhysAddr> big = pmm_.alloc_pages(kMaxOrder);
-  ASSERT_TRUE(big.ok());
-  EXPECT_TRUE(pmm_.free_pages(big.value(), kMaxOrder).ok());
+  ASSERT_OK(big);
+  EXPECT_OK(pmm_.free_pages(big.value(), kMaxOrder));
 }
 
 TEST_F(PmmTest, BadFreesAreRefusedAndLeaveTheAllocatorIntact) {
   AddAll();
   Result<PhysAddr> block = pmm_.alloc_pages(2);
-  ASSERT_TRUE(block.ok());
+  ASSERT_OK(block);
   const MemoryStats before = pmm_.stats();
   EXPECT_EQ(pmm_.free_pages(block.value() + kPageSize, 2).error(), Error::kInvalidArgument)
       << "not at an order boundary";
@@ -87,7 +88,7 @@ TEST_F(PmmTest, BadFreesAreRefusedAndLeaveTheAllocatorIntact) {
       << "a reserved descriptor page";
   EXPECT_EQ(pmm_.stats().used_pages, before.used_pages);
   EXPECT_TRUE(pmm_.audit());
-  ASSERT_TRUE(pmm_.free_pages(block.value(), 2).ok());
+  ASSERT_OK(pmm_.free_pages(block.value(), 2));
   EXPECT_EQ(pmm_.free_pages(block.value(), 2).error(), Error::kDoubleFree);
   EXPECT_TRUE(pmm_.audit());
 }
@@ -95,14 +96,14 @@ TEST_F(PmmTest, BadFreesAreRefusedAndLeaveTheAllocatorIntact) {
 TEST_F(PmmTest, PerCpuCacheServesAndDetectsDoubleFree) {
   AddAll();
   Result<PhysAddr> page = pmm_.alloc_page();
-  ASSERT_TRUE(page.ok());
-  ASSERT_TRUE(pmm_.free_page(page.value()).ok());
+  ASSERT_OK(page);
+  ASSERT_OK(pmm_.free_page(page.value()));
   EXPECT_EQ(pmm_.free_page(page.value()).error(), Error::kDoubleFree) << "already in the cache";
   EXPECT_EQ(pmm_.free_pages(page.value(), 0).error(), Error::kDoubleFree);
   Result<PhysAddr> again = pmm_.alloc_page();
-  ASSERT_TRUE(again.ok());
+  ASSERT_OK(again);
   EXPECT_EQ(again.value(), page.value()) << "the hot page comes back first";
-  ASSERT_TRUE(pmm_.free_page(again.value()).ok());
+  ASSERT_OK(pmm_.free_page(again.value()));
   pmm_.drain_this_cpu();
   EXPECT_EQ(pmm_.stats().used_pages, 0u);
   EXPECT_TRUE(pmm_.audit());
@@ -112,7 +113,7 @@ TEST_F(PmmTest, ConcurrentDoubleFreeHasExactlyOneWinner) {
   AddAll();
   for (int round = 0; round < 200; ++round) {
     Result<PhysAddr> page = pmm_.alloc_page();
-    ASSERT_TRUE(page.ok());
+    ASSERT_OK(page);
     std::atomic<int> ok{0};
     std::thread a([&] { ok += pmm_.free_page(page.value()).ok(); });
     std::thread b([&] { ok += pmm_.free_page(page.value()).ok(); });
@@ -241,11 +242,11 @@ TEST(BuddyZoneTest, RC009_CountsAreReadUnderTheZoneLockWhileCpusAllocate) {
           Result<PhysAddr> p = zone.alloc(order);
           if (p.ok()) held.emplace_back(p.value(), order);
         } else if (!held.empty()) {
-          EXPECT_TRUE(zone.free(held.back().first, held.back().second).ok());
+          EXPECT_OK(zone.free(held.back().first, held.back().second));
           held.pop_back();
         }
       }
-      for (auto [p, order] : held) EXPECT_TRUE(zone.free(p, order).ok());
+      for (auto [p, order] : held) EXPECT_OK(zone.free(p, order));
     });
   }
   for (auto& cpu : cpus) cpu.join();
@@ -261,17 +262,17 @@ TEST(BuddyZoneTest, RC009_CountsAreReadUnderTheZoneLockWhileCpusAllocate) {
 TEST(PmmSmallRange, REL005_BitmapZonePagesCountAsUsed) {
   arch::host::PhysArena arena(2 * kMiB);
   PhysicalMemory pmm;
-  ASSERT_TRUE(pmm.add_range(arena.base(), arena.size()).ok());
+  ASSERT_OK(pmm.add_range(arena.base(), arena.size()));
   const MemoryStats start = pmm.stats();
   Result<PhysAddr> a = pmm.alloc_pages(0);
   Result<PhysAddr> b = pmm.alloc_pages(3);
-  ASSERT_TRUE(a.ok());
-  ASSERT_TRUE(b.ok());
+  ASSERT_OK(a);
+  ASSERT_OK(b);
   EXPECT_EQ(pmm.stats().used_pages, start.used_pages + 9);
   EXPECT_EQ(pmm.stats().free_pages, start.free_pages - 9);
   EXPECT_EQ(pmm.free_pages(a.value(), 0).ok(), true);
   EXPECT_EQ(pmm.free_pages(a.value(), 0).error(), Error::kDoubleFree);
-  EXPECT_TRUE(pmm.free_pages(b.value(), 3).ok());
+  EXPECT_OK(pmm.free_pages(b.value(), 3));
   EXPECT_EQ(pmm.stats().used_pages, 0u);
   EXPECT_TRUE(pmm.audit());
 }
@@ -294,8 +295,8 @@ TEST(PmmSmallRange, PERF003_BitmapAllocationDoesNotRescanFromTheStart) {
   }
   EXPECT_EQ(pages.size(), BitmapZone::kMaxPages - 9);
   EXPECT_LE(worst, 2u) << "first-fit from the start would examine up to 16 words";
-  ASSERT_TRUE(zone.free(pages.back(), 0).ok());
-  ASSERT_TRUE(zone.alloc(0).ok());
+  ASSERT_OK(zone.free(pages.back(), 0));
+  ASSERT_OK(zone.alloc(0));
   EXPECT_EQ(zone.last_search_words(), 1u) << "the hint points at the word just freed into";
   EXPECT_GE(zone.audit(), 0);
 }

@@ -12,6 +12,7 @@
 #include "kernel/lib/lockdep.h"
 #include "mm/pmm/physical_memory.h"
 #include "mm/slab/slab_cache.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::mm {
 namespace {
@@ -26,13 +27,13 @@ uint64_t AllLockAcquisitions() {
 
 class SlabTest : public ::testing::Test {
  protected:
-  SlabTest() : arena_(64 << 20) { EXPECT_TRUE(pmm_.add_range(arena_.base(), arena_.size()).ok()); }
+  SlabTest() : arena_(64 << 20) { EXPECT_OK(pmm_.add_range(arena_.base(), arena_.size())); }
 
   std::vector<void*> AllocMany(SlabCache& cache, size_t n) {
     std::vector<void*> objects;
     for (size_t i = 0; i < n; ++i) {
       Result<void*> o = cache.alloc();
-      EXPECT_TRUE(o.ok());
+      EXPECT_OK(o);
       if (o.ok()) objects.push_back(o.value());
     }
     return objects;
@@ -44,7 +45,7 @@ class SlabTest : public ::testing::Test {
 
 TEST_F(SlabTest, ObjectsAreDistinctAlignedAndWritable) {
   SlabCache cache("test.aligned", 100, 64);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   std::vector<void*> objects = AllocMany(cache, 500);
   std::set<void*> unique(objects.begin(), objects.end());
   EXPECT_EQ(unique.size(), objects.size());
@@ -53,7 +54,7 @@ TEST_F(SlabTest, ObjectsAreDistinctAlignedAndWritable) {
     memset(o, 0x5a, 100);
   }
   EXPECT_EQ(cache.stats().objects_in_use, 500u);
-  for (void* o : objects) ASSERT_TRUE(cache.free(o).ok());
+  for (void* o : objects) ASSERT_OK(cache.free(o));
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
 }
 
@@ -68,25 +69,25 @@ TEST_F(SlabTest, BadParametersAreRefused) {
 
 TEST_F(SlabTest, MS001_DoubleFreeIsReportedAndHarmless) {
   SlabCache cache("test.double", 48, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   Result<void*> object = cache.alloc();
-  ASSERT_TRUE(object.ok());
-  ASSERT_TRUE(cache.free(object.value()).ok());
+  ASSERT_OK(object);
+  ASSERT_OK(cache.free(object.value()));
   EXPECT_EQ(cache.free(object.value()).error(), Error::kDoubleFree);
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
   // The seed's free list would now hold the object twice and hand it out
   // twice; here every object comes out once.
   std::vector<void*> objects = AllocMany(cache, 300);
   EXPECT_EQ(std::set<void*>(objects.begin(), objects.end()).size(), objects.size());
-  for (void* o : objects) ASSERT_TRUE(cache.free(o).ok());
+  for (void* o : objects) ASSERT_OK(cache.free(o));
 }
 
 TEST_F(SlabTest, MS001_ConcurrentDoubleFreeHasExactlyOneWinner) {
   SlabCache cache("test.race", 32, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   for (int round = 0; round < 300; ++round) {
     Result<void*> object = cache.alloc();
-    ASSERT_TRUE(object.ok());
+    ASSERT_OK(object);
     std::atomic<int> ok{0};
     std::thread a([&] { ok += cache.free(object.value()).ok(); });
     std::thread b([&] { ok += cache.free(object.value()).ok(); });
@@ -100,17 +101,17 @@ TEST_F(SlabTest, MS001_ConcurrentDoubleFreeHasExactlyOneWinner) {
 TEST_F(SlabTest, MS002_ForeignPointersAreRefusedBeforeAnyListIsTouched) {
   SlabCache cache("test.owner", 64, 8);
   SlabCache other("test.other", 64, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
-  ASSERT_TRUE(other.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
+  ASSERT_OK(other.init(pmm_));
   Result<void*> mine = cache.alloc();
   Result<void*> theirs = other.alloc();
-  ASSERT_TRUE(mine.ok());
-  ASSERT_TRUE(theirs.ok());
+  ASSERT_OK(mine);
+  ASSERT_OK(theirs);
   Result<void*> never = cache.alloc();  // allocated then freed: "not allocated"
-  ASSERT_TRUE(never.ok());
-  ASSERT_TRUE(cache.free(never.value()).ok());
+  ASSERT_OK(never);
+  ASSERT_OK(cache.free(never.value()));
   Result<PhysAddr> plain_page = pmm_.alloc_pages(0);
-  ASSERT_TRUE(plain_page.ok());
+  ASSERT_OK(plain_page);
   int on_the_stack = 0;
   auto* byte = static_cast<uint8_t*>(mine.value());
   const SlabStats before = cache.stats();
@@ -131,16 +132,16 @@ TEST_F(SlabTest, MS002_ForeignPointersAreRefusedBeforeAnyListIsTouched) {
   const SlabStats after = cache.stats();
   EXPECT_EQ(after.objects_in_use, before.objects_in_use);
   EXPECT_EQ(after.slow_path_entries, before.slow_path_entries) << "no list was touched";
-  EXPECT_TRUE(cache.free(mine.value()).ok());
-  EXPECT_TRUE(other.free(theirs.value()).ok());
-  EXPECT_TRUE(pmm_.free_pages(plain_page.value(), 0).ok());
+  EXPECT_OK(cache.free(mine.value()));
+  EXPECT_OK(other.free(theirs.value()));
+  EXPECT_OK(pmm_.free_pages(plain_page.value(), 0));
 }
 
 // PERF-001: the slab of any object is one page-descriptor lookup away,
 // including objects on the later pages of a multi-page slab.
 TEST_F(SlabTest, PERF001_ObjectToSlabIsAPageDescriptorLookup) {
   SlabCache big("test.big", 3000, 8);  // several pages per slab
-  ASSERT_TRUE(big.init(pmm_).ok());
+  ASSERT_OK(big.init(pmm_));
   std::vector<void*> objects = AllocMany(big, 200);
   for (void* o : objects) {
     EXPECT_EQ(SlabCache::cache_of(pmm_, o), &big);
@@ -155,29 +156,29 @@ TEST_F(SlabTest, PERF001_ObjectToSlabIsAPageDescriptorLookup) {
   ASSERT_GT(big.stats().slabs_full, 10u);
   const uint64_t cache_locks = lockdep::acquisitions("slab.cache");
   for (void* o : objects) {
-    ASSERT_TRUE(big.claim(o).ok());
+    ASSERT_OK(big.claim(o));
     big.unclaim(o);
   }
   EXPECT_EQ(lockdep::acquisitions("slab.cache"), cache_locks) << objects.size() << " lookups";
-  for (void* o : objects) ASSERT_TRUE(big.free(o).ok());
+  for (void* o : objects) ASSERT_OK(big.free(o));
 }
 
 // PERF-002: with a warm magazine, allocation and free on one CPU take no
 // lock at all.
 TEST_F(SlabTest, PERF002_FastPathTakesNoLock) {
   SlabCache cache("test.fast", 64, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   Result<void*> warm = cache.alloc();
-  ASSERT_TRUE(warm.ok());
-  ASSERT_TRUE(cache.free(warm.value()).ok());
+  ASSERT_OK(warm);
+  ASSERT_OK(cache.free(warm.value()));
   ASSERT_TRUE(lockdep::kEnabled) << "lockdep counts the acquisitions";
   const uint64_t slow_before = cache.stats().slow_path_entries;
   const uint64_t cache_locks_before = lockdep::acquisitions("slab.cache");
   const uint64_t locks_before = AllLockAcquisitions();
   for (int i = 0; i < 100000; ++i) {
     Result<void*> o = cache.alloc();
-    ASSERT_TRUE(o.ok());
-    ASSERT_TRUE(cache.free(o.value()).ok());
+    ASSERT_OK(o);
+    ASSERT_OK(cache.free(o.value()));
   }
   EXPECT_EQ(lockdep::acquisitions("slab.cache"), cache_locks_before) << "the cache lock";
   EXPECT_EQ(AllLockAcquisitions(), locks_before) << "any lock at all";
@@ -189,10 +190,10 @@ TEST_F(SlabTest, PERF002_FastPathTakesNoLock) {
 TEST_F(SlabTest, PERF004_EmptySlabsReturnToThePageAllocator) {
   const uint64_t start = pmm_.stats().used_pages;
   SlabCache cache("test.reclaim", 256, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   std::vector<void*> objects = AllocMany(cache, 5000);
   EXPECT_GT(pmm_.stats().used_pages, start + 100);
-  for (void* o : objects) ASSERT_TRUE(cache.free(o).ok());
+  for (void* o : objects) ASSERT_OK(cache.free(o));
   EXPECT_LE(cache.stats().slabs_empty, 1u) << "only one spare empty slab is kept";
   EXPECT_LE(pmm_.stats().used_pages, start + 4) << "the rest went back already";
   cache.reclaim();
@@ -204,40 +205,40 @@ TEST_F(SlabTest, PERF004_EmptySlabsReturnToThePageAllocator) {
 // list's head instead of growing or searching.
 TEST_F(SlabTest, PERF005_PartialSlabIsReusedWithoutGrowing) {
   SlabCache cache("test.partial", 512, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   std::vector<void*> objects = AllocMany(cache, 2000);
   cache.reclaim();  // no spare empty slab, no magazine
   const uint64_t used = pmm_.stats().used_pages;
   // Free 40 objects from one early slab: they reach it through magazine
   // flushes, making it partial.
-  for (int i = 0; i < 40; ++i) ASSERT_TRUE(cache.free(objects[i]).ok());
+  for (int i = 0; i < 40; ++i) ASSERT_OK(cache.free(objects[i]));
   cache.reclaim();
   EXPECT_GE(cache.stats().slabs_partial, 1u);
   for (int i = 0; i < 40; ++i) {
     Result<void*> o = cache.alloc();
-    ASSERT_TRUE(o.ok());
+    ASSERT_OK(o);
     objects[i] = o.value();
   }
   EXPECT_EQ(pmm_.stats().used_pages, used) << "no new slab was needed";
-  for (void* o : objects) ASSERT_TRUE(cache.free(o).ok());
+  for (void* o : objects) ASSERT_OK(cache.free(o));
 }
 
 TEST_F(SlabTest, UseAfterFreeIsCaughtInDebugBuilds) {
   ASSERT_TRUE(kSlabDebug);
   SlabCache cache("test.uaf", 64, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   Result<void*> o = cache.alloc();
-  ASSERT_TRUE(o.ok());
-  ASSERT_TRUE(cache.free(o.value()).ok());
+  ASSERT_OK(o);
+  ASSERT_OK(cache.free(o.value()));
   static_cast<uint8_t*>(o.value())[10] = 1;  // write after free
   EXPECT_DEATH((void)cache.alloc(), "test.uaf: object .* was written after it was freed");
 }
 
 TEST_F(SlabTest, OverflowIsCaughtInDebugBuilds) {
   SlabCache cache("test.overflow", 64, 8);
-  ASSERT_TRUE(cache.init(pmm_).ok());
+  ASSERT_OK(cache.init(pmm_));
   Result<void*> o = cache.alloc();
-  ASSERT_TRUE(o.ok());
+  ASSERT_OK(o);
   static_cast<uint8_t*>(o.value())[64] = 1;  // one past the end
   EXPECT_DEATH((void)cache.free(o.value()), "test.overflow: write past the end of object");
 }
@@ -248,7 +249,7 @@ TEST_F(SlabTest, StressAcrossCpusAndCaches) {
   const uint64_t start = pmm_.stats().used_pages;
   SlabCache small("stress.16", 16, 8), mid("stress.200", 200, 16), large("stress.2k", 2048, 64);
   SlabCache* caches[] = {&small, &mid, &large};
-  for (SlabCache* c : caches) ASSERT_TRUE(c->init(pmm_).ok());
+  for (SlabCache* c : caches) ASSERT_OK(c->init(pmm_));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
   std::atomic<uint64_t> corrupt{0}, failures{0};
   std::vector<std::thread> cpus;

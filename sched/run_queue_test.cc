@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::sched {
 namespace {
@@ -23,13 +24,12 @@ TEST(RunQueue, PicksByPriorityThenRoundRobin) {
   RunQueue rq;
   rq.init(0);
   auto low = make_task(20), high = make_task(3), peer_a = make_task(10), peer_b = make_task(10);
-  for (Task* t : {low.get(), peer_a.get(), high.get(), peer_b.get()})
-    ASSERT_TRUE(rq.enqueue(*t).ok());
+  for (Task* t : {low.get(), peer_a.get(), high.get(), peer_b.get()}) ASSERT_OK(rq.enqueue(*t));
   EXPECT_EQ(rq.queued(), 4u);
   EXPECT_EQ(rq.pick_next(), high.get());
   EXPECT_EQ(high->state(), TaskState::kRunning);
   EXPECT_EQ(rq.pick_next(), peer_a.get());
-  ASSERT_TRUE(rq.enqueue(*peer_a).ok());  // preempted: back of its level
+  ASSERT_OK(rq.enqueue(*peer_a));  // preempted: back of its level
   EXPECT_EQ(rq.pick_next(), peer_b.get());
   EXPECT_EQ(rq.pick_next(), peer_a.get());
   EXPECT_EQ(rq.pick_next(), low.get());
@@ -42,7 +42,7 @@ TEST(RunQueue, RC003_RC016_ATaskIsQueuedInOnePlaceOnlyAndNeverWhenExited) {
   a.init(0);
   b.init(1);
   auto task = make_task(5);
-  ASSERT_TRUE(a.enqueue(*task).ok());
+  ASSERT_OK(a.enqueue(*task));
   EXPECT_EQ(a.enqueue(*task).error(), Error::kBadState);
   EXPECT_EQ(b.enqueue(*task).error(), Error::kBadState);
   EXPECT_EQ(task->queued_on, 0u);
@@ -59,9 +59,9 @@ TEST(RunQueue, StealingRespectsAffinity) {
   cpu0.init(0);
   cpu1.init(1);
   auto pinned = make_task(5, 1ull << 0), free_task = make_task(5);
-  ASSERT_TRUE(cpu0.enqueue(*pinned).ok());
+  ASSERT_OK(cpu0.enqueue(*pinned));
   EXPECT_FALSE(RunQueue::steal(cpu1, cpu0)) << "pinned to CPU 0";
-  ASSERT_TRUE(cpu0.enqueue(*free_task).ok());
+  ASSERT_OK(cpu0.enqueue(*free_task));
   EXPECT_TRUE(RunQueue::steal(cpu1, cpu0));
   EXPECT_EQ(free_task->queued_on, 1u);
   EXPECT_EQ(cpu1.pick_next(), free_task.get());
@@ -74,13 +74,13 @@ TEST(RunQueue, TickPreemptsOnlyForEqualOrMoreUrgentWork) {
   RunQueue rq;
   rq.init(0);
   auto current = make_task(10), lower = make_task(12), peer = make_task(10);
-  ASSERT_TRUE(rq.enqueue(*current).ok());
+  ASSERT_OK(rq.enqueue(*current));
   ASSERT_EQ(rq.pick_next(), current.get());
-  ASSERT_TRUE(rq.enqueue(*lower).ok());
+  ASSERT_OK(rq.enqueue(*lower));
   for (uint32_t i = 0; i < 3 * kTimeSliceTicks; ++i) {
     EXPECT_EQ(rq.tick(*current), TickDecision::kContinue) << "only less urgent work waits";
   }
-  ASSERT_TRUE(rq.enqueue(*peer).ok());
+  ASSERT_OK(rq.enqueue(*peer));
   TickDecision last = TickDecision::kContinue;
   for (uint32_t i = 0; i < kTimeSliceTicks; ++i) last = rq.tick(*current);
   EXPECT_EQ(last, TickDecision::kPreempt) << "a full slice, then round-robin";
@@ -144,12 +144,12 @@ TEST(RunQueue, RC002_RC003_RC004_ConcurrentPickStealAndTick) {
         running_on[i] = -1;
         uint32_t target = rng() % kCpus;
         if (!current->may_run_on(target)) target = c;
-        EXPECT_TRUE(queues[target].enqueue(*current).ok());
+        EXPECT_OK(queues[target].enqueue(*current));
         current = nullptr;
       }
       if (current) {
         running_on[index_of(current)] = -1;
-        EXPECT_TRUE(queues[c].enqueue(*current).ok());
+        EXPECT_OK(queues[c].enqueue(*current));
       }
     });
   }
@@ -186,7 +186,7 @@ TEST(RunQueue, RC016_KilledTasksLeaveTheQueuesForGoodDuringSteals) {
   for (int i = 0; i < kTasks; ++i) {
     tasks.push_back(make_task(static_cast<uint32_t>(i % 3)));
     killed[i] = false;
-    ASSERT_TRUE(queues[0].enqueue(*tasks.back()).ok());  // the others must steal
+    ASSERT_OK(queues[0].enqueue(*tasks.back()));  // the others must steal
   }
   std::atomic<bool> stop{false};
   std::thread killer([&] {
@@ -216,7 +216,7 @@ TEST(RunQueue, RC016_KilledTasksLeaveTheQueuesForGoodDuringSteals) {
           EXPECT_EQ(queues[rng() % kCpus].enqueue(*t).error(), Error::kBadState);
           continue;
         }
-        EXPECT_TRUE(queues[rng() % kCpus].enqueue(*t).ok());  // woken onto any CPU
+        EXPECT_OK(queues[rng() % kCpus].enqueue(*t));  // woken onto any CPU
       }
     });
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::sched {
 namespace {
@@ -17,16 +18,16 @@ TEST(TaskTable, PublishAssignsIdsAndRefusesRepeats) {
   Task a, b;
   Result<TaskId> ida = table.publish(a);
   Result<TaskId> idb = table.publish(b);
-  ASSERT_TRUE(ida.ok());
-  ASSERT_TRUE(idb.ok());
+  ASSERT_OK(ida);
+  ASSERT_OK(idb);
   EXPECT_NE(ida.value(), idb.value());
   EXPECT_EQ(table.publish(a).error(), Error::kBadState) << "already published";
-  EXPECT_TRUE(table.with_task(ida.value(), [&](Task& t) { EXPECT_EQ(&t, &a); }).ok());
-  EXPECT_TRUE(table.remove(a).ok());
+  EXPECT_OK(table.with_task(ida.value(), [&](Task& t) { EXPECT_EQ(&t, &a); }));
+  EXPECT_OK(table.remove(a));
   EXPECT_EQ(table.remove(a).error(), Error::kNotFound);
   EXPECT_EQ(table.with_task(ida.value(), [](Task&) {}).error(), Error::kNotFound);
   EXPECT_EQ(table.with_task(TaskId{}, [](Task&) {}).error(), Error::kNotFound);
-  EXPECT_TRUE(table.remove(b).ok());
+  EXPECT_OK(table.remove(b));
 }
 
 // RC-015: a reader never sees a task before it is fully initialised. Tasks
@@ -55,12 +56,12 @@ TEST(TaskTable, RC015_TasksAreVisibleOnlyFullyInitialised) {
     tasks[i] = std::make_unique<Task>();
     tasks[i]->set_name("worker");
     tasks[i]->priority = 7;
-    ASSERT_TRUE(table.publish(*tasks[i]).ok());
+    ASSERT_OK(table.publish(*tasks[i]));
   }
   done = true;
   for (auto& r : readers) r.join();
   EXPECT_EQ(half_built.load(), 0u) << "of " << seen.load();
-  for (auto& t : tasks) ASSERT_TRUE(table.remove(*t).ok());
+  for (auto& t : tasks) ASSERT_OK(table.remove(*t));
 }
 
 // RC-017: a listing is one snapshot under the table lock: while tasks come
@@ -76,12 +77,12 @@ TEST(TaskTable, RC017_ListingIsAConsistentSnapshot) {
     for (int round = 0; round < 20000; ++round) {
       auto& slot = tasks[round % kSlots];
       if (slot) {
-        EXPECT_TRUE(table.remove(*slot).ok());
+        EXPECT_OK(table.remove(*slot));
         slot.reset();
       } else {
         slot = std::make_unique<Task>();
         slot->set_name("churn");
-        EXPECT_TRUE(table.publish(*slot).ok());
+        EXPECT_OK(table.publish(*slot));
       }
     }
     done = true;
@@ -103,7 +104,7 @@ TEST(TaskTable, RC017_ListingIsAConsistentSnapshot) {
   churn.join();
   EXPECT_EQ(bad.load(), 0u);
   for (auto& t : tasks) {
-    if (t) ASSERT_TRUE(table.remove(*t).ok());
+    if (t) ASSERT_OK(table.remove(*t));
   }
 }
 
@@ -113,27 +114,27 @@ TEST(TaskTable, RC017_ListingIsAConsistentSnapshot) {
 TEST(TaskTable, RC018_IdsNeverCollideAcrossTheWrap) {
   TaskTable table;
   Task early;
-  ASSERT_TRUE(table.publish(early).ok());
+  ASSERT_OK(table.publish(early));
   table.set_next_id_for_test((uint64_t{1} << 32) - 3);
   std::vector<std::unique_ptr<Task>> tasks;
   std::set<uint64_t> ids{early.id().value};
   for (int i = 0; i < 6; ++i) {
     tasks.push_back(std::make_unique<Task>());
     Result<TaskId> id = table.publish(*tasks.back());
-    ASSERT_TRUE(id.ok());
+    ASSERT_OK(id);
     EXPECT_TRUE(ids.insert(id.value().value).second) << "collision at " << id.value().value;
   }
   EXPECT_GT(tasks.back()->id().value, uint64_t{1} << 32) << "no 32-bit wrap";
   table.set_next_id_for_test(~uint64_t{0});
   Task last, one_too_many;
-  ASSERT_TRUE(table.publish(last).ok());
+  ASSERT_OK(table.publish(last));
   EXPECT_EQ(last.id().value, ~uint64_t{0});
   EXPECT_EQ(table.publish(one_too_many).error(), Error::kOverflow);
-  EXPECT_TRUE(table.with_task(early.id(), [&](Task& t) { EXPECT_EQ(&t, &early); }).ok())
+  EXPECT_OK(table.with_task(early.id(), [&](Task& t) { EXPECT_EQ(&t, &early); }))
       << "ID 1 still belongs to the first task";
-  for (auto& t : tasks) ASSERT_TRUE(table.remove(*t).ok());
-  ASSERT_TRUE(table.remove(early).ok());
-  ASSERT_TRUE(table.remove(last).ok());
+  for (auto& t : tasks) ASSERT_OK(table.remove(*t));
+  ASSERT_OK(table.remove(early));
+  ASSERT_OK(table.remove(last));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::sched {
 namespace {
@@ -26,7 +27,7 @@ TEST(TimerQueue, FiresInDeadlineOrderOnlyWhenDue) {
   std::mt19937 rng(1);
   for (int i = 0; i < 500; ++i) {
     timers.push_back(std::make_unique<OneShotTimer>(&Recorder::callback, &recorder));
-    ASSERT_TRUE(queue.arm(*timers.back(), 1000 + rng() % 100000).ok());
+    ASSERT_OK(queue.arm(*timers.back(), 1000 + rng() % 100000));
   }
   EXPECT_EQ(queue.expire(999), 0u);
   uint64_t now = 0;
@@ -46,9 +47,9 @@ TEST(TimerQueue, CancelRemovesAndBadArmsAreRefused) {
   TimerQueue queue;
   Recorder recorder;
   OneShotTimer a(&Recorder::callback, &recorder), b(&Recorder::callback, &recorder);
-  ASSERT_TRUE(queue.arm(a, 100).ok());
+  ASSERT_OK(queue.arm(a, 100));
   EXPECT_EQ(queue.arm(a, 200).error(), Error::kBadState) << "already armed";
-  ASSERT_TRUE(queue.arm(b, 50).ok());
+  ASSERT_OK(queue.arm(b, 50));
   EXPECT_EQ(queue.next_deadline(), 50u);
   EXPECT_TRUE(queue.cancel(b));
   EXPECT_FALSE(queue.cancel(b)) << "second cancel: nothing to do";
@@ -65,7 +66,7 @@ TEST(TimerQueue, FullQueueIsAnError) {
   std::vector<std::unique_ptr<OneShotTimer>> timers;
   for (uint32_t i = 0; i < TimerQueue::kCapacity; ++i) {
     timers.push_back(std::make_unique<OneShotTimer>(&Recorder::callback, &recorder));
-    ASSERT_TRUE(queue.arm(*timers.back(), i).ok());
+    ASSERT_OK(queue.arm(*timers.back(), i));
   }
   OneShotTimer extra(&Recorder::callback, &recorder);
   EXPECT_EQ(queue.arm(extra, 1).error(), Error::kNoSpace);
@@ -89,7 +90,7 @@ TEST(TimerQueue, CancelWaitsForACallbackFiringOnAnotherCpu) {
         s->finished = true;
       },
       &slow);
-  ASSERT_TRUE(queue.arm(*timer, 10).ok());
+  ASSERT_OK(queue.arm(*timer, 10));
   std::thread cpu1([&] { queue.expire(100); });
   while (!slow.started) std::this_thread::yield();
   queue.cancel(*timer);
@@ -112,12 +113,12 @@ TEST(TimerQueue, CancelOfAReArmedTimerWaitsForExpireToLetGo) {
   auto timer = std::make_unique<OneShotTimer>(
       [](OneShotTimer& t, void* self) {
         auto* p = static_cast<Periodic*>(self);
-        EXPECT_TRUE(p->queue->arm(t, 1000).ok());
+        EXPECT_OK(p->queue->arm(t, 1000));
         p->rearmed = true;
         while (!p->release) std::this_thread::yield();
       },
       &periodic);
-  ASSERT_TRUE(queue.arm(*timer, 10).ok());
+  ASSERT_OK(queue.arm(*timer, 10));
   std::thread cpu1([&] { queue.expire(100); });
   while (!periodic.rearmed) std::this_thread::yield();
   std::atomic<bool> cancelled{false};
@@ -148,7 +149,7 @@ TEST(TimerQueue, CallbackMayRearmItsTimer) {
         if (++*ctx->runs < 3) (void)ctx->queue->arm(t, t.deadline() + 10);
       },
       &ctx);
-  ASSERT_TRUE(queue.arm(timer, 10).ok());
+  ASSERT_OK(queue.arm(timer, 10));
   for (uint64_t now = 10; now <= 100; now += 10) queue.expire(now);
   EXPECT_EQ(runs, 3);
   EXPECT_FALSE(timer.armed());

@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "sched/testing/host_parking.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/sanitizers.h"
 
 namespace viper::sched {
@@ -30,7 +31,7 @@ TEST(WaitQueue, RC013_WakeupBetweenDecidingAndSleepingIsNotLost) {
   WaitQueue queue;
   HostParking parking;
   auto task = running_task();
-  ASSERT_TRUE(queue.prepare_to_wait(*task).ok());
+  ASSERT_OK(queue.prepare_to_wait(*task));
   EXPECT_EQ(task->state(), TaskState::kBlocking);
   EXPECT_EQ(queue.wake_one(parking), 1u);  // the waker runs in the window
   EXPECT_EQ(task->state(), TaskState::kRunning);
@@ -42,7 +43,7 @@ TEST(WaitQueue, RC013_WakeupBetweenDecidingAndSleepingIsNotLost) {
 TEST(WaitQueue, ConditionAlreadyTrueSkipsTheSleep) {
   WaitQueue queue;
   auto task = running_task();
-  ASSERT_TRUE(queue.prepare_to_wait(*task).ok());
+  ASSERT_OK(queue.prepare_to_wait(*task));
   EXPECT_FALSE(queue.finish_wait(*task)) << "left without a wakeup";
   EXPECT_EQ(task->state(), TaskState::kRunning);
   EXPECT_EQ(queue.waiters(), 0u);
@@ -51,7 +52,7 @@ TEST(WaitQueue, ConditionAlreadyTrueSkipsTheSleep) {
 TEST(WaitQueue, BadStatesAreRefused) {
   WaitQueue a, b;
   auto task = running_task();
-  ASSERT_TRUE(a.prepare_to_wait(*task).ok());
+  ASSERT_OK(a.prepare_to_wait(*task));
   EXPECT_EQ(b.prepare_to_wait(*task).error(), Error::kBadState) << "one queue at a time";
   EXPECT_EQ(a.prepare_to_wait(*task).error(), Error::kBadState);
   a.finish_wait(*task);
@@ -67,7 +68,7 @@ TEST(WaitQueue, REL008_BlockedTaskKnowsItsQueueByType) {
   WaitQueue queue, other;
   HostParking parking;
   auto task = running_task();
-  ASSERT_TRUE(queue.prepare_to_wait(*task).ok());
+  ASSERT_OK(queue.prepare_to_wait(*task));
   ASSERT_TRUE(commit_to_sleep(*task));
   EXPECT_EQ(task->state(), TaskState::kBlocked);
   EXPECT_EQ(task->waiting_on.queue, &queue);
@@ -92,7 +93,7 @@ TEST(WaitQueue, RC013_HandOffsLoseNoWakeup) {
     for (int i = 0; i < kHandOffs / 2; ++i) {
       for (;;) {
         if (turn.load(std::memory_order_acquire) % 2 == me) break;
-        ASSERT_TRUE(queues[me].prepare_to_wait(*self).ok());
+        ASSERT_OK(queues[me].prepare_to_wait(*self));
         if (turn.load(std::memory_order_acquire) % 2 != me) parking.block(*self);
         queues[me].finish_wait(*self);
       }
@@ -126,7 +127,7 @@ TEST(WaitQueue, RC013_RC016_SpuriousKillWakeupsDuringHandOffs) {
     Task& self = *tasks[me];
     for (int i = 0; i < kHandOffs / 2; ++i) {
       while (turn.load(std::memory_order_acquire) % 2 != me) {
-        ASSERT_TRUE(queues[me].prepare_to_wait(self).ok());
+        ASSERT_OK(queues[me].prepare_to_wait(self));
         if (turn.load(std::memory_order_acquire) % 2 != me) parking.block(self);
         queues[me].finish_wait(self);
       }
@@ -155,7 +156,7 @@ TEST(WaitQueue, RC014_ConcurrentUseKeepsTheQueueIntact) {
     threads.emplace_back([&] {
       auto self = running_task();
       while (!stop.load()) {
-        ASSERT_TRUE(queue.prepare_to_wait(*self).ok());
+        ASSERT_OK(queue.prepare_to_wait(*self));
         queue.finish_wait(*self);
       }
     });

@@ -10,6 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "kernel/lib/fdt.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::boot {
 namespace {
@@ -23,7 +24,7 @@ std::vector<uint8_t> load(const std::string& name) {
 MachineDescription describe(const std::vector<uint8_t>& blob) {
   const char* reason = nullptr;
   Result<MachineDescription> machine = describe_machine(blob.data(), blob.size(), &reason);
-  EXPECT_TRUE(machine.ok()) << (reason ? reason : "");
+  EXPECT_OK(machine) << (reason ? reason : "");
   return machine.ok() ? machine.value() : MachineDescription{};
 }
 

@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "kernel/object/testing_object.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::cap {
 namespace {
@@ -23,23 +24,23 @@ TEST(HandleTable, AddGetDuplicateClose) {
     Ref<TestObject> object = TestObject::create();
     TestObject* raw = object.get();
     Result<HandleValue> h = table.add(move(object), Rights::kAll);
-    ASSERT_TRUE(h.ok());
+    ASSERT_OK(h);
     EXPECT_EQ(raw->references(), 1u) << "the table holds the only reference";
     {
       Result<Ref<TestObject>> got = table.get_as<TestObject>(h.value(), Rights::kRead);
-      ASSERT_TRUE(got.ok());
+      ASSERT_OK(got);
       EXPECT_EQ(got.value().get(), raw);
       EXPECT_EQ(raw->references(), 2u);
     }
     EXPECT_EQ(table.get_as<OtherObject>(h.value(), Rights::kNone).error(), Error::kBadHandle)
         << "typed lookup of the wrong type";
     Result<HandleValue> dup = table.duplicate(h.value(), Rights::kRead | Rights::kWait);
-    ASSERT_TRUE(dup.ok());
+    ASSERT_OK(dup);
     EXPECT_EQ(table.rights(dup.value()).value(), Rights::kRead | Rights::kWait);
     EXPECT_EQ(table.get(dup.value(), Rights::kWrite).error(), Error::kAccessDenied);
     EXPECT_EQ(table.duplicate(dup.value(), Rights::kRead).error(), Error::kAccessDenied)
         << "no duplicate right";
-    EXPECT_TRUE(table.close(h.value()).ok());
+    EXPECT_OK(table.close(h.value()));
     EXPECT_EQ(table.close(h.value()).error(), Error::kBadHandle) << "second close";
     EXPECT_EQ(raw->references(), 1u);
     EXPECT_EQ(table.count(), 1u);
@@ -50,7 +51,7 @@ TEST(HandleTable, AddGetDuplicateClose) {
 TEST(HandleTable, RightsOnlyShrink) {
   HandleTable table;
   Result<HandleValue> h = table.add(TestObject::create(), Rights::kRead | Rights::kDuplicate);
-  ASSERT_TRUE(h.ok());
+  ASSERT_OK(h);
   EXPECT_EQ(table.duplicate(h.value(), Rights::kRead | Rights::kWrite).error(),
             Error::kInvalidArgument);
   EXPECT_EQ(table.add(TestObject::create(), from_raw<Rights>(1u << 20)).error(),
@@ -62,13 +63,13 @@ TEST(HandleTable, RightsOnlyShrink) {
 TEST(HandleTable, StaleHandlesNeverReachAReusedSlot) {
   HandleTable table;
   Result<HandleValue> old = table.add(TestObject::create(), Rights::kAll);
-  ASSERT_TRUE(old.ok());
-  ASSERT_TRUE(table.close(old.value()).ok());
+  ASSERT_OK(old);
+  ASSERT_OK(table.close(old.value()));
   for (int i = 0; i < 5000; ++i) {
     Result<HandleValue> fresh = table.add(TestObject::create(), Rights::kAll);
-    ASSERT_TRUE(fresh.ok());
+    ASSERT_OK(fresh);
     EXPECT_EQ(table.get(old.value(), Rights::kNone).error(), Error::kBadHandle);
-    ASSERT_TRUE(table.close(fresh.value()).ok());
+    ASSERT_OK(table.close(fresh.value()));
   }
   EXPECT_EQ(table.get(HandleValue{0}, Rights::kNone).error(), Error::kBadHandle);
   EXPECT_EQ(table.get(HandleValue{~uint64_t{0}}, Rights::kNone).error(), Error::kBadHandle);
@@ -79,19 +80,19 @@ TEST(HandleTable, TakeMovesTheReference) {
   Ref<TestObject> object = TestObject::create();
   TestObject* raw = object.get();
   Result<HandleValue> h = table.add(move(object), Rights::kAll);
-  ASSERT_TRUE(h.ok());
+  ASSERT_OK(h);
   Result<Ref<object::KernelObject>> taken = table.take(h.value(), Rights::kTransfer);
-  ASSERT_TRUE(taken.ok());
+  ASSERT_OK(taken);
   EXPECT_EQ(raw->references(), 1u) << "moved, not copied";
   EXPECT_EQ(table.get(h.value(), Rights::kNone).error(), Error::kBadHandle);
-  ASSERT_TRUE(other.add(move(taken.value()), Rights::kRead).ok());
+  ASSERT_OK(other.add(move(taken.value()), Rights::kRead));
   EXPECT_EQ(raw->references(), 1u);
 }
 
 TEST(HandleTable, FullTableIsAnError) {
   HandleTable table;
   for (uint32_t i = 0; i < HandleTable::kCapacity; ++i) {
-    ASSERT_TRUE(table.add(TestObject::create(), Rights::kRead).ok());
+    ASSERT_OK(table.add(TestObject::create(), Rights::kRead));
   }
   EXPECT_EQ(table.add(TestObject::create(), Rights::kRead).error(), Error::kNoSpace);
 }
@@ -134,7 +135,7 @@ TEST(HandleTable, RC012_RC019_ConcurrentUseLeaksNothing) {
             }
             default: {
               const uint64_t h = slot.exchange(0);
-              if (h) EXPECT_TRUE(table.close(HandleValue{h}).ok());
+              if (h) EXPECT_OK(table.close(HandleValue{h}));
             }
           }
         }

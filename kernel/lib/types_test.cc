@@ -6,6 +6,7 @@
 #include "kernel/lib/bitmap.h"
 #include "kernel/lib/list.h"
 #include "kernel/lib/result.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper {
 namespace {
@@ -56,7 +57,7 @@ Result<int> sum_digits(const char* text) {
 
 TEST(Result, TryPropagatesErrorsAndYieldsValues) {
   Result<int> good = sum_digits("123");
-  ASSERT_TRUE(good.ok());
+  ASSERT_OK(good);
   EXPECT_EQ(good.value(), 6);
   Result<int> bad = sum_digits("1x3");
   EXPECT_FALSE(bad.ok());
@@ -64,7 +65,7 @@ TEST(Result, TryPropagatesErrorsAndYieldsValues) {
   EXPECT_STREQ(error_name(bad.error()), "INVALID_ARGUMENT");
   Status status = Error::kTimedOut;
   EXPECT_FALSE(status.ok());
-  EXPECT_TRUE(ok_status().ok());
+  EXPECT_OK(ok_status());
 }
 
 TEST(Result, HoldsMoveOnlyValues) {
@@ -75,7 +76,7 @@ TEST(Result, HoldsMoveOnlyValues) {
     int value;
   };
   Result<MoveOnly> r = MoveOnly(5);
-  ASSERT_TRUE(r.ok());
+  ASSERT_OK(r);
   MoveOnly taken = move(r).value();
   EXPECT_EQ(taken.value, 5);
 }

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "ipc/stats.h"
 #include "kernel/object/testing_object.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::object {
@@ -24,26 +25,24 @@ TEST(EndpointObject, HandlesTravelWithTheMessage) {
   {
     HandleTable sender, receiver;
     Result<ChannelHandles> ab = channel_create(sender);
-    ASSERT_TRUE(ab.ok());
+    ASSERT_OK(ab);
     const auto [a, b] = ab.value();
     // Give the b end to the receiver by sending it over a second channel
     // would be the real thing; here the receiver simply gets its own handle.
     Ref<KernelObject> b_object = sender.take(b, Rights::kNone).value();
     const HandleValue rb = receiver.add(move(b_object), Rights::kAll).value();
     const HandleValue gift = sender.add(TestObject::create(), Rights::kAll).value();
-    ASSERT_TRUE(
-        channel_write(sender, a, literal_bytes("hi"), Span<const HandleValue>(&gift, 1)).ok());
+    ASSERT_OK(channel_write(sender, a, literal_bytes("hi"), Span<const HandleValue>(&gift, 1)));
     EXPECT_EQ(sender.get(gift, Rights::kNone).error(), Error::kBadHandle)
         << "moved out of the sender";
     char buffer[8];
     ipc::MessageSize size;
     HandleValue got[2];
-    ASSERT_TRUE(
-        channel_read(receiver, rb, writable_bytes_of(buffer), Span<HandleValue>(got, 2), size)
-            .ok());
+    ASSERT_OK(
+        channel_read(receiver, rb, writable_bytes_of(buffer), Span<HandleValue>(got, 2), size));
     EXPECT_EQ(std::string(buffer, size.bytes), "hi");
     ASSERT_EQ(size.handles, 1u);
-    EXPECT_TRUE(receiver.get_as<TestObject>(got[0], Rights::kNone).ok());
+    EXPECT_OK(receiver.get_as<TestObject>(got[0], Rights::kNone));
     EXPECT_EQ(receiver.rights(got[0]).value(), Rights::kAll);
   }
   EXPECT_EQ(g_live_test_objects, live);
@@ -53,14 +52,14 @@ TEST(EndpointObject, HandlesTravelWithTheMessage) {
 TEST(EndpointObject, TransferIsAllOrNothingAndNeedsRights) {
   HandleTable table;
   Result<ChannelHandles> ab = channel_create(table);
-  ASSERT_TRUE(ab.ok());
+  ASSERT_OK(ab);
   const auto [a, b] = ab.value();
   const HandleValue ok = table.add(TestObject::create(), Rights::kAll).value();
   const HandleValue no_transfer = table.add(TestObject::create(), Rights::kRead).value();
   HandleValue both[2] = {ok, no_transfer};
   EXPECT_EQ(channel_write(table, a, literal_bytes("x"), Span<const HandleValue>(both, 2)).error(),
             Error::kAccessDenied);
-  EXPECT_TRUE(table.get(ok, Rights::kNone).ok()) << "the sender keeps every handle";
+  EXPECT_OK(table.get(ok, Rights::kNone)) << "the sender keeps every handle";
   HandleValue twice[2] = {ok, ok};
   EXPECT_EQ(channel_write(table, a, literal_bytes("x"), Span<const HandleValue>(twice, 2)).error(),
             Error::kInvalidArgument);
@@ -80,10 +79,10 @@ TEST(EndpointObject, TransferIsAllOrNothingAndNeedsRights) {
 TEST(EndpointObject, FullReceiverTableKeepsTheMessage) {
   HandleTable table;
   Result<ChannelHandles> ab = channel_create(table);
-  ASSERT_TRUE(ab.ok());
+  ASSERT_OK(ab);
   const auto [a, b] = ab.value();
   const HandleValue gift = table.add(TestObject::create(), Rights::kAll).value();
-  ASSERT_TRUE(channel_write(table, a, literal_bytes("x"), Span<const HandleValue>(&gift, 1)).ok());
+  ASSERT_OK(channel_write(table, a, literal_bytes("x"), Span<const HandleValue>(&gift, 1)));
   std::vector<HandleValue> filler;
   while (true) {
     Result<HandleValue> h = table.add(TestObject::create(), Rights::kRead);
@@ -96,9 +95,8 @@ TEST(EndpointObject, FullReceiverTableKeepsTheMessage) {
   EXPECT_EQ(
       channel_read(table, b, writable_bytes_of(buffer), Span<HandleValue>(got, 1), size).error(),
       Error::kNoSpace);
-  ASSERT_TRUE(table.close(filler.back()).ok());
-  ASSERT_TRUE(
-      channel_read(table, b, writable_bytes_of(buffer), Span<HandleValue>(got, 1), size).ok())
+  ASSERT_OK(table.close(filler.back()));
+  ASSERT_OK(channel_read(table, b, writable_bytes_of(buffer), Span<HandleValue>(got, 1), size))
       << "the message waited";
   EXPECT_EQ(size.handles, 1u);
 }
@@ -112,33 +110,32 @@ TEST(EndpointObject, ChannelsCarryingEndpointsCannotCloseARing) {
   {
     HandleTable table;
     Result<ChannelHandles> x0x1 = channel_create(table);
-    ASSERT_TRUE(x0x1.ok());
+    ASSERT_OK(x0x1);
     const auto [x0, x1] = x0x1.value();
     Result<ChannelHandles> y0y1 = channel_create(table);
-    ASSERT_TRUE(y0y1.ok());
+    ASSERT_OK(y0y1);
     const auto [y0, y1] = y0y1.value();
     Result<ChannelHandles> z0z1 = channel_create(table);
-    ASSERT_TRUE(z0z1.ok());
+    ASSERT_OK(z0z1);
     const auto [z0, z1] = z0z1.value();
-    ASSERT_TRUE(channel_write(table, y0, literal_bytes("x"), Span<const HandleValue>(&x1, 1)).ok())
+    ASSERT_OK(channel_write(table, y0, literal_bytes("x"), Span<const HandleValue>(&x1, 1)))
         << "X's end into Y";
     EXPECT_EQ(channel_write(table, x0, literal_bytes("y"), Span<const HandleValue>(&y1, 1)).error(),
               Error::kBadState)
         << "Y carries an endpoint: sending it into X would close a ring";
-    EXPECT_TRUE(table.get(y1, Rights::kNone).ok()) << "refused sends keep the handle";
+    EXPECT_OK(table.get(y1, Rights::kNone)) << "refused sends keep the handle";
     // A longer ring: Y's end into Z is refused the same way.
     EXPECT_EQ(channel_write(table, z0, literal_bytes("y"), Span<const HandleValue>(&y0, 1)).error(),
               Error::kBadState);
     // Z carries nothing, so it may travel (into X: no ring, X is in Y).
-    ASSERT_TRUE(channel_write(table, x0, literal_bytes("z"), Span<const HandleValue>(&z1, 1)).ok());
+    ASSERT_OK(channel_write(table, x0, literal_bytes("z"), Span<const HandleValue>(&z1, 1)));
     // Once the endpoint is read out of Y, Y may travel again.
     char buffer[4];
     ipc::MessageSize size;
     HandleValue got;
-    ASSERT_TRUE(
-        channel_read(table, y1, writable_bytes_of(buffer), Span<HandleValue>(&got, 1), size).ok());
+    ASSERT_OK(channel_read(table, y1, writable_bytes_of(buffer), Span<HandleValue>(&got, 1), size));
     EXPECT_EQ(size.handles, 1u);
-    EXPECT_TRUE(channel_write(table, z0, literal_bytes("y"), Span<const HandleValue>(&y0, 1)).ok());
+    EXPECT_OK(channel_write(table, z0, literal_bytes("y"), Span<const HandleValue>(&y0, 1)));
   }
   EXPECT_EQ(ipc::stats().live_channels, channels) << "no ring survives its handles";
   EXPECT_EQ(ipc::stats().live_messages, 0u);

@@ -13,6 +13,7 @@
 #include "kernel/object/testing_object.h"
 #include "kernel/object/timer_object.h"
 #include "sched/host/host_blocking.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::object {
@@ -36,33 +37,33 @@ static_assert(!std::is_convertible_v<HandleValue, ObjectId>);
 TEST(WaitObjects, RC020_ReadinessComesFromTheObjectTheHandleNames) {
   HandleTable table;
   Result<HandleValue> set_created = pollset_create(table);
-  ASSERT_TRUE(set_created.ok());
+  ASSERT_OK(set_created);
   const HandleValue set = set_created.value();
   Result<HandleValue> event_created = event_create(table);
-  ASSERT_TRUE(event_created.ok());
+  ASSERT_OK(event_created);
   const HandleValue event = event_created.value();
   // Plenty of readable channels with IDs and handles all around.
   std::vector<HandleValue> ends;
   for (int i = 0; i < 64; ++i) {
     Result<ChannelHandles> ab = channel_create(table);
-    ASSERT_TRUE(ab.ok());
+    ASSERT_OK(ab);
     const auto [a, b] = ab.value();
-    ASSERT_TRUE(channel_write(table, a, literal_bytes("x")).ok());
+    ASSERT_OK(channel_write(table, a, literal_bytes("x")));
     ends.push_back(a);
     ends.push_back(b);
   }
-  ASSERT_TRUE(pollset_add(table, set, event, Signals::kReadable | Signals::kUser0, 9).ok());
+  ASSERT_OK(pollset_add(table, set, event, Signals::kReadable | Signals::kUser0, 9));
   ipc::PollEvent events[4];
   EXPECT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).error(),
             Error::kTimedOut)
       << "no other object's readiness may leak into the event's";
-  ASSERT_TRUE(object_signal(table, event, Signals::kNone, Signals::kUser0).ok());
+  ASSERT_OK(object_signal(table, event, Signals::kNone, Signals::kUser0));
   ASSERT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).value(), 1u);
   EXPECT_EQ(events[0].key, 9u);
   EXPECT_EQ(events[0].signals, Signals::kUser0);
   // And a channel member reports its own queue.
-  ASSERT_TRUE(pollset_add(table, set, ends[1], Signals::kReadable, 10).ok());
-  ASSERT_TRUE(pollset_add(table, set, ends[0], Signals::kReadable, 11).ok());
+  ASSERT_OK(pollset_add(table, set, ends[1], Signals::kReadable, 10));
+  ASSERT_OK(pollset_add(table, set, ends[0], Signals::kReadable, 11));
   ASSERT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).value(), 2u);
   EXPECT_EQ(events[0].key + events[1].key, 9u + 10u) << "ends[0] has nothing to read";
 }
@@ -70,13 +71,13 @@ TEST(WaitObjects, RC020_ReadinessComesFromTheObjectTheHandleNames) {
 TEST(WaitObjects, RightsTypesAndBadHandlesAreChecked) {
   HandleTable table;
   Result<HandleValue> set_created = pollset_create(table);
-  ASSERT_TRUE(set_created.ok());
+  ASSERT_OK(set_created);
   const HandleValue set = set_created.value();
   Result<HandleValue> other_set_created = pollset_create(table);
-  ASSERT_TRUE(other_set_created.ok());
+  ASSERT_OK(other_set_created);
   const HandleValue other_set = other_set_created.value();
   Result<HandleValue> timer_created = timer_create(table);
-  ASSERT_TRUE(timer_created.ok());
+  ASSERT_OK(timer_created);
   const HandleValue timer = timer_created.value();
   EXPECT_EQ(pollset_add(table, set, other_set, Signals::kReadable, 0).error(), Error::kNotSupported)
       << "a pollset has no signals";
@@ -92,7 +93,7 @@ TEST(WaitObjects, RightsTypesAndBadHandlesAreChecked) {
       << "only user signals may be raised by hand";
   EXPECT_EQ(object_wait(table, HandleValue{12345}, Signals::kUser0, kPast).error(),
             Error::kBadHandle);
-  ASSERT_TRUE(table.close(timer).ok());
+  ASSERT_OK(table.close(timer));
   EXPECT_EQ(timer_set(table, timer, kPast, Duration()).error(), Error::kBadHandle)
       << "stale handle";
 }
@@ -100,13 +101,13 @@ TEST(WaitObjects, RightsTypesAndBadHandlesAreChecked) {
 TEST(WaitObjects, TimerHandlesFireAndCancel) {
   HandleTable table;
   Result<HandleValue> timer_created = timer_create(table);
-  ASSERT_TRUE(timer_created.ok());
+  ASSERT_OK(timer_created);
   const HandleValue timer = timer_created.value();
-  ASSERT_TRUE(timer_set(table, timer, in_ms(2), Duration()).ok());
+  ASSERT_OK(timer_set(table, timer, in_ms(2), Duration()));
   EXPECT_EQ(object_wait(table, timer, Signals::kTimerFired, Deadline::never()).value(),
             Signals::kTimerFired);
-  ASSERT_TRUE(timer_set(table, timer, in_ms(60000), Duration()).ok());
-  ASSERT_TRUE(timer_cancel(table, timer).ok());
+  ASSERT_OK(timer_set(table, timer, in_ms(60000), Duration()));
+  ASSERT_OK(timer_cancel(table, timer));
   EXPECT_EQ(object_wait(table, timer, Signals::kTimerFired, in_ms(5)).error(), Error::kTimedOut);
 }
 
@@ -116,12 +117,12 @@ TEST(WaitObjects, TimerHandlesFireAndCancel) {
 TEST(WaitObjects, RC012_ClosingAPollsetHandleDuringAWaitIsSafe) {
   HandleTable table;
   Result<HandleValue> set_created = pollset_create(table);
-  ASSERT_TRUE(set_created.ok());
+  ASSERT_OK(set_created);
   const HandleValue set = set_created.value();
   Result<HandleValue> event_created = event_create(table);
-  ASSERT_TRUE(event_created.ok());
+  ASSERT_OK(event_created);
   const HandleValue event = event_created.value();
-  ASSERT_TRUE(pollset_add(table, set, event, Signals::kUser0, 5).ok());
+  ASSERT_OK(pollset_add(table, set, event, Signals::kUser0, 5));
   std::atomic<sched::Task*> waiter{nullptr};
   std::thread thread([&] {
     waiter = &sched::current_task();
@@ -133,8 +134,8 @@ TEST(WaitObjects, RC012_ClosingAPollsetHandleDuringAWaitIsSafe) {
   while (!waiter.load() || waiter.load()->state() != sched::TaskState::kBlocked) {
     std::this_thread::yield();
   }
-  ASSERT_TRUE(table.close(set).ok());
-  ASSERT_TRUE(object_signal(table, event, Signals::kNone, Signals::kUser0).ok());
+  ASSERT_OK(table.close(set));
+  ASSERT_OK(object_signal(table, event, Signals::kNone, Signals::kUser0));
   thread.join();
   EXPECT_EQ(ipc::stats().live_pollsets, 0u) << "the waiter's reference was the last";
 }
@@ -148,7 +149,7 @@ namespace {
 TEST(ChannelHandles, BlockingReadEndsOnWriteAndOnHandleClose) {
   HandleTable table;
   Result<ChannelHandles> ab = channel_create(table);
-  ASSERT_TRUE(ab.ok());
+  ASSERT_OK(ab);
   const auto [a, b] = ab.value();
   char buffer[8];
   ipc::MessageSize size;
@@ -157,8 +158,7 @@ TEST(ChannelHandles, BlockingReadEndsOnWriteAndOnHandleClose) {
   std::atomic<sched::Task*> reader{nullptr};
   std::thread thread([&] {
     reader = &sched::current_task();
-    ASSERT_TRUE(
-        channel_read_wait(table, b, writable_bytes_of(buffer), {}, size, Deadline::never()).ok());
+    ASSERT_OK(channel_read_wait(table, b, writable_bytes_of(buffer), {}, size, Deadline::never()));
     EXPECT_EQ(size.bytes, 2u);
     EXPECT_EQ(
         channel_read_wait(table, b, writable_bytes_of(buffer), {}, size, Deadline::never()).error(),
@@ -167,8 +167,8 @@ TEST(ChannelHandles, BlockingReadEndsOnWriteAndOnHandleClose) {
   while (!reader.load() || reader.load()->state() != sched::TaskState::kBlocked) {
     std::this_thread::yield();
   }
-  ASSERT_TRUE(channel_write_wait(table, a, literal_bytes("hi"), {}, Deadline::never()).ok());
-  ASSERT_TRUE(table.close(a).ok());
+  ASSERT_OK(channel_write_wait(table, a, literal_bytes("hi"), {}, Deadline::never()));
+  ASSERT_OK(table.close(a));
   thread.join();
 }
 
@@ -179,7 +179,7 @@ TEST(ChannelHandles, BlockingReadEndsOnWriteAndOnHandleClose) {
 TEST(ChannelHandles, BlockingReadTakesTheFastPathAndStillReceivesHandles) {
   HandleTable table;
   Result<ChannelHandles> ab = channel_create(table);
-  ASSERT_TRUE(ab.ok());
+  ASSERT_OK(ab);
   const auto [a, b] = ab.value();
   const uint64_t fast = ipc::stats().fast_path_deliveries;
   const uint64_t messages = ipc::stats().live_messages;
@@ -189,11 +189,10 @@ TEST(ChannelHandles, BlockingReadTakesTheFastPathAndStillReceivesHandles) {
   ipc::MessageSize first, second;
   std::thread thread([&] {
     reader = &sched::current_task();
-    ASSERT_TRUE(
-        channel_read_wait(table, b, writable_bytes_of(buffer), got, first, Deadline::never()).ok());
-    ASSERT_TRUE(
-        channel_read_wait(table, b, writable_bytes_of(buffer), got, second, Deadline::never())
-            .ok());
+    ASSERT_OK(
+        channel_read_wait(table, b, writable_bytes_of(buffer), got, first, Deadline::never()));
+    ASSERT_OK(
+        channel_read_wait(table, b, writable_bytes_of(buffer), got, second, Deadline::never()));
   });
   auto until_blocked = [&] {
     while (!reader.load() || reader.load()->state() != sched::TaskState::kBlocked) {
@@ -201,19 +200,18 @@ TEST(ChannelHandles, BlockingReadTakesTheFastPathAndStillReceivesHandles) {
     }
   };
   until_blocked();
-  ASSERT_TRUE(channel_write(table, a, literal_bytes("hi")).ok());
+  ASSERT_OK(channel_write(table, a, literal_bytes("hi")));
   EXPECT_EQ(ipc::stats().live_messages, messages) << "no message was allocated";
   until_blocked();
   const HandleValue gift = table.add(testing::TestObject::create(), Rights::kAll).value();
-  ASSERT_TRUE(
-      channel_write(table, a, literal_bytes("gift"), Span<const HandleValue>(&gift, 1)).ok());
+  ASSERT_OK(channel_write(table, a, literal_bytes("gift"), Span<const HandleValue>(&gift, 1)));
   thread.join();
   EXPECT_EQ(ipc::stats().fast_path_deliveries, fast + 1);
   EXPECT_EQ(first.bytes, 2u);
   EXPECT_EQ(first.handles, 0u);
   EXPECT_EQ(second.bytes, 4u);
   ASSERT_EQ(second.handles, 1u);
-  EXPECT_TRUE(table.get_as<testing::TestObject>(got[0], Rights::kNone).ok());
+  EXPECT_OK(table.get_as<testing::TestObject>(got[0], Rights::kNone));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/lib/lockdep.h"
 #include "mm/kheap/global.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 #include "testing/host/sanitizers.h"
 
@@ -65,7 +66,7 @@ TEST(AddressSpace, FirstTouchMapsAZeroedPage) {
   const uint64_t before = free_pages();
   {
     Space s;
-    ASSERT_TRUE(s->map_anonymous(kBase, 16 * kPageSize, kRw).ok());
+    ASSERT_OK(s->map_anonymous(kBase, 16 * kPageSize, kRw));
     EXPECT_EQ(read_byte(*s, kBase), -1) << "nothing until touched";
     EXPECT_EQ(s->handle_fault(kBase + 5, Access::kRead), FaultResult::kResolved);
     EXPECT_EQ(read_byte(*s, kBase + 5), 0);
@@ -78,8 +79,8 @@ TEST(AddressSpace, FirstTouchMapsAZeroedPage) {
 
 TEST(AddressSpace, FaultsOutsideWhatIsAllowedAreSegv) {
   Space s;
-  ASSERT_TRUE(s->map_anonymous(kBase, kPageSize, kProtRead).ok());
-  ASSERT_TRUE(s->map_anonymous(kBase + kPageSize, kPageSize, kRw, VmaKind::kGuard).ok());
+  ASSERT_OK(s->map_anonymous(kBase, kPageSize, kProtRead));
+  ASSERT_OK(s->map_anonymous(kBase + kPageSize, kPageSize, kRw, VmaKind::kGuard));
   EXPECT_EQ(s->handle_fault(kBase, Access::kWrite), FaultResult::kSegv) << "read-only";
   EXPECT_EQ(s->handle_fault(kBase, Access::kExecute), FaultResult::kSegv) << "not executable";
   EXPECT_EQ(s->handle_fault(kBase + kPageSize, Access::kRead), FaultResult::kSegv) << "guard";
@@ -96,7 +97,7 @@ TEST(AddressSpace, FaultsOutsideWhatIsAllowedAreSegv) {
 
 TEST(AddressSpace, REL001_OverlappingReservationsAreRefused) {
   Space s;
-  ASSERT_TRUE(s->map_anonymous(kBase + kPageSize, kPageSize, kRw).ok());
+  ASSERT_OK(s->map_anonymous(kBase + kPageSize, kPageSize, kRw));
   EXPECT_EQ(s->map_anonymous(kBase, 4 * kPageSize, kRw).error(), Error::kAlreadyExists)
       << "a range that covers an existing VMA entirely";
 }
@@ -107,7 +108,7 @@ TEST(AddressSpace, REL002_StacksGrowDownToTheirLimitAndNoFurther) {
   Space s;
   const VirtAddr top(0x7000'0000'0000);
   constexpr uint64_t kLimit = 64 * 1024;
-  ASSERT_TRUE(s->map_stack(top, kPageSize, kLimit).ok());
+  ASSERT_OK(s->map_stack(top, kPageSize, kLimit));
   EXPECT_EQ(write_byte(*s, top - 8, 1), FaultResult::kResolved);
   EXPECT_EQ(write_byte(*s, top - 3 * kPageSize, 2), FaultResult::kResolved) << "grows";
   EXPECT_EQ(s->vma_at(top - 3 * kPageSize).value().start, top - 3 * kPageSize);
@@ -128,9 +129,9 @@ TEST(AddressSpace, REL002_StacksGrowDownToTheirLimitAndNoFurther) {
 TEST(AddressSpace, StacksKeepAGuardGapFromTheVmaBelow) {
   Space s;
   const VirtAddr top(0x5000'0000'0000);
-  ASSERT_TRUE(s->map_stack(top, kPageSize, kDefaultStackLimit).ok());
+  ASSERT_OK(s->map_stack(top, kPageSize, kDefaultStackLimit));
   const VirtAddr below_end = top - 32 * kPageSize;
-  ASSERT_TRUE(s->map_anonymous(below_end - kPageSize, kPageSize, kRw).ok());
+  ASSERT_OK(s->map_anonymous(below_end - kPageSize, kPageSize, kRw));
   EXPECT_EQ(write_byte(*s, below_end + kStackGuardGap, 1), FaultResult::kResolved);
   EXPECT_EQ(write_byte(*s, below_end + kStackGuardGap - kPageSize, 1), FaultResult::kSegv)
       << "inside the guard gap";
@@ -142,7 +143,7 @@ TEST(AddressSpace, CloneSharesAndWritesCopy) {
   const uint64_t before = free_pages();
   {
     Space parent;
-    ASSERT_TRUE(parent->map_anonymous(kBase, 8 * kPageSize, kRw).ok());
+    ASSERT_OK(parent->map_anonymous(kBase, 8 * kPageSize, kRw));
     for (uint64_t i = 0; i < 8; ++i) {
       ASSERT_EQ(write_byte(*parent, kBase + i * kPageSize, uint8_t(10 + i)),
                 FaultResult::kResolved);
@@ -172,7 +173,7 @@ TEST(AddressSpace, CloneSharesAndWritesCopy) {
 // error — the seed saturated silently and later freed a shared page.
 TEST(AddressSpace, REL003_AFullShareCountFailsTheClone) {
   Space parent;
-  ASSERT_TRUE(parent->map_anonymous(kBase, 2 * kPageSize, kRw).ok());
+  ASSERT_OK(parent->map_anonymous(kBase, 2 * kPageSize, kRw));
   ASSERT_EQ(write_byte(*parent, kBase, 1), FaultResult::kResolved);
   ASSERT_EQ(write_byte(*parent, kBase + kPageSize, 2), FaultResult::kResolved);
   PageFrame& frame =
@@ -193,7 +194,7 @@ TEST(AddressSpace, REL003_AFullShareCountFailsTheClone) {
 TEST(AddressSpace, MS004_MS005_MS006_PagesAreReachedThroughTheDirectMap) {
   static_assert(!__is_convertible(PhysAddr, void*));
   Space parent;
-  ASSERT_TRUE(parent->map_anonymous(kBase, kPageSize, kRw).ok());
+  ASSERT_OK(parent->map_anonymous(kBase, kPageSize, kRw));
   ASSERT_EQ(write_byte(*parent, kBase + 100, 42), FaultResult::kResolved);  // zero fill (MS-004)
   const PhysAddr frame = parent->tables().lookup(kBase).value().frame;
   EXPECT_NE(arch::phys_to_virt(frame).value(), frame.value()) << "not identity mapped";
@@ -211,7 +212,7 @@ TEST(AddressSpace, RC007_RC008_UnmapWaitsForAFaultThatFoundItsVma) {
   const uint64_t before = free_pages();
   {
     Space s;
-    ASSERT_TRUE(s->map_anonymous(kBase, 4 * kPageSize, kRw).ok());
+    ASSERT_OK(s->map_anonymous(kBase, 4 * kPageSize, kRw));
     static std::atomic<int> stage{0};
     stage = 0;
     AddressSpace::fault_pause_for_tests = [](VirtAddr) {
@@ -224,7 +225,7 @@ TEST(AddressSpace, RC007_RC008_UnmapWaitsForAFaultThatFoundItsVma) {
     while (stage.load() != 1) std::this_thread::yield();
     std::atomic<bool> unmapped{false};
     std::thread unmapping([&] {
-      EXPECT_TRUE(s->unmap(kBase, 4 * kPageSize).ok());
+      EXPECT_OK(s->unmap(kBase, 4 * kPageSize));
       unmapped = true;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -272,12 +273,12 @@ TEST(AddressSpace, RC007_RC008_FaultsRacingUnmapAndProtect) {
                            rng() % 2 ? kProtRead : kRw);
           break;
         default:
-          ASSERT_TRUE(s->unmap(kBase + first * kPageSize, count * kPageSize).ok());
+          ASSERT_OK(s->unmap(kBase + first * kPageSize, count * kPageSize));
       }
     }
     stop = true;
     for (auto& t : cpus) t.join();
-    ASSERT_TRUE(s->unmap(kBase, kPages * kPageSize).ok());
+    ASSERT_OK(s->unmap(kBase, kPages * kPageSize));
     EXPECT_EQ(s->resident_pages(), 0u);
   }
   EXPECT_EQ(free_pages(), before);
@@ -285,7 +286,7 @@ TEST(AddressSpace, RC007_RC008_FaultsRacingUnmapAndProtect) {
 
 TEST(AddressSpace, ConcurrentFaultsOnOnePageMapItOnce) {
   Space s;
-  ASSERT_TRUE(s->map_anonymous(kBase, kPageSize, kRw).ok());
+  ASSERT_OK(s->map_anonymous(kBase, kPageSize, kRw));
   std::vector<std::thread> cpus;
   for (int c = 0; c < 4; ++c) {
     cpus.emplace_back(
@@ -305,7 +306,7 @@ TEST(AddressSpace, RC010_PERF006_CowNeedsNoGlobalLockOrInitialisation) {
   {
     Space root;
     constexpr uint64_t kPages = 32;
-    ASSERT_TRUE(root->map_anonymous(kBase, kPages * kPageSize, kRw).ok());
+    ASSERT_OK(root->map_anonymous(kBase, kPages * kPageSize, kRw));
     for (uint64_t i = 0; i < kPages; ++i) {
       ASSERT_EQ(write_byte(*root, kBase + i * kPageSize, uint8_t(i)), FaultResult::kResolved);
     }
@@ -316,7 +317,7 @@ TEST(AddressSpace, RC010_PERF006_CowNeedsNoGlobalLockOrInitialisation) {
         std::mt19937 rng(c);
         for (int round = 0; round < kRounds; ++round) {
           Result<AddressSpace*> clone = root->clone();
-          ASSERT_TRUE(clone.ok());
+          ASSERT_OK(clone);
           for (int w = 0; w < 8; ++w) {
             const uint64_t page = rng() % kPages;
             ASSERT_EQ(write_byte(*clone.value(), kBase + page * kPageSize + 1, 0xee),
@@ -363,13 +364,13 @@ TEST(AddressSpace, RC010_PERF006_CloneAndCowFaultsTakeNoGlobalLock) {
   ASSERT_TRUE(lockdep::kEnabled) << "lockdep counts the acquisitions";
   Space root;
   constexpr uint64_t kPages = 16;
-  ASSERT_TRUE(root->map_anonymous(kBase, kPages * kPageSize, kRw).ok());
+  ASSERT_OK(root->map_anonymous(kBase, kPages * kPageSize, kRw));
   for (uint64_t i = 0; i < kPages; ++i) {
     ASSERT_EQ(write_byte(*root, kBase + i * kPageSize, uint8_t(i)), FaultResult::kResolved);
   }
   const std::map<std::string, uint64_t> taken = LocksTakenBy([&] {
     Result<AddressSpace*> clone = root->clone();
-    ASSERT_TRUE(clone.ok());
+    ASSERT_OK(clone);
     for (uint64_t i = 0; i < kPages; ++i) {
       ASSERT_EQ(write_byte(*clone.value(), kBase + i * kPageSize, 0xee), FaultResult::kResolved);
       ASSERT_EQ(write_byte(*root, kBase + i * kPageSize, 0xdd), FaultResult::kResolved);
@@ -389,14 +390,14 @@ TEST(AddressSpace, RC010_PERF006_CloneAndCowFaultsTakeNoGlobalLock) {
 
 TEST(AddressSpace, ProtectAppliesToMappedPagesButKeepsSharedOnesReadOnly) {
   Space parent;
-  ASSERT_TRUE(parent->map_anonymous(kBase, 2 * kPageSize, kRw).ok());
+  ASSERT_OK(parent->map_anonymous(kBase, 2 * kPageSize, kRw));
   ASSERT_EQ(write_byte(*parent, kBase, 1), FaultResult::kResolved);
-  ASSERT_TRUE(parent->protect(kBase, 2 * kPageSize, kProtRead).ok());
+  ASSERT_OK(parent->protect(kBase, 2 * kPageSize, kProtRead));
   EXPECT_EQ(parent->tables().lookup(kBase).value().prot & kProtWrite, 0u);
   EXPECT_EQ(parent->handle_fault(kBase, Access::kWrite), FaultResult::kSegv);
-  ASSERT_TRUE(parent->protect(kBase, 2 * kPageSize, kRw).ok());
+  ASSERT_OK(parent->protect(kBase, 2 * kPageSize, kRw));
   AddressSpace* child = parent->clone().value();
-  ASSERT_TRUE(parent->protect(kBase, 2 * kPageSize, kRw).ok());
+  ASSERT_OK(parent->protect(kBase, 2 * kPageSize, kRw));
   EXPECT_EQ(parent->tables().lookup(kBase).value().prot & kProtWrite, 0u) << "still shared";
   EXPECT_EQ(parent->protect(kBase + 8 * kPageSize, kPageSize, kRw).error(), Error::kNotFound);
   child->destroy(parent.asids);
@@ -442,7 +443,7 @@ TEST(AddressSpace, RandomOperationsMatchAPageModel) {
           break;
         }
         case 1:  // unmap
-          ASSERT_TRUE(s->unmap(start, count * kPageSize).ok());
+          ASSERT_OK(s->unmap(start, count * kPageSize));
           for (uint64_t p = first; p < first + count; ++p) model[p] = {};
           break;
         case 2: {  // protect
@@ -508,7 +509,7 @@ namespace {
 TEST(AddressSpace, UnderTheVmaLockAFaultAllocatesOnlyItsPage) {
   Space s;
   const VirtAddr far_away(0x6000'0000'0000);  // no tables below the root yet
-  ASSERT_TRUE(s->map_anonymous(far_away, kPageSize, kRw).ok());
+  ASSERT_OK(s->map_anonymous(far_away, kPageSize, kRw));
   static uint64_t free_inside = 0;
   AddressSpace::fault_pause_for_tests = [](VirtAddr) { free_inside = free_pages(); };
   const uint64_t tables_before = s->tables().table_pages();

@@ -11,6 +11,7 @@
 #include "kernel/arch/arch.h"
 #include "mm/kheap/global.h"
 #include "mm/vm/address_space.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::mm {
@@ -40,17 +41,17 @@ const VirtAddr kBase(0x30000000);
 TEST(UserAccess, CopiesResolveFaultsAndRefuseBadPointers) {
   AsidAllocator asids(16);
   AddressSpace* space = AddressSpace::create(physical_memory()).value();
-  ASSERT_TRUE(space->map_anonymous(kBase, 2 * kPageSize, kProtRead | kProtWrite).ok());
-  ASSERT_TRUE(space->map_anonymous(kBase + 4 * kPageSize, kPageSize, kProtRead).ok());
+  ASSERT_OK(space->map_anonymous(kBase, 2 * kPageSize, kProtRead | kProtWrite));
+  ASSERT_OK(space->map_anonymous(kBase + 4 * kPageSize, kPageSize, kProtRead));
   g_current = space;
   arch::host::set_user_byte_resolver(&resolve);
 
   const char text[] = "across a page boundary";
   const VirtAddr straddle = kBase + kPageSize - 5;
-  ASSERT_TRUE(arch::copy_to_user(straddle, text, sizeof(text)).ok());
+  ASSERT_OK(arch::copy_to_user(straddle, text, sizeof(text)));
   EXPECT_EQ(space->resident_pages(), 2u) << "both pages faulted in on the way";
   char back[64] = {};
-  ASSERT_TRUE(arch::copy_from_user(back, straddle, sizeof(text)).ok());
+  ASSERT_OK(arch::copy_from_user(back, straddle, sizeof(text)));
   EXPECT_STREQ(back, text);
   EXPECT_EQ(arch::copy_string_from_user(back, straddle, sizeof(back)).value(), sizeof(text) - 1);
   EXPECT_EQ(arch::copy_string_from_user(back, straddle, 3).error(), Error::kOutOfRange);

@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "mm/kheap/global.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::mm {
@@ -19,7 +20,7 @@ struct Space {
 
 TEST(UserFault, ResolvedFaultsRetry) {
   Space s;
-  ASSERT_TRUE(s.space->map_anonymous(kBase, kPageSize, kProtRead | kProtWrite).ok());
+  ASSERT_OK(s.space->map_anonymous(kBase, kPageSize, kProtRead | kProtWrite));
   sched::SignalState signals;
   FaultHistory history;
   const char* why = nullptr;
@@ -68,7 +69,7 @@ TEST(UserFault, REL007_EveryUnresolvableFaultEndsTheTask) {
   }
   {
     // A fault that is "resolved" and yet comes back at once, forever.
-    ASSERT_TRUE(s.space->map_anonymous(kBase, kPageSize, kProtRead).ok());
+    ASSERT_OK(s.space->map_anonymous(kBase, kPageSize, kProtRead));
     sched::SignalState signals;
     FaultOutcome outcome = FaultOutcome::kRetry;
     int rounds = 0;

@@ -1,6 +1,7 @@
 #include "mm/vm/vma.h"
 
 #include "gtest/gtest.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::mm {
 namespace {
@@ -18,15 +19,15 @@ Vma anon(uint64_t start, uint64_t end, uint32_t prot = kProtRead | kProtWrite) {
 // new VMA that swallows an existing one whole.
 TEST(VmaSet, REL001_EveryKindOfOverlapIsRefused) {
   VmaSet set;
-  ASSERT_TRUE(set.insert(anon(0x10000, 0x20000, kProtRead)).ok());
+  ASSERT_OK(set.insert(anon(0x10000, 0x20000, kProtRead)));
   EXPECT_EQ(set.insert(anon(0x18000, 0x19000)).error(), Error::kAlreadyExists) << "inside";
   EXPECT_EQ(set.insert(anon(0x08000, 0x11000)).error(), Error::kAlreadyExists) << "tail overlaps";
   EXPECT_EQ(set.insert(anon(0x1f000, 0x30000)).error(), Error::kAlreadyExists) << "head overlaps";
   EXPECT_EQ(set.insert(anon(0x08000, 0x30000)).error(), Error::kAlreadyExists)
       << "swallows it: the seed's missed case";
   EXPECT_EQ(set.insert(anon(0x10000, 0x20000)).error(), Error::kAlreadyExists) << "identical";
-  EXPECT_TRUE(set.insert(anon(0x20000, 0x21000)).ok()) << "adjacent above";
-  EXPECT_TRUE(set.insert(anon(0x0f000, 0x10000)).ok()) << "adjacent below";
+  EXPECT_OK(set.insert(anon(0x20000, 0x21000))) << "adjacent above";
+  EXPECT_OK(set.insert(anon(0x0f000, 0x10000))) << "adjacent below";
   EXPECT_EQ(set.size(), 3u) << "different permissions do not merge";
 }
 
@@ -57,26 +58,26 @@ TEST(VmaSet, LookupFindsTheRightVmaAmongMany) {
 
 TEST(VmaSet, RemoveSplitsAndTrims) {
   VmaSet set;
-  ASSERT_TRUE(set.insert(anon(0x10000, 0x20000)).ok());
-  ASSERT_TRUE(set.remove(VirtAddr(0x14000), VirtAddr(0x15000)).ok());  // a hole in the middle
+  ASSERT_OK(set.insert(anon(0x10000, 0x20000)));
+  ASSERT_OK(set.remove(VirtAddr(0x14000), VirtAddr(0x15000)));  // a hole in the middle
   ASSERT_EQ(set.size(), 2u);
   EXPECT_EQ(set.at(0).end.value(), 0x14000u);
   EXPECT_EQ(set.at(1).start.value(), 0x15000u);
-  ASSERT_TRUE(set.remove(VirtAddr(0x0f000), VirtAddr(0x11000)).ok());  // trims the head
+  ASSERT_OK(set.remove(VirtAddr(0x0f000), VirtAddr(0x11000)));  // trims the head
   EXPECT_EQ(set.at(0).start.value(), 0x11000u);
-  ASSERT_TRUE(set.remove(VirtAddr(0x12000), VirtAddr(0x30000)).ok());  // everything above
+  ASSERT_OK(set.remove(VirtAddr(0x12000), VirtAddr(0x30000)));  // everything above
   ASSERT_EQ(set.size(), 1u);
   EXPECT_EQ(set.at(0).end.value(), 0x12000u);
 }
 
 TEST(VmaSet, ProtectSplitsAtTheEdgesAndMergesBack) {
   VmaSet set;
-  ASSERT_TRUE(set.insert(anon(0x10000, 0x20000)).ok());
-  ASSERT_TRUE(set.protect(VirtAddr(0x14000), VirtAddr(0x16000), kProtRead).ok());
+  ASSERT_OK(set.insert(anon(0x10000, 0x20000)));
+  ASSERT_OK(set.protect(VirtAddr(0x14000), VirtAddr(0x16000), kProtRead));
   ASSERT_EQ(set.size(), 3u);
   EXPECT_EQ(set.find(VirtAddr(0x15000))->prot, kProtRead);
   EXPECT_EQ(set.find(VirtAddr(0x13000))->prot, kProtRead | kProtWrite);
-  ASSERT_TRUE(set.protect(VirtAddr(0x14000), VirtAddr(0x16000), kProtRead | kProtWrite).ok());
+  ASSERT_OK(set.protect(VirtAddr(0x14000), VirtAddr(0x16000), kProtRead | kProtWrite));
   EXPECT_EQ(set.size(), 1u) << "equal neighbours merge again";
   EXPECT_EQ(set.at(0).start.value(), 0x10000u);
   EXPECT_EQ(set.at(0).end.value(), 0x20000u);

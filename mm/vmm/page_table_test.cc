@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "kernel/arch/host/phys_arena.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/sanitizers.h"
 
 namespace viper::mm {
@@ -51,9 +52,7 @@ void expect_user_page_bits(uint64_t entry, bool writable, bool executable) {
 
 class PageTableTest : public ::testing::Test {
  protected:
-  PageTableTest() : arena_(32 << 20) {
-    EXPECT_TRUE(memory_.add_range(arena_.base(), arena_.size()).ok());
-  }
+  PageTableTest() : arena_(32 << 20) { EXPECT_OK(memory_.add_range(arena_.base(), arena_.size())); }
   PhysAddr frame() { return memory_.alloc_page().value(); }
   uint64_t free_pages() { return memory_.stats().free_pages; }
 
@@ -63,12 +62,12 @@ class PageTableTest : public ::testing::Test {
 
 TEST_F(PageTableTest, MapsWithEveryBitTheWalkerExpects) {
   PageTable table(memory_);
-  ASSERT_TRUE(table.init().ok());
+  ASSERT_OK(table.init());
   const PhysAddr a = frame(), b = frame(), c = frame();
   const VirtAddr va(0x400000), vb(0x7fff'ffff'f000), vc(0x1234'5678'9000);
-  ASSERT_TRUE(table.map(va, a, kProtRead | kProtWrite).ok());
-  ASSERT_TRUE(table.map(vb, b, kProtRead).ok());
-  ASSERT_TRUE(table.map(vc, c, kProtRead | kProtExec).ok());
+  ASSERT_OK(table.map(va, a, kProtRead | kProtWrite));
+  ASSERT_OK(table.map(vb, b, kProtRead));
+  ASSERT_OK(table.map(vc, c, kProtRead | kProtExec));
   Walked w = hardware_walk(table.root(), va.value());
   ASSERT_TRUE(w.mapped);
   EXPECT_EQ(w.frame, a.value());
@@ -84,7 +83,7 @@ TEST_F(PageTableTest, MapsWithEveryBitTheWalkerExpects) {
   EXPECT_EQ(table.lookup(va + 123).value().frame, a) << "lookup of any byte of the page";
   EXPECT_EQ(table.lookup(vb).value().prot, kProtRead);
   EXPECT_EQ(table.lookup(VirtAddr(0x5000)).error(), Error::kNotFound);
-  for (const VirtAddr v : {va, vb, vc}) ASSERT_TRUE(table.unmap(v).ok());
+  for (const VirtAddr v : {va, vb, vc}) ASSERT_OK(table.unmap(v));
 }
 
 // ARCH-001/MS-004: the tables live in pages whose physical addresses are
@@ -99,21 +98,20 @@ static_assert(Dereferenceable<VirtAddr>);
 
 TEST_F(PageTableTest, ARCH001_MS004_TablesAreReachedOnlyThroughTheDirectMap) {
   PageTable table(memory_);
-  ASSERT_TRUE(table.init().ok());
+  ASSERT_OK(table.init());
   EXPECT_NE(arch::phys_to_virt(table.root()).value(), table.root().value()) << "not identity";
   const PhysAddr a = frame();
   for (uint64_t i = 0; i < 600; ++i) {  // more than one leaf table
-    ASSERT_TRUE(table.map(VirtAddr(0x1000000 + i * kPageSize), a, kProtRead).ok());
+    ASSERT_OK(table.map(VirtAddr(0x1000000 + i * kPageSize), a, kProtRead));
   }
   EXPECT_EQ(hardware_walk(table.root(), 0x1000000 + 599 * kPageSize).frame, a.value());
-  for (uint64_t i = 0; i < 600; ++i)
-    ASSERT_TRUE(table.unmap(VirtAddr(0x1000000 + i * kPageSize)).ok());
+  for (uint64_t i = 0; i < 600; ++i) ASSERT_OK(table.unmap(VirtAddr(0x1000000 + i * kPageSize)));
   EXPECT_EQ(table.table_pages(), 1u);
 }
 
 TEST_F(PageTableTest, BadRequestsAreNamedErrors) {
   PageTable table(memory_);
-  ASSERT_TRUE(table.init().ok());
+  ASSERT_OK(table.init());
   const PhysAddr a = frame();
   EXPECT_EQ(table.map(VirtAddr(uint64_t{0}), a, kProtRead).error(), Error::kInvalidArgument)
       << "page 0";
@@ -121,13 +119,13 @@ TEST_F(PageTableTest, BadRequestsAreNamedErrors) {
   EXPECT_EQ(table.map(VirtAddr(kUserTop), a, kProtRead).error(), Error::kInvalidArgument);
   EXPECT_EQ(table.map(VirtAddr(0x1000), PhysAddr(a.value() + 8), kProtRead).error(),
             Error::kInvalidArgument);
-  ASSERT_TRUE(table.map(VirtAddr(0x1000), a, kProtRead).ok());
+  ASSERT_OK(table.map(VirtAddr(0x1000), a, kProtRead));
   EXPECT_EQ(table.map(VirtAddr(0x1000), a, kProtRead).error(), Error::kAlreadyExists);
   EXPECT_EQ(table.unmap(VirtAddr(0x2000)).error(), Error::kNotFound);
   EXPECT_EQ(table.protect(VirtAddr(0x2000), kProtRead, false).error(), Error::kNotFound);
   EXPECT_EQ(table.replace(VirtAddr(0x2000), a, kProtRead, false).error(), Error::kNotFound);
   EXPECT_EQ(table.lookup(VirtAddr(kUserTop)).error(), Error::kInvalidArgument);
-  ASSERT_TRUE(table.unmap(VirtAddr(0x1000)).ok());
+  ASSERT_OK(table.unmap(VirtAddr(0x1000)));
 }
 
 // Tables are allocated as needed and freed as soon as they empty, so an
@@ -136,17 +134,17 @@ TEST_F(PageTableTest, EmptyTablesAreFreedAtOnce) {
   const uint64_t before = free_pages();
   {
     PageTable table(memory_);
-    ASSERT_TRUE(table.init().ok());
+    ASSERT_OK(table.init());
     const PhysAddr a = frame();
-    ASSERT_TRUE(table.map(VirtAddr(0x7000'0000'0000), a, kProtRead).ok());
+    ASSERT_OK(table.map(VirtAddr(0x7000'0000'0000), a, kProtRead));
     EXPECT_EQ(table.table_pages(), 4u) << "root + three levels";
-    ASSERT_TRUE(table.map(VirtAddr(0x7000'0000'1000), a, kProtRead).ok());
+    ASSERT_OK(table.map(VirtAddr(0x7000'0000'1000), a, kProtRead));
     EXPECT_EQ(table.table_pages(), 4u) << "same leaf table";
-    ASSERT_TRUE(table.unmap(VirtAddr(0x7000'0000'0000)).ok());
+    ASSERT_OK(table.unmap(VirtAddr(0x7000'0000'0000)));
     EXPECT_EQ(table.table_pages(), 4u) << "the leaf table still has an entry";
-    ASSERT_TRUE(table.unmap(VirtAddr(0x7000'0000'1000)).ok());
+    ASSERT_OK(table.unmap(VirtAddr(0x7000'0000'1000)));
     EXPECT_EQ(table.table_pages(), 1u) << "only the root is left";
-    ASSERT_TRUE(memory_.free_page(a).ok());
+    ASSERT_OK(memory_.free_page(a));
   }
   EXPECT_EQ(free_pages(), before);
 }
@@ -156,21 +154,21 @@ TEST_F(PageTableTest, EmptyTablesAreFreedAtOnce) {
 // needs none.
 TEST_F(PageTableTest, ChangesInvalidateByVirtualAddress) {
   PageTable table(memory_);
-  ASSERT_TRUE(table.init().ok());
+  ASSERT_OK(table.init());
   table.set_asid(7);
   const PhysAddr a = frame(), b = frame();
   const VirtAddr va(0x10000);
   auto& log = arch::host::g_tlb_log;
   const uint64_t page_flushes = log.page_flushes.load(MemoryOrder::kRelaxed);
-  ASSERT_TRUE(table.map(va, a, kProtRead | kProtWrite).ok());
+  ASSERT_OK(table.map(va, a, kProtRead | kProtWrite));
   EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), page_flushes);
-  ASSERT_TRUE(table.protect(va, kProtRead, true).ok());
+  ASSERT_OK(table.protect(va, kProtRead, true));
   EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), page_flushes + 1);
   EXPECT_TRUE(table.lookup(va).value().cow);
   EXPECT_EQ(table.replace(va, b, kProtRead | kProtWrite, false).value(), a);
   EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), page_flushes + 2);
   EXPECT_EQ(hardware_walk(table.root(), va.value()).frame, b.value());
-  ASSERT_TRUE(table.unmap(va).ok());
+  ASSERT_OK(table.unmap(va));
   EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), page_flushes + 3);
   EXPECT_EQ(log.asid_flushes.load(MemoryOrder::kRelaxed), 0u) << "never a whole-ASID flush";
 }
@@ -181,7 +179,7 @@ TEST_F(PageTableTest, ChangesInvalidateByVirtualAddress) {
 // torn or freed table), and TSan sees no race.
 TEST_F(PageTableTest, RC006_LookupIsConsistentWithConcurrentChanges) {
   PageTable table(memory_);
-  ASSERT_TRUE(table.init().ok());
+  ASSERT_OK(table.init());
   constexpr int kPages = 64;
   // Frame i is only ever mapped at page i, so any frame a reader sees
   // tells it whether the translation is right.
@@ -212,11 +210,11 @@ TEST_F(PageTableTest, RC006_LookupIsConsistentWithConcurrentChanges) {
     const int i = rng() % kPages;
     const PhysAddr f = frames[i][rng() % 3];
     if (!table.lookup(page(i)).ok()) {
-      ASSERT_TRUE(table.map(page(i), f, kProtRead).ok());
+      ASSERT_OK(table.map(page(i), f, kProtRead));
     } else if (rng() % 2) {
-      ASSERT_TRUE(table.replace(page(i), f, kProtRead | kProtWrite, false).ok());
+      ASSERT_OK(table.replace(page(i), f, kProtRead | kProtWrite, false));
     } else {
-      ASSERT_TRUE(table.unmap(page(i)).ok());  // may free three table pages
+      ASSERT_OK(table.unmap(page(i)));  // may free three table pages
     }
   }
   stop = true;
@@ -228,10 +226,10 @@ TEST_F(PageTableTest, RC006_LookupIsConsistentWithConcurrentChanges) {
 
 TEST_F(PageTableTest, ForEachVisitsMappedPagesInOrder) {
   PageTable table(memory_);
-  ASSERT_TRUE(table.init().ok());
+  ASSERT_OK(table.init());
   const PhysAddr a = frame();
   std::vector<uint64_t> mapped = {0x1000, 0x2000, 0x200000, 0x7fff'0000'0000};
-  for (uint64_t v : mapped) ASSERT_TRUE(table.map(VirtAddr(v), a, kProtRead).ok());
+  for (uint64_t v : mapped) ASSERT_OK(table.map(VirtAddr(v), a, kProtRead));
   std::vector<uint64_t> seen;
   table.for_each(
       VirtAddr(0x2000), VirtAddr(kUserTop),
@@ -240,7 +238,7 @@ TEST_F(PageTableTest, ForEachVisitsMappedPagesInOrder) {
       },
       &seen);
   EXPECT_EQ(seen, (std::vector<uint64_t>{0x2000, 0x200000, 0x7fff'0000'0000}));
-  for (uint64_t v : mapped) ASSERT_TRUE(table.unmap(VirtAddr(v)).ok());
+  for (uint64_t v : mapped) ASSERT_OK(table.unmap(VirtAddr(v)));
 }
 
 }  // namespace
