@@ -9,12 +9,18 @@ cd "$(workspace_root)"
 seconds=${FUZZ_SECONDS:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/viperdos-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -r testing/fuzz/corpus/ipc "$work/corpus"
-mkdir -p "$work/artifacts"
-if ! out=$(bazel run --config=fuzz //testing/fuzz:ipc_fuzzer -- -max_total_time="$seconds" \
-      -artifact_prefix="$work/artifacts/" "$work/corpus" 2>&1); then
-  echo "$out" | grep -vE '^(INFO|Loading|Analyzing|\[)' | tail -30
-  fail "ipc_fuzzer found a failure"
-fi
-runs=$(grep -oE 'Done [0-9]+ runs' <<<"$out" || echo "Done ? runs")
-echo "PASS: ipc_fuzzer, ${seconds}s: $runs, no failure"
+# target:corpus directory under testing/fuzz/corpus
+for pair in ipc_fuzzer:ipc elf_fuzzer:elf boot_archive_fuzzer:boot_archive; do
+  fuzzer=${pair%%:*}
+  corpus=${pair##*:}
+  mkdir -p "$work/$fuzzer/artifacts"
+  cp -r "testing/fuzz/corpus/$corpus" "$work/$fuzzer/corpus"
+  if ! out=$(bazel run --config=fuzz "//testing/fuzz:$fuzzer" -- -max_total_time="$seconds" \
+        -artifact_prefix="$work/$fuzzer/artifacts/" "$work/$fuzzer/corpus" 2>&1); then
+    echo "$out" | grep -vE '^(INFO|Loading|Analyzing|\[)' | tail -30
+    trap - EXIT
+    fail "$fuzzer found a failure (inputs kept in $work/$fuzzer/artifacts)"
+  fi
+  runs=$(grep -oE 'Done [0-9]+ runs' <<<"$out" || echo "Done ? runs")
+  echo "PASS: $fuzzer, ${seconds}s: $runs, no failure"
+done
