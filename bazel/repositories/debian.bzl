@@ -146,3 +146,37 @@ cc_library(
     rctx.file("WORKSPACE", "workspace(name = \"{}\")\n".format(rctx.name))
 
 debian_allocators = repository_rule(implementation = _debian_allocators_impl, local = True)
+
+_PICOLIBC = "/usr/lib/picolibc/aarch64-linux-gnu"
+_LIBGCC_AARCH64 = "/usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a"
+
+def _debian_picolibc_impl(rctx):
+    _require(rctx, _PICOLIBC + "/lib/release/libc.a", "picolibc-aarch64-linux-gnu")
+    _require(rctx, _LIBGCC_AARCH64, "gcc-aarch64-linux-gnu")
+    rctx.symlink(_PICOLIBC + "/include/release", "include")
+    rctx.symlink(_PICOLIBC + "/lib/release/libc.a", "libc.a")
+    rctx.symlink(_LIBGCC_AARCH64, "libgcc.a")
+    rctx.file("BUILD.bazel", """
+load("@rules_cc//cc:defs.bzl", "cc_library")
+
+package(default_visibility = ["//visibility:public"])
+
+# Debian's picolibc for EL0 programs, release variant (Arm's assembly string
+# routines), plus gcc's libgcc.a for the compiler runtime (outline atomics,
+# 128-bit shifts). ViperDOS's OS layer (//userland/libc) supplies what
+# picolibc leaves to the OS: _start, the system calls, stdio objects, locks.
+cc_library(
+    name = "picolibc",
+    srcs = [
+        "libc.a",
+        "libgcc.a",
+    ],
+    hdrs = glob(["include/**/*.h"]),
+    includes = ["include"],
+    linkstatic = True,
+    target_compatible_with = ["@platforms//cpu:aarch64"],
+)
+""")
+    rctx.file("WORKSPACE", "workspace(name = \"{}\")\n".format(rctx.name))
+
+debian_picolibc = repository_rule(implementation = _debian_picolibc_impl, local = True)

@@ -92,7 +92,6 @@ def _aarch64_none_features(ctx):
     return [
         _feature("default_compile_flags", enabled = True, flag_sets = [
             _flags(_ALL_COMPILE, _AARCH64_TARGET + _WARNINGS + _REPRODUCIBLE + [
-                "-ffreestanding",
                 "-nostdlibinc",
                 "-fno-stack-protector",
                 "-fno-omit-frame-pointer",
@@ -106,6 +105,12 @@ def _aarch64_none_features(ctx):
                 "-fno-threadsafe-statics",
                 "-fno-use-cxa-atexit",
             ]),
+        ]),
+        # The kernel has no C library underneath. User programs, which have
+        # picolibc, opt out with features = ["-freestanding"] so the compiler
+        # may treat memcpy, printf and friends as the standard functions.
+        _feature("freestanding", enabled = True, flag_sets = [
+            _flags(_ALL_COMPILE, ["-ffreestanding"]),
         ]),
         # Kernel code must not touch FP/SIMD registers: they belong to user
         # tasks and are saved lazily. User-space targets opt out with

@@ -44,6 +44,10 @@ const char* error_name(Error error) {
       return "CORRUPT";
     case Error::kDoubleFree:
       return "DOUBLE_FREE";
+    case Error::kUnknownCall:
+      return "UNKNOWN_CALL";
+    case Error::kUnknownCall:
+      return "UNKNOWN_CALL";
   }
   return "UNKNOWN_ERROR";
 }
