@@ -28,6 +28,11 @@ Status copy_to_user(VirtAddr to, const void* from, size_t bytes);
 // length. kFault, or kOutOfRange when no NUL comes within `capacity`.
 Result<size_t> copy_string_from_user(char* to, VirtAddr from, size_t capacity);
 
+// After code was written into user memory through copy_to_user, before
+// it runs: makes it visible to instruction fetch on every CPU (the running
+// address space's mapping of [address, address + bytes)). No-op on the host.
+void sync_user_code(VirtAddr address, size_t bytes);
+
 // Whether [address, address + bytes) lies inside user space.
 inline bool user_range_ok(VirtAddr address, size_t bytes) {
   return address.value() < kUserSpaceTop && bytes <= kUserSpaceTop - address.value();

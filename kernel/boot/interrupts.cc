@@ -49,7 +49,15 @@ bool resolve_kernel_user_fault(VirtAddr address, bool write) {
 // thread with a diagnostic. A fault never loops (REL-007).
 void handle_user_mode_fault(arch::ExceptionFrame& frame) {
   sched::Thread* self = sched::current();
-  const uint64_t ec = (frame.esr >> 26) & 0x3f;
+  const uint64_t ec = arch::exception_class(frame.esr);
+  if (ec != arch::kClassInstructionAbortLower && ec != arch::kClassDataAbortLower) {
+    // Undefined instruction, BRK, alignment: no handler can fix these yet.
+    printk(LogLevel::kWarn,
+           "user exception: thread '%s' %s (ESR 0x%08llx) at pc 0x%016llx; ending it",
+           self->name(), arch::exception_class_name(frame.esr),
+           static_cast<unsigned long long>(frame.esr), static_cast<unsigned long long>(frame.elr));
+    sched::exit_current();
+  }
   const mm::Access access = ec == 0x20                    ? mm::Access::kExecute
                             : ((frame.esr >> 6) & 1) != 0 ? mm::Access::kWrite
                                                           : mm::Access::kRead;

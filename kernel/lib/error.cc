@@ -46,8 +46,6 @@ const char* error_name(Error error) {
       return "DOUBLE_FREE";
     case Error::kUnknownCall:
       return "UNKNOWN_CALL";
-    case Error::kUnknownCall:
-      return "UNKNOWN_CALL";
   }
   return "UNKNOWN_ERROR";
 }

@@ -113,6 +113,8 @@ enable_mmu:
     isb
     ldr     x0, =SCTLR_MMU_ON
     msr     sctlr_el1, x0
+    mov     x0, #(3 << 20)            // CPACR_EL1.FPEN: FP/SIMD does not trap;
+    msr     cpacr_el1, x0             // user threads own it (context.h)
     isb
     ret
 

@@ -11,6 +11,7 @@ namespace {
 Atomic<IrqHandler> g_irq_handler{nullptr};
 Atomic<UserFaultResolver> g_user_fault_resolver{nullptr};
 Atomic<UserModeFaultHandler> g_user_mode_fault_handler{nullptr};
+Atomic<SyscallHandler> g_syscall_handler{nullptr};
 
 // The user-access fix-up table (user_copy.S, collected by kernel.ld).
 struct FixupEntry {
@@ -139,6 +140,10 @@ void set_user_mode_fault_handler(UserModeFaultHandler handler) {
   g_user_mode_fault_handler.store(handler, MemoryOrder::kRelease);
 }
 
+void set_syscall_handler(SyscallHandler handler) {
+  g_syscall_handler.store(handler, MemoryOrder::kRelease);
+}
+
 void set_user_fault_resolver(UserFaultResolver resolver) {
   g_user_fault_resolver.store(resolver, MemoryOrder::kRelease);
 }
@@ -199,9 +204,13 @@ extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
   }
   if (frame->kind == kSyncSpx && handle_kernel_user_fault(*frame)) return;
   if (frame->kind == kSyncLower64) {
-    const uint64_t ec = (frame->esr >> 26) & 0x3f;
-    UserModeFaultHandler handler = g_user_mode_fault_handler.load(viper::MemoryOrder::kAcquire);
-    if ((ec == 0x20 || ec == 0x24) && handler) {
+    if (exception_class(frame->esr) == kClassSvc64) {
+      if (SyscallHandler handler = g_syscall_handler.load(viper::MemoryOrder::kAcquire)) {
+        handler(*frame);
+        return;
+      }
+    } else if (UserModeFaultHandler handler =
+                   g_user_mode_fault_handler.load(viper::MemoryOrder::kAcquire)) {
       handler(*frame);  // returns to retry, or ends the thread
       return;
     }

@@ -36,10 +36,25 @@ enum VectorKind : uint64_t {
 using IrqHandler = void (*)(ExceptionFrame& frame);
 void set_irq_handler(IrqHandler handler);
 
-// Called for an instruction or data abort taken from EL0. Returning
-// retries the access; a handler that cannot resolve it ends the thread.
+// Called for every synchronous exception taken from EL0 other than a
+// system call: aborts (returning retries the access), and undefined
+// instructions, BRK, alignment faults and the like, which the handler
+// turns into a signal or the end of the thread. A user program can never
+// reach report_unexpected() and its panic.
 using UserModeFaultHandler = void (*)(ExceptionFrame& frame);
 void set_user_mode_fault_handler(UserModeFaultHandler handler);
+
+// Called for `svc #0` from EL0: the number is in x8, the arguments in
+// x0..x5, and the handler leaves the result in x0. Returning resumes the
+// caller after its svc.
+using SyscallHandler = void (*)(ExceptionFrame& frame);
+void set_syscall_handler(SyscallHandler handler);
+
+// The exception class of an ESR value (ARM ARM D17.2.37).
+inline constexpr uint64_t exception_class(uint64_t esr) { return (esr >> 26) & 0x3f; }
+inline constexpr uint64_t kClassSvc64 = 0x15;
+inline constexpr uint64_t kClassInstructionAbortLower = 0x20;
+inline constexpr uint64_t kClassDataAbortLower = 0x24;
 
 // Human names for the exception class of an ESR value.
 const char* exception_class_name(uint64_t esr);

@@ -3,6 +3,7 @@
 extern "C" uint64_t arch_copy_from_user(void* to, const void* user_from, uint64_t bytes);
 extern "C" uint64_t arch_copy_to_user(void* user_to, const void* from, uint64_t bytes);
 extern "C" int64_t arch_copy_string_from_user(char* to, const char* user_from, uint64_t capacity);
+extern "C" void arch_sync_instruction_cache(uint64_t start, uint64_t end);
 
 namespace viper::arch {
 
@@ -14,6 +15,11 @@ Status copy_from_user(void* to, VirtAddr from, size_t bytes) {
 Status copy_to_user(VirtAddr to, const void* from, size_t bytes) {
   if (!user_range_ok(to, bytes)) return Error::kFault;
   return arch_copy_to_user(to.as<void>(), from, bytes) == 0 ? ok_status() : Error::kFault;
+}
+
+void sync_user_code(VirtAddr address, size_t bytes) {
+  if (bytes == 0 || !user_range_ok(address, bytes)) return;
+  arch_sync_instruction_cache(address.value(), address.value() + bytes);
 }
 
 Result<size_t> copy_string_from_user(char* to, VirtAddr from, size_t capacity) {

@@ -1,12 +1,51 @@
 // arch_enter_user(pc, sp, arg0, arg1): leaves the kernel for EL0 at `pc`
 // with SP_EL0 = `sp`, x0/x1 = the arguments and every other register
-// cleared (nothing of the kernel leaks), interrupts enabled. Exceptions
+// cleared, FP/SIMD and TPIDR_EL0 too (nothing of the kernel or of another
+// thread leaks), interrupts enabled. Exceptions
 // from EL0 come back on this thread's kernel stack, below this point;
 // this call never returns.
+.arch armv8-a+fp+simd
 .text
 .global arch_enter_user
 .type arch_enter_user, %function
 arch_enter_user:
+    // FP/SIMD and the TLS pointer start at zero: they may still hold the
+    // previous user thread's values (context.h).
+    msr     tpidr_el0, xzr
+    msr     fpcr, xzr
+    msr     fpsr, xzr
+    movi    v0.2d, #0
+    movi    v1.2d, #0
+    movi    v2.2d, #0
+    movi    v3.2d, #0
+    movi    v4.2d, #0
+    movi    v5.2d, #0
+    movi    v6.2d, #0
+    movi    v7.2d, #0
+    movi    v8.2d, #0
+    movi    v9.2d, #0
+    movi    v10.2d, #0
+    movi    v11.2d, #0
+    movi    v12.2d, #0
+    movi    v13.2d, #0
+    movi    v14.2d, #0
+    movi    v15.2d, #0
+    movi    v16.2d, #0
+    movi    v17.2d, #0
+    movi    v18.2d, #0
+    movi    v19.2d, #0
+    movi    v20.2d, #0
+    movi    v21.2d, #0
+    movi    v22.2d, #0
+    movi    v23.2d, #0
+    movi    v24.2d, #0
+    movi    v25.2d, #0
+    movi    v26.2d, #0
+    movi    v27.2d, #0
+    movi    v28.2d, #0
+    movi    v29.2d, #0
+    movi    v30.2d, #0
+    movi    v31.2d, #0
     msr     elr_el1, x0
     msr     sp_el0, x1
     msr     spsr_el1, xzr           // EL0t, DAIF clear

@@ -25,6 +25,9 @@ void set_user_fault_resolver(UserFaultResolver resolver) {
   g_fault_resolver.store(resolver, MemoryOrder::kRelease);
 }
 
+// The host has no instruction cache to keep coherent with user memory.
+void sync_user_code(VirtAddr, size_t) {}
+
 Status copy_from_user(void* to, VirtAddr from, size_t bytes) {
   if (!user_range_ok(from, bytes)) return Error::kFault;
   auto* out = static_cast<uint8_t*>(to);

@@ -1,0 +1,56 @@
+// Loading a checked ELF image (elf_image.h) into a new address space: each
+// segment's pages reserved, its file bytes copied, its final permissions
+// set (W^X holds: the parser refused anything else), the code made visible
+// to instruction fetch; then the initial stack with argc, argv, envp and
+// the auxiliary vector that _start reads (docs/userspace.md).
+//
+// The copies go through copy_to_user, so the calling thread must be
+// running in `space` (sched::set_address_space) while it loads. Nothing
+// else can see the space yet: a failure leaves it for the caller to
+// destroy, with whatever was mapped.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/lib/addr.h"
+#include "kernel/lib/result.h"
+#include "kernel/lib/span.h"
+#include "kernel/loader/elf_image.h"
+#include "mm/vm/address_space.h"
+
+namespace viper::loader {
+
+// Where programs may be placed, and where their stack goes.
+inline constexpr UserRange kProgramRange{0x10000, 0x7f00'0000'0000};
+inline constexpr uint64_t kStackTop = 0x7fff'ffff'0000;
+inline constexpr uint64_t kInitialStackBytes = 64 * 1024;
+
+// What a program is started with, and its named limits.
+inline constexpr size_t kMaxArguments = 256;        // argv and envp entries, each
+inline constexpr size_t kMaxArgumentBytes = 32768;  // all strings together, with NULs
+
+// Auxiliary vector tags (System V ABI) the kernel provides.
+inline constexpr uint64_t kAuxNull = 0;
+inline constexpr uint64_t kAuxPageSize = 6;
+inline constexpr uint64_t kAuxEntry = 9;
+
+struct ProgramStart {
+  VirtAddr entry;
+  VirtAddr stack_pointer;  // at argc
+};
+
+// Maps `image` (parsed from `file`) into `space`. kNoMemory, kAlreadyExists
+// (the space is not empty), kFault (a copy failed).
+Status load_segments(const ElfImage& image, ConstBytes file, mm::AddressSpace& space);
+
+// Reserves the stack and writes argc/argv/envp/auxv on it. kOutOfRange
+// beyond the limits above, kNoMemory, kFault.
+Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* const> argv,
+                                     Span<const char* const> envp, const ElfImage& image);
+
+// Both, in order.
+Result<ProgramStart> load_program(const ElfImage& image, ConstBytes file, mm::AddressSpace& space,
+                                  Span<const char* const> argv, Span<const char* const> envp);
+
+}  // namespace viper::loader

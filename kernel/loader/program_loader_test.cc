@@ -1,0 +1,152 @@
+// The program loader on the host, with a real ViperDOS program (hello.elf,
+// built by the user toolchain) loaded into a real mm:vm address space over
+// the host arena; copies reach it through the host user-access resolver,
+// as they reach the MMU on the target.
+#include "kernel/loader/program_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "kernel/arch/arch.h"
+#include "kernel/arch/host/user_access.h"
+#include "mm/kheap/global.h"
+#include "testing/host/heap_environment.h"
+
+namespace viper::loader {
+namespace {
+
+VIPER_HOST_KERNEL_HEAP();
+
+constexpr char kHello[] = "userland/programs/hello/hello.elf";
+
+mm::AddressSpace* g_current = nullptr;  // the space the "thread" runs in
+
+uint8_t* resolve(VirtAddr va, bool write) {
+  for (int attempt = 0; attempt < 2 && g_current; ++attempt) {
+    Result<mm::Translation> t = g_current->tables().lookup(va);
+    if (t.ok() && (!write || (t.value().prot & mm::kProtWrite))) {
+      return arch::phys_to_virt(t.value().frame + va.page_offset()).as<uint8_t>();
+    }
+    if (g_current->handle_fault(va, write ? mm::Access::kWrite : mm::Access::kRead) !=
+        mm::FaultResult::kResolved) {
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+class ProgramLoader : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ifstream in(kHello, std::ios::binary);
+    ASSERT_TRUE(in) << kHello;
+    file_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    const char* reason = nullptr;
+    auto image = parse_elf(ConstBytes(file_.data(), file_.size()), kProgramRange, &reason);
+    ASSERT_TRUE(image.ok()) << reason;
+    image_ = image.value();
+    space_ = mm::AddressSpace::create(mm::physical_memory()).value();
+    g_current = space_;
+    arch::host::set_user_byte_resolver(&resolve);
+    free_before_ = mm::physical_memory().stats().free_pages;
+  }
+  void TearDown() override {
+    arch::host::set_user_byte_resolver(nullptr);
+    g_current = nullptr;
+    space_->destroy(asids_);
+  }
+
+  ConstBytes file() const { return ConstBytes(file_.data(), file_.size()); }
+  uint64_t read_word(uint64_t va) {
+    uint64_t value = 0;
+    EXPECT_TRUE(arch::copy_from_user(&value, VirtAddr(va), sizeof(value)).ok()) << std::hex << va;
+    return value;
+  }
+  std::string read_string(uint64_t va) {
+    char buffer[256];
+    auto n = arch::copy_string_from_user(buffer, VirtAddr(va), sizeof(buffer));
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? std::string(buffer, n.value()) : "";
+  }
+
+  std::vector<uint8_t> file_;
+  ElfImage image_;
+  mm::AsidAllocator asids_{16};
+  mm::AddressSpace* space_ = nullptr;
+  uint64_t free_before_ = 0;
+};
+
+TEST_F(ProgramLoader, CopiesEverySegmentWithItsPermissions) {
+  const char* argv[] = {"hello"};
+  auto start = load_program(image_, file(), *space_, Span<const char* const>(argv, 1), {});
+  ASSERT_TRUE(start.ok()) << error_name(start.error());
+  EXPECT_EQ(start->entry.value(), image_.entry);
+  ASSERT_GE(image_.segment_count, 3u);
+  for (const LoadSegment& segment : image_.loads()) {
+    std::vector<uint8_t> back(segment.file_size);
+    ASSERT_TRUE(arch::copy_from_user(back.data(), VirtAddr(segment.vaddr), back.size()).ok());
+    EXPECT_EQ(0, std::memcmp(back.data(), file_.data() + segment.file_offset, back.size()))
+        << "segment at 0x" << std::hex << segment.vaddr;
+    auto t = space_->tables().lookup(VirtAddr(segment.page_start()));
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ((t->prot & mm::kProtWrite) != 0, segment.access.write);
+    EXPECT_EQ((t->prot & mm::kProtExec) != 0, segment.access.execute);
+    EXPECT_FALSE((t->prot & mm::kProtWrite) && (t->prot & mm::kProtExec)) << "W^X";
+    if (segment.memory_size > segment.file_size) {  // .bss and the heap read as zero
+      EXPECT_EQ(read_word((segment.vaddr + segment.file_size + 4096) & ~uint64_t{7}), 0u);
+    }
+  }
+  // Text cannot be written through user access any more.
+  const uint32_t nop = 0xd503201f;
+  EXPECT_EQ(arch::copy_to_user(VirtAddr(image_.entry), &nop, 4).error(), Error::kFault);
+}
+
+TEST_F(ProgramLoader, BuildsTheStackStartReads) {
+  const char* argv[] = {"hello", "--verbose"};
+  const char* envp[] = {"HOME=/", "TERM=vt100", "LANG=C"};
+  auto start = load_program(image_, file(), *space_, Span<const char* const>(argv, 2),
+                            Span<const char* const>(envp, 3));
+  ASSERT_TRUE(start.ok()) << error_name(start.error());
+  const uint64_t sp = start->stack_pointer.value();
+  EXPECT_EQ(sp % 16, 0u);
+  EXPECT_LT(sp, kStackTop);
+  EXPECT_EQ(read_word(sp), 2u);
+  EXPECT_EQ(read_string(read_word(sp + 8)), "hello");
+  EXPECT_EQ(read_string(read_word(sp + 16)), "--verbose");
+  EXPECT_EQ(read_word(sp + 24), 0u);
+  EXPECT_EQ(read_string(read_word(sp + 32)), "HOME=/");
+  EXPECT_EQ(read_string(read_word(sp + 48)), "LANG=C");
+  EXPECT_EQ(read_word(sp + 56), 0u);
+  EXPECT_EQ(read_word(sp + 64), kAuxPageSize);
+  EXPECT_EQ(read_word(sp + 72), 4096u);
+  EXPECT_EQ(read_word(sp + 80), kAuxEntry);
+  EXPECT_EQ(read_word(sp + 88), image_.entry);
+  EXPECT_EQ(read_word(sp + 96), kAuxNull);
+}
+
+TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {
+  std::vector<const char*> many(kMaxArguments + 1, "x");
+  EXPECT_EQ(build_initial_stack(*space_, Span<const char* const>(many.data(), many.size()), {},
+                                image_)
+                .error(),
+            Error::kOutOfRange);
+  std::string long_arg(kMaxArgumentBytes, 'a');
+  const char* argv[] = {long_arg.c_str()};
+  EXPECT_EQ(build_initial_stack(*space_, Span<const char* const>(argv, 1), {}, image_).error(),
+            Error::kOutOfRange);
+}
+
+TEST_F(ProgramLoader, RefusesASpaceThatIsNotEmpty) {
+  ASSERT_TRUE(space_->map_anonymous(VirtAddr(image_.segments[0].page_start()), 4096,
+                                    mm::kProtRead | mm::kProtWrite)
+                  .ok());
+  EXPECT_EQ(load_segments(image_, file(), *space_).error(), Error::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace viper::loader
