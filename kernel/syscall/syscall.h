@@ -1,0 +1,38 @@
+// System calls (layer 9): the table from call numbers (<viperdos/syscalls.h>)
+// to the kernel functions that serve them, and the one entry every call
+// goes through. The dispatch is portable, so calls are host-tested with
+// the same code the kernel runs; the AArch64 entry (entry.cc) only moves
+// registers in and out of an exception frame.
+//
+// Every call validates every argument before it acts: a handle and its
+// rights through the caller's handle table, user pointers only through
+// the fault-safe copies (kFault), sizes against named limits, flags
+// against known bits. An unknown number is kUnknownCall. A bad call
+// returns its error; it never panics, hangs or corrupts the kernel.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/result.h"
+
+namespace viper::syscall {
+
+struct Arguments {
+  uint64_t value[6];
+};
+
+// One system call: the value it returns (>= 0), or its error.
+using Call = Result<uint64_t> (*)(const Arguments& args);
+
+struct CallInfo {
+  const char* name;  // for traces and tests: "debug_write"
+  Call call;
+};
+
+// The entry for `number`, or nullptr if there is none.
+const CallInfo* find_call(uint64_t number);
+
+// Runs call `number`: its value, or the negated error code (the ABI's x0).
+int64_t dispatch(uint64_t number, const Arguments& args);
+
+}  // namespace viper::syscall

@@ -1,0 +1,85 @@
+// The system-call table and the calls that need no process, on the host:
+// unknown numbers, bad pointers and absurd sizes come back as their named
+// errors through the same dispatch the kernel runs.
+#include "kernel/syscall/syscall.h"
+
+#include <gtest/gtest.h>
+#include <viperdos/syscalls.h>
+
+#include <string>
+
+#include "kernel/arch/arch.h"
+#include "kernel/arch/host/user_access.h"
+#include "kernel/lib/printk.h"
+
+namespace viper::syscall {
+namespace {
+
+std::string g_console;
+void capture(const char* text, size_t length) { g_console.append(text, length); }
+
+// A fake user space: one page of bytes at kUserPage, nothing else mapped.
+constexpr uint64_t kUserPage = 0x10000;
+uint8_t g_page[4096];
+uint8_t* resolve(VirtAddr va, bool) {
+  if (va.value() < kUserPage || va.value() >= kUserPage + sizeof(g_page)) return nullptr;
+  return &g_page[va.value() - kUserPage];
+}
+
+class Syscalls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    g_console.clear();
+    set_console_writer(&capture);
+    arch::host::set_user_byte_resolver(&resolve);
+  }
+  void TearDown() override {
+    arch::host::set_user_byte_resolver(nullptr);
+    set_console_writer(nullptr);
+  }
+  static int64_t call(uint64_t number, uint64_t a0 = 0, uint64_t a1 = 0) {
+    return dispatch(number, Arguments{{a0, a1, 0, 0, 0, 0}});
+  }
+};
+
+TEST_F(Syscalls, UnknownNumbersAreRefusedByName) {
+  for (uint64_t number : {uint64_t{VIPER_SYS_COUNT}, uint64_t{VIPER_SYS_COUNT - 1}, uint64_t{1000},
+                          ~uint64_t{0}, uint64_t{1} << 63}) {
+    EXPECT_EQ(call(number), VIPER_ERR_UNKNOWN_CALL) << number;
+    EXPECT_EQ(find_call(number), nullptr);
+  }
+  ASSERT_NE(find_call(VIPER_SYS_DEBUG_WRITE), nullptr);
+  EXPECT_STREQ(find_call(VIPER_SYS_DEBUG_WRITE)->name, "debug_write");
+}
+
+TEST_F(Syscalls, DebugWriteCopiesFromUserMemory) {
+  const char text[] = "hello, console\n";
+  memcpy(g_page + 100, text, sizeof(text) - 1);
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, kUserPage + 100, sizeof(text) - 1),
+            static_cast<int64_t>(sizeof(text) - 1));
+  EXPECT_EQ(g_console, text);
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, kUserPage, 0), 0);
+}
+
+TEST_F(Syscalls, DebugWriteRefusesBadPointersAndSizes) {
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, 0, 4), VIPER_ERR_FAULT) << "null";
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, kUserPage + 4090, 16), VIPER_ERR_FAULT)
+      << "runs off the page";
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, 0xffff000040000000, 4), VIPER_ERR_FAULT)
+      << "kernel address";
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, ~uint64_t{0} - 1, 4), VIPER_ERR_FAULT) << "wraps";
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, kUserPage, VIPER_DEBUG_WRITE_MAX + 1),
+            VIPER_ERR_OUT_OF_RANGE);
+  EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, kUserPage, ~uint64_t{0}), VIPER_ERR_OUT_OF_RANGE);
+  EXPECT_EQ(g_console, "") << "nothing of a refused write reaches the console";
+}
+
+TEST_F(Syscalls, TheMonotonicClockMovesForward) {
+  const int64_t first = call(VIPER_SYS_CLOCK_MONOTONIC);
+  const int64_t second = call(VIPER_SYS_CLOCK_MONOTONIC);
+  EXPECT_GE(first, 0);
+  EXPECT_GE(second, first);
+}
+
+}  // namespace
+}  // namespace viper::syscall
