@@ -53,9 +53,9 @@ void handle_user_mode_fault(arch::ExceptionFrame& frame) {
   if (ec != arch::kClassInstructionAbortLower && ec != arch::kClassDataAbortLower) {
     // Undefined instruction, BRK, alignment: no handler can fix these yet.
     printk(LogLevel::kWarn,
-           "user exception: thread '%s' %s (ESR 0x%08llx) at pc 0x%016llx; ending it",
-           self->name(), arch::exception_class_name(frame.esr),
-           static_cast<unsigned long long>(frame.esr), static_cast<unsigned long long>(frame.elr));
+           "user exception: thread '%s' %s (ESR 0x%08llx) at pc 0x%016llx; ending it", self->name(),
+           arch::exception_class_name(frame.esr), static_cast<unsigned long long>(frame.esr),
+           static_cast<unsigned long long>(frame.elr));
     sched::exit_current();
   }
   const mm::Access access = ec == 0x20                    ? mm::Access::kExecute

@@ -29,6 +29,8 @@ struct Node {
   Property device_type{};
   Property method{};
   Property bootargs{};
+  Property initrd_start{};
+  Property initrd_end{};
 };
 
 class Describer final : public fdt::Visitor {
@@ -58,6 +60,10 @@ class Describer final : public fdt::Visitor {
       n.method = p;
     else if (p.is("bootargs"))
       n.bootargs = p;
+    else if (p.is("linux,initrd-start"))
+      n.initrd_start = p;
+    else if (p.is("linux,initrd-end"))
+      n.initrd_end = p;
   }
 
   void end_node(uint32_t depth) override {
@@ -122,6 +128,7 @@ class Describer final : public fdt::Visitor {
       if (method && equals(method, "smc")) m_.psci = PsciConduit::kSmc;
     } else if (equals(n.name, "chosen") && depth == 1) {
       if (const char* args = n.bootargs.as_string()) copy_bootargs(args);
+      read_initrd(n);
     }
   }
 
@@ -143,6 +150,24 @@ class Describer final : public fdt::Visitor {
     if (interrupts.count(3) <= index) return 0;
     return intid(interrupts.read(index * 3, 1), interrupts.read(index * 3 + 1, 1));
   }
+  // linux,initrd-start/-end: one or two cells each (QEMU writes one for
+  // addresses below 4 GiB).
+  void read_initrd(const Node& n) {
+    if (!n.initrd_start.length && !n.initrd_end.length) return;
+    const Property& start = n.initrd_start;
+    const Property& end = n.initrd_end;
+    if ((start.length != 4 && start.length != 8) || (end.length != 4 && end.length != 8)) {
+      if (!error_) error_ = "malformed linux,initrd-start/-end";
+      return;
+    }
+    const uint64_t first = start.read(0, start.length / 4);
+    const uint64_t last = end.read(0, end.length / 4);
+    if (last < first) {
+      if (!error_) error_ = "initrd ends before it starts";
+      return;
+    }
+    m_.initrd = {PhysAddr(first), last - first};
+  }
   void copy_bootargs(const char* args) {
     size_t i = 0;
     for (; args[i] && i + 1 < kMaxBootArgs; ++i) m_.bootargs[i] = args[i];
@@ -155,6 +180,17 @@ class Describer final : public fdt::Visitor {
 };
 
 }  // namespace
+
+bool MachineDescription::contains(const MemoryRange& range) const {
+  for (uint32_t i = 0; i < memory_count; ++i) {
+    const MemoryRange& ram = memory[i];
+    if (range.base.value() >= ram.base.value() && range.size <= ram.size &&
+        range.base.value() - ram.base.value() <= ram.size - range.size) {
+      return true;
+    }
+  }
+  return false;
+}
 
 uint64_t MachineDescription::total_memory() const {
   uint64_t total = 0;
@@ -180,6 +216,9 @@ Result<MachineDescription> describe_machine(const void* dtb, size_t available,
   if (machine.uart.size == 0) return fail("device tree has no arm,pl011 UART");
   if (machine.gic_version == 0) return fail("device tree has no supported GIC");
   if (machine.timer_virtual_irq == 0) return fail("device tree has no arm,armv8-timer");
+  if (machine.initrd.size != 0 && !machine.contains(machine.initrd)) {
+    return fail("initrd is not inside RAM");
+  }
   return machine;
 }
 

@@ -1,6 +1,6 @@
 // What the kernel learns about the machine from the device tree: RAM, CPUs,
 // console UART, interrupt controller, timer interrupt, virtio-mmio slots,
-// PSCI conduit and the command line. Nothing about the machine is
+// PSCI conduit, the command line and the initrd. Nothing about the machine is
 // hard-coded elsewhere.
 #pragma once
 
@@ -51,12 +51,18 @@ struct MachineDescription {
 
   PsciConduit psci = PsciConduit::kNone;
   char bootargs[kMaxBootArgs] = {};
+  // The boot archive the loader put in RAM (/chosen linux,initrd-start and
+  // -end); size 0 if there is none.
+  MemoryRange initrd;
 
   uint64_t total_memory() const;
+  // Whether `range` lies inside one RAM range.
+  bool contains(const MemoryRange& range) const;
 };
 
-// Reads a DTB. On failure, *reason says what was wrong (malformed blob, or a
-// device the kernel cannot run without: memory, CPUs, UART, GIC, timer).
+// Reads a DTB. On failure, *reason says what was wrong (malformed blob, a
+// device the kernel cannot run without: memory, CPUs, UART, GIC, timer, or
+// an initrd that is not inside RAM).
 Result<MachineDescription> describe_machine(const void* dtb, size_t available, const char** reason);
 
 }  // namespace viper::boot

@@ -50,6 +50,56 @@ TEST(Machine, QemuVirtGicV3FourCpus) {
   EXPECT_STREQ(m.bootargs, "ktest=all hz=250");
 }
 
+// Booted as an arm64 Image with -initrd (1024-byte archive): QEMU names it
+// in /chosen with one cell each.
+TEST(Machine, InitrdFromChosen) {
+  const MachineDescription m = describe(load("virt_gicv3_smp4_512m_initrd.dtb"));
+  EXPECT_EQ(m.initrd.base, PhysAddr(0x48000000));
+  EXPECT_EQ(m.initrd.size, 1024u);
+  EXPECT_STREQ(m.bootargs, "init=bin/hello");
+  EXPECT_EQ(describe(load("virt_gicv3_smp4_512m.dtb")).initrd.size, 0u) << "no initrd given";
+}
+
+// Overwrites the one-cell value of property `name` in the blob.
+void set_property_be32(std::vector<uint8_t>& blob, const char* name, uint32_t value) {
+  struct Finder final : fdt::Visitor {
+    const char* name;
+    const uint8_t* data = nullptr;
+    void begin_node(const char*, uint32_t) override {}
+    void end_node(uint32_t) override {}
+    void property(const fdt::Property& p, uint32_t) override {
+      if (p.is(name) && p.length == 4) data = p.data;
+    }
+  } finder;
+  finder.name = name;
+  auto tree = fdt::Tree::parse(blob.data(), blob.size());
+  ASSERT_TRUE(tree.ok());
+  tree->walk(finder);
+  ASSERT_NE(finder.data, nullptr) << name;
+  const size_t at = static_cast<size_t>(finder.data - blob.data());
+  for (int b = 0; b < 4; ++b) blob[at + b] = static_cast<uint8_t>(value >> (24 - 8 * b));
+}
+
+void expect_refused(const std::vector<uint8_t>& blob, const char* words) {
+  const char* reason = nullptr;
+  auto machine = describe_machine(blob.data(), blob.size(), &reason);
+  ASSERT_FALSE(machine.ok());
+  ASSERT_NE(reason, nullptr);
+  EXPECT_NE(std::string(reason).find(words), std::string::npos) << reason;
+}
+
+TEST(Machine, RefusesAnInitrdOutsideRam) {
+  auto below = load("virt_gicv3_smp4_512m_initrd.dtb");
+  set_property_be32(below, "linux,initrd-start", 0x30000000);  // starts below RAM
+  expect_refused(below, "initrd is not inside RAM");
+  auto beyond = load("virt_gicv3_smp4_512m_initrd.dtb");
+  set_property_be32(beyond, "linux,initrd-end", 0x60000400);  // ends past 512 MiB
+  expect_refused(beyond, "initrd is not inside RAM");
+  auto backwards = load("virt_gicv3_smp4_512m_initrd.dtb");
+  set_property_be32(backwards, "linux,initrd-end", 0x47000000);
+  expect_refused(backwards, "initrd ends before it starts");
+}
+
 TEST(Machine, EightCpusAndTwoGiB) {
   const MachineDescription m = describe(load("virt_gicv3_smp8_2g.dtb"));
   EXPECT_EQ(m.cpu_count, 8u);

@@ -25,7 +25,8 @@ Status load_segments(const ElfImage& image, ConstBytes file, mm::AddressSpace& s
   // mapping.
   uint64_t mapped_until = 0;
   for (const LoadSegment& segment : image.loads()) {
-    const uint64_t start = segment.page_start() > mapped_until ? segment.page_start() : mapped_until;
+    const uint64_t start =
+        segment.page_start() > mapped_until ? segment.page_start() : mapped_until;
     if (segment.page_end() > start) {
       TRY(space.map_anonymous(VirtAddr(start), segment.page_end() - start,
                               mm::kProtRead | mm::kProtWrite));

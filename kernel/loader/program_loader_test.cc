@@ -131,10 +131,10 @@ TEST_F(ProgramLoader, BuildsTheStackStartReads) {
 
 TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {
   std::vector<const char*> many(kMaxArguments + 1, "x");
-  EXPECT_EQ(build_initial_stack(*space_, Span<const char* const>(many.data(), many.size()), {},
-                                image_)
-                .error(),
-            Error::kOutOfRange);
+  EXPECT_EQ(
+      build_initial_stack(*space_, Span<const char* const>(many.data(), many.size()), {}, image_)
+          .error(),
+      Error::kOutOfRange);
   std::string long_arg(kMaxArgumentBytes, 'a');
   const char* argv[] = {long_arg.c_str()};
   EXPECT_EQ(build_initial_stack(*space_, Span<const char* const>(argv, 1), {}, image_).error(),
@@ -142,8 +142,9 @@ TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {
 }
 
 TEST_F(ProgramLoader, RefusesASpaceThatIsNotEmpty) {
-  ASSERT_TRUE(space_->map_anonymous(VirtAddr(image_.segments[0].page_start()), 4096,
-                                    mm::kProtRead | mm::kProtWrite)
+  ASSERT_TRUE(space_
+                  ->map_anonymous(VirtAddr(image_.segments[0].page_start()), 4096,
+                                  mm::kProtRead | mm::kProtWrite)
                   .ok());
   EXPECT_EQ(load_segments(image_, file(), *space_).error(), Error::kAlreadyExists);
 }

@@ -22,7 +22,9 @@ static inline int64_t viper_syscall(uint64_t number, uint64_t a0, uint64_t a1, u
   return (int64_t)x0;
 }
 
-static inline int64_t viper_syscall0(uint64_t number) { return viper_syscall(number, 0, 0, 0, 0, 0, 0); }
+static inline int64_t viper_syscall0(uint64_t number) {
+  return viper_syscall(number, 0, 0, 0, 0, 0, 0);
+}
 static inline int64_t viper_syscall1(uint64_t number, uint64_t a0) {
   return viper_syscall(number, a0, 0, 0, 0, 0, 0);
 }

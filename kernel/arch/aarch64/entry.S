@@ -10,6 +10,22 @@
 // off: no identity mapping is left once boot is done.
 #include "kernel/arch/aarch64/boot_defs.h"
 
+// The arm64 Image header (Linux Documentation/arch/arm64/booting.rst),
+// so QEMU (and any arm64 boot loader) boots the raw image with the Linux
+// protocol: loaded at RAM + text_offset, x0 = the DTB, /chosen naming the
+// initrd. Its first word branches over the rest.
+    .section .boot.header, "ax"
+    .global _image_header
+_image_header:
+    b       _start                    // code0
+    .long   0                         // code1
+    .quad   0x200000                  // text_offset: the link address is RAM + 2 MiB
+    .quad   __image_size              // image_size, .bss included (kernel.ld)
+    .quad   0x2                       // flags: little-endian, 4 KiB pages, 2 MiB-aligned base
+    .quad   0, 0, 0                   // res2..res4
+    .ascii  "ARM\x64"                // magic
+    .long   0                         // res5: no PE/COFF header
+
     .section .boot.text, "ax"
     .global _start
 _start:
