@@ -14,6 +14,9 @@
 extern "C" void arch_thread_trampoline();
 
 namespace viper::sched {
+// The end of every switch, on the CPU that made it (defined below).
+void finish_switch_from(Thread* prev);
+
 namespace {
 
 constexpr uint32_t kStackOrder = 2;  // 16 KiB kernel stacks
@@ -127,8 +130,9 @@ void switch_away(Thread* next, bool prev_runnable) {
   arch_switch_context(&prev->context, &next->context);
   // Back in whichever thread was switched to; finish for the one we left.
   arch::PerCpu& now = *arch::this_cpu();
-  as_thread(now.switch_prev)->on_cpu.store(0, MemoryOrder::kRelease);
+  Thread* left = as_thread(now.switch_prev);
   now.switch_prev = nullptr;
+  finish_switch_from(left);
 }
 
 // The current thread stays runnable (preempted, yielding).
@@ -169,6 +173,12 @@ class KernelWaker final : public Waker {
 };
 KernelWaker g_waker;
 
+// User threads that exited, once they are off their CPU: a lock-free stack
+// (pushed from the switch path with interrupts masked, popped by the one
+// reaper), and the queue the reaper sleeps on.
+Atomic<Thread*> g_exited{nullptr};
+WaitQueue g_reaper_queue;
+
 // The CPU with the most queued threads, other than `self`.
 uint32_t busiest_cpu(uint32_t self) {
   uint32_t best = self;
@@ -185,6 +195,20 @@ uint32_t busiest_cpu(uint32_t self) {
 }
 
 }  // namespace
+
+// The switch away from `prev` is complete on this CPU: it may run
+// elsewhere now, and if it is a user thread that exited, the reaper may
+// free it.
+void finish_switch_from(Thread* prev) {
+  const bool exited_user = prev->process != nullptr && prev->state() == TaskState::kExited;
+  prev->on_cpu.store(0, MemoryOrder::kRelease);
+  if (!exited_user) return;
+  Thread* head = g_exited.load(MemoryOrder::kRelaxed);
+  do {
+    prev->next_exited = head;
+  } while (!g_exited.compare_exchange(head, prev, MemoryOrder::kRelease, MemoryOrder::kRelaxed));
+  (void)g_reaper_queue.wake_one(g_waker);
+}
 
 void init(const Hooks& hooks, uint32_t cpus) {
   SchedulerState& s = state();
@@ -209,6 +233,13 @@ void init_this_cpu() {
 
 Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_t priority,
                       uint64_t affinity) {
+  return spawn(name, entry, arg, ThreadOptions{.priority = priority, .affinity = affinity});
+}
+
+Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
+                      const ThreadOptions& options) {
+  const uint32_t priority = options.priority;
+  const uint64_t affinity = options.affinity;
   if (priority >= kPriorityLevels - 1 || !entry) return Error::kInvalidArgument;
   const uint64_t cpus_mask = state().cpus >= 64 ? ~0ull : (1ull << state().cpus) - 1;
   if ((affinity & cpus_mask) == 0) return Error::kInvalidArgument;
@@ -226,6 +257,7 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_
   thread->entry = entry;
   thread->arg = arg;
   thread->stack = stack;
+  thread->process = options.process;
   thread->last_cpu.store(arch::cpu_id(), MemoryOrder::kRelaxed);
   const VirtAddr top = bottom + kStackBytes;
   arch::init_context(thread->context, top.value(), &arch_thread_trampoline,
@@ -248,6 +280,23 @@ Status reap(Thread* thread) {
   (void)mm::physical_memory().free_pages(thread->stack, kStackOrder);
   mm::kdelete(thread);
   return ok_status();
+}
+
+Thread* take_exited_user_thread() {
+  for (;;) {
+    // One consumer, so a pop cannot meet its own node again (no ABA).
+    Thread* head = g_exited.load(MemoryOrder::kAcquire);
+    while (head != nullptr) {
+      if (g_exited.compare_exchange(head, head->next_exited, MemoryOrder::kAcquire,
+                                    MemoryOrder::kAcquire)) {
+        head->next_exited = nullptr;
+        return head;
+      }
+    }
+    (void)wait_until(
+        g_reaper_queue, [] { return g_exited.load(MemoryOrder::kAcquire) != nullptr; },
+        Deadline::never());
+  }
 }
 
 Thread* current() { return as_thread(arch::this_cpu()->current_task); }
@@ -494,8 +543,9 @@ uint64_t switches_on_cpu(uint32_t cpu) {
 extern "C" [[noreturn]] void sched_thread_start(viper::sched::Thread* self) {
   using namespace viper;
   arch::PerCpu& cpu = *arch::this_cpu();
-  sched::as_thread(cpu.switch_prev)->on_cpu.store(0, MemoryOrder::kRelease);
+  sched::Thread* left = sched::as_thread(cpu.switch_prev);
   cpu.switch_prev = nullptr;
+  sched::finish_switch_from(left);
   arch::irq_enable();
   self->entry(self->arg);
   sched::exit_current();

@@ -21,6 +21,12 @@
 #include "sched/task_table.h"
 #include "sched/wait_queue.h"
 
+namespace viper::sched {}  // namespace viper::sched
+
+namespace viper::object {
+class Process;  // kernel/object (layer 7); the scheduler only carries it
+}
+
 namespace viper::sched {
 
 class Thread : public Task {
@@ -35,6 +41,18 @@ class Thread : public Task {
   Atomic<uint32_t> last_cpu{0};
   Atomic<uint32_t> kill_requested{0};
   SignalState signals;
+  // The user process the thread belongs to, set before it is published
+  // and never changed (nullptr: a kernel thread). Such a thread is reaped
+  // through take_exited_user_thread(), not by whoever spawned it.
+  object::Process* process = nullptr;
+  Thread* next_exited = nullptr;  // on the exited list (scheduler.cc)
+};
+
+// How to start a thread (spawn()).
+struct ThreadOptions {
+  uint32_t priority = kDefaultPriority;
+  uint64_t affinity = ~0ull;
+  object::Process* process = nullptr;  // Thread::process
 };
 
 // What the scheduler needs from the layers above it (the boot code).
@@ -61,8 +79,13 @@ void set_address_space(mm::AddressSpace* space);
 // (priority out of range, no allowed CPU).
 Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
                       uint32_t priority = kDefaultPriority, uint64_t affinity = ~0ull);
+Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
+                      const ThreadOptions& options);
 // Frees an exited thread's stack and record; kBusy while it still runs.
 Status reap(Thread* thread);
+// The next user thread (Thread::process set) that exited and is off its
+// CPU, to reap; sleeps until there is one. For one reaper thread only.
+Thread* take_exited_user_thread();
 
 Thread* current();
 void yield();

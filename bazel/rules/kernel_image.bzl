@@ -39,13 +39,32 @@ def _kernel_image_impl(ctx):
         fail("kernel_image: `binary` must produce exactly one file")
     image = ctx.actions.declare_file(ctx.label.name + ".elf")
     ctx.actions.symlink(output = image, target_file = binary[0])
-    return [DefaultInfo(files = depset([image]), runfiles = ctx.runfiles(files = [image]))]
+    outputs = [OutputGroupInfo(boot_image = depset([]))]
+    if ctx.attr.boot_image:
+        # The raw arm64 Image (objcopy of the ELF, same name with .img):
+        # what QEMU boots, because only an Image gets the Linux protocol
+        # with the DTB naming the initrd (kernel/arch/aarch64/kernel.ld).
+        raw = ctx.actions.declare_file(ctx.label.name + ".img")
+        ctx.actions.run_shell(
+            inputs = [binary[0]],
+            outputs = [raw],
+            command = 'llvm-objcopy-19 -O binary "$1" "$2"',
+            arguments = [binary[0].path, raw.path],
+            mnemonic = "KernelBootImage",
+            progress_message = "Writing the boot image " + raw.short_path,
+        )
+        outputs = [OutputGroupInfo(boot_image = depset([raw]))]
+    return [DefaultInfo(files = depset([image]), runfiles = ctx.runfiles(files = [image]))] + outputs
 
 kernel_image = rule(
     implementation = _kernel_image_impl,
     doc = "The kernel ELF, built for AArch64 whatever the command-line platform is.",
     attrs = {
         "binary": attr.label(mandatory = True, cfg = _to_aarch64),
+        "boot_image": attr.bool(
+            default = False,
+            doc = "Also write NAME.img, the raw arm64 Image (output group boot_image).",
+        ),
         "_allowlist_function_transition": attr.label(
             default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
         ),

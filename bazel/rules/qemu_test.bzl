@@ -19,6 +19,7 @@ def qemu_test(
         mem = "512M",
         append = "",
         dtb = None,
+        initrd = None,
         expect = [],
         expect_panic = False,
         check_clock = False,
@@ -36,6 +37,7 @@ def qemu_test(
       mem: RAM size (QEMU -m syntax: 256M, 1G, ...).
       append: kernel command line.
       dtb: a device tree file (label) to boot with instead of QEMU's own.
+      initrd: a boot archive (boot_archive target) for -initrd.
       expect: substrings the console must show.
       expect_panic: the test passes only if the kernel panics.
       check_clock: compare the kernel's VIPER-CLOCK lines with the host clock.
@@ -50,15 +52,22 @@ def qemu_test(
     elif runs_ktests and kernel == "//kernel:image":
         fail("qemu_test {}: the production //kernel:image has no ktests; ".format(name) +
              "`ktest=` needs //kernel:test_image")
+    # QEMU boots the raw Image (kernel_image's boot_image output group, a
+    # filegroup named after the image with "_img"); the ELF comes along
+    # for symbols.
+    boot_image = kernel + "_img"
     args = [
-        "--kernel=$(rootpath {})".format(kernel),
+        "--kernel=$(rootpath {})".format(boot_image),
         "--smp={}".format(smp),
         "--mem={}".format(mem),
         "--timeout={}s".format(timeout_seconds),
     ]
     if append:
         args.append("--append=" + append)
-    data = [kernel]
+    data = [kernel, boot_image]
+    if initrd:
+        args.append("--initrd=$(rootpath {})".format(initrd))
+        data.append(initrd)
     if dtb:
         args.append("--dtb=$(rootpath {})".format(dtb))
         data.append(dtb)

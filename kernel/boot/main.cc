@@ -12,6 +12,7 @@
 #include "kernel/boot/machine.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
+#include "kernel/boot/user_space.h"
 #include "kernel/boot/version.h"
 #include "kernel/lib/fdt.h"
 #include "kernel/lib/format.h"
@@ -115,9 +116,12 @@ char g_ktest_filter[128];
 bool g_run_ktests = false;
 bool g_power_off = false;
 
+const char* g_bootargs = nullptr;
+
 void init_thread(void*) {
   if (g_run_ktests) power_off(run_ktests(g_ktest_filter));
   if (g_power_off) power_off(0);
+  run_init(CommandLine(g_bootargs));  // returns only without a boot archive
   printk(LogLevel::kInfo, "idle");
 }
 
@@ -151,6 +155,10 @@ void init_memory(const MachineDescription& m, PhysAddr boot_end) {
   const Interval reserved[] = {
       {PhysAddr(boot_image_phys_start), boot_end},
       {p.dtb.page_base(), PhysAddr(align_up((p.dtb + p.dtb_size).value(), kPageSize))},
+      // The boot archive stays where the loader put it; the kernel serves
+      // it read-only from there.
+      {m.initrd.base.page_base(),
+       PhysAddr(align_up((m.initrd.base + m.initrd.size).value(), kPageSize))},
   };
   mm::PhysicalMemory& pmm = mm::physical_memory();
   for (uint32_t i = 0; i < m.memory_count; ++i) {
@@ -226,7 +234,16 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
   const PhysAddr image_end = arch::virt_to_phys(VirtAddr(__kernel_end));
   const MemoryRange* home = range_containing(m, image_end);
   if (!home) panic("the kernel image is not in RAM the device tree lists");
-  boot_allocator().init(image_end, home->base + home->size);
+  // The boot allocator takes pages right after the image, up to whatever
+  // the loader put above it (the DTB, the initrd) or the end of that RAM.
+  PhysAddr boot_limit = home->base + home->size;
+  const PhysAddr loaded_above[] = {p.dtb, m.initrd.base};
+  for (const PhysAddr above : loaded_above) {
+    if (above.value() >= image_end.value() && above.value() < boot_limit.value()) {
+      boot_limit = above.page_base();
+    }
+  }
+  boot_allocator().init(image_end, boot_limit);
   arch::mmu::KernelTables& tables = build_kernel_tables(m);
   tables.activate();
   arch::mmu::set_kernel_tables(&tables);
@@ -235,6 +252,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
                    arch::phys_to_virt(m.gic_redistributors.base), m.gic_redistributors.size),
         "GIC distributor init");
   install_interrupt_handlers();
+  install_user_space_hooks();
   set_panic_stopper(&stop_other_cpus);
   start_secondary_cpus(tables.root().value());
   init_memory(m, boot_allocator().high_water());
@@ -250,6 +268,7 @@ extern "C" [[noreturn]] void kernel_main(uint64_t dtb_address, uint64_t entry_el
              m.cpu_count, p.timer_hz, static_cast<unsigned long long>(entry_el));
   console_write(banner, n);
 
+  g_bootargs = m.bootargs;
   g_run_ktests = cmdline.get("ktest", g_ktest_filter, sizeof(g_ktest_filter));
   char flag[8];
   g_power_off = cmdline.get("poweroff", flag, sizeof(flag));

@@ -1,8 +1,9 @@
-// Rights a handle carries. The values are ABI: system calls will pass them
-// as they are. Rights only shrink (duplicate() takes a subset).
+// Rights a handle carries. The values are the ABI's (<viperdos/handles.h>),
+// defined once for C and C++. Rights only shrink (duplicate() takes a subset).
 #pragma once
 
 #include <stdint.h>
+#include <viperdos/handles.h>
 
 #include "kernel/lib/bitmask.h"
 
@@ -10,13 +11,13 @@ namespace viper {
 
 enum class Rights : uint32_t {
   kNone = 0,
-  kRead = 1u << 0,       // receive, read state
-  kWrite = 1u << 1,      // send, change state
-  kTransfer = 1u << 2,   // may be sent in a message
-  kDuplicate = 1u << 3,  // may be duplicated
-  kWait = 1u << 4,       // may be waited on (pollsets)
-  kSignal = 1u << 5,     // may raise user signals
-  kAll = (1u << 6) - 1,
+  kRead = VIPER_RIGHT_READ,            // receive, read state
+  kWrite = VIPER_RIGHT_WRITE,          // send, change state
+  kTransfer = VIPER_RIGHT_TRANSFER,    // may be sent in a message
+  kDuplicate = VIPER_RIGHT_DUPLICATE,  // may be duplicated
+  kWait = VIPER_RIGHT_WAIT,            // may be waited on (pollsets)
+  kSignal = VIPER_RIGHT_SIGNAL,        // may raise user signals
+  kAll = VIPER_RIGHTS_ALL,
 };
 
 template <>

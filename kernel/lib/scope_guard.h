@@ -21,6 +21,11 @@ class [[nodiscard]] ScopeGuard {
     if (armed_) cleanup_();
   }
   void dismiss() { armed_ = false; }
+  // Runs the cleanup now instead of at the end of the scope.
+  void run() {
+    if (armed_) cleanup_();
+    armed_ = false;
+  }
 
  private:
   F cleanup_;

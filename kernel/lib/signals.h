@@ -1,9 +1,10 @@
 // Signals: the readiness bits of a waitable object (ipc/waitable.h). The
-// values are ABI: waits and pollsets will report them to user space as
-// they are.
+// values are the ABI's (<viperdos/handles.h>): waits and pollsets report
+// them to user space as they are.
 #pragma once
 
 #include <stdint.h>
+#include <viperdos/handles.h>
 
 #include "kernel/lib/bitmask.h"
 
@@ -11,15 +12,16 @@ namespace viper {
 
 enum class Signals : uint32_t {
   kNone = 0,
-  kReadable = 1u << 0,    // a channel has a message
-  kWritable = 1u << 1,    // a channel's peer queue has room
-  kPeerClosed = 1u << 2,  // the other end is gone
-  kTimerFired = 1u << 3,  // a timer's deadline passed
+  kReadable = VIPER_SIGNAL_READABLE,       // a channel has a message
+  kWritable = VIPER_SIGNAL_WRITABLE,       // a channel's peer queue has room
+  kPeerClosed = VIPER_SIGNAL_PEER_CLOSED,  // the other end is gone
+  kTimerFired = VIPER_SIGNAL_TIMER_FIRED,  // a timer's deadline passed
+  kTerminated = VIPER_SIGNAL_TERMINATED,   // a process ended
   // Eight bits any holder with the signal right may set and clear (events,
   // console input and other pseudo-handles use them).
-  kUser0 = 1u << 8,
-  kUserMask = 0xffu << 8,
-  kAll = kReadable | kWritable | kPeerClosed | kTimerFired | kUserMask,
+  kUser0 = VIPER_SIGNAL_USER0,
+  kUserMask = VIPER_SIGNAL_USER_MASK,
+  kAll = kReadable | kWritable | kPeerClosed | kTimerFired | kTerminated | kUserMask,
 };
 
 template <>

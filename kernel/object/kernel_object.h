@@ -20,6 +20,7 @@ enum class ObjectType : uint8_t {
   kTimer,
   kEvent,
   kPollSet,
+  kProcess,
   kTest,       // host tests
   kTestOther,  // host tests: a second type
 };

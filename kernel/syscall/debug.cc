@@ -22,4 +22,6 @@ Result<uint64_t> debug_write(const Arguments& args) {
   return size;
 }
 
+void install_debug_calls() { install_call(VIPER_SYS_DEBUG_WRITE, {"debug_write", &debug_write}); }
+
 }  // namespace viper::syscall

@@ -32,6 +32,13 @@ struct CallInfo {
 // The entry for `number`, or nullptr if there is none.
 const CallInfo* find_call(uint64_t number);
 
+// Puts `info` at `number`: at boot, before any user thread runs (each
+// group of calls installs itself; the table is read-only afterwards).
+void install_call(uint64_t number, CallInfo info);
+
+// Every group, in the kernel (kernel_calls.cc).
+void install_kernel_calls();
+
 // Runs call `number`: its value, or the negated error code (the ABI's x0).
 int64_t dispatch(uint64_t number, const Arguments& args);
 

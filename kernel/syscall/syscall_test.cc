@@ -11,6 +11,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/host/user_access.h"
 #include "kernel/lib/printk.h"
+#include "kernel/syscall/calls.h"
 
 namespace viper::syscall {
 namespace {
@@ -28,6 +29,10 @@ uint8_t* resolve(VirtAddr va, bool) {
 
 class Syscalls : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() {
+    install_debug_calls();
+    install_time_calls();
+  }
   void SetUp() override {
     g_console.clear();
     set_console_writer(&capture);

@@ -1,29 +1,28 @@
-// The dispatch table: indexed by call number, filled in where each call is
-// numbered, so a number and its function cannot drift apart.
+// The dispatch table, indexed by call number (<viperdos/syscalls.h>). Each
+// group installs its calls at boot; afterwards the table is only read.
 #include <viperdos/syscalls.h>
 
-#include "kernel/syscall/calls.h"
+#include "kernel/lib/printk.h"
 #include "kernel/syscall/syscall.h"
 
 namespace viper::syscall {
 namespace {
 
-struct Table {
-  CallInfo entries[VIPER_SYS_COUNT] = {};
-
-  constexpr Table() {
-    entries[VIPER_SYS_DEBUG_WRITE] = {"debug_write", &debug_write};
-    entries[VIPER_SYS_CLOCK_MONOTONIC] = {"clock_monotonic", &clock_monotonic};
-  }
-};
-
-constexpr Table kTable;
+CallInfo g_calls[VIPER_SYS_COUNT] = {};
 
 }  // namespace
 
+void install_call(uint64_t number, CallInfo info) {
+  if (number >= VIPER_SYS_COUNT || info.call == nullptr || g_calls[number].call != nullptr) {
+    panic("system call %llu installed twice or out of range",
+          static_cast<unsigned long long>(number));
+  }
+  g_calls[number] = info;
+}
+
 const CallInfo* find_call(uint64_t number) {
-  if (number >= VIPER_SYS_COUNT || kTable.entries[number].call == nullptr) return nullptr;
-  return &kTable.entries[number];
+  if (number >= VIPER_SYS_COUNT || g_calls[number].call == nullptr) return nullptr;
+  return &g_calls[number];
 }
 
 int64_t dispatch(uint64_t number, const Arguments& args) {

@@ -4,7 +4,8 @@
 
 #include "absl/flags/flag.h"
 
-ABSL_FLAG(std::string, kernel, "", "kernel ELF to boot");
+ABSL_FLAG(std::string, kernel, "", "kernel to boot: the raw arm64 Image (KERNEL.img)");
+ABSL_FLAG(std::string, initrd, "", "boot archive (cpio newc) to load with the kernel");
 ABSL_FLAG(int, smp, 4, "number of CPUs (1-8)");
 ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
 ABSL_FLAG(std::string, append, "", "kernel command line");
@@ -20,6 +21,7 @@ MachineOptions MachineFromFlags() {
   machine.memory = absl::GetFlag(FLAGS_mem);
   machine.append = absl::GetFlag(FLAGS_append);
   machine.dtb = absl::GetFlag(FLAGS_dtb);
+  machine.initrd = absl::GetFlag(FLAGS_initrd);
   machine.virtualization = absl::GetFlag(FLAGS_virtualization);
   return machine;
 }

@@ -61,6 +61,9 @@ absl::StatusOr<std::vector<std::string>> BuildQemuArgv(const MachineOptions& opt
       "-kernel",
       options.kernel,
   };
+  if (!options.initrd.empty()) {
+    argv.insert(argv.end(), {"-initrd", options.initrd});
+  }
   if (!options.append.empty()) {
     argv.insert(argv.end(), {"-append", options.append});
   }

@@ -12,7 +12,8 @@ namespace viper::qemu {
 
 struct MachineOptions {
   std::string qemu_binary = "qemu-system-aarch64";
-  std::string kernel;           // path to the kernel ELF
+  std::string kernel;           // path to the kernel's raw arm64 Image
+  std::string initrd;           // a boot archive (-initrd), optional
   int cpus = 4;                 // -smp
   std::string memory = "512M";  // -m, digits followed by M or G
   std::string append;           // kernel command line (-append)

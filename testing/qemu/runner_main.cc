@@ -29,9 +29,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (machine.gdb) {
+    // QEMU boots KERNEL.img; its symbols are in KERNEL.elf beside it.
+    std::string elf = machine.kernel;
+    if (elf.size() > 4 && elf.compare(elf.size() - 4, 4, ".img") == 0) {
+      elf.replace(elf.size() - 4, 4, ".elf");
+    }
     char kernel_path[4096];
-    const char* shown =
-        realpath(machine.kernel.c_str(), kernel_path) ? kernel_path : machine.kernel.c_str();
+    const char* shown = realpath(elf.c_str(), kernel_path) ? kernel_path : elf.c_str();
     std::cerr << "QEMU is halted and waiting for gdb on 127.0.0.1:" << machine.gdb_port
               << ". Attach with:\n  gdb-multiarch " << shown
               << " -ex 'target remote 127.0.0.1:" << machine.gdb_port << "'\n";

@@ -12,6 +12,7 @@ Atomic<IrqHandler> g_irq_handler{nullptr};
 Atomic<UserFaultResolver> g_user_fault_resolver{nullptr};
 Atomic<UserModeFaultHandler> g_user_mode_fault_handler{nullptr};
 Atomic<SyscallHandler> g_syscall_handler{nullptr};
+Atomic<ReturnToUserHandler> g_return_to_user_handler{nullptr};
 
 // The user-access fix-up table (user_copy.S, collected by kernel.ld).
 struct FixupEntry {
@@ -144,6 +145,10 @@ void set_syscall_handler(SyscallHandler handler) {
   g_syscall_handler.store(handler, MemoryOrder::kRelease);
 }
 
+void set_return_to_user_handler(ReturnToUserHandler handler) {
+  g_return_to_user_handler.store(handler, MemoryOrder::kRelease);
+}
+
 void set_user_fault_resolver(UserFaultResolver resolver) {
   g_user_fault_resolver.store(resolver, MemoryOrder::kRelease);
 }
@@ -194,7 +199,28 @@ extern "C" [[noreturn]] void report_stack_overflow(uint64_t sp, uint64_t pc) {
         static_cast<unsigned long long>(sp));
 }
 
+namespace {
+
+bool from_el0(const viper::arch::ExceptionFrame& frame) {
+  return frame.kind >= viper::arch::kSyncLower64 && frame.kind < viper::arch::kSyncLower64 + 4;
+}
+
+void dispatch_exception(viper::arch::ExceptionFrame* frame);
+
+}  // namespace
+
 extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
+  dispatch_exception(frame);
+  if (from_el0(*frame)) {
+    if (auto handler = viper::arch::g_return_to_user_handler.load(viper::MemoryOrder::kAcquire)) {
+      handler(*frame);
+    }
+  }
+}
+
+namespace {
+
+void dispatch_exception(viper::arch::ExceptionFrame* frame) {
   using namespace viper::arch;
   if (frame->kind == kIrqSpx || frame->kind == kIrqLower64 || frame->kind == kIrqSp0) {
     if (IrqHandler handler = g_irq_handler.load(viper::MemoryOrder::kAcquire)) {
@@ -217,3 +243,5 @@ extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
   }
   report_unexpected(*frame);
 }
+
+}  // namespace

@@ -50,6 +50,12 @@ void set_user_mode_fault_handler(UserModeFaultHandler handler);
 using SyscallHandler = void (*)(ExceptionFrame& frame);
 void set_syscall_handler(SyscallHandler handler);
 
+// Called last before an exception taken from EL0 returns to it (after the
+// syscall, fault or interrupt was handled): where a thread that must end
+// ends, and where signals will be delivered.
+using ReturnToUserHandler = void (*)(ExceptionFrame& frame);
+void set_return_to_user_handler(ReturnToUserHandler handler);
+
 // The exception class of an ESR value (ARM ARM D17.2.37).
 inline constexpr uint64_t exception_class(uint64_t esr) { return (esr >> 26) & 0x3f; }
 inline constexpr uint64_t kClassSvc64 = 0x15;

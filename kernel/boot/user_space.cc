@@ -1,0 +1,69 @@
+#include "kernel/boot/user_space.h"
+
+#include "kernel/arch/aarch64/exception.h"
+#include "kernel/arch/arch.h"
+#include "kernel/boot/platform.h"
+#include "kernel/lib/printk.h"
+#include "kernel/loader/boot_archive.h"
+#include "kernel/loader/spawn.h"
+#include "kernel/object/process_object.h"
+#include "kernel/syscall/entry.h"
+#include "kernel/syscall/syscall.h"
+#include "sched/scheduler.h"
+
+namespace viper::boot {
+namespace {
+
+// Before every return to EL0: a thread that was told to end (its process
+// exits, or it was killed) ends here instead of running user code again.
+void before_return_to_user(arch::ExceptionFrame&) {
+  if (sched::kill_requested()) sched::exit_current();
+}
+
+}  // namespace
+
+void install_user_space_hooks() {
+  syscall::install_kernel_calls();
+  arch::set_syscall_handler(&syscall::handle_syscall);
+  arch::set_return_to_user_handler(&before_return_to_user);
+}
+
+bool run_init(const CommandLine& cmdline) {
+  const MemoryRange& initrd = platform().machine.initrd;
+  if (initrd.size == 0) {
+    printk(LogLevel::kInfo, "no boot archive (QEMU -initrd): no user space to start");
+    return false;
+  }
+  const ConstBytes image(arch::phys_to_virt(initrd.base).as<const uint8_t>(), initrd.size);
+  const char* reason = nullptr;
+  Result<loader::BootArchive> archive = loader::BootArchive::open(image, &reason);
+  if (!archive.ok()) panic("the boot archive is damaged: %s", reason);
+  printk(LogLevel::kInfo, "boot archive: %llu KiB, %llu entries",
+         static_cast<unsigned long long>(initrd.size >> 10),
+         static_cast<unsigned long long>(archive->size()));
+
+  if (!sched::spawn("reaper", &object::Process::run_reaper, nullptr).ok()) {
+    panic("no memory for the reaper thread");
+  }
+  char path[96] = "bin/init";
+  (void)cmdline.get("init", path, sizeof(path));
+  Result<loader::ArchiveEntry> program = archive->find(path);
+  if (!program.ok() || !program->is_regular_file()) {
+    panic("init: %s is not in the boot archive", path);
+  }
+  const char* argv[] = {path};
+  Result<object::Ref<object::Process>> init =
+      loader::spawn_program(program->contents, path, Span<const char* const>(argv, 1), {}, &reason);
+  if (!init.ok()) {
+    panic("init: %s cannot run: %s%s%s", path, error_name(init.error()), reason ? ": " : "",
+          reason ? reason : "");
+  }
+  // init never ends on a healthy system; when it does, so does the system.
+  Result<Signals> ended = init.value()->waitable()->wait(Signals::kTerminated, Deadline::never());
+  if (!ended.ok()) panic("waiting for init failed: %s", error_name(ended.error()));
+  const int64_t code = init.value()->exit_code().value();
+  printk(LogLevel::kInfo, "init (%s) exited with code %lld", path, static_cast<long long>(code));
+  power_off(static_cast<int>(code));
+}
+
+}  // namespace viper::boot

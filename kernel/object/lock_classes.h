@@ -1,0 +1,16 @@
+// Kernel objects' lock classes: one definition of each name and level
+// (docs/lock-order.md, layer 7). //testing/lock_order fails when this
+// list and the doc's table disagree.
+#pragma once
+
+#include "kernel/lib/lock_class.h"
+
+namespace viper::object {
+
+inline constexpr LockClassId kProcessLock{"object.process", lock_level(7, 2)};
+
+inline constexpr LockClassId kObjectLockClasses[] = {
+    kProcessLock,
+};
+
+}  // namespace viper::object

@@ -1,0 +1,109 @@
+// A process (layer 7): an address space (mm/vm), a handle table (kernel/cap)
+// and the user threads that run in it (sched). Everything a process may
+// touch it reaches through its handles; the creator decides which it gets.
+//
+// Life cycle: created empty; threads start in it (start_thread); the first
+// exit() — a thread's process_exit, a fault nobody handles, a kill — records
+// the exit code and kills every thread; each thread that ends is reaped by
+// the reaper thread (run_reaper), and when the last one is gone the process
+// terminates: its handles are closed, its address space destroyed (nothing
+// runs in it any more) and its waitable raises kTerminated, after which
+// exit_code() answers. The threads hold references, so a process lives at
+// least until it terminated.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc/waitable.h"
+#include "kernel/cap/handle_table.h"
+#include "kernel/lib/addr.h"
+#include "kernel/lib/result.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/object/kernel_object.h"
+#include "mm/kheap/make.h"
+#include "mm/vm/address_space.h"
+#include "sched/scheduler.h"
+
+namespace viper::object {
+
+inline constexpr uint32_t kMaxProcessThreads = 64;
+inline constexpr size_t kProcessNameBytes = 32;
+
+// The process's signal word: kTerminated once it has ended.
+class ProcessSignals final : public ipc::Waitable {
+ public:
+  static Result<Ref<ProcessSignals>> create();
+  void terminate() { update_signals(Signals::kNone, Signals::kTerminated); }
+
+ private:
+  friend struct mm::HeapAccess;
+  ProcessSignals() : Waitable(Signals::kNone) {}
+  void destroy() override;
+};
+
+class Process final : public KernelObject {
+ public:
+  static constexpr ObjectType kType = ObjectType::kProcess;
+
+  // A process with an empty address space and handle table. kNoMemory,
+  // kOverflow (object IDs exhausted).
+  static Result<Ref<Process>> create(const char* name);
+
+  const char* name() const { return name_; }
+  mm::AddressSpace& address_space() const { return *space_; }
+  cap::HandleTable& handles() const { return *handles_; }
+  ipc::Waitable* waitable() const override { return signals_.get(); }
+
+  // Starts a user thread at `pc` with stack `sp` and x0/x1 = arg0/arg1.
+  // kBadState once the process is exiting, kNoSpace beyond
+  // kMaxProcessThreads, kNoMemory.
+  Result<sched::Thread*> start_thread(const char* name, VirtAddr pc, VirtAddr sp, uint64_t arg0,
+                                      uint64_t arg1) EXCLUDES(lock_);
+
+  // Ends the process with `code` (the first call's code is kept): every
+  // thread is told to end. Does not wait; a thread of this process calling
+  // it should exit itself next.
+  void exit(int64_t code) EXCLUDES(lock_);
+  bool exiting() const EXCLUDES(lock_);
+  // The exit code once terminated; kBadState before.
+  Result<int64_t> exit_code() const EXCLUDES(lock_);
+
+  // The process the running thread belongs to (nullptr: a kernel thread).
+  static Process* current() { return sched::current()->process; }
+
+  // Reaper thread entry: frees exited user threads and terminates their
+  // processes when the last one is gone. Started once at boot.
+  static void run_reaper(void*);
+
+ private:
+  friend struct mm::HeapAccess;
+  enum class State : uint8_t { kRunning, kExiting, kTerminated };
+  struct ThreadSlot {
+    sched::Thread* thread = nullptr;
+    VirtAddr pc;
+    VirtAddr sp;
+    uint64_t arg0 = 0;
+    uint64_t arg1 = 0;
+  };
+
+  Process(ObjectId id, mm::AddressSpace* space, mm::Own<cap::HandleTable> handles,
+          Ref<ProcessSignals> signals, const char* name);
+  void destroy() override;
+  static void user_thread_main(void* slot);
+  // A thread of this process was reaped; the last one terminates it.
+  void thread_reaped(sched::Thread* thread) EXCLUDES(lock_);
+  void terminate();
+
+  mutable IrqSpinlock lock_;
+  mm::AddressSpace* space_;  // destroyed at termination (nullptr after)
+  mm::Own<cap::HandleTable> handles_;
+  Ref<ProcessSignals> signals_;
+  ThreadSlot threads_[kMaxProcessThreads] GUARDED_BY(lock_);
+  uint32_t live_threads_ GUARDED_BY(lock_) = 0;
+  State state_ GUARDED_BY(lock_) = State::kRunning;
+  int64_t exit_code_ GUARDED_BY(lock_) = 0;
+  char name_[kProcessNameBytes] = {};
+};
+
+}  // namespace viper::object
