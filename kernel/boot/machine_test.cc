@@ -73,7 +73,7 @@ void set_property_be32(std::vector<uint8_t>& blob, const char* name, uint32_t va
   } finder;
   finder.name = name;
   auto tree = fdt::Tree::parse(blob.data(), blob.size());
-  ASSERT_TRUE(tree.ok());
+  ASSERT_OK(tree);
   tree->walk(finder);
   ASSERT_NE(finder.data, nullptr) << name;
   const size_t at = static_cast<size_t>(finder.data - blob.data());

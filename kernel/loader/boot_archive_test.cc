@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "testing/host/expect_ok.h"
+
 namespace viper::loader {
 namespace {
 
@@ -63,19 +65,19 @@ TEST(BootArchive, ReadsWhatGnuCpioWrites) {
   const auto image = read_file(kSample);
   const char* reason = nullptr;
   auto archive = BootArchive::open(bytes(image), &reason);
-  ASSERT_TRUE(archive.ok()) << reason;
+  ASSERT_OK(archive) << reason;
   auto hello = archive->find("bin/hello.txt");
-  ASSERT_TRUE(hello.ok());
+  ASSERT_OK(hello);
   EXPECT_TRUE(hello->is_regular_file());
   EXPECT_EQ(text(hello->contents), "hello from the boot archive\n");
   auto same = archive->find("/bin/hello.txt");
-  ASSERT_TRUE(same.ok());
+  ASSERT_OK(same);
   EXPECT_EQ(same->contents.data(), hello->contents.data());
   auto config = archive->find("./etc/init.conf");
-  ASSERT_TRUE(config.ok());
+  ASSERT_OK(config);
   EXPECT_EQ(text(config->contents).substr(0, 6), "# init");
   auto bin = archive->find("bin");
-  ASSERT_TRUE(bin.ok());
+  ASSERT_OK(bin);
   EXPECT_TRUE(bin->is_directory());
   EXPECT_EQ(archive->find("bin/missing").error(), Error::kNotFound);
   size_t walked = 0;
@@ -90,7 +92,7 @@ TEST(BootArchive, ReadsWhatGnuCpioWrites) {
 TEST(BootArchive, AnEmptyArchiveHasOnlyItsTrailer) {
   const auto image = archive("");
   auto opened = BootArchive::open(bytes(image));
-  ASSERT_TRUE(opened.ok());
+  ASSERT_OK(opened);
   EXPECT_EQ(opened->size(), 0u);
   EXPECT_EQ(opened->find("x").error(), Error::kNotFound);
 }

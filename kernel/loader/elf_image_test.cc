@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel/loader/elf_format.h"
+#include "testing/host/expect_ok.h"
 
 namespace viper::loader {
 namespace {
@@ -90,7 +91,7 @@ TEST(ElfImage, DescribesATypicalStaticProgram) {
   const auto file = b.build();
   const char* reason = "unset";
   auto image = parse_elf(bytes(file), kUser, &reason);
-  ASSERT_TRUE(image.ok()) << reason;
+  ASSERT_OK(image) << reason;
   EXPECT_EQ(reason, nullptr);
   EXPECT_EQ(image->entry, 0x400000u);
   ASSERT_EQ(image->segment_count, 2u);
@@ -213,7 +214,7 @@ TEST(ElfImage, RefusesOverlappingOrUnorderedSegments) {
   shared_read_only.add(elf::kSegmentLoad, elf::kFlagRead, 0x3100, 0x500100, 0x100, 0x100);
   const auto file = shared_read_only.build();
   auto image = parse_elf(bytes(file), kUser);
-  ASSERT_TRUE(image.ok()) << error_name(image.error());
+  ASSERT_OK(image) << error_name(image.error());
   EXPECT_EQ(image->segment_count, 4u);
   ElfBuilder unordered;
   unordered.add(elf::kSegmentLoad, elf::kFlagRead | elf::kFlagWrite, 0x2000, 0x410000, 0x10, 0x10);
@@ -289,7 +290,7 @@ TEST(ElfImage, ReadsARealLinkerOutput) {
   expect_refused(file, Error::kOutOfRange, "user address range");
   const char* reason = nullptr;
   auto image = parse_elf(bytes(file), UserRange{0x1000, ~uint64_t{0}}, &reason);
-  ASSERT_TRUE(image.ok()) << reason;
+  ASSERT_OK(image) << reason;
   EXPECT_GE(image->segment_count, 2u);
   bool has_text = false;
   for (const LoadSegment& segment : image->loads()) {

@@ -15,6 +15,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/host/user_access.h"
 #include "mm/kheap/global.h"
+#include "testing/host/expect_ok.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::loader {
@@ -48,7 +49,7 @@ class ProgramLoader : public ::testing::Test {
     file_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     const char* reason = nullptr;
     auto image = parse_elf(ConstBytes(file_.data(), file_.size()), kProgramRange, &reason);
-    ASSERT_TRUE(image.ok()) << reason;
+    ASSERT_OK(image) << reason;
     image_ = image.value();
     space_ = mm::AddressSpace::create(mm::physical_memory()).value();
     g_current = space_;
@@ -64,13 +65,13 @@ class ProgramLoader : public ::testing::Test {
   ConstBytes file() const { return ConstBytes(file_.data(), file_.size()); }
   uint64_t read_word(uint64_t va) {
     uint64_t value = 0;
-    EXPECT_TRUE(arch::copy_from_user(&value, VirtAddr(va), sizeof(value)).ok()) << std::hex << va;
+    EXPECT_OK(arch::copy_from_user(&value, VirtAddr(va), sizeof(value))) << std::hex << va;
     return value;
   }
   std::string read_string(uint64_t va) {
     char buffer[256];
     auto n = arch::copy_string_from_user(buffer, VirtAddr(va), sizeof(buffer));
-    EXPECT_TRUE(n.ok());
+    EXPECT_OK(n);
     return n.ok() ? std::string(buffer, n.value()) : "";
   }
 
@@ -84,16 +85,16 @@ class ProgramLoader : public ::testing::Test {
 TEST_F(ProgramLoader, CopiesEverySegmentWithItsPermissions) {
   const char* argv[] = {"hello"};
   auto start = load_program(image_, file(), *space_, Span<const char* const>(argv, 1), {});
-  ASSERT_TRUE(start.ok()) << error_name(start.error());
+  ASSERT_OK(start) << error_name(start.error());
   EXPECT_EQ(start->entry.value(), image_.entry);
   ASSERT_GE(image_.segment_count, 3u);
   for (const LoadSegment& segment : image_.loads()) {
     std::vector<uint8_t> back(segment.file_size);
-    ASSERT_TRUE(arch::copy_from_user(back.data(), VirtAddr(segment.vaddr), back.size()).ok());
+    ASSERT_OK(arch::copy_from_user(back.data(), VirtAddr(segment.vaddr), back.size()));
     EXPECT_EQ(0, std::memcmp(back.data(), file_.data() + segment.file_offset, back.size()))
         << "segment at 0x" << std::hex << segment.vaddr;
     auto t = space_->tables().lookup(VirtAddr(segment.page_start()));
-    ASSERT_TRUE(t.ok());
+    ASSERT_OK(t);
     EXPECT_EQ((t->prot & mm::kProtWrite) != 0, segment.access.write);
     EXPECT_EQ((t->prot & mm::kProtExec) != 0, segment.access.execute);
     EXPECT_FALSE((t->prot & mm::kProtWrite) && (t->prot & mm::kProtExec)) << "W^X";
@@ -111,7 +112,7 @@ TEST_F(ProgramLoader, BuildsTheStackStartReads) {
   const char* envp[] = {"HOME=/", "TERM=vt100", "LANG=C"};
   auto start = load_program(image_, file(), *space_, Span<const char* const>(argv, 2),
                             Span<const char* const>(envp, 3));
-  ASSERT_TRUE(start.ok()) << error_name(start.error());
+  ASSERT_OK(start) << error_name(start.error());
   const uint64_t sp = start->stack_pointer.value();
   EXPECT_EQ(sp % 16, 0u);
   EXPECT_LT(sp, kStackTop);
@@ -142,10 +143,8 @@ TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {
 }
 
 TEST_F(ProgramLoader, RefusesASpaceThatIsNotEmpty) {
-  ASSERT_TRUE(space_
-                  ->map_anonymous(VirtAddr(image_.segments[0].page_start()), 4096,
-                                  mm::kProtRead | mm::kProtWrite)
-                  .ok());
+  ASSERT_OK(space_->map_anonymous(VirtAddr(image_.segments[0].page_start()), 4096,
+                                  mm::kProtRead | mm::kProtWrite));
   EXPECT_EQ(load_segments(image_, file(), *space_).error(), Error::kAlreadyExists);
 }
 
