@@ -21,6 +21,7 @@
 #include "kernel/arch/aarch64/lock_classes.h"
 #include "kernel/cap/lock_classes.h"
 #include "kernel/lib/lock_classes.h"
+#include "kernel/object/lock_classes.h"
 #include "mm/pmm/lock_classes.h"
 #include "mm/slab/lock_classes.h"
 #include "mm/vm/lock_classes.h"
@@ -96,6 +97,7 @@ std::map<std::string, int> declared_classes(std::vector<std::string>* duplicates
   add(sched::kSchedLockClasses);
   add(mm::kVmLockClasses);
   add(ipc::kIpcLockClasses);
+  add(object::kObjectLockClasses);
   add(cap::kCapLockClasses);
   return out;
 }
