@@ -109,10 +109,6 @@ class Endpoint final : public Waitable {
 
   bool readable() const;
   bool peer_closed() const;
-  // Whether `other` is the other end of this endpoint's channel.
-  bool is_peer_of(const Endpoint& other) const {
-    return other.channel_ == channel_ && other.side_ != side_;
-  }
 
  private:
   friend struct mm::HeapAccess;

@@ -46,8 +46,9 @@ Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline);
 
 // A waker for the hand-off: the first task it wakes is kept — claimed
 // (kReady) but on no run queue — so the caller can give it its CPU
-// (switch_to_claimed) when it is about to block anyway. Further tasks, and
-// a task that may not run on this CPU, are made runnable the ordinary way.
+// (wait_until_handing_off) when it is about to block anyway. Further
+// tasks, and a task that may not run on this CPU, are made runnable the
+// ordinary way.
 // Whatever is still held when the Handoff ends is made runnable then: a
 // claimed task is never dropped.
 class Handoff final : public Waker {

@@ -3,10 +3,10 @@
 // the timer tick, woken through wait queues (wait_queue.h), with an idle
 // thread per CPU that steals work from the busiest CPU or sleeps in WFI.
 //
-// Every CPU runs schedule() with interrupts masked. A thread being switched
-// away from stays `on_cpu` until the switch is complete; a CPU about to run
-// a thread waits for that, so a thread woken or stolen mid-switch is never
-// running on two CPUs at once.
+// Every CPU switches threads (switch_away) with interrupts masked. A
+// thread being switched away from stays `on_cpu` until the switch is
+// complete; a CPU about to run a thread waits for that, so a thread woken
+// or stolen mid-switch is never running on two CPUs at once.
 #pragma once
 
 #include <stdint.h>
