@@ -1,6 +1,7 @@
 #include "kernel/object/endpoint_object.h"
 
 #include "kernel/lib/scope_guard.h"
+#include "kernel/object/make_object.h"
 #include "mm/kheap/make.h"
 
 namespace viper::object {
@@ -58,8 +59,7 @@ Status read_through(cap::HandleTable& table, ipc::Endpoint& endpoint, Bytes buff
 }  // namespace
 
 Result<Ref<EndpointObject>> EndpointObject::create(Ref<ipc::Endpoint> endpoint) {
-  const ObjectId id = TRY(allocate_object_id());  // REL-004
-  return mm::make_ref<EndpointObject>(id, move(endpoint));
+  return make_object<EndpointObject>(move(endpoint));
 }
 
 void EndpointObject::destroy() {

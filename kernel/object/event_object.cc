@@ -1,13 +1,12 @@
 #include "kernel/object/event_object.h"
 
+#include "kernel/object/make_object.h"
 #include "mm/kheap/make.h"
 
 namespace viper::object {
 
 Result<Ref<EventObject>> EventObject::create() {
-  Ref<ipc::Event> event = TRY(ipc::Event::create());
-  const ObjectId id = TRY(allocate_object_id());  // REL-004
-  return mm::make_ref<EventObject>(id, move(event));
+  return make_object<EventObject>(TRY(ipc::Event::create()));
 }
 
 void EventObject::destroy() {

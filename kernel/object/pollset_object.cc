@@ -1,14 +1,13 @@
 #include "kernel/object/pollset_object.h"
 
+#include "kernel/object/make_object.h"
 #include "kernel/object/object_wait.h"
 #include "mm/kheap/make.h"
 
 namespace viper::object {
 
 Result<Ref<PollSetObject>> PollSetObject::create() {
-  Ref<ipc::PollSet> set = TRY(ipc::PollSet::create());
-  const ObjectId id = TRY(allocate_object_id());  // REL-004
-  return mm::make_ref<PollSetObject>(id, move(set));
+  return make_object<PollSetObject>(TRY(ipc::PollSet::create()));
 }
 
 void PollSetObject::destroy() {

@@ -1,13 +1,12 @@
 #include "kernel/object/timer_object.h"
 
+#include "kernel/object/make_object.h"
 #include "mm/kheap/make.h"
 
 namespace viper::object {
 
 Result<Ref<TimerObject>> TimerObject::create() {
-  Ref<ipc::WaitableTimer> timer = TRY(ipc::WaitableTimer::create());
-  const ObjectId id = TRY(allocate_object_id());  // REL-004
-  return mm::make_ref<TimerObject>(id, move(timer));
+  return make_object<TimerObject>(TRY(ipc::WaitableTimer::create()));
 }
 
 void TimerObject::destroy() {
