@@ -210,6 +210,8 @@ void finish_switch_from(Thread* prev) {
   (void)g_reaper_queue.wake_one(g_waker);
 }
 
+uint32_t cpu_count() { return state().cpus; }
+
 void init(const Hooks& hooks, uint32_t cpus) {
   SchedulerState& s = state();
   s.hooks = hooks;

@@ -69,6 +69,8 @@ struct Hooks {
 
 // Once, on the boot CPU, before any other CPU schedules.
 void init(const Hooks& hooks, uint32_t cpus);
+// How many CPUs the scheduler runs on (init's `cpus`).
+uint32_t cpu_count();
 // On every CPU: the running boot context becomes this CPU's idle thread.
 void init_this_cpu();
 

@@ -1,11 +1,14 @@
 #include "kernel/boot/interrupts.h"
 
+#include <viperdos/syscalls.h>
+
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/printk.h"
+#include "kernel/object/process_object.h"
 #include "mm/vm/address_space.h"
 #include "mm/vm/user_fault.h"
 #include "sched/scheduler.h"
@@ -45,6 +48,13 @@ bool resolve_kernel_user_fault(VirtAddr address, bool write) {
              address, write ? mm::Access::kWrite : mm::Access::kRead) == mm::FaultResult::kResolved;
 }
 
+// A fault nobody handles ends the thread's process (all its threads) with
+// VIPER_EXIT_FAULT; a kernel thread in EL0 (ktests) just ends.
+[[noreturn]] void end_faulting_thread(sched::Thread* self) {
+  if (self->process != nullptr) self->process->exit(VIPER_EXIT_FAULT);
+  sched::exit_current();
+}
+
 // An abort taken from EL0: resolved (return and retry), or the end of the
 // thread with a diagnostic. A fault never loops (REL-007).
 void handle_user_mode_fault(arch::ExceptionFrame& frame) {
@@ -56,7 +66,7 @@ void handle_user_mode_fault(arch::ExceptionFrame& frame) {
            "user exception: thread '%s' %s (ESR 0x%08llx) at pc 0x%016llx; ending it", self->name(),
            arch::exception_class_name(frame.esr), static_cast<unsigned long long>(frame.esr),
            static_cast<unsigned long long>(frame.elr));
-    sched::exit_current();
+    end_faulting_thread(self);
   }
   const mm::Access access = ec == 0x20                    ? mm::Access::kExecute
                             : ((frame.esr >> 6) & 1) != 0 ? mm::Access::kWrite
@@ -74,7 +84,7 @@ void handle_user_mode_fault(arch::ExceptionFrame& frame) {
                                           : "read",
          static_cast<unsigned long long>(frame.far), static_cast<unsigned long long>(frame.elr),
          why);
-  sched::exit_current();
+  end_faulting_thread(self);
 }
 
 }  // namespace

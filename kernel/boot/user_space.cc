@@ -42,12 +42,15 @@ bool run_init(const CommandLine& cmdline) {
          static_cast<unsigned long long>(initrd.size >> 10),
          static_cast<unsigned long long>(archive->size()));
 
+  static loader::BootArchive served;  // lives for the whole run
+  served = archive.value();
+  loader::set_boot_archive(&served);
   if (!sched::spawn("reaper", &object::Process::run_reaper, nullptr).ok()) {
     panic("no memory for the reaper thread");
   }
   char path[96] = "bin/init";
   (void)cmdline.get("init", path, sizeof(path));
-  Result<loader::ArchiveEntry> program = archive->find(path);
+  Result<loader::ArchiveEntry> program = served.find(path);
   if (!program.ok() || !program->is_regular_file()) {
     panic("init: %s is not in the boot archive", path);
   }

@@ -50,7 +50,8 @@ Status load_segments(const ElfImage& image, ConstBytes file, mm::AddressSpace& s
 }
 
 Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* const> argv,
-                                     Span<const char* const> envp, const ElfImage& image) {
+                                     Span<const char* const> envp, const ElfImage& image,
+                                     uint64_t bootstrap) {
   if (argv.size() > kMaxArguments || envp.size() > kMaxArguments) return Error::kOutOfRange;
   size_t strings = 0;
   for (const char* s : argv) strings += string_bytes(s);
@@ -61,7 +62,7 @@ Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* c
   // From the top: the strings, then (16-byte aligned) argc, argv[], NULL,
   // envp[], NULL, auxv pairs, AT_NULL.
   const uint64_t strings_at = (kStackTop - strings) & ~uint64_t{15};
-  const size_t words = 1 + argv.size() + 1 + envp.size() + 1 + 2 * 3;
+  const size_t words = 1 + argv.size() + 1 + envp.size() + 1 + 2 * 4;
   const uint64_t sp = (strings_at - words * 8) & ~uint64_t{15};
   if (kStackTop - sp > kInitialStackBytes) return Error::kOutOfRange;
 
@@ -88,15 +89,18 @@ Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* c
   TRY(put_word(kLoaderPageSize));
   TRY(put_word(kAuxEntry));
   TRY(put_word(image.entry));
+  TRY(put_word(kAuxBootstrap));
+  TRY(put_word(bootstrap));
   TRY(put_word(kAuxNull));
   TRY(put_word(0));
   return VirtAddr(sp);
 }
 
 Result<ProgramStart> load_program(const ElfImage& image, ConstBytes file, mm::AddressSpace& space,
-                                  Span<const char* const> argv, Span<const char* const> envp) {
+                                  Span<const char* const> argv, Span<const char* const> envp,
+                                  uint64_t bootstrap) {
   TRY(load_segments(image, file, space));
-  const VirtAddr sp = TRY(build_initial_stack(space, argv, envp, image));
+  const VirtAddr sp = TRY(build_initial_stack(space, argv, envp, image, bootstrap));
   return ProgramStart{.entry = VirtAddr(image.entry), .stack_pointer = sp};
 }
 

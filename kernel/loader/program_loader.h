@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <viperdos/syscalls.h>
 
 #include "kernel/lib/addr.h"
 #include "kernel/lib/result.h"
@@ -30,10 +31,11 @@ inline constexpr uint64_t kInitialStackBytes = 64 * 1024;
 inline constexpr size_t kMaxArguments = 256;        // argv and envp entries, each
 inline constexpr size_t kMaxArgumentBytes = 32768;  // all strings together, with NULs
 
-// Auxiliary vector tags (System V ABI) the kernel provides.
-inline constexpr uint64_t kAuxNull = 0;
-inline constexpr uint64_t kAuxPageSize = 6;
-inline constexpr uint64_t kAuxEntry = 9;
+// Auxiliary vector tags the kernel provides (<viperdos/syscalls.h>).
+inline constexpr uint64_t kAuxNull = VIPER_AUX_NULL;
+inline constexpr uint64_t kAuxPageSize = VIPER_AUX_PAGE_SIZE;
+inline constexpr uint64_t kAuxEntry = VIPER_AUX_ENTRY;
+inline constexpr uint64_t kAuxBootstrap = VIPER_AUX_BOOTSTRAP;
 
 struct ProgramStart {
   VirtAddr entry;
@@ -44,13 +46,16 @@ struct ProgramStart {
 // (the space is not empty), kFault (a copy failed).
 Status load_segments(const ElfImage& image, ConstBytes file, mm::AddressSpace& space);
 
-// Reserves the stack and writes argc/argv/envp/auxv on it. kOutOfRange
-// beyond the limits above, kNoMemory, kFault.
+// Reserves the stack and writes argc/argv/envp/auxv on it; `bootstrap` is
+// the child's bootstrap handle value (VIPER_AUX_BOOTSTRAP), 0 for none.
+// kOutOfRange beyond the limits above, kNoMemory, kFault.
 Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* const> argv,
-                                     Span<const char* const> envp, const ElfImage& image);
+                                     Span<const char* const> envp, const ElfImage& image,
+                                     uint64_t bootstrap = 0);
 
 // Both, in order.
 Result<ProgramStart> load_program(const ElfImage& image, ConstBytes file, mm::AddressSpace& space,
-                                  Span<const char* const> argv, Span<const char* const> envp);
+                                  Span<const char* const> argv, Span<const char* const> envp,
+                                  uint64_t bootstrap = 0);
 
 }  // namespace viper::loader

@@ -127,7 +127,9 @@ TEST_F(ProgramLoader, BuildsTheStackStartReads) {
   EXPECT_EQ(read_word(sp + 72), 4096u);
   EXPECT_EQ(read_word(sp + 80), kAuxEntry);
   EXPECT_EQ(read_word(sp + 88), image_.entry);
-  EXPECT_EQ(read_word(sp + 96), kAuxNull);
+  EXPECT_EQ(read_word(sp + 96), kAuxBootstrap);
+  EXPECT_EQ(read_word(sp + 104), 0u) << "no bootstrap handle";
+  EXPECT_EQ(read_word(sp + 112), kAuxNull);
 }
 
 TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {

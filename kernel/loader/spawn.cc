@@ -1,24 +1,38 @@
 #include "kernel/loader/spawn.h"
 
 #include "kernel/lib/scope_guard.h"
+#include "kernel/loader/boot_archive.h"
 #include "kernel/loader/elf_image.h"
 #include "kernel/loader/program_loader.h"
 #include "sched/scheduler.h"
 
 namespace viper::loader {
 
+namespace {
+const BootArchive* g_boot_archive = nullptr;
+}  // namespace
+
+void set_boot_archive(const BootArchive* archive) { g_boot_archive = archive; }
+const BootArchive* boot_archive() { return g_boot_archive; }
+
 Result<object::Ref<object::Process>> spawn_program(ConstBytes file, const char* name,
                                                    Span<const char* const> argv,
                                                    Span<const char* const> envp,
-                                                   const char** reason) {
+                                                   const char** reason, SpawnHandles handles) {
   const ElfImage image = TRY(parse_elf(file, kProgramRange, reason));
   object::Ref<object::Process> process = TRY(object::Process::create(name));
+  uint64_t bootstrap = 0;
+  if (handles.bootstrap) {
+    bootstrap =
+        TRY(process->handles().add(move(handles.bootstrap), handles.bootstrap_rights)).value;
+  }
   mm::AddressSpace* const previous = sched::current()->address_space;
   sched::set_address_space(&process->address_space());
   auto restore = ScopeGuard([&] { sched::set_address_space(previous); });
-  const ProgramStart start = TRY(load_program(image, file, process->address_space(), argv, envp));
+  const ProgramStart start =
+      TRY(load_program(image, file, process->address_space(), argv, envp, bootstrap));
   restore.run();
-  TRY(process->start_thread(name, start.entry, start.stack_pointer, 0, 0));
+  TRY(process->start_thread(name, {.pc = start.entry, .sp = start.stack_pointer}));
   return process;
 }
 

@@ -12,12 +12,27 @@
 
 namespace viper::loader {
 
+// What a new process starts with besides its program: exactly these
+// handles and nothing ambient (ARCHITECTURE.md, "User space"). Today one:
+// the bootstrap channel, whose value the child finds in its auxiliary
+// vector (VIPER_AUX_BOOTSTRAP).
+struct SpawnHandles {
+  object::Ref<object::KernelObject> bootstrap;  // empty: none
+  Rights bootstrap_rights = Rights::kNone;
+};
+
 // kCorrupt / kNotSupported / kOutOfRange for a file that is not a ViperDOS
 // program (`reason` says why), kNoMemory, kOutOfRange for arguments
 // beyond the limits.
 Result<object::Ref<object::Process>> spawn_program(ConstBytes file, const char* name,
                                                    Span<const char* const> argv,
                                                    Span<const char* const> envp,
-                                                   const char** reason = nullptr);
+                                                   const char** reason = nullptr,
+                                                   SpawnHandles handles = {});
+
+// The boot archive programs are spawned from (set once at boot).
+class BootArchive;
+void set_boot_archive(const BootArchive* archive);
+const BootArchive* boot_archive();
 
 }  // namespace viper::loader

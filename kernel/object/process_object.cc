@@ -1,5 +1,7 @@
 #include "kernel/object/process_object.h"
 
+#include <viperdos/syscalls.h>
+
 #include "kernel/arch/aarch64/context.h"
 #include "kernel/arch/aarch64/user_entry.h"
 #include "kernel/lib/printk.h"
@@ -13,6 +15,11 @@ namespace viper::object {
 namespace {
 
 LockClass g_process_class{kProcessLock};
+Atomic<uint32_t> g_live_processes{0};
+
+// VIPER_SYS_VM_MAP without an address: from 64 GiB up to the stack area.
+constexpr uint64_t kMapAreaStart = 64ull << 30;
+constexpr uint64_t kMapAreaEnd = 0x7f00'0000'0000;
 
 void copy_name(char (&to)[kProcessNameBytes], const char* from) {
   size_t i = 0;
@@ -35,9 +42,13 @@ Process::Process(ObjectId id, mm::AddressSpace* space, mm::Own<cap::HandleTable>
       lock_(g_process_class),
       space_(space),
       handles_(move(handles)),
-      signals_(move(signals)) {
+      signals_(move(signals)),
+      map_next_(kMapAreaStart) {
   copy_name(name_, name);
+  g_live_processes.fetch_add(1, MemoryOrder::kRelaxed);
 }
+
+uint32_t Process::live_count() { return g_live_processes.load(MemoryOrder::kRelaxed); }
 
 Result<Ref<Process>> Process::create(const char* name) {
   Ref<ProcessSignals> signals = TRY(ProcessSignals::create());
@@ -55,24 +66,23 @@ void Process::destroy() {
   // reaped), or for a process that never started a thread.
   if (space_ != nullptr) mm::destroy_address_space(space_);
   handles_.reset();
+  g_live_processes.fetch_sub(1, MemoryOrder::kRelaxed);
   mm::kdelete(this);
 }
 
-Result<sched::Thread*> Process::start_thread(const char* name, VirtAddr pc, VirtAddr sp,
-                                             uint64_t arg0, uint64_t arg1) {
+Result<sched::Thread*> Process::start_thread(const char* name, const ThreadStart& start) {
   ThreadSlot* slot = nullptr;
   {
     IrqSpinlockGuard guard(lock_);
     if (state_ != State::kRunning) return Error::kBadState;
     for (ThreadSlot& candidate : threads_) {
-      if (candidate.thread == nullptr && candidate.pc.value() == 0) {
+      if (!candidate.used) {
         slot = &candidate;
         break;
       }
     }
     if (slot == nullptr) return Error::kNoSpace;
-    // Claimed (pc set) before the thread exists, so no other start takes it.
-    *slot = ThreadSlot{.thread = nullptr, .pc = pc, .sp = sp, .arg0 = arg0, .arg1 = arg1};
+    *slot = ThreadSlot{.thread = nullptr, .used = true, .start = start};
     ++live_threads_;
   }
   add_ref();  // the thread's reference, dropped when it is reaped
@@ -92,14 +102,25 @@ Result<sched::Thread*> Process::start_thread(const char* name, VirtAddr pc, Virt
   return thread.value();
 }
 
+uint64_t Process::exit_word_of_current() const {
+  IrqSpinlockGuard guard(lock_);
+  const sched::Thread* self = sched::current();
+  for (const ThreadSlot& slot : threads_) {
+    if (slot.used && slot.thread == self) return slot.start.exit_word;
+  }
+  return 0;
+}
+
 void Process::user_thread_main(void* arg) {
-  const ThreadSlot& slot = *static_cast<ThreadSlot*>(arg);
+  // The slot stays put until this thread is reaped; `start` is a copy
+  // anyway, taken before anything else can happen to the slot.
+  const ThreadStart start = static_cast<ThreadSlot*>(arg)->start;
   sched::Thread* self = sched::current();
   sched::set_address_space(&self->process->address_space());
   // From here on a switch saves and restores this thread's FP/SIMD and
-  // TLS registers; entering EL0 starts them at zero (context.h).
+  // TLS registers; entering EL0 starts FP/SIMD at zero (context.h).
   self->context.has_user_state = 1;
-  arch::enter_user(slot.pc, slot.sp, slot.arg0, slot.arg1);
+  arch::enter_user(start.pc, start.sp, start.arg0, start.arg1, start.tls);
 }
 
 void Process::exit(int64_t code) {
@@ -129,21 +150,36 @@ void Process::thread_reaped(sched::Thread* thread) {
   {
     IrqSpinlockGuard guard(lock_);
     for (ThreadSlot& slot : threads_) {
-      if (slot.thread == thread) slot = ThreadSlot{};
-    }
-    // A thread that ends without exit() (returning from a fault it cannot
-    // survive) ends the process with a failure code.
-    if (state_ == State::kRunning) {
-      state_ = State::kExiting;
-      exit_code_ = -1;
-      for (ThreadSlot& slot : threads_) {
-        if (slot.thread != nullptr) sched::kill(slot.thread);
-      }
+      if (slot.used && slot.thread == thread) slot = ThreadSlot{};
     }
     last = --live_threads_ == 0;
+    // The last thread ended without exit(): the process ends normally.
+    if (last && state_ == State::kRunning) {
+      state_ = State::kExiting;
+      exit_code_ = 0;
+    }
   }
   if (last) terminate();
   release();  // the thread's reference
+}
+
+Process::Info Process::info() const {
+  IrqSpinlockGuard guard(lock_);
+  const uint32_t state = state_ == State::kRunning   ? VIPER_PROCESS_RUNNING
+                         : state_ == State::kExiting ? VIPER_PROCESS_EXITING
+                                                     : VIPER_PROCESS_TERMINATED;
+  return Info{.state = state,
+              .threads = live_threads_,
+              .exit_code = state_ == State::kTerminated ? exit_code_ : 0};
+}
+
+Result<VirtAddr> Process::reserve_map_area(uint64_t bytes) {
+  IrqSpinlockGuard guard(lock_);
+  const uint64_t pages = (bytes + kPageSize - 1) / kPageSize + 1;  // and a guard page
+  if (pages > (kMapAreaEnd - map_next_) / kPageSize) return Error::kNoSpace;
+  const VirtAddr start(map_next_);
+  map_next_ += pages * kPageSize;
+  return start;
 }
 
 void Process::terminate() {

@@ -55,11 +55,23 @@ class Process final : public KernelObject {
   cap::HandleTable& handles() const { return *handles_; }
   ipc::Waitable* waitable() const override { return signals_.get(); }
 
-  // Starts a user thread at `pc` with stack `sp` and x0/x1 = arg0/arg1.
+  // How a user thread starts: at `pc` with stack `sp`, x0/x1 = arg0/arg1
+  // and TPIDR_EL0 = tls; when it ends by thread_exit, 0 is stored to the
+  // 32-bit word at `exit_word` (if not 0) and its futex waiters woken
+  // (pthread_join).
+  struct ThreadStart {
+    VirtAddr pc;
+    VirtAddr sp;
+    uint64_t arg0 = 0;
+    uint64_t arg1 = 0;
+    uint64_t tls = 0;
+    uint64_t exit_word = 0;
+  };
   // kBadState once the process is exiting, kNoSpace beyond
   // kMaxProcessThreads, kNoMemory.
-  Result<sched::Thread*> start_thread(const char* name, VirtAddr pc, VirtAddr sp, uint64_t arg0,
-                                      uint64_t arg1) EXCLUDES(lock_);
+  Result<sched::Thread*> start_thread(const char* name, const ThreadStart& start) EXCLUDES(lock_);
+  // The running thread's exit word (ThreadStart::exit_word), 0 if none.
+  uint64_t exit_word_of_current() const EXCLUDES(lock_);
 
   // Ends the process with `code` (the first call's code is kept): every
   // thread is told to end. Does not wait; a thread of this process calling
@@ -68,6 +80,21 @@ class Process final : public KernelObject {
   bool exiting() const EXCLUDES(lock_);
   // The exit code once terminated; kBadState before.
   Result<int64_t> exit_code() const EXCLUDES(lock_);
+
+  struct Info {
+    uint32_t state;  // VIPER_PROCESS_*
+    uint32_t threads;
+    int64_t exit_code;
+  };
+  Info info() const EXCLUDES(lock_);
+
+  // Where the next VIPER_SYS_VM_MAP without an address goes: `bytes` of
+  // fresh address space (with a guard page after it), never reused.
+  // kNoSpace when the map area is used up.
+  Result<VirtAddr> reserve_map_area(uint64_t bytes) EXCLUDES(lock_);
+
+  // Processes alive now (created, not yet destroyed).
+  static uint32_t live_count();
 
   // The process the running thread belongs to (nullptr: a kernel thread).
   static Process* current() { return sched::current()->process; }
@@ -81,10 +108,8 @@ class Process final : public KernelObject {
   enum class State : uint8_t { kRunning, kExiting, kTerminated };
   struct ThreadSlot {
     sched::Thread* thread = nullptr;
-    VirtAddr pc;
-    VirtAddr sp;
-    uint64_t arg0 = 0;
-    uint64_t arg1 = 0;
+    bool used = false;
+    ThreadStart start;
   };
 
   Process(ObjectId id, mm::AddressSpace* space, mm::Own<cap::HandleTable> handles,
@@ -103,6 +128,7 @@ class Process final : public KernelObject {
   uint32_t live_threads_ GUARDED_BY(lock_) = 0;
   State state_ GUARDED_BY(lock_) = State::kRunning;
   int64_t exit_code_ GUARDED_BY(lock_) = 0;
+  uint64_t map_next_ GUARDED_BY(lock_);
   char name_[kProcessNameBytes] = {};
 };
 

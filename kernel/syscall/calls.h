@@ -1,19 +1,23 @@
 // The system calls, one function each, grouped by file as the ABI groups
-// them; each group installs its calls in the table (table.cc).
+// them (<viperdos/syscalls.h>); each group installs its calls in the table.
 #pragma once
 
 #include "kernel/syscall/syscall.h"
 
 namespace viper::syscall {
 
-// debug.cc
-Result<uint64_t> debug_write(const Arguments& args);
-void install_debug_calls();
-// time.cc
-Result<uint64_t> clock_monotonic(const Arguments& args);
-void install_time_calls();
-// process.cc (kernel only)
-Result<uint64_t> process_exit(const Arguments& args);
-void install_process_calls();
+// Portable groups (host-tested).
+void install_debug_calls();    // debug.cc
+void install_handle_calls();   // handles.cc
+void install_channel_calls();  // channels.cc
+void install_waiting_calls();  // waiting.cc: events, timers, pollsets
+void install_time_calls();     // time.cc
+void install_futex_calls();    // futex.cc
+
+// Kernel-only groups (they run user threads and address spaces).
+void install_process_calls();  // process.cc
+void install_thread_calls();   // thread.cc
+void install_memory_calls();   // memory.cc
+void install_system_calls();   // system.cc
 
 }  // namespace viper::syscall

@@ -7,11 +7,12 @@
 #include "kernel/syscall/calls.h"
 
 namespace viper::syscall {
+namespace {
 
 // (bytes, size) -> size. At most VIPER_DEBUG_WRITE_MAX bytes (kOutOfRange
 // beyond); one console write, so concurrent writers never interleave
 // within a call.
-Result<uint64_t> debug_write(const Arguments& args) {
+Result<uint64_t> debug_write(CallContext&, const Arguments& args) {
   const VirtAddr bytes(args.value[0]);
   const uint64_t size = args.value[1];
   if (size > VIPER_DEBUG_WRITE_MAX) return Error::kOutOfRange;
@@ -21,6 +22,8 @@ Result<uint64_t> debug_write(const Arguments& args) {
   console_write(buffer, size);
   return size;
 }
+
+}  // namespace
 
 void install_debug_calls() { install_call(VIPER_SYS_DEBUG_WRITE, {"debug_write", &debug_write}); }
 

@@ -2,13 +2,16 @@
 // the result into x0 (kernel/arch/aarch64/exception.h installs it).
 #include "kernel/syscall/entry.h"
 
+#include "kernel/object/process_object.h"
 #include "kernel/syscall/syscall.h"
 
 namespace viper::syscall {
 
 void handle_syscall(arch::ExceptionFrame& frame) {
+  object::Process* process = object::Process::current();
+  CallContext context{.handles = process->handles(), .process = process};
   const Arguments args{{frame.x[0], frame.x[1], frame.x[2], frame.x[3], frame.x[4], frame.x[5]}};
-  frame.x[0] = static_cast<uint64_t>(dispatch(frame.x[8], args));
+  frame.x[0] = static_cast<uint64_t>(dispatch(context, frame.x[8], args));
 }
 
 }  // namespace viper::syscall

@@ -13,7 +13,12 @@
 
 #include <stdint.h>
 
+#include "kernel/cap/handle_table.h"
 #include "kernel/lib/result.h"
+
+namespace viper::object {
+class Process;
+}
 
 namespace viper::syscall {
 
@@ -21,8 +26,16 @@ struct Arguments {
   uint64_t value[6];
 };
 
+// Who is calling: the handle table every handle argument is looked up in,
+// and the process (kernel calls only; host tests of the portable calls
+// pass a table and no process).
+struct CallContext {
+  cap::HandleTable& handles;
+  object::Process* process = nullptr;
+};
+
 // One system call: the value it returns (>= 0), or its error.
-using Call = Result<uint64_t> (*)(const Arguments& args);
+using Call = Result<uint64_t> (*)(CallContext& context, const Arguments& args);
 
 struct CallInfo {
   const char* name;  // for traces and tests: "debug_write"
@@ -40,6 +53,6 @@ void install_call(uint64_t number, CallInfo info);
 void install_kernel_calls();
 
 // Runs call `number`: its value, or the negated error code (the ABI's x0).
-int64_t dispatch(uint64_t number, const Arguments& args);
+int64_t dispatch(CallContext& context, uint64_t number, const Arguments& args);
 
 }  // namespace viper::syscall

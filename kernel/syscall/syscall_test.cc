@@ -43,7 +43,11 @@ class Syscalls : public ::testing::Test {
     set_console_writer(nullptr);
   }
   static int64_t call(uint64_t number, uint64_t a0 = 0, uint64_t a1 = 0) {
-    return dispatch(number, Arguments{{a0, a1, 0, 0, 0, 0}});
+    cap::HandleTable* table = new cap::HandleTable();
+    CallContext context{.handles = *table};
+    const int64_t result = dispatch(context, number, Arguments{{a0, a1, 0, 0, 0, 0}});
+    delete table;
+    return result;
   }
 };
 

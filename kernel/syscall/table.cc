@@ -25,10 +25,10 @@ const CallInfo* find_call(uint64_t number) {
   return &g_calls[number];
 }
 
-int64_t dispatch(uint64_t number, const Arguments& args) {
+int64_t dispatch(CallContext& context, uint64_t number, const Arguments& args) {
   const CallInfo* info = find_call(number);
   if (info == nullptr) return static_cast<int64_t>(Error::kUnknownCall);
-  Result<uint64_t> result = info->call(args);
+  Result<uint64_t> result = info->call(context, args);
   if (!result.ok()) return static_cast<int64_t>(result.error());
   // Values are below 2^63, so a result never looks like an error.
   return static_cast<int64_t>(result.value() & ~(uint64_t{1} << 63));

@@ -1,4 +1,4 @@
-// arch_enter_user(pc, sp, arg0, arg1): leaves the kernel for EL0 at `pc`
+// arch_enter_user(pc, sp, arg0, arg1, tls): leaves the kernel for EL0 at `pc`
 // with SP_EL0 = `sp`, x0/x1 = the arguments and every other register
 // cleared, FP/SIMD and TPIDR_EL0 too (nothing of the kernel or of another
 // thread leaks), interrupts enabled. Exceptions
@@ -9,9 +9,9 @@
 .global arch_enter_user
 .type arch_enter_user, %function
 arch_enter_user:
-    // FP/SIMD and the TLS pointer start at zero: they may still hold the
+    // TPIDR_EL0 = tls; FP/SIMD start at zero: they may still hold the
     // previous user thread's values (context.h).
-    msr     tpidr_el0, xzr
+    msr     tpidr_el0, x4
     msr     fpcr, xzr
     msr     fpsr, xzr
     movi    v0.2d, #0

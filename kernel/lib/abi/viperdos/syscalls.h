@@ -1,30 +1,170 @@
-/* The ViperDOS system-call ABI: the one definition of call numbers, shared
- * by the kernel (kernel/syscall) and user space (userland/libc). C, so C
- * programs and the kernel's C++ read the same lines.
+/* The ViperDOS system-call ABI: the one definition of call numbers and the
+ * structures calls exchange, shared by the kernel (kernel/syscall) and
+ * user space (userland/libc). C, so C programs and the kernel's C++ read
+ * the same lines.
  *
  * A call is `svc #0` with its number in x8 and up to six arguments in
  * x0..x5; the result comes back in x0: a value >= 0, or the negative code
- * of one of the errors in <viperdos/errors.h>.
- * Every other register is preserved. Numbers are grouped by sixteen so a
- * group can grow without renumbering; a number never changes meaning. */
+ * of one of the errors in <viperdos/errors.h>. Every other register is
+ * preserved. Numbers are grouped by sixteen so a group can grow without
+ * renumbering; a number never changes meaning. docs/userspace.md has the
+ * rights each call needs. */
 #ifndef VIPERDOS_SYSCALLS_H_
 #define VIPERDOS_SYSCALLS_H_
 
+#include <stdint.h>
 #include <viperdos/errors.h>
+#include <viperdos/handles.h>
 
-/* Diagnostics (0..15). */
-#define VIPER_SYS_DEBUG_WRITE 0 /* (const char* bytes, size_t size) -> size */
+/* Deadlines are absolute: nanoseconds of the monotonic clock. */
+#define VIPER_DEADLINE_NEVER UINT64_MAX
 
-/* Processes (48..63). */
-#define VIPER_SYS_PROCESS_EXIT 49 /* (int64 status) -> does not return */
+/* ---- Diagnostics (0..15) ---- */
+#define VIPER_SYS_DEBUG_WRITE 0 /* (bytes, size) -> size; at most VIPER_DEBUG_WRITE_MAX */
 
-/* Time (112..127). */
+/* ---- Handles (16..31) ---- */
+#define VIPER_SYS_HANDLE_CLOSE 16     /* (handle) -> 0 */
+#define VIPER_SYS_HANDLE_DUPLICATE 17 /* (handle, rights) -> new handle; needs DUPLICATE */
+#define VIPER_SYS_HANDLE_REPLACE 18   /* (handle, rights) -> new handle; the old one is closed */
+#define VIPER_SYS_OBJECT_WAIT 19      /* (handle, signals, deadline) -> signals seen; needs WAIT */
+#define VIPER_SYS_OBJECT_SIGNAL 20    /* (handle, clear, set) -> 0; user signals, needs SIGNAL */
+#define VIPER_SYS_OBJECT_INFO 21      /* (handle, struct viper_object_info*) -> 0 */
+
+/* ---- Channels (32..39) ---- */
+#define VIPER_SYS_CHANNEL_CREATE 32 /* (viper_handle_t out[2]) -> 0 */
+#define VIPER_SYS_CHANNEL_WRITE 33  /* (handle, const struct viper_message*) -> 0; handles move */
+#define VIPER_SYS_CHANNEL_READ 34   /* (handle, struct viper_message*, deadline) -> bytes */
+#define VIPER_SYS_CHANNEL_CALL                        \
+  35 /* (handle, const struct viper_message* request, \
+         struct viper_message* reply, deadline) -> reply bytes */
+
+/* ---- Events, timers, pollsets (40..47) ---- */
+#define VIPER_SYS_EVENT_CREATE 40   /* () -> handle */
+#define VIPER_SYS_TIMER_CREATE 41   /* () -> handle */
+#define VIPER_SYS_TIMER_SET 42      /* (handle, deadline, period_ns or 0) -> 0 */
+#define VIPER_SYS_TIMER_CANCEL 43   /* (handle) -> 0 */
+#define VIPER_SYS_POLLSET_CREATE 44 /* () -> handle */
+#define VIPER_SYS_POLLSET_ADD 45    /* (set, member, signals, key) -> 0 */
+#define VIPER_SYS_POLLSET_REMOVE 46 /* (set, member) -> 0 */
+#define VIPER_SYS_POLLSET_WAIT 47 /* (set, struct viper_poll_event*, capacity, deadline) -> count \
+                                   */
+
+/* ---- Processes (48..63) ---- */
+#define VIPER_SYS_PROCESS_SPAWN 48 /* (const struct viper_spawn_args*) -> process handle */
+#define VIPER_SYS_PROCESS_EXIT 49  /* (code) -> does not return */
+#define VIPER_SYS_PROCESS_KILL 50  /* (process handle) -> 0; it exits with VIPER_EXIT_KILLED */
+#define VIPER_SYS_PROCESS_INFO 51  /* (process handle, struct viper_process_info*) -> 0 */
+#define VIPER_SYS_PROCESS_ID 52    /* () -> the caller's process id */
+
+/* ---- Threads (64..79) ---- */
+#define VIPER_SYS_THREAD_CREATE 64 /* (entry, stack_top, arg, tls, uint32_t* exit_word) -> id */
+#define VIPER_SYS_THREAD_EXIT 65   /* () -> does not return; *exit_word = 0 and a futex wake */
+#define VIPER_SYS_THREAD_SLEEP 66  /* (deadline) -> 0 */
+
+/* ---- Memory (80..95) ---- */
+#define VIPER_SYS_VM_MAP 80     /* (address or 0, size, prot) -> address; anonymous, zeroed */
+#define VIPER_SYS_VM_UNMAP 81   /* (address, size) -> 0 */
+#define VIPER_SYS_VM_PROTECT 82 /* (address, size, prot) -> 0 */
+
+/* ---- Futexes (96..111): user-space locks ---- */
+#define VIPER_SYS_FUTEX_WAIT                                                            \
+  96                            /* (const uint32_t* word, expected, deadline) -> 0 once \
+                                 *word != expected (at once if it already is) */
+#define VIPER_SYS_FUTEX_WAKE 97 /* (const uint32_t* word, count) -> waiters woken */
+
+/* ---- Time (112..127) ---- */
 #define VIPER_SYS_CLOCK_MONOTONIC 112 /* () -> nanoseconds since boot */
+#define VIPER_SYS_CLOCK_WALL 113      /* () -> nanoseconds since 1970 (the RTC) */
+
+/* ---- System (128..143) ---- */
+#define VIPER_SYS_SYSTEM_INFO 128 /* (struct viper_system_info*) -> 0 */
 
 /* One past the highest number: the dispatch table's size. */
-#define VIPER_SYS_COUNT 128
+#define VIPER_SYS_COUNT 144
 
-/* Named limits user space must respect. */
-#define VIPER_DEBUG_WRITE_MAX 4096 /* bytes per VIPER_SYS_DEBUG_WRITE */
+/* Named limits. */
+#define VIPER_DEBUG_WRITE_MAX 4096      /* bytes per debug write */
+#define VIPER_MESSAGE_BYTES_MAX 65536   /* bytes in one channel message */
+#define VIPER_MESSAGE_HANDLES_MAX 64    /* handles in one channel message */
+#define VIPER_POLL_EVENTS_MAX 64        /* events one pollset wait reports */
+#define VIPER_SPAWN_PATH_MAX 128        /* bytes of a program path, with the NUL */
+#define VIPER_SPAWN_ARGS_MAX 64         /* argv and envp entries, each */
+#define VIPER_SPAWN_ARG_BYTES_MAX 16384 /* all argument and environment strings */
+
+/* Memory protections (VIPER_SYS_VM_*). Writable and executable at once is refused. */
+#define VIPER_PROT_READ 1u
+#define VIPER_PROT_WRITE 2u
+#define VIPER_PROT_EXEC 4u
+
+/* The exit code of a process ended by VIPER_SYS_PROCESS_KILL or by a fault. */
+#define VIPER_EXIT_KILLED (-9)
+#define VIPER_EXIT_FAULT (-11)
+
+/* Auxiliary vector tags a program finds after envp (System V values, plus
+ * ViperDOS's own above 0x1000). */
+#define VIPER_AUX_NULL 0
+#define VIPER_AUX_PAGE_SIZE 6
+#define VIPER_AUX_ENTRY 9
+#define VIPER_AUX_BOOTSTRAP 0x1000 /* the bootstrap channel handle, or 0 */
+
+/* A channel message: on write, what to send; on read, the capacities in and
+ * the counts out (also when too small: kOutOfRange says how much is needed). */
+struct viper_message {
+  void* bytes;
+  uint64_t byte_count; /* write: bytes to send; read: out */
+  uint64_t byte_capacity;
+  viper_handle_t* handles;
+  uint64_t handle_count; /* write: handles to move; read: out */
+  uint64_t handle_capacity;
+};
+
+struct viper_poll_event {
+  uint64_t key;
+  uint32_t signals;
+  uint32_t reserved;
+};
+
+struct viper_spawn_args {
+  const char* path; /* in the boot archive: "bin/sh" */
+  const char* const* argv;
+  uint64_t argc;
+  const char* const* envp;
+  uint64_t envc;
+  viper_handle_t bootstrap; /* a handle to move into the child, or 0 */
+};
+
+#define VIPER_OBJECT_CHANNEL 1
+#define VIPER_OBJECT_TIMER 2
+#define VIPER_OBJECT_EVENT 3
+#define VIPER_OBJECT_POLLSET 4
+#define VIPER_OBJECT_PROCESS 5
+
+struct viper_object_info {
+  uint64_t id;   /* never reused */
+  uint32_t type; /* VIPER_OBJECT_* */
+  uint32_t rights;
+};
+
+#define VIPER_PROCESS_RUNNING 0
+#define VIPER_PROCESS_EXITING 1
+#define VIPER_PROCESS_TERMINATED 2
+
+struct viper_process_info {
+  uint64_t id;
+  uint32_t state; /* VIPER_PROCESS_* */
+  uint32_t threads;
+  int64_t exit_code; /* once terminated */
+  char name[32];
+};
+
+struct viper_system_info {
+  uint64_t total_memory;
+  uint64_t free_memory;
+  uint64_t uptime_ns;
+  uint32_t cpus;
+  uint32_t processes;
+  uint32_t threads;
+  uint32_t reserved;
+};
 
 #endif /* VIPERDOS_SYSCALLS_H_ */

@@ -1,0 +1,124 @@
+// Channels: create, write (bytes and handles, which move), read, call.
+#include "kernel/object/endpoint_object.h"
+#include "kernel/syscall/arguments.h"
+#include "kernel/syscall/calls.h"
+#include "kernel/syscall/kernel_buffer.h"
+
+namespace viper::syscall {
+namespace {
+
+// The outgoing half of a message, copied in and checked against the limits.
+struct Outgoing {
+  KernelBuffer bytes;
+  cap::HandleValue handles[VIPER_MESSAGE_HANDLES_MAX];
+  size_t handle_count = 0;
+};
+
+Status copy_in_message(const viper_message& m, Outgoing& out) {
+  if (m.byte_count > VIPER_MESSAGE_BYTES_MAX || m.handle_count > VIPER_MESSAGE_HANDLES_MAX) {
+    return Error::kOutOfRange;
+  }
+  TRY(out.bytes.reserve(m.byte_count));
+  TRY(arch::copy_from_user(out.bytes.data(), VirtAddr(reinterpret_cast<uint64_t>(m.bytes)),
+                           m.byte_count));
+  uint64_t raw_handles[VIPER_MESSAGE_HANDLES_MAX];
+  TRY(arch::copy_from_user(raw_handles, VirtAddr(reinterpret_cast<uint64_t>(m.handles)),
+                           m.handle_count * sizeof(uint64_t)));
+  for (size_t i = 0; i < m.handle_count; ++i) out.handles[i] = handle_arg(raw_handles[i]);
+  out.handle_count = m.handle_count;
+  return ok_status();
+}
+
+Result<uint64_t> channel_create(CallContext& c, const Arguments& a) {
+  // Check the destination before creating anything that would need undoing.
+  const uint64_t zero[2] = {0, 0};
+  TRY(arch::copy_to_user(VirtAddr(a.value[0]), zero, sizeof(zero)));
+  object::ChannelHandles pair = TRY(object::channel_create(c.handles));
+  const uint64_t handles[2] = {pair.a.value, pair.b.value};
+  if (Status s = arch::copy_to_user(VirtAddr(a.value[0]), handles, sizeof(handles)); !s.ok()) {
+    (void)c.handles.close(pair.a);  // unmapped since the check: undo
+    (void)c.handles.close(pair.b);
+    return s.error();
+  }
+  return 0;
+}
+
+Result<uint64_t> channel_write(CallContext& c, const Arguments& a) {
+  const viper_message m = TRY(copy_in<viper_message>(a.value[1]));
+  Outgoing out;
+  TRY(copy_in_message(m, out));
+  TRY(object::channel_write(c.handles, handle_arg(a.value[0]), out.bytes.bytes(),
+                            Span<const cap::HandleValue>(out.handles, out.handle_count)));
+  return 0;
+}
+
+// Reads into kernel memory, then out to the caller's buffers; the sizes go
+// back also when the buffers are too small (kOutOfRange), so the caller can
+// retry with enough room.
+Result<uint64_t> channel_read(CallContext& c, const Arguments& a) {
+  viper_message m = TRY(copy_in<viper_message>(a.value[1]));
+  const size_t byte_room =
+      m.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? m.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
+  const size_t handle_room =
+      m.handle_capacity < VIPER_MESSAGE_HANDLES_MAX ? m.handle_capacity : VIPER_MESSAGE_HANDLES_MAX;
+  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(m.bytes)), byte_room) ||
+      !arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(m.handles)),
+                           handle_room * sizeof(uint64_t))) {
+    return Error::kFault;
+  }
+  KernelBuffer bytes;
+  TRY(bytes.reserve(byte_room));
+  cap::HandleValue handles[VIPER_MESSAGE_HANDLES_MAX];
+  ipc::MessageSize size;
+  const Status read = object::channel_read_wait(c.handles, handle_arg(a.value[0]), bytes.bytes(),
+                                                Span<cap::HandleValue>(handles, handle_room), size,
+                                                deadline_arg(a.value[2]));
+  m.byte_count = size.bytes;
+  m.handle_count = size.handles;
+  if (!read.ok() && read.error() != Error::kOutOfRange) return read.error();
+  if (read.ok()) {
+    TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(m.bytes)), bytes.data(),
+                           size.bytes));
+    uint64_t raw_handles[VIPER_MESSAGE_HANDLES_MAX];
+    for (uint32_t i = 0; i < size.handles; ++i) raw_handles[i] = handles[i].value;
+    TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(m.handles)), raw_handles,
+                           size.handles * sizeof(uint64_t)));
+  }
+  TRY(copy_out(a.value[1], m));
+  if (!read.ok()) return read.error();
+  return size.bytes;
+}
+
+// Request and reply (bytes only): the fast path with the CPU hand-off.
+Result<uint64_t> channel_call(CallContext& c, const Arguments& a) {
+  const viper_message request = TRY(copy_in<viper_message>(a.value[1]));
+  viper_message reply = TRY(copy_in<viper_message>(a.value[2]));
+  if (request.handle_count != 0) return Error::kNotSupported;
+  Outgoing out;
+  TRY(copy_in_message(request, out));
+  const size_t room =
+      reply.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? reply.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
+  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(reply.bytes)), room)) {
+    return Error::kFault;
+  }
+  KernelBuffer answer;
+  TRY(answer.reserve(room));
+  const size_t got = TRY(object::channel_call(c.handles, handle_arg(a.value[0]), out.bytes.bytes(),
+                                              answer.bytes(), deadline_arg(a.value[3])));
+  TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(reply.bytes)), answer.data(), got));
+  reply.byte_count = got;
+  reply.handle_count = 0;
+  TRY(copy_out(a.value[2], reply));
+  return got;
+}
+
+}  // namespace
+
+void install_channel_calls() {
+  install_call(VIPER_SYS_CHANNEL_CREATE, {"channel_create", &channel_create});
+  install_call(VIPER_SYS_CHANNEL_WRITE, {"channel_write", &channel_write});
+  install_call(VIPER_SYS_CHANNEL_READ, {"channel_read", &channel_read});
+  install_call(VIPER_SYS_CHANNEL_CALL, {"channel_call", &channel_call});
+}
+
+}  // namespace viper::syscall
