@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <sys/times.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "userland/libc/syscall.h"
@@ -131,6 +132,47 @@ int stat(const char* path, struct stat* status) {
 
 int isatty(int fd) { return fd >= 0 && fd <= 2; }
 
+int clock_gettime(clockid_t clock, struct timespec* ts) {
+  if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME) {
+    errno = EINVAL;
+    return -1;
+  }
+  /* Until the RTC is read, the wall clock counts from boot as well. */
+  const int64_t ns = viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC);
+  ts->tv_sec = ns / 1000000000;
+  ts->tv_nsec = ns % 1000000000;
+  return 0;
+}
+
+int nanosleep(const struct timespec* request, struct timespec* remaining) {
+  if (request->tv_sec < 0 || request->tv_nsec < 0 || request->tv_nsec >= 1000000000) {
+    errno = EINVAL;
+    return -1;
+  }
+  const uint64_t now = (uint64_t)viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC);
+  const uint64_t ns = (uint64_t)request->tv_sec * 1000000000u + (uint64_t)request->tv_nsec;
+  const int64_t slept = viper_syscall1(VIPER_SYS_THREAD_SLEEP, now + ns);
+  if (remaining) remaining->tv_sec = remaining->tv_nsec = 0;
+  return (int)posix_result(slept);
+}
+
+unsigned sleep(unsigned seconds) {
+  const struct timespec t = {.tv_sec = seconds, .tv_nsec = 0};
+  nanosleep(&t, 0);
+  return 0;
+}
+
+int usleep(useconds_t microseconds) {
+  const struct timespec t = {.tv_sec = microseconds / 1000000,
+                             .tv_nsec = (long)(microseconds % 1000000) * 1000};
+  return nanosleep(&t, 0);
+}
+
+int sched_yield(void) {
+  viper_syscall1(VIPER_SYS_THREAD_SLEEP, 0); /* a deadline already passed: just a pass */
+  return 0;
+}
+
 int gettimeofday(struct timeval* tv, void* tz) {
   (void)tz;
   /* Monotonic until the RTC is read: seconds since boot. */
@@ -153,7 +195,7 @@ clock_t times(struct tms* buffer) {
   return ticks;
 }
 
-pid_t getpid(void) { return (pid_t)not_yet(); }
+pid_t getpid(void) { return (pid_t)posix_result(viper_syscall0(VIPER_SYS_PROCESS_ID)); }
 
 int kill(pid_t pid, int signal) {
   (void)pid;

@@ -4,8 +4,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <viperdos/syscalls.h>
+
 extern int main(int argc, char** argv, char** envp);
 extern void __libc_init_array(void);
+extern uint64_t __viper_bootstrap; /* viper.c */
 
 char** environ;
 
@@ -15,6 +18,11 @@ _Noreturn void __viper_start(uint64_t* initial_stack, void* tls_block) {
   const int argc = (int)initial_stack[0];
   char** argv = (char**)(initial_stack + 1);
   environ = argv + argc + 1;
+  char** end_of_env = environ;
+  while (*end_of_env) ++end_of_env;
+  for (uint64_t* aux = (uint64_t*)(end_of_env + 1); aux[0] != VIPER_AUX_NULL; aux += 2) {
+    if (aux[0] == VIPER_AUX_BOOTSTRAP) __viper_bootstrap = aux[1];
+  }
   _init_tls(tls_block);  // copies .tdata, zeroes .tbss
   _set_tls(tls_block);   // TPIDR_EL0, variant 1 (picolibc knows the TCB offset)
   __libc_init_array();

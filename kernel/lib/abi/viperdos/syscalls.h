@@ -46,8 +46,9 @@
 #define VIPER_SYS_POLLSET_CREATE 44 /* () -> handle */
 #define VIPER_SYS_POLLSET_ADD 45    /* (set, member, signals, key) -> 0 */
 #define VIPER_SYS_POLLSET_REMOVE 46 /* (set, member) -> 0 */
-#define VIPER_SYS_POLLSET_WAIT 47 /* (set, struct viper_poll_event*, capacity, deadline) -> count \
-                                   */
+#define VIPER_SYS_POLLSET_WAIT                                       \
+  47 /* (set, struct viper_poll_event*, capacity, deadline) -> count \
+      */
 
 /* ---- Processes (48..63) ---- */
 #define VIPER_SYS_PROCESS_SPAWN 48 /* (const struct viper_spawn_args*) -> process handle */
