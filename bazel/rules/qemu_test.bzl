@@ -12,6 +12,12 @@ boots the production //kernel:image, which has no ktests.
 
 load("@rules_cc//cc:defs.bzl", "cc_test")
 
+def _shell_quote(text):
+    # A test's `args` are split like a Bourne shell line: without quoting,
+    # `append = "a=1 b=2"` reached the harness as "--append=a=1" and a
+    # stray "b=2", and an expected "timer 250 Hz" as "--expect=timer".
+    return "'" + text.replace("'", "'\\''") + "'"
+
 def qemu_test(
         name,
         kernel = None,
@@ -63,7 +69,7 @@ def qemu_test(
         "--timeout={}s".format(timeout_seconds),
     ]
     if append:
-        args.append("--append=" + append)
+        args.append(_shell_quote("--append=" + append))
     data = [kernel, boot_image]
     if initrd:
         args.append("--initrd=$(rootpath {})".format(initrd))
@@ -72,7 +78,7 @@ def qemu_test(
         args.append("--dtb=$(rootpath {})".format(dtb))
         data.append(dtb)
     if expect:
-        args.append("--expect=" + ",".join(expect))
+        args.append(_shell_quote("--expect=" + ",".join(expect)))
     if expect_panic:
         args.append("--expect_panic")
     if check_clock:

@@ -54,9 +54,12 @@ bool run_init(const CommandLine& cmdline) {
   if (!program.ok() || !program->is_regular_file()) {
     panic("init: %s is not in the boot archive", path);
   }
-  const char* argv[] = {path};
-  Result<object::Ref<object::Process>> init =
-      loader::spawn_program(program->contents, path, Span<const char* const>(argv, 1), {}, &reason);
+  // initconf=FILE becomes init's argument: which configuration to follow.
+  char config[96] = "";
+  const bool has_config = cmdline.get("initconf", config, sizeof(config));
+  const char* argv[] = {path, config};
+  Result<object::Ref<object::Process>> init = loader::spawn_program(
+      program->contents, path, Span<const char* const>(argv, has_config ? 2 : 1), {}, &reason);
   if (!init.ok()) {
     panic("init: %s cannot run: %s%s%s", path, error_name(init.error()), reason ? ": " : "",
           reason ? reason : "");

@@ -19,5 +19,6 @@ void install_process_calls();  // process.cc
 void install_thread_calls();   // thread.cc
 void install_memory_calls();   // memory.cc
 void install_system_calls();   // system.cc
+void install_bootfs_calls();   // bootfs.cc
 
 }  // namespace viper::syscall

@@ -13,6 +13,7 @@ void install_kernel_calls() {
   install_thread_calls();
   install_memory_calls();
   install_system_calls();
+  install_bootfs_calls();
 }
 
 }  // namespace viper::syscall

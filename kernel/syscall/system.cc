@@ -1,4 +1,4 @@
-// System facts: memory, CPUs, processes, threads, uptime.
+// System facts: memory, CPUs, processes, threads, uptime; each CPU's load.
 #include "kernel/arch/arch.h"
 #include "kernel/object/process_object.h"
 #include "kernel/syscall/arguments.h"
@@ -24,8 +24,24 @@ Result<uint64_t> system_info(CallContext&, const Arguments& a) {
   return 0;
 }
 
+// (cpu, struct viper_cpu_info*): kOutOfRange past the last CPU.
+Result<uint64_t> cpu_info(CallContext&, const Arguments& a) {
+  if (a.value[0] >= sched::cpu_count()) return Error::kOutOfRange;
+  const uint32_t cpu = static_cast<uint32_t>(a.value[0]);
+  const sched::RunQueueStats queue = sched::run_queue_stats(cpu);
+  const viper_cpu_info info{.cpu = cpu,
+                            .queued = queue.queued,
+                            .context_switches = sched::switches_on_cpu(cpu),
+                            .steals = queue.steals_in};
+  TRY(copy_out(a.value[1], info));
+  return 0;
+}
+
 }  // namespace
 
-void install_system_calls() { install_call(VIPER_SYS_SYSTEM_INFO, {"system_info", &system_info}); }
+void install_system_calls() {
+  install_call(VIPER_SYS_SYSTEM_INFO, {"system_info", &system_info});
+  install_call(VIPER_SYS_CPU_INFO, {"cpu_info", &cpu_info});
+}
 
 }  // namespace viper::syscall

@@ -129,3 +129,11 @@ uint64_t viper_deadline_after(uint64_t ns) {
   const uint64_t now = viper_clock_monotonic();
   return ns > VIPER_DEADLINE_NEVER - 1 - now ? VIPER_DEADLINE_NEVER - 1 : now + ns;
 }
+
+int64_t viper_cpu_info(uint32_t cpu, struct viper_cpu_info* info) {
+  return viper_syscall2(VIPER_SYS_CPU_INFO, cpu, U(info));
+}
+int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_t size) {
+  return viper_syscall(VIPER_SYS_BOOTFS_READ, U(path), offset, U(buffer), size, 0, 0);
+}
+int64_t viper_bootfs_stat(const char* path) { return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path)); }

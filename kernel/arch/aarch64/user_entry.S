@@ -1,7 +1,7 @@
 // arch_enter_user(pc, sp, arg0, arg1, tls): leaves the kernel for EL0 at `pc`
 // with SP_EL0 = `sp`, x0/x1 = the arguments and every other register
 // cleared, FP/SIMD and TPIDR_EL0 too (nothing of the kernel or of another
-// thread leaks), interrupts enabled. Exceptions
+// thread leaks), interrupts enabled at EL0. Exceptions
 // from EL0 come back on this thread's kernel stack, below this point;
 // this call never returns.
 .arch armv8-a+fp+simd
@@ -9,6 +9,11 @@
 .global arch_enter_user
 .type arch_enter_user, %function
 arch_enter_user:
+    // No interrupt between here and the eret: an exception taken at EL1
+    // would overwrite ELR_EL1/SPSR_EL1 with its own return state, and the
+    // eret would then "return" to a kernel address. The eret unmasks them
+    // (SPSR_EL1 = 0: EL0t, DAIF clear).
+    msr     daifset, #0xf
     // TPIDR_EL0 = tls; FP/SIMD start at zero: they may still hold the
     // previous user thread's values (context.h).
     msr     tpidr_el0, x4

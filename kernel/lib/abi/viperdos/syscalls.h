@@ -79,9 +79,14 @@
 
 /* ---- System (128..143) ---- */
 #define VIPER_SYS_SYSTEM_INFO 128 /* (struct viper_system_info*) -> 0 */
+#define VIPER_SYS_CPU_INFO 129 /* (cpu, struct viper_cpu_info*) -> 0; kOutOfRange past the last */
+
+/* ---- Boot files (144..159): the boot archive, read-only ---- */
+#define VIPER_SYS_BOOTFS_READ 144 /* (path, offset, buffer, size) -> bytes read (0 at the end) */
+#define VIPER_SYS_BOOTFS_STAT 145 /* (path) -> size in bytes; kNotFound */
 
 /* One past the highest number: the dispatch table's size. */
-#define VIPER_SYS_COUNT 144
+#define VIPER_SYS_COUNT 160
 
 /* Named limits. */
 #define VIPER_DEBUG_WRITE_MAX 4096      /* bytes per debug write */
@@ -91,6 +96,7 @@
 #define VIPER_SPAWN_PATH_MAX 128        /* bytes of a program path, with the NUL */
 #define VIPER_SPAWN_ARGS_MAX 64         /* argv and envp entries, each */
 #define VIPER_SPAWN_ARG_BYTES_MAX 16384 /* all argument and environment strings */
+#define VIPER_BOOTFS_READ_MAX 65536     /* bytes per boot-file read */
 
 /* Memory protections (VIPER_SYS_VM_*). Writable and executable at once is refused. */
 #define VIPER_PROT_READ 1u
@@ -166,6 +172,13 @@ struct viper_system_info {
   uint32_t processes;
   uint32_t threads;
   uint32_t reserved;
+};
+
+struct viper_cpu_info {
+  uint32_t cpu;
+  uint32_t queued; /* threads waiting to run on it now */
+  uint64_t context_switches;
+  uint64_t steals; /* threads it took from busier CPUs */
 };
 
 #endif /* VIPERDOS_SYSCALLS_H_ */

@@ -75,6 +75,11 @@ int64_t viper_futex_wake(const uint32_t* word, uint32_t count);
 /* Time and the system. */
 uint64_t viper_clock_monotonic(void);
 int64_t viper_system_info(struct viper_system_info* info);
+int64_t viper_cpu_info(uint32_t cpu, struct viper_cpu_info* info);
+
+/* Boot files (the boot archive, read-only). */
+int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_t size);
+int64_t viper_bootfs_stat(const char* path);
 /* A deadline `ns` nanoseconds from now. */
 uint64_t viper_deadline_after(uint64_t ns);
 

@@ -1,0 +1,43 @@
+/* init's configuration: a plain-text file in the boot archive, one
+ * directive per line, in order (docs/userspace.md):
+ *
+ *   run PATH [ARGS...]     start it, wait until it ends, go on
+ *   start PATH [ARGS...]   start it and keep it running: restarted when it
+ *                          ends, with a growing delay; given up (loudly)
+ *                          after kMaxFailures quick failures in a row
+ *   poweroff               when every `run` before it is done and every
+ *                          service has ended or been given up, end init
+ *                          (the kernel then powers the machine off)
+ *
+ * '#' starts a comment; blank lines are ignored. A malformed line is
+ * reported with its number and skipped. */
+#ifndef VIPERDOS_INIT_CONFIG_H_
+#define VIPERDOS_INIT_CONFIG_H_
+
+#include <stddef.h>
+
+#define INIT_MAX_ENTRIES 32
+#define INIT_MAX_ARGS 15
+#define INIT_MAX_LINE 256
+
+enum init_action { INIT_RUN, INIT_START, INIT_POWEROFF };
+
+struct init_entry {
+  enum init_action action;
+  int line;
+  char text[INIT_MAX_LINE]; /* the line's words, NUL-separated */
+  const char* argv[INIT_MAX_ARGS + 1];
+  int argc;
+};
+
+struct init_config {
+  struct init_entry entries[INIT_MAX_ENTRIES];
+  int count;
+  int errors;
+};
+
+/* Parses `text` (`size` bytes) into `config`; malformed lines are printed
+ * to stderr and counted in config->errors. */
+void init_parse_config(const char* text, size_t size, struct init_config* config);
+
+#endif /* VIPERDOS_INIT_CONFIG_H_ */

@@ -1,0 +1,171 @@
+/* init: the first process. Reads its configuration from the boot archive
+ * (argv[1], default etc/init.conf; see config.h for the format), runs and
+ * starts what it says in order, restarts services that end, and gives up
+ * on one that keeps failing. It waits on every service's process handle in
+ * one pollset, with the next restart as the deadline: no polling.
+ *
+ * init's exit code (and so the machine's, on `poweroff`) is the number of
+ * `run` programs that failed plus the number of malformed config lines. */
+#include <stdio.h>
+#include <string.h>
+#include <viperdos/viper.h>
+
+#include "userland/init/config.h"
+
+#define MAX_FAILURES 5                   /* quick failures in a row, then give up */
+#define QUICK_NS (5ull * 1000000000ull)  /* a run shorter than this is a failure */
+#define FIRST_DELAY_NS 100000000ull      /* 100 ms, doubled for each failure */
+#define RUN_KEY 0xffffffffull
+
+struct service {
+  struct init_entry* entry;
+  viper_handle_t process; /* 0 while not running */
+  uint64_t started_ns;
+  uint64_t restart_at;    /* 0: not waiting to restart */
+  int failures;
+  int given_up;
+};
+
+static struct init_config config;
+static struct service services[INIT_MAX_ENTRIES];
+static int service_count;
+static viper_handle_t pollset;
+
+static int64_t spawn(struct init_entry* e) {
+  const struct viper_spawn_args args = {
+      .path = e->argv[0], .argv = e->argv, .argc = (uint64_t)e->argc, .envp = 0, .envc = 0,
+      .bootstrap = 0};
+  const int64_t process = viper_process_spawn(&args);
+  if (process < 0) {
+    fprintf(stderr, "init: cannot start %s (config line %d): error %lld\n", e->argv[0], e->line,
+            (long long)process);
+  }
+  return process;
+}
+
+static void start_service(int index) {
+  struct service* s = &services[index];
+  s->restart_at = 0;
+  const int64_t process = spawn(s->entry);
+  if (process < 0) {
+    s->given_up = 1; /* it cannot even start: retrying would not help */
+    return;
+  }
+  s->process = (viper_handle_t)process;
+  s->started_ns = viper_clock_monotonic();
+  viper_pollset_add(pollset, s->process, VIPER_SIGNAL_TERMINATED, (uint64_t)index);
+}
+
+static void service_ended(int index) {
+  struct service* s = &services[index];
+  int64_t code = 0;
+  viper_process_wait(s->process, &code);
+  viper_pollset_remove(pollset, s->process);
+  viper_handle_close(s->process);
+  s->process = 0;
+  if (s->given_up) return; /* shutting down: it was killed on purpose */
+  const uint64_t ran = viper_clock_monotonic() - s->started_ns;
+  s->failures = ran < QUICK_NS ? s->failures + 1 : 0;
+  if (s->failures >= MAX_FAILURES) {
+    fprintf(stderr, "init: %s failed %d times in a row (last exit code %lld); giving up\n",
+            s->entry->argv[0], s->failures, (long long)code);
+    s->given_up = 1;
+    return;
+  }
+  const uint64_t delay = FIRST_DELAY_NS << (s->failures > 0 ? s->failures - 1 : 0);
+  printf("init: %s ended (exit code %lld); restarting in %llu ms\n", s->entry->argv[0],
+         (long long)code, (unsigned long long)(delay / 1000000));
+  s->restart_at = viper_clock_monotonic() + delay;
+}
+
+/* Waits for one event — a service ending, a restart falling due, or (if
+ * `run` is non-zero) that process ending — and handles it. Returns 1 when
+ * `run` ended. */
+static int wait_once(viper_handle_t run) {
+  uint64_t deadline = VIPER_DEADLINE_NEVER;
+  for (int i = 0; i < service_count; ++i) {
+    if (services[i].restart_at && services[i].restart_at < deadline) {
+      deadline = services[i].restart_at;
+    }
+  }
+  struct viper_poll_event events[8];
+  const int64_t n = viper_pollset_wait(pollset, events, 8, deadline);
+  int run_ended = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (events[i].key == RUN_KEY) {
+      run_ended = 1;
+    } else {
+      service_ended((int)events[i].key);
+    }
+  }
+  const uint64_t now = viper_clock_monotonic();
+  for (int i = 0; i < service_count; ++i) {
+    if (services[i].restart_at && services[i].restart_at <= now) start_service(i);
+  }
+  return run_ended && run != 0;
+}
+
+static int any_service_running(void) {
+  for (int i = 0; i < service_count; ++i) {
+    if (services[i].process || services[i].restart_at) return 1;
+  }
+  return 0;
+}
+
+static int load_config(const char* path) {
+  static char text[8192];
+  const int64_t size = viper_bootfs_stat(path);
+  if (size < 0 || (uint64_t)size >= sizeof(text)) {
+    fprintf(stderr, "init: cannot read %s (%s)\n", path, size < 0 ? "not found" : "too large");
+    return -1;
+  }
+  if (viper_bootfs_read(path, 0, text, (size_t)size) != size) return -1;
+  init_parse_config(text, (size_t)size, &config);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  const char* path = argc > 1 ? argv[1] : "etc/init.conf";
+  if (load_config(path) != 0) return 1;
+  const int64_t set = viper_pollset_create();
+  if (set < 0) return 1;
+  pollset = (viper_handle_t)set;
+  printf("init: %d entries from %s\n", config.count, path);
+
+  int failed_runs = 0;
+  for (int i = 0; i < config.count; ++i) {
+    struct init_entry* e = &config.entries[i];
+    if (e->action == INIT_START) {
+      services[service_count].entry = e;
+      start_service(service_count++);
+    } else if (e->action == INIT_RUN) {
+      const int64_t process = spawn(e);
+      if (process < 0) {
+        ++failed_runs;
+        continue;
+      }
+      viper_pollset_add(pollset, (viper_handle_t)process, VIPER_SIGNAL_TERMINATED, RUN_KEY);
+      while (!wait_once((viper_handle_t)process)) {
+      }
+      int64_t code = 0;
+      viper_process_wait((viper_handle_t)process, &code);
+      viper_pollset_remove(pollset, (viper_handle_t)process);
+      viper_handle_close((viper_handle_t)process);
+      if (code != 0) {
+        fprintf(stderr, "init: %s exited with code %lld\n", e->argv[0], (long long)code);
+        ++failed_runs;
+      }
+    } else { /* poweroff: end the services, then init */
+      for (int s = 0; s < service_count; ++s) {
+        services[s].restart_at = 0;
+        services[s].given_up = 1;
+        if (services[s].process) viper_process_kill(services[s].process);
+      }
+      while (any_service_running()) wait_once(0);
+      printf("init: powering off\n");
+      return failed_runs + config.errors;
+    }
+  }
+  printf("init: ready\n");
+  for (;;) wait_once(0);
+}
