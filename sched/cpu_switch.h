@@ -36,12 +36,7 @@ template <class T>
 T* begin_switch(arch::PerCpu& cpu, RunQueue& queue, T& idle, T* next, bool prev_runnable) {
   T* prev = static_cast<T*>(cpu.current_task);
   cpu.need_resched.store(0, MemoryOrder::kRelaxed);
-  // The old decision (before 8adac52): the state word says whether prev stays runnable.
-  (void)prev_runnable;
-  const TaskState prev_state = prev->state();
-  if (prev != &idle && (prev_state == TaskState::kRunning || prev_state == TaskState::kBlocking)) {
-    (void)queue.enqueue(*prev);
-  }
+  if (prev != &idle && prev_runnable) (void)queue.enqueue(*prev);
   if (next) {
     next->set_state(TaskState::kRunning);
   } else {
