@@ -48,10 +48,12 @@ void HostCpus::run_cpu(Cpu& cpu, std::mutex& ready_mutex, std::condition_variabl
   self.idle_task = &cpu.idle;
   self.current_task = &cpu.idle;
   {
+    // Notified under the lock: the constructor's condition variable ends
+    // as soon as the last CPU is up.
     std::lock_guard<std::mutex> guard(ready_mutex);
     ++up;
+    ready.notify_all();
   }
-  ready.notify_all();
   std::unique_lock<std::mutex> guard(cpu.mutex);
   for (;;) {
     cpu.changed.wait(guard, [&] { return cpu.stop || cpu.work; });
