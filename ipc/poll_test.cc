@@ -36,13 +36,19 @@ void until_blocked(sched::Task& task) {
   while (task.state() != sched::TaskState::kBlocked) std::this_thread::yield();
 }
 
-// Asserts that `task` stays asleep for a while: a yield loop or an
-// interval poll would show up as running or ready (RC-021).
+// Asserts that `task` stays asleep for 100 ms (ten of the seed's 10 ms
+// polls) without running once: a yield loop shows up as running or ready;
+// an interval poll, asleep again between two samples of its state, shows
+// up in the host backend's count of times the sleeping waiter ran again
+// (RC-021).
 void expect_stays_blocked(sched::Task& task) {
+  const uint64_t woken = sched::host::times_woken(task);
   for (int i = 0; i < 50; ++i) {
     ASSERT_EQ(task.state(), sched::TaskState::kBlocked) << "the waiter woke without an event";
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  EXPECT_EQ(sched::host::times_woken(task) - woken, 0u)
+      << "the waiter ran again without an event: it polls";
 }
 
 struct Objects {
@@ -150,15 +156,18 @@ TEST(PollSet, RC021_MixedMembersBlockAndWakeOnEither) {
     ASSERT_OK(o.set->add(*o.console, Signals::kReadable, 1));
     ASSERT_OK(o.set->add(*o.b, Signals::kReadable | Signals::kPeerClosed, 2));
     std::atomic<sched::Task*> waiter{nullptr};
+    std::atomic<uint64_t> woken_by_then{0};
     PollEvent event{};
     std::thread thread([&] {
       waiter = &sched::current_task();
       Result<uint32_t> n = o.set->wait(Span<PollEvent>(&event, 1), Deadline::never());
+      woken_by_then = sched::host::times_woken(sched::current_task());
       ASSERT_OK(n);
       EXPECT_EQ(n.value(), 1u);
     });
     while (!waiter) std::this_thread::yield();
     until_blocked(*waiter);
+    const uint64_t woken_asleep = sched::host::times_woken(*waiter);
     expect_stays_blocked(*waiter);
     if (round == 0) {
       ASSERT_OK(o.a->write(literal_bytes("data")));
@@ -167,6 +176,7 @@ TEST(PollSet, RC021_MixedMembersBlockAndWakeOnEither) {
     }
     thread.join();
     EXPECT_EQ(event.key, round == 0 ? 2u : 1u);
+    EXPECT_EQ(woken_by_then - woken_asleep, 1u) << "one event, one wakeup";
   }
 }
 

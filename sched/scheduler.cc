@@ -8,7 +8,9 @@
 #include "kernel/lib/scope_guard.h"
 #include "mm/kheap/global.h"
 #include "mm/kheap/make.h"
+#include "sched/cpu_switch.h"
 #include "sched/lock_classes.h"
+#include "sched/task_start.h"
 #include "sched/timer_queue.h"
 
 extern "C" void arch_thread_trampoline();
@@ -84,45 +86,16 @@ SchedulerState& state() {
 Thread* as_thread(sched::Task* task) { return static_cast<Thread*>(task); }
 
 // Switches from the current thread to `next` (or the best runnable one if
-// null). Interrupts are masked by the caller.
-//
-// `prev_runnable` says what becomes of the thread switched away from, and
-// only the caller can know it: true when it was preempted or yielded (it
-// goes back on this CPU's queue — also if it is kBlocking: a thread
-// preempted between prepare_to_wait and block has not committed to sleep,
-// and a wakeup that finds it kBlocking assumes it still runs, RC-013);
-// false when it committed to sleep or exited (it stays off the queues).
-// Its state word cannot say this: once a thread is kBlocked, a waker may
-// make it runnable and another CPU may pick it (kRunning) before this CPU
-// has switched away from it — reading kRunning here and queueing it again
-// would put a running thread on a run queue.
-//
-// A given `next` is a woken thread its waker claimed (kReady) and kept off
-// every run queue (the IPC hand-off).
+// null). Interrupts are masked by the caller. What becomes of the thread
+// switched away from, and why only the caller can say (`prev_runnable`,
+// RC-003): cpu_switch.h.
 void switch_away(Thread* next, bool prev_runnable) {
   SchedulerState& s = state();
   arch::PerCpu& cpu = *arch::this_cpu();
   CpuState& here = s.cpu[cpu.cpu_id];
   Thread* prev = as_thread(cpu.current_task);
-  cpu.need_resched.store(0, MemoryOrder::kRelaxed);
-  if (prev != &here.idle && prev_runnable) (void)here.queue.enqueue(*prev);
-  if (next) {
-    next->set_state(TaskState::kRunning);
-  } else {
-    next = as_thread(here.queue.pick_next());
-  }
-  if (!next) {
-    if (prev == &here.idle) return;
-    next = &here.idle;
-  }
-  if (next == prev) return;  // requeued and picked again: keep running
-  // A thread switched away from on another CPU may not be off it yet.
-  while (next->on_cpu.load(MemoryOrder::kAcquire) != 0) arch::cpu_relax();
-  next->on_cpu.store(1, MemoryOrder::kRelaxed);
-  next->last_cpu.store(cpu.cpu_id, MemoryOrder::kRelaxed);
-  if (next == &here.idle) next->set_state(TaskState::kRunning);
-  cpu.current_task = next;
-  cpu.switch_prev = prev;
+  next = begin_switch(cpu, here.queue, here.idle, next, prev_runnable);
+  if (!next) return;
   here.switches.fetch_add(1, MemoryOrder::kRelaxed);
   if (next->address_space != prev->address_space && s.hooks.switch_address_space) {
     s.hooks.switch_address_space(next->address_space);
@@ -240,11 +213,9 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg, uint32_
 
 Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
                       const ThreadOptions& options) {
-  const uint32_t priority = options.priority;
-  const uint64_t affinity = options.affinity;
-  if (priority >= kPriorityLevels - 1 || !entry) return Error::kInvalidArgument;
-  const uint64_t cpus_mask = state().cpus >= 64 ? ~0ull : (1ull << state().cpus) - 1;
-  if ((affinity & cpus_mask) == 0) return Error::kInvalidArgument;
+  const TaskStart start{.name = name, .priority = options.priority, .affinity = options.affinity};
+  if (!entry) return Error::kInvalidArgument;
+  TRY(check_task_start(start, state().cpus));
   mm::Own<Thread> thread = TRY(mm::make<Thread>());
   const PhysAddr stack = TRY(mm::physical_memory().alloc_pages(kStackOrder));
   auto free_stack = ScopeGuard([&] { (void)mm::physical_memory().free_pages(stack, kStackOrder); });
@@ -253,9 +224,6 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
   auto unmap = ScopeGuard([&] { unmap_stack(bottom, slot); });
   thread->stack_slot = slot;
   thread->stack_bottom = bottom;
-  thread->set_name(name);
-  thread->priority = priority;
-  thread->affinity = affinity;
   thread->entry = entry;
   thread->arg = arg;
   thread->stack = stack;
@@ -264,7 +232,7 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
   const VirtAddr top = bottom + kStackBytes;
   arch::init_context(thread->context, top.value(), &arch_thread_trampoline,
                      reinterpret_cast<uint64_t>(thread.get()));
-  TRY(state().table.publish(*thread));
+  TRY(publish_task(state().table, *thread, start));  // RC-015: fields first, then visible
   // Published: the thread owns its stack and runs from here on.
   unmap.dismiss();
   free_stack.dismiss();

@@ -34,14 +34,27 @@ constexpr Deadline kPast = Deadline::at(0);  // a wait that only polls
 static_assert(!std::is_convertible_v<ObjectId, HandleValue>);
 static_assert(!std::is_convertible_v<HandleValue, ObjectId>);
 
+// Makes the next object ID equal a live handle's value, so that one number
+// mistaken for the other names a real object instead of nothing. By chance
+// they never meet: handle values start at 2^16 (generation 1), while a
+// test process hands out a few hundred IDs.
+HandleValue next_object_id_is(HandleTable& table, HandleValue handle) {
+  const uint64_t next = allocate_object_id().value().value;
+  while (handle.value <= next) {  // IDs already past it: move it to a higher generation
+    const HandleValue moved = table.duplicate(handle, Rights::kAll).value();
+    EXPECT_OK(table.close(handle));
+    handle = moved;
+  }
+  while (allocate_object_id().value().value + 1 < handle.value) {
+  }
+  return handle;
+}
+
 TEST(WaitObjects, RC020_ReadinessComesFromTheObjectTheHandleNames) {
   HandleTable table;
   Result<HandleValue> set_created = pollset_create(table);
   ASSERT_OK(set_created);
   const HandleValue set = set_created.value();
-  Result<HandleValue> event_created = event_create(table);
-  ASSERT_OK(event_created);
-  const HandleValue event = event_created.value();
   // Plenty of readable channels with IDs and handles all around.
   std::vector<HandleValue> ends;
   for (int i = 0; i < 64; ++i) {
@@ -52,6 +65,16 @@ TEST(WaitObjects, RC020_ReadinessComesFromTheObjectTheHandleNames) {
     ends.push_back(a);
     ends.push_back(b);
   }
+  // The event's ID is the value of a handle to a readable channel end.
+  ends[3] = next_object_id_is(table, ends[3]);
+  Result<HandleValue> event_created = event_create(table);
+  ASSERT_OK(event_created);
+  const HandleValue event = event_created.value();
+  ASSERT_EQ(table.get(event, Rights::kNone).value()->id().value, ends[3].value)
+      << "the numbers overlap";
+  ASSERT_TRUE(
+      contains(object_wait(table, ends[3], Signals::kReadable, kPast).value(), Signals::kReadable))
+      << "and that channel end has a message";
   ASSERT_OK(pollset_add(table, set, event, Signals::kReadable | Signals::kUser0, 9));
   ipc::PollEvent events[4];
   EXPECT_EQ(pollset_wait(table, set, Span<ipc::PollEvent>(events, 4), kPast).error(),

@@ -190,12 +190,16 @@ TEST_F(PageTableTest, RC006_LookupIsConsistentWithConcurrentChanges) {
   auto page = [](int i) { return VirtAddr(0x40000000 + uint64_t(i) * 0x200000); };  // own tables
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> wrong{0};
+  // Relaxed: counts how much the readers overlap the changes without
+  // ordering their lookups against them (which would hide a race from TSan).
+  std::atomic<uint64_t> lookups{0};
   std::vector<std::thread> readers;
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {
       while (!stop.load()) {
         for (int i = 0; i < kPages; ++i) {
           Result<Translation> t = table.lookup(page(i) + 8);
+          lookups.fetch_add(1, std::memory_order_relaxed);
           if (!t.ok()) continue;
           bool known = false;
           for (PhysAddr f : frames[i]) known |= f == t.value().frame;
@@ -205,8 +209,15 @@ TEST_F(PageTableTest, RC006_LookupIsConsistentWithConcurrentChanges) {
     });
   }
   const int kRounds = viper::testing::kSlowSanitizer ? 200 : 2000;
+  // The readers look up while the tables change, however the host
+  // schedules the threads: the changes go on until they did, many times.
+  while (lookups.load(std::memory_order_relaxed) == 0) std::this_thread::yield();
+  const uint64_t lookups_before = lookups.load(std::memory_order_relaxed);
+  constexpr uint64_t kOverlappingLookups = 20 * kPages;
   std::mt19937 rng(6);
-  for (int round = 0; round < kRounds; ++round) {
+  for (int round = 0; round < kRounds || lookups.load(std::memory_order_relaxed) - lookups_before <
+                                             kOverlappingLookups;
+       ++round) {
     const int i = rng() % kPages;
     const PhysAddr f = frames[i][rng() % 3];
     if (!table.lookup(page(i)).ok()) {

@@ -21,6 +21,7 @@ namespace {
 struct HostTask : Task {
   HostTask() { set_state(TaskState::kRunning); }
   Atomic<uint32_t> killed{0};
+  Atomic<uint64_t> woken{0};  // host::times_woken()
 };
 
 HostTask& self() {
@@ -42,6 +43,7 @@ void block(HostTask& task, Deadline deadline) {
   while (!host::park_until_runnable(task, deadline)) {
     (void)wake_up(task, g_waker);  // fails if a waker already claimed it
   }
+  task.woken.fetch_add(1, MemoryOrder::kRelaxed);
 }
 
 // The host's timer "interrupt": one thread expiring one queue.
@@ -161,6 +163,10 @@ bool park_until_runnable(Task& task, Deadline deadline) {
     syscall(SYS_futex, task.state_word().address(), FUTEX_WAIT_PRIVATE, state, timeout_ptr, nullptr,
             0);
   }
+}
+
+uint64_t times_woken(const Task& task) {
+  return static_cast<const HostTask&>(task).woken.load(MemoryOrder::kRelaxed);
 }
 
 void kill(Task& task) {

@@ -7,6 +7,13 @@
 
 namespace viper::sched::host {
 
+// How many times the task, asleep in a wait, has run again — made runnable
+// by a waker or by its own deadline — and so re-checked what it waits for:
+// the host's count of a blocked waiter's scheduler entries. A waiter that
+// sleeps until its event stays at the same count until then; one that polls
+// on an interval (RC-021) counts every interval.
+uint64_t times_woken(const Task& task);
+
 // Asks the task to end: a wait it is in (or starts) returns kInterrupted.
 void kill(Task& task);
 
