@@ -100,6 +100,8 @@ class Describer final : public fdt::Visitor {
       if (m_.uart.size == 0 && regs >= 1) {
         m_.uart = {PhysAddr(reg_base(0)), reg_size(0), spi(n.interrupts, 0)};
       }
+    } else if (n.compatible.length && n.compatible.contains_string("arm,pl031")) {
+      if (m_.rtc.size == 0 && regs >= 1) m_.rtc = {PhysAddr(reg_base(0)), reg_size(0), 0};
     } else if (n.compatible.length && n.compatible.contains_string("arm,gic-v3")) {
       if (regs >= 2) {
         m_.gic_version = 3;

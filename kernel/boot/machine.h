@@ -39,6 +39,7 @@ struct MachineDescription {
   uint32_t cpus_ignored = 0;  // listed beyond kMaxDtbCpus
 
   MmioRegion uart;  // the first arm,pl011
+  MmioRegion rtc;   // the first arm,pl031 (size 0: none)
   MmioRegion gic_distributor;
   MmioRegion gic_redistributors;
   uint32_t gic_version = 0;  // 3, or 2 for a GICv2 (not driven yet)

@@ -38,6 +38,8 @@ TEST(Machine, QemuVirtGicV3FourCpus) {
   EXPECT_EQ(m.uart.base, PhysAddr(0x09000000));
   EXPECT_EQ(m.uart.size, 0x1000u);
   EXPECT_EQ(m.uart.irq, 33u);
+  EXPECT_EQ(m.rtc.base, PhysAddr(0x09010000));
+  EXPECT_EQ(m.rtc.size, 0x1000u);
   EXPECT_EQ(m.gic_version, 3u);
   EXPECT_EQ(m.gic_distributor.base, PhysAddr(0x08000000));
   EXPECT_EQ(m.gic_redistributors.base, PhysAddr(0x080a0000));

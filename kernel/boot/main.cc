@@ -106,6 +106,7 @@ arch::mmu::KernelTables& build_kernel_tables(const MachineDescription& m) {
     }
   }
   map_device(tables, m.uart);
+  if (m.rtc.size != 0) map_device(tables, m.rtc);
   map_device(tables, m.gic_distributor);
   map_device(tables, m.gic_redistributors);
   return tables;

@@ -1,5 +1,6 @@
 #include "kernel/boot/user_space.h"
 
+#include "drivers/pl031/pl031.h"
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/arch.h"
 #include "kernel/boot/platform.h"
@@ -24,6 +25,13 @@ void before_return_to_user(arch::ExceptionFrame&) {
 
 void install_user_space_hooks() {
   syscall::install_kernel_calls();
+  const MmioRegion& rtc = platform().machine.rtc;
+  if (rtc.size != 0) {
+    const drivers::Pl031 clock(arch::phys_to_virt(rtc.base).as<volatile uint32_t>());
+    if (clock.is_pl031()) {
+      syscall::set_wall_clock(clock.seconds(), arch::uptime_ns());
+    }
+  }
   arch::set_syscall_handler(&syscall::handle_syscall);
   arch::set_return_to_user_handler(&before_return_to_user);
 }

@@ -52,6 +52,10 @@ void install_call(uint64_t number, CallInfo info);
 // Every group, in the kernel (kernel_calls.cc).
 void install_kernel_calls();
 
+// The wall clock: the RTC said `epoch_seconds` at uptime `read_at_uptime_ns`
+// (boot reads it once); VIPER_SYS_CLOCK_WALL counts on from there.
+void set_wall_clock(uint64_t epoch_seconds, uint64_t read_at_uptime_ns);
+
 // Runs call `number`: its value, or the negated error code (the ABI's x0).
 int64_t dispatch(CallContext& context, uint64_t number, const Arguments& args);
 

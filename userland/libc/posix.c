@@ -137,8 +137,8 @@ int clock_gettime(clockid_t clock, struct timespec* ts) {
     errno = EINVAL;
     return -1;
   }
-  /* Until the RTC is read, the wall clock counts from boot as well. */
-  const int64_t ns = viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC);
+  int64_t ns = clock == CLOCK_REALTIME ? viper_syscall0(VIPER_SYS_CLOCK_WALL) : -1;
+  if (ns < 0) ns = viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC); /* no RTC: time since boot */
   ts->tv_sec = ns / 1000000000;
   ts->tv_nsec = ns % 1000000000;
   return 0;
@@ -175,8 +175,8 @@ int sched_yield(void) {
 
 int gettimeofday(struct timeval* tv, void* tz) {
   (void)tz;
-  /* Monotonic until the RTC is read: seconds since boot. */
-  const int64_t ns = viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC);
+  int64_t ns = viper_syscall0(VIPER_SYS_CLOCK_WALL);
+  if (ns < 0) ns = viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC); /* no RTC: time since boot */
   if (ns < 0) return (int)posix_result(ns);
   tv->tv_sec = ns / 1000000000;
   tv->tv_usec = (ns % 1000000000) / 1000;

@@ -137,3 +137,4 @@ int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_
   return viper_syscall(VIPER_SYS_BOOTFS_READ, U(path), offset, U(buffer), size, 0, 0);
 }
 int64_t viper_bootfs_stat(const char* path) { return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path)); }
+int64_t viper_clock_wall(void) { return viper_syscall0(VIPER_SYS_CLOCK_WALL); }

@@ -1,6 +1,7 @@
 /* sysinfo: the machine as user space sees it — a line per CPU and the
- * system's facts (memory, processes, threads, uptime). */
+ * system's facts (memory, processes, threads, uptime, the date). */
 #include <stdio.h>
+#include <time.h>
 #include <viperdos/viper.h>
 
 int main(void) {
@@ -20,5 +21,12 @@ int main(void) {
   printf("processes: %u, threads: %u, uptime: %llu.%03llu s\n", info.processes, info.threads,
          (unsigned long long)(info.uptime_ns / 1000000000ull),
          (unsigned long long)(info.uptime_ns / 1000000ull % 1000));
+  const time_t now = time(NULL);
+  char date[64];
+  if (viper_clock_wall() >= 0 && strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now))) {
+    printf("date: %s\n", date);
+  } else {
+    printf("date: unknown (no real-time clock)\n");
+  }
   return 0;
 }

@@ -75,7 +75,9 @@
 
 /* ---- Time (112..127) ---- */
 #define VIPER_SYS_CLOCK_MONOTONIC 112 /* () -> nanoseconds since boot */
-#define VIPER_SYS_CLOCK_WALL 113      /* () -> nanoseconds since 1970 (the RTC) */
+#define VIPER_SYS_CLOCK_WALL                                   \
+  113 /* () -> nanoseconds since 1970 (the RTC); kNotSupported \
+         on a machine without one */
 
 /* ---- System (128..143) ---- */
 #define VIPER_SYS_SYSTEM_INFO 128 /* (struct viper_system_info*) -> 0 */

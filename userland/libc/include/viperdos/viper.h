@@ -74,6 +74,8 @@ int64_t viper_futex_wake(const uint32_t* word, uint32_t count);
 
 /* Time and the system. */
 uint64_t viper_clock_monotonic(void);
+/* Nanoseconds since 1970 (the RTC), or VIPER_ERR_NOT_SUPPORTED without one. */
+int64_t viper_clock_wall(void);
 int64_t viper_system_info(struct viper_system_info* info);
 int64_t viper_cpu_info(uint32_t cpu, struct viper_cpu_info* info);
 
