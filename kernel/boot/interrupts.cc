@@ -61,7 +61,11 @@ void handle_user_mode_fault(arch::ExceptionFrame& frame) {
   sched::Thread* self = sched::current();
   const uint64_t ec = arch::exception_class(frame.esr);
   if (ec != arch::kClassInstructionAbortLower && ec != arch::kClassDataAbortLower) {
-    // Undefined instruction, BRK, alignment: no handler can fix these yet.
+    // Undefined instruction, BRK, alignment: a signal for the handler, if
+    // the process has one (delivered on the way back to EL0), or the end.
+    const uint32_t signal = ec == 0x22 || ec == 0x26 ? sched::kSigBus : sched::kSigIll;
+    const Result<sched::SignalOutcome> outcome = self->signals.raise_fault(signal);
+    if (outcome.ok() && outcome.value() == sched::SignalOutcome::kPending) return;
     printk(LogLevel::kWarn,
            "user exception: thread '%s' %s (ESR 0x%08llx) at pc 0x%016llx; ending it", self->name(),
            arch::exception_class_name(frame.esr), static_cast<unsigned long long>(frame.esr),
@@ -74,9 +78,9 @@ void handle_user_mode_fault(arch::ExceptionFrame& frame) {
   const char* why = nullptr;
   const mm::FaultOutcome outcome = mm::resolve_user_fault(
       self->address_space, VirtAddr(frame.far), access, self->signals, self->fault_history, why);
-  if (outcome == mm::FaultOutcome::kRetry) return;
-  // Signal handlers in user space need the return-to-user delivery that
-  // comes with user programs; until then a fault signal ends the thread.
+  // Resolved: retry. A signal for a handler: delivered before the return
+  // to EL0 (kernel/syscall/signals.cc); the handler decides what next.
+  if (outcome == mm::FaultOutcome::kRetry || outcome == mm::FaultOutcome::kDeliverSignal) return;
   printk(LogLevel::kWarn, "user fault: thread '%s' %s at 0x%016llx (pc 0x%016llx): %s; ending it",
          self->name(),
          access == mm::Access::kWrite     ? "write"

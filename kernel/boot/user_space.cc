@@ -9,6 +9,7 @@
 #include "kernel/loader/spawn.h"
 #include "kernel/object/process_object.h"
 #include "kernel/syscall/entry.h"
+#include "kernel/syscall/signals.h"
 #include "kernel/syscall/syscall.h"
 #include "sched/scheduler.h"
 
@@ -16,9 +17,11 @@ namespace viper::boot {
 namespace {
 
 // Before every return to EL0: a thread that was told to end (its process
-// exits, or it was killed) ends here instead of running user code again.
-void before_return_to_user(arch::ExceptionFrame&) {
+// exits, or it was killed) ends here instead of running user code again;
+// otherwise a pending signal enters its handler.
+void before_return_to_user(arch::ExceptionFrame& frame) {
   if (sched::kill_requested()) sched::exit_current();
+  syscall::deliver_signals(frame);
 }
 
 }  // namespace

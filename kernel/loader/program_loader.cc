@@ -96,10 +96,22 @@ Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* c
   return VirtAddr(sp);
 }
 
+Status map_signal_trampoline(mm::AddressSpace& space) {
+  // mov x8, #VIPER_SYS_SIGNAL_RETURN; svc #0; brk #0 (never reached).
+  static constexpr uint32_t kCode[] = {0xd2800008u | (VIPER_SYS_SIGNAL_RETURN << 5), 0xd4000001u,
+                                       0xd4200000u};
+  const VirtAddr page(VIPER_SIGNAL_TRAMPOLINE);
+  TRY(space.map_anonymous(page, kLoaderPageSize, mm::kProtRead | mm::kProtWrite));
+  TRY(arch::copy_to_user(page, kCode, sizeof(kCode)));
+  arch::sync_user_code(page, sizeof(kCode));
+  return space.protect(page, kLoaderPageSize, mm::kProtRead | mm::kProtExec);
+}
+
 Result<ProgramStart> load_program(const ElfImage& image, ConstBytes file, mm::AddressSpace& space,
                                   Span<const char* const> argv, Span<const char* const> envp,
                                   uint64_t bootstrap) {
   TRY(load_segments(image, file, space));
+  TRY(map_signal_trampoline(space));
   const VirtAddr sp = TRY(build_initial_stack(space, argv, envp, image, bootstrap));
   return ProgramStart{.entry = VirtAddr(image.entry), .stack_pointer = sp};
 }

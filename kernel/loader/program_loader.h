@@ -53,7 +53,12 @@ Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* c
                                      Span<const char* const> envp, const ElfImage& image,
                                      uint64_t bootstrap = 0);
 
-// Both, in order.
+// The page signal handlers return through (VIPER_SIGNAL_TRAMPOLINE):
+// `mov x8, #VIPER_SYS_SIGNAL_RETURN; svc #0`, read-only and executable, in
+// every process, so no code ever runs from a stack. kNoMemory, kFault.
+Status map_signal_trampoline(mm::AddressSpace& space);
+
+// All three, in order.
 Result<ProgramStart> load_program(const ElfImage& image, ConstBytes file, mm::AddressSpace& space,
                                   Span<const char* const> argv, Span<const char* const> envp,
                                   uint64_t bootstrap = 0);

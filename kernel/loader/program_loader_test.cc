@@ -102,6 +102,15 @@ TEST_F(ProgramLoader, CopiesEverySegmentWithItsPermissions) {
       EXPECT_EQ(read_word((segment.vaddr + segment.file_size + 4096) & ~uint64_t{7}), 0u);
     }
   }
+  // The signal trampoline: mov x8, #SIGNAL_RETURN; svc #0 — executable, not writable.
+  uint32_t trampoline[2] = {};
+  ASSERT_OK(
+      arch::copy_from_user(trampoline, VirtAddr(VIPER_SIGNAL_TRAMPOLINE), sizeof(trampoline)));
+  EXPECT_EQ(trampoline[0], 0xd2800008u | (VIPER_SYS_SIGNAL_RETURN << 5));
+  EXPECT_EQ(trampoline[1], 0xd4000001u);
+  auto t = space_->tables().lookup(VirtAddr(VIPER_SIGNAL_TRAMPOLINE));
+  ASSERT_OK(t);
+  EXPECT_TRUE((t->prot & mm::kProtExec) && !(t->prot & mm::kProtWrite));
   // Text cannot be written through user access any more.
   const uint32_t nop = 0xd503201f;
   EXPECT_EQ(arch::copy_to_user(VirtAddr(image_.entry), &nop, 4).error(), Error::kFault);

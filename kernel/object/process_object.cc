@@ -97,6 +97,11 @@ Result<sched::Thread*> Process::start_thread(const char* name, const ThreadStart
     return thread.error();
   }
   slot->thread = thread.value();
+  for (uint32_t signal = 1; signal <= sched::kSigMax; ++signal) {
+    if (signal_actions_[signal].handler > VIPER_SIG_IGN) {
+      thread.value()->signals.set_handler_installed(signal, true);
+    }
+  }
   // exit() may have come in between: the new thread must end too.
   if (state_ != State::kRunning) sched::kill(thread.value());
   return thread.value();
@@ -202,6 +207,54 @@ void Process::run_reaper(void*) {
     if (!sched::reap(thread).ok()) panic("reaper: an exited user thread could not be reaped");
     process->thread_reaped(thread);
   }
+}
+
+}  // namespace viper::object
+
+namespace viper::object {
+
+Result<Process::SignalAction> Process::set_signal_action(uint32_t signal, SignalAction action) {
+  if (signal == 0 || signal > sched::kSigMax || signal == sched::kSigKill ||
+      signal == sched::kSigStop) {
+    return Error::kInvalidArgument;
+  }
+  IrqSpinlockGuard guard(lock_);
+  const SignalAction old = signal_actions_[signal];
+  signal_actions_[signal] = action;
+  const bool handled = action.handler > VIPER_SIG_IGN;
+  for (ThreadSlot& slot : threads_) {
+    if (slot.thread != nullptr) slot.thread->signals.set_handler_installed(signal, handled);
+  }
+  return old;
+}
+
+Process::SignalAction Process::signal_action(uint32_t signal) const {
+  IrqSpinlockGuard guard(lock_);
+  return signal <= sched::kSigMax ? signal_actions_[signal] : SignalAction{};
+}
+
+Status Process::send_signal(uint32_t signal) {
+  if (signal == 0 || signal > sched::kSigMax) return Error::kInvalidArgument;
+  sched::Thread* target = nullptr;
+  {
+    IrqSpinlockGuard guard(lock_);
+    if (state_ != State::kRunning) return Error::kBadState;
+    if (signal_actions_[signal].handler == VIPER_SIG_IGN && signal != sched::kSigKill) {
+      return ok_status();
+    }
+    for (ThreadSlot& slot : threads_) {
+      if (slot.thread == nullptr) continue;
+      if (target == nullptr) target = slot.thread;
+      if (!(slot.thread->signals.blocked() & (uint64_t{1} << signal))) {
+        target = slot.thread;
+        break;
+      }
+    }
+  }
+  if (target == nullptr) return Error::kBadState;
+  const sched::SignalOutcome outcome = TRY(target->signals.send(signal));
+  if (outcome == sched::SignalOutcome::kTerminate) exit(-static_cast<int64_t>(signal));
+  return ok_status();
 }
 
 }  // namespace viper::object

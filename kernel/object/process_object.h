@@ -96,6 +96,22 @@ class Process final : public KernelObject {
   // Processes alive now (created, not yet destroyed).
   static uint32_t live_count();
 
+  // Signal actions (per process; masks and pending signals are per
+  // thread, in sched::SignalState). handler: VIPER_SIG_DFL, VIPER_SIG_IGN
+  // or a user address.
+  struct SignalAction {
+    uint64_t handler = 0;
+    uint64_t mask = 0;
+  };
+  // Swaps in `action` for `signal` and tells every thread whether a handler
+  // is installed; kInvalidArgument for 0, > 63, SIGKILL and SIGSTOP.
+  Result<SignalAction> set_signal_action(uint32_t signal, SignalAction action) EXCLUDES(lock_);
+  SignalAction signal_action(uint32_t signal) const EXCLUDES(lock_);
+  // A signal sent to the process: to its first thread that does not block
+  // it (the first thread if all do); the default action may end the
+  // process (exit code -signal).
+  Status send_signal(uint32_t signal) EXCLUDES(lock_);
+
   // The process the running thread belongs to (nullptr: a kernel thread).
   static Process* current() { return sched::current()->process; }
 
@@ -129,6 +145,7 @@ class Process final : public KernelObject {
   State state_ GUARDED_BY(lock_) = State::kRunning;
   int64_t exit_code_ GUARDED_BY(lock_) = 0;
   uint64_t map_next_ GUARDED_BY(lock_);
+  SignalAction signal_actions_[64] GUARDED_BY(lock_);
   char name_[kProcessNameBytes] = {};
 };
 

@@ -20,5 +20,6 @@ void install_thread_calls();   // thread.cc
 void install_memory_calls();   // memory.cc
 void install_system_calls();   // system.cc
 void install_bootfs_calls();   // bootfs.cc
+void install_signal_calls();   // signals.cc
 
 }  // namespace viper::syscall

@@ -14,6 +14,7 @@ void install_kernel_calls() {
   install_memory_calls();
   install_system_calls();
   install_bootfs_calls();
+  install_signal_calls();
 }
 
 }  // namespace viper::syscall

@@ -197,18 +197,6 @@ clock_t times(struct tms* buffer) {
 
 pid_t getpid(void) { return (pid_t)posix_result(viper_syscall0(VIPER_SYS_PROCESS_ID)); }
 
-int kill(pid_t pid, int signal) {
-  (void)pid;
-  (void)signal;
-  return (int)not_yet();
-}
-
-int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
-  (void)how;
-  (void)set;
-  (void)old;
-  return (int)not_yet();
-}
 
 int getentropy(void* buffer, size_t size) {
   (void)buffer;

@@ -87,8 +87,18 @@
 #define VIPER_SYS_BOOTFS_READ 144 /* (path, offset, buffer, size) -> bytes read (0 at the end) */
 #define VIPER_SYS_BOOTFS_STAT 145 /* (path) -> size in bytes; kNotFound */
 
+/* ---- Signals (160..175) ---- */
+#define VIPER_SYS_SIGNAL_ACTION                                                   \
+  160                             /* (signal, const struct viper_sigaction* or 0, \
+                                      struct viper_sigaction* old or 0) -> 0 */
+#define VIPER_SYS_SIGNAL_MASK 161 /* (how, const uint64_t* set or 0, uint64_t* old or 0) -> 0 */
+#define VIPER_SYS_SIGNAL_SEND 162 /* (process handle or 0 for the caller, signal) -> 0 */
+#define VIPER_SYS_SIGNAL_RETURN                                     \
+  163 /* () -> the interrupted code resumes (the trampoline's call) \
+       */
+
 /* One past the highest number: the dispatch table's size. */
-#define VIPER_SYS_COUNT 160
+#define VIPER_SYS_COUNT 176
 
 /* Named limits. */
 #define VIPER_DEBUG_WRITE_MAX 4096      /* bytes per debug write */
@@ -181,6 +191,37 @@ struct viper_cpu_info {
   uint32_t queued; /* threads waiting to run on it now */
   uint64_t context_switches;
   uint64_t steals; /* threads it took from busier CPUs */
+};
+
+/* Signals: numbers as POSIX (1..63), handlers per process, masks per
+ * thread. A handler runs on the thread's stack with x0 = the signal and
+ * x30 = VIPER_SIGNAL_TRAMPOLINE, a kernel-provided read-only, executable
+ * page in every process that calls VIPER_SYS_SIGNAL_RETURN, which restores
+ * the interrupted state saved below the handler's stack frame. */
+#define VIPER_SIG_DFL 0
+#define VIPER_SIG_IGN 1
+#define VIPER_SIG_BLOCK 0
+#define VIPER_SIG_UNBLOCK 1
+#define VIPER_SIG_SETMASK 2
+#define VIPER_SIGNAL_TRAMPOLINE 0xf000u
+
+struct viper_sigaction {
+  uint64_t handler; /* VIPER_SIG_DFL, VIPER_SIG_IGN or void (*)(int) */
+  uint64_t mask;    /* blocked while the handler runs, besides the signal itself */
+  uint64_t flags;   /* none defined: must be 0 */
+};
+
+/* What delivery saves on the user stack and sigreturn restores. */
+struct viper_signal_frame {
+  uint64_t x[31];
+  uint64_t sp;
+  uint64_t pc;
+  uint64_t pstate;
+  uint64_t blocked; /* the thread's mask before the handler */
+  uint64_t signal;
+  uint64_t fpcr;
+  uint64_t fpsr;
+  unsigned __int128 v[32];
 };
 
 #endif /* VIPERDOS_SYSCALLS_H_ */
