@@ -65,9 +65,9 @@ bool run_init(const CommandLine& cmdline) {
   if (!program.ok() || !program->is_regular_file()) {
     panic("init: %s is not in the boot archive", path);
   }
-  // initconf=FILE becomes init's argument: which configuration to follow.
+  // initarg=X becomes init's argv[1] (for bin/init: which configuration to follow).
   char config[96] = "";
-  const bool has_config = cmdline.get("initconf", config, sizeof(config));
+  const bool has_config = cmdline.get("initarg", config, sizeof(config));
   const char* argv[] = {path, config};
   Result<object::Ref<object::Process>> init = loader::spawn_program(
       program->contents, path, Span<const char* const>(argv, has_config ? 2 : 1), {}, &reason);

@@ -11,7 +11,7 @@ namespace viper::boot {
 void install_user_space_hooks();
 
 // From the first kernel thread: spawns `init=` (default bin/init) from the
-// boot archive, with `initconf=` as its argument if given, and waits for it; when init ends the
+// boot archive, with `initarg=` as its argument if given, and waits for it; when init ends the
 // machine powers off with its exit code. Returns false if there is no boot archive (the kernel
 // idles then).
 bool run_init(const CommandLine& cmdline);
