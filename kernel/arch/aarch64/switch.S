@@ -1,4 +1,6 @@
 // arch_switch_context(Context* from, const Context* to): see context.h.
+#include "kernel/arch/aarch64/fp_regs.h"
+
     .arch   armv8-a+fp+simd           // the kernel's C++ never uses FP; this file does
     .text
     .global arch_switch_context
@@ -12,22 +14,7 @@ arch_switch_context:
     stp     x11, x12, [x10, #0]
     str     x13, [x10, #16]
     add     x10, x10, #32
-    stp     q0, q1, [x10, #0]
-    stp     q2, q3, [x10, #32]
-    stp     q4, q5, [x10, #64]
-    stp     q6, q7, [x10, #96]
-    stp     q8, q9, [x10, #128]
-    stp     q10, q11, [x10, #160]
-    stp     q12, q13, [x10, #192]
-    stp     q14, q15, [x10, #224]
-    stp     q16, q17, [x10, #256]
-    stp     q18, q19, [x10, #288]
-    stp     q20, q21, [x10, #320]
-    stp     q22, q23, [x10, #352]
-    stp     q24, q25, [x10, #384]
-    stp     q26, q27, [x10, #416]
-    stp     q28, q29, [x10, #448]
-    stp     q30, q31, [x10, #480]
+    STORE_Q_REGISTERS x10
 1:  ldr     x9, [x1, #104]            // to->has_user_state
     cbz     x9, 2f
     add     x10, x1, #112             // to->user
@@ -37,22 +24,7 @@ arch_switch_context:
     msr     fpcr, x12
     msr     fpsr, x13
     add     x10, x10, #32
-    ldp     q0, q1, [x10, #0]
-    ldp     q2, q3, [x10, #32]
-    ldp     q4, q5, [x10, #64]
-    ldp     q6, q7, [x10, #96]
-    ldp     q8, q9, [x10, #128]
-    ldp     q10, q11, [x10, #160]
-    ldp     q12, q13, [x10, #192]
-    ldp     q14, q15, [x10, #224]
-    ldp     q16, q17, [x10, #256]
-    ldp     q18, q19, [x10, #288]
-    ldp     q20, q21, [x10, #320]
-    ldp     q22, q23, [x10, #352]
-    ldp     q24, q25, [x10, #384]
-    ldp     q26, q27, [x10, #416]
-    ldp     q28, q29, [x10, #448]
-    ldp     q30, q31, [x10, #480]
+    LOAD_Q_REGISTERS x10
 2:  stp     x19, x20, [x0, #0]
     stp     x21, x22, [x0, #16]
     stp     x23, x24, [x0, #32]
