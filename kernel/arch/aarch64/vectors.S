@@ -94,7 +94,15 @@ exception_common:
     mov     x0, sp
     bl      handle_exception
 
-    ldp     x1, x2, [sp, #FRAME_ELR]
+    // Back to EL0: the user's sp from the frame. SP_EL0 is one register per
+    // CPU, and the thread may have slept here while other user threads ran
+    // on this CPU with their own.
+    ldr     x0, [sp, #FRAME_KIND]
+    cmp     x0, #8
+    b.lo    3f
+    ldr     x1, [sp, #FRAME_SP]
+    msr     sp_el0, x1
+3:  ldp     x1, x2, [sp, #FRAME_ELR]
     msr     elr_el1, x1
     msr     spsr_el1, x2
     // Back to EL0: its stack pointer from the frame. SP_EL0 is per CPU, not

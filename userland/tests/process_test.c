@@ -1,0 +1,224 @@
+/* Processes: spawn with arguments, exit codes through the process handle,
+ * kill, faults, corrupt programs, the bootstrap channel, and 1000 spawns
+ * that leave memory and the process count where they were. The children
+ * are bin/test_helper (test_helper.c says what each mode does). */
+#include <string.h>
+#include <viperdos/viper.h>
+
+#include "userland/testing/utest.h"
+
+#define HELPER "bin/test_helper"
+#define MS 1000000ull
+
+/* Spawns the helper with `argv` (argv[0] is the path) and a bootstrap. */
+static int64_t spawn_with(const char* const* argv, uint64_t argc, viper_handle_t bootstrap) {
+  static const char* const envp[] = {"KEY=value", "OTHER=1"};
+  const struct viper_spawn_args args = {
+      .path = argv[0], .argv = argv, .argc = argc, .envp = envp, .envc = 2, .bootstrap = bootstrap};
+  return viper_process_spawn(&args);
+}
+
+static int64_t spawn_helper(const char* mode, const char* arg) {
+  const char* const argv[] = {HELPER, mode, arg};
+  return spawn_with(argv, arg ? 3 : 2, VIPER_HANDLE_INVALID);
+}
+
+/* Waits for the process and closes its handle: its exit code, or INT64_MIN. */
+static int64_t wait_and_close(int64_t process) {
+  if (process < 0) return INT64_MIN;
+  int64_t code = INT64_MIN;
+  if (viper_process_wait((viper_handle_t)process, &code) != 0) code = INT64_MIN;
+  viper_handle_close((viper_handle_t)process);
+  return code;
+}
+
+/* Until the child has been running a while: it is blocked (or spinning). */
+static void let_it_settle(int64_t process) {
+  struct viper_process_info info;
+  const uint64_t give_up = viper_deadline_after(2000 * MS);
+  while (viper_process_info((viper_handle_t)process, &info) == 0 && info.threads == 0 &&
+         viper_clock_monotonic() < give_up) {
+    viper_thread_sleep(viper_deadline_after(MS));
+  }
+  viper_thread_sleep(viper_deadline_after(50 * MS));
+}
+
+UTEST(spawn, exit_code_reaches_the_parent) {
+  UEXPECT_EQ(wait_and_close(spawn_helper("exit", "42")), 42);
+  UEXPECT_EQ(wait_and_close(spawn_helper("exit", "0")), 0);
+  UEXPECT_EQ(wait_and_close(spawn_helper("exit", "-3")), -3);
+}
+
+UTEST(spawn, passes_arguments_and_environment) {
+  const char* const argv[] = {HELPER, "args", "A", "B b"};
+  UEXPECT_EQ(wait_and_close(spawn_with(argv, 4, VIPER_HANDLE_INVALID)), 4);
+}
+
+UTEST(spawn, info_names_the_program_and_reports_termination) {
+  const int64_t process = spawn_helper("futex", 0);
+  UASSERT(process > 0);
+  let_it_settle(process);
+  struct viper_process_info info;
+  UEXPECT_EQ(viper_process_info((viper_handle_t)process, &info), 0);
+  UEXPECT_EQ(info.state, VIPER_PROCESS_RUNNING);
+  UEXPECT_EQ(info.threads, 1);
+  UEXPECT(strcmp(info.name, HELPER) == 0);
+  UEXPECT_EQ(viper_process_kill((viper_handle_t)process), 0);
+  UEXPECT_EQ(viper_object_wait((viper_handle_t)process, VIPER_SIGNAL_TERMINATED,
+                               viper_deadline_after(5000 * MS)),
+             VIPER_SIGNAL_TERMINATED);
+  UEXPECT_EQ(viper_process_info((viper_handle_t)process, &info), 0);
+  UEXPECT_EQ(info.state, VIPER_PROCESS_TERMINATED);
+  UEXPECT_EQ(info.exit_code, VIPER_EXIT_KILLED);
+  UEXPECT_EQ(info.threads, 0);
+  viper_handle_close((viper_handle_t)process);
+}
+
+static void expect_killed(const char* mode) {
+  const int64_t process = spawn_helper(mode, 0);
+  UASSERT(process > 0);
+  let_it_settle(process);
+  UEXPECT_EQ(viper_process_kill((viper_handle_t)process), 0);
+  UEXPECT_EQ(wait_and_close(process), VIPER_EXIT_KILLED);
+}
+
+UTEST(kill, ends_a_process_blocked_on_a_futex) { expect_killed("futex"); }
+UTEST(kill, ends_a_process_blocked_in_object_wait) { expect_killed("wait"); }
+UTEST(kill, ends_a_process_spinning_in_user_mode) { expect_killed("spin"); }
+UTEST(kill, ends_every_thread_of_a_process) { expect_killed("threads"); }
+
+UTEST(kill, a_terminated_process_keeps_its_first_exit_code) {
+  const int64_t process = spawn_helper("exit", "7");
+  UASSERT(process > 0);
+  int64_t code = 0;
+  UEXPECT_EQ(viper_process_wait((viper_handle_t)process, &code), 0);
+  UEXPECT_EQ(code, 7);
+  UEXPECT_EQ(viper_process_kill((viper_handle_t)process), 0);
+  UEXPECT_EQ(wait_and_close(process), 7);
+}
+
+UTEST(kill, needs_the_write_right) {
+  const int64_t process = spawn_helper("futex", 0);
+  UASSERT(process > 0);
+  const int64_t reader = viper_handle_duplicate((viper_handle_t)process,
+                                                VIPER_RIGHT_READ | VIPER_RIGHT_WAIT);
+  UEXPECT(reader > 0);
+  UEXPECT_EQ(viper_process_kill((viper_handle_t)reader), VIPER_ERR_ACCESS_DENIED);
+  UEXPECT_EQ(viper_process_kill((viper_handle_t)process), 0);
+  UEXPECT_EQ(wait_and_close(reader), VIPER_EXIT_KILLED);
+  viper_handle_close((viper_handle_t)process);
+}
+
+UTEST(fault, a_null_store_ends_the_process_and_nothing_else) {
+  UEXPECT_EQ(wait_and_close(spawn_helper("fault", 0)), VIPER_EXIT_FAULT);
+  UEXPECT_EQ(wait_and_close(spawn_helper("fault", 0)), VIPER_EXIT_FAULT);
+  UEXPECT_EQ(wait_and_close(spawn_helper("exit", "5")), 5); /* the system still runs */
+}
+
+UTEST(spawn, a_corrupt_program_is_refused) {
+  const char* const argv[] = {"bin/corrupt"};
+  UEXPECT_EQ(spawn_with(argv, 1, VIPER_HANDLE_INVALID), VIPER_ERR_CORRUPT);
+  UEXPECT_EQ(wait_and_close(spawn_helper("exit", "1")), 1);
+}
+
+UTEST(spawn, a_missing_program_or_a_directory_is_not_found) {
+  const char* const missing[] = {"bin/no_such_program"};
+  UEXPECT_EQ(spawn_with(missing, 1, VIPER_HANDLE_INVALID), VIPER_ERR_NOT_FOUND);
+  const char* const directory[] = {"bin"};
+  UEXPECT_EQ(spawn_with(directory, 1, VIPER_HANDLE_INVALID), VIPER_ERR_NOT_FOUND);
+}
+
+UTEST(bootstrap, the_child_gets_exactly_the_channel_and_answers_on_it) {
+  viper_handle_t pair[2];
+  UASSERT_EQ(viper_channel_create(pair), 0);
+  const char* const argv[] = {HELPER, "bootstrap"};
+  const int64_t process = spawn_with(argv, 2, pair[1]);
+  UASSERT(process > 0);
+  /* The end moved: the parent's value of it is gone. */
+  struct viper_object_info info;
+  UEXPECT_EQ(viper_object_info(pair[1], &info), VIPER_ERR_BAD_HANDLE);
+  UEXPECT_EQ(viper_channel_write(pair[0], "ping", 4, 0, 0), 0);
+  char reply[32] = {0};
+  struct viper_message m = {reply, 0, sizeof(reply) - 1, 0, 0, 0};
+  UEXPECT_EQ(viper_channel_read(pair[0], &m, viper_deadline_after(10000 * MS)), 6);
+  UEXPECT(strcmp(reply, "pong 1") == 0); /* one live handle: the bootstrap */
+  UEXPECT_EQ(wait_and_close(process), 0);
+  viper_handle_close(pair[0]);
+}
+
+UTEST(bootstrap, a_failed_spawn_leaves_the_handle_with_the_parent) {
+  viper_handle_t pair[2];
+  UASSERT_EQ(viper_channel_create(pair), 0);
+  const char* const argv[] = {"bin/corrupt"};
+  UEXPECT_EQ(spawn_with(argv, 1, pair[1]), VIPER_ERR_CORRUPT);
+  struct viper_object_info info;
+  UEXPECT_EQ(viper_object_info(pair[1], &info), 0);
+  viper_handle_close(pair[0]);
+  viper_handle_close(pair[1]);
+}
+
+UTEST(bootstrap, a_handle_without_transfer_is_refused) {
+  viper_handle_t pair[2];
+  UASSERT_EQ(viper_channel_create(pair), 0);
+  const int64_t kept =
+      viper_handle_duplicate(pair[1], VIPER_RIGHTS_ALL & ~VIPER_RIGHT_TRANSFER);
+  UASSERT(kept > 0);
+  const char* const argv[] = {HELPER, "exit", "0"};
+  UEXPECT_EQ(spawn_with(argv, 3, (viper_handle_t)kept), VIPER_ERR_ACCESS_DENIED);
+  viper_handle_close(pair[0]);
+  viper_handle_close(pair[1]);
+  viper_handle_close((viper_handle_t)kept);
+}
+
+/* Free memory and processes once the reaper has caught up: it frees a
+ * process after its last thread is off its CPU, a little after the exit
+ * code became readable, so the counts are polled (for at most 2 s). */
+static int settled(const struct viper_system_info* baseline, struct viper_system_info* now) {
+  const uint64_t give_up = viper_deadline_after(2000 * MS);
+  for (;;) {
+    viper_system_info(now);
+    if ((now->free_memory == baseline->free_memory && now->processes == baseline->processes &&
+         now->threads == baseline->threads) ||
+        viper_clock_monotonic() > give_up) {
+      return now->free_memory == baseline->free_memory;
+    }
+    viper_thread_sleep(viper_deadline_after(MS));
+  }
+}
+
+UTEST(spawn, a_thousand_spawns_leave_memory_and_processes_at_their_baseline) {
+  /* Warm up: the kernel heap's caches grow to what one spawn needs. */
+  for (int i = 0; i < 10; ++i) UEXPECT_EQ(wait_and_close(spawn_helper("exit", "0")), 0);
+  struct viper_system_info before, after;
+  viper_thread_sleep(viper_deadline_after(20 * MS));
+  UASSERT_EQ(viper_system_info(&before), 0);
+  int failed = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (wait_and_close(spawn_helper("exit", "0")) != 0) ++failed;
+  }
+  UEXPECT_EQ(failed, 0);
+  settled(&before, &after);
+  UEXPECT_EQ(after.processes, before.processes);
+  UEXPECT_EQ(after.threads, before.threads);
+  UEXPECT_EQ(after.free_memory, before.free_memory);
+}
+
+UTEST(spawn, killed_spawns_four_at_a_time_leave_memory_at_its_baseline) {
+  struct viper_system_info before, after;
+  for (int i = 0; i < 4; ++i) expect_killed("threads");
+  viper_thread_sleep(viper_deadline_after(20 * MS));
+  UASSERT_EQ(viper_system_info(&before), 0);
+  int wrong = 0;
+  for (int round = 0; round < 25; ++round) {
+    int64_t children[4];
+    for (int i = 0; i < 4; ++i) children[i] = spawn_helper(i % 2 ? "threads" : "spin", 0);
+    viper_thread_sleep(viper_deadline_after(2 * MS));
+    for (int i = 0; i < 4; ++i) viper_process_kill((viper_handle_t)children[i]);
+    for (int i = 0; i < 4; ++i) wrong += wait_and_close(children[i]) != VIPER_EXIT_KILLED;
+  }
+  UEXPECT_EQ(wrong, 0);
+  settled(&before, &after);
+  UEXPECT_EQ(after.processes, before.processes);
+  UEXPECT_EQ(after.threads, before.threads);
+  UEXPECT_EQ(after.free_memory, before.free_memory);
+}
