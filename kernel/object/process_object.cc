@@ -70,7 +70,7 @@ void Process::destroy() {
   mm::kdelete(this);
 }
 
-Result<sched::Thread*> Process::start_thread(const char* name, const ThreadStart& start) {
+Result<sched::TaskId> Process::start_thread(const char* name, const ThreadStart& start) {
   ThreadSlot* slot = nullptr;
   {
     IrqSpinlockGuard guard(lock_);
@@ -96,6 +96,8 @@ Result<sched::Thread*> Process::start_thread(const char* name, const ThreadStart
     release();
     return thread.error();
   }
+  // The thread waits for this before it runs (user_thread_main), so it is
+  // alive here; once the lock is released it may end at any time.
   slot->thread = thread.value();
   for (uint32_t signal = 1; signal <= sched::kSigMax; ++signal) {
     if (signal_actions_[signal].handler > VIPER_SIG_IGN) {
@@ -104,7 +106,7 @@ Result<sched::Thread*> Process::start_thread(const char* name, const ThreadStart
   }
   // exit() may have come in between: the new thread must end too.
   if (state_ != State::kRunning) sched::kill(thread.value());
-  return thread.value();
+  return thread.value()->id();
 }
 
 uint64_t Process::exit_word_of_current() const {
@@ -117,10 +119,22 @@ uint64_t Process::exit_word_of_current() const {
 }
 
 void Process::user_thread_main(void* arg) {
+  ThreadSlot* slot = static_cast<ThreadSlot*>(arg);
+  sched::Thread* self = sched::current();
+  // Not before start_thread has recorded this thread in its slot: until
+  // then neither exit() nor the reaper can find it, and a thread that ran
+  // to its end first would leave start_thread a freed thread (and a slot
+  // that is no longer its own) to write to.
+  for (;;) {
+    {
+      IrqSpinlockGuard guard(self->process->lock_);
+      if (slot->thread == self) break;
+    }
+    sched::yield();
+  }
   // The slot stays put until this thread is reaped; `start` is a copy
   // anyway, taken before anything else can happen to the slot.
-  const ThreadStart start = static_cast<ThreadSlot*>(arg)->start;
-  sched::Thread* self = sched::current();
+  const ThreadStart start = slot->start;
   sched::set_address_space(&self->process->address_space());
   // From here on a switch saves and restores this thread's FP/SIMD and
   // TLS registers; entering EL0 starts FP/SIMD at zero (context.h).

@@ -67,9 +67,10 @@ class Process final : public KernelObject {
     uint64_t tls = 0;
     uint64_t exit_word = 0;
   };
-  // kBadState once the process is exiting, kNoSpace beyond
+  // The new thread's id (the thread itself may already have ended when
+  // this returns). kBadState once the process is exiting, kNoSpace beyond
   // kMaxProcessThreads, kNoMemory.
-  Result<sched::Thread*> start_thread(const char* name, const ThreadStart& start) EXCLUDES(lock_);
+  Result<sched::TaskId> start_thread(const char* name, const ThreadStart& start) EXCLUDES(lock_);
   // The running thread's exit word (ThreadStart::exit_word), 0 if none.
   uint64_t exit_word_of_current() const EXCLUDES(lock_);
 

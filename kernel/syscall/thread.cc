@@ -20,13 +20,14 @@ Result<uint64_t> thread_create(CallContext& c, const Arguments& a) {
   if (exit_word != 0 && (exit_word % 4 != 0 || !arch::user_range_ok(VirtAddr(exit_word), 4))) {
     return Error::kInvalidArgument;
   }
-  sched::Thread* thread = TRY(c.process->start_thread(c.process->name(), {.pc = VirtAddr(entry),
-                                                                          .sp = VirtAddr(stack),
-                                                                          .arg0 = a.value[2],
-                                                                          .arg1 = 0,
-                                                                          .tls = a.value[3],
-                                                                          .exit_word = exit_word}));
-  return thread->id().value;
+  const sched::TaskId thread =
+      TRY(c.process->start_thread(c.process->name(), {.pc = VirtAddr(entry),
+                                                      .sp = VirtAddr(stack),
+                                                      .arg0 = a.value[2],
+                                                      .arg1 = 0,
+                                                      .tls = a.value[3],
+                                                      .exit_word = exit_word}));
+  return thread.value;
 }
 
 // () -> does not return: the exit word is cleared and its waiters woken.

@@ -173,41 +173,63 @@ UTEST(bootstrap, a_handle_without_transfer_is_refused) {
 /* Free memory and processes once the reaper has caught up: it frees a
  * process after its last thread is off its CPU, a little after the exit
  * code became readable, so the counts are polled (for at most 2 s). */
-static int settled(const struct viper_system_info* baseline, struct viper_system_info* now) {
+static void settle(const struct viper_system_info* baseline, struct viper_system_info* now) {
   const uint64_t give_up = viper_deadline_after(2000 * MS);
   for (;;) {
     viper_system_info(now);
-    if ((now->free_memory == baseline->free_memory && now->processes == baseline->processes &&
-         now->threads == baseline->threads) ||
-        viper_clock_monotonic() > give_up) {
-      return now->free_memory == baseline->free_memory;
+    if (now->free_memory == baseline->free_memory && now->processes == baseline->processes &&
+        now->threads == baseline->threads) {
+      return;
     }
+    if (viper_clock_monotonic() > give_up) return;
     viper_thread_sleep(viper_deadline_after(MS));
   }
 }
 
-UTEST(spawn, a_thousand_spawns_leave_memory_and_processes_at_their_baseline) {
-  /* Warm up: the kernel heap's caches grow to what one spawn needs. */
-  for (int i = 0; i < 10; ++i) UEXPECT_EQ(wait_and_close(spawn_helper("exit", "0")), 0);
+/* Pages the kernel heap may keep after a workload without a leak: its
+ * slab caches hold up to 16 freed objects per CPU per size class in
+ * magazines and a spare empty slab per class, so the pages they pin depend
+ * on which CPU freed what last (measured: 0 to 16 KiB over 1000 spawns).
+ * A leak of a page, a kernel stack or a process per spawn would be
+ * megabytes. */
+#define HEAP_SLACK_BYTES (64 * 1024)
+
+/* Runs `batch` twice: once to warm up (the heap's caches grow to the
+ * workload's high-water mark and keep it), then measured: processes and
+ * threads exactly as before, free memory within the heap's slack. */
+static void expect_no_growth(int (*batch)(void)) {
+  UEXPECT_EQ(batch(), 0);
   struct viper_system_info before, after;
+  settle(&before, &before); /* let the warm-up's last children go */
   viper_thread_sleep(viper_deadline_after(20 * MS));
   UASSERT_EQ(viper_system_info(&before), 0);
-  int failed = 0;
-  for (int i = 0; i < 1000; ++i) {
-    if (wait_and_close(spawn_helper("exit", "0")) != 0) ++failed;
-  }
-  UEXPECT_EQ(failed, 0);
-  settled(&before, &after);
+  UEXPECT_EQ(batch(), 0);
+  settle(&before, &after);
   UEXPECT_EQ(after.processes, before.processes);
   UEXPECT_EQ(after.threads, before.threads);
-  UEXPECT_EQ(after.free_memory, before.free_memory);
+  UEXPECT(after.free_memory + HEAP_SLACK_BYTES >= before.free_memory);
+  if (after.free_memory != before.free_memory) {
+    utest_log("utest: free memory %lld bytes from the baseline",
+              (long long)after.free_memory - (long long)before.free_memory);
+  }
 }
 
-UTEST(spawn, killed_spawns_four_at_a_time_leave_memory_at_its_baseline) {
-  struct viper_system_info before, after;
-  for (int i = 0; i < 4; ++i) expect_killed("threads");
-  viper_thread_sleep(viper_deadline_after(20 * MS));
-  UASSERT_EQ(viper_system_info(&before), 0);
+/* 1000 spawns, one after the other; how many did not exit with 0. */
+static int thousand_spawns(void) {
+  int wrong = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const int64_t code = wait_and_close(spawn_helper("exit", "0"));
+    if (code != 0) {
+      utest_log("utest: spawn %d ended with %lld", i, (long long)code);
+      ++wrong;
+    }
+  }
+  return wrong;
+}
+
+/* 100 processes four at a time, killed while they run or block with
+ * several threads; how many did not end as killed. */
+static int killed_four_at_a_time(void) {
   int wrong = 0;
   for (int round = 0; round < 25; ++round) {
     int64_t children[4];
@@ -216,9 +238,13 @@ UTEST(spawn, killed_spawns_four_at_a_time_leave_memory_at_its_baseline) {
     for (int i = 0; i < 4; ++i) viper_process_kill((viper_handle_t)children[i]);
     for (int i = 0; i < 4; ++i) wrong += wait_and_close(children[i]) != VIPER_EXIT_KILLED;
   }
-  UEXPECT_EQ(wrong, 0);
-  settled(&before, &after);
-  UEXPECT_EQ(after.processes, before.processes);
-  UEXPECT_EQ(after.threads, before.threads);
-  UEXPECT_EQ(after.free_memory, before.free_memory);
+  return wrong;
+}
+
+UTEST(spawn, a_thousand_spawns_leave_memory_and_processes_at_their_baseline) {
+  expect_no_growth(thousand_spawns);
+}
+
+UTEST(spawn, killed_spawns_four_at_a_time_leave_memory_at_their_baseline) {
+  expect_no_growth(killed_four_at_a_time);
 }
