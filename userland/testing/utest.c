@@ -8,6 +8,7 @@
 
 #define LINE_BYTES 1024
 
+const char* utest_program = "";
 static struct utest_case* first;
 static struct utest_case** last = &first;
 static struct utest_case* running;
@@ -84,6 +85,7 @@ static int selected(const struct utest_case* test, const char* filter) {
 
 int main(int argc, char** argv) {
   const char* filter = argc > 1 ? argv[1] : 0;
+  if (argc > 0) utest_program = argv[0];
   int passed = 0;
   int failed = 0;
   for (struct utest_case* test = first; test; test = test->next) {

@@ -37,6 +37,8 @@ bool utest_expect_eq(int64_t actual, int64_t expected, const char* file, int lin
                      const char* text);
 /* printf to stdout as one write() (at most 1 KiB; a newline is added). */
 void utest_log(const char* format, ...) __attribute__((format(printf, 1, 2)));
+/* The program's argv[0]. */
+extern const char* utest_program;
 /* Failures the running test has had so far. */
 int utest_failures(void);
 

@@ -1,0 +1,225 @@
+/* picolibc on ViperDOS: float formatting and parsing, strtod round trips,
+ * qsort, setjmp/longjmp, errno per thread, and malloc and stdio from eight
+ * threads at once. */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <viperdos/viper.h>
+
+#include "userland/testing/utest.h"
+
+#define THREADS 8
+
+static uint64_t next_random(uint64_t* state) {
+  uint64_t x = *state;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return *state = x;
+}
+
+static void run_threads(void* (*body)(void*), intptr_t* results) {
+  pthread_t threads[THREADS];
+  for (intptr_t i = 0; i < THREADS; ++i) {
+    UEXPECT_EQ(pthread_create(&threads[i], 0, body, (void*)i), 0);
+  }
+  for (int i = 0; i < THREADS; ++i) {
+    void* result = 0;
+    UEXPECT_EQ(pthread_join(threads[i], &result), 0);
+    results[i] = (intptr_t)result;
+  }
+}
+
+UTEST(printf, formats_floats) {
+  char s[64];
+  snprintf(s, sizeof(s), "%.3f|%e|%g|%g|%.0f", 3.14159, 1234.5, 0.0001, 1e20, 2.5);
+  UEXPECT(strcmp(s, "3.142|1.234500e+03|0.0001|1e+20|2") == 0);
+  snprintf(s, sizeof(s), "%8.2f|%-8.1f|%+.1e", -1.005, 2.25, 6.02e23);
+  UEXPECT(strcmp(s, "   -1.00|2.2     |+6.0e+23") == 0);
+  snprintf(s, sizeof(s), "%f|%f|%f", INFINITY, -INFINITY, NAN);
+  UEXPECT(strcmp(s, "inf|-inf|nan") == 0);
+}
+
+UTEST(scanf, parses_floats) {
+  double a = 0, b = 0;
+  float f = 0;
+  int n = 0;
+  UEXPECT_EQ(sscanf("3.25 -1e-3 0.5 x", "%lf %lf %f %n", &a, &b, &f, &n), 3);
+  UEXPECT(a == 3.25);
+  UEXPECT(b == -1e-3);
+  UEXPECT(f == 0.5f);
+  UEXPECT_EQ(n, 15);
+}
+
+static int round_trips(double d) {
+  char s[40];
+  snprintf(s, sizeof(s), "%.17g", d);
+  char* end = 0;
+  const double back = strtod(s, &end);
+  return *end == '\0' && memcmp(&back, &d, sizeof(d)) == 0;
+}
+
+UTEST(strtod, round_trips_through_17_digits) {
+  const double special[] = {0.0,     -0.0,    0.1,      1.0 / 3, DBL_MIN, DBL_MAX,
+                            DBL_TRUE_MIN, 5e-324, 1e308, 123456789.125, M_PI, -2.5e-310};
+  for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); ++i) {
+    if (!round_trips(special[i])) utest_log("utest: %.17g does not round trip", special[i]);
+    UEXPECT(round_trips(special[i]));
+  }
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  int failed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    uint64_t bits = next_random(&state);
+    double d;
+    memcpy(&d, &bits, sizeof(d));
+    if (isnan(d) || isinf(d)) continue;
+    if (!round_trips(d)) {
+      if (failed++ < 5) utest_log("utest: %.17g (0x%016llx) does not round trip", d,
+                                  (unsigned long long)bits);
+    }
+  }
+  UEXPECT_EQ(failed, 0);
+}
+
+static int compare_ints(const void* a, const void* b) {
+  const int x = *(const int*)a, y = *(const int*)b;
+  return (x > y) - (x < y);
+}
+
+UTEST(qsort, sorts_and_keeps_every_element) {
+  enum { N = 10000 };
+  static int values[N];
+  uint64_t state = 12345, sum = 0, sum_sorted = 0;
+  for (int i = 0; i < N; ++i) {
+    values[i] = (int)(next_random(&state) % 1000) - 500; /* many duplicates */
+    sum += (uint64_t)(values[i] * 7919 + 3) * (uint64_t)(values[i] * 7919 + 3);
+  }
+  qsort(values, N, sizeof(int), compare_ints);
+  int sorted = 1;
+  for (int i = 0; i < N; ++i) {
+    if (i > 0 && values[i - 1] > values[i]) sorted = 0;
+    sum_sorted += (uint64_t)(values[i] * 7919 + 3) * (uint64_t)(values[i] * 7919 + 3);
+  }
+  UEXPECT(sorted);
+  UEXPECT(sum == sum_sorted);
+}
+
+static jmp_buf jump;
+static int depth_reached;
+static void dive(int depth) {
+  depth_reached = depth;
+  if (depth == 50) longjmp(jump, depth);
+  dive(depth + 1);
+}
+
+UTEST(setjmp, longjmp_returns_through_fifty_frames) {
+  volatile int calls = 0;
+  volatile double kept = 2.75;
+  const int value = setjmp(jump);
+  ++calls;
+  if (value == 0) dive(1);
+  UEXPECT_EQ(value, 50);
+  UEXPECT_EQ(calls, 2);
+  UEXPECT(kept == 2.75);
+  UEXPECT_EQ(depth_reached, 50);
+  if (setjmp(jump) == 0) longjmp(jump, 0);
+  UEXPECT(1); /* longjmp(0) makes setjmp return 1, not loop */
+}
+
+static void* errno_is_mine(void* arg) {
+  const int mine = 1000 + (int)(intptr_t)arg;
+  errno = mine;
+  for (int i = 0; i < 2000; ++i) {
+    if (i % 100 == 0) viper_thread_sleep(0); /* a pass: other threads run */
+    if (errno != mine) return (void*)1;
+  }
+  errno = 0;
+  strtol("99999999999999999999999", 0, 10); /* ERANGE in this thread only */
+  return (void*)(intptr_t)(errno == ERANGE ? 0 : 2);
+}
+
+UTEST(errno, is_per_thread) {
+  errno = 7;
+  intptr_t results[THREADS];
+  run_threads(errno_is_mine, results);
+  for (int i = 0; i < THREADS; ++i) UEXPECT_EQ(results[i], 0);
+  UEXPECT_EQ(errno, 7);
+}
+
+/* Blocks filled with a pattern of their owner, size and position: any
+ * overlap or corruption shows when they are checked before free. */
+static unsigned char pattern(uintptr_t block, size_t i) { return (unsigned char)(block * 31 + i); }
+
+static void* malloc_churn(void* arg) {
+  enum { LIVE = 64, OPS = 20000 };
+  unsigned char* blocks[LIVE] = {0};
+  size_t sizes[LIVE] = {0};
+  uint64_t state = 0x1234567ull * ((uintptr_t)arg + 1);
+  intptr_t bad = 0;
+  for (int op = 0; op < OPS; ++op) {
+    const int slot = (int)(next_random(&state) % LIVE);
+    if (blocks[slot]) {
+      for (size_t i = 0; i < sizes[slot]; ++i) {
+        if (blocks[slot][i] != pattern((uintptr_t)blocks[slot], i)) ++bad;
+      }
+      free(blocks[slot]);
+      blocks[slot] = 0;
+    } else {
+      const uint64_t r = next_random(&state);
+      sizes[slot] = (r % 16 == 0) ? 16384 + r % 100000 : 1 + r % 512;
+      blocks[slot] = malloc(sizes[slot]);
+      if (!blocks[slot]) {
+        ++bad;
+        continue;
+      }
+      for (size_t i = 0; i < sizes[slot]; ++i) {
+        blocks[slot][i] = pattern((uintptr_t)blocks[slot], i);
+      }
+    }
+  }
+  for (int slot = 0; slot < LIVE; ++slot) free(blocks[slot]);
+  return (void*)bad;
+}
+
+UTEST(malloc, eight_threads_allocate_and_free_without_corruption) {
+  intptr_t results[THREADS];
+  run_threads(malloc_churn, results);
+  for (int i = 0; i < THREADS; ++i) UEXPECT_EQ(results[i], 0);
+  void* p = malloc(1 << 20); /* the heap still works */
+  UEXPECT(p != 0);
+  free(p);
+}
+
+/* Long lines from eight threads at once through stdout: each carries its
+ * thread, number and a checksum of its payload, so the console log can be
+ * checked line by line (every line must be whole); here, every printf must
+ * have written the whole line. */
+#define LINES 40
+static void* print_lines(void* arg) {
+  const int id = (int)(intptr_t)arg;
+  char payload[201];
+  intptr_t bad = 0;
+  for (int n = 0; n < LINES; ++n) {
+    unsigned sum = 0;
+    for (int i = 0; i < 200; ++i) {
+      payload[i] = (char)('a' + (id * 7 + n + i) % 26);
+      sum = sum * 31 + (unsigned char)payload[i];
+    }
+    payload[200] = '\0';
+    const int written = printf("stdio-line t%d n%02d %s sum %08x\n", id, n, payload, sum);
+    if (written != 232) ++bad; /* 11 + 2 + 1 + 3 + 1 + 200 + 5 + 8 + 1 */
+  }
+  return (void*)bad;
+}
+
+UTEST(stdio, eight_threads_print_whole_lines) {
+  intptr_t results[THREADS];
+  run_threads(print_lines, results);
+  fflush(stdout);
+  for (int i = 0; i < THREADS; ++i) UEXPECT_EQ(results[i], 0);
+}
