@@ -10,6 +10,7 @@
 #include <picolibc.h>
 #include <picotls.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,8 @@ _Noreturn void pthread_exit(void* result) {
   struct pthread* t = pthread_self();
   t->result = result;
   run_key_destructors(t);
+  fflush(stdout); /* this thread's partial lines (stdio.c) */
+  fflush(stderr);
   if (t->detached) {
     futex_mutex_lock(&dead_lock);
     t->next_dead = dead_list;

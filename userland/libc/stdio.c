@@ -1,23 +1,67 @@
-/* stdin, stdout and stderr: buffered streams on fds 0, 1 and 2. stdout and
- * stderr are line-buffered: a console wants whole lines, and one write per
- * line is what keeps lines of concurrent writers from interleaving
- * (picolibc's bufio cannot run without a buffer, so "unbuffered" is not an
- * option anyway). Buffers are flushed at exit (picolibc 1.8's exit() does
- * not). */
+/* stdin, stdout and stderr on fds 0, 1 and 2.
+ *
+ * stdout and stderr are line-buffered per thread: each thread collects its
+ * own line and hands it to write() whole, in one kernel debug write, so
+ * lines of concurrent threads never interleave mid-line. (picolibc's bufio
+ * locks each character, not each printf, and the static streams had no
+ * lock at all: eight threads printing at once corrupted the buffer.) A
+ * line longer than LINE_BYTES goes out in LINE_BYTES pieces. stderr is
+ * line-buffered too, for the same reason; fflush writes the calling
+ * thread's partial line, exit and pthread_exit flush theirs.
+ *
+ * The streams keep bufio's shape (fd, seek, setvbuf), so fileno() and
+ * friends work; only put and flush are this file's. */
 #include <stdio-bufio.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#define LINE_BYTES 1024
+
+struct line {
+  int length;
+  char bytes[LINE_BYTES];
+};
+static _Thread_local struct line lines[2]; /* this thread's: stdout, stderr */
+
+static int write_line(FILE* f) {
+  struct line* l = &lines[f == stderr];
+  const int fd = f == stderr ? STDERR_FILENO : STDOUT_FILENO;
+  int done = 0;
+  while (done < l->length) {
+    const ssize_t n = write(fd, l->bytes + done, (size_t)(l->length - done));
+    if (n <= 0) {
+      l->length = 0;
+      return EOF;
+    }
+    done += (int)n;
+  }
+  l->length = 0;
+  return 0;
+}
+
+static int console_put(char c, FILE* f) {
+  struct line* l = &lines[f == stderr];
+  l->bytes[l->length++] = c;
+  if ((c == '\n' || l->length == LINE_BYTES) && write_line(f) != 0) return EOF;
+  return (unsigned char)c;
+}
+
+static int console_flush(FILE* f) { return write_line(f); }
+
 static char stdin_buffer[BUFSIZ];
-static char stdout_buffer[BUFSIZ];
-static char stderr_buffer[BUFSIZ];
 
 static struct __file_bufio stdin_file = FDEV_SETUP_BUFIO(
     STDIN_FILENO, stdin_buffer, BUFSIZ, read, write, lseek, close, __SRD, 0);
-static struct __file_bufio stdout_file = FDEV_SETUP_BUFIO(
-    STDOUT_FILENO, stdout_buffer, BUFSIZ, read, write, lseek, close, __SWR, __BLBF);
-static struct __file_bufio stderr_file = FDEV_SETUP_BUFIO(
-    STDERR_FILENO, stderr_buffer, BUFSIZ, read, write, lseek, close, __SWR, __BLBF);
+
+#define CONSOLE_STREAM(_fd)                                                               \
+  {                                                                                       \
+    .xfile = FDEV_SETUP_EXT(console_put, __bufio_get, console_flush, __bufio_close,       \
+                            __bufio_seek, __bufio_setvbuf, __SWR | __SBUF),               \
+    .fd = (_fd), .dir = 0, .bflags = __BLBF, .pos = 0, .buf = 0, .size = 0, .len = 0,     \
+    .off = 0, .read = read, .write = write, .lseek = lseek, .close = close,               \
+  }
+static struct __file_bufio stdout_file = CONSOLE_STREAM(STDOUT_FILENO);
+static struct __file_bufio stderr_file = CONSOLE_STREAM(STDERR_FILENO);
 
 FILE* const stdin = &stdin_file.xfile.cfile.file;
 FILE* const stdout = &stdout_file.xfile.cfile.file;

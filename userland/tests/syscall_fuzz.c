@@ -82,7 +82,9 @@ static void one_call(uint64_t* s) {
       }
       break;
     }
-    case 1: viper_syscall2(VIPER_SYS_DEBUG_WRITE, pointer(s), next(s) % 2 ? 0 : boundary(s) + VIPER_DEBUG_WRITE_MAX); break;
+    case 1: /* Nothing printed: empty, or too large, or from nowhere. */
+      viper_syscall2(VIPER_SYS_DEBUG_WRITE, pointer(s), next(s) % 2 ? 0 : boundary(s) + VIPER_DEBUG_WRITE_MAX + 1);
+      viper_syscall2(VIPER_SYS_DEBUG_WRITE, boundary(s) | 0xffff000000000000ull, next(s) % 64); break;
     case 2: viper_syscall1(VIPER_SYS_HANDLE_CLOSE, handle(s)); break;
     case 3: keep(viper_syscall2(VIPER_SYS_HANDLE_DUPLICATE, handle(s), any_value(s))); break;
     case 4: keep(viper_syscall2(VIPER_SYS_HANDLE_REPLACE, handle(s), any_value(s))); break;
