@@ -21,6 +21,7 @@ static uint64_t arena;
 static viper_handle_t pool[POOL]; /* handles the fuzzers made (some stale) */
 static uint64_t deadline_end;
 static uint64_t calls_made[FUZZERS];
+static uint32_t enabled = ~0u; /* argv[2]: a mask of one_call's cases, to narrow a finding */
 
 static uint64_t next(uint64_t* s) {
   uint64_t x = *s;
@@ -74,16 +75,19 @@ static void keep(int64_t result) {
 static void one_call(uint64_t* s) {
   uint64_t a[6];
   for (int i = 0; i < 6; ++i) a[i] = any_value(s);
-  switch (next(s) % 24) {
+  const uint64_t kind = next(s) % 24;
+  if (!(enabled & (1u << kind))) return;
+  switch (kind) {
     case 0: { /* unknown and boundary numbers, but none that ends or starts a thread */
       const uint64_t n = next(s) % 2 ? boundary(s) : next(s) % 200 + VIPER_SYS_COUNT;
-      if (n != VIPER_SYS_THREAD_CREATE && n != VIPER_SYS_THREAD_EXIT) {
+      if (n != VIPER_SYS_THREAD_CREATE && n != VIPER_SYS_THREAD_EXIT && n != VIPER_SYS_DEBUG_WRITE) {
         viper_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
       }
       break;
     }
     case 1: /* Nothing printed: empty, or too large, or from nowhere. */
-      viper_syscall2(VIPER_SYS_DEBUG_WRITE, pointer(s), next(s) % 2 ? 0 : boundary(s) + VIPER_DEBUG_WRITE_MAX + 1);
+      static const uint64_t too_large[] = {VIPER_DEBUG_WRITE_MAX + 1, 1ull << 32, 1ull << 63, ~0ull};
+      viper_syscall2(VIPER_SYS_DEBUG_WRITE, pointer(s), next(s) % 2 ? 0 : too_large[next(s) % 4]);
       viper_syscall2(VIPER_SYS_DEBUG_WRITE, boundary(s) | 0xffff000000000000ull, next(s) % 64); break;
     case 2: viper_syscall1(VIPER_SYS_HANDLE_CLOSE, handle(s)); break;
     case 3: keep(viper_syscall2(VIPER_SYS_HANDLE_DUPLICATE, handle(s), any_value(s))); break;
@@ -180,6 +184,7 @@ static void* fuzz(void* arg) {
 
 int main(int argc, char** argv) {
   const uint64_t seconds = argc > 1 ? strtoull(argv[1], 0, 10) : 10;
+  if (argc > 2) enabled = (uint32_t)strtoul(argv[2], 0, 0);
   const int64_t mapped = viper_vm_map(0, ARENA_BYTES, VIPER_PROT_READ | VIPER_PROT_WRITE);
   if (mapped < 0) return 1;
   arena = (uint64_t)mapped;

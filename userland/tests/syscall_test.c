@@ -293,3 +293,39 @@ UTEST(abi, registers_survive_a_sleeping_call) {
         "cc", "memory");
   UEXPECT_EQ(mismatches, 0);
 }
+
+/* Objects in flight die with the queue they wait in. */
+static int64_t free_memory(void) {
+  struct viper_system_info info;
+  viper_thread_sleep(viper_deadline_after(10000000));
+  viper_system_info(&info);
+  return (int64_t)info.free_memory;
+}
+
+static void pass_and_close(int kind) {
+  viper_handle_t p[2];
+  if (viper_channel_create(p) != 0) return;
+  const int64_t event = viper_event_create();
+  viper_handle_t moved = kind == 0 ? (viper_handle_t)event : kind == 1 ? p[1] : p[0];
+  if (kind != 0) viper_handle_close((viper_handle_t)event);
+  if (viper_channel_write(p[0], "x", 1, &moved, 1) != 0) {
+    viper_handle_close(moved);
+  }
+  if (kind != 2) viper_handle_close(p[0]);
+  if (kind != 1) viper_handle_close(p[1]);
+}
+
+static void expect_no_growth_passing(int kind) {
+  for (int i = 0; i < 300; ++i) pass_and_close(kind);
+  const int64_t before = free_memory();
+  for (int i = 0; i < 1000; ++i) pass_and_close(kind);
+  const int64_t after = free_memory();
+  if (after != before) utest_log("utest: kind %d: %lld bytes", kind, (long long)(after - before));
+  UEXPECT(after + 64 * 1024 >= before);
+}
+
+UTEST(channels, an_unread_handle_dies_with_the_channel) { expect_no_growth_passing(0); }
+UTEST(channels, an_end_in_its_own_queue_dies_when_the_peer_closes) {
+  expect_no_growth_passing(1);
+}
+UTEST(channels, an_end_sent_to_its_peer_dies_with_the_peer) { expect_no_growth_passing(2); }
