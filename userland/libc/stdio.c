@@ -50,15 +50,25 @@ static int console_flush(FILE* f) { return write_line(f); }
 
 static char stdin_buffer[BUFSIZ];
 
-static struct __file_bufio stdin_file = FDEV_SETUP_BUFIO(
-    STDIN_FILENO, stdin_buffer, BUFSIZ, read, write, lseek, close, __SRD, 0);
+static struct __file_bufio stdin_file =
+    FDEV_SETUP_BUFIO(STDIN_FILENO, stdin_buffer, BUFSIZ, read, write, lseek, close, __SRD, 0);
 
-#define CONSOLE_STREAM(_fd)                                                               \
-  {                                                                                       \
-    .xfile = FDEV_SETUP_EXT(console_put, __bufio_get, console_flush, __bufio_close,       \
-                            __bufio_seek, __bufio_setvbuf, __SWR | __SBUF),               \
-    .fd = (_fd), .dir = 0, .bflags = __BLBF, .pos = 0, .buf = 0, .size = 0, .len = 0,     \
-    .off = 0, .read = read, .write = write, .lseek = lseek, .close = close,               \
+#define CONSOLE_STREAM(_fd)                                                           \
+  {                                                                                   \
+      .xfile = FDEV_SETUP_EXT(console_put, __bufio_get, console_flush, __bufio_close, \
+                              __bufio_seek, __bufio_setvbuf, __SWR | __SBUF),         \
+      .fd = (_fd),                                                                    \
+      .dir = 0,                                                                       \
+      .bflags = __BLBF,                                                               \
+      .pos = 0,                                                                       \
+      .buf = 0,                                                                       \
+      .size = 0,                                                                      \
+      .len = 0,                                                                       \
+      .off = 0,                                                                       \
+      .read = read,                                                                   \
+      .write = write,                                                                 \
+      .lseek = lseek,                                                                 \
+      .close = close,                                                                 \
   }
 static struct __file_bufio stdout_file = CONSOLE_STREAM(STDOUT_FILENO);
 static struct __file_bufio stderr_file = CONSOLE_STREAM(STDERR_FILENO);

@@ -12,8 +12,8 @@ const char* utest_program = "";
 static struct utest_case* first;
 static struct utest_case** last = &first;
 static struct utest_case* running;
-static int failures;     /* of the running test */
-static int message_set;  /* its first failure is in `message` */
+static int failures;    /* of the running test */
+static int message_set; /* its first failure is in `message` */
 static char message[LINE_BYTES / 2];
 
 void utest_register(struct utest_case* test) {
@@ -53,8 +53,7 @@ static void fail_with(const char* text) {
   __atomic_fetch_add(&failures, 1, __ATOMIC_ACQ_REL);
   print_line("utest: %s.%s: %s", running->suite, running->name, text);
   int unset = 0;
-  if (__atomic_compare_exchange_n(&message_set, &unset, 1, 0, __ATOMIC_ACQ_REL,
-                                  __ATOMIC_RELAXED)) {
+  if (__atomic_compare_exchange_n(&message_set, &unset, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
     strncpy(message, text, sizeof(message) - 1);
   }
 }

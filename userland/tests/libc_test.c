@@ -65,8 +65,8 @@ static int round_trips(double d) {
 }
 
 UTEST(strtod, round_trips_through_17_digits) {
-  const double special[] = {0.0,     -0.0,    0.1,      1.0 / 3, DBL_MIN, DBL_MAX,
-                            DBL_TRUE_MIN, 5e-324, 1e308, 123456789.125, M_PI, -2.5e-310};
+  const double special[] = {0.0,          -0.0,   0.1,   1.0 / 3,       DBL_MIN, DBL_MAX,
+                            DBL_TRUE_MIN, 5e-324, 1e308, 123456789.125, M_PI,    -2.5e-310};
   for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); ++i) {
     if (!round_trips(special[i])) utest_log("utest: %.17g does not round trip", special[i]);
     UEXPECT(round_trips(special[i]));
@@ -79,8 +79,8 @@ UTEST(strtod, round_trips_through_17_digits) {
     memcpy(&d, &bits, sizeof(d));
     if (isnan(d) || isinf(d)) continue;
     if (!round_trips(d)) {
-      if (failed++ < 5) utest_log("utest: %.17g (0x%016llx) does not round trip", d,
-                                  (unsigned long long)bits);
+      if (failed++ < 5)
+        utest_log("utest: %.17g (0x%016llx) does not round trip", d, (unsigned long long)bits);
     }
   }
   UEXPECT_EQ(failed, 0);

@@ -100,8 +100,8 @@ UTEST(kill, a_terminated_process_keeps_its_first_exit_code) {
 UTEST(kill, needs_the_write_right) {
   const int64_t process = spawn_helper("futex", 0);
   UASSERT(process > 0);
-  const int64_t reader = viper_handle_duplicate((viper_handle_t)process,
-                                                VIPER_RIGHT_READ | VIPER_RIGHT_WAIT);
+  const int64_t reader =
+      viper_handle_duplicate((viper_handle_t)process, VIPER_RIGHT_READ | VIPER_RIGHT_WAIT);
   UEXPECT(reader > 0);
   UEXPECT_EQ(viper_process_kill((viper_handle_t)reader), VIPER_ERR_ACCESS_DENIED);
   UEXPECT_EQ(viper_process_kill((viper_handle_t)process), 0);
@@ -160,8 +160,7 @@ UTEST(bootstrap, a_failed_spawn_leaves_the_handle_with_the_parent) {
 UTEST(bootstrap, a_handle_without_transfer_is_refused) {
   viper_handle_t pair[2];
   UASSERT_EQ(viper_channel_create(pair), 0);
-  const int64_t kept =
-      viper_handle_duplicate(pair[1], VIPER_RIGHTS_ALL & ~VIPER_RIGHT_TRANSFER);
+  const int64_t kept = viper_handle_duplicate(pair[1], VIPER_RIGHTS_ALL & ~VIPER_RIGHT_TRANSFER);
   UASSERT(kept > 0);
   const char* const argv[] = {HELPER, "exit", "0"};
   UEXPECT_EQ(spawn_with(argv, 3, (viper_handle_t)kept), VIPER_ERR_ACCESS_DENIED);

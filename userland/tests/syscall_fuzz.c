@@ -32,20 +32,39 @@ static uint64_t next(uint64_t* s) {
 }
 
 static uint64_t boundary(uint64_t* s) {
-  static const uint64_t values[] = {0,          1,          2,           3,          4095,
-                                    4096,       4097,       0xffffffff,  0x100000000ull,
-                                    1ull << 47, 1ull << 48, 0x7fffffffffffull,
-                                    0xffff000000000000ull,  1ull << 63,  ~0ull,
-                                    ~0ull - 1,  65536,      65537,       64, 65};
+  static const uint64_t values[] = {0,
+                                    1,
+                                    2,
+                                    3,
+                                    4095,
+                                    4096,
+                                    4097,
+                                    0xffffffff,
+                                    0x100000000ull,
+                                    1ull << 47,
+                                    1ull << 48,
+                                    0x7fffffffffffull,
+                                    0xffff000000000000ull,
+                                    1ull << 63,
+                                    ~0ull,
+                                    ~0ull - 1,
+                                    65536,
+                                    65537,
+                                    64,
+                                    65};
   return values[next(s) % (sizeof(values) / sizeof(values[0]))];
 }
 
 static uint64_t any_value(uint64_t* s) {
   switch (next(s) % 4) {
-    case 0: return boundary(s);
-    case 1: return next(s);
-    case 2: return next(s) % 256;
-    default: return __atomic_load_n(&pool[next(s) % POOL], __ATOMIC_RELAXED);
+    case 0:
+      return boundary(s);
+    case 1:
+      return next(s);
+    case 2:
+      return next(s) % 256;
+    default:
+      return __atomic_load_n(&pool[next(s) % POOL], __ATOMIC_RELAXED);
   }
 }
 
@@ -54,9 +73,12 @@ static uint64_t any_value(uint64_t* s) {
 static uint64_t pointer(uint64_t* s) {
   switch (next(s) % 5) {
     case 0:
-    case 1: return arena + (next(s) % ARENA_BYTES & ~7ull);
-    case 2: return arena + next(s) % ARENA_BYTES;
-    default: return boundary(s);
+    case 1:
+      return arena + (next(s) % ARENA_BYTES & ~7ull);
+    case 2:
+      return arena + next(s) % ARENA_BYTES;
+    default:
+      return boundary(s);
   }
 }
 
@@ -69,7 +91,8 @@ static uint64_t deadline(uint64_t* s) {
 }
 
 static void keep(int64_t result) {
-  if (result > 0) __atomic_store_n(&pool[(uint64_t)result % POOL], (uint64_t)result, __ATOMIC_RELAXED);
+  if (result > 0)
+    __atomic_store_n(&pool[(uint64_t)result % POOL], (uint64_t)result, __ATOMIC_RELAXED);
 }
 
 static void one_call(uint64_t* s) {
@@ -80,24 +103,41 @@ static void one_call(uint64_t* s) {
   switch (kind) {
     case 0: { /* unknown and boundary numbers, but none that ends or starts a thread */
       const uint64_t n = next(s) % 2 ? boundary(s) : next(s) % 200 + VIPER_SYS_COUNT;
-      if (n != VIPER_SYS_THREAD_CREATE && n != VIPER_SYS_THREAD_EXIT && n != VIPER_SYS_DEBUG_WRITE) {
+      if (n != VIPER_SYS_THREAD_CREATE && n != VIPER_SYS_THREAD_EXIT &&
+          n != VIPER_SYS_DEBUG_WRITE) {
         viper_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
       }
       break;
     }
-    case 1: /* Nothing printed: empty, or too large, or from nowhere. */
-      static const uint64_t too_large[] = {VIPER_DEBUG_WRITE_MAX + 1, 1ull << 32, 1ull << 63, ~0ull};
+    case 1: { /* Nothing printed: empty, or too large, or from nowhere. */
+      static const uint64_t too_large[] = {VIPER_DEBUG_WRITE_MAX + 1, 1ull << 32, 1ull << 63,
+                                           ~0ull};
       viper_syscall2(VIPER_SYS_DEBUG_WRITE, pointer(s), next(s) % 2 ? 0 : too_large[next(s) % 4]);
-      viper_syscall2(VIPER_SYS_DEBUG_WRITE, boundary(s) | 0xffff000000000000ull, next(s) % 64); break;
-    case 2: viper_syscall1(VIPER_SYS_HANDLE_CLOSE, handle(s)); break;
-    case 3: keep(viper_syscall2(VIPER_SYS_HANDLE_DUPLICATE, handle(s), any_value(s))); break;
-    case 4: keep(viper_syscall2(VIPER_SYS_HANDLE_REPLACE, handle(s), any_value(s))); break;
-    case 5: viper_syscall3(VIPER_SYS_OBJECT_WAIT, handle(s), any_value(s), deadline(s)); break;
-    case 6: viper_syscall3(VIPER_SYS_OBJECT_SIGNAL, handle(s), any_value(s), any_value(s)); break;
-    case 7: viper_syscall2(VIPER_SYS_OBJECT_INFO, handle(s), pointer(s)); break;
+      viper_syscall2(VIPER_SYS_DEBUG_WRITE, boundary(s) | 0xffff000000000000ull, next(s) % 64);
+      break;
+    }
+    case 2:
+      viper_syscall1(VIPER_SYS_HANDLE_CLOSE, handle(s));
+      break;
+    case 3:
+      keep(viper_syscall2(VIPER_SYS_HANDLE_DUPLICATE, handle(s), any_value(s)));
+      break;
+    case 4:
+      keep(viper_syscall2(VIPER_SYS_HANDLE_REPLACE, handle(s), any_value(s)));
+      break;
+    case 5:
+      viper_syscall3(VIPER_SYS_OBJECT_WAIT, handle(s), any_value(s), deadline(s));
+      break;
+    case 6:
+      viper_syscall3(VIPER_SYS_OBJECT_SIGNAL, handle(s), any_value(s), any_value(s));
+      break;
+    case 7:
+      viper_syscall2(VIPER_SYS_OBJECT_INFO, handle(s), pointer(s));
+      break;
     case 8: {
       viper_handle_t pair[2] = {0, 0};
-      viper_syscall1(VIPER_SYS_CHANNEL_CREATE, next(s) % 2 ? (uint64_t)(uintptr_t)pair : pointer(s));
+      viper_syscall1(VIPER_SYS_CHANNEL_CREATE,
+                     next(s) % 2 ? (uint64_t)(uintptr_t)pair : pointer(s));
       keep((int64_t)pair[0]);
       keep((int64_t)pair[1]);
       break;
@@ -105,29 +145,47 @@ static void one_call(uint64_t* s) {
     case 9: {
       viper_handle_t moved[2] = {handle(s), handle(s)};
       struct viper_message m = {(void*)pointer(s), next(s) % 300, 0, moved, next(s) % 3, 0};
-      viper_syscall2(VIPER_SYS_CHANNEL_WRITE, handle(s), next(s) % 4 ? (uint64_t)(uintptr_t)&m : pointer(s));
+      viper_syscall2(VIPER_SYS_CHANNEL_WRITE, handle(s),
+                     next(s) % 4 ? (uint64_t)(uintptr_t)&m : pointer(s));
       break;
     }
     case 10: {
       viper_handle_t got[4];
       struct viper_message m = {(void*)pointer(s), 0, next(s) % 70000, got, 0, next(s) % 5};
-      viper_syscall3(VIPER_SYS_CHANNEL_READ, handle(s), next(s) % 4 ? (uint64_t)(uintptr_t)&m : pointer(s), deadline(s));
+      viper_syscall3(VIPER_SYS_CHANNEL_READ, handle(s),
+                     next(s) % 4 ? (uint64_t)(uintptr_t)&m : pointer(s), deadline(s));
       for (int i = 0; i < 4 && i < (int)m.handle_count; ++i) keep((int64_t)got[i]);
       break;
     }
     case 11: {
       struct viper_message out = {(void*)pointer(s), next(s) % 100, 0, 0, 0, 0};
       struct viper_message in = {(void*)pointer(s), 0, next(s) % 100, 0, 0, 0};
-      viper_syscall(VIPER_SYS_CHANNEL_CALL, handle(s), (uint64_t)(uintptr_t)&out, next(s) % 4 ? (uint64_t)(uintptr_t)&in : pointer(s), deadline(s), 0, 0);
+      viper_syscall(VIPER_SYS_CHANNEL_CALL, handle(s), (uint64_t)(uintptr_t)&out,
+                    next(s) % 4 ? (uint64_t)(uintptr_t)&in : pointer(s), deadline(s), 0, 0);
       break;
     }
-    case 12: keep(viper_syscall0(VIPER_SYS_EVENT_CREATE + next(s) % 2)); break;
-    case 13: viper_syscall3(VIPER_SYS_TIMER_SET, handle(s), next(s) % 2 ? deadline(s) : any_value(s), next(s) % 2 ? 0 : next(s) % 2000000 + 100000); break;
-    case 14: viper_syscall1(VIPER_SYS_TIMER_CANCEL, handle(s)); break;
-    case 15: keep(viper_syscall0(VIPER_SYS_POLLSET_CREATE)); break;
-    case 16: viper_syscall(VIPER_SYS_POLLSET_ADD, handle(s), handle(s), any_value(s), any_value(s), 0, 0); break;
-    case 17: viper_syscall2(VIPER_SYS_POLLSET_REMOVE, handle(s), handle(s)); break;
-    case 18: viper_syscall(VIPER_SYS_POLLSET_WAIT, handle(s), pointer(s), next(s) % 70, deadline(s), 0, 0); break;
+    case 12:
+      keep(viper_syscall0(VIPER_SYS_EVENT_CREATE + next(s) % 2));
+      break;
+    case 13:
+      viper_syscall3(VIPER_SYS_TIMER_SET, handle(s), next(s) % 2 ? deadline(s) : any_value(s),
+                     next(s) % 2 ? 0 : next(s) % 2000000 + 100000);
+      break;
+    case 14:
+      viper_syscall1(VIPER_SYS_TIMER_CANCEL, handle(s));
+      break;
+    case 15:
+      keep(viper_syscall0(VIPER_SYS_POLLSET_CREATE));
+      break;
+    case 16:
+      viper_syscall(VIPER_SYS_POLLSET_ADD, handle(s), handle(s), any_value(s), any_value(s), 0, 0);
+      break;
+    case 17:
+      viper_syscall2(VIPER_SYS_POLLSET_REMOVE, handle(s), handle(s));
+      break;
+    case 18:
+      viper_syscall(VIPER_SYS_POLLSET_WAIT, handle(s), pointer(s), next(s) % 70, deadline(s), 0, 0);
+      break;
     case 19: {
       static const char* const argv[] = {"bin/test_helper", "exit", "0"};
       struct viper_spawn_args args = {"bin/test_helper", argv, 3, 0, 0, 0};
@@ -137,26 +195,41 @@ static void one_call(uint64_t* s) {
         args.path = next(s) % 2 ? (const char*)pointer(s) : "bin/corrupt";
         args.argc = next(s) % 2 ? boundary(s) : 3;
         args.bootstrap = handle(s);
-        keep(viper_syscall1(VIPER_SYS_PROCESS_SPAWN, next(s) % 3 ? (uint64_t)(uintptr_t)&args : pointer(s)));
+        keep(viper_syscall1(VIPER_SYS_PROCESS_SPAWN,
+                            next(s) % 3 ? (uint64_t)(uintptr_t)&args : pointer(s)));
       }
       break;
     }
-    case 20: viper_syscall1(VIPER_SYS_PROCESS_KILL, handle(s)); viper_syscall2(VIPER_SYS_PROCESS_INFO, handle(s), pointer(s)); break;
+    case 20:
+      viper_syscall1(VIPER_SYS_PROCESS_KILL, handle(s));
+      viper_syscall2(VIPER_SYS_PROCESS_INFO, handle(s), pointer(s));
+      break;
     case 21: /* threads: bad entries or stacks only */
-      viper_syscall(VIPER_SYS_THREAD_CREATE, boundary(s) | 0xffff000000000000ull, pointer(s), a[0], a[1], pointer(s), 0);
-      viper_syscall(VIPER_SYS_THREAD_CREATE, (uint64_t)(uintptr_t)&one_call + 1, pointer(s), a[0], a[1], pointer(s), 0);
+      viper_syscall(VIPER_SYS_THREAD_CREATE, boundary(s) | 0xffff000000000000ull, pointer(s), a[0],
+                    a[1], pointer(s), 0);
+      viper_syscall(VIPER_SYS_THREAD_CREATE, (uint64_t)(uintptr_t)&one_call + 1, pointer(s), a[0],
+                    a[1], pointer(s), 0);
       break;
     case 22: {
       const uint64_t at = arena + (next(s) % (ARENA_BYTES / 4096)) * 4096 + (next(s) % 8 == 0);
       const uint64_t bytes = next(s) % 4 ? (next(s) % 4 + 1) * 4096 : boundary(s);
       const uint64_t prot = next(s) % 8;
       switch (next(s) % 4) {
-        case 0: viper_syscall3(VIPER_SYS_VM_MAP, next(s) % 2 ? 0 : at, bytes, prot); break;
-        case 1: if (at + (bytes & 0xfffff) <= arena + ARENA_BYTES) viper_syscall2(VIPER_SYS_VM_UNMAP, at, bytes & 0xfffff); break;
-        case 2: if (at + (bytes & 0xfffff) <= arena + ARENA_BYTES) viper_syscall3(VIPER_SYS_VM_PROTECT, at, bytes & 0xfffff, prot); break;
+        case 0:
+          viper_syscall3(VIPER_SYS_VM_MAP, next(s) % 2 ? 0 : at, bytes, prot);
+          break;
+        case 1:
+          if (at + (bytes & 0xfffff) <= arena + ARENA_BYTES)
+            viper_syscall2(VIPER_SYS_VM_UNMAP, at, bytes & 0xfffff);
+          break;
+        case 2:
+          if (at + (bytes & 0xfffff) <= arena + ARENA_BYTES)
+            viper_syscall3(VIPER_SYS_VM_PROTECT, at, bytes & 0xfffff, prot);
+          break;
         default: { /* boundary ranges, only where nothing of the program lives */
           const uint64_t far = boundary(s);
-          if (far >= (1ull << 47)) viper_syscall3(VIPER_SYS_VM_MAP + next(s) % 3, far, boundary(s), prot);
+          if (far >= (1ull << 47))
+            viper_syscall3(VIPER_SYS_VM_MAP + next(s) % 3, far, boundary(s), prot);
           break;
         }
       }

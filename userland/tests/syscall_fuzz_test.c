@@ -71,4 +71,3 @@ UTEST(fuzz, random_calls_end_cleanly_and_leave_nothing_behind) {
   int64_t code = 0;
   UEXPECT(process > 0 && viper_process_wait((viper_handle_t)process, &code) == 0 && code == 3);
 }
-

@@ -1,10 +1,11 @@
 /* Bad input for every system call: each kind of bad argument gets its
  * documented error, never a panic, a hang or a changed object. Raw svc
  * (userland/libc/syscall.h) where the wrappers could not say it. */
+#include "userland/libc/syscall.h"
+
 #include <string.h>
 #include <viperdos/viper.h>
 
-#include "userland/libc/syscall.h"
 #include "userland/testing/utest.h"
 
 #define KERNEL_ADDRESS 0xffff000000000000ull
@@ -17,8 +18,9 @@ static int64_t sys(uint64_t n, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
 }
 
 UTEST(numbers, unknown_calls_are_refused) {
-  const uint64_t numbers[] = {1, 15, 22, 36, 99, 129, VIPER_SYS_COUNT - 1, VIPER_SYS_COUNT,
-                              1000, 1ull << 32, 1ull << 63, ~0ull};
+  const uint64_t numbers[] = {
+      1,    15,         22,         36,   99, 129, VIPER_SYS_COUNT - 1, VIPER_SYS_COUNT,
+      1000, 1ull << 32, 1ull << 63, ~0ull};
   for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); ++i) {
     UEXPECT_EQ(sys(numbers[i], 0, 0, 0, 0), VIPER_ERR_UNKNOWN_CALL);
   }
@@ -146,8 +148,7 @@ UTEST(waiting, timers_and_pollsets) {
   UEXPECT_EQ(viper_pollset_wait((viper_handle_t)set, events, 0, 0), VIPER_ERR_OUT_OF_RANGE);
   UEXPECT_EQ(viper_pollset_wait((viper_handle_t)set, events, VIPER_POLL_EVENTS_MAX + 1, 0),
              VIPER_ERR_OUT_OF_RANGE);
-  UEXPECT_EQ(viper_pollset_wait((viper_handle_t)set, (void*)KERNEL_ADDRESS, 4, 0),
-             VIPER_ERR_FAULT);
+  UEXPECT_EQ(viper_pollset_wait((viper_handle_t)set, (void*)KERNEL_ADDRESS, 4, 0), VIPER_ERR_FAULT);
   UEXPECT_EQ(viper_pollset_wait(STALE, events, 4, 0), VIPER_ERR_BAD_HANDLE);
   /* The timer still works afterwards. */
   UEXPECT_EQ(viper_timer_set((viper_handle_t)timer, SOON, 0), 0);
@@ -325,7 +326,5 @@ static void expect_no_growth_passing(int kind) {
 }
 
 UTEST(channels, an_unread_handle_dies_with_the_channel) { expect_no_growth_passing(0); }
-UTEST(channels, an_end_in_its_own_queue_dies_when_the_peer_closes) {
-  expect_no_growth_passing(1);
-}
+UTEST(channels, an_end_in_its_own_queue_dies_when_the_peer_closes) { expect_no_growth_passing(1); }
 UTEST(channels, an_end_sent_to_its_peer_dies_with_the_peer) { expect_no_growth_passing(2); }

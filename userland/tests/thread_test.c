@@ -235,9 +235,9 @@ static int registers_survive(uint64_t seed, uint64_t spins) {
       "  and %[out], x9, x10\n"
       : [out] "=r"(all_equal)
       : [seed] "r"(seed), [spins] "r"(spins)
-      : "x9", "x10", "v0", "v1", "v2", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15",
-        "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",
-        "v28", "v29", "v30", "v31", "cc");
+      : "x9", "x10", "v0", "v1", "v2", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16",
+        "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29",
+        "v30", "v31", "cc");
   return all_equal == ~0ull;
 }
 
