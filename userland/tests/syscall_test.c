@@ -328,3 +328,65 @@ static void expect_no_growth_passing(int kind) {
 UTEST(channels, an_unread_handle_dies_with_the_channel) { expect_no_growth_passing(0); }
 UTEST(channels, an_end_in_its_own_queue_dies_when_the_peer_closes) { expect_no_growth_passing(1); }
 UTEST(channels, an_end_sent_to_its_peer_dies_with_the_peer) { expect_no_growth_passing(2); }
+
+UTEST(signals, kernel_signals_cannot_be_raised_from_user_space) {
+  const int64_t event = viper_event_create();
+  UASSERT(event > 0);
+  UEXPECT_EQ(viper_object_signal((viper_handle_t)event, 0, VIPER_SIGNAL_READABLE),
+             VIPER_ERR_INVALID_ARGUMENT);
+  UEXPECT_EQ(viper_object_signal((viper_handle_t)event, VIPER_SIGNAL_TERMINATED, 0),
+             VIPER_ERR_INVALID_ARGUMENT);
+  UEXPECT_EQ(viper_object_signal(STALE, 0, VIPER_SIGNAL_USER0), VIPER_ERR_BAD_HANDLE);
+  UEXPECT_EQ(viper_object_signal((viper_handle_t)event, 0, VIPER_SIGNAL_USER0), 0);
+  UEXPECT_EQ(viper_object_wait((viper_handle_t)event, VIPER_SIGNAL_USER0, 0), VIPER_SIGNAL_USER0);
+  viper_handle_close((viper_handle_t)event);
+}
+
+UTEST(handles, replace_checks_its_arguments_first) {
+  const int64_t event = viper_event_create();
+  UASSERT(event > 0);
+  UEXPECT_EQ(viper_handle_replace(STALE, VIPER_RIGHT_READ), VIPER_ERR_BAD_HANDLE);
+  UEXPECT_EQ(viper_handle_replace((viper_handle_t)event, VIPER_RIGHTS_ALL + 1),
+             VIPER_ERR_INVALID_ARGUMENT);
+  struct viper_object_info info;
+  UEXPECT_EQ(viper_object_info((viper_handle_t)event, &info), 0); /* still there */
+  const int64_t replaced = viper_handle_replace((viper_handle_t)event, VIPER_RIGHT_READ);
+  UEXPECT(replaced > 0);
+  UEXPECT_EQ(viper_object_info((viper_handle_t)event, &info), VIPER_ERR_BAD_HANDLE);
+  viper_handle_close((viper_handle_t)replaced);
+}
+
+UTEST(rights, each_call_needs_its_right) {
+  viper_handle_t p[2];
+  UASSERT_EQ(viper_channel_create(p), 0);
+  const int64_t no_write = viper_handle_duplicate(p[0], VIPER_RIGHTS_ALL & ~VIPER_RIGHT_WRITE);
+  const int64_t no_read = viper_handle_duplicate(p[1], VIPER_RIGHTS_ALL & ~VIPER_RIGHT_READ);
+  UASSERT(no_write > 0 && no_read > 0);
+  UEXPECT_EQ(viper_channel_write((viper_handle_t)no_write, "x", 1, 0, 0), VIPER_ERR_ACCESS_DENIED);
+  UEXPECT_EQ(viper_channel_write(p[0], "x", 1, 0, 0), 0);
+  char byte;
+  struct viper_message m = {&byte, 0, 1, 0, 0, 0};
+  UEXPECT_EQ(viper_channel_read((viper_handle_t)no_read, &m, 0), VIPER_ERR_ACCESS_DENIED);
+  UEXPECT_EQ(viper_channel_read(p[1], &m, 0), 1);
+  /* A handle without TRANSFER cannot travel. */
+  const int64_t event = viper_event_create();
+  const int64_t fixed =
+      viper_handle_duplicate((viper_handle_t)event, VIPER_RIGHTS_ALL & ~VIPER_RIGHT_TRANSFER);
+  const viper_handle_t moved[] = {(viper_handle_t)fixed};
+  UEXPECT_EQ(viper_channel_write(p[0], "x", 1, moved, 1), VIPER_ERR_ACCESS_DENIED);
+  const int64_t timer = viper_timer_create();
+  const int64_t timer_read = viper_handle_duplicate((viper_handle_t)timer, VIPER_RIGHT_READ);
+  UEXPECT_EQ(viper_timer_set((viper_handle_t)timer_read, SOON, 0), VIPER_ERR_ACCESS_DENIED);
+  UEXPECT_EQ(viper_timer_cancel((viper_handle_t)timer_read), VIPER_ERR_ACCESS_DENIED);
+  UEXPECT_EQ(viper_timer_set((viper_handle_t)timer, SOON, 1), VIPER_ERR_INVALID_ARGUMENT);
+  const viper_handle_t all[] = {p[0],
+                                p[1],
+                                (viper_handle_t)no_write,
+                                (viper_handle_t)no_read,
+                                (viper_handle_t)event,
+                                (viper_handle_t)fixed,
+                                (viper_handle_t)timer,
+                                (viper_handle_t)timer_read};
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); ++i)
+    UEXPECT_EQ(viper_handle_close(all[i]), 0);
+}
