@@ -132,6 +132,9 @@ void Process::user_thread_main(void* arg) {
     }
     sched::yield();
   }
+  // Killed before it ever ran (exit() or start_thread saw the process
+  // exiting): it never enters user mode.
+  if (sched::kill_requested()) sched::exit_current();
   // The slot stays put until this thread is reaped; `start` is a copy
   // anyway, taken before anything else can happen to the slot.
   const ThreadStart start = slot->start;
