@@ -105,15 +105,7 @@ exception_common:
 3:  ldp     x1, x2, [sp, #FRAME_ELR]
     msr     elr_el1, x1
     msr     spsr_el1, x2
-    // Back to EL0: its stack pointer from the frame. SP_EL0 is per CPU, not
-    // per thread, and another user thread may have run on this CPU since
-    // this exception was taken.
-    ldr     x0, [sp, #FRAME_KIND]
-    cmp     x0, #8
-    b.lo    3f
-    ldr     x1, [sp, #FRAME_SP]
-    msr     sp_el0, x1
-3:  ldp     x0, x1, [sp, #0]
+    ldp     x0, x1, [sp, #0]
     ldp     x2, x3, [sp, #16]
     ldp     x4, x5, [sp, #32]
     ldp     x6, x7, [sp, #48]
