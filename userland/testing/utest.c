@@ -1,4 +1,5 @@
 /* The runner of UTEST cases (utest.h): main for every test program. */
+#include <viperdos/viper.h>
 #include "userland/testing/utest.h"
 
 #include <stdarg.h>
@@ -105,4 +106,19 @@ int main(int argc, char** argv) {
   print_line("KTEST-SUMMARY passed=%d failed=%d", passed, failed);
   if (passed + failed == 0) return 2; /* the filter matched nothing */
   return failed;
+}
+
+/* The system once the reaper has freed everything that ended: process and
+ * thread counts have held still for 30 ms. */
+void utest_quiet_system(struct viper_system_info* info) {
+  int same = 0;
+  uint64_t last = 0;
+  const uint64_t give_up = viper_deadline_after(2000 * 1000000ull);
+  while (same < 3 && viper_clock_monotonic() < give_up) {
+    viper_thread_sleep(viper_deadline_after(10 * 1000000ull));
+    viper_system_info(info);
+    const uint64_t now = ((uint64_t)info->processes << 32) | info->threads;
+    same = now == last ? same + 1 : 0;
+    last = now;
+  }
 }

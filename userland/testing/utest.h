@@ -65,6 +65,12 @@ int utest_failures(void);
     if (!UEXPECT_EQ(actual, expected)) return; \
   } while (0)
 
+/* Fills `info` once the reaper has freed everything that ended (process
+ * and thread counts held still for 30 ms, or 2 s passed): the baseline of
+ * leak checks. */
+struct viper_system_info;
+void utest_quiet_system(struct viper_system_info* info);
+
 #ifdef __cplusplus
 }
 #endif

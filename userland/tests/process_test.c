@@ -193,20 +193,6 @@ static void settle(const struct viper_system_info* baseline, struct viper_system
  * megabytes. */
 #define HEAP_SLACK_BYTES (64 * 1024)
 
-/* The system once the reaper has freed everything that ended: process and
- * thread counts have held still for 30 ms. */
-static void quiet_system(struct viper_system_info* info) {
-  int same = 0;
-  uint64_t last = 0;
-  const uint64_t give_up = viper_deadline_after(2000 * MS);
-  while (same < 3 && viper_clock_monotonic() < give_up) {
-    viper_thread_sleep(viper_deadline_after(10 * MS));
-    viper_system_info(info);
-    const uint64_t now = ((uint64_t)info->processes << 32) | info->threads;
-    same = now == last ? same + 1 : 0;
-    last = now;
-  }
-}
 
 /* Runs `batch` twice: once to warm up (the heap's caches grow to the
  * workload's high-water mark and keep it), then measured: processes and
@@ -214,7 +200,7 @@ static void quiet_system(struct viper_system_info* info) {
 static void expect_no_growth(int (*batch)(void)) {
   UEXPECT_EQ(batch(), 0);
   struct viper_system_info before, after;
-  quiet_system(&before);
+  utest_quiet_system(&before);
   UEXPECT_EQ(batch(), 0);
   settle(&before, &after);
   UEXPECT_EQ(after.processes, before.processes);

@@ -40,20 +40,6 @@ static int64_t run_fuzzer_with(const char* secs, const char* mask) {
 }
 static int64_t run_fuzzer(void) { return run_fuzzer_with(seconds(), 0); }
 
-/* The system once the reaper has freed everything that ended: process and
- * thread counts have held still for 30 ms. */
-static void quiet_system(struct viper_system_info* info) {
-  int same = 0;
-  uint64_t last = 0;
-  const uint64_t give_up = viper_deadline_after(2000 * MS);
-  while (same < 3 && viper_clock_monotonic() < give_up) {
-    viper_thread_sleep(viper_deadline_after(10 * MS));
-    viper_system_info(info);
-    const uint64_t now = ((uint64_t)info->processes << 32) | info->threads;
-    same = now == last ? same + 1 : 0;
-    last = now;
-  }
-}
 
 static void settle(const struct viper_system_info* baseline, struct viper_system_info* now) {
   const uint64_t give_up = viper_deadline_after(5000 * MS);
@@ -70,7 +56,7 @@ UTEST(fuzz, random_calls_end_cleanly_and_leave_nothing_behind) {
   /* Warm-up, as long as CI's run: the kernel heap's caches grow to the
    * workload's high-water mark (about 350 KiB) and keep it. */
   UEXPECT_EQ(run_fuzzer_with("10", 0), 0);
-  quiet_system(&before);
+  utest_quiet_system(&before);
   UEXPECT_EQ(run_fuzzer(), 0);
   settle(&before, &after);
   UEXPECT_EQ(after.processes, before.processes);
