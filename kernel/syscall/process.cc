@@ -92,7 +92,8 @@ Result<uint64_t> process_info(CallContext& c, const Arguments& a) {
                           .state = state.state,
                           .threads = state.threads,
                           .exit_code = state.exit_code,
-                          .name = {}};
+                          .name = {},
+                          .parent_id = 0 /* parents are tracked with fork (issue 13) */};
   for (size_t i = 0; i + 1 < sizeof(info.name) && process->name()[i] != '\0'; ++i) {
     info.name[i] = process->name()[i];
   }

@@ -21,6 +21,13 @@
 
 /* ---- Diagnostics (0..15) ---- */
 #define VIPER_SYS_DEBUG_WRITE 0 /* (bytes, size) -> size; at most VIPER_DEBUG_WRITE_MAX */
+#define VIPER_SYS_LOG_READ                                                          \
+  1 /* (offset, buffer, size) -> bytes copied from `offset` into the kernel log the \
+       kernel still keeps (0 = its oldest byte); 0 at the end */
+#define VIPER_SYS_CONSOLE_READ                                                      \
+  2 /* (console, buffer, size) -> bytes of typed input; kWouldBlock when none (wait \
+       for VIPER_SIGNAL_READABLE); needs READ */
+#define VIPER_SYS_CONSOLE_WRITE 3 /* (console, bytes, size) -> size, written whole; needs WRITE */
 
 /* ---- Handles (16..31) ---- */
 #define VIPER_SYS_HANDLE_CLOSE 16     /* (handle) -> 0 */
@@ -56,6 +63,18 @@
 #define VIPER_SYS_PROCESS_KILL 50  /* (process handle) -> 0; it exits with VIPER_EXIT_KILLED */
 #define VIPER_SYS_PROCESS_INFO 51  /* (process handle, struct viper_process_info*) -> 0 */
 #define VIPER_SYS_PROCESS_ID 52    /* () -> the caller's process id */
+#define VIPER_SYS_PROCESS_FORK                                                     \
+  53 /* () -> the child's process handle in the parent, 0 in the child: a copy-on- \
+        write copy of the caller's memory and handle table, running only the       \
+        calling thread */
+#define VIPER_SYS_PROCESS_EXEC                                                     \
+  54 /* (const struct viper_spawn_args*) -> only on failure, the caller unchanged; \
+        else the caller runs the new program: same id, same handle table, other    \
+        threads ended, args.bootstrap in its auxiliary vector */
+#define VIPER_SYS_PROCESS_LIST \
+  55 /* (struct viper_process_entry* out, capacity) -> live processes (fills at most capacity) */
+#define VIPER_SYS_PROCESS_OPEN \
+  56 /* (id) -> process handle; only for the caller's relatives (docs/userspace.md) */
 
 /* ---- Threads (64..79) ---- */
 #define VIPER_SYS_THREAD_CREATE 64 /* (entry, stack_top, arg, tls, uint32_t* exit_word) -> id */
@@ -82,10 +101,14 @@
 /* ---- System (128..143) ---- */
 #define VIPER_SYS_SYSTEM_INFO 128 /* (struct viper_system_info*) -> 0 */
 #define VIPER_SYS_CPU_INFO 129 /* (cpu, struct viper_cpu_info*) -> 0; kOutOfRange past the last */
+#define VIPER_SYS_SYSTEM_POWER 130 /* (VIPER_POWER_*) -> does not return */
 
 /* ---- Boot files (144..159): the boot archive, read-only ---- */
 #define VIPER_SYS_BOOTFS_READ 144 /* (path, offset, buffer, size) -> bytes read (0 at the end) */
 #define VIPER_SYS_BOOTFS_STAT 145 /* (path) -> size in bytes; kNotFound */
+#define VIPER_SYS_BOOTFS_LIST                                             \
+  146 /* (index, name buffer, capacity) -> length of entry `index`'s name \
+         (copied with its NUL); kOutOfRange past the last entry */
 
 /* ---- Signals (160..175) ---- */
 #define VIPER_SYS_SIGNAL_ACTION                                                   \
@@ -174,7 +197,24 @@ struct viper_process_info {
   uint32_t threads;
   int64_t exit_code; /* once terminated */
   char name[32];
+  uint64_t parent_id; /* 0 for init */
 };
+
+/* One process of VIPER_SYS_PROCESS_LIST. */
+struct viper_process_entry {
+  uint64_t id;
+  uint64_t parent_id;
+  uint32_t state; /* VIPER_PROCESS_* */
+  uint32_t threads;
+  uint64_t memory_bytes; /* user pages it has mapped */
+  uint64_t cpu_ns;       /* CPU time its threads used */
+  uint32_t last_cpu;     /* where one of its threads last ran */
+  uint32_t reserved;
+  char name[32];
+};
+
+#define VIPER_POWER_OFF 0
+#define VIPER_POWER_REBOOT 1
 
 struct viper_system_info {
   uint64_t total_memory;

@@ -16,6 +16,9 @@ extern "C" {
 
 /* Diagnostics. */
 int64_t viper_debug_write(const void* bytes, size_t size);
+int64_t viper_log_read(uint64_t offset, void* buffer, size_t size);
+int64_t viper_console_read(viper_handle_t console, void* buffer, size_t size);
+int64_t viper_console_write(viper_handle_t console, const void* bytes, size_t size);
 
 /* Handles. */
 int64_t viper_handle_close(viper_handle_t handle);
@@ -52,6 +55,10 @@ _Noreturn void viper_process_exit(int64_t code);
 int64_t viper_process_kill(viper_handle_t process);
 int64_t viper_process_info(viper_handle_t process, struct viper_process_info* info);
 int64_t viper_process_id(void);
+int64_t viper_process_fork(void);
+int64_t viper_process_exec(const struct viper_spawn_args* args);
+int64_t viper_process_list(struct viper_process_entry* out, size_t capacity);
+int64_t viper_process_open(uint64_t id);
 /* Waits until the process ends and returns its exit code (or an error). */
 int64_t viper_process_wait(viper_handle_t process, int64_t* exit_code);
 /* The bootstrap handle this process was started with (0 if none). */
@@ -78,10 +85,12 @@ uint64_t viper_clock_monotonic(void);
 int64_t viper_clock_wall(void);
 int64_t viper_system_info(struct viper_system_info* info);
 int64_t viper_cpu_info(uint32_t cpu, struct viper_cpu_info* info);
+_Noreturn void viper_system_power(uint32_t action);
 
 /* Boot files (the boot archive, read-only). */
 int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_t size);
 int64_t viper_bootfs_stat(const char* path);
+int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity);
 /* A deadline `ns` nanoseconds from now. */
 uint64_t viper_deadline_after(uint64_t ns);
 
