@@ -159,5 +159,27 @@ KTEST(mm, MS001_MS002_bad_frees_are_refused) {
   KEXPECT(t, heap.kfree_checked(block.value()).error() == Error::kDoubleFree);
 }
 
+// The predecessor's find_slab_for_object() trusted a pointer's page to be a
+// slab of the cache it was freed to: an object of another cache, handed to
+// this one, went onto the wrong free list. Same object size on purpose: the
+// layouts agree, so only the ownership check can refuse it.
+KTEST(mm, MS002_an_object_freed_to_the_wrong_cache_is_refused) {
+  mm::PhysicalMemory& pmm = mm::physical_memory();
+  static mm::SlabCache owner("ktest.owner", 64, 8);  // off the 16 KiB stack
+  static mm::SlabCache other("ktest.other", 64, 8);
+  KEXPECT(t, owner.init(pmm).ok());
+  KEXPECT(t, other.init(pmm).ok());
+  Result<void*> object = owner.alloc();
+  KEXPECT(t, object.ok());
+  if (!object.ok()) return;
+  KEXPECT(t, other.free(object.value()).error() == Error::kInvalidArgument);
+  // Still the owner's, still allocated: its own free succeeds once.
+  KEXPECT(t, mm::SlabCache::cache_of(pmm, object.value()) == &owner);
+  KEXPECT(t, owner.free(object.value()).ok());
+  KEXPECT(t, owner.free(object.value()).error() == Error::kDoubleFree);
+  owner.reclaim();
+  other.reclaim();
+}
+
 }  // namespace
 }  // namespace viper::ktest
