@@ -12,6 +12,7 @@
 #include "sched/lock_classes.h"
 #include "sched/task_start.h"
 #include "sched/timer_queue.h"
+#include "sched/wait_loop.h"
 
 extern "C" void arch_thread_trampoline();
 
@@ -396,43 +397,39 @@ void block_handing_off(Handoff* handoff) {
 
 }  // namespace
 
+namespace {
+
+// wait_loop's kernel side: a one-shot timer on this CPU keeps the deadline.
+class KernelWait {
+ public:
+  explicit KernelWait(Thread* self) : self_(self), timer_(&wake_sleeper, self) {}
+  bool killed() const { return self_->kill_requested.load(MemoryOrder::kAcquire) != 0; }
+  void arm(Deadline deadline) {
+    if (deadline.is_never()) return;
+    arch::InterruptsDisabled no_irqs;
+    timers_ = &state().cpu[arch::cpu_id()].timers;
+    if (timers_->arm(timer_, deadline.uptime_ns()).ok() && state().hooks.program_timer) {
+      state().hooks.program_timer(timers_->next_deadline());
+    }
+  }
+  void disarm() {
+    if (timers_) timers_->cancel(timer_);
+    timers_ = nullptr;
+  }
+  void block(Handoff* handoff) { block_handing_off(handoff); }
+
+ private:
+  Thread* self_;
+  OneShotTimer timer_;
+  TimerQueue* timers_ = nullptr;
+};
+
+}  // namespace
+
 Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, Handoff* handoff) {
   Thread* self = current();
-  OneShotTimer timer(&wake_sleeper, self);
-  Status result = ok_status();
-  for (;;) {
-    if (ready()) break;
-    if (self->kill_requested.load(MemoryOrder::kAcquire)) {
-      result = Error::kInterrupted;
-      break;
-    }
-    if (deadline.passed_at(arch::uptime_ns())) {
-      result = Error::kTimedOut;
-      break;
-    }
-    if (Status s = queue.prepare_to_wait(*self); !s.ok()) {
-      result = s;
-      break;
-    }
-    TimerQueue* timers = nullptr;
-    if (!deadline.is_never()) {
-      arch::InterruptsDisabled no_irqs;
-      timers = &state().cpu[arch::cpu_id()].timers;
-      if (timers->arm(timer, deadline.uptime_ns()).ok() && state().hooks.program_timer) {
-        state().hooks.program_timer(timers->next_deadline());
-      }
-    }
-    // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready() && !self->kill_requested.load(MemoryOrder::kAcquire)) {
-      block_handing_off(handoff);
-    } else if (handoff) {
-      handoff->release();
-    }
-    queue.finish_wait(*self);
-    if (timers) timers->cancel(timer);
-  }
-  if (handoff) handoff->release();
-  return result;
+  KernelWait backend(self);
+  return wait_loop(*self, queue, ready, deadline, handoff, backend);
 }
 
 Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline) {

@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "kernel/arch/arch.h"
+#include "sched/wait_loop.h"
 
 namespace viper::sched {
 namespace {
@@ -35,12 +38,32 @@ class HostWaker final : public Waker {
 };
 HostWaker g_waker;
 
+// A host test whose waiter stays asleep this long with nobody waking it has
+// lost a wakeup (RC-013): it fails at once, by name, instead of hanging
+// until the Bazel timeout. No host test waits anywhere near this long on
+// purpose.
+constexpr uint64_t kStallNs = 30'000'000'000;
+
+[[noreturn]] void report_stall(const HostTask& task) {
+  std::fprintf(stderr,
+               "[  FAILED  ] host wait_on: task %p stayed asleep for 30 s with nobody waking "
+               "it — a lost wakeup (RC-013)\n",
+               static_cast<const void*>(&task));
+  std::fflush(stderr);
+  std::abort();
+}
+
 // Parks a kBlocking task until it is woken or the deadline passes; at the
 // deadline it wakes itself through the protocol, as the kernel's timer
 // callback does.
 void block(HostTask& task, Deadline deadline) {
   if (!commit_to_sleep(task)) return;  // the wakeup came first
-  while (!host::park_until_runnable(task, deadline)) {
+  for (;;) {
+    const uint64_t now = arch::uptime_ns();
+    const Deadline patience = Deadline::at(now + kStallNs);
+    const bool deadline_first = !deadline.is_never() && deadline.uptime_ns() <= now + kStallNs;
+    if (host::park_until_runnable(task, deadline_first ? deadline : patience)) break;
+    if (!deadline_first) report_stall(task);
     (void)wake_up(task, g_waker);  // fails if a waker already claimed it
   }
   task.woken.fetch_add(1, MemoryOrder::kRelaxed);
@@ -87,30 +110,31 @@ HostTimers& host_timers() {
 
 }  // namespace
 
+namespace {
+
+// wait_loop's host side: the parked thread keeps its own deadline.
+class HostWait {
+ public:
+  explicit HostWait(HostTask& task) : task_(task) {}
+  bool killed() const { return task_.killed.load(MemoryOrder::kAcquire) != 0; }
+  void arm(Deadline deadline) { deadline_ = deadline; }
+  void disarm() {}
+  void block(Handoff* handoff) {
+    if (handoff) handoff->release();  // host threads have no CPU to hand over
+    sched::block(task_, deadline_);
+  }
+
+ private:
+  HostTask& task_;
+  Deadline deadline_ = Deadline::never();
+};
+
+}  // namespace
+
 Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, Handoff* handoff) {
   HostTask& task = self();
-  Status result = ok_status();
-  for (;;) {
-    if (ready()) break;
-    if (task.killed.load(MemoryOrder::kAcquire)) {
-      result = Error::kInterrupted;
-      break;
-    }
-    if (deadline.passed_at(arch::uptime_ns())) {
-      result = Error::kTimedOut;
-      break;
-    }
-    if (Status s = queue.prepare_to_wait(task); !s.ok()) {
-      result = s;
-      break;
-    }
-    // Host threads have no CPU to hand over: the held task just runs.
-    if (handoff) handoff->release();
-    if (!ready() && !task.killed.load(MemoryOrder::kAcquire)) block(task, deadline);
-    queue.finish_wait(task);
-  }
-  if (handoff) handoff->release();
-  return result;
+  HostWait backend(task);
+  return wait_loop(task, queue, ready, deadline, handoff, backend);
 }
 
 Task& current_task() { return self(); }
