@@ -131,3 +131,16 @@ check 0 'mv a c && cat c && mv b c d && ls d && ls' $'data\nb\nc\nd\n' ''
 check 1 'mv missing x' '' $'mv: cannot move \'missing\' to \'x\': No such file or directory\n'
 setup 'touch a b'
 check 2 'mv a b c' '' "$(usage mv "target 'c' is not a directory" 'SOURCE DEST | SOURCE... DIRECTORY')"$'\n'
+
+# --- date
+setup ''
+check 0 'date -u -d @0; TZ=UTC date -d @86399 +%Y-%m-%dT%H:%M:%S' $'Thu Jan  1 00:00:00 UTC 1970\n1970-01-01T23:59:59\n' ''
+check 0 'date +%Y | grep -c "^20[0-9][0-9]$"' $'1\n' ''
+check 1 'date -d yesterday' '' $'date: invalid date \'yesterday\' (only @SECONDS)\n'
+check 2 'date now' '' "$(usage date 'setting the clock is not supported' '[-u] [-d @SECONDS] [+FORMAT]')"$'\n'
+
+# --- kill
+check 0 'kill -l 9; kill -l 143; kill -l | grep -c "^HUP INT QUIT"' $'KILL\nTERM\n1\n' ''
+check 0 'sleep 5 & kill -s TERM $!; wait $!; echo $?; sleep 5 & kill -SIGTERM $!; wait $!; echo $?' $'143\n143\n' ''
+check 1 'kill 2147483647' '' $'kill: (2147483647): No such process\n'
+check 2 'kill -FOO 1' '' "$(usage kill "unknown signal 'FOO'" '[-s SIGNAL | -SIGNAL] PID... | -l [NUMBER]')"$'\n'

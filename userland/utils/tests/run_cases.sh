@@ -9,7 +9,7 @@
 # (outputs compared exactly: $'...\n' for newlines) and `setup COMMAND`
 # (run with the host's tools in each following case's directory before
 # it, until the next setup: the files those cases work on). bash's
-# built-in echo, true and false are disabled, so the commands run ours.
+# built-in echo, true, false and kill are disabled, so the commands run ours.
 set -u
 cases_file=$1
 shift
@@ -32,7 +32,7 @@ check() {
   dir=$(mktemp -d)
   local out err status
   (cd "$dir" && eval "$pending_setup") >/dev/null 2>&1
-  out=$(cd "$dir" && PATH="$bin" LC_ALL=C TZ=UTC /bin/bash -c "enable -n echo true false; $command" 2>"$dir/.stderr"; echo "[status $?]")
+  out=$(cd "$dir" && PATH="$bin" LC_ALL=C TZ=UTC /bin/bash -c "enable -n echo true false kill; $command" 2>"$dir/.stderr"; echo "[status $?]")
   status=${out##*\[status }
   status=${status%]}
   out=${out%\[status *}
