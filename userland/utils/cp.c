@@ -88,6 +88,10 @@ static int copy(const char* from, const char* to) {
     util_join_path(child_to, sizeof(child_to), to, name);
     if (copy(child_from, child_to) != 0) result = -1;
   }
+  if (errno != 0) {
+    util_errno("cannot read directory '%s'", from);
+    result = -1;
+  }
   fs_dir_close(dir);
   return result;
 }

@@ -1,5 +1,6 @@
 /* ls: the entries of directories, sorted by name; -l adds mode, size and
  * modification time. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -64,6 +65,10 @@ static int list_directory(const char* path) {
     }
     if ((names[count] = strdup(name)) == NULL) break;
     ++count;
+  }
+  if (errno != 0) {
+    util_errno("cannot read directory '%s'", path);
+    status = UTIL_FAILURE;
   }
   fs_dir_close(dir);
   qsort(names, count, sizeof(*names), by_name);

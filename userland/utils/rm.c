@@ -39,6 +39,10 @@ static int remove_path(const char* path) {
       util_join_path(child, sizeof(child), path, name);
       if (remove_path(child) != 0) result = -1;
     }
+    if (errno != 0) {
+      util_errno("cannot read directory '%s'", path);
+      result = -1;
+    }
     fs_dir_close(dir);
     if (result != 0) return -1;
     if (fs_rmdir(path) == 0) return 0;

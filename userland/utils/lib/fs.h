@@ -24,7 +24,8 @@ int fs_stat(const char* path, struct fs_info* info, int follow);
 /* Directory entries, without "." and "..", in no particular order. */
 struct fs_dir;
 struct fs_dir* fs_dir_open(const char* path);
-/* The next entry's name (valid until the next call), or NULL at the end. */
+/* The next entry's name (valid until the next call); NULL at the end
+ * (errno 0) or on an error (errno says which), as readdir. */
 const char* fs_dir_next(struct fs_dir* dir);
 void fs_dir_close(struct fs_dir* dir);
 

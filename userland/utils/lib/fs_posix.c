@@ -1,6 +1,7 @@
 /* The file-system seam (fs.h) on POSIX calls: the host build. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ struct fs_dir* fs_dir_open(const char* path) {
 
 const char* fs_dir_next(struct fs_dir* dir) {
   for (;;) {
+    errno = 0;
     const struct dirent* e = readdir(dir->dir);
     if (e == NULL) return NULL;
     if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) return e->d_name;

@@ -88,8 +88,13 @@ struct fs_dir* fs_dir_open(const char* path) {
 
 const char* fs_dir_next(struct fs_dir* dir) {
   char name[NAME_MAX_BYTES];
-  while (viper_bootfs_list(dir->index, name, sizeof(name)) >= 0) {
-    ++dir->index;
+  for (;; ++dir->index) {
+    const int64_t listed = viper_bootfs_list(dir->index, name, sizeof(name));
+    if (listed < 0) {
+      /* Past the last entry is the end; anything else is a failure. */
+      errno = listed == VIPER_ERR_OUT_OF_RANGE ? 0 : ENOSYS;
+      return NULL;
+    }
     const char* rest = below(name, dir->path);
     if (rest == NULL || rest[0] == '\0') continue;
     const size_t n = strcspn(rest, "/");
@@ -99,9 +104,9 @@ const char* fs_dir_next(struct fs_dir* dir) {
     for (int i = 0; i < dir->seen_count && !seen; ++i) seen = strcmp(dir->seen[i], dir->name) == 0;
     if (seen) continue;
     if (dir->seen_count < SEEN_MAX) strcpy(dir->seen[dir->seen_count++], dir->name);
+    ++dir->index;
     return dir->name;
   }
-  return NULL;
 }
 
 void fs_dir_close(struct fs_dir* dir) { free(dir); }

@@ -29,8 +29,8 @@ void util_usage_error(const char* format, ...) {
   va_start(args, format);
   vmessage(format, args, 0);
   va_end(args);
-  fprintf(stderr, "usage: %s %s\nTry '%s --help' for more information.\n", self->name, self->usage,
-          self->name);
+  fprintf(stderr, "usage: %s%s%s\nTry '%s --help' for more information.\n", self->name,
+          self->usage[0] ? " " : "", self->usage, self->name);
   exit(UTIL_USAGE);
 }
 
