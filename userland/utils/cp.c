@@ -101,22 +101,5 @@ int main(int argc, char** argv) {
   struct util_options o;
   util_options_init(&o, argc, argv);
   for (int c; (c = util_next_option(&o, "rR")) != -1;) recursive = 1;
-  const int operands = argc - o.index;
-  if (operands == 0) util_usage_error("missing file operand");
-  if (operands == 1) util_usage_error("missing destination file operand after '%s'", argv[o.index]);
-  const char* target = argv[argc - 1];
-  struct fs_info info;
-  const int into_directory = fs_stat(target, &info, 1) == 0 && info.is_directory;
-  if (operands > 2 && !into_directory) util_usage_error("target '%s' is not a directory", target);
-  int status = UTIL_OK;
-  for (int i = o.index; i < argc - 1; ++i) {
-    char to[1024];
-    if (into_directory) {
-      util_join_path(to, sizeof(to), target, util_base_name(argv[i]));
-    } else {
-      snprintf(to, sizeof(to), "%s", target);
-    }
-    if (copy(argv[i], to) != 0) status = UTIL_FAILURE;
-  }
-  return util_finish(status);
+  return util_finish(fs_each_target(argc, argv, o.index, copy));
 }

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <viperdos/viper.h>
 
+#include "userland/utils/lib/native.h"
 #include "userland/utils/lib/util.h"
-#include "userland/utils/lib/viper_error.h"
 
 static const struct util_program kProgram = {
     .name = "dmesg",
@@ -12,10 +12,7 @@ static const struct util_program kProgram = {
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);
-  struct util_options o;
-  util_options_init(&o, argc, argv);
-  util_next_option(&o, "");
-  if (o.index < argc) util_usage_error("extra operand '%s'", argv[o.index]);
+  util_no_operands(argc, argv);
   static char buffer[4096];
   uint64_t offset = 0;
   for (;;) {

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <viperdos/viper.h>
 
+#include "userland/utils/lib/native.h"
 #include "userland/utils/lib/util.h"
-#include "userland/utils/lib/viper_error.h"
 
 static const struct util_program kProgram = {
     .name = "free",
@@ -22,11 +22,7 @@ int main(int argc, char** argv) {
   for (int c; (c = util_next_option(&o, "bkm")) != -1;) shift = c == 'b' ? 0 : c == 'k' ? 10 : 20;
   if (o.index < argc) util_usage_error("extra operand '%s'", argv[o.index]);
   struct viper_system_info info;
-  const int64_t result = viper_system_info(&info);
-  if (result != 0) {
-    util_error("cannot read the system's memory: %s", util_viper_error(result));
-    return UTIL_FAILURE;
-  }
+  if (util_system_info(&info) != 0) return UTIL_FAILURE;
   printf("%15s %11s %11s %11s %11s\n", "total", "used", "free", "reserved", "heap");
   printf("%-7s %11llu %11llu %11llu %11llu %11llu\n",
          "Mem:", (unsigned long long)(info.total_memory >> shift),

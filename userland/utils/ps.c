@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <viperdos/viper.h>
 
+#include "userland/utils/lib/native.h"
 #include "userland/utils/lib/util.h"
-#include "userland/utils/lib/viper_error.h"
 
 static const struct util_program kProgram = {
     .name = "ps",
@@ -30,10 +30,7 @@ static const char* state_name(uint32_t state) {
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);
-  struct util_options o;
-  util_options_init(&o, argc, argv);
-  util_next_option(&o, "");
-  if (o.index < argc) util_usage_error("extra operand '%s'", argv[o.index]);
+  util_no_operands(argc, argv);
   /* The list can grow between two calls: ask again with room for it. */
   size_t capacity = 64;
   struct viper_process_entry* entries = NULL;

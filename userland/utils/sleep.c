@@ -28,12 +28,10 @@ static double seconds_of(const char* text) {
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);
-  struct util_options o;
-  util_options_init(&o, argc, argv);
-  util_next_option(&o, ""); /* only --help */
-  if (o.index >= argc) util_usage_error("missing operand");
+  const int first = util_operands(argc, argv);
+  if (first == argc) util_usage_error("missing operand");
   double total = 0;
-  for (int i = o.index; i < argc; ++i) total += seconds_of(argv[i]);
+  for (int i = first; i < argc; ++i) total += seconds_of(argv[i]);
   const struct timespec t = {.tv_sec = (time_t)total,
                              .tv_nsec = (long)((total - (double)(time_t)total) * 1e9)};
   if (nanosleep(&t, NULL) != 0) {

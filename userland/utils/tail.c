@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "userland/utils/lib/extent.h"
 #include "userland/utils/lib/util.h"
 
 static const struct util_program kProgram = {
@@ -14,10 +15,7 @@ static const struct util_program kProgram = {
         "  -n LINES  the last LINES lines\n"
         "  -c BYTES  the last BYTES bytes\n"};
 
-static uint64_t limit = 10;
-static int bytes;
-static int headers;
-static int files_done;
+static struct extent extent;
 
 static int tail(FILE* file, const char* name) {
   size_t size = 0, capacity = 4096;
@@ -31,15 +29,16 @@ static int tail(FILE* file, const char* name) {
     return 1;
   }
   size_t start = size;
-  if (bytes) {
-    start = limit < size ? size - limit : 0;
+  if (extent.bytes) {
+    start = extent.count < size ? size - extent.count : 0;
   } else {
-    /* Back over `limit` line ends, not counting the file's last one. */
+    /* Back over `extent.count` line ends, not counting the file's last one. */
     uint64_t lines = 0;
-    while (start > 0 && !(text[start - 1] == '\n' && start != size && ++lines == limit)) --start;
-    if (limit == 0) start = size;
+    while (start > 0 && !(text[start - 1] == '\n' && start != size && ++lines == extent.count))
+      --start;
+    if (extent.count == 0) start = size;
   }
-  if (headers) printf("%s==> %s <==\n", files_done++ ? "\n" : "", name);
+  extent_header(&extent, name);
   fwrite(text + start, 1, size - start, stdout);
   free(text);
   return 0;
@@ -47,12 +46,5 @@ static int tail(FILE* file, const char* name) {
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);
-  struct util_options o;
-  util_options_init(&o, argc, argv);
-  for (int c; (c = util_next_option(&o, "n:c:")) != -1;) {
-    bytes = c == 'c';
-    limit = util_parse_number(o.arg, bytes ? "number of bytes" : "number of lines", UINT64_MAX);
-  }
-  headers = argc - o.index > 1;
-  return util_finish(util_each_input(argc, argv, o.index, tail));
+  return extent_main(&extent, argc, argv, tail);
 }

@@ -11,12 +11,10 @@ static const struct util_program kProgram = {
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);
-  struct util_options o;
-  util_options_init(&o, argc, argv);
-  util_next_option(&o, "");
-  if (o.index == argc) util_usage_error("missing file operand");
+  const int first = util_operands(argc, argv);
+  if (first == argc) util_usage_error("missing file operand");
   int status = UTIL_OK;
-  for (int i = o.index; i < argc; ++i) {
+  for (int i = first; i < argc; ++i) {
     if (fs_touch(argv[i]) != 0) {
       util_errno("cannot touch '%s'", argv[i]);
       status = UTIL_FAILURE;

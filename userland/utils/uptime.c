@@ -5,8 +5,8 @@
 #include <time.h>
 #include <viperdos/viper.h>
 
+#include "userland/utils/lib/native.h"
 #include "userland/utils/lib/util.h"
-#include "userland/utils/lib/viper_error.h"
 
 static const struct util_program kProgram = {
     .name = "uptime",
@@ -30,11 +30,7 @@ int main(int argc, char** argv) {
   }
   if (o.index < argc) util_usage_error("extra operand '%s'", argv[o.index]);
   struct viper_system_info info;
-  const int64_t result = viper_system_info(&info);
-  if (result != 0) {
-    util_error("cannot read the uptime: %s", util_viper_error(result));
-    return UTIL_FAILURE;
-  }
+  if (util_system_info(&info) != 0) return UTIL_FAILURE;
   const uint64_t seconds = info.uptime_ns / 1000000000ull;
   const uint64_t days = seconds / 86400, hours = seconds / 3600 % 24, minutes = seconds / 60 % 60;
   const time_t now = time(NULL);

@@ -4,8 +4,8 @@
 #include <time.h>
 #include <viperdos/viper.h>
 
+#include "userland/utils/lib/native.h"
 #include "userland/utils/lib/util.h"
-#include "userland/utils/lib/viper_error.h"
 
 static const struct util_program kProgram = {
     .name = "sysinfo",
@@ -18,19 +18,13 @@ static unsigned long long mib(uint64_t bytes) { return (unsigned long long)(byte
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);
-  struct util_options o;
-  util_options_init(&o, argc, argv);
-  util_next_option(&o, "");
-  if (o.index < argc) util_usage_error("extra operand '%s'", argv[o.index]);
+  util_no_operands(argc, argv);
   struct viper_system_info info;
-  int64_t result = viper_system_info(&info);
-  if (result != 0) {
-    util_error("cannot read the system's facts: %s", util_viper_error(result));
-    return UTIL_FAILURE;
-  }
+  if (util_system_info(&info) != 0) return UTIL_FAILURE;
   for (uint32_t cpu = 0; cpu < info.cpus; ++cpu) {
     struct viper_cpu_info c;
-    if ((result = viper_cpu_info(cpu, &c)) != 0) {
+    const int64_t result = viper_cpu_info(cpu, &c);
+    if (result != 0) {
       util_error("cannot read cpu%u: %s", cpu, util_viper_error(result));
       return UTIL_FAILURE;
     }

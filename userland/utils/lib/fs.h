@@ -38,6 +38,11 @@ int fs_touch(const char* path);
 /* A descriptor open for writing `path`, created or truncated. */
 int fs_create(const char* path);
 
+/* cp's and mv's operands from `first`: SOURCE DEST, or SOURCE...
+ * DIRECTORY (each to DIRECTORY/its base name). Wrong counts are usage
+ * errors; calls `each` for every pair and returns 1 if any failed. */
+int fs_each_target(int argc, char** argv, int first, int (*each)(const char* from, const char* to));
+
 /* The system's names, as uname(2) has them. */
 struct fs_system_name {
   char sysname[32];

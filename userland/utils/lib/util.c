@@ -80,6 +80,18 @@ int util_next_option(struct util_options* o, const char* spec) {
   return letter;
 }
 
+int util_operands(int argc, char** argv) {
+  struct util_options o;
+  util_options_init(&o, argc, argv);
+  util_next_option(&o, "");
+  return o.index;
+}
+
+void util_no_operands(int argc, char** argv) {
+  const int first = util_operands(argc, argv);
+  if (first < argc) util_usage_error("extra operand '%s'", argv[first]);
+}
+
 uint64_t util_parse_number(const char* text, const char* what, uint64_t max) {
   uint64_t value = 0;
   const char* p = text;

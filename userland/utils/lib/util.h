@@ -55,6 +55,13 @@ void util_options_init(struct util_options* o, int argc, char** argv);
 /* The next option letter, or -1 when the operands start. */
 int util_next_option(struct util_options* o, const char* spec);
 
+/* For programs without options: handles --help, refuses any other
+ * option, and returns the index of the first operand. */
+int util_operands(int argc, char** argv);
+
+/* As util_operands, and there must be no operands either. */
+void util_no_operands(int argc, char** argv);
+
 /* A decimal number in [0, max]; anything else is a usage error naming `what`. */
 uint64_t util_parse_number(const char* text, const char* what, uint64_t max);
 

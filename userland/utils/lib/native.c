@@ -1,7 +1,9 @@
-/* Error names for messages (viper_error.h). */
-#include "userland/utils/lib/viper_error.h"
+/* The ViperDOS-only utilities' shared helpers (native.h). */
+#include "userland/utils/lib/native.h"
 
 #include <viperdos/errors.h>
+
+#include "userland/utils/lib/util.h"
 
 const char* util_viper_error(int64_t error) {
   static const char* const kNames[] = {
@@ -31,4 +33,11 @@ const char* util_viper_error(int64_t error) {
     return "unknown error";
   }
   return kNames[index];
+}
+
+int util_system_info(struct viper_system_info* info) {
+  const int64_t result = viper_system_info(info);
+  if (result == 0) return 0;
+  util_error("cannot read the system's facts: %s", util_viper_error(result));
+  return -1;
 }
