@@ -84,7 +84,11 @@ int main(int argc, char** argv) {
   }
   for (int first = i; i < argc; ++i) {
     if (i > first) putchar(' ');
-    if (escapes ? !put_escaped(argv[i]) : (fputs(argv[i], stdout), 0)) return util_finish(UTIL_OK);
+    if (!escapes) {
+      fputs(argv[i], stdout);
+    } else if (!put_escaped(argv[i])) {
+      return util_finish(UTIL_OK); /* "\c": nothing more, not even the newline */
+    }
   }
   if (newline) putchar('\n');
   return util_finish(UTIL_OK);

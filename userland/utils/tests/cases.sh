@@ -144,3 +144,10 @@ check 0 'kill -l 9; kill -l 143; kill -l | grep -c "^HUP INT QUIT"' $'KILL\nTERM
 check 0 'sleep 5 & kill -s TERM $!; wait $!; echo $?; sleep 5 & kill -SIGTERM $!; wait $!; echo $?' $'143\n143\n' ''
 check 1 'kill 2147483647' '' $'kill: (2147483647): No such process\n'
 check 2 'kill -FOO 1' '' "$(usage kill "unknown signal 'FOO'" '[-s SIGNAL | -SIGNAL] PID... | -l [NUMBER]')"$'\n'
+
+# --- grep's matcher at its edges
+setup 'printf "a]b\n*star\nx\$y\naab\nab\nb\n" > f'
+check 0 'grep "[]]" f; grep "*s" f; grep "x\$y" f; grep -c "^a\{1,\}b$" f; grep -c "^a\{2\}b" f' $'a]b\n*star\nx$y\n2\n1\n' ''
+check 0 'grep "^.*b$" f | wc -l; grep -e "a*" -c f' $'4\n6\n' ''
+check 2 'grep "a\{2,1\}" f' '' $'grep: invalid pattern \'a\\{2,1\\}\': invalid \\{\\} interval\n'
+check 2 'grep "[[:nope:]]" f' '' $'grep: invalid pattern \'[[:nope:]]\': unknown character class\n'
