@@ -73,16 +73,15 @@ struct fs_dir {
 };
 
 struct fs_dir* fs_dir_open(const char* path) {
-  struct fs_dir* dir = calloc(1, sizeof(*dir));
-  if (dir == NULL) return NULL;
   struct fs_info info;
-  if (archive_path(path, dir->path, sizeof(dir->path)) == NULL || fs_stat(path, &info, 1) != 0 ||
-      !info.is_directory) {
-    const int error = errno == 0 || !info.is_directory ? ENOTDIR : errno;
-    free(dir);
-    errno = error;
+  if (fs_stat(path, &info, 1) != 0) return NULL; /* errno says why */
+  if (!info.is_directory) {
+    errno = ENOTDIR;
     return NULL;
   }
+  struct fs_dir* dir = calloc(1, sizeof(*dir));
+  if (dir == NULL) return NULL;
+  archive_path(path, dir->path, sizeof(dir->path)); /* fits: fs_stat took it */
   return dir;
 }
 
