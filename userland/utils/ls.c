@@ -71,7 +71,7 @@ static int list_directory(const char* path) {
     status = UTIL_FAILURE;
   }
   fs_dir_close(dir);
-  qsort(names, count, sizeof(*names), by_name);
+  if (count > 0) qsort(names, count, sizeof(*names), by_name); /* NULL when empty */
   for (size_t i = 0; i < count; ++i) {
     char full[1024];
     util_join_path(full, sizeof(full), path, names[i]);

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     unique |= c == 'u';
   }
   const int status = util_each_input(argc, argv, o.index, collect);
-  qsort(lines, line_count, sizeof(*lines), by_order);
+  if (line_count > 0) qsort(lines, line_count, sizeof(*lines), by_order); /* NULL when empty */
   for (size_t i = 0; i < line_count; ++i) {
     if (!unique || i == 0 || compare(lines[i - 1], lines[i]) != 0) puts(lines[i]);
   }
