@@ -151,3 +151,7 @@ check 0 'grep "[]]" f; grep "*s" f; grep "x\$y" f; grep -c "^a\{1,\}b$" f; grep 
 check 0 'grep "^.*b$" f | wc -l; grep -e "a*" -c f' $'4\n6\n' ''
 check 2 'grep "a\{2,1\}" f' '' $'grep: invalid pattern \'a\\{2,1\\}\': invalid \\{\\} interval\n'
 check 2 'grep "[[:nope:]]" f' '' $'grep: invalid pattern \'[[:nope:]]\': unknown character class\n'
+
+# --- every portable utility answers --help with its synopsis, status 0
+setup ''
+check 0 'for p in cat cp date echo env false grep head hexdump kill ls mkdir mv rm rmdir sleep sort tail touch true uname wc; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''
