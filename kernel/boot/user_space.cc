@@ -11,6 +11,7 @@
 #include "kernel/syscall/entry.h"
 #include "kernel/syscall/signals.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/system.h"
 #include "sched/scheduler.h"
 
 namespace viper::boot {
@@ -24,10 +25,19 @@ void before_return_to_user(arch::ExceptionFrame& frame) {
   syscall::deliver_signals(frame);
 }
 
+// VIPER_SYS_SYSTEM_POWER (poweroff, reboot). Power-off says so with the
+// result protocol's exit line, like every other way the kernel ends.
+void power(syscall::PowerAction action) {
+  if (action == syscall::PowerAction::kOff) power_off(0);
+  printk(LogLevel::kInfo, "rebooting");
+  arch::psci::system_reset(platform().psci);
+}
+
 }  // namespace
 
 void install_user_space_hooks() {
   syscall::install_kernel_calls();
+  syscall::set_power_handler(&power);
   const MmioRegion& rtc = platform().machine.rtc;
   if (rtc.size != 0) {
     const drivers::Pl031 clock(arch::phys_to_virt(rtc.base).as<volatile uint32_t>());

@@ -1,16 +1,27 @@
-// System facts: memory, CPUs, processes, threads, uptime; each CPU's load.
+// System facts: memory, CPUs, processes, threads, uptime, the allocators'
+// and IPC's statistics; each CPU's load; the machine's power.
+#include "kernel/syscall/system.h"
+
+#include "ipc/stats.h"
 #include "kernel/arch/arch.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/object/process_object.h"
 #include "kernel/syscall/arguments.h"
 #include "kernel/syscall/calls.h"
+#include "mm/kheap/global.h"
 #include "mm/pmm/physical_memory.h"
 #include "sched/scheduler.h"
 
 namespace viper::syscall {
 namespace {
 
+// Written once by boot before the first user thread runs; read by calls.
+Atomic<PowerHandler> g_power_handler{nullptr};
+
 Result<uint64_t> system_info(CallContext&, const Arguments& a) {
   const mm::MemoryStats memory = mm::physical_memory().stats();
+  const mm::HeapStats heap = mm::kernel_heap().stats();
+  const ipc::Stats ipc = ipc::stats();
   const viper_system_info info{
       .total_memory = memory.total_pages * kPageSize,
       .free_memory = memory.free_pages * kPageSize,
@@ -19,6 +30,16 @@ Result<uint64_t> system_info(CallContext&, const Arguments& a) {
       .processes = object::Process::live_count(),
       .threads = static_cast<uint32_t>(sched::task_table().count()),
       .reserved = 0,
+      .used_memory = memory.used_pages * kPageSize,
+      .reserved_memory = memory.reserved_pages * kPageSize,
+      .heap_allocations = heap.live_allocations,
+      .heap_bytes = heap.live_bytes,
+      .ipc_channels = ipc.live_channels,
+      .ipc_messages = ipc.live_messages,
+      .ipc_fast_path_deliveries = ipc.fast_path_deliveries,
+      .ipc_pollsets = ipc.live_pollsets,
+      .ipc_timers = ipc.live_timers,
+      .ipc_events = ipc.live_events,
   };
   TRY(copy_out(a.value[0], info));
   return 0;
@@ -37,11 +58,36 @@ Result<uint64_t> cpu_info(CallContext&, const Arguments& a) {
   return 0;
 }
 
+// (VIPER_POWER_*): returns only when the action is unknown
+// (kInvalidArgument) or nothing can carry it out (kNotSupported).
+Result<uint64_t> system_power(CallContext&, const Arguments& a) {
+  PowerAction action;
+  switch (a.value[0]) {
+    case VIPER_POWER_OFF:
+      action = PowerAction::kOff;
+      break;
+    case VIPER_POWER_REBOOT:
+      action = PowerAction::kReboot;
+      break;
+    default:
+      return Error::kInvalidArgument;
+  }
+  const PowerHandler handler = g_power_handler.load(MemoryOrder::kAcquire);
+  if (handler == nullptr) return Error::kNotSupported;
+  handler(action);
+  return Error::kNotSupported;  // firmware refused
+}
+
 }  // namespace
+
+void set_power_handler(PowerHandler handler) {
+  g_power_handler.store(handler, MemoryOrder::kRelease);
+}
 
 void install_system_calls() {
   install_call(VIPER_SYS_SYSTEM_INFO, {"system_info", &system_info});
   install_call(VIPER_SYS_CPU_INFO, {"cpu_info", &cpu_info});
+  install_call(VIPER_SYS_SYSTEM_POWER, {"system_power", &system_power});
 }
 
 }  // namespace viper::syscall

@@ -5,6 +5,7 @@ namespace {
 
 constexpr uint64_t kCpuOn64 = 0xc4000003;
 constexpr uint64_t kSystemOff = 0x84000008;
+constexpr uint64_t kSystemReset = 0x84000009;
 
 int64_t call(Conduit conduit, uint64_t function, uint64_t a1, uint64_t a2, uint64_t a3) {
   register uint64_t x0 asm("x0") = function;
@@ -26,6 +27,8 @@ int64_t cpu_on(Conduit conduit, uint64_t target, PhysAddr entry, uint64_t contex
 }
 
 void system_off(Conduit conduit) { call(conduit, kSystemOff, 0, 0, 0); }
+
+void system_reset(Conduit conduit) { call(conduit, kSystemReset, 0, 0, 0); }
 
 const char* error_name(int64_t status) {
   switch (status) {

@@ -18,6 +18,9 @@ int64_t cpu_on(Conduit conduit, uint64_t target, PhysAddr entry, uint64_t contex
 // Powers the machine off. Returns only if firmware refuses.
 void system_off(Conduit conduit);
 
+// Resets (reboots) the machine. Returns only if firmware refuses.
+void system_reset(Conduit conduit);
+
 const char* error_name(int64_t status);
 
 }  // namespace viper::arch::psci

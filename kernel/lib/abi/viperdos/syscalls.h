@@ -101,7 +101,9 @@
 /* ---- System (128..143) ---- */
 #define VIPER_SYS_SYSTEM_INFO 128 /* (struct viper_system_info*) -> 0 */
 #define VIPER_SYS_CPU_INFO 129 /* (cpu, struct viper_cpu_info*) -> 0; kOutOfRange past the last */
-#define VIPER_SYS_SYSTEM_POWER 130 /* (VIPER_POWER_*) -> does not return */
+#define VIPER_SYS_SYSTEM_POWER                                                   \
+  130 /* (VIPER_POWER_*) -> does not return; kInvalidArgument for another value, \
+         kNotSupported where firmware refuses */
 
 /* ---- Boot files (144..159): the boot archive, read-only ---- */
 #define VIPER_SYS_BOOTFS_READ 144 /* (path, offset, buffer, size) -> bytes read (0 at the end) */
@@ -224,6 +226,20 @@ struct viper_system_info {
   uint32_t processes;
   uint32_t threads;
   uint32_t reserved;
+  /* Physical memory in bytes: free + used + reserved == total, always. */
+  uint64_t used_memory;     /* handed out (page tables, stacks, heap, user pages) */
+  uint64_t reserved_memory; /* page descriptors and unusable fragments */
+  /* The kernel heap (kmalloc: slab classes and large blocks). */
+  uint64_t heap_allocations; /* live blocks */
+  uint64_t heap_bytes;       /* their sizes (class or page sizes) */
+  /* IPC objects alive now, and messages the fast path handed straight to a
+   * waiting reader since boot. */
+  uint64_t ipc_channels;
+  uint64_t ipc_messages; /* queued, not yet read */
+  uint64_t ipc_fast_path_deliveries;
+  uint64_t ipc_pollsets;
+  uint64_t ipc_timers;
+  uint64_t ipc_events;
 };
 
 struct viper_cpu_info {

@@ -85,7 +85,8 @@ uint64_t viper_clock_monotonic(void);
 int64_t viper_clock_wall(void);
 int64_t viper_system_info(struct viper_system_info* info);
 int64_t viper_cpu_info(uint32_t cpu, struct viper_cpu_info* info);
-_Noreturn void viper_system_power(uint32_t action);
+/* VIPER_POWER_OFF or _REBOOT; returns only on failure, with the error. */
+int64_t viper_system_power(uint32_t action);
 
 /* Boot files (the boot archive, read-only). */
 int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_t size);
