@@ -383,6 +383,12 @@ UTEST(files, the_archive_is_read_only_and_bad_fds_are_ebadf) {
   struct stat s;
   UEXPECT_EQ(fstat(77, &s), -1);
   UEXPECT_EQ(errno, EBADF);
+  UEXPECT_EQ(stat("/etc/missing", &s), -1);
+  UEXPECT_EQ(errno, ENOENT);
+  UEXPECT_EQ(stat(CONFIG, 0), -1);
+  UEXPECT_EQ(errno, EFAULT);
+  UEXPECT_EQ(fstat(1, 0), -1);
+  UEXPECT_EQ(errno, EFAULT);
   const int fd = open(CONFIG, O_RDONLY);
   UEXPECT_EQ(write(fd, "x", 1), -1);
   UEXPECT_EQ(errno, EBADF);
@@ -435,6 +441,9 @@ UTEST(files, directories_are_stat_able_and_listed) {
   UEXPECT(readdir(0) == 0);
   UEXPECT_EQ(errno, EBADF);
   UEXPECT_EQ(closedir(0), -1);
+  UEXPECT_EQ(errno, EBADF);
+  UEXPECT_EQ(dirfd(0), -1);
+  UEXPECT_EQ(errno, EBADF);
   char name[8];
   UEXPECT_EQ(viper_bootfs_list(0, name, 0), VIPER_ERR_OVERFLOW);
   UEXPECT_EQ(viper_bootfs_list(1u << 20, name, sizeof(name)), VIPER_ERR_OUT_OF_RANGE);
