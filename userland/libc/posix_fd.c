@@ -20,7 +20,8 @@ static long fail_or(long result) {
   return -1;
 }
 
-/* Runs `call` on the description behind `fd`, or fails with EBADF. */
+/* Evaluates `expression` with `file`, the description behind `fd` (held
+ * for the call), or fails with EBADF. */
 #define WITH_FILE(fd, file, expression)      \
   do {                                       \
     struct fd_file* file = __fd_get(fd);     \
