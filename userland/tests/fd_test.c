@@ -179,13 +179,17 @@ UTEST(pipe, a_mebibyte_arrives_byte_exact) {
   pthread_t t;
   UASSERT_EQ(pthread_create(&t, 0, write_then_close, &w), 0);
   size_t total = 0;
+  const uint64_t start = viper_clock_monotonic();
   for (;;) {
     const ssize_t n = read(p[0], got + total, 7777); /* reads across messages */
     if (n <= 0) break;
     total += (size_t)n;
     if (total > SIZE) break;
   }
+  const uint64_t ns = viper_clock_monotonic() - start;
   pthread_join(t, 0);
+  utest_log("fd_test: 1 MiB through a pipe in %llu us (%llu MiB/s)",
+            (unsigned long long)(ns / 1000), (unsigned long long)(1000000000ull / (ns ? ns : 1)));
   UEXPECT_EQ(total, SIZE);
   UEXPECT(memcmp(sent, got, SIZE) == 0);
   close(p[0]);
@@ -686,6 +690,30 @@ UTEST(stdio, stdin_reads_a_pipe_with_fgets_and_scanf) {
   clearerr(stdin);
   UEXPECT_EQ(dup2(saved, 0), 0);
   close(saved);
+}
+
+UTEST(stdio, stdin_reads_a_console_session_to_its_eof) {
+  viper_handle_t consoled;
+  const int fd = session(&consoled);
+  UASSERT(fd >= 0);
+  const int saved = dup(0);
+  UASSERT_EQ(dup2(fd, 0), 0);
+  close(fd);
+  const unsigned char line[] = {VIPER_STREAM_DATA, 'e', 'c', 'h', 'o', ' ', '7', '\n'};
+  const unsigned char eof[] = {VIPER_STREAM_EOF};
+  UEXPECT_EQ(viper_channel_write(consoled, line, sizeof(line), 0, 0), 0);
+  UEXPECT_EQ(viper_channel_write(consoled, eof, 1, 0, 0), 0);
+  char text[16];
+  int number = 0;
+  UEXPECT_EQ(scanf("%15s %d", text, &number), 2);
+  UEXPECT(strcmp(text, "echo") == 0);
+  UEXPECT_EQ(number, 7);
+  UEXPECT_EQ(getchar(), '\n');
+  UEXPECT_EQ(getchar(), EOF); /* Ctrl-D on an empty line */
+  clearerr(stdin);
+  UEXPECT_EQ(dup2(saved, 0), 0);
+  close(saved);
+  viper_handle_close(consoled);
 }
 
 UTEST(stdio, fopen_and_fread_a_boot_file) {
