@@ -47,9 +47,32 @@ static size_t read_all(int fd, char* buffer, size_t capacity) {
   }
 }
 
+/* Kills a child that has not ended within 60 s, so a test whose child
+ * hangs fails (its exit code is VIPER_EXIT_KILLED) instead of hanging. */
+static void* watchdog(void* arg) {
+  const pid_t pid = (pid_t)(intptr_t)arg;
+  int64_t pids[256];
+  viper_handle_t handles[256];
+  const int n = __viper_children(pids, handles, 256);
+  for (int i = 0; i < n && i < 256; ++i) {
+    if (pids[i] != pid) continue;
+    struct viper_object_info info;
+    if (viper_object_info(handles[i], &info) != 0) break;
+    const int64_t process = viper_handle_duplicate(handles[i], info.rights);
+    if (process < 0) break;
+    if (viper_object_wait((viper_handle_t)process, VIPER_SIGNAL_TERMINATED,
+                          viper_deadline_after(60000000000ull)) == VIPER_ERR_TIMED_OUT) {
+      utest_log("fd_test: child %d hung; killed", (int)pid);
+      viper_process_kill((viper_handle_t)process);
+    }
+    viper_handle_close((viper_handle_t)process);
+  }
+  return 0;
+}
+
 /* Spawns the helper with stdout on a pipe, runs it to its end and returns
  * its output (NUL-terminated, in `out`) and exit code. */
-static int64_t run_helper(char* const argv[], char* out, size_t capacity) {
+static int64_t run_helper_with(char* const argv[], char* out, size_t capacity, int guard_it) {
   int p[2];
   if (pipe(p) != 0) return INT64_MIN;
   posix_spawn_file_actions_t actions;
@@ -61,10 +84,24 @@ static int64_t run_helper(char* const argv[], char* out, size_t capacity) {
   const int spawned = posix_spawn(&pid, HELPER, &actions, 0, argv, 0);
   posix_spawn_file_actions_destroy(&actions);
   close(p[1]);
+  pthread_t guard;
+  const int guarded =
+      guard_it && spawned == 0 && pthread_create(&guard, 0, watchdog, (void*)(intptr_t)pid) == 0;
   size_t got = spawned == 0 ? read_all(p[0], out, capacity - 1) : 0;
   out[got] = 0;
   close(p[0]);
-  return spawned == 0 ? wait_child(pid) : INT64_MIN;
+  const int64_t code = spawned == 0 ? wait_child(pid) : INT64_MIN;
+  if (guarded) pthread_join(guard, 0);
+  return code;
+}
+
+static int64_t run_helper(char* const argv[], char* out, size_t capacity) {
+  return run_helper_with(argv, out, capacity, 0);
+}
+
+/* The same with the watchdog, for children that could hang. */
+static int64_t run_guarded(char* const argv[], char* out, size_t capacity) {
+  return run_helper_with(argv, out, capacity, 1);
 }
 
 /* ---- pipes ---- */
@@ -746,7 +783,7 @@ UTEST(stdio, USER002_eight_threads_print_whole_lines_to_a_pipe) {
   const size_t capacity = (size_t)THREADS * LINES * (LENGTH + 16) + 1;
   char* out = malloc(capacity);
   UASSERT(out);
-  UEXPECT_EQ(run_helper(argv, out, capacity), 0);
+  UEXPECT_EQ(run_guarded(argv, out, capacity), 0);
   int next[THREADS] = {0};
   int whole = 0, broken = 0;
   for (char *line = out, *end; *line; line = end + 1) {
