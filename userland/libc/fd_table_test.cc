@@ -151,4 +151,36 @@ TEST_F(FdTable, ConcurrentAllocateAndRemoveNeverShareAnFd) {
   EXPECT_EQ(fd_table_count(&table), 0);
 }
 
+// A reader's get() racing close and dup2 always comes back with a counted
+// description or none: every reference it took is one it can drop, and
+// when all are dropped each description has exactly the table's.
+TEST_F(FdTable, GetRacingRemoveAndInstallCountsEveryReference) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> taken{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([&] {
+      while (!stop.load()) {
+        for (int fd = 0; fd < 4; ++fd) {
+          fd_counted* file = fd_table_get(&table, fd, nullptr);
+          if (!file) continue;
+          taken.fetch_add(1);
+          EXPECT_GE(__atomic_load_n(&file->references, __ATOMIC_RELAXED), 2u);
+          __atomic_fetch_sub(&file->references, 1, __ATOMIC_RELEASE);
+        }
+      }
+    });
+  }
+  for (int round = 0; round < 20000 || taken.load() < 10000; ++round) {
+    const int fd = round % 4;
+    fd_counted* replaced = nullptr;
+    ASSERT_EQ(fd_table_install(&table, fd, file(round % 8), 0, &replaced), 0);
+    if (round % 3 == 0) fd_table_remove(&table, fd);
+  }
+  stop.store(true);
+  for (auto& reader : readers) reader.join();
+  EXPECT_GT(taken.load(), 0) << "the readers never found a description";
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(files[i].counted.references, 1u) << "file " << i;
+}
+
 }  // namespace
