@@ -143,4 +143,11 @@ Result<ArchiveEntry> BootArchive::find(const char* path) const {
   return Error::kNotFound;
 }
 
+Result<ArchiveEntry> BootArchive::entry(size_t index) const {
+  if (index >= count_) return Error::kOutOfRange;
+  ArchiveCursor cursor = begin();
+  for (size_t i = 0; i < index; ++i) ++cursor;
+  return *cursor;
+}
+
 }  // namespace viper::loader

@@ -54,6 +54,10 @@ class BootArchive {
   // the same): kNotFound. A walk: boot archives hold tens of files.
   Result<ArchiveEntry> find(const char* path) const;
 
+  // Entry `index` in archive order (the listing of VIPER_SYS_BOOTFS_LIST):
+  // kOutOfRange past the last. A walk, as find() is.
+  Result<ArchiveEntry> entry(size_t index) const;
+
   size_t size() const { return count_; }
   // Entries in archive order (the trailer excluded).
   ArchiveCursor begin() const { return ArchiveCursor(image_, 0); }

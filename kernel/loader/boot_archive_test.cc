@@ -89,6 +89,26 @@ TEST(BootArchive, ReadsWhatGnuCpioWrites) {
   EXPECT_GE(walked, 4u);  // ".", bin, etc, and the files
 }
 
+TEST(BootArchive, EntriesAreListedByIndexInArchiveOrder) {
+  const auto image = archive(member("bin", "") + member("bin/a", "1") + member("etc/b", "22"));
+  auto opened = BootArchive::open(bytes(image));
+  ASSERT_OK(opened);
+  ASSERT_EQ(opened->size(), 3u);
+  const char* names[] = {"bin", "bin/a", "etc/b"};
+  for (size_t i = 0; i < 3; ++i) {
+    auto entry = opened->entry(i);
+    ASSERT_OK(entry);
+    EXPECT_STREQ(entry->name, names[i]);
+  }
+  EXPECT_EQ(text(opened->entry(2)->contents), "22");
+  EXPECT_EQ(opened->entry(3).error(), Error::kOutOfRange)
+      << "past the last: the trailer is no entry";
+  EXPECT_EQ(opened->entry(~size_t{0}).error(), Error::kOutOfRange);
+  auto empty = BootArchive::open(bytes(archive("")));
+  ASSERT_OK(empty);
+  EXPECT_EQ(empty->entry(0).error(), Error::kOutOfRange);
+}
+
 TEST(BootArchive, AnEmptyArchiveHasOnlyItsTrailer) {
   const auto image = archive("");
   auto opened = BootArchive::open(bytes(image));

@@ -34,11 +34,26 @@ Result<uint64_t> bootfs_stat(CallContext&, const Arguments& a) {
   return TRY(file_arg(a.value[0])).contents.size();
 }
 
+// (index, name buffer, capacity) -> the length of entry `index`'s name,
+// copied with its NUL: kOutOfRange past the last entry, kOverflow when the
+// buffer cannot hold the name and its NUL (nothing is copied).
+Result<uint64_t> bootfs_list(CallContext&, const Arguments& a) {
+  const loader::BootArchive* archive = loader::boot_archive();
+  if (archive == nullptr) return Error::kOutOfRange;  // no archive: no entries
+  const loader::ArchiveEntry entry = TRY(archive->entry(a.value[0]));
+  size_t length = 0;
+  while (entry.name[length] != '\0') ++length;
+  if (a.value[2] < length + 1) return Error::kOverflow;
+  TRY(arch::copy_to_user(VirtAddr(a.value[1]), entry.name, length + 1));
+  return length;
+}
+
 }  // namespace
 
 void install_bootfs_calls() {
   install_call(VIPER_SYS_BOOTFS_READ, {"bootfs_read", &bootfs_read});
   install_call(VIPER_SYS_BOOTFS_STAT, {"bootfs_stat", &bootfs_stat});
+  install_call(VIPER_SYS_BOOTFS_LIST, {"bootfs_list", &bootfs_list});
 }
 
 }  // namespace viper::syscall

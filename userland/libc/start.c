@@ -1,10 +1,11 @@
-/* What runs between _start and main: TLS, constructors, main, exit. */
+/* What runs between _start and main: TLS, the fds, constructors, main, exit. */
 #include <picolibc.h> /* the configuration picotls.h tests */
 #include <picotls.h>
 #include <stdint.h>
 #include <stdlib.h>
-
 #include <viperdos/syscalls.h>
+
+#include "userland/libc/fd_startup.h"
 
 extern int main(int argc, char** argv, char** envp);
 extern void __libc_init_array(void);
@@ -25,6 +26,7 @@ _Noreturn void __viper_start(uint64_t* initial_stack, void* tls_block) {
   }
   _init_tls(tls_block);  // copies .tdata, zeroes .tbss
   _set_tls(tls_block);   // TPIDR_EL0, variant 1 (picolibc knows the TCB offset)
+  __viper_fd_startup();  // the fds the parent passed, before any constructor prints
   __libc_init_array();
   exit(main(argc, argv, environ));
 }

@@ -1,13 +1,16 @@
-/* stdin, stdout and stderr on fds 0, 1 and 2.
+/* stdin, stdout and stderr on fds 0, 1 and 2 (fdio: whatever the program
+ * was given — a pipe, a console session, a boot file — or the kernel
+ * console).
  *
  * stdout and stderr are line-buffered per thread: each thread collects its
- * own line and hands it to write() whole, in one kernel debug write, so
- * lines of concurrent threads never interleave mid-line. (picolibc's bufio
- * locks each character, not each printf, and the static streams had no
- * lock at all: eight threads printing at once corrupted the buffer.) A
- * line longer than LINE_BYTES goes out in LINE_BYTES pieces. stderr is
- * line-buffered too, for the same reason; fflush writes the calling
- * thread's partial line, exit and pthread_exit flush theirs.
+ * own line and hands it to write() whole, in one write, which a stream fd
+ * sends as one message and the kernel console as one debug write, so lines
+ * of concurrent threads never interleave mid-line (USER-002: the
+ * predecessor's stdout state was shared and unprotected; picolibc's bufio
+ * locks each character, not each printf). A line longer than LINE_BYTES
+ * goes out in LINE_BYTES pieces. stderr is line-buffered too, for the same
+ * reason; fflush writes the calling thread's partial line, exit and
+ * pthread_exit flush theirs. stdin is picolibc's bufio on read(0).
  *
  * The streams keep bufio's shape (fd, seek, setvbuf), so fileno() and
  * friends work; only put and flush are this file's. */
@@ -15,7 +18,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define LINE_BYTES 1024
+#define LINE_BYTES 4096 /* per stream per thread, in TLS */
 
 struct line {
   int length;

@@ -138,6 +138,9 @@ int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_
 }
 int64_t viper_bootfs_stat(const char* path) { return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path)); }
 int64_t viper_clock_wall(void) { return viper_syscall0(VIPER_SYS_CLOCK_WALL); }
+int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity) {
+  return viper_syscall3(VIPER_SYS_BOOTFS_LIST, index, U(name), capacity);
+}
 
 /* The machine's power: returns only on failure (an unknown action). */
 int64_t viper_system_power(uint32_t action) {

@@ -108,9 +108,10 @@
 /* ---- Boot files (144..159): the boot archive, read-only ---- */
 #define VIPER_SYS_BOOTFS_READ 144 /* (path, offset, buffer, size) -> bytes read (0 at the end) */
 #define VIPER_SYS_BOOTFS_STAT 145 /* (path) -> size in bytes; kNotFound */
-#define VIPER_SYS_BOOTFS_LIST                                             \
-  146 /* (index, name buffer, capacity) -> length of entry `index`'s name \
-         (copied with its NUL); kOutOfRange past the last entry */
+#define VIPER_SYS_BOOTFS_LIST                                              \
+  146 /* (index, name buffer, capacity) -> length of entry `index`'s name  \
+         (copied with its NUL); kOutOfRange past the last entry, kOverflow \
+         if capacity < length + 1 */
 
 /* ---- Signals (160..175) ---- */
 #define VIPER_SYS_SIGNAL_ACTION                                                   \

@@ -1,0 +1,205 @@
+/* The POSIX file calls on fdio (fdio.h): open, read, write, close, dup,
+ * dup2, pipe, lseek, fstat, stat, isatty, fcntl, access, unlink. Each
+ * checks its arguments and fails with -1 and errno, never silently. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <viperdos/viper.h>
+
+#include "userland/libc/bootfs_names.h"
+#include "userland/libc/fdio.h"
+#include "userland/libc/path.h"
+
+/* A result of the fd layer (a value or -errno) as POSIX returns it. */
+static long fail_or(long result) {
+  if (result >= 0) return result;
+  errno = (int)-result;
+  return -1;
+}
+
+/* Evaluates `expression` with `file`, the description behind `fd` (held
+ * for the call), or fails with EBADF. */
+#define WITH_FILE(fd, file, expression)      \
+  do {                                       \
+    struct fd_file* file = __fd_get(fd);     \
+    if (!file) return (long)fail_or(-EBADF); \
+    const long result_ = (long)(expression); \
+    __fd_put(file);                          \
+    return fail_or(result_);                 \
+  } while (0)
+
+int open(const char* path, int flags, ...) {
+  char name[VIPER_PATH_MAX];
+  int result = __viper_resolve(path, name);
+  struct fd_file* file = 0;
+  if (result == 0) result = __fd_bootfile_open(name, flags, &file);
+  if (result == 0) {
+    result = __fd_install(file, 0, (flags & O_CLOEXEC) ? FD_TABLE_CLOEXEC : 0);
+    if (result < 0) __fd_put(file);
+  }
+  return (int)fail_or(result);
+}
+
+ssize_t read(int fd, void* buffer, size_t size) {
+  if (!buffer && size) return fail_or(-EFAULT);
+  WITH_FILE(fd, file, file->ops->read(file, buffer, size));
+}
+
+ssize_t write(int fd, const void* bytes, size_t size) {
+  if (!bytes && size) return fail_or(-EFAULT);
+  WITH_FILE(fd, file, file->ops->write(file, bytes, size));
+}
+
+off_t lseek(int fd, off_t offset, int whence) {
+  WITH_FILE(fd, file, file->ops->seek(file, offset, whence));
+}
+
+int close(int fd) { return (int)fail_or(__fd_close(fd)); }
+
+static int stat_file(struct fd_file* file, struct stat* status) {
+  memset(status, 0, sizeof(*status));
+  status->st_nlink = 1;
+  status->st_blksize = 4096;
+  return file->ops->stat(file, status);
+}
+
+int fstat(int fd, struct stat* status) {
+  if (!status) return (int)fail_or(-EFAULT);
+  WITH_FILE(fd, file, stat_file(file, status));
+}
+
+int stat(const char* path, struct stat* status) {
+  if (!status) return (int)fail_or(-EFAULT);
+  char name[VIPER_PATH_MAX];
+  int result = __viper_resolve(path, name);
+  struct fd_file* file = 0;
+  if (result == 0) result = __fd_bootfile_open(name, O_RDONLY, &file);
+  if (result == 0) {
+    result = stat_file(file, status);
+    __fd_put(file);
+  }
+  return (int)fail_or(result);
+}
+
+int lstat(const char* path, struct stat* status) { return stat(path, status); }
+
+int access(const char* path, int mode) {
+  if (mode & ~(R_OK | W_OK | X_OK)) return (int)fail_or(-EINVAL);
+  struct stat status;
+  if (stat(path, &status) != 0) return -1;
+  if (mode & W_OK) return (int)fail_or(-EROFS);
+  return 0;
+}
+
+int unlink(const char* path) {
+  struct stat status;
+  if (stat(path, &status) != 0) return -1;
+  return (int)fail_or(S_ISDIR(status.st_mode) ? -EISDIR : -EROFS);
+}
+
+static int terminal(struct fd_file* file) {
+  if (file->ops->kind == FD_KIND_CONSOLE || __fd_stream_is_terminal(file)) return 1;
+  return -ENOTTY;
+}
+
+int isatty(int fd) {
+  struct fd_file* file = __fd_get(fd);
+  if (!file) {
+    errno = EBADF;
+    return 0;
+  }
+  const int result = terminal(file);
+  __fd_put(file);
+  if (result == 1) return 1;
+  errno = ENOTTY;
+  return 0;
+}
+
+/* A new fd >= lowest for the description behind `fd`. */
+static int duplicate(int fd, int lowest, uint32_t fd_flags) {
+  if (lowest < 0 || lowest >= FD_TABLE_SIZE) return -EINVAL;
+  struct fd_file* file = __fd_get(fd);
+  if (!file) return -EBADF;
+  const int copy = __fd_install(file, lowest, fd_flags); /* our reference moves */
+  if (copy < 0) __fd_put(file);
+  return copy;
+}
+
+int dup(int fd) { return (int)fail_or(duplicate(fd, 0, 0)); }
+
+int dup2(int fd, int target) {
+  struct fd_file* file = __fd_get(fd);
+  if (!file) return (int)fail_or(-EBADF);
+  if (fd == target) {
+    __fd_put(file);
+    return target;
+  }
+  const int result = __fd_install_at(target, file, 0);
+  if (result < 0) __fd_put(file);
+  return (int)fail_or(result);
+}
+
+int pipe(int fds[2]) {
+  if (!fds) return (int)fail_or(-EFAULT);
+  viper_handle_t ends[2];
+  const int64_t created = viper_channel_create(ends);
+  if (created < 0) return (int)fail_or(-__viper_errno(created));
+  struct fd_file* reader = __fd_stream_new(ends[0], 0, O_RDONLY);
+  struct fd_file* writer = __fd_stream_new(ends[1], 0, O_WRONLY);
+  int result = reader && writer ? 0 : -ENOMEM;
+  if (!reader) viper_handle_close(ends[0]);
+  if (!writer) viper_handle_close(ends[1]);
+  const int r = result == 0 ? __fd_install(reader, 0, 0) : -1;
+  const int w = r >= 0 ? __fd_install(writer, 0, 0) : -1;
+  if (r >= 0 && w >= 0) {
+    fds[0] = r;
+    fds[1] = w;
+    return 0;
+  }
+  if (result == 0) result = -EMFILE;
+  if (r >= 0) {
+    __fd_close(r); /* drops the reader */
+  } else {
+    __fd_put(reader);
+  }
+  __fd_put(writer);
+  return (int)fail_or(result);
+}
+
+int fcntl(int fd, int command, ...) {
+  va_list args;
+  va_start(args, command);
+  const int argument = command == F_GETFD || command == F_GETFL ? 0 : va_arg(args, int);
+  va_end(args);
+  uint32_t flags = 0;
+  struct fd_file* file = (struct fd_file*)fd_table_get(&__viper_fds, fd, &flags);
+  if (!file) return (int)fail_or(-EBADF);
+  int result;
+  switch (command) {
+    case F_DUPFD:
+      result = duplicate(fd, argument, 0);
+      break;
+    case F_DUPFD_CLOEXEC:
+      result = duplicate(fd, argument, FD_TABLE_CLOEXEC);
+      break;
+    case F_GETFD:
+      result = (flags & FD_TABLE_CLOEXEC) ? FD_CLOEXEC : 0;
+      break;
+    case F_SETFD:
+      result = argument & ~FD_CLOEXEC
+                   ? -EINVAL
+                   : fd_table_set_flags(&__viper_fds, fd,
+                                        (argument & FD_CLOEXEC) ? FD_TABLE_CLOEXEC : 0);
+      break;
+    case F_GETFL:
+      result = file->status_flags;
+      break;
+    default:
+      result = -EINVAL; /* F_SETFL and locks: nothing here honours them yet */
+  }
+  __fd_put(file);
+  return (int)fail_or(result);
+}
