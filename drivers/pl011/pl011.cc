@@ -24,6 +24,32 @@ void Pl011::Init() {
   Write32(kCr, kCrUartEnable | kCrTxEnable | kCrRxEnable);
 }
 
+void Pl011::EnableReceiveInterrupts() {
+  Write32(kIfls, kIflsHalfFull);
+  Write32(kIcr, kIntReceive | kIntReceiveTimeout);
+  Write32(kImsc, Read(kImsc) | kIntReceive | kIntReceiveTimeout);
+}
+
+bool Pl011::ReceivePending() const {
+  return (Read(kMis) & (kIntReceive | kIntReceiveTimeout)) != 0;
+}
+
+size_t Pl011::DrainReceive(uint8_t* out, size_t capacity, uint32_t* errors) {
+  size_t count = 0;
+  // Bounded by reads, not by bytes kept: a line stuck in error cannot hold
+  // the CPU in the interrupt handler.
+  for (size_t reads = 0; reads < capacity && !(Read(kFr) & kFrRxEmpty); ++reads) {
+    const uint32_t word = Read(kDr);
+    if (word & kDrErrors) {
+      ++*errors;
+      continue;
+    }
+    out[count++] = static_cast<uint8_t>(word & kDrData);
+  }
+  Write32(kIcr, kIntReceive | kIntReceiveTimeout);
+  return count;
+}
+
 void Pl011::PutRaw(char c) {
   while (Read(kFr) & kFrTxFull) {
   }

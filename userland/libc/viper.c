@@ -138,3 +138,11 @@ int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_
 }
 int64_t viper_bootfs_stat(const char* path) { return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path)); }
 int64_t viper_clock_wall(void) { return viper_syscall0(VIPER_SYS_CLOCK_WALL); }
+
+/* The console (consoled's; init passes the handle on). */
+int64_t viper_console_read(viper_handle_t console, void* buffer, size_t size) {
+  return viper_syscall3(VIPER_SYS_CONSOLE_READ, console, U(buffer), size);
+}
+int64_t viper_console_write(viper_handle_t console, const void* bytes, size_t size) {
+  return viper_syscall3(VIPER_SYS_CONSOLE_WRITE, console, U(bytes), size);
+}
