@@ -53,7 +53,8 @@ static void parse_line(const char* line, size_t length, int number, struct init_
   }
   const char* verb = entry->argv[0];
   const int with_program = strcmp(verb, "run") == 0 || strcmp(verb, "start") == 0 ||
-                           strcmp(verb, "console") == 0 || strcmp(verb, "session") == 0;
+                           strcmp(verb, "console") == 0 || strcmp(verb, "session") == 0 ||
+                           strcmp(verb, "attach") == 0;
   if (with_program) {
     if (entry->argc < 2) {
       fprintf(stderr, "init: config line %d: '%s' needs a program\n", number, verb);
@@ -61,6 +62,7 @@ static void parse_line(const char* line, size_t length, int number, struct init_
       return;
     }
     entry->action = verb[0] == 'r'   ? INIT_RUN
+                    : verb[0] == 'a' ? INIT_ATTACH
                     : verb[0] == 'c' ? INIT_CONSOLE
                     : verb[1] == 'e' ? INIT_SESSION
                                      : INIT_START;

@@ -17,6 +17,9 @@
  *                          handle (a stream channel, <viperdos/stream.h>);
  *                          each restart gets a new session. Needs a
  *                          `console` line before it
+ *   attach PATH [ARGS...]  like `run` (start, wait, go on; a non-zero exit
+ *                          is counted), on a new console session as
+ *                          `session` gives one
  *   poweroff               when every `run` before it is done and every
  *                          service has ended or been given up, end init
  *                          (the kernel then powers the machine off)
@@ -32,7 +35,7 @@
 #define INIT_MAX_ARGS 15
 #define INIT_MAX_LINE 256
 
-enum init_action { INIT_RUN, INIT_START, INIT_CONSOLE, INIT_SESSION, INIT_POWEROFF };
+enum init_action { INIT_RUN, INIT_START, INIT_CONSOLE, INIT_SESSION, INIT_ATTACH, INIT_POWEROFF };
 
 struct init_entry {
   enum init_action action;

@@ -62,11 +62,12 @@ static void take_console(void) {
 /* The bootstrap handle a `console` or `session` service starts with (0 for
  * the others); -1 if it cannot have one. */
 static int64_t bootstrap_for(const struct init_entry* e) {
-  if (e->action != INIT_CONSOLE && e->action != INIT_SESSION) return 0;
+  const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
+  if (e->action != INIT_CONSOLE && !on_session) return 0;
   const char* why = 0;
   viper_handle_t pair[2];
   if (e->action == INIT_CONSOLE && !console) why = "the kernel gave init no console";
-  if (e->action == INIT_SESSION && !console_server) why = "no `console` line before it";
+  if (on_session && !console_server) why = "no `console` line before it";
   if (!why && viper_channel_create(pair) < 0) why = "no channel";
   if (why) {
     fprintf(stderr, "init: cannot start %s (config line %d): %s\n", e->argv[0], e->line, why);
@@ -206,7 +207,7 @@ int main(int argc, char** argv) {
     if (e->action == INIT_START || e->action == INIT_CONSOLE || e->action == INIT_SESSION) {
       services[service_count].entry = e;
       start_service(service_count++);
-    } else if (e->action == INIT_RUN) {
+    } else if (e->action == INIT_RUN || e->action == INIT_ATTACH) {
       const int64_t process = spawn(e);
       if (process < 0) {
         ++failed_runs;
