@@ -9,9 +9,24 @@
 namespace viper::syscall {
 namespace {
 
+// Faults in every page of a user output buffer (a zero byte each), so the
+// copy out cannot fail after input was taken: kFault for an unmapped or
+// read-only page. Unless the caller unmaps the buffer from another thread
+// meanwhile — its own loss.
+Status probe_writable(VirtAddr buffer, uint64_t size) {
+  const uint8_t zero = 0;
+  for (uint64_t at = 0; at < size;) {
+    TRY(arch::copy_to_user(buffer + at, &zero, 1));
+    const uint64_t page_end = ((buffer.value() + at) | (kPageSize - 1)) + 1;
+    at = page_end - buffer.value();
+  }
+  return arch::copy_to_user(buffer + (size - 1), &zero, 1);
+}
+
 // (console, buffer, size) -> bytes. kWouldBlock when nothing is typed
-// (wait for kReadable). The buffer is checked writable before any input is
-// taken, so a bad buffer costs the typist nothing.
+// (wait for kReadable). The buffer is checked writable first, with or
+// without input, so a bad buffer is always refused and costs the typist
+// nothing.
 Result<uint64_t> console_read(CallContext& c, const Arguments& a) {
   const VirtAddr buffer(a.value[1]);
   const uint64_t size = a.value[2];
@@ -19,12 +34,11 @@ Result<uint64_t> console_read(CallContext& c, const Arguments& a) {
       TRY(c.handles.get_as<object::ConsoleObject>(handle_arg(a.value[0]), Rights::kRead));
   if (size == 0 || size > VIPER_CONSOLE_IO_MAX) return Error::kOutOfRange;
   if (!arch::user_range_ok(buffer, size)) return Error::kFault;
+  TRY(probe_writable(buffer, size));
   const size_t buffered = console->buffered();
   if (buffered == 0) return Error::kWouldBlock;
   KernelBuffer bytes;
   TRY(bytes.reserve(buffered < size ? buffered : size));
-  for (size_t i = 0; i < bytes.bytes().size(); ++i) bytes.data()[i] = 0;
-  TRY(arch::copy_to_user(buffer, bytes.data(), bytes.bytes().size()));  // faults in, or refuses
   const size_t taken = TRY(console->read(bytes.bytes()));
   TRY(arch::copy_to_user(buffer, bytes.data(), taken));
   return taken;

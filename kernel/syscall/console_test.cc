@@ -77,6 +77,14 @@ TEST_F(ConsoleCalls, ABadBufferIsRefusedAndLosesNoInput) {
   EXPECT_EQ(memcmp(g_page, "abc", 3), 0) << "the typed bytes are still there";
 }
 
+TEST_F(ConsoleCalls, ABadBufferIsRefusedEvenWithoutInput) {
+  // Not kWouldBlock: a caller must learn its buffer is bad before it waits.
+  EXPECT_EQ(call(VIPER_SYS_CONSOLE_READ, full_.value, 0, 8), VIPER_ERR_FAULT);
+  EXPECT_EQ(call(VIPER_SYS_CONSOLE_READ, full_.value, kUserPage + 4000, 200), VIPER_ERR_FAULT)
+      << "its last page is unmapped";
+  EXPECT_EQ(call(VIPER_SYS_CONSOLE_READ, full_.value, kUserPage, 4096), VIPER_ERR_WOULD_BLOCK);
+}
+
 TEST_F(ConsoleCalls, WriteGoesOutWholeAndChecksItsArguments) {
   memcpy(g_page, "one line\n", 9);
   EXPECT_EQ(call(VIPER_SYS_CONSOLE_WRITE, full_.value, kUserPage, 9), 9);
