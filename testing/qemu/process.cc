@@ -133,27 +133,41 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   bool in_grace = false;
   bool output_open = true;
   absl::Time wake = absl::InfiniteFuture();  // when the conversation wants to act
+  // Input not yet taken by the child. Written without blocking: a child
+  // that stops reading its stdin while its output fills our pipe would
+  // otherwise deadlock with us.
+  std::string unwritten;
+  if (conversation) fcntl(in_write.get(), F_SETFL, O_NONBLOCK);
+  auto write_some = [&] {
+    while (!unwritten.empty()) {
+      const ssize_t n = write(in_write.get(), unwritten.data(), unwritten.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return;
+      if (n <= 0) {  // the child closed its stdin: it is ending
+        unwritten.clear();
+        return;
+      }
+      unwritten.erase(0, static_cast<size_t>(n));
+    }
+  };
   auto converse = [&] {
     if (!conversation) return;
-    std::string bytes;
-    wake = conversation->advance(absl::Now(), &bytes);
-    for (size_t done = 0; done < bytes.size();) {
-      const ssize_t n = write(in_write.get(), bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // the child closed its stdin: it is ending
-      done += static_cast<size_t>(n);
-    }
+    wake = conversation->advance(absl::Now(), &unwritten);
+    write_some();
   };
   converse();
   while (output_open) {
-    pollfd pfd = {out_read.get(), POLLIN, 0};
-    const int ready = poll(&pfd, 1, MillisUntil(std::min(deadline, wake)));
+    pollfd pfds[2] = {{out_read.get(), POLLIN, 0}, {in_write.get(), POLLOUT, 0}};
+    const nfds_t count = unwritten.empty() ? 1 : 2;
+    const int ready = poll(pfds, count, MillisUntil(std::min(deadline, wake)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) {
       if (absl::Now() >= deadline) break;  // deadline
       converse();                          // the conversation's time to act
       continue;
     }
+    if (count == 2 && pfds[1].revents != 0) write_some();
+    if (pfds[0].revents == 0) continue;
     char buffer[4096];
     const ssize_t n = read(out_read.get(), buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;

@@ -138,6 +138,20 @@ TEST(ScriptedRun, AnUnmetExpectFailsTheRunNamingTheStep) {
   EXPECT_THAT(outcome.verdict.message(), HasSubstr("nothing to see"));
 }
 
+TEST(ScriptedRun, ALargeSendDoesNotDeadlockWithAChildBusyWriting) {
+  // The child writes far more than a pipe holds before it reads its stdin;
+  // a harness blocked writing the input would never read that output.
+  HarnessRun run;
+  run.argv = {"/bin/sh", "-c",
+              "i=0; while [ $i -lt 4000 ]; do echo 'output line that fills the pipe'; "
+              "i=$((i+1)); done; echo \"read $(head -c 300000 | wc -c)\"; echo VIPER-EXIT 0"};
+  run.limits.timeout = absl::Seconds(30);
+  run.script = {ScriptStep{Kind::kSend, std::string(300000, 'x'), 1}};
+  run.expect.must_contain = {"read 300000"};
+  const HarnessOutcome outcome = RunKernelTest(run);
+  EXPECT_TRUE(outcome.verdict.ok()) << outcome.verdict;
+}
+
 TEST(ScriptedRun, WithoutAScriptStdinIsEmpty) {
   HarnessRun run;
   run.argv = {"/bin/sh", "-c", "if read x; then echo got; else echo eof; fi; echo VIPER-EXIT 0"};

@@ -173,13 +173,36 @@ static void queue(struct session* s, uint8_t tag, const char* bytes, size_t size
 
 static void end_session(struct session* s);
 
+/* A DATA record the channel has no room for: sends the longest prefix of
+ * halves that fits and leaves the rest as the record. WRITABLE means room
+ * for one byte, so without this a large record and a nearly full channel
+ * would wake consoled for nothing until the client read (RC-021). */
+static bool send_part(struct session* s, size_t* at) {
+  const uint32_t size = record_size(s, *at);
+  if (s->outbox[*at + 4] != VIPER_STREAM_DATA) return false;
+  for (size_t part = (size - 1) / 2; part >= 1; part /= 2) {
+    if (viper_channel_write(s->channel, s->outbox + *at + 4, 1 + part, 0, 0) != 0) continue;
+    /* The rest becomes a record of its own where the sent bytes were. */
+    const uint32_t rest = size - (uint32_t)part;
+    if (s->last_record == *at) s->last_record = *at + part;
+    *at += part;
+    memcpy(s->outbox + *at, &rest, sizeof(rest));
+    s->outbox[*at + 4] = VIPER_STREAM_DATA;
+    return true;
+  }
+  return false;
+}
+
 /* Sends what the outbox holds, in order, until the channel is full. */
 static void flush(struct session* s) {
   size_t at = 0;
   while (at < s->outbox_size) {
     const uint32_t size = record_size(s, at);
     const int64_t r = viper_channel_write(s->channel, s->outbox + at + 4, size, 0, 0);
-    if (r == VIPER_ERR_WOULD_BLOCK) break;
+    if (r == VIPER_ERR_WOULD_BLOCK) {
+      if (send_part(s, &at)) continue;
+      break; /* full even for one byte: WRITABLE is clear until it reads */
+    }
     if (r < 0) { /* the client is gone (PEER_CLOSED reaches the pollset too) */
       at = s->outbox_size;
       break;
