@@ -35,6 +35,12 @@ bool Pl011::ReceivePending() const {
 }
 
 size_t Pl011::DrainReceive(uint8_t* out, size_t capacity, uint32_t* errors) {
+  // Clear first, then empty the FIFO: a byte that arrives after the last
+  // read raises the interrupt again. Clearing after the drain could wipe
+  // the interrupt of a byte that arrived in between, and input would then
+  // wait in the FIFO with no interrupt to announce it (QEMU raises RX only
+  // when the FIFO goes from empty to not empty).
+  Write32(kIcr, kIntReceive | kIntReceiveTimeout);
   size_t count = 0;
   // Bounded by reads, not by bytes kept: a line stuck in error cannot hold
   // the CPU in the interrupt handler.
@@ -46,7 +52,6 @@ size_t Pl011::DrainReceive(uint8_t* out, size_t capacity, uint32_t* errors) {
     }
     out[count++] = static_cast<uint8_t>(word & kDrData);
   }
-  Write32(kIcr, kIntReceive | kIntReceiveTimeout);
   return count;
 }
 

@@ -30,9 +30,10 @@ class Pl011 {
   // Whether a receive or receive-timeout interrupt is pending (MIS).
   bool ReceivePending() const;
   // Reads the RX FIFO until it is empty (FR.RXFE) or `capacity` reads were
-  // made; returns how many bytes it kept in `out`. Emptying the FIFO is what clears
-  // the receive interrupts (DDI 0183, 3.4.3); ICR clears the timeout one
-  // in case the last read raced a new byte. Bytes with a framing, parity
+  // made; returns how many bytes it kept in `out`. The interrupts are
+  // cleared (ICR) before the FIFO is read, never after: emptying the FIFO
+  // is what ends the receive interrupt (DDI 0183, 3.4.3), and a byte that
+  // arrives after the last read must raise it again. Bytes with a framing, parity
   // or break error (DR[11:8]) are counted in *errors and dropped.
   size_t DrainReceive(uint8_t* out, size_t capacity, uint32_t* errors);
 

@@ -15,6 +15,9 @@
  *                reports how it ended (^C: SIGINT, exit code -2)
  *   threads      8 threads each write 20 long lines concurrently
  *   idle MS      consoled's wakeups over MS ms of silence (RC-021)
+ *   flood N      raw mode; sleeps while N bytes of "0123456789abcdef..." are
+ *                sent (more than a channel holds: consoled must keep them),
+ *                then checks them and how often consoled woke for nothing
  *   bad          malformed messages to consoled, then proof it still serves
  *   quit         exit 0
  * End of file (^D) is reported as "client: EOF after [PARTIAL]".
@@ -155,16 +158,49 @@ static void threads(void) {
   say("client: threads done\n");
 }
 
-/* consoled answers CONSOLED_STATS with a DATA line "consoled: wakeups N". */
-static long long consoled_wakeups(void) {
+/* consoled answers CONSOLED_STATS with a DATA line "consoled: wakeups N
+ * idle M"; *idle gets M. */
+static long long consoled_stats(long long* idle) {
   const uint8_t tag = CONSOLED_STATS;
   send_message(&tag, 1, 0, 0);
   const int64_t r = receive(0, 0, 0);
   if (r < 1 || message[0] != VIPER_STREAM_DATA) return -1;
   message[r < (int64_t)sizeof(message) ? r : (int64_t)sizeof(message) - 1] = 0;
   long long n = -1;
-  sscanf((const char*)message + 1, "consoled: wakeups %lld", &n);
+  long long m = -1;
+  sscanf((const char*)message + 1, "consoled: wakeups %lld idle %lld", &n, &m);
+  if (idle) *idle = m;
   return n;
+}
+
+static long long consoled_wakeups(void) { return consoled_stats(0); }
+
+static void flood(size_t wanted) {
+  static const char pattern[] = "0123456789abcdef";
+  long long idle_before = 0;
+  long long idle_after = 0;
+  consoled_stats(&idle_before);
+  set_mode(VIPER_CONSOLE_RAW);
+  say("client: flood ready\n");
+  /* Not reading: the channel fills and consoled must hold the rest. */
+  viper_thread_sleep(viper_deadline_after(6000000000ull));
+  size_t got = 0;
+  size_t broken_at = (size_t)-1;
+  while (got < wanted) {
+    const int64_t r = receive(0, 0, 0);
+    if (r < 1 || message[0] != VIPER_STREAM_DATA) break;
+    for (int64_t i = 1; i < r; ++i, ++got) {
+      if (broken_at == (size_t)-1 && message[i] != (uint8_t)pattern[got % 16]) broken_at = got;
+    }
+  }
+  set_mode(VIPER_CONSOLE_COOKED);
+  consoled_stats(&idle_after);
+  if (broken_at == (size_t)-1) {
+    say("client: flood %zu bytes, pattern intact, idle wakeups %lld\n", got,
+        idle_after - idle_before);
+  } else {
+    say("client: flood %zu bytes, BROKEN at byte %zu\n", got, broken_at);
+  }
 }
 
 static void idle(uint64_t ms) {
@@ -203,6 +239,8 @@ static void command(const char* text) {
     threads();
   } else if (strncmp(text, "idle ", 5) == 0) {
     idle(strtoull(text + 5, 0, 10));
+  } else if (strncmp(text, "flood ", 6) == 0) {
+    flood(strtoull(text + 6, 0, 10));
   } else if (strcmp(text, "bad") == 0) {
     bad();
   } else if (strcmp(text, "quit") == 0) {

@@ -18,9 +18,11 @@
  * * A malformed message (unknown tag, wrong payload or handles) is reported
  *   and ignored; its handles are closed. consoled keeps serving.
  * * Private to consoled (not part of stream.h): a session message whose tag
- *   is CONSOLED_STATS asks for "consoled: wakeups N\n" as input on that
- *   session, N being how often the pollset wait has returned (the RC-021
- *   test checks that an idle consoled does not wake). */
+ *   is CONSOLED_STATS asks for "consoled: wakeups N idle M\n" as input on
+ *   that session: how often the pollset wait has returned, and how many of
+ *   those returns found nothing to do (the RC-021 tests check that an idle
+ *   consoled does not wake, and that a full client channel does not make
+ *   it spin). */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +42,12 @@ _Static_assert(LD_RAW == VIPER_CONSOLE_RAW, "line discipline modes are stream.h'
 #define MAX_FOREGROUND 16
 #define OUTBOX_MAX (1024 * 1024) /* per session: far more than anyone types */
 #define HELD_INPUT_MAX 16384     /* typed before any session exists */
+/* Input messages carry at most this many bytes. A channel queue holds 64
+ * messages and 256 KiB (ipc/limits.h): with messages of at most 4 KiB the
+ * count limit binds first, so whenever the channel is WRITABLE the next
+ * message fits, and WRITABLE never wakes consoled for nothing (RC-021).
+ * send_part() covers limits that change. */
+#define INPUT_MESSAGE_MAX 4096
 #define KEY_CONSOLE 1
 #define KEY_BOOTSTRAP 2
 #define KEY_SESSION 16 /* + slot */
@@ -66,6 +74,8 @@ static viper_handle_t g_console;
 static struct session g_sessions[MAX_SESSIONS];
 static uint64_t g_arrivals;
 static uint64_t g_wakeups;
+static uint64_t g_progress;     /* things done: bytes read or sent, messages handled */
+static uint64_t g_idle_wakeups; /* pollset returns after which nothing was done */
 static uint8_t g_held[HELD_INPUT_MAX];
 static size_t g_held_size;
 
@@ -144,7 +154,7 @@ static void queue(struct session* s, uint8_t tag, const char* bytes, size_t size
     if (tag == VIPER_STREAM_DATA && s->outbox_size != 0 &&
         s->outbox[s->last_record + 4] == VIPER_STREAM_DATA) {
       const uint32_t have = record_size(s, s->last_record);
-      const size_t room = VIPER_STREAM_DATA_MAX + 1 - have;
+      const size_t room = INPUT_MESSAGE_MAX - have;
       const size_t take = size < room ? size : room;
       if (take != 0 && outbox_reserve(s, take)) {
         memcpy(s->outbox + s->outbox_size, bytes, take);
@@ -157,7 +167,7 @@ static void queue(struct session* s, uint8_t tag, const char* bytes, size_t size
       }
       if (take != 0) return; /* outbox full: reported */
     }
-    const size_t take = size < VIPER_STREAM_DATA_MAX ? size : VIPER_STREAM_DATA_MAX;
+    const size_t take = size < INPUT_MESSAGE_MAX - 1 ? size : INPUT_MESSAGE_MAX - 1;
     if (!outbox_reserve(s, 4 + 1 + take)) return;
     const uint32_t record = (uint32_t)(1 + take);
     s->last_record = s->outbox_size;
@@ -186,6 +196,7 @@ static bool send_part(struct session* s, size_t* at) {
     const uint32_t rest = size - (uint32_t)part;
     if (s->last_record == *at) s->last_record = *at + part;
     *at += part;
+    ++g_progress;
     memcpy(s->outbox + *at, &rest, sizeof(rest));
     s->outbox[*at + 4] = VIPER_STREAM_DATA;
     return true;
@@ -199,6 +210,7 @@ static void flush(struct session* s) {
   while (at < s->outbox_size) {
     const uint32_t size = record_size(s, at);
     const int64_t r = viper_channel_write(s->channel, s->outbox + at + 4, size, 0, 0);
+    if (r >= 0) ++g_progress;
     if (r == VIPER_ERR_WOULD_BLOCK) {
       if (send_part(s, &at)) continue;
       break; /* full even for one byte: WRITABLE is clear until it reads */
@@ -266,6 +278,7 @@ static void console_input(void) {
   for (;;) {
     const int64_t n = viper_console_read(g_console, burst, sizeof(burst));
     if (n <= 0) return; /* VIPER_ERR_WOULD_BLOCK: all taken; kReadable is clear */
+    ++g_progress;
     struct session* target = input_target();
     if (target) {
       type_into(target, burst, (size_t)n);
@@ -321,8 +334,8 @@ static void client_message(struct session* s, size_t size, size_t handles) {
   }
   if (tag == CONSOLED_STATS && size == 1 && handles == 0) {
     char line[64];
-    const int n = snprintf(line, sizeof(line), "consoled: wakeups %llu\n",
-                           (unsigned long long)g_wakeups);
+    const int n = snprintf(line, sizeof(line), "consoled: wakeups %llu idle %llu\n",
+                           (unsigned long long)g_wakeups, (unsigned long long)g_idle_wakeups);
     queue(s, VIPER_STREAM_DATA, line, (size_t)n);
     flush(s);
     return;
@@ -338,10 +351,12 @@ static void session_readable(struct session* s) {
                               VIPER_MESSAGE_HANDLES_MAX};
     const int64_t r = viper_channel_read(s->channel, &m, 0);
     if (r == VIPER_ERR_PEER_CLOSED) {
+      ++g_progress;
       end_session(s);
       return;
     }
     if (r < 0) return; /* nothing more now */
+    ++g_progress;
     client_message(s, m.byte_count, m.handle_count);
   }
 }
@@ -409,6 +424,7 @@ static void bootstrap_readable(void) {
                               VIPER_MESSAGE_HANDLES_MAX};
     const int64_t r = viper_channel_read(g_bootstrap, &m, 0);
     if (r == VIPER_ERR_PEER_CLOSED) { /* init is gone: serve who is there */
+      ++g_progress;
       viper_pollset_remove(g_pollset, g_bootstrap);
       viper_handle_close(g_bootstrap);
       g_bootstrap = 0;
@@ -419,6 +435,7 @@ static void bootstrap_readable(void) {
       continue;
     }
     if (r < 0) return;
+    ++g_progress;
     bootstrap_message(m.byte_count, m.handle_count);
   }
 }
@@ -438,6 +455,7 @@ int main(void) {
     const int64_t n = viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX,
                                          VIPER_DEADLINE_NEVER);
     ++g_wakeups;
+    const uint64_t progress = g_progress;
     for (int64_t i = 0; i < n; ++i) {
       const uint64_t key = events[i].key;
       if (key == KEY_CONSOLE) {
@@ -451,5 +469,6 @@ int main(void) {
         if (s->channel && (events[i].signals & SESSION_SIGNALS)) session_readable(s);
       }
     }
+    if (g_progress == progress) ++g_idle_wakeups;
   }
 }
