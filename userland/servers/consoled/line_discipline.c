@@ -34,11 +34,17 @@ static void deliver_line(struct line_discipline* ld, const struct ld_sink* sink)
 
 static bool utf8_continuation(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
 
+/* Other control characters are kept in the line but echoed as ^X, so an
+ * arrow key typed in cooked mode shows as ^[[A instead of moving the
+ * cursor under the line. */
+static bool shown_as_caret(char c) { return (unsigned char)c < 0x20 && c != '\t'; }
+
 /* Erases the last character: its UTF-8 continuation bytes and its lead. */
 static void erase_one(struct line_discipline* ld, const struct ld_sink* sink) {
   if (ld->length == 0) return;
   while (ld->length > 1 && utf8_continuation(ld->line[ld->length - 1])) --ld->length;
   --ld->length;
+  if (shown_as_caret(ld->line[ld->length])) echo(sink, "\b \b", 3);
   echo(sink, "\b \b", 3);
 }
 
@@ -74,7 +80,12 @@ static void cooked(struct line_discipline* ld, char c, const struct ld_sink* sin
       }
       return;
     default:
-      echo(sink, &c, 1);
+      if (shown_as_caret(c)) {
+        const char caret[2] = {'^', (char)(c + '@')};
+        echo(sink, caret, 2);
+      } else {
+        echo(sink, &c, 1);
+      }
       ld->line[ld->length++] = c;
       /* Full (one byte kept free for Enter's '\n'): deliver what there is
        * rather than drop what comes next. */

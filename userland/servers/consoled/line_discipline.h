@@ -9,8 +9,9 @@
  * LF right after a CR is absorbed, and nothing else ever is. ^C discards
  * the line, echoes "^C" and asks for SIGINT to the foreground job; ^D on
  * an empty line is end of file, otherwise it delivers the line so far
- * (no newline). A line that fills LD_LINE_MAX is delivered as it is, so no
- * input is ever dropped.
+ * (no newline). Other control characters are kept and echoed as ^X (an
+ * arrow key shows as ^[[A). A line that fills LD_LINE_MAX is delivered as
+ * it is, so no input is ever dropped.
  * Raw mode (VIPER_CONSOLE_RAW): every byte is delivered as typed, nothing
  * is echoed or interpreted.
  *

@@ -92,6 +92,18 @@ TEST_F(LineDiscipline, BackspaceErasesAWholeUtf8Character) {
   EXPECT_EQ(out_.delivered(), "a\n");
 }
 
+TEST_F(LineDiscipline, ControlCharactersAreKeptButEchoedAsCarets) {
+  type("a\x1b[A\tb\r");
+  EXPECT_EQ(out_.delivered(), "a\x1b[A\tb\n") << "the client gets the bytes";
+  EXPECT_EQ(out_.echoed, "a^[[A\tb\n") << "the terminal sees ^[, not an escape";
+}
+
+TEST_F(LineDiscipline, BackspaceOverACaretErasesBothColumns) {
+  type("x\x01\x7f\r");
+  EXPECT_EQ(out_.delivered(), "x\n");
+  EXPECT_EQ(out_.echoed, "x^A\b \b\b \b\n");
+}
+
 TEST_F(LineDiscipline, CtrlUErasesTheLine) {
   type(
       "rm -rf /\x15"
