@@ -6,9 +6,7 @@
 // The serial log goes to stdout (the test log) and to serial.log among the
 // test's undeclared outputs. Exit status 0 means pass.
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -45,16 +43,9 @@ int main(int argc, char** argv) {
   run.expect.check_clock = absl::GetFlag(FLAGS_check_clock);
   run.echo = &std::cout;
   if (const std::string script = absl::GetFlag(FLAGS_script); !script.empty()) {
-    std::ifstream file(script);
-    std::stringstream text;
-    text << file.rdbuf();
-    if (!file) {
-      std::cerr << "qemu_test_harness: cannot read the script " << script << "\n";
-      return 2;
-    }
-    auto steps = viper::qemu::ParseScript(text.str());
+    auto steps = viper::qemu::LoadScript(script);
     if (!steps.ok()) {
-      std::cerr << "qemu_test_harness: " << script << ": " << steps.status().message() << "\n";
+      std::cerr << "qemu_test_harness: " << steps.status().message() << "\n";
       return 2;
     }
     run.script = *std::move(steps);

@@ -1,5 +1,8 @@
 #include "testing/qemu/script.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -122,6 +125,17 @@ absl::StatusOr<std::vector<ScriptStep>> ParseScript(absl::string_view text) {
     step.text = *std::move(unescaped);
     steps.push_back(std::move(step));
   }
+  return steps;
+}
+
+absl::StatusOr<std::vector<ScriptStep>> LoadScript(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return absl::NotFoundError(absl::StrCat("cannot read the script ", path));
+  std::stringstream text;
+  text << file.rdbuf();
+  absl::StatusOr<std::vector<ScriptStep>> steps = ParseScript(text.str());
+  if (!steps.ok())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", steps.status().message()));
   return steps;
 }
 

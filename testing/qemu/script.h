@@ -34,6 +34,8 @@ struct ScriptStep {
 
 // Errors name the line: an unknown command, a bad escape, empty text.
 absl::StatusOr<std::vector<ScriptStep>> ParseScript(absl::string_view text);
+// Reads and parses a script file; errors name the file.
+absl::StatusOr<std::vector<ScriptStep>> LoadScript(const std::string& path);
 
 // Plays a script against a console: fed what the console shows, it says
 // what to send and when. Deterministic: the typing gaps come from a fixed

@@ -50,6 +50,18 @@ TEST(ParseScript, BadLinesAreRefusedWithTheirNumber) {
   EXPECT_THAT(ParseScript("type \n").status().message(), HasSubstr("'type' needs text"));
 }
 
+TEST(LoadScript, AMissingOrBadFileIsAnErrorNamingIt) {
+  EXPECT_THAT(LoadScript("/nonexistent/x.script").status().message(),
+              HasSubstr("cannot read the script /nonexistent/x.script"));
+  const std::string path = std::string(getenv("TEST_TMPDIR")) + "/bad.script";
+  FILE* file = fopen(path.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  fputs("expect ok\nsned typo\n", file);
+  fclose(file);
+  EXPECT_THAT(LoadScript(path).status().message(),
+              HasSubstr("bad.script: script line 2: unknown command 'sned'"));
+}
+
 std::vector<ScriptStep> Steps(const char* text) { return ParseScript(text).value(); }
 
 TEST(ScriptPlayer, ExpectWaitsForTheTextAfterThePreviousMatch) {
