@@ -31,6 +31,7 @@ def qemu_test(
         check_clock = False,
         virtualization = False,
         timeout_seconds = 60,
+        script = None,
         size = "medium",
         **kwargs):
     """Defines a test that boots `kernel` and judges its console output.
@@ -49,6 +50,9 @@ def qemu_test(
       check_clock: compare the kernel's VIPER-CLOCK lines with the host clock.
       virtualization: enter the kernel at EL2.
       timeout_seconds: limit for the boot; the harness kills QEMU after it.
+      script: an input script (testing/qemu/script.h: `expect`, `type`,
+        `send` lines) typed into the serial console; every step must
+        complete before the run ends.
       size: Bazel test size.
       **kwargs: passed to the underlying test rule (tags, flaky, ...).
     """
@@ -79,6 +83,9 @@ def qemu_test(
         data.append(dtb)
     if expect:
         args.append(_shell_quote("--expect=" + ",".join(expect)))
+    if script:
+        args.append("--script=$(rootpath {})".format(script))
+        data.append(script)
     if expect_panic:
         args.append("--expect_panic")
     if check_clock:

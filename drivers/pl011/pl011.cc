@@ -24,6 +24,37 @@ void Pl011::Init() {
   Write32(kCr, kCrUartEnable | kCrTxEnable | kCrRxEnable);
 }
 
+void Pl011::EnableReceiveInterrupts() {
+  Write32(kIfls, kIflsHalfFull);
+  Write32(kIcr, kIntReceive | kIntReceiveTimeout);
+  Write32(kImsc, Read(kImsc) | kIntReceive | kIntReceiveTimeout);
+}
+
+bool Pl011::ReceivePending() const {
+  return (Read(kMis) & (kIntReceive | kIntReceiveTimeout)) != 0;
+}
+
+size_t Pl011::DrainReceive(uint8_t* out, size_t capacity, uint32_t* errors) {
+  // Clear first, then empty the FIFO: a byte that arrives after the last
+  // read raises the interrupt again. Clearing after the drain could wipe
+  // the interrupt of a byte that arrived in between, and input would then
+  // wait in the FIFO with no interrupt to announce it (QEMU raises RX only
+  // when the FIFO goes from empty to not empty).
+  Write32(kIcr, kIntReceive | kIntReceiveTimeout);
+  size_t count = 0;
+  // Bounded by reads, not by bytes kept: a line stuck in error cannot hold
+  // the CPU in the interrupt handler.
+  for (size_t reads = 0; reads < capacity && !(Read(kFr) & kFrRxEmpty); ++reads) {
+    const uint32_t word = Read(kDr);
+    if (word & kDrErrors) {
+      ++*errors;
+      continue;
+    }
+    out[count++] = static_cast<uint8_t>(word & kDrData);
+  }
+  return count;
+}
+
 void Pl011::PutRaw(char c) {
   while (Read(kFr) & kFrTxFull) {
   }

@@ -2,6 +2,7 @@
 
 #include <viperdos/syscalls.h>
 
+#include "drivers/pl011/pl011.h"
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
@@ -16,6 +17,29 @@
 namespace viper::boot {
 namespace {
 
+// Console input: set once by start_console_input before the UART's
+// interrupt is enabled, read only by its handler afterwards.
+object::ConsoleObject* g_console_input = nullptr;
+drivers::Pl011 g_uart{nullptr};
+uint32_t g_uart_irq = 0;
+uint64_t g_uart_line_errors = 0;
+
+// Empties the RX FIFO (32 bytes on a PL011) into the console object in
+// FIFO-sized bursts: emptying it is what ends the interrupt.
+void drain_console_input() {
+  uint8_t burst[32];
+  for (;;) {
+    uint32_t errors = 0;
+    const size_t n = g_uart.DrainReceive(burst, sizeof(burst), &errors);
+    if (errors != 0 && g_uart_line_errors == 0) {
+      printk(LogLevel::kWarn, "console: %u received bytes had line errors (dropped)", errors);
+    }
+    g_uart_line_errors += errors;
+    if (n != 0) g_console_input->receive(ConstBytes(burst, n));
+    if (n + errors < sizeof(burst)) return;
+  }
+}
+
 void irq_entry(arch::ExceptionFrame&) {
   Platform& p = platform();
   for (;;) {
@@ -24,6 +48,8 @@ void irq_entry(arch::ExceptionFrame&) {
     if (intid == p.machine.timer_virtual_irq) {
       if (p.timer.on_interrupt()) sched::on_tick();
       p.timer.program(sched::run_timers());
+    } else if (intid == g_uart_irq && g_console_input != nullptr) {
+      drain_console_input();
     } else if (intid == kSgiResched) {
       sched::on_reschedule_ipi();
     } else if (intid == kSgiStop) {
@@ -104,5 +130,19 @@ void send_reschedule_ipi(uint32_t cpu) {
 }
 
 void program_timer(uint64_t next_deadline_ns) { platform().timer.program(next_deadline_ns); }
+
+bool start_console_input(object::Ref<object::ConsoleObject> console) {
+  Platform& p = platform();
+  if (p.machine.uart.irq < 32 || g_console_input != nullptr) return false;
+  g_uart = drivers::Pl011(arch::phys_to_virt(p.machine.uart.base).as<volatile uint32_t>());
+  g_uart_irq = p.machine.uart.irq;
+  g_console_input = console.leak();  // the console lives as long as the kernel
+  // Published before the interrupt can fire: enable_shared's MMIO writes
+  // come after these stores on this CPU, and the handler runs on CPU 0.
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  g_uart.EnableReceiveInterrupts();
+  p.gic.enable_shared(g_uart_irq, 0x80, percpu(0).hardware_id);
+  return true;
+}
 
 }  // namespace viper::boot

@@ -3,15 +3,19 @@
 #include "drivers/pl031/pl031.h"
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/arch.h"
+#include "kernel/boot/interrupts.h"
 #include "kernel/boot/platform.h"
 #include "kernel/lib/printk.h"
 #include "kernel/loader/boot_archive.h"
 #include "kernel/loader/spawn.h"
+#include "kernel/object/console_object.h"
+#include "kernel/object/endpoint_object.h"
 #include "kernel/object/process_object.h"
 #include "kernel/syscall/entry.h"
 #include "kernel/syscall/signals.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/system.h"
+#include "mm/kheap/make.h"
 #include "sched/scheduler.h"
 
 namespace viper::boot {
@@ -31,6 +35,38 @@ void power(syscall::PowerAction action) {
   if (action == syscall::PowerAction::kOff) power_off(0);
   printk(LogLevel::kInfo, "rebooting");
   arch::psci::system_reset(platform().psci);
+}
+
+// The rights init gets on the console: enough to use it, wait on it and
+// pass it on (to consoled, and again to a restarted one), not SIGNAL.
+constexpr Rights kConsoleRights =
+    Rights::kRead | Rights::kWrite | Rights::kWait | Rights::kTransfer | Rights::kDuplicate;
+
+// init's bootstrap channel: its first message is the bytes "console" and
+// one handle, the console object. Nothing else ever gets the console from
+// the kernel. Built in a handle table of the kernel's own that keeps
+// nothing: the message end is closed (the message stays readable), the
+// other end is what init is spawned with.
+Result<loader::SpawnHandles> init_bootstrap() {
+  // On the heap: 32 KiB is too much for a kernel stack; freed on return.
+  mm::Own<cap::HandleTable> table = TRY(mm::make<cap::HandleTable>());
+  cap::HandleTable& kernel_handles = *table;
+  object::Ref<object::ConsoleObject> console = TRY(object::ConsoleObject::create());
+  if (!start_console_input(console)) {
+    printk(LogLevel::kWarn, "console: the UART has no interrupt: no console input");
+  }
+  const object::ChannelHandles channel = TRY(object::channel_create(kernel_handles));
+  const cap::HandleValue handle = TRY(kernel_handles.add(move(console), kConsoleRights));
+  static constexpr char kTag[] = "console";
+  const cap::HandleValue attached[] = {handle};
+  TRY(object::channel_write(kernel_handles, channel.a,
+                            ConstBytes(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
+                            Span<const cap::HandleValue>(attached)));
+  TRY(kernel_handles.close(channel.a));
+  loader::SpawnHandles handles;
+  handles.bootstrap_rights = TRY(kernel_handles.rights(channel.b));
+  handles.bootstrap = TRY(kernel_handles.take(channel.b, Rights::kNone));
+  return handles;
 }
 
 }  // namespace
@@ -79,8 +115,11 @@ bool run_init(const CommandLine& cmdline) {
   char config[96] = "";
   const bool has_config = cmdline.get("initarg", config, sizeof(config));
   const char* argv[] = {path, config};
+  Result<loader::SpawnHandles> bootstrap = init_bootstrap();
+  if (!bootstrap.ok()) panic("init: no bootstrap channel: %s", error_name(bootstrap.error()));
   Result<object::Ref<object::Process>> init = loader::spawn_program(
-      program->contents, path, Span<const char* const>(argv, has_config ? 2 : 1), {}, &reason);
+      program->contents, path, Span<const char* const>(argv, has_config ? 2 : 1), {}, &reason,
+      move(bootstrap.value()));
   if (!init.ok()) {
     panic("init: %s cannot run: %s%s%s", path, error_name(init.error()), reason ? ": " : "",
           reason ? reason : "");

@@ -8,9 +8,11 @@
 namespace viper::object {
 
 inline constexpr LockClassId kProcessLock{"object.process", lock_level(7, 2)};
+inline constexpr LockClassId kConsoleObjectLock{"object.console", lock_level(7, 1)};
 
 inline constexpr LockClassId kObjectLockClasses[] = {
     kProcessLock,
+    kConsoleObjectLock,
 };
 
 }  // namespace viper::object

@@ -24,12 +24,23 @@ HarnessOutcome RunKernelTest(const HarnessRun& run) {
   };
   Expectations expect = run.expect;
   expect.timeout = run.limits.timeout;
-  absl::StatusOr<ProcessResult> process = RunProcess(run.argv, run.limits, on_line);
+  ScriptPlayer player(run.script);
+  const Conversation conversation{
+      .on_output = [&](absl::string_view bytes) { player.Feed(bytes); },
+      .advance = [&](absl::Time now, std::string* out) { return player.Advance(now, out); },
+  };
+  absl::StatusOr<ProcessResult> process =
+      RunProcess(run.argv, run.limits, on_line, run.script.empty() ? nullptr : &conversation);
   if (!process.ok()) {
     outcome.verdict = process.status();
     return outcome;
   }
   outcome.verdict = Judge(outcome.report, *process, expect);
+  if (!player.done()) {
+    const std::string why =
+        outcome.verdict.ok() ? "" : absl::StrCat("; ", outcome.verdict.message());
+    outcome.verdict = absl::FailedPreconditionError(absl::StrCat(player.Unfinished(), why));
+  }
   return outcome;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "testing/qemu/kernel_report.h"
 #include "testing/qemu/process.h"
+#include "testing/qemu/script.h"
 #include "testing/qemu/verdict.h"
 
 namespace viper::qemu {
@@ -19,6 +20,9 @@ struct HarnessRun {
   Expectations expect;
   std::ostream* echo = nullptr;  // live copy of the console, if wanted
   std::string log_path;          // file for the serial log, if wanted
+  // Typed into the console and checked against it (script.h); the test
+  // fails if any step is left when the run ends.
+  std::vector<ScriptStep> script;
 };
 
 struct HarnessOutcome {

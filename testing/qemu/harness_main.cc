@@ -21,6 +21,7 @@ ABSL_FLAG(std::vector<std::string>, expect, {}, "comma-separated substrings the 
 ABSL_FLAG(bool, expect_panic, false, "pass only if the kernel panics");
 ABSL_FLAG(bool, check_clock, false, "compare VIPER-CLOCK lines with the host's clock (1%)");
 ABSL_FLAG(std::string, qemu, "qemu-system-aarch64", "emulator binary");
+ABSL_FLAG(std::string, script, "", "an input script to play against the console (script.h)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Boots a ViperDOS kernel in QEMU and judges the serial log.");
@@ -41,6 +42,14 @@ int main(int argc, char** argv) {
   run.expect.expect_panic = absl::GetFlag(FLAGS_expect_panic);
   run.expect.check_clock = absl::GetFlag(FLAGS_check_clock);
   run.echo = &std::cout;
+  if (const std::string script = absl::GetFlag(FLAGS_script); !script.empty()) {
+    auto steps = viper::qemu::LoadScript(script);
+    if (!steps.ok()) {
+      std::cerr << "qemu_test_harness: " << steps.status().message() << "\n";
+      return 2;
+    }
+    run.script = *std::move(steps);
+  }
   if (const char* outputs = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
     run.log_path = std::string(outputs) + "/serial.log";
   }

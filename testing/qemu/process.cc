@@ -44,10 +44,11 @@ absl::Status MakePipe(Fd& read_end, Fd& write_end) {
   return absl::OkStatus();
 }
 
-[[noreturn]] void ExecChild(const std::vector<std::string>& argv, int output_fd, int error_fd) {
+[[noreturn]] void ExecChild(const std::vector<std::string>& argv, int input_fd, int output_fd,
+                            int error_fd) {
   setpgid(0, 0);  // own process group, so a kill reaches QEMU's helpers too
-  const int null_fd = open("/dev/null", O_RDONLY);
-  if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
+  const int in_fd = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
+  if (in_fd >= 0) dup2(in_fd, STDIN_FILENO);
   dup2(output_fd, STDOUT_FILENO);
   dup2(output_fd, STDERR_FILENO);
   std::vector<char*> args;
@@ -101,18 +102,24 @@ int MillisUntil(absl::Time deadline) {
 
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          const RunLimits& limits,
-                                         const std::function<bool(absl::string_view)>& on_line) {
+                                         const std::function<bool(absl::string_view)>& on_line,
+                                         const Conversation* conversation) {
   if (argv.empty()) return absl::InvalidArgumentError("empty command line");
-  Fd out_read, out_write, err_read, err_write;
+  Fd out_read, out_write, err_read, err_write, in_read, in_write;
   if (auto s = MakePipe(out_read, out_write); !s.ok()) return s;
   if (auto s = MakePipe(err_read, err_write); !s.ok()) return s;
+  if (conversation) {
+    if (auto s = MakePipe(in_read, in_write); !s.ok()) return s;
+    signal(SIGPIPE, SIG_IGN);  // a child that exits early must not kill us
+  }
 
   const pid_t pid = fork();
   if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
-  if (pid == 0) ExecChild(argv, out_write.get(), err_write.get());
+  if (pid == 0) ExecChild(argv, in_read.get(), out_write.get(), err_write.get());
   setpgid(pid, pid);  // also here, so the group exists before we could kill it
   out_write.Reset();
   err_write.Reset();
+  in_read.Reset();
 
   int exec_errno = 0;
   if (read(err_read.get(), &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
@@ -125,20 +132,56 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   absl::Time deadline = absl::Now() + limits.timeout;
   bool in_grace = false;
   bool output_open = true;
+  absl::Time wake = absl::InfiniteFuture();  // when the conversation wants to act
+  // Input not yet taken by the child. Written without blocking: a child
+  // that stops reading its stdin while its output fills our pipe would
+  // otherwise deadlock with us.
+  std::string unwritten;
+  if (conversation) fcntl(in_write.get(), F_SETFL, O_NONBLOCK);
+  auto write_some = [&] {
+    while (!unwritten.empty()) {
+      const ssize_t n = write(in_write.get(), unwritten.data(), unwritten.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return;
+      if (n <= 0) {  // the child closed its stdin: it is ending
+        unwritten.clear();
+        return;
+      }
+      unwritten.erase(0, static_cast<size_t>(n));
+    }
+  };
+  auto converse = [&] {
+    if (!conversation) return;
+    wake = conversation->advance(absl::Now(), &unwritten);
+    write_some();
+  };
+  converse();
   while (output_open) {
-    pollfd pfd = {out_read.get(), POLLIN, 0};
-    const int ready = poll(&pfd, 1, MillisUntil(deadline));
+    pollfd pfds[2] = {{out_read.get(), POLLIN, 0}, {in_write.get(), POLLOUT, 0}};
+    const nfds_t count = unwritten.empty() ? 1 : 2;
+    const int ready = poll(pfds, count, MillisUntil(std::min(deadline, wake)));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) break;  // deadline
+    if (ready == 0) {
+      if (absl::Now() >= deadline) break;  // deadline
+      converse();                          // the conversation's time to act
+      continue;
+    }
+    if (count == 2 && pfds[1].revents != 0) write_some();
+    if (pfds[0].revents == 0) continue;
     char buffer[4096];
     const ssize_t n = read(out_read.get(), buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       output_open = false;
-    } else if (splitter.Add(absl::string_view(buffer, static_cast<size_t>(n))) && !in_grace) {
+      continue;
+    }
+    const absl::string_view bytes(buffer, static_cast<size_t>(n));
+    if (conversation) conversation->on_output(bytes);
+    if (splitter.Add(bytes) && !in_grace) {
       in_grace = true;
       deadline = std::min(deadline, absl::Now() + limits.grace);
     }
+    converse();
   }
   if (splitter.Finish() && !in_grace) in_grace = true;
 

@@ -1,5 +1,8 @@
 // Runs a child process (QEMU, or a stand-in in tests) with a deadline and
-// streams its merged stdout/stderr to a callback line by line.
+// streams its merged stdout/stderr to a callback line by line; optionally
+// converses with it through its stdin (a pipe then; /dev/null otherwise),
+// which is how a test types into QEMU's serial console (`-nographic`
+// puts the serial port on QEMU's stdio).
 #pragma once
 
 #include <functional>
@@ -27,11 +30,20 @@ struct RunLimits {
   absl::Duration grace = absl::Seconds(5);
 };
 
+// A conversation with the child: it sees the raw output as it arrives and
+// says what to write to the child's stdin and when to be asked again
+// (absl::InfiniteFuture(): only when more output arrives).
+struct Conversation {
+  std::function<void(absl::string_view bytes)> on_output;
+  std::function<absl::Time(absl::Time now, std::string* to_write)> advance;
+};
+
 // Each complete output line (terminator stripped) goes to `on_line`; it
 // returns true when the line is final. Fails only if the child cannot be
 // started; a child that hangs or crashes is a ProcessResult, not an error.
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          const RunLimits& limits,
-                                         const std::function<bool(absl::string_view)>& on_line);
+                                         const std::function<bool(absl::string_view)>& on_line,
+                                         const Conversation* conversation = nullptr);
 
 }  // namespace viper::qemu

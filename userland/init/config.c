@@ -52,13 +52,20 @@ static void parse_line(const char* line, size_t length, int number, struct init_
     return;
   }
   const char* verb = entry->argv[0];
-  if (strcmp(verb, "run") == 0 || strcmp(verb, "start") == 0) {
+  const int with_program = strcmp(verb, "run") == 0 || strcmp(verb, "start") == 0 ||
+                           strcmp(verb, "console") == 0 || strcmp(verb, "session") == 0 ||
+                           strcmp(verb, "attach") == 0;
+  if (with_program) {
     if (entry->argc < 2) {
       fprintf(stderr, "init: config line %d: '%s' needs a program\n", number, verb);
       ++config->errors;
       return;
     }
-    entry->action = verb[0] == 'r' ? INIT_RUN : INIT_START;
+    entry->action = verb[0] == 'r'   ? INIT_RUN
+                    : verb[0] == 'a' ? INIT_ATTACH
+                    : verb[0] == 'c' ? INIT_CONSOLE
+                    : verb[1] == 'e' ? INIT_SESSION
+                                     : INIT_START;
     /* argv becomes the program's own: drop the verb. */
     for (int i = 0; i < entry->argc; ++i) entry->argv[i] = entry->argv[i + 1];
     --entry->argc;

@@ -5,6 +5,21 @@
  *   start PATH [ARGS...]   start it and keep it running: restarted when it
  *                          ends, with a growing delay; given up (loudly)
  *                          after kMaxFailures quick failures in a row
+ *   console PATH [ARGS...] the console server, a service like `start`,
+ *                          with the console handle: its bootstrap channel's
+ *                          first message is "console" and a duplicate of
+ *                          the handle init got from the kernel (kept, so a
+ *                          restarted server gets the console again)
+ *   session PATH [ARGS...] a service attached to a new console session:
+ *                          init makes a channel, sends one end to the
+ *                          console server ("session" and the handle) and
+ *                          starts PATH with the other end as its bootstrap
+ *                          handle (a stream channel, <viperdos/stream.h>);
+ *                          each restart gets a new session. Needs a
+ *                          `console` line before it
+ *   attach PATH [ARGS...]  like `run` (start, wait, go on; a non-zero exit
+ *                          is counted), on a new console session as
+ *                          `session` gives one
  *   poweroff               when every `run` before it is done and every
  *                          service has ended or been given up, end init
  *                          (the kernel then powers the machine off)
@@ -20,7 +35,7 @@
 #define INIT_MAX_ARGS 15
 #define INIT_MAX_LINE 256
 
-enum init_action { INIT_RUN, INIT_START, INIT_POWEROFF };
+enum init_action { INIT_RUN, INIT_START, INIT_CONSOLE, INIT_SESSION, INIT_ATTACH, INIT_POWEROFF };
 
 struct init_entry {
   enum init_action action;

@@ -4,6 +4,11 @@
  * on one that keeps failing. It waits on every service's process handle in
  * one pollset, with the next restart as the deadline: no polling.
  *
+ * The kernel gives init one thing: its bootstrap channel's first message,
+ * "console" and the console handle. init keeps it and passes a duplicate
+ * to the `console` service (consoled), and attaches each `session`
+ * service to a new console session it announces to that service.
+ *
  * init's exit code (and so the machine's, on `poweroff`) is the number of
  * `run` programs that failed plus the number of malformed config lines. */
 #include <stdio.h>
@@ -31,14 +36,77 @@ static struct service services[INIT_MAX_ENTRIES];
 static int service_count;
 static viper_handle_t pollset;
 
+#define CONSOLE_RIGHTS                                                                  \
+  (VIPER_RIGHT_READ | VIPER_RIGHT_WRITE | VIPER_RIGHT_WAIT | VIPER_RIGHT_TRANSFER | \
+   VIPER_RIGHT_DUPLICATE)
+
+static viper_handle_t console;        /* from the kernel; 0 if it sent none */
+static viper_handle_t console_server; /* init's end of the console server's bootstrap */
+
+/* The kernel wrote init's first bootstrap message before init started. */
+static void take_console(void) {
+  const viper_handle_t bootstrap = viper_bootstrap_handle();
+  if (!bootstrap) return;
+  char tag[16];
+  viper_handle_t handles[1];
+  struct viper_message m = {tag, 0, sizeof(tag), handles, 0, 1};
+  const int64_t r = viper_channel_read(bootstrap, &m, 0);
+  if (r >= 0 && m.byte_count == 7 && memcmp(tag, "console", 7) == 0 && m.handle_count == 1) {
+    console = handles[0];
+  } else if (r >= 0) {
+    for (uint64_t i = 0; i < m.handle_count; ++i) viper_handle_close(handles[i]);
+  }
+  viper_handle_close(bootstrap);
+}
+
+/* The bootstrap handle a `console` or `session` service starts with (0 for
+ * the others); -1 if it cannot have one. */
+static int64_t bootstrap_for(const struct init_entry* e) {
+  const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
+  if (e->action != INIT_CONSOLE && !on_session) return 0;
+  const char* why = 0;
+  viper_handle_t pair[2];
+  if (e->action == INIT_CONSOLE && !console) why = "the kernel gave init no console";
+  if (on_session && !console_server) why = "no `console` line before it";
+  if (!why && viper_channel_create(pair) < 0) why = "no channel";
+  if (why) {
+    fprintf(stderr, "init: cannot start %s (config line %d): %s\n", e->argv[0], e->line, why);
+    return -1;
+  }
+  int64_t sent;
+  if (e->action == INIT_CONSOLE) {
+    /* A new server gets the console again: a duplicate, init keeps its own. */
+    const int64_t copy = viper_handle_duplicate(console, CONSOLE_RIGHTS);
+    const viper_handle_t moved = (viper_handle_t)copy;
+    sent = copy < 0 ? copy : viper_channel_write(pair[0], "console", 7, &moved, 1);
+    if (sent >= 0) {
+      if (console_server) viper_handle_close(console_server);
+      console_server = pair[0];
+    }
+  } else {
+    sent = viper_channel_write(console_server, "session", 7, &pair[0], 1);
+  }
+  if (sent < 0) {
+    fprintf(stderr, "init: cannot start %s (config line %d): error %lld passing its handles\n",
+            e->argv[0], e->line, (long long)sent);
+    viper_handle_close(pair[0]);
+    viper_handle_close(pair[1]);
+    return -1;
+  }
+  return (int64_t)pair[1];
+}
+
 static int64_t spawn(struct init_entry* e) {
+  const int64_t bootstrap = bootstrap_for(e);
+  if (bootstrap < 0) return bootstrap;
   const struct viper_spawn_args args = {
       .path = e->argv[0], .argv = e->argv, .argc = (uint64_t)e->argc, .envp = 0, .envc = 0,
-      .bootstrap = 0};
+      .bootstrap = (viper_handle_t)bootstrap};
   const int64_t process = viper_process_spawn(&args);
   if (process < 0) {
     fprintf(stderr, "init: cannot start %s (config line %d): error %lld\n", e->argv[0], e->line,
             (long long)process);
+    if (bootstrap) viper_handle_close((viper_handle_t)bootstrap); /* it moves only on success */
   }
   return process;
 }
@@ -130,15 +198,16 @@ int main(int argc, char** argv) {
   const int64_t set = viper_pollset_create();
   if (set < 0) return 1;
   pollset = (viper_handle_t)set;
+  take_console();
   printf("init: %d entries from %s\n", config.count, path);
 
   int failed_runs = 0;
   for (int i = 0; i < config.count; ++i) {
     struct init_entry* e = &config.entries[i];
-    if (e->action == INIT_START) {
+    if (e->action == INIT_START || e->action == INIT_CONSOLE || e->action == INIT_SESSION) {
       services[service_count].entry = e;
       start_service(service_count++);
-    } else if (e->action == INIT_RUN) {
+    } else if (e->action == INIT_RUN || e->action == INIT_ATTACH) {
       const int64_t process = spawn(e);
       if (process < 0) {
         ++failed_runs;

@@ -146,3 +146,11 @@ int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity) {
 int64_t viper_system_power(uint32_t action) {
   return viper_syscall1(VIPER_SYS_SYSTEM_POWER, action);
 }
+
+/* The console (consoled's; init passes the handle on). */
+int64_t viper_console_read(viper_handle_t console, void* buffer, size_t size) {
+  return viper_syscall3(VIPER_SYS_CONSOLE_READ, console, U(buffer), size);
+}
+int64_t viper_console_write(viper_handle_t console, const void* bytes, size_t size) {
+  return viper_syscall3(VIPER_SYS_CONSOLE_WRITE, console, U(bytes), size);
+}

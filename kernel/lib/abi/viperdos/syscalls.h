@@ -135,6 +135,7 @@
 #define VIPER_SPAWN_ARGS_MAX 64         /* argv and envp entries, each */
 #define VIPER_SPAWN_ARG_BYTES_MAX 16384 /* all argument and environment strings */
 #define VIPER_BOOTFS_READ_MAX 65536     /* bytes per boot-file read */
+#define VIPER_CONSOLE_IO_MAX 65536      /* bytes per console read or write */
 
 /* Memory protections (VIPER_SYS_VM_*). Writable and executable at once is refused. */
 #define VIPER_PROT_READ 1u
@@ -183,6 +184,7 @@ struct viper_spawn_args {
 #define VIPER_OBJECT_EVENT 3
 #define VIPER_OBJECT_POLLSET 4
 #define VIPER_OBJECT_PROCESS 5
+#define VIPER_OBJECT_CONSOLE 6
 
 struct viper_object_info {
   uint64_t id;   /* never reused */

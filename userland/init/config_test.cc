@@ -1,0 +1,56 @@
+// init's configuration parser on the host: the directives and their
+// malformed forms.
+extern "C" {
+#include "userland/init/config.h"
+}
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+init_config Parse(const std::string& text) {
+  init_config config;
+  init_parse_config(text.data(), text.size(), &config);
+  return config;
+}
+
+TEST(InitConfig, ConsoleSessionAndAttachTakeAProgramAndItsArguments) {
+  const init_config c =
+      Parse("console bin/consoled\nsession bin/sh -i\nattach bin/console_client x\npoweroff\n");
+  EXPECT_EQ(c.errors, 0);
+  ASSERT_EQ(c.count, 4);
+  EXPECT_EQ(c.entries[0].action, INIT_CONSOLE);
+  EXPECT_STREQ(c.entries[0].argv[0], "bin/consoled");
+  EXPECT_EQ(c.entries[1].action, INIT_SESSION);
+  ASSERT_EQ(c.entries[1].argc, 2);
+  EXPECT_STREQ(c.entries[1].argv[1], "-i");
+  EXPECT_EQ(c.entries[2].action, INIT_ATTACH);
+  EXPECT_STREQ(c.entries[2].argv[1], "x");
+  EXPECT_EQ(c.entries[3].action, INIT_POWEROFF);
+}
+
+TEST(InitConfig, RunAndStartAreAsBefore) {
+  const init_config c = Parse("# comment\n\nrun bin/sysinfo\nstart bin/fail  # a service\n");
+  EXPECT_EQ(c.errors, 0);
+  ASSERT_EQ(c.count, 2);
+  EXPECT_EQ(c.entries[0].action, INIT_RUN);
+  EXPECT_EQ(c.entries[1].action, INIT_START);
+  EXPECT_EQ(c.entries[1].argc, 1);
+}
+
+TEST(InitConfig, ADirectiveWithoutItsProgramIsAnError) {
+  const init_config c = Parse("console\nsession\nattach\nrun bin/hello\n");
+  EXPECT_EQ(c.errors, 3);
+  ASSERT_EQ(c.count, 1);
+  EXPECT_EQ(c.entries[0].action, INIT_RUN);
+}
+
+TEST(InitConfig, UnknownDirectivesAreErrors) {
+  const init_config c = Parse("consoles bin/consoled\nsessions bin/sh\npoweroff now\n");
+  EXPECT_EQ(c.errors, 3);
+  EXPECT_EQ(c.count, 0);
+}
+
+}  // namespace
