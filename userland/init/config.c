@@ -52,20 +52,28 @@ static void parse_line(const char* line, size_t length, int number, struct init_
     return;
   }
   const char* verb = entry->argv[0];
-  const int with_program = strcmp(verb, "run") == 0 || strcmp(verb, "start") == 0 ||
-                           strcmp(verb, "console") == 0 || strcmp(verb, "session") == 0 ||
-                           strcmp(verb, "attach") == 0;
-  if (with_program) {
+  static const struct {
+    const char* verb;
+    enum init_action action;
+    int channel_only;
+  } kVerbs[] = {
+      {"run", INIT_RUN, 0},         {"start", INIT_START, 0},
+      {"console", INIT_CONSOLE, 0}, {"session", INIT_SESSION, 0},
+      {"attach", INIT_ATTACH, 0},   {"session-channel", INIT_SESSION, 1},
+      {"attach-channel", INIT_ATTACH, 1},
+  };
+  int known = -1;
+  for (size_t i = 0; i < sizeof(kVerbs) / sizeof(kVerbs[0]); ++i) {
+    if (strcmp(verb, kVerbs[i].verb) == 0) known = (int)i;
+  }
+  if (known >= 0) {
     if (entry->argc < 2) {
       fprintf(stderr, "init: config line %d: '%s' needs a program\n", number, verb);
       ++config->errors;
       return;
     }
-    entry->action = verb[0] == 'r'   ? INIT_RUN
-                    : verb[0] == 'a' ? INIT_ATTACH
-                    : verb[0] == 'c' ? INIT_CONSOLE
-                    : verb[1] == 'e' ? INIT_SESSION
-                                     : INIT_START;
+    entry->action = kVerbs[known].action;
+    entry->channel_only = kVerbs[known].channel_only;
     /* argv becomes the program's own: drop the verb. */
     for (int i = 0; i < entry->argc; ++i) entry->argv[i] = entry->argv[i + 1];
     --entry->argc;

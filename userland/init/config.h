@@ -13,13 +13,19 @@
  *   session PATH [ARGS...] a service attached to a new console session:
  *                          init makes a channel, sends one end to the
  *                          console server ("session" and the handle) and
- *                          starts PATH with the other end as its bootstrap
- *                          handle (a stream channel, <viperdos/stream.h>);
- *                          each restart gets a new session. Needs a
- *                          `console` line before it
+ *                          starts PATH with the other end as its stdin,
+ *                          stdout and stderr (a terminal: isatty() is 1),
+ *                          PATH=/bin, HOME=/ and TERM=vt100 in its
+ *                          environment; each restart gets a new session
+ *                          (a shell that exits comes back with a fresh
+ *                          prompt). Needs a `console` line before it
  *   attach PATH [ARGS...]  like `run` (start, wait, go on; a non-zero exit
  *                          is counted), on a new console session as
  *                          `session` gives one
+ *   session-channel, attach-channel PATH [ARGS...]
+ *                          the same, but the session is PATH's bootstrap
+ *                          handle, not its fds: for a client that speaks
+ *                          <viperdos/stream.h> itself (consoled's tests)
  *   poweroff               when every `run` before it is done and every
  *                          service has ended or been given up, end init
  *                          (the kernel then powers the machine off)
@@ -39,6 +45,7 @@ enum init_action { INIT_RUN, INIT_START, INIT_CONSOLE, INIT_SESSION, INIT_ATTACH
 
 struct init_entry {
   enum init_action action;
+  int channel_only; /* session/attach: the session as the bootstrap, not fds 0..2 */
   int line;
   char text[INIT_MAX_LINE]; /* the line's words, NUL-separated */
   const char* argv[INIT_MAX_ARGS + 1];

@@ -31,6 +31,21 @@ TEST(InitConfig, ConsoleSessionAndAttachTakeAProgramAndItsArguments) {
   EXPECT_EQ(c.entries[3].action, INIT_POWEROFF);
 }
 
+TEST(InitConfig, SessionsAreFdsUnlessTheVerbSaysChannel) {
+  const init_config c = Parse(
+      "console bin/consoled\nsession bin/sh\nsession-channel bin/a\nattach-channel bin/b\n"
+      "attach-chan bin/c\n");
+  EXPECT_EQ(c.errors, 1) << "attach-chan is no verb";
+  ASSERT_EQ(c.count, 4);
+  EXPECT_EQ(c.entries[1].action, INIT_SESSION);
+  EXPECT_EQ(c.entries[1].channel_only, 0);
+  EXPECT_EQ(c.entries[2].action, INIT_SESSION);
+  EXPECT_EQ(c.entries[2].channel_only, 1);
+  EXPECT_EQ(c.entries[3].action, INIT_ATTACH);
+  EXPECT_EQ(c.entries[3].channel_only, 1);
+  EXPECT_STREQ(c.entries[3].argv[0], "bin/b");
+}
+
 TEST(InitConfig, RunAndStartAreAsBefore) {
   const init_config c = Parse("# comment\n\nrun bin/sysinfo\nstart bin/fail  # a service\n");
   EXPECT_EQ(c.errors, 0);

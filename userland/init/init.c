@@ -7,12 +7,18 @@
  * The kernel gives init one thing: its bootstrap channel's first message,
  * "console" and the console handle. init keeps it and passes a duplicate
  * to the `console` service (consoled), and attaches each `session`
- * service to a new console session it announces to that service.
+ * service to a new console session it announces to that service: as the
+ * program's stdin, stdout and stderr (posix_spawn), or, for `-channel`
+ * entries, as its bootstrap handle.
  *
  * init's exit code (and so the machine's, on `poweroff`) is the number of
  * `run` programs that failed plus the number of malformed config lines. */
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <viperdos/console.h>
 #include <viperdos/viper.h>
 
 #include "userland/init/config.h"
@@ -96,9 +102,43 @@ static int64_t bootstrap_for(const struct init_entry* e) {
   return (int64_t)pair[1];
 }
 
+/* What a program on a console session finds in its environment. */
+static char* const session_environment[] = {"PATH=/bin", "HOME=/", "TERM=vt100", 0};
+
+/* Starts `e` with the session channel `session` (init's end to the program;
+ * it is consumed) as fds 0, 1 and 2: the process handle, or -1. */
+static int64_t spawn_on_session(struct init_entry* e, viper_handle_t session) {
+  const int fd = viper_fd_adopt_stream(session, 1);
+  if (fd < 0) {
+    fprintf(stderr, "init: cannot start %s (config line %d): no fd for its session\n",
+            e->argv[0], e->line);
+    viper_handle_close(session);
+    return -1;
+  }
+  fcntl(fd, F_SETFD, FD_CLOEXEC); /* the child gets it at 0..2 only */
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (int target = 0; target <= 2; ++target) {
+    posix_spawn_file_actions_adddup2(&actions, fd, target);
+  }
+  pid_t pid = 0;
+  const int failed = posix_spawn(&pid, e->argv[0], &actions, 0, (char* const*)e->argv,
+                                 session_environment);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fd); /* the child has its own; consoled sees the session end with it */
+  if (failed) {
+    fprintf(stderr, "init: cannot start %s (config line %d): %s\n", e->argv[0], e->line,
+            strerror(failed));
+    return -1;
+  }
+  return (int64_t)viper_child_take(pid); /* init waits on it in its pollset */
+}
+
 static int64_t spawn(struct init_entry* e) {
   const int64_t bootstrap = bootstrap_for(e);
   if (bootstrap < 0) return bootstrap;
+  const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
+  if (on_session && !e->channel_only) return spawn_on_session(e, (viper_handle_t)bootstrap);
   const struct viper_spawn_args args = {
       .path = e->argv[0], .argv = e->argv, .argc = (uint64_t)e->argc, .envp = 0, .envc = 0,
       .bootstrap = (viper_handle_t)bootstrap};

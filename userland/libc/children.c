@@ -2,6 +2,7 @@
 #include "userland/libc/children.h"
 
 #include "userland/libc/futex_mutex.h"
+#include <viperdos/viper.h>
 
 #define MAX_CHILDREN 256
 
@@ -55,3 +56,5 @@ int __viper_children(int64_t* pids, viper_handle_t* handles, int capacity) {
   futex_mutex_unlock(&lock);
   return count;
 }
+
+viper_handle_t viper_child_take(int pid) { return __viper_child_take((int64_t)pid); }

@@ -61,6 +61,11 @@ int64_t viper_process_list(struct viper_process_entry* out, size_t capacity);
 int64_t viper_process_open(uint64_t id);
 /* Waits until the process ends and returns its exit code (or an error). */
 int64_t viper_process_wait(viper_handle_t process, int64_t* exit_code);
+/* Takes the process handle of child `pid` (posix_spawn, fork) out of libc's
+ * child table: the caller owns it, and waitpid() no longer knows the child.
+ * For servers that wait on their children in a pollset (init). 0 if `pid`
+ * is no child of this process. */
+viper_handle_t viper_child_take(int pid);
 /* The bootstrap handle this process was started with (0 if none). */
 viper_handle_t viper_bootstrap_handle(void);
 
