@@ -97,6 +97,12 @@ void switch_away(Thread* next, bool prev_runnable) {
   next = begin_switch(cpu, here.queue, here.idle, next, prev_runnable);
   if (!next) return;
   here.switches.fetch_add(1, MemoryOrder::kRelaxed);
+  // Runtime accounting: one counter read per switch.
+  const uint64_t switched_at = arch::uptime_ns();
+  if (prev->ran_since != 0) {
+    prev->runtime_ns.fetch_add(switched_at - prev->ran_since, MemoryOrder::kRelaxed);
+  }
+  next->ran_since = switched_at;
   if (next->address_space != prev->address_space && s.hooks.switch_address_space) {
     s.hooks.switch_address_space(next->address_space);
   }

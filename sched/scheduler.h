@@ -40,6 +40,11 @@ class Thread : public Task {
   Atomic<uint32_t> on_cpu{0};
   Atomic<uint32_t> last_cpu{0};
   Atomic<uint32_t> kill_requested{0};
+  // CPU time: nanoseconds it ran, charged at each switch away from it (so
+  // the slice it is running now is not in yet); `ran_since` is the uptime
+  // it was last switched to, touched only by the CPU running it.
+  Atomic<uint64_t> runtime_ns{0};
+  uint64_t ran_since = 0;
   SignalState signals;
   // The user process the thread belongs to, set before it is published
   // and never changed (nullptr: a kernel thread). Such a thread is reaped

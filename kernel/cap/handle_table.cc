@@ -33,6 +33,22 @@ HandleTable::~HandleTable() {
   }
 }
 
+Status HandleTable::copy_from(const HandleTable& source) {
+  if (&source == this) return Error::kInvalidArgument;
+  // Same-class nesting: the source (order key 1) before the copy (key 2),
+  // which nobody else can reach yet.
+  IrqSpinlockGuard source_guard(source.lock_, 1);
+  IrqSpinlockGuard guard(lock_, 2);
+  if (count_ != 0) return Error::kBadState;
+  for (uint32_t i = 0; i < kCapacity; ++i) {
+    slots_[i] = source.slots_[i];
+    if (slots_[i].object) slots_[i].object->add_ref();  // never the last: the source holds one
+  }
+  free_head_ = source.free_head_;
+  count_ = source.count_;
+  return ok_status();
+}
+
 HandleValue HandleTable::value_of(uint32_t slot) const {
   return HandleValue{(slots_[slot].generation << kSlotBits) | slot};
 }

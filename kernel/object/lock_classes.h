@@ -7,9 +7,11 @@
 
 namespace viper::object {
 
+inline constexpr LockClassId kProcessRegistryLock{"object.process_registry", lock_level(7, 4)};
 inline constexpr LockClassId kProcessLock{"object.process", lock_level(7, 2)};
 
 inline constexpr LockClassId kObjectLockClasses[] = {
+    kProcessRegistryLock,
     kProcessLock,
 };
 

@@ -22,4 +22,7 @@ void install_system_calls();   // system.cc
 void install_bootfs_calls();   // bootfs.cc
 void install_signal_calls();   // signals.cc
 
+// process_list.cc: list and open; installed by install_process_calls().
+void install_process_list_calls();
+
 }  // namespace viper::syscall
