@@ -138,3 +138,13 @@ int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_
 }
 int64_t viper_bootfs_stat(const char* path) { return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path)); }
 int64_t viper_clock_wall(void) { return viper_syscall0(VIPER_SYS_CLOCK_WALL); }
+
+/* Processes: fork, exec, the list and opening by id (issue 13). */
+int64_t viper_process_fork(void) { return viper_syscall0(VIPER_SYS_PROCESS_FORK); }
+int64_t viper_process_exec(const struct viper_spawn_args* args) {
+  return viper_syscall1(VIPER_SYS_PROCESS_EXEC, U(args));
+}
+int64_t viper_process_list(struct viper_process_entry* out, size_t capacity) {
+  return viper_syscall2(VIPER_SYS_PROCESS_LIST, U(out), capacity);
+}
+int64_t viper_process_open(uint64_t id) { return viper_syscall1(VIPER_SYS_PROCESS_OPEN, id); }
