@@ -13,6 +13,7 @@ void install_channel_calls();  // channels.cc
 void install_waiting_calls();  // waiting.cc: events, timers, pollsets
 void install_time_calls();     // time.cc
 void install_futex_calls();    // futex.cc
+void install_log_calls();      // log.cc
 
 // Kernel-only groups (they run user threads and address spaces).
 void install_process_calls();  // process.cc

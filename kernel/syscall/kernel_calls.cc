@@ -9,6 +9,7 @@ void install_kernel_calls() {
   install_waiting_calls();
   install_time_calls();
   install_futex_calls();
+  install_log_calls();
   install_process_calls();
   install_thread_calls();
   install_memory_calls();

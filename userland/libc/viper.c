@@ -148,3 +148,8 @@ int64_t viper_process_list(struct viper_process_entry* out, size_t capacity) {
   return viper_syscall2(VIPER_SYS_PROCESS_LIST, U(out), capacity);
 }
 int64_t viper_process_open(uint64_t id) { return viper_syscall1(VIPER_SYS_PROCESS_OPEN, id); }
+
+/* The kernel log. */
+int64_t viper_log_read(uint64_t offset, void* buffer, size_t size) {
+  return viper_syscall3(VIPER_SYS_LOG_READ, offset, U(buffer), size);
+}

@@ -465,3 +465,27 @@ UTEST(fork, two_hundred_forks_leave_memory_and_processes_at_their_baseline) {
               (long long)after.free_memory - (long long)before.free_memory);
   }
 }
+
+UTEST(log, the_kernel_log_holds_the_boot_messages_from_offset_zero) {
+  static char log[64 * 1024 + 1];
+  uint64_t size = 0;
+  for (;;) {
+    const int64_t n = viper_log_read(size, log + size, sizeof(log) - 1 - size);
+    UASSERT(n >= 0);
+    if (n == 0) break;
+    size += (uint64_t)n;
+  }
+  log[size] = '\0';
+  UEXPECT(size > 0);
+  UEXPECT(strstr(log, "boot archive: ") != 0);
+  char byte;
+  UEXPECT_EQ(viper_log_read(size + 1000000, &byte, 1), 0);
+  UEXPECT_EQ(viper_log_read(0, &byte, 0), 0);
+}
+
+UTEST(log, bad_buffers_are_refused) {
+  UEXPECT_EQ(viper_log_read(0, (void*)8, 16), VIPER_ERR_FAULT);
+  UEXPECT_EQ(viper_log_read(0, (void*)0xffff000040000000ull, 16), VIPER_ERR_FAULT);
+  char small[8];
+  UEXPECT_EQ(viper_log_read(0, small, UINT64_MAX), VIPER_ERR_FAULT);
+}
