@@ -343,6 +343,14 @@ void on_tick() {
 }
 
 namespace {
+// A wait of this thread ends early (kInterrupted): it was killed, or it is
+// a user thread with a signal pending that it does not block — the call
+// returns kInterrupted (EINTR) and the handler runs on the way to EL0.
+bool interrupted(const Thread& thread) {
+  if (thread.kill_requested.load(MemoryOrder::kAcquire)) return true;
+  return thread.process != nullptr && (thread.signals.pending() & ~thread.signals.blocked()) != 0;
+}
+
 void wake_sleeper(OneShotTimer&, void* thread) {
   (void)wake_up(*static_cast<Thread*>(thread), g_waker);
 }
@@ -354,7 +362,7 @@ Status sleep_until(uint64_t deadline_ns) {
   TimerQueue* queue = nullptr;
   Status result = ok_status();
   while (arch::uptime_ns() < deadline_ns) {
-    if (self->kill_requested.load(MemoryOrder::kAcquire)) {
+    if (interrupted(*self)) {
       result = Error::kInterrupted;
       break;
     }
@@ -363,6 +371,13 @@ Status sleep_until(uint64_t deadline_ns) {
       // RC-013: kBlocking before the timer is armed, so a timer that fires
       // at once finds kBlocking and the sleep below does not happen.
       if (!self->transition(TaskState::kRunning, TaskState::kBlocking)) return Error::kBadState;
+      // A kill or signal between the check above and kBlocking found the
+      // thread running and woke nothing: look again now that it would.
+      if (interrupted(*self)) {
+        self->transition(TaskState::kBlocking, TaskState::kRunning);
+        result = Error::kInterrupted;
+        break;
+      }
       queue = &state().cpu[arch::cpu_id()].timers;
       if (!queue->arm(timer, deadline_ns).ok()) {
         self->transition(TaskState::kBlocking, TaskState::kRunning);
@@ -408,7 +423,7 @@ Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, H
   Status result = ok_status();
   for (;;) {
     if (ready()) break;
-    if (self->kill_requested.load(MemoryOrder::kAcquire)) {
+    if (interrupted(*self)) {
       result = Error::kInterrupted;
       break;
     }
@@ -429,7 +444,7 @@ Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, H
       }
     }
     // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready() && !self->kill_requested.load(MemoryOrder::kAcquire)) {
+    if (!ready() && !interrupted(*self)) {
       block_handing_off(handoff);
     } else if (handoff) {
       handoff->release();
@@ -469,6 +484,10 @@ Task& current_task() { return *current(); }
 
 void kill(Thread* thread) {
   thread->kill_requested.store(1, MemoryOrder::kRelease);
+  interrupt(thread);
+}
+
+void interrupt(Thread* thread) {
   arch::InterruptsDisabled no_irqs;
   if (wake_up(*thread, g_waker)) return;
   // Running somewhere: make that CPU look at it.
@@ -481,6 +500,7 @@ void kill(Thread* thread) {
 Status send_signal(Thread* thread, uint32_t signal) {
   const SignalOutcome outcome = TRY(thread->signals.send(signal));
   if (outcome == SignalOutcome::kTerminate) kill(thread);
+  if (outcome == SignalOutcome::kPending) interrupt(thread);
   return ok_status();
 }
 

@@ -103,7 +103,8 @@ void block_current();
 
 // Sleeps until uptime `deadline_ns` / for `ns` nanoseconds (one-shot
 // timers, microsecond resolution from the generic timer). kInterrupted if
-// the thread was killed meanwhile.
+// the thread was killed meanwhile, or a user thread got a signal it does
+// not block (interrupt()).
 Status sleep_until(uint64_t deadline_ns);
 Status sleep_for(uint64_t ns);
 
@@ -115,6 +116,11 @@ Status sleep_for(uint64_t ns);
 // thread never goes back on a run queue once it exited (RC-016).
 void kill(Thread* thread);
 bool kill_requested();
+// Ends a user thread's current wait (kInterrupted) if a signal it does not
+// block is pending for it: a sleeping thread wakes, a running one gets an
+// IPI. The waits check for such a signal themselves (kill and signals
+// share the check), so a thread about to sleep does not miss it.
+void interrupt(Thread* thread);
 
 // Sends a signal: one whose action is to terminate kills the thread; one
 // with a handler stays pending for delivery at the next return to user.

@@ -311,6 +311,9 @@ Status Process::send_signal(uint32_t signal) {
   if (target == nullptr) return Error::kBadState;
   const sched::SignalOutcome outcome = TRY(target->signals.send(signal));
   if (outcome == sched::SignalOutcome::kTerminate) exit(-static_cast<int64_t>(signal));
+  // A blocked call of the target returns kInterrupted (EINTR) and the
+  // handler runs on its way back to EL0.
+  if (outcome == sched::SignalOutcome::kPending) sched::interrupt(target);
   return ok_status();
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <viperdos/viper.h>
 
@@ -488,4 +489,116 @@ UTEST(log, bad_buffers_are_refused) {
   UEXPECT_EQ(viper_log_read(0, (void*)0xffff000040000000ull, 16), VIPER_ERR_FAULT);
   char small[8];
   UEXPECT_EQ(viper_log_read(0, small, UINT64_MAX), VIPER_ERR_FAULT);
+}
+
+/* Signals interrupt blocked calls: the call returns VIPER_ERR_INTERRUPTED
+ * (EINTR in libc) and the handler has run by then. A helper thread, which
+ * blocks the signal itself so only the main thread can take it, sends it
+ * while the main thread waits. */
+static volatile int usr1_seen;
+static void on_usr1(int sig) { usr1_seen = sig; }
+
+static void* send_usr1_soon(void* arg) {
+  (void)arg;
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &only, 0);
+  sleep_ms(30);
+  kill(getpid(), SIGUSR1);
+  return 0;
+}
+
+/* Runs `wait` with a signal arriving meanwhile; what it returned. */
+static int64_t interrupted(int64_t (*wait)(void)) {
+  usr1_seen = 0;
+  signal(SIGUSR1, on_usr1);
+  pthread_t sender;
+  if (pthread_create(&sender, 0, send_usr1_soon, 0) != 0) return INT64_MIN;
+  const int64_t result = wait();
+  pthread_join(sender, 0);
+  signal(SIGUSR1, SIG_DFL);
+  return result;
+}
+
+static uint32_t never_changes;
+static int64_t futex_forever(void) {
+  return viper_futex_wait(&never_changes, 0, VIPER_DEADLINE_NEVER);
+}
+static int64_t sleep_long(void) { return viper_thread_sleep(viper_deadline_after(5000 * MS)); }
+static int64_t read_silent_channel(void) {
+  viper_handle_t pair[2];
+  if (viper_channel_create(pair) != 0) return INT64_MIN;
+  char byte;
+  struct viper_message m = {&byte, 0, 1, 0, 0, 0};
+  const int64_t result = viper_channel_read(pair[0], &m, VIPER_DEADLINE_NEVER);
+  viper_handle_close(pair[0]);
+  viper_handle_close(pair[1]);
+  return result;
+}
+static int64_t wait_on_event(void) {
+  const int64_t event = viper_event_create();
+  if (event < 0) return INT64_MIN;
+  const int64_t result =
+      viper_object_wait((viper_handle_t)event, VIPER_SIGNAL_USER0, VIPER_DEADLINE_NEVER);
+  viper_handle_close((viper_handle_t)event);
+  return result;
+}
+static int64_t wait_on_pollset(void) {
+  const int64_t set = viper_pollset_create();
+  const int64_t event = viper_event_create();
+  if (set < 0 || event < 0) return INT64_MIN;
+  viper_pollset_add((viper_handle_t)set, (viper_handle_t)event, VIPER_SIGNAL_USER0, 1);
+  struct viper_poll_event got;
+  const int64_t result = viper_pollset_wait((viper_handle_t)set, &got, 1, VIPER_DEADLINE_NEVER);
+  viper_handle_close((viper_handle_t)event);
+  viper_handle_close((viper_handle_t)set);
+  return result;
+}
+static int64_t posix_sleep(void) {
+  const struct timespec second = {.tv_sec = 5, .tv_nsec = 0};
+  errno = 0;
+  const int result = nanosleep(&second, 0);
+  return result == -1 && errno == EINTR ? VIPER_ERR_INTERRUPTED : result;
+}
+
+UTEST(eintr, a_signal_interrupts_a_futex_wait) {
+  UEXPECT_EQ(interrupted(futex_forever), VIPER_ERR_INTERRUPTED);
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+}
+
+UTEST(eintr, a_signal_interrupts_a_sleep) {
+  const uint64_t start = viper_clock_monotonic();
+  UEXPECT_EQ(interrupted(sleep_long), VIPER_ERR_INTERRUPTED);
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+  UEXPECT(viper_clock_monotonic() - start < 4000 * MS);
+  UEXPECT_EQ(interrupted(posix_sleep), VIPER_ERR_INTERRUPTED);
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+}
+
+UTEST(eintr, a_signal_interrupts_a_channel_read) {
+  UEXPECT_EQ(interrupted(read_silent_channel), VIPER_ERR_INTERRUPTED);
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+}
+
+UTEST(eintr, a_signal_interrupts_object_and_pollset_waits) {
+  UEXPECT_EQ(interrupted(wait_on_event), VIPER_ERR_INTERRUPTED);
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+  UEXPECT_EQ(interrupted(wait_on_pollset), VIPER_ERR_INTERRUPTED);
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+}
+
+UTEST(eintr, a_blocked_signal_does_not_interrupt) {
+  sigset_t only, old;
+  sigemptyset(&only);
+  sigaddset(&only, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &only, &old);
+  usr1_seen = 0;
+  signal(SIGUSR1, on_usr1);
+  kill(getpid(), SIGUSR1); /* pending, blocked */
+  UEXPECT_EQ(viper_thread_sleep(viper_deadline_after(20 * MS)), 0);
+  UEXPECT_EQ(usr1_seen, 0);
+  sigprocmask(SIG_SETMASK, &old, 0); /* delivered on the way back from this call */
+  UEXPECT_EQ(usr1_seen, SIGUSR1);
+  signal(SIGUSR1, SIG_DFL);
 }
