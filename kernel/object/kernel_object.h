@@ -21,6 +21,7 @@ enum class ObjectType : uint8_t {
   kEvent,
   kPollSet,
   kProcess,
+  kVmo,
   kTest,       // host tests
   kTestOther,  // host tests: a second type
 };

@@ -25,5 +25,7 @@ void install_signal_calls();   // signals.cc
 
 // process_list.cc: list and open; installed by install_process_calls().
 void install_process_list_calls();
+// vmo.cc: shareable memory objects (kernel only).
+void install_vmo_calls();
 
 }  // namespace viper::syscall

@@ -58,6 +58,8 @@ uint32_t abi_type(object::ObjectType type) {
       return VIPER_OBJECT_POLLSET;
     case object::ObjectType::kProcess:
       return VIPER_OBJECT_PROCESS;
+    case object::ObjectType::kVmo:
+      return VIPER_OBJECT_VMO;
     default:
       return 0;
   }

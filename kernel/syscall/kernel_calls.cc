@@ -16,6 +16,7 @@ void install_kernel_calls() {
   install_system_calls();
   install_bootfs_calls();
   install_signal_calls();
+  install_vmo_calls();
 }
 
 }  // namespace viper::syscall

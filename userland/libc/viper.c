@@ -153,3 +153,10 @@ int64_t viper_process_open(uint64_t id) { return viper_syscall1(VIPER_SYS_PROCES
 int64_t viper_log_read(uint64_t offset, void* buffer, size_t size) {
   return viper_syscall3(VIPER_SYS_LOG_READ, offset, U(buffer), size);
 }
+
+/* Shareable memory objects. */
+int64_t viper_vmo_create(uint64_t size) { return viper_syscall1(VIPER_SYS_VMO_CREATE, size); }
+int64_t viper_vmo_map(viper_handle_t vmo, uint64_t address, uint32_t prot) {
+  return viper_syscall3(VIPER_SYS_VMO_MAP, vmo, address, prot);
+}
+int64_t viper_vmo_size(viper_handle_t vmo) { return viper_syscall1(VIPER_SYS_VMO_SIZE, vmo); }
