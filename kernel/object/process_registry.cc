@@ -82,6 +82,9 @@ uint32_t ProcessRegistry::count() const {
 }
 
 ProcessRegistry& process_registry() {
+  // Built on first use without thread-safe guards (-fno-threadsafe-statics):
+  // the first process is init, created by the boot thread before any
+  // other process exists.
   static ProcessRegistry registry;
   return registry;
 }

@@ -1,5 +1,5 @@
 /* Signals through the kernel (<viperdos/syscalls.h>, docs/userspace.md):
- * sigaction, sigprocmask, signal, raise and kill(getpid(), ...). They
+ * sigaction, sigprocmask, signal and raise (kill is in process.c). They
  * replace picolibc's signal()/raise(), which only emulate signals inside
  * the process and so could never see a fault. */
 #include <errno.h>
