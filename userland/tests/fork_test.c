@@ -239,7 +239,7 @@ UTEST(waitpid, wnohang_returns_zero_while_the_child_runs) {
   const pid_t pid = fork();
   UASSERT(pid >= 0);
   if (pid == 0) {
-    sleep_ms(200);
+    sleep_ms(1000); /* long enough that a slow machine still finds it running */
     _exit(5);
   }
   int status = -1;
@@ -498,24 +498,33 @@ UTEST(log, bad_buffers_are_refused) {
 static volatile int usr1_seen;
 static void on_usr1(int sig) { usr1_seen = sig; }
 
+static uint32_t wait_returned;
+
+/* Sends the signal every 20 ms until the wait has returned: one that comes
+ * before the main thread blocks (a slow machine) only runs the handler
+ * early, and the next one interrupts the wait. */
 static void* send_usr1_soon(void* arg) {
   (void)arg;
   sigset_t only;
   sigemptyset(&only);
   sigaddset(&only, SIGUSR1);
   sigprocmask(SIG_BLOCK, &only, 0);
-  sleep_ms(30);
-  kill(getpid(), SIGUSR1);
+  while (!__atomic_load_n(&wait_returned, __ATOMIC_ACQUIRE)) {
+    sleep_ms(20);
+    kill(getpid(), SIGUSR1);
+  }
   return 0;
 }
 
 /* Runs `wait` with a signal arriving meanwhile; what it returned. */
 static int64_t interrupted(int64_t (*wait)(void)) {
   usr1_seen = 0;
+  wait_returned = 0;
   signal(SIGUSR1, on_usr1);
   pthread_t sender;
   if (pthread_create(&sender, 0, send_usr1_soon, 0) != 0) return INT64_MIN;
   const int64_t result = wait();
+  __atomic_store_n(&wait_returned, 1, __ATOMIC_RELEASE);
   pthread_join(sender, 0);
   signal(SIGUSR1, SIG_DFL);
   return result;
