@@ -98,6 +98,12 @@ void switch_away(Thread* next, bool prev_runnable) {
   next = begin_switch(cpu, here.queue, here.idle, next, prev_runnable);
   if (!next) return;
   here.switches.fetch_add(1, MemoryOrder::kRelaxed);
+  // Runtime accounting: one counter read per switch.
+  const uint64_t switched_at = arch::uptime_ns();
+  if (prev->ran_since != 0) {
+    prev->runtime_ns.fetch_add(switched_at - prev->ran_since, MemoryOrder::kRelaxed);
+  }
+  next->ran_since = switched_at;
   if (next->address_space != prev->address_space && s.hooks.switch_address_space) {
     s.hooks.switch_address_space(next->address_space);
   }
@@ -338,6 +344,14 @@ void on_tick() {
 }
 
 namespace {
+// A wait of this thread ends early (kInterrupted): it was killed, or it is
+// a user thread with a signal pending that it does not block — the call
+// returns kInterrupted (EINTR) and the handler runs on the way to EL0.
+bool interrupted(const Thread& thread) {
+  if (thread.kill_requested.load(MemoryOrder::kAcquire)) return true;
+  return thread.process != nullptr && (thread.signals.pending() & ~thread.signals.blocked()) != 0;
+}
+
 void wake_sleeper(OneShotTimer&, void* thread) {
   (void)wake_up(*static_cast<Thread*>(thread), g_waker);
 }
@@ -349,7 +363,7 @@ Status sleep_until(uint64_t deadline_ns) {
   TimerQueue* queue = nullptr;
   Status result = ok_status();
   while (arch::uptime_ns() < deadline_ns) {
-    if (self->kill_requested.load(MemoryOrder::kAcquire)) {
+    if (interrupted(*self)) {
       result = Error::kInterrupted;
       break;
     }
@@ -358,6 +372,13 @@ Status sleep_until(uint64_t deadline_ns) {
       // RC-013: kBlocking before the timer is armed, so a timer that fires
       // at once finds kBlocking and the sleep below does not happen.
       if (!self->transition(TaskState::kRunning, TaskState::kBlocking)) return Error::kBadState;
+      // A kill or signal between the check above and kBlocking found the
+      // thread running and woke nothing: look again now that it would.
+      if (interrupted(*self)) {
+        self->transition(TaskState::kBlocking, TaskState::kRunning);
+        result = Error::kInterrupted;
+        break;
+      }
       queue = &state().cpu[arch::cpu_id()].timers;
       if (!queue->arm(timer, deadline_ns).ok()) {
         self->transition(TaskState::kBlocking, TaskState::kRunning);
@@ -403,7 +424,7 @@ namespace {
 class KernelWait {
  public:
   explicit KernelWait(Thread* self) : self_(self), timer_(&wake_sleeper, self) {}
-  bool killed() const { return self_->kill_requested.load(MemoryOrder::kAcquire) != 0; }
+  bool interrupted() const { return sched::interrupted(*self_); }
   void arm(Deadline deadline) {
     if (deadline.is_never()) return;
     arch::InterruptsDisabled no_irqs;
@@ -460,6 +481,10 @@ Task& current_task() { return *current(); }
 
 void kill(Thread* thread) {
   thread->kill_requested.store(1, MemoryOrder::kRelease);
+  interrupt(thread);
+}
+
+void interrupt(Thread* thread) {
   arch::InterruptsDisabled no_irqs;
   if (wake_up(*thread, g_waker)) return;
   // Running somewhere: make that CPU look at it.
@@ -472,6 +497,7 @@ void kill(Thread* thread) {
 Status send_signal(Thread* thread, uint32_t signal) {
   const SignalOutcome outcome = TRY(thread->signals.send(signal));
   if (outcome == SignalOutcome::kTerminate) kill(thread);
+  if (outcome == SignalOutcome::kPending) interrupt(thread);
   return ok_status();
 }
 

@@ -40,6 +40,11 @@ class Thread : public Task {
   Atomic<uint32_t> on_cpu{0};
   Atomic<uint32_t> last_cpu{0};
   Atomic<uint32_t> kill_requested{0};
+  // CPU time: nanoseconds it ran, charged at each switch away from it (so
+  // the slice it is running now is not in yet); `ran_since` is the uptime
+  // it was last switched to, touched only by the CPU running it.
+  Atomic<uint64_t> runtime_ns{0};
+  uint64_t ran_since = 0;
   SignalState signals;
   // The user process the thread belongs to, set before it is published
   // and never changed (nullptr: a kernel thread). Such a thread is reaped
@@ -98,7 +103,8 @@ void block_current();
 
 // Sleeps until uptime `deadline_ns` / for `ns` nanoseconds (one-shot
 // timers, microsecond resolution from the generic timer). kInterrupted if
-// the thread was killed meanwhile.
+// the thread was killed meanwhile, or a user thread got a signal it does
+// not block (interrupt()).
 Status sleep_until(uint64_t deadline_ns);
 Status sleep_for(uint64_t ns);
 
@@ -110,6 +116,11 @@ Status sleep_for(uint64_t ns);
 // thread never goes back on a run queue once it exited (RC-016).
 void kill(Thread* thread);
 bool kill_requested();
+// Ends a user thread's current wait (kInterrupted) if a signal it does not
+// block is pending for it: a sleeping thread wakes, a running one gets an
+// IPI. The waits check for such a signal themselves (kill and signals
+// share the check), so a thread about to sleep does not miss it.
+void interrupt(Thread* thread);
 
 // Sends a signal: one whose action is to terminate kills the thread; one
 // with a handler stays pending for delivery at the next return to user.

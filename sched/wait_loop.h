@@ -5,7 +5,7 @@
 // deadline is kept differ.
 //
 // A Backend provides:
-//   bool killed();          the waiter has a kill pending
+//   bool interrupted();     the wait must end early: a kill, or a signal
 //   void arm(Deadline);     keep the deadline while it sleeps (a timer)
 //   void disarm();          the deadline's timer must not outlive the wait
 //   void block(Handoff*);   commit_to_sleep and sleep (or, woken already,
@@ -23,7 +23,7 @@ Status wait_loop(Task& self, WaitQueue& queue, FunctionRef<bool()> ready, Deadli
   Status result = ok_status();
   for (;;) {
     if (ready()) break;
-    if (backend.killed()) {
+    if (backend.interrupted()) {
       result = Error::kInterrupted;
       break;
     }
@@ -39,7 +39,7 @@ Status wait_loop(Task& self, WaitQueue& queue, FunctionRef<bool()> ready, Deadli
     }
     backend.arm(deadline);
     // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready() && !backend.killed()) {
+    if (!ready() && !backend.interrupted()) {
       backend.block(handoff);
     } else if (handoff) {
       handoff->release();

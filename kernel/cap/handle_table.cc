@@ -33,6 +33,22 @@ HandleTable::~HandleTable() {
   }
 }
 
+Status HandleTable::copy_from(const HandleTable& source) {
+  if (&source == this) return Error::kInvalidArgument;
+  // Same-class nesting: the source (order key 1) before the copy (key 2),
+  // which nobody else can reach yet.
+  IrqSpinlockGuard source_guard(source.lock_, 1);
+  IrqSpinlockGuard guard(lock_, 2);
+  if (count_ != 0) return Error::kBadState;
+  for (uint32_t i = 0; i < kCapacity; ++i) {
+    slots_[i] = source.slots_[i];
+    if (slots_[i].object) slots_[i].object->add_ref();  // never the last: the source holds one
+  }
+  free_head_ = source.free_head_;
+  count_ = source.count_;
+  return ok_status();
+}
+
 HandleValue HandleTable::value_of(uint32_t slot) const {
   return HandleValue{(slots_[slot].generation << kSlotBits) | slot};
 }
@@ -115,6 +131,28 @@ Status HandleTable::close(HandleValue handle) {
   }
   object->release();  // may destroy it: never under the table lock
   return ok_status();
+}
+
+uint32_t HandleTable::close_all_except(HandleValue keep) {
+  // In batches: objects are released only with the lock dropped, and a
+  // whole table's worth of pointers is too much for a kernel stack.
+  constexpr uint32_t kBatch = 32;
+  uint32_t closed = 0;
+  for (uint32_t next = 0; next < kCapacity;) {
+    object::KernelObject* batch[kBatch];
+    uint32_t taken = 0;
+    {
+      IrqSpinlockGuard guard(lock_);
+      for (; next < kCapacity && taken < kBatch; ++next) {
+        if (slots_[next].object && !(value_of(next) == keep)) {
+          batch[taken++] = remove_locked(slots_[next]);
+        }
+      }
+    }
+    for (uint32_t i = 0; i < taken; ++i) batch[i]->release();
+    closed += taken;
+  }
+  return closed;
 }
 
 Result<Rights> HandleTable::rights(HandleValue handle) {

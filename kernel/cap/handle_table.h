@@ -70,6 +70,18 @@ class HandleTable {
   // Rights of a live handle (kBadHandle otherwise).
   Result<Rights> rights(HandleValue handle) EXCLUDES(lock_);
 
+  // Makes this table, which must be empty (kBadState otherwise), a copy of
+  // `source`: every handle at the same value with the same rights, each
+  // object one reference more (fork: the child's fds and handle variables
+  // stay valid). Free slots and generations are copied too, so the two
+  // tables hand out the same values afterwards.
+  Status copy_from(const HandleTable& source) EXCLUDES(lock_, source.lock_);
+
+  // Closes every handle but `keep` (which may be invalid: then all of
+  // them); returns how many were closed. exec: the new program starts with
+  // exactly what it is passed, its bootstrap, as a spawned one does.
+  uint32_t close_all_except(HandleValue keep) EXCLUDES(lock_);
+
   uint32_t count() const EXCLUDES(lock_);
   uint32_t free_slots() const EXCLUDES(lock_);
 

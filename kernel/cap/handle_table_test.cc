@@ -17,6 +17,36 @@ using object::testing::g_live_test_objects;
 using object::testing::OtherObject;
 using object::testing::TestObject;
 
+// fork: the child's table has every handle at the same value, with the
+// same rights, and hands out the same values afterwards.
+TEST(HandleTable, ACopyHasTheSameHandlesAtTheSameValues) {
+  const int64_t live = g_live_test_objects;
+  {
+    HandleTable parent;
+    Ref<TestObject> object = TestObject::create();
+    TestObject* raw = object.get();
+    const HandleValue kept = parent.add(move(object), Rights::kRead | Rights::kWait).value();
+    const HandleValue closed = parent.add(TestObject::create(), Rights::kAll).value();
+    ASSERT_OK(parent.close(closed));
+    HandleTable child;
+    ASSERT_OK(child.copy_from(parent));
+    EXPECT_EQ(child.count(), 1u);
+    EXPECT_EQ(raw->references(), 2u) << "one reference per table";
+    EXPECT_EQ(child.rights(kept).value(), Rights::kRead | Rights::kWait);
+    EXPECT_EQ(child.get(kept, Rights::kRead).value().get(), raw);
+    EXPECT_EQ(child.get(closed, Rights::kNone).error(), Error::kBadHandle)
+        << "a handle closed before the copy stays closed";
+    const HandleValue next_parent = parent.add(TestObject::create(), Rights::kAll).value();
+    const HandleValue next_child = child.add(TestObject::create(), Rights::kAll).value();
+    EXPECT_EQ(next_parent, next_child) << "free slots and generations were copied";
+    ASSERT_OK(child.close(kept));
+    EXPECT_EQ(parent.get(kept, Rights::kRead).value().get(), raw) << "the tables are independent";
+    EXPECT_EQ(child.copy_from(parent).error(), Error::kBadState) << "only into an empty table";
+    EXPECT_EQ(child.copy_from(child).error(), Error::kInvalidArgument);
+  }
+  EXPECT_EQ(g_live_test_objects, live);
+}
+
 TEST(HandleTable, AddGetDuplicateClose) {
   const int64_t live = g_live_test_objects;
   {
@@ -87,6 +117,25 @@ TEST(HandleTable, TakeMovesTheReference) {
   EXPECT_EQ(table.get(h.value(), Rights::kNone).error(), Error::kBadHandle);
   ASSERT_OK(other.add(move(taken.value()), Rights::kRead));
   EXPECT_EQ(raw->references(), 1u);
+}
+
+// exec's clean slate: every handle goes but the one kept, across more than
+// one batch of the table's internal loop, and each object is released.
+TEST(HandleTable, CloseAllExceptKeepsExactlyOne) {
+  const int64_t live = g_live_test_objects;
+  HandleTable table;
+  HandleValue keep{};
+  for (int i = 0; i < 100; ++i) {
+    Result<HandleValue> h = table.add(TestObject::create(), Rights::kRead);
+    ASSERT_OK(h);
+    if (i == 57) keep = h.value();
+  }
+  EXPECT_EQ(table.close_all_except(keep), 99u);
+  EXPECT_EQ(table.count(), 1u);
+  EXPECT_OK(table.get(keep, Rights::kRead));
+  EXPECT_EQ(g_live_test_objects, live + 1);
+  EXPECT_EQ(table.close_all_except(HandleValue{0}), 1u) << "an invalid keep: all of them";
+  EXPECT_EQ(g_live_test_objects, live);
 }
 
 TEST(HandleTable, FullTableIsAnError) {

@@ -3,6 +3,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/lock_classes.h"
+#include "kernel/lib/log_ring.h"
 #include "kernel/lib/spinlock.h"
 
 namespace viper {
@@ -12,6 +13,9 @@ namespace {
 // any other lock held.
 LockClass g_console_lock_class{kConsoleLock};
 IrqSpinlock g_console_lock{g_console_lock_class};
+
+char g_log_storage[kLogBytes];
+LogRing g_log GUARDED_BY(g_console_lock){g_log_storage, kLogBytes};
 
 Atomic<ConsoleWriter> g_writer{nullptr};
 Atomic<int> g_min_level{static_cast<int>(LogLevel::kInfo)};
@@ -57,6 +61,11 @@ void console_write(const char* text, size_t length) {
   write_raw(text, length);
 }
 
+size_t log_read(uint64_t offset, char* out, size_t size) {
+  IrqSpinlockGuard guard(g_console_lock);
+  return g_log.read(offset, out, size);
+}
+
 void vprintk(LogLevel level, const char* fmt, va_list args) {
   if (static_cast<int>(level) < g_min_level.load(MemoryOrder::kRelaxed)) return;
   char line[kLineMax];
@@ -68,7 +77,9 @@ void vprintk(LogLevel level, const char* fmt, va_list args) {
   n += vformat(line + n, sizeof(line) - n, fmt, args);
   if (n > sizeof(line) - 2) n = sizeof(line) - 2;  // truncated: keep room for '\n'
   if (n == 0 || line[n - 1] != '\n') line[n++] = '\n';
-  console_write(line, n);
+  IrqSpinlockGuard guard(g_console_lock);
+  g_log.append(line, n);
+  write_raw(line, n);
 }
 
 void printk(LogLevel level, const char* fmt, ...) {

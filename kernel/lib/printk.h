@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 namespace viper {
 
@@ -24,6 +25,13 @@ void vprintk(LogLevel level, const char* format, va_list args);
 
 // Writes text as is (no prefix), under the console lock.
 void console_write(const char* text, size_t length);
+
+// The kernel log: every printk line (not console_write's raw text: that is
+// programs' output) is also kept in a 64 KiB ring (log_ring.h), under the
+// console lock. Copies up to `size` bytes from `offset` (0 = the oldest
+// byte still kept) into `out`; how many, 0 at the end.
+inline constexpr size_t kLogBytes = 64 * 1024;
+size_t log_read(uint64_t offset, char* out, size_t size);
 
 // Called by panic() before it prints, to stop the other CPUs (the boot code
 // installs an IPI-based stopper once interrupts work).

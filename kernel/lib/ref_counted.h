@@ -18,6 +18,16 @@ class RefCounted {
 
   uint32_t references() const { return refs_.load(MemoryOrder::kAcquire); }
   void add_ref() { refs_.fetch_add(1, MemoryOrder::kRelaxed); }
+  // Adds one unless the count already reached zero (the object is being
+  // destroyed): for lookups through a registry that does not own a
+  // reference, where the object may be on its way out.
+  bool try_add_ref() {
+    uint32_t refs = refs_.load(MemoryOrder::kRelaxed);
+    do {
+      if (refs == 0) return false;
+    } while (!refs_.compare_exchange(refs, refs + 1, MemoryOrder::kAcquire, MemoryOrder::kRelaxed));
+    return true;
+  }
   // Drops one reference; the last one destroys the object.
   void release() {
     if (refs_.fetch_sub(1, MemoryOrder::kAcqRel) == 1) destroy();

@@ -4,6 +4,8 @@
 #include "kernel/loader/boot_archive.h"
 #include "kernel/loader/elf_image.h"
 #include "kernel/loader/program_loader.h"
+#include "mm/pmm/physical_memory.h"
+#include "mm/vm/user_memory.h"
 #include "sched/scheduler.h"
 
 namespace viper::loader {
@@ -34,6 +36,21 @@ Result<object::Ref<object::Process>> spawn_program(ConstBytes file, const char* 
   restore.run();
   TRY(process->start_thread(name, {.pc = start.entry, .sp = start.stack_pointer}));
   return process;
+}
+
+Result<LoadedProgram> load_for_exec(ConstBytes file, Span<const char* const> argv,
+                                    Span<const char* const> envp, uint64_t bootstrap,
+                                    const char** reason) {
+  const ElfImage image = TRY(parse_elf(file, kProgramRange, reason));
+  mm::AddressSpace* space = TRY(mm::AddressSpace::create(mm::physical_memory()));
+  auto destroy_space = ScopeGuard([&] { mm::destroy_address_space(space); });
+  mm::AddressSpace* const previous = sched::current()->address_space;
+  sched::set_address_space(space);
+  auto restore = ScopeGuard([&] { sched::set_address_space(previous); });
+  const ProgramStart start = TRY(load_program(image, file, *space, argv, envp, bootstrap));
+  restore.run();
+  destroy_space.dismiss();
+  return LoadedProgram{.space = space, .entry = start.entry, .stack_pointer = start.stack_pointer};
 }
 
 }  // namespace viper::loader

@@ -30,6 +30,21 @@ Result<object::Ref<object::Process>> spawn_program(ConstBytes file, const char* 
                                                    const char** reason = nullptr,
                                                    SpawnHandles handles = {});
 
+// A program loaded for exec into a new address space, not yet anyone's:
+// the caller hands `space` over (Process::exec) or destroys it.
+struct LoadedProgram {
+  mm::AddressSpace* space;
+  VirtAddr entry;
+  VirtAddr stack_pointer;
+};
+// Parses and loads `file` into a fresh address space with its stack
+// (argv, envp, `bootstrap` in the auxiliary vector) and the signal
+// trampoline; the caller's address space is left only for the load. The
+// errors of spawn_program; on any of them nothing is left behind.
+Result<LoadedProgram> load_for_exec(ConstBytes file, Span<const char* const> argv,
+                                    Span<const char* const> envp, uint64_t bootstrap,
+                                    const char** reason = nullptr);
+
 // The boot archive programs are spawned from (set once at boot).
 class BootArchive;
 void set_boot_archive(const BootArchive* archive);

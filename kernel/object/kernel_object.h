@@ -22,6 +22,7 @@ enum class ObjectType : uint8_t {
   kPollSet,
   kProcess,
   kConsole,
+  kVmo,
   kTest,       // host tests
   kTestOther,  // host tests: a second type
 };

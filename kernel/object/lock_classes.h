@@ -7,10 +7,12 @@
 
 namespace viper::object {
 
+inline constexpr LockClassId kProcessRegistryLock{"object.process_registry", lock_level(7, 4)};
 inline constexpr LockClassId kProcessLock{"object.process", lock_level(7, 2)};
 inline constexpr LockClassId kConsoleObjectLock{"object.console", lock_level(7, 1)};
 
 inline constexpr LockClassId kObjectLockClasses[] = {
+    kProcessRegistryLock,
     kProcessLock,
     kConsoleObjectLock,
 };

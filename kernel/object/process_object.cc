@@ -17,8 +17,6 @@ namespace {
 LockClass g_process_class{kProcessLock};
 Atomic<uint32_t> g_live_processes{0};
 
-// VIPER_SYS_VM_MAP without an address: from 64 GiB up to the stack area.
-constexpr uint64_t kMapAreaStart = 64ull << 30;
 constexpr uint64_t kMapAreaEnd = 0x7f00'0000'0000;
 
 void copy_name(char (&to)[kProcessNameBytes], const char* from) {
@@ -36,8 +34,8 @@ void ProcessSignals::destroy() {
   mm::kdelete(this);
 }
 
-Process::Process(ObjectId id, mm::AddressSpace* space, mm::Own<cap::HandleTable> handles,
-                 Ref<ProcessSignals> signals, const char* name)
+Process::Process(ObjectId id, ObjectId parent, mm::AddressSpace* space,
+                 mm::Own<cap::HandleTable> handles, Ref<ProcessSignals> signals, const char* name)
     : KernelObject(kType, id),
       lock_(g_process_class),
       space_(space),
@@ -45,18 +43,29 @@ Process::Process(ObjectId id, mm::AddressSpace* space, mm::Own<cap::HandleTable>
       signals_(move(signals)),
       map_next_(kMapAreaStart) {
   copy_name(name_, name);
+  link_.object = this;
+  link_.id = id;
+  link_.parent = parent;
   g_live_processes.fetch_add(1, MemoryOrder::kRelaxed);
+  process_registry().add(link_);
 }
 
 uint32_t Process::live_count() { return g_live_processes.load(MemoryOrder::kRelaxed); }
 
 Result<Ref<Process>> Process::create(const char* name) {
+  mm::AddressSpace* space = TRY(mm::AddressSpace::create(mm::physical_memory()));
+  return create_with(name, space);
+}
+
+Result<Ref<Process>> Process::create_with(const char* name, mm::AddressSpace* space) {
+  auto destroy_space = ScopeGuard([&] { mm::destroy_address_space(space); });
   Ref<ProcessSignals> signals = TRY(ProcessSignals::create());
   mm::Own<cap::HandleTable> handles = TRY(mm::make<cap::HandleTable>());
-  mm::AddressSpace* space = TRY(mm::AddressSpace::create(mm::physical_memory()));
-  auto destroy_space = ScopeGuard([&] { mm::destroy_address_space(space); });
   const ObjectId id = TRY(allocate_object_id());  // REL-004
-  Ref<Process> process = TRY(mm::make_ref<Process>(id, space, move(handles), move(signals), name));
+  const Process* creator = current();
+  const ObjectId parent = creator != nullptr ? creator->id() : ObjectId{};
+  Ref<Process> process =
+      TRY(mm::make_ref<Process>(id, parent, space, move(handles), move(signals), name));
   destroy_space.dismiss();
   return process;
 }
@@ -64,6 +73,9 @@ Result<Ref<Process>> Process::create(const char* name) {
 void Process::destroy() {
   // Only after termination (threads hold references until they are
   // reaped), or for a process that never started a thread.
+  // Unregistered first: from here on no lookup can find it (one that
+  // found it a moment ago saw its count at zero: try_add_ref).
+  process_registry().remove(link_);
   if (space_ != nullptr) mm::destroy_address_space(space_);
   handles_.reset();
   g_live_processes.fetch_sub(1, MemoryOrder::kRelaxed);
@@ -74,7 +86,9 @@ Result<sched::TaskId> Process::start_thread(const char* name, const ThreadStart&
   ThreadSlot* slot = nullptr;
   {
     IrqSpinlockGuard guard(lock_);
-    if (state_ != State::kRunning) return Error::kBadState;
+    // Not while exec() ends the other threads: a new one would run on in
+    // the old program.
+    if (state_ != State::kRunning || replacing_) return Error::kBadState;
     for (ThreadSlot& candidate : threads_) {
       if (!candidate.used) {
         slot = &candidate;
@@ -99,13 +113,14 @@ Result<sched::TaskId> Process::start_thread(const char* name, const ThreadStart&
   // The thread waits for this before it runs (user_thread_main), so it is
   // alive here; once the lock is released it may end at any time.
   slot->thread = thread.value();
+  thread.value()->signals.set_blocked(start.blocked);
   for (uint32_t signal = 1; signal <= sched::kSigMax; ++signal) {
     if (signal_actions_[signal].handler > VIPER_SIG_IGN) {
       thread.value()->signals.set_handler_installed(signal, true);
     }
   }
-  // exit() may have come in between: the new thread must end too.
-  if (state_ != State::kRunning) sched::kill(thread.value());
+  // exit() or exec() may have come in between: the new thread must end too.
+  if (state_ != State::kRunning || replacing_) sched::kill(thread.value());
   return thread.value()->id();
 }
 
@@ -139,6 +154,7 @@ void Process::user_thread_main(void* arg) {
   // anyway, taken before anything else can happen to the slot.
   const ThreadStart start = slot->start;
   sched::set_address_space(&self->process->address_space());
+  if (self->process->resume_) self->process->resume_forked_thread();
   // From here on a switch saves and restores this thread's FP/SIMD and
   // TLS registers; entering EL0 starts FP/SIMD at zero (context.h).
   self->context.has_user_state = 1;
@@ -174,6 +190,7 @@ void Process::thread_reaped(sched::Thread* thread) {
     for (ThreadSlot& slot : threads_) {
       if (slot.used && slot.thread == thread) slot = ThreadSlot{};
     }
+    reaped_runtime_ns_ += thread->runtime_ns.load(MemoryOrder::kRelaxed);
     last = --live_threads_ == 0;
     // The last thread ended without exit(): the process ends normally.
     if (last && state_ == State::kRunning) {
@@ -195,6 +212,24 @@ Process::Info Process::info() const {
               .exit_code = state_ == State::kTerminated ? exit_code_ : 0};
 }
 
+void Process::describe(viper_process_entry& out) const {
+  const Info now = info();
+  out = viper_process_entry{};
+  out.id = id().value;
+  out.parent_id = parent_id().value;
+  out.state = now.state;
+  out.threads = now.threads;
+  IrqSpinlockGuard guard(lock_);
+  out.memory_bytes = space_ != nullptr ? space_->resident_pages() * kPageSize : 0;
+  out.cpu_ns = reaped_runtime_ns_;
+  for (const ThreadSlot& slot : threads_) {
+    if (slot.thread == nullptr) continue;
+    out.cpu_ns += slot.thread->runtime_ns.load(MemoryOrder::kRelaxed);
+    out.last_cpu = slot.thread->last_cpu.load(MemoryOrder::kRelaxed);
+  }
+  for (size_t i = 0; i + 1 < sizeof(out.name) && name_[i] != '\0'; ++i) out.name[i] = name_[i];
+}
+
 Result<VirtAddr> Process::reserve_map_area(uint64_t bytes) {
   IrqSpinlockGuard guard(lock_);
   const uint64_t pages = (bytes + kPageSize - 1) / kPageSize + 1;  // and a guard page
@@ -207,8 +242,13 @@ Result<VirtAddr> Process::reserve_map_area(uint64_t bytes) {
 void Process::terminate() {
   // No thread runs in the space any more, and none can start (kExiting).
   handles_.reset();
-  mm::destroy_address_space(space_);
-  space_ = nullptr;
+  mm::AddressSpace* space = nullptr;
+  {
+    IrqSpinlockGuard guard(lock_);
+    space = space_;
+    space_ = nullptr;  // describe() stops looking at it
+  }
+  mm::destroy_address_space(space);
   {
     IrqSpinlockGuard guard(lock_);
     state_ = State::kTerminated;
@@ -271,6 +311,9 @@ Status Process::send_signal(uint32_t signal) {
   if (target == nullptr) return Error::kBadState;
   const sched::SignalOutcome outcome = TRY(target->signals.send(signal));
   if (outcome == sched::SignalOutcome::kTerminate) exit(-static_cast<int64_t>(signal));
+  // A blocked call of the target returns kInterrupted (EINTR) and the
+  // handler runs on its way back to EL0.
+  if (outcome == sched::SignalOutcome::kPending) sched::interrupt(target);
   return ok_status();
 }
 

@@ -16,14 +16,19 @@
 #include <stdint.h>
 
 #include "ipc/waitable.h"
+#include "kernel/arch/aarch64/exception.h"
+#include "kernel/arch/aarch64/fp_state.h"
 #include "kernel/cap/handle_table.h"
 #include "kernel/lib/addr.h"
 #include "kernel/lib/result.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/object/kernel_object.h"
+#include "kernel/object/process_registry.h"
 #include "mm/kheap/make.h"
 #include "mm/vm/address_space.h"
 #include "sched/scheduler.h"
+
+struct viper_process_entry;
 
 namespace viper::object {
 
@@ -46,9 +51,40 @@ class Process final : public KernelObject {
  public:
   static constexpr ObjectType kType = ObjectType::kProcess;
 
-  // A process with an empty address space and handle table. kNoMemory,
-  // kOverflow (object IDs exhausted).
+  // A process with an empty address space and handle table; its parent is
+  // the running thread's process (none for a kernel thread: a root).
+  // kNoMemory, kOverflow (object IDs exhausted).
   static Result<Ref<Process>> create(const char* name);
+
+  // The process that created this one (invalid for a root such as init).
+  ObjectId parent_id() const { return link_.parent; }
+
+  // What a forked child's one thread resumes with: the parent's registers
+  // at its fork call (x0 replaced by 0), FP/SIMD and TLS pointer.
+  struct UserResume {
+    arch::ExceptionFrame frame;
+    arch::FpState fp;
+    uint64_t tls = 0;
+  };
+  // fork (process_fork.cc), called by a thread of this process: a child
+  // whose address space is a copy-on-write clone of this one, whose handle
+  // table has the same handles at the same values, with this process's
+  // signal actions and map area, running one thread that resumes at
+  // `resume` with the caller's signal mask and exit word. kBadState while
+  // exiting or replacing its program, kNoMemory, kOverflow, kNoSpace.
+  Result<Ref<Process>> fork(const UserResume& resume) EXCLUDES(lock_);
+
+  // exec (process_fork.cc), called by a thread of this process with the
+  // new program already loaded into `space`: the other threads end (this
+  // waits until they are reaped), `space` replaces the address space
+  // (the old one is destroyed), handled signals go back to their default
+  // action (ignored ones stay ignored, masks are kept), the map area
+  // starts again and the name becomes `name`. The id, the parent and the
+  // handle table stay. kBadState if the process is exiting or another
+  // thread is replacing the program; kInterrupted if the caller was killed
+  // meanwhile. On failure `space` is destroyed and the process goes on
+  // as it was (less any threads already ended).
+  Status exec(mm::AddressSpace* space, const char* name) EXCLUDES(lock_);
 
   const char* name() const { return name_; }
   mm::AddressSpace& address_space() const { return *space_; }
@@ -66,6 +102,7 @@ class Process final : public KernelObject {
     uint64_t arg1 = 0;
     uint64_t tls = 0;
     uint64_t exit_word = 0;
+    uint64_t blocked = 0;  // its signal mask
   };
   // The new thread's id (the thread itself may already have ended when
   // this returns). kBadState once the process is exiting, kNoSpace beyond
@@ -88,6 +125,10 @@ class Process final : public KernelObject {
     int64_t exit_code;
   };
   Info info() const EXCLUDES(lock_);
+  // One VIPER_SYS_PROCESS_LIST entry: id, parent, state, threads, resident
+  // user memory, CPU time of its threads (ended ones included, running
+  // slices not yet), where one last ran, name.
+  void describe(viper_process_entry& out) const EXCLUDES(lock_);
 
   // Where the next VIPER_SYS_VM_MAP without an address goes: `bytes` of
   // fresh address space (with a guard page after it), never reused.
@@ -123,22 +164,31 @@ class Process final : public KernelObject {
  private:
   friend struct mm::HeapAccess;
   enum class State : uint8_t { kRunning, kExiting, kTerminated };
+  // VIPER_SYS_VM_MAP without an address: from 64 GiB up to the stack area.
+  static constexpr uint64_t kMapAreaStart = 64ull << 30;
   struct ThreadSlot {
     sched::Thread* thread = nullptr;
     bool used = false;
     ThreadStart start;
   };
 
-  Process(ObjectId id, mm::AddressSpace* space, mm::Own<cap::HandleTable> handles,
+  Process(ObjectId id, ObjectId parent, mm::AddressSpace* space, mm::Own<cap::HandleTable> handles,
           Ref<ProcessSignals> signals, const char* name);
+  // create() with `space` (taken over: destroyed if this fails).
+  static Result<Ref<Process>> create_with(const char* name, mm::AddressSpace* space);
   void destroy() override;
   static void user_thread_main(void* slot);
+  [[noreturn]] void resume_forked_thread();
   // A thread of this process was reaped; the last one terminates it.
   void thread_reaped(sched::Thread* thread) EXCLUDES(lock_);
   void terminate();
 
   mutable IrqSpinlock lock_;
-  mm::AddressSpace* space_;  // destroyed at termination (nullptr after)
+  ProcessLink link_;
+  // Replaced by exec, destroyed at termination (nullptr after); written
+  // under lock_ (describe() reads it under lock_), read without it only by
+  // the process's own threads, which it cannot change under.
+  mm::AddressSpace* space_;
   mm::Own<cap::HandleTable> handles_;
   Ref<ProcessSignals> signals_;
   ThreadSlot threads_[kMaxProcessThreads] GUARDED_BY(lock_);
@@ -147,6 +197,10 @@ class Process final : public KernelObject {
   int64_t exit_code_ GUARDED_BY(lock_) = 0;
   uint64_t map_next_ GUARDED_BY(lock_);
   SignalAction signal_actions_[64] GUARDED_BY(lock_);
+  uint64_t reaped_runtime_ns_ GUARDED_BY(lock_) = 0;  // of threads already reaped
+  bool replacing_ GUARDED_BY(lock_) = false;          // a thread is in exec()
+  // A forked child's first thread resumes from this (then frees it).
+  mm::Own<UserResume> resume_;
   char name_[kProcessNameBytes] = {};
 };
 

@@ -10,6 +10,7 @@
 #include "kernel/lib/result.h"
 #include "kernel/lib/rights.h"
 #include "kernel/lib/signals.h"
+#include "mm/vmm/prot.h"
 
 namespace viper::syscall {
 
@@ -28,6 +29,18 @@ inline Result<Signals> signals_arg(uint64_t raw) {
 }
 inline Deadline deadline_arg(uint64_t raw) {
   return raw == VIPER_DEADLINE_NEVER ? Deadline::never() : Deadline::at(raw);
+}
+
+// VIPER_PROT_* to mm's protections; writable and executable at once is
+// refused (W^X), as are unknown bits (kInvalidArgument).
+inline Result<uint32_t> prot_arg(uint64_t raw) {
+  if (raw & ~uint64_t{VIPER_PROT_READ | VIPER_PROT_WRITE | VIPER_PROT_EXEC}) {
+    return Error::kInvalidArgument;
+  }
+  if ((raw & VIPER_PROT_WRITE) && (raw & VIPER_PROT_EXEC)) return Error::kInvalidArgument;
+  return ((raw & VIPER_PROT_READ) ? mm::kProtRead : 0u) |
+         ((raw & VIPER_PROT_WRITE) ? mm::kProtWrite : 0u) |
+         ((raw & VIPER_PROT_EXEC) ? mm::kProtExec : 0u);
 }
 
 // A user structure, copied in whole (kFault).

@@ -14,6 +14,7 @@ void install_waiting_calls();  // waiting.cc: events, timers, pollsets
 void install_time_calls();     // time.cc
 void install_futex_calls();    // futex.cc
 void install_console_calls();  // console.cc
+void install_log_calls();      // log.cc
 
 // Kernel-only groups (they run user threads and address spaces).
 void install_process_calls();  // process.cc
@@ -22,5 +23,10 @@ void install_memory_calls();   // memory.cc
 void install_system_calls();   // system.cc
 void install_bootfs_calls();   // bootfs.cc
 void install_signal_calls();   // signals.cc
+
+// process_list.cc: list and open; installed by install_process_calls().
+void install_process_list_calls();
+// vmo.cc: shareable memory objects (kernel only).
+void install_vmo_calls();
 
 }  // namespace viper::syscall

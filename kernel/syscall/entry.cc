@@ -17,7 +17,7 @@ void handle_syscall(arch::ExceptionFrame& frame) {
     return;
   }
   object::Process* process = object::Process::current();
-  CallContext context{.handles = process->handles(), .process = process};
+  CallContext context{.handles = process->handles(), .process = process, .frame = &frame};
   const Arguments args{{frame.x[0], frame.x[1], frame.x[2], frame.x[3], frame.x[4], frame.x[5]}};
   frame.x[0] = static_cast<uint64_t>(dispatch(context, frame.x[8], args));
 }

@@ -60,6 +60,8 @@ uint32_t abi_type(object::ObjectType type) {
       return VIPER_OBJECT_PROCESS;
     case object::ObjectType::kConsole:
       return VIPER_OBJECT_CONSOLE;
+    case object::ObjectType::kVmo:
+      return VIPER_OBJECT_VMO;
     default:
       return 0;
   }

@@ -9,6 +9,7 @@ void install_kernel_calls() {
   install_waiting_calls();
   install_time_calls();
   install_futex_calls();
+  install_log_calls();
   install_process_calls();
   install_thread_calls();
   install_memory_calls();
@@ -16,6 +17,7 @@ void install_kernel_calls() {
   install_bootfs_calls();
   install_signal_calls();
   install_console_calls();
+  install_vmo_calls();
 }
 
 }  // namespace viper::syscall

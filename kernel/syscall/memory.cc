@@ -2,24 +2,11 @@
 #include "kernel/object/process_object.h"
 #include "kernel/syscall/arguments.h"
 #include "kernel/syscall/calls.h"
-#include "mm/vmm/prot.h"
 
 namespace viper::syscall {
 namespace {
 
 constexpr uint64_t kMaxMapBytes = 1ull << 32;
-
-// VIPER_PROT_* to mm's protections; writable and executable at once is
-// refused (W^X), as are unknown bits.
-Result<uint32_t> prot_arg(uint64_t raw) {
-  if (raw & ~uint64_t{VIPER_PROT_READ | VIPER_PROT_WRITE | VIPER_PROT_EXEC}) {
-    return Error::kInvalidArgument;
-  }
-  if ((raw & VIPER_PROT_WRITE) && (raw & VIPER_PROT_EXEC)) return Error::kInvalidArgument;
-  return ((raw & VIPER_PROT_READ) ? mm::kProtRead : 0u) |
-         ((raw & VIPER_PROT_WRITE) ? mm::kProtWrite : 0u) |
-         ((raw & VIPER_PROT_EXEC) ? mm::kProtExec : 0u);
-}
 
 Status range_arg(uint64_t address, uint64_t bytes) {
   if (bytes == 0 || bytes > kMaxMapBytes) return Error::kOutOfRange;

@@ -1,4 +1,8 @@
-// Processes: spawn (from the boot archive), exit, kill, info.
+// Processes: spawn (from the boot archive), exit, kill, info; the POSIX
+// fork and exec (kernel/object/process_fork.cc does the work).
+#include "kernel/arch/aarch64/exception.h"
+#include "kernel/arch/aarch64/fp_state.h"
+#include "kernel/arch/aarch64/user_entry.h"
 #include "kernel/loader/boot_archive.h"
 #include "kernel/loader/spawn.h"
 #include "kernel/object/process_object.h"
@@ -37,12 +41,18 @@ Status copy_string_list(uint64_t list, uint64_t count, const char** out, SpawnSt
   return ok_status();
 }
 
-Result<uint64_t> process_spawn(CallContext& c, const Arguments& a) {
-  const viper_spawn_args args = TRY(copy_in<viper_spawn_args>(a.value[0]));
+// A program's path and arguments (viper_spawn_args), copied in.
+struct ProgramArgs {
   char path[VIPER_SPAWN_PATH_MAX];
-  TRY(arch::copy_string_from_user(path, VirtAddr(reinterpret_cast<uint64_t>(args.path)),
-                                  sizeof(path)));
   SpawnStrings strings;
+  Span<const char* const> argv() const { return {strings.argv, strings.argc}; }
+  Span<const char* const> envp() const { return {strings.envp, strings.envc}; }
+};
+
+Status copy_program_args(const viper_spawn_args& args, ProgramArgs& out) {
+  TRY(arch::copy_string_from_user(out.path, VirtAddr(reinterpret_cast<uint64_t>(args.path)),
+                                  sizeof(out.path)));
+  SpawnStrings& strings = out.strings;
   TRY(strings.storage.reserve(VIPER_SPAWN_ARG_BYTES_MAX));
   size_t used = 0;
   TRY(copy_string_list(reinterpret_cast<uint64_t>(args.argv), args.argc, strings.argv, strings,
@@ -51,6 +61,23 @@ Result<uint64_t> process_spawn(CallContext& c, const Arguments& a) {
                        used));
   strings.argc = args.argc;
   strings.envc = args.envc;
+  return ok_status();
+}
+
+// The program file at `path` in the boot archive: kNotFound.
+Result<ConstBytes> find_program(const char* path) {
+  const loader::BootArchive* archive = loader::boot_archive();
+  if (archive == nullptr) return Error::kNotFound;
+  const loader::ArchiveEntry entry = TRY(archive->find(path));
+  if (!entry.is_regular_file()) return Error::kNotFound;
+  return entry.contents;
+}
+
+Result<uint64_t> process_spawn(CallContext& c, const Arguments& a) {
+  const viper_spawn_args args = TRY(copy_in<viper_spawn_args>(a.value[0]));
+  ProgramArgs program;
+  TRY(copy_program_args(args, program));
+  const char* path = program.path;
 
   // The bootstrap handle moves to the child only if the spawn succeeds.
   loader::SpawnHandles handles;
@@ -59,13 +86,9 @@ Result<uint64_t> process_spawn(CallContext& c, const Arguments& a) {
     handles.bootstrap = TRY(c.handles.get(bootstrap, Rights::kTransfer));
     handles.bootstrap_rights = TRY(c.handles.rights(bootstrap));
   }
-  const loader::BootArchive* archive = loader::boot_archive();
-  if (archive == nullptr) return Error::kNotFound;
-  const loader::ArchiveEntry entry = TRY(archive->find(path));
-  if (!entry.is_regular_file()) return Error::kNotFound;
-  object::Ref<object::Process> child = TRY(loader::spawn_program(
-      entry.contents, path, Span<const char* const>(strings.argv, strings.argc),
-      Span<const char* const>(strings.envp, strings.envc), nullptr, move(handles)));
+  const ConstBytes file = TRY(find_program(path));
+  object::Ref<object::Process> child = TRY(
+      loader::spawn_program(file, path, program.argv(), program.envp(), nullptr, move(handles)));
   if (args.bootstrap != VIPER_HANDLE_INVALID) (void)c.handles.close(handle_arg(args.bootstrap));
   return TRY(c.handles.add(move(child), Rights::kAll)).value;
 }
@@ -93,7 +116,7 @@ Result<uint64_t> process_info(CallContext& c, const Arguments& a) {
                           .threads = state.threads,
                           .exit_code = state.exit_code,
                           .name = {},
-                          .parent_id = 0 /* parents are tracked with fork (issue 13) */};
+                          .parent_id = process->parent_id().value};
   for (size_t i = 0; i + 1 < sizeof(info.name) && process->name()[i] != '\0'; ++i) {
     info.name[i] = process->name()[i];
   }
@@ -103,6 +126,56 @@ Result<uint64_t> process_info(CallContext& c, const Arguments& a) {
 
 Result<uint64_t> process_id(CallContext& c, const Arguments&) { return c.process->id().value; }
 
+constexpr uint64_t kPstateFlags = 0xf0000000;  // NZCV; the rest is EL0t, interrupts on
+
+// () -> the child's handle; 0 in the child, whose one thread resumes with
+// the caller's registers, FP/SIMD state and TLS pointer.
+Result<uint64_t> process_fork(CallContext& c, const Arguments&) {
+  if (c.frame == nullptr) return Error::kNotSupported;
+  object::Process::UserResume resume;
+  resume.frame = *c.frame;
+  resume.frame.spsr &= kPstateFlags;
+  // The kernel never touches FP/SIMD or TPIDR_EL0 (-mgeneral-regs-only):
+  // they still hold the caller's values.
+  arch_fp_save(&resume.fp);
+  resume.tls = arch::user_tls();
+  object::Ref<object::Process> child = TRY(c.process->fork(resume));
+  return TRY(c.handles.add(move(child), Rights::kAll)).value;
+}
+
+// (const struct viper_spawn_args*) -> only an error; otherwise the caller
+// runs the new program from its entry, every register cleared (x0 = 0).
+Result<uint64_t> process_exec(CallContext& c, const Arguments& a) {
+  if (c.frame == nullptr) return Error::kNotSupported;
+  const viper_spawn_args args = TRY(copy_in<viper_spawn_args>(a.value[0]));
+  ProgramArgs program;
+  TRY(copy_program_args(args, program));
+  // The bootstrap keeps its value; every other handle is closed once the
+  // new program is in place (below): the new program starts with exactly
+  // what it is passed, as a spawned one does — libc passes the fds that
+  // survive exec (no FD_CLOEXEC) on that bootstrap, and an old image's
+  // pipe ends must not linger where nothing knows them (a reader would
+  // never see EOF).
+  if (args.bootstrap != VIPER_HANDLE_INVALID) {
+    TRY(c.handles.get(handle_arg(args.bootstrap), Rights::kNone));
+  }
+  const ConstBytes file = TRY(find_program(program.path));
+  // Loaded first: a bad program fails here, with the caller unchanged.
+  const loader::LoadedProgram loaded =
+      TRY(loader::load_for_exec(file, program.argv(), program.envp(), args.bootstrap));
+  TRY(c.process->exec(loaded.space, program.path));
+  c.handles.close_all_except(cap::HandleValue{args.bootstrap});
+  arch::ExceptionFrame& frame = *c.frame;
+  for (uint64_t& x : frame.x) x = 0;
+  frame.sp = loaded.stack_pointer.value();
+  frame.elr = loaded.entry.value();
+  frame.spsr = 0;  // EL0t, interrupts on
+  const arch::FpState zero{};
+  arch_fp_load(&zero);
+  arch::set_user_tls(0);
+  return 0;
+}
+
 }  // namespace
 
 void install_process_calls() {
@@ -111,6 +184,9 @@ void install_process_calls() {
   install_call(VIPER_SYS_PROCESS_KILL, {"process_kill", &process_kill});
   install_call(VIPER_SYS_PROCESS_INFO, {"process_info", &process_info});
   install_call(VIPER_SYS_PROCESS_ID, {"process_id", &process_id});
+  install_call(VIPER_SYS_PROCESS_FORK, {"process_fork", &process_fork});
+  install_call(VIPER_SYS_PROCESS_EXEC, {"process_exec", &process_exec});
+  install_process_list_calls();
 }
 
 }  // namespace viper::syscall

@@ -19,6 +19,9 @@
 namespace viper::object {
 class Process;
 }
+namespace viper::arch {
+struct ExceptionFrame;
+}
 
 namespace viper::syscall {
 
@@ -32,6 +35,9 @@ struct Arguments {
 struct CallContext {
   cap::HandleTable& handles;
   object::Process* process = nullptr;
+  // The caller's saved user registers (kernel calls only: fork copies
+  // them, exec replaces them); nullptr in host tests.
+  arch::ExceptionFrame* frame = nullptr;
 };
 
 // One system call: the value it returns (>= 0), or its error.

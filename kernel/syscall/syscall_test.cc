@@ -12,9 +12,12 @@
 #include "kernel/arch/host/user_access.h"
 #include "kernel/lib/printk.h"
 #include "kernel/syscall/calls.h"
+#include "testing/host/heap_environment.h"
 
 namespace viper::syscall {
 namespace {
+
+VIPER_HOST_KERNEL_HEAP();  // log_read's kernel buffer
 
 std::string g_console;
 void capture(const char* text, size_t length) { g_console.append(text, length); }
@@ -32,6 +35,7 @@ class Syscalls : public ::testing::Test {
   static void SetUpTestSuite() {
     install_debug_calls();
     install_time_calls();
+    install_log_calls();
   }
   void SetUp() override {
     g_console.clear();
@@ -81,6 +85,29 @@ TEST_F(Syscalls, DebugWriteRefusesBadPointersAndSizes) {
             VIPER_ERR_OUT_OF_RANGE);
   EXPECT_EQ(call(VIPER_SYS_DEBUG_WRITE, kUserPage, ~uint64_t{0}), VIPER_ERR_OUT_OF_RANGE);
   EXPECT_EQ(g_console, "") << "nothing of a refused write reaches the console";
+}
+
+TEST_F(Syscalls, LogReadCopiesTheKernelLogFromAnOffset) {
+  printk(LogLevel::kInfo, "for the log reader");
+  auto log_read = [](uint64_t offset, uint64_t buffer, uint64_t size) {
+    cap::HandleTable table;
+    CallContext context{.handles = table};
+    return dispatch(context, VIPER_SYS_LOG_READ, Arguments{{offset, buffer, size, 0, 0, 0}});
+  };
+  std::string log;
+  for (;;) {
+    const int64_t n = log_read(log.size(), kUserPage, sizeof(g_page));
+    ASSERT_GE(n, 0);
+    if (n == 0) break;
+    log.append(reinterpret_cast<const char*>(g_page), static_cast<size_t>(n));
+  }
+  EXPECT_NE(log.find("I: for the log reader\n"), std::string::npos);
+  EXPECT_EQ(log_read(log.size(), kUserPage, 16), 0) << "at the end";
+  EXPECT_EQ(log_read(0, kUserPage, 0), 0);
+  EXPECT_EQ(log_read(0, 0, 16), VIPER_ERR_FAULT) << "null";
+  EXPECT_EQ(log_read(0, kUserPage + 4090, 16), VIPER_ERR_FAULT) << "runs off the page";
+  EXPECT_EQ(log_read(0, 0xffff000040000000, 16), VIPER_ERR_FAULT) << "kernel address";
+  EXPECT_EQ(log_read(0, kUserPage, ~uint64_t{0}), VIPER_ERR_FAULT) << "a size that wraps";
 }
 
 TEST_F(Syscalls, TheMonotonicClockMovesForward) {

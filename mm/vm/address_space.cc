@@ -135,6 +135,53 @@ Status AddressSpace::map_stack(VirtAddr top, uint64_t initial, uint64_t limit) {
   return vmas_.insert(vma);
 }
 
+Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) {
+  const uint64_t bytes = frames.size() * kPageSize;
+  if (frames.size() == 0 || !user_range(start, bytes) || (prot & ~kProtAll)) {
+    return Error::kInvalidArgument;
+  }
+  Vma vma;
+  vma.start = start;
+  vma.end = start + bytes;
+  vma.prot = prot;
+  vma.kind = VmaKind::kShared;
+  IrqSpinlockGuard guard(lock_);
+  TRY(vmas_.insert(vma));
+  Status result = ok_status();
+  uint64_t mapped = 0;
+  for (; mapped < frames.size(); ++mapped) {
+    PageFrame& frame = *memory_.frame(frames[mapped]);
+    result = share_frame(frame);  // REL-003
+    if (!result.ok()) break;
+    result = tables_.map(start + mapped * kPageSize, frames[mapped], prot, /*cow=*/false);
+    if (!result.ok()) {
+      (void)unshare_frame(frame);  // never the last: the object holds one
+      break;
+    }
+    ++resident_;
+  }
+  if (!result.ok()) {
+    unmap_pages_locked(start, start + mapped * kPageSize);
+    (void)vmas_.remove(start, start + bytes);
+  }
+  return result;
+}
+
+Status AddressSpace::clone_shared_locked(const Vma& vma, AddressSpace& child) {
+  for (VirtAddr at = vma.start; at < vma.end; at = at + kPageSize) {
+    Result<Translation> t = tables_.lookup(at);
+    if (!t.ok()) continue;  // map_shared maps every page; protect may not have
+    PageFrame& frame = *memory_.frame(t.value().frame);
+    TRY(share_frame(frame));
+    if (Status s = child.tables_.map(at, t.value().frame, vma.prot, /*cow=*/false); !s.ok()) {
+      (void)unshare_frame(frame);
+      return s;
+    }
+    ++child.resident_;
+  }
+  return ok_status();
+}
+
 Status AddressSpace::unmap(VirtAddr start, uint64_t bytes) {
   if (!user_range(start, bytes)) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
@@ -249,6 +296,10 @@ Result<AddressSpace*> AddressSpace::clone() {
     Translation pages[kBatch];
     for (uint32_t i = 0; i < vmas_.size() && result.ok(); ++i) {
       const Vma& vma = vmas_.at(i);
+      if (vma.kind == VmaKind::kShared) {
+        result = clone_shared_locked(vma, *child);
+        continue;
+      }
       for (VirtAddr at = vma.start; at < vma.end && result.ok();) {
         // Read-only here (parent faults wait for lock_, held), then one
         // more sharer each, mapped read-only there.

@@ -19,6 +19,7 @@
 
 #include "kernel/lib/addr.h"
 #include "kernel/lib/result.h"
+#include "kernel/lib/span.h"
 #include "kernel/lib/spinlock.h"
 #include "mm/pmm/physical_memory.h"
 #include "mm/vm/vma.h"
@@ -60,6 +61,14 @@ class AddressSpace {
   // faults to at most `limit` bytes (kDefaultStackLimit).
   Status map_stack(VirtAddr top, uint64_t initial, uint64_t limit = kDefaultStackLimit)
       EXCLUDES(lock_);
+  // Maps `frames` (pages a shared memory object owns) at `start`, one
+  // after the other, writable or not as `prot` says, as a kShared VMA:
+  // each page gains a sharer (share_frame) while it is mapped here, so
+  // unmap and destroy release them as any page. A clone maps them shared
+  // too, never copy-on-write. kAlreadyExists on overlap, kInvalidArgument,
+  // kNoSpace, kNoMemory (tables), kOverflow (a share count is full);
+  // nothing stays mapped after a failure.
+  Status map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) EXCLUDES(lock_);
   // Removes the range from the VMAs and unmaps and releases its pages.
   Status unmap(VirtAddr start, uint64_t bytes) EXCLUDES(lock_);
   // Changes the permissions of a reserved range (pages follow at once).
@@ -90,6 +99,8 @@ class AddressSpace {
 
   FaultResult fault_locked(VirtAddr page, Access access, TableReserve& reserve) REQUIRES(lock_);
   Vma* grow_stack_locked(VirtAddr page) REQUIRES(lock_);
+  // clone() of one kShared VMA: the same frames, shared, in `child`.
+  Status clone_shared_locked(const Vma& vma, AddressSpace& child) REQUIRES(lock_, child.lock_);
   FaultResult map_zero_page_locked(VirtAddr page, const Vma& vma, TableReserve& reserve)
       REQUIRES(lock_);
   FaultResult write_shared_locked(VirtAddr page, const Vma& vma, const Translation& t)

@@ -171,6 +171,49 @@ TEST(AddressSpace, CloneSharesAndWritesCopy) {
 
 // REL-003: a share count that cannot grow makes clone fail with an
 // error — the seed saturated silently and later freed a shared page.
+// Shared memory objects' pages: mapped in two spaces (and twice in one),
+// the same bytes everywhere, a clone keeps them shared, never COW, and
+// each page is freed only when its last holder lets go.
+TEST(AddressSpace, SharedPagesAreTheSameBytesInEverySpaceAndInAClone) {
+  const uint64_t before = free_pages();
+  PhysAddr frames[3];
+  for (PhysAddr& frame : frames) {
+    frame = physical_memory().alloc_page().value();
+    std::memset(arch::phys_to_virt(frame).as<void>(), 0, kPageSize);
+    physical_memory().frame(frame)->shares.store(1, MemoryOrder::kRelaxed);  // the owner's share
+  }
+  {
+    Space a, b;
+    ASSERT_OK(a->map_shared(kBase, Span<const PhysAddr>(frames, 3), kRw));
+    ASSERT_OK(a->map_shared(kBase + 16 * kPageSize, Span<const PhysAddr>(frames, 3), kProtRead));
+    ASSERT_OK(b->map_shared(kBase, Span<const PhysAddr>(frames, 3), kRw));
+    EXPECT_EQ(a->resident_pages(), 6u);
+    EXPECT_EQ(a->map_shared(kBase + kPageSize, Span<const PhysAddr>(frames, 1), kRw).error(),
+              Error::kAlreadyExists);
+    EXPECT_EQ(a->resident_pages(), 6u) << "a refused mapping leaves nothing behind";
+    EXPECT_EQ(write_byte(*a, kBase + kPageSize + 7, 0x42), FaultResult::kResolved);
+    EXPECT_EQ(read_byte(*b, kBase + kPageSize + 7), 0x42) << "another space sees the write";
+    EXPECT_EQ(read_byte(*a, kBase + 17 * kPageSize + 7), 0x42) << "so does a second mapping";
+    EXPECT_EQ(write_byte(*a, kBase + 16 * kPageSize, 1), FaultResult::kSegv) << "read-only there";
+    AddressSpace* clone = a->clone().value();
+    EXPECT_EQ(write_byte(*clone, kBase + 2 * kPageSize, 0x77), FaultResult::kResolved);
+    EXPECT_EQ(read_byte(*a, kBase + 2 * kPageSize), 0x77) << "a clone shares, never copies";
+    EXPECT_EQ(physical_memory().frame(frames[2])->shares.load(MemoryOrder::kRelaxed), 6u)
+        << "the owner, two mappings in a, one in b, two in the clone";
+    AsidAllocator asids{256};
+    clone->destroy(asids);
+    ASSERT_OK(a->unmap(kBase, 3 * kPageSize));
+    EXPECT_EQ(physical_memory().frame(frames[0])->shares.load(MemoryOrder::kRelaxed), 3u);
+  }
+  for (PhysAddr frame : frames) {
+    EXPECT_EQ(physical_memory().frame(frame)->shares.load(MemoryOrder::kRelaxed), 1u)
+        << "only the owner's is left";
+    EXPECT_EQ(unshare_frame(*physical_memory().frame(frame)), 0u);
+    ASSERT_OK(physical_memory().free_page(frame));
+  }
+  EXPECT_EQ(free_pages(), before);
+}
+
 TEST(AddressSpace, REL003_AFullShareCountFailsTheClone) {
   Space parent;
   ASSERT_OK(parent->map_anonymous(kBase, 2 * kPageSize, kRw));

@@ -18,6 +18,8 @@ enum class VmaKind : uint8_t {
   kStack,      // anonymous, grows down on faults (up to its floor)
   kGuard,      // reserved, never mapped: any touch is a fault
   kFile,       // file-backed: the VFS issue fills in `backing`
+  kShared,     // a shared memory object's pages, mapped whole at once: never
+               // copy-on-write, shared with a fork child too
 };
 
 struct Vma {

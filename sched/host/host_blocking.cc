@@ -116,7 +116,7 @@ namespace {
 class HostWait {
  public:
   explicit HostWait(HostTask& task) : task_(task) {}
-  bool killed() const { return task_.killed.load(MemoryOrder::kAcquire) != 0; }
+  bool interrupted() const { return task_.killed.load(MemoryOrder::kAcquire) != 0; }
   void arm(Deadline deadline) { deadline_ = deadline; }
   void disarm() {}
   void block(Handoff* handoff) {

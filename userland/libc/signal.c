@@ -1,5 +1,5 @@
 /* Signals through the kernel (<viperdos/syscalls.h>, docs/userspace.md):
- * sigaction, sigprocmask, signal, raise and kill(getpid(), ...). They
+ * sigaction, sigprocmask, signal and raise (kill is in process.c). They
  * replace picolibc's signal()/raise(), which only emulate signals inside
  * the process and so could never see a fault. */
 #include <errno.h>
@@ -78,10 +78,4 @@ int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
  * handler has run when raise() returns. */
 int raise(int sig) { return fail(viper_syscall2(VIPER_SYS_SIGNAL_SEND, 0, (uint64_t)sig)); }
 
-int kill(pid_t pid, int sig) {
-  if (pid != getpid()) {
-    errno = ESRCH; /* other processes are reached through their handles */
-    return -1;
-  }
-  return raise(sig);
-}
+/* kill() is in process.c: it reaches children and other relatives too. */

@@ -154,3 +154,25 @@ int64_t viper_console_read(viper_handle_t console, void* buffer, size_t size) {
 int64_t viper_console_write(viper_handle_t console, const void* bytes, size_t size) {
   return viper_syscall3(VIPER_SYS_CONSOLE_WRITE, console, U(bytes), size);
 }
+
+/* Processes: fork, exec, the list and opening by id (issue 13). */
+int64_t viper_process_fork(void) { return viper_syscall0(VIPER_SYS_PROCESS_FORK); }
+int64_t viper_process_exec(const struct viper_spawn_args* args) {
+  return viper_syscall1(VIPER_SYS_PROCESS_EXEC, U(args));
+}
+int64_t viper_process_list(struct viper_process_entry* out, size_t capacity) {
+  return viper_syscall2(VIPER_SYS_PROCESS_LIST, U(out), capacity);
+}
+int64_t viper_process_open(uint64_t id) { return viper_syscall1(VIPER_SYS_PROCESS_OPEN, id); }
+
+/* The kernel log. */
+int64_t viper_log_read(uint64_t offset, void* buffer, size_t size) {
+  return viper_syscall3(VIPER_SYS_LOG_READ, offset, U(buffer), size);
+}
+
+/* Shareable memory objects. */
+int64_t viper_vmo_create(uint64_t size) { return viper_syscall1(VIPER_SYS_VMO_CREATE, size); }
+int64_t viper_vmo_map(viper_handle_t vmo, uint64_t address, uint32_t prot) {
+  return viper_syscall3(VIPER_SYS_VMO_MAP, vmo, address, prot);
+}
+int64_t viper_vmo_size(viper_handle_t vmo) { return viper_syscall1(VIPER_SYS_VMO_SIZE, vmo); }

@@ -4,6 +4,8 @@
 // thread leaks), interrupts enabled at EL0. Exceptions
 // from EL0 come back on this thread's kernel stack, below this point;
 // this call never returns.
+#include "kernel/arch/aarch64/boot_defs.h"
+
 .arch armv8-a+fp+simd
 .text
 .global arch_enter_user
@@ -87,6 +89,37 @@ arch_enter_user:
     mov     x30, xzr
     eret
 .size arch_enter_user, . - arch_enter_user
+
+// arch_resume_user(frame): back to EL0 with the registers of an exception
+// frame (a forked child resumes where its parent called fork). Interrupts
+// stay masked until the eret, for the reason given above.
+.global arch_resume_user
+.type arch_resume_user, %function
+arch_resume_user:
+    msr     daifset, #0xf
+    ldr     x1, [x0, #FRAME_SP]
+    msr     sp_el0, x1
+    ldp     x1, x2, [x0, #FRAME_ELR]
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+    ldp     x2, x3, [x0, #16]
+    ldp     x4, x5, [x0, #32]
+    ldp     x6, x7, [x0, #48]
+    ldp     x8, x9, [x0, #64]
+    ldp     x10, x11, [x0, #80]
+    ldp     x12, x13, [x0, #96]
+    ldp     x14, x15, [x0, #112]
+    ldp     x16, x17, [x0, #128]
+    ldp     x18, x19, [x0, #144]
+    ldp     x20, x21, [x0, #160]
+    ldp     x22, x23, [x0, #176]
+    ldp     x24, x25, [x0, #192]
+    ldp     x26, x27, [x0, #208]
+    ldp     x28, x29, [x0, #224]
+    ldr     x30, [x0, #240]
+    ldp     x0, x1, [x0, #FRAME_X0]
+    eret
+.size arch_resume_user, . - arch_resume_user
 
 // arch_sync_instruction_cache(start, end): makes instructions written
 // through the data side visible to instruction fetch on every CPU.

@@ -85,6 +85,14 @@
 #define VIPER_SYS_VM_MAP 80     /* (address or 0, size, prot) -> address; anonymous, zeroed */
 #define VIPER_SYS_VM_UNMAP 81   /* (address, size) -> 0 */
 #define VIPER_SYS_VM_PROTECT 82 /* (address, size, prot) -> 0 */
+#define VIPER_SYS_VMO_CREATE                                                 \
+  83 /* (size) -> handle to a shareable memory object of `size` bytes (whole \
+        pages, zeroed), at most VIPER_VMO_BYTES_MAX */
+#define VIPER_SYS_VMO_MAP                                                        \
+  84 /* (vmo, address or 0, prot) -> address; maps the whole object, shared with \
+        every other mapping of it; needs READ (and WRITE for VIPER_PROT_WRITE);  \
+        VIPER_SYS_VM_UNMAP unmaps it */
+#define VIPER_SYS_VMO_SIZE 85 /* (vmo) -> its size in bytes */
 
 /* ---- Futexes (96..111): user-space locks ---- */
 #define VIPER_SYS_FUTEX_WAIT                                                            \
@@ -136,6 +144,7 @@
 #define VIPER_SPAWN_ARG_BYTES_MAX 16384 /* all argument and environment strings */
 #define VIPER_BOOTFS_READ_MAX 65536     /* bytes per boot-file read */
 #define VIPER_CONSOLE_IO_MAX 65536      /* bytes per console read or write */
+#define VIPER_VMO_BYTES_MAX (16u << 20) /* bytes in one shareable memory object */
 
 /* Memory protections (VIPER_SYS_VM_*). Writable and executable at once is refused. */
 #define VIPER_PROT_READ 1u
@@ -185,6 +194,7 @@ struct viper_spawn_args {
 #define VIPER_OBJECT_POLLSET 4
 #define VIPER_OBJECT_PROCESS 5
 #define VIPER_OBJECT_CONSOLE 6
+#define VIPER_OBJECT_VMO 7
 
 struct viper_object_info {
   uint64_t id;   /* never reused */

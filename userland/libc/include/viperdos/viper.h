@@ -79,6 +79,10 @@ int64_t viper_thread_sleep(uint64_t deadline);
 int64_t viper_vm_map(uint64_t address, size_t size, uint32_t prot);
 int64_t viper_vm_unmap(uint64_t address, size_t size);
 int64_t viper_vm_protect(uint64_t address, size_t size, uint32_t prot);
+/* Shareable memory objects: mapped whole, the same bytes in every mapping. */
+int64_t viper_vmo_create(uint64_t size);
+int64_t viper_vmo_map(viper_handle_t vmo, uint64_t address, uint32_t prot);
+int64_t viper_vmo_size(viper_handle_t vmo);
 
 /* Futexes. */
 int64_t viper_futex_wait(const uint32_t* word, uint32_t expected, uint64_t deadline);
