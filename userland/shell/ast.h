@@ -1,0 +1,61 @@
+/* The syntax tree the parser builds and the executor walks.
+ *
+ *   program  := and-or lists, each run in the foreground or in the
+ *               background (&)
+ *   and-or   := pipelines joined by && and ||, left to right
+ *   pipeline := simple commands joined by |
+ *   command  := NAME=value assignments, words and redirections
+ *
+ * Words are raw (quotes kept): they are expanded when the command runs. */
+#ifndef USERLAND_SHELL_AST_H_
+#define USERLAND_SHELL_AST_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "userland/shell/util.h"
+
+typedef enum {
+  REDIR_IN,     /* fd < word (fd 0 by default) */
+  REDIR_OUT,    /* fd > word (fd 1) */
+  REDIR_APPEND, /* fd >> word (fd 1) */
+  REDIR_DUP,    /* fd >& target, fd <& target: fd becomes a copy of target */
+} sh_redir_kind;
+
+typedef struct {
+  sh_redir_kind kind;
+  int fd;
+  char* word; /* NULL for REDIR_DUP */
+  int target; /* REDIR_DUP */
+} sh_redir;
+
+typedef struct {
+  sh_vec assigns; /* raw NAME=value words */
+  sh_vec words;   /* raw words: the command name and its arguments */
+  sh_redir* redirs;
+  size_t nredirs;
+} sh_command;
+
+typedef struct {
+  sh_command* cmds;
+  size_t ncmds;
+} sh_pipeline;
+
+typedef enum { ANDOR_AND, ANDOR_OR } sh_andor_op;
+
+typedef struct {
+  sh_pipeline* pipes;
+  sh_andor_op* ops; /* ops[i] joins pipes[i] and pipes[i + 1] */
+  size_t npipes;
+  bool background;
+  char* text; /* the source text, for the job table and `sh -c` */
+} sh_andor;
+
+typedef struct {
+  sh_andor* items;
+  size_t nitems;
+} sh_program;
+
+void sh_program_free(sh_program* program);
+
+#endif /* USERLAND_SHELL_AST_H_ */

@@ -1,0 +1,24 @@
+/* The state of the one shell in this process: what $?, $$, $0, $1... and
+ * $! expand to, and whether a person is typing. */
+#ifndef USERLAND_SHELL_SHELL_H_
+#define USERLAND_SHELL_SHELL_H_
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "userland/shell/history.h"
+
+typedef struct {
+  int last_status;  /* $? */
+  pid_t last_bg;    /* $!, 0 before the first background job */
+  char* name;       /* $0 */
+  char** params;    /* $1 ... */
+  int nparams;      /* $# */
+  bool interactive; /* a person at a terminal: prompt, jobs reports, SIGINT ignored */
+  const char* self; /* a path to this shell's binary, for background and-or lists */
+} sh_state;
+
+extern sh_state g_sh;
+extern sh_history g_history;
+
+#endif /* USERLAND_SHELL_SHELL_H_ */
