@@ -159,6 +159,12 @@ static void expand(const char* raw, builder* b) {
       for (i++; raw[i] && raw[i] != '\''; i++) add_char(b, raw[i], true);
       if (raw[i]) i++;
     } else if (c == '"') {
+      /* "$@" with no parameters is no field at all, unlike "" */
+      bool only_empty_at = !in_double && strncmp(raw + i, "\"$@\"", 4) == 0 && g_sh.nparams == 0;
+      if (only_empty_at) {
+        i += 4;
+        continue;
+      }
       in_double = !in_double;
       b->present = true;
       i++;
