@@ -158,6 +158,22 @@ static int run_builtin(sh_builtin_fn fn, const sh_command* c, prepared* p, int i
   return status;
 }
 
+/* Resolves the command name with the command's redirections in place in
+ * the shell, so "command not found" goes where its 2> says. (Only around
+ * the search: a child must not inherit the saved copies.) */
+static int resolve_redirected(const sh_command* c, prepared* p, char** path) {
+  if (c->nredirs == 0) return sh_resolve_command(p->argv.items[0], path);
+  saved_fds s = {.n = 0};
+  fflush(NULL);
+  for (size_t i = 0; i < c->nredirs; i++) {
+    const sh_redir* r = &c->redirs[i];
+    move_fd(&s, r->kind == REDIR_DUP ? r->target : p->fds[i], r->fd);
+  }
+  int status = sh_resolve_command(p->argv.items[0], path);
+  restore_fds(&s);
+  return status;
+}
+
 /* Runs one stage. Returns its status if it finished in the shell (a
  * built-in, an assignment, a failed start), with *pid = -1; otherwise
  * *pid is the started process. */
@@ -178,7 +194,7 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
     status = run_builtin(sh_find_builtin(p.argv.items[0]), c, &p, in_fd, out_fd);
   } else {
     char* path;
-    status = sh_resolve_command(p.argv.items[0], &path);
+    status = resolve_redirected(c, &p, &path);
     if (status == 0) {
       sh_fd_actions actions = {0};
       child_actions(c, &p, in_fd, out_fd, other_fd, &actions);
