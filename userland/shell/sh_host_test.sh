@@ -141,6 +141,9 @@ expect "#! names any interpreter" 0 "by /bin/sh" './hb2'
 printf '#!/no/such/interp\necho no\n' > hb3
 chmod +x hb3
 expect "a #! with a missing interpreter" 127 "sh: /no/such/interp: No such file or directory" './hb3'
+printf 'echo "no #! line: $1"\n' > plain
+chmod +x plain
+expect "an executable text file without #! is a script for sh" 0 "no #! line: y" './plain y'
 printf 'SRC=sourced\n' > vars.sh
 expect ". runs in this shell" 0 "sourced" '. ./vars.sh; echo $SRC'
 expect "source too" 0 "sourced" 'source ./vars.sh; echo $SRC'

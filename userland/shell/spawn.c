@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "userland/shell/platform.h"
+#include "userland/shell/shell.h"
 #include "userland/shell/vars.h"
 
 void fd_actions_dup(sh_fd_actions* a, int from, int to) {
@@ -167,6 +168,14 @@ pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* 
   }
   pid_t pid = -1;
   int rc = spawn_file(&pid, program, argv, envp, actions);
+  if (rc == ENOEXEC && full.len == 0 && g_sh.self) {
+    /* no #! and no program: a script for this shell, as POSIX says */
+    vec_push(&full, sh_xstrdup(g_sh.self));
+    vec_push(&full, sh_xstrdup(path));
+    for (size_t i = 1; argv[i]; i++) vec_push(&full, sh_xstrdup(argv[i]));
+    program = g_sh.self;
+    rc = spawn_file(&pid, program, full.items, envp, actions);
+  }
   if (rc != 0) {
     fprintf(stderr, "sh: %s: %s\n", program, strerror(rc));
     *status = (rc == ENOENT) ? 127 : 126;

@@ -32,7 +32,8 @@ void fd_actions_free(sh_fd_actions* a);
 int sh_resolve_command(const char* name, char** path);
 
 /* Starts argv[0] (already resolved to path) with envp and the actions; a
- * file starting with "#!" is run by the interpreter it names. Returns the
+ * file starting with "#!" is run by the interpreter it names, a file that
+ * is neither that nor a program (ENOEXEC) by this shell. Returns the
  * pid, or -1 after printing why, with *status the status to give. */
 pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* actions,
                int* status);
