@@ -73,6 +73,7 @@ static int b_pwd(int argc, char** argv) {
   return 0;
 }
 
+/* In a pipeline it only gives the stage its status. */
 static int b_exit(int argc, char** argv) {
   long code = g_sh.last_status;
   if (argc > 2) return usage("exit", "exit [N]");
@@ -80,6 +81,7 @@ static int b_exit(int argc, char** argv) {
     fprintf(stderr, "sh: exit: %s: numeric argument required\n", argv[1]);
     code = 2;
   }
+  if (g_sh.in_pipeline) return (int)(code & 0xff); /* a stage ends, not the shell */
   fflush(NULL);
   exit((int)(code & 0xff));
 }

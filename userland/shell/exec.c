@@ -178,7 +178,7 @@ static int resolve_redirected(const sh_command* c, prepared* p, char** path) {
  * built-in, an assignment, a failed start), with *pid = -1; otherwise
  * *pid is the started process. */
 static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, bool alone,
-                     pid_t* pid) {
+                     pid_t group, pid_t* pid) {
   *pid = -1;
   prepared p;
   int status = 0;
@@ -191,7 +191,9 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
       for (size_t i = 0; i < p.assigns.len; i++) var_assign(p.assigns.items[i]);
   } else if (sh_find_builtin(p.argv.items[0])) {
     for (size_t i = 0; i < p.assigns.len; i++) var_assign(p.assigns.items[i]);
+    g_sh.in_pipeline = !alone;
     status = run_builtin(sh_find_builtin(p.argv.items[0]), c, &p, in_fd, out_fd);
+    g_sh.in_pipeline = false;
   } else {
     char* path;
     status = resolve_redirected(c, &p, &path);
@@ -199,7 +201,7 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
       sh_fd_actions actions = {0};
       child_actions(c, &p, in_fd, out_fd, other_fd, &actions);
       char** envp = var_environment(&p.assigns);
-      *pid = sh_spawn(path, p.argv.items, envp, &actions, &status);
+      *pid = sh_spawn(path, p.argv.items, envp, &actions, group, &status);
       free(envp);
       fd_actions_free(&actions);
       free(path);
@@ -230,11 +232,17 @@ static int wait_foreground(pid_t* pids, size_t n, int last_status) {
   return status;
 }
 
+/* The process group for a stage (sh_spawn's group). */
+static pid_t background_group(bool background, pid_t group) {
+  return background && platform_background_groups() ? group : -1;
+}
+
 static int run_pipeline(const sh_pipeline* pl, bool background, const char* text) {
   size_t n = pl->ncmds;
   pid_t* pids = sh_xmalloc(n * sizeof(pid_t));
   int last_status = 0;
   int prev_read = -1;
+  pid_t group = 0; /* a background job's group: the first process's pid */
   for (size_t i = 0; i < n; i++) {
     int p[2] = {-1, -1};
     pids[i] = -1;
@@ -244,7 +252,9 @@ static int run_pipeline(const sh_pipeline* pl, bool background, const char* text
       n = i;
       break;
     }
-    int status = run_stage(&pl->cmds[i], prev_read, p[1], p[0], n == 1 && !background, &pids[i]);
+    int status = run_stage(&pl->cmds[i], prev_read, p[1], p[0], n == 1 && !background,
+                           background_group(background, group), &pids[i]);
+    if (group == 0 && pids[i] > 0) group = pids[i];
     if (prev_read >= 0) close(prev_read);
     if (p[1] >= 0) close(p[1]);
     prev_read = p[0];
@@ -283,7 +293,7 @@ static int run_background_list(const sh_andor* a) {
   char** envp = var_environment(&none);
   sh_fd_actions actions = {0};
   int status = 0;
-  pid_t pid = sh_spawn(g_sh.self, argv, envp, &actions, &status);
+  pid_t pid = sh_spawn(g_sh.self, argv, envp, &actions, background_group(true, 0), &status);
   free(envp);
   if (pid < 0) return status;
   int id = jobs_add(&pid, 1, a->text);

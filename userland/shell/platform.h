@@ -24,6 +24,12 @@ void platform_raw_mode_leave(int fd);
  * does this itself (the host). */
 void platform_set_foreground(int fd, const pid_t* pids, int count);
 
+/* Does a background job get a process group of its own? On the host the
+ * terminal signals its foreground process group on Ctrl-C, which is the
+ * shell's, so a background job must be outside it; consoled signals the
+ * processes the shell names, so ViperDOS needs no groups. */
+bool platform_background_groups(void);
+
 /* May a file with this status be started as a program? */
 bool platform_is_executable(const struct stat* st);
 

@@ -11,6 +11,8 @@ void platform_set_foreground(int fd, const pid_t* pids, int count) {
   (void)count;
 }
 
+bool platform_background_groups(void) { return true; }
+
 bool platform_is_executable(const struct stat* st) {
   return S_ISREG(st->st_mode) && (st->st_mode & 0111) != 0;
 }

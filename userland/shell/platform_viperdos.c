@@ -19,6 +19,8 @@ void platform_set_foreground(int fd, const pid_t* pids, int count) {
   (void)viper_console_set_foreground(fd, pids, count);
 }
 
+bool platform_background_groups(void) { return false; }
+
 bool platform_is_executable(const struct stat* st) { return S_ISREG(st->st_mode); }
 
 #endif /* __viperdos__ */

@@ -118,6 +118,9 @@ expect "kill %N ends a job" 0 "143" 'sleep 10 & kill %1; wait %1; echo $?'
 expect "jobs lists running jobs" 0 "[1]+ Running  sleep 1" 'sleep 1 & jobs; kill %1'
 expect "fg waits for the job" 0 $'sleep 0.1\n0' 'sleep 0.1 & fg %1; echo $?'
 expect "a background pipeline" 0 "x" 'echo x | cat > bgout & wait; cat bgout'
+expect "exit in a pipeline ends only its stage" 0 "still here" 'exit 3 | cat; echo still here'
+expect "a background list of several pipelines" 0 $'b\nc' 'false && echo a || echo b & wait; echo c'
+expect "a background job is in its own process group (host)" 0 "differs" 'sleep 0.3 & test "$(ps -o pgid= -p $!)" != "$(ps -o pgid= -p $$)" && echo differs; wait'
 expect "\$! is the last background pid" 0 "ok" 'sleep 0.1 & test "$!" -gt 1 && echo ok; wait'
 
 # --- commands

@@ -16,6 +16,7 @@ typedef struct {
   int nparams;      /* $# */
   bool interactive; /* a person at a terminal: prompt, jobs reports, SIGINT ignored */
   const char* self; /* a path to this shell's binary, for background and-or lists */
+  bool in_pipeline; /* a built-in runs as a pipeline stage: `exit` ends only the stage */
 } sh_state;
 
 extern sh_state g_sh;

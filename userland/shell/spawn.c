@@ -116,7 +116,7 @@ bool sh_read_shebang(const char* path, sh_vec* prefix) {
 }
 
 static int spawn_file(pid_t* pid, const char* path, char** argv, char** envp,
-                      const sh_fd_actions* actions) {
+                      const sh_fd_actions* actions, pid_t group) {
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&fa);
@@ -135,7 +135,12 @@ static int spawn_file(pid_t* pid, const char* path, char** argv, char** envp,
   sigaddset(&defaults, SIGINT);
   sigaddset(&defaults, SIGQUIT);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGDEF;
+  if (group >= 0) {
+    flags |= POSIX_SPAWN_SETPGROUP;
+    posix_spawnattr_setpgroup(&attr, group);
+  }
+  posix_spawnattr_setflags(&attr, flags);
   fflush(NULL); /* what the shell printed comes before what the child prints */
   int rc = posix_spawn(pid, path, &fa, &attr, argv, envp);
   posix_spawnattr_destroy(&attr);
@@ -144,7 +149,7 @@ static int spawn_file(pid_t* pid, const char* path, char** argv, char** envp,
 }
 
 pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* actions,
-               int* status) {
+               pid_t group, int* status) {
   sh_vec full = {0};
   const char* program = path;
   char* interpreter = NULL;
@@ -167,14 +172,14 @@ pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* 
     argv = full.items;
   }
   pid_t pid = -1;
-  int rc = spawn_file(&pid, program, argv, envp, actions);
+  int rc = spawn_file(&pid, program, argv, envp, actions, group);
   if (rc == ENOEXEC && full.len == 0 && g_sh.self) {
     /* no #! and no program: a script for this shell, as POSIX says */
     vec_push(&full, sh_xstrdup(g_sh.self));
     vec_push(&full, sh_xstrdup(path));
     for (size_t i = 1; argv[i]; i++) vec_push(&full, sh_xstrdup(argv[i]));
     program = g_sh.self;
-    rc = spawn_file(&pid, program, full.items, envp, actions);
+    rc = spawn_file(&pid, program, full.items, envp, actions, group);
   }
   if (rc != 0) {
     fprintf(stderr, "sh: %s: %s\n", program, strerror(rc));

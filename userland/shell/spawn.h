@@ -33,10 +33,11 @@ int sh_resolve_command(const char* name, char** path);
 
 /* Starts argv[0] (already resolved to path) with envp and the actions; a
  * file starting with "#!" is run by the interpreter it names, a file that
- * is neither that nor a program (ENOEXEC) by this shell. Returns the
+ * is neither that nor a program (ENOEXEC) by this shell. group: -1 the
+ * shell's process group, 0 a new one, else that one (background jobs).  Returns the
  * pid, or -1 after printing why, with *status the status to give. */
 pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* actions,
-               int* status);
+               pid_t group, int* status);
 
 /* A `#!` line as an interpreter argv prefix (interpreter, optional
  * argument); false if the file does not start with "#!". */

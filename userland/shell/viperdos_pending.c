@@ -46,6 +46,11 @@ PENDING int posix_spawnattr_setflags(posix_spawnattr_t* attr, short flags) {
   (void)flags;
   return ENOSYS;
 }
+PENDING int posix_spawnattr_setpgroup(posix_spawnattr_t* attr, pid_t group) {
+  (void)attr;
+  (void)group;
+  return ENOSYS;
+}
 PENDING int posix_spawnattr_setsigdefault(posix_spawnattr_t* restrict attr,
                                           const sigset_t* restrict set) {
   (void)attr;
