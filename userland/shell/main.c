@@ -31,7 +31,7 @@ static const char* find_self(const char* argv0) {
   if (strchr(argv0, '/')) {
     if (argv0[0] == '/') return argv0;
     char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd)) return NULL;
+    if (!getcwd(cwd, sizeof cwd)) return argv0; /* right until the first cd */
     sh_buf b = {0};
     buf_puts(&b, cwd);
     buf_push(&b, '/');
@@ -83,8 +83,11 @@ static void write_all(int fd, const char* s, size_t n) {
 static char* make_prompt(void) {
   char cwd[PATH_MAX];
   sh_buf b = {0};
-  buf_puts(&b, getcwd(cwd, sizeof cwd) ? cwd : "?");
-  buf_puts(&b, " $ ");
+  if (getcwd(cwd, sizeof cwd)) {
+    buf_puts(&b, cwd);
+    buf_push(&b, ' ');
+  }
+  buf_puts(&b, "$ ");
   return buf_take(&b);
 }
 
@@ -119,6 +122,7 @@ static int interactive(void) {
   const char* histfile = var_get("HISTFILE");
   if (histfile) history_load(&g_history, histfile);
   bool terminal = isatty(STDIN_FILENO);
+  platform_set_foreground(STDIN_FILENO, NULL, 0); /* Ctrl-C at the prompt is the editor's */
   line_editor editor;
   le_init(&editor, &g_history, isatty(STDERR_FILENO), sh_complete, NULL);
   sh_buf line = {0};

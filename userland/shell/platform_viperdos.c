@@ -1,7 +1,8 @@
 /* The system half of the platform seam on ViperDOS: consoled decides who
  * gets Ctrl-C, so the shell names the foreground job's processes to it;
  * the boot archive's files carry no execute bits worth trusting, so any
- * regular file may be tried (posix_spawn then says if it is no program). */
+ * file that is no directory may be tried (posix_spawn then says if it is
+ * no program). */
 #ifdef __viperdos__
 
 #include "userland/shell/platform.h"
@@ -21,6 +22,6 @@ void platform_set_foreground(int fd, const pid_t* pids, int count) {
 
 bool platform_background_groups(void) { return false; }
 
-bool platform_is_executable(const struct stat* st) { return S_ISREG(st->st_mode); }
+bool platform_is_executable(const struct stat* st) { return !S_ISDIR(st->st_mode); }
 
 #endif /* __viperdos__ */
