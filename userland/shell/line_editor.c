@@ -182,9 +182,14 @@ static void complete(line_editor* e) {
     const char* first = candidates.items[0];
     bool one = candidates.len == 1;
     if (prefix > word_len || one) {
-      /* replace the word by the longer common prefix */
-      erase(e, start, e->cursor);
-      insert(e, first, prefix);
+      /* replace the word by the longer common prefix (only the new part
+       * when it extends the word, so the screen just gets more text) */
+      if (strncmp(first, word, word_len) == 0 && prefix >= word_len) {
+        insert(e, first + word_len, prefix - word_len);
+      } else {
+        erase(e, start, e->cursor);
+        insert(e, first, prefix);
+      }
       if (one && first[prefix - 1] != '/') insert(e, " ", 1);
     } else if (e->tabs >= 2) {
       list_candidates(e, &candidates);
