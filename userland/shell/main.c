@@ -119,6 +119,11 @@ static bool edit_line(line_editor* e, const char* prompt, sh_buf* line) {
 static int interactive(void) {
   signal(SIGINT, SIG_IGN); /* Ctrl-C is for the foreground job */
   signal(SIGQUIT, SIG_IGN);
+#ifdef SIGTSTP
+  /* No job control: Ctrl-Z would stop a program that nothing could
+   * continue, so it stops nothing (programs inherit this). */
+  signal(SIGTSTP, SIG_IGN);
+#endif
   const char* histfile = var_get("HISTFILE");
   if (histfile) history_load(&g_history, histfile);
   bool terminal = isatty(STDIN_FILENO);
