@@ -161,10 +161,13 @@ static int run_builtin(sh_builtin_fn fn, const sh_command* c, prepared* p, int i
 /* Resolves the command name with the command's redirections in place in
  * the shell, so "command not found" goes where its 2> says. (Only around
  * the search: a child must not inherit the saved copies.) */
-static int resolve_redirected(const sh_command* c, prepared* p, char** path) {
+static int resolve_redirected(const sh_command* c, prepared* p, int in_fd, int out_fd,
+                              char** path) {
   if (c->nredirs == 0) return sh_resolve_command(p->argv.items[0], path);
   saved_fds s = {.n = 0};
   fflush(NULL);
+  if (in_fd >= 0) move_fd(&s, in_fd, 0);
+  if (out_fd >= 0) move_fd(&s, out_fd, 1);
   for (size_t i = 0; i < c->nredirs; i++) {
     const sh_redir* r = &c->redirs[i];
     move_fd(&s, r->kind == REDIR_DUP ? r->target : p->fds[i], r->fd);
@@ -196,7 +199,7 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
     g_sh.in_pipeline = false;
   } else {
     char* path;
-    status = resolve_redirected(c, &p, &path);
+    status = resolve_redirected(c, &p, in_fd, out_fd, &path);
     if (status == 0) {
       sh_fd_actions actions = {0};
       child_actions(c, &p, in_fd, out_fd, other_fd, &actions);

@@ -126,6 +126,7 @@ expect "\$! is the last background pid" 0 "ok" 'sleep 0.1 & test "$!" -gt 1 && e
 # --- commands
 expect "an unknown command is 127" 127 "sh: nosuchcmd: command not found" 'nosuchcmd'
 expect "its message follows 2>" 0 "sh: nosuchcmd: command not found" 'nosuchcmd 2> e; cat e'
+expect "and 2>&1 into a pipe" 0 "1" 'nosuchcmd 2>&1 | wc -l'
 expect "an unknown path is 127" 127 "sh: ./nosuch: No such file or directory" './nosuch'
 touch notexec
 expect "a file that is not executable is 126" 126 "sh: ./notexec: Permission denied" './notexec'
