@@ -2,8 +2,8 @@
 // expansion on arbitrary text. They must never crash or leak, and what the
 // parser accepts must be a well-formed tree: every and-or list has its
 // pipelines and the operators between them, every command has something
-// in it, every file redirection its word, every list its source text; a
-// rejected input has a message.
+// in it, every file redirection its word, every list its source text,
+// every compound command its parts; a rejected input has a message.
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +45,38 @@ void expand_all(const sh_vec& words) {
   for (size_t i = 0; i < words.len; i++) free(sh_expand_string(words.items[i]));
 }
 
+void check_program(const sh_program& p);
+
+// A compound command: its parts are there and well-formed in turn.
+void check_compound(const sh_command& c) {
+  require(c.text != nullptr && c.words.len == 0 && c.assigns.len == 0);
+  switch (c.kind) {
+    case CMD_IF:
+      require(c.nclauses >= 1);
+      for (size_t i = 0; i < c.nclauses; i++) {
+        require(c.conds[i].nitems > 0 && c.bodies[i].nitems > 0);
+        check_program(c.conds[i]);
+        check_program(c.bodies[i]);
+      }
+      if (c.has_else) check_program(c.bodies[c.nclauses]);
+      break;
+    case CMD_WHILE:
+    case CMD_UNTIL:
+      require(c.conds[0].nitems > 0);
+      check_program(c.conds[0]);
+      [[fallthrough]];
+    case CMD_FOR:
+    case CMD_GROUP:
+      require(c.bodies[0].nitems > 0);
+      check_program(c.bodies[0]);
+      require((c.kind == CMD_FOR) == (c.for_name != nullptr));
+      expand_all(c.for_words);
+      break;
+    case CMD_SIMPLE:
+      abort();
+  }
+}
+
 void check_program(const sh_program& p) {
   for (size_t i = 0; i < p.nitems; i++) {
     const sh_andor& a = p.items[i];
@@ -54,7 +86,10 @@ void check_program(const sh_program& p) {
       require(a.pipes[j].ncmds >= 1);
       for (size_t k = 0; k < a.pipes[j].ncmds; k++) {
         const sh_command& c = a.pipes[j].cmds[k];
-        require(c.assigns.len + c.words.len + c.nredirs > 0);
+        if (c.kind == CMD_SIMPLE)
+          require(c.assigns.len + c.words.len + c.nredirs > 0);
+        else
+          check_compound(c);
         for (size_t r = 0; r < c.nredirs; r++) {
           require((c.redirs[r].kind == REDIR_DUP) == (c.redirs[r].word == nullptr));
           require(c.redirs[r].fd >= 0);

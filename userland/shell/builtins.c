@@ -253,6 +253,25 @@ static int b_source(int argc, char** argv) {
   return status;
 }
 
+/* break [N] and continue [N]: leave N loops (continue: then go round the
+ * N-th again). */
+static int loop_control(int argc, char** argv, bool is_continue) {
+  long n = 1;
+  if (argc > 2 || (argc == 2 && (!parse_int(argv[1], &n) || n < 1)))
+    return usage(argv[0], is_continue ? "continue [N]" : "break [N]");
+  if (g_sh.loop_depth == 0) {
+    fprintf(stderr, "sh: %s: only meaningful in a loop\n", argv[0]);
+    return 1;
+  }
+  if (n > g_sh.loop_depth) n = g_sh.loop_depth;
+  g_sh.break_levels = (int)(is_continue ? n - 1 : n);
+  g_sh.continuing = is_continue;
+  return 0;
+}
+
+static int b_break(int argc, char** argv) { return loop_control(argc, argv, false); }
+static int b_continue(int argc, char** argv) { return loop_control(argc, argv, true); }
+
 static int b_true(int argc, char** argv) {
   (void)argc;
   (void)argv;
@@ -274,7 +293,9 @@ static const struct {
 } k_builtins[] = {
     {".", b_source, "FILE [ARG...]   run FILE's commands in this shell"},
     {":", b_true, "               do nothing, successfully"},
+    {"break", b_break, "[N]          leave the innermost N loops (default 1)"},
     {"cd", b_cd, "[DIR | -]       change the working directory (default $HOME, - the last)"},
+    {"continue", b_continue, "[N]     go round the N-th loop (default 1) again"},
     {"exit", b_exit, "[N]           leave the shell with status N (default $?)"},
     {"export", b_export, "[NAME[=V]...] give programs these variables; alone: list them"},
     {"false", b_false, "              fail (status 1)"},

@@ -177,11 +177,135 @@ static int resolve_redirected(const sh_command* c, prepared* p, int in_fd, int o
   return status;
 }
 
+static int run_compound(const sh_command* c);
+
+/* Has break or continue asked to leave the lists running? */
+static bool leaving(void) { return g_sh.break_levels > 0 || g_sh.continuing; }
+
+/* A loop's body ran: is it over (break), or does it go on? */
+static bool loop_ends(void) {
+  if (g_sh.break_levels > 0) {
+    g_sh.break_levels--;
+    return true;
+  }
+  g_sh.continuing = false;
+  return false;
+}
+
+static int run_loop(const sh_command* c) {
+  int status = 0;
+  g_sh.loop_depth++;
+  for (;;) {
+    int cond = sh_run_program(c->conds);
+    if (leaving() && loop_ends()) break;
+    if ((c->kind == CMD_WHILE) != (cond == 0)) break;
+    status = sh_run_program(c->bodies);
+    if (leaving() && loop_ends()) break;
+  }
+  g_sh.loop_depth--;
+  return status;
+}
+
+static int run_for(const sh_command* c) {
+  sh_vec values = {0};
+  if (c->for_has_in) {
+    for (size_t i = 0; i < c->for_words.len; i++) sh_expand_word(c->for_words.items[i], &values);
+  } else {
+    for (int i = 0; i < g_sh.nparams; i++) vec_push(&values, sh_xstrdup(g_sh.params[i]));
+  }
+  int status = 0;
+  g_sh.loop_depth++;
+  for (size_t i = 0; i < values.len; i++) {
+    var_set(c->for_name, values.items[i]);
+    status = sh_run_program(c->bodies);
+    if (leaving() && loop_ends()) break;
+  }
+  g_sh.loop_depth--;
+  vec_free(&values);
+  return status;
+}
+
+static int run_compound(const sh_command* c) {
+  switch (c->kind) {
+    case CMD_IF:
+      for (size_t i = 0; i < c->nclauses; i++) {
+        int cond = sh_run_program(&c->conds[i]);
+        if (leaving()) return cond;
+        if (cond == 0) return sh_run_program(&c->bodies[i]);
+      }
+      return c->has_else ? sh_run_program(&c->bodies[c->nclauses]) : 0;
+    case CMD_WHILE:
+    case CMD_UNTIL:
+      return run_loop(c);
+    case CMD_FOR:
+      return run_for(c);
+    case CMD_GROUP:
+      return sh_run_program(c->bodies);
+    case CMD_SIMPLE:
+      break;
+  }
+  return 0;
+}
+
+/* A compound command alone runs in the shell, its redirections on the
+ * shell's fds for the time; in a pipeline or the background it runs in a
+ * second shell (`sh -c TEXT`): the shell cannot fork a copy of itself. */
+static int run_compound_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, bool alone,
+                              pid_t group, pid_t* pid) {
+  *pid = -1;
+  if (!alone) {
+    if (!g_sh.self) {
+      fprintf(stderr, "sh: cannot run `%s' in a pipeline: no path to the shell\n", c->text);
+      return 1;
+    }
+    char* argv[] = {(char*)"sh", (char*)"-c", c->text, NULL};
+    sh_fd_actions actions = {0};
+    if (in_fd >= 0) {
+      fd_actions_dup(&actions, in_fd, 0);
+      fd_actions_close(&actions, in_fd);
+    }
+    if (out_fd >= 0) {
+      fd_actions_dup(&actions, out_fd, 1);
+      fd_actions_close(&actions, out_fd);
+    }
+    if (other_fd >= 0) fd_actions_close(&actions, other_fd);
+    sh_vec none = {0};
+    char** envp = var_environment(&none);
+    int status = 0;
+    *pid = sh_spawn(g_sh.self, argv, envp, &actions, group, &status);
+    free(envp);
+    fd_actions_free(&actions);
+    return status;
+  }
+  prepared p;
+  if (prepare(c, &p) < 0) {
+    prepared_free(&p);
+    return 1;
+  }
+  saved_fds s = {.n = 0};
+  fflush(NULL);
+  int rc = 0;
+  for (size_t i = 0; i < c->nredirs && rc == 0; i++) {
+    const sh_redir* r = &c->redirs[i];
+    rc = move_fd(&s, r->kind == REDIR_DUP ? r->target : p.fds[i], r->fd);
+  }
+  int status = 1;
+  if (rc < 0)
+    fprintf(stderr, "sh: cannot redirect: %s\n", strerror(errno));
+  else
+    status = run_compound(c);
+  restore_fds(&s);
+  prepared_free(&p);
+  return status;
+}
+
 /* Runs one stage. Returns its status if it finished in the shell (a
  * built-in, an assignment, a failed start), with *pid = -1; otherwise
  * *pid is the started process. */
 static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, bool alone,
                      pid_t group, pid_t* pid) {
+  if (c->kind != CMD_SIMPLE)
+    return run_compound_stage(c, in_fd, out_fd, other_fd, alone, group, pid);
   *pid = -1;
   prepared p;
   int status = 0;
@@ -309,7 +433,7 @@ static int run_andor(const sh_andor* a) {
   if (a->background) return run_background_list(a);
   int status = run_pipeline(&a->pipes[0], false, a->text);
   g_sh.last_status = status;
-  for (size_t i = 1; i < a->npipes; i++) {
+  for (size_t i = 1; i < a->npipes && !leaving(); i++) {
     bool run = a->ops[i - 1] == ANDOR_AND ? status == 0 : status != 0;
     if (!run) continue;
     status = run_pipeline(&a->pipes[i], false, a->text);
@@ -319,7 +443,8 @@ static int run_andor(const sh_andor* a) {
 }
 
 int sh_run_program(const sh_program* program) {
-  for (size_t i = 0; i < program->nitems; i++) g_sh.last_status = run_andor(&program->items[i]);
+  for (size_t i = 0; i < program->nitems && !leaving(); i++)
+    g_sh.last_status = run_andor(&program->items[i]);
   return g_sh.last_status;
 }
 

@@ -10,7 +10,12 @@ typedef struct {
   sh_tokens tokens;
   size_t pos;
   sh_error* error;
+  int depth; /* nesting of compound commands: bounded, so no input overflows the stack */
 } parser;
+
+enum { kMaxDepth = 64 };
+
+static int parse_list(parser* p, sh_program* out, const char* const* stops);
 
 static const sh_token* peek(parser* p) { return &p->tokens.items[p->pos]; }
 
@@ -34,6 +39,32 @@ static bool is_redirection(sh_token_kind k) {
   return k == TOK_LESS || k == TOK_GREAT || k == TOK_DGREAT || k == TOK_DUP_OUT || k == TOK_DUP_IN;
 }
 
+/* Is the next token the unquoted word w (a reserved word where a command
+ * starts)? */
+static bool at_word(parser* p, const char* w) {
+  const sh_token* t = peek(p);
+  return t->kind == TOK_WORD && strcmp(t->text, w) == 0;
+}
+
+static bool at_any(parser* p, const char* const* words) {
+  for (; words && *words; words++)
+    if (at_word(p, *words)) return true;
+  return false;
+}
+
+/* Words that only end a compound command: never a command name. */
+static const char* const k_closers[] = {"then", "elif", "else", "fi", "do", "done", "}", NULL};
+
+static int expect_word(parser* p, const char* w) {
+  if (!at_word(p, w)) {
+    if (peek(p)->kind == TOK_EOF)
+      return fail_at(p, peek(p), "`%s' expected before the end of input", w);
+    return fail_at(p, peek(p), "unexpected `%s'", sh_token_name(peek(p)));
+  }
+  p->pos++;
+  return 0;
+}
+
 bool sh_is_assignment(const char* w) {
   if (!(isalpha((unsigned char)w[0]) || w[0] == '_')) return false;
   size_t i = 1;
@@ -41,11 +72,27 @@ bool sh_is_assignment(const char* w) {
   return w[i] == '=';
 }
 
+static bool is_name(const char* w) {
+  if (!(isalpha((unsigned char)w[0]) || w[0] == '_')) return false;
+  for (const char* q = w + 1; *q; q++)
+    if (!(isalnum((unsigned char)*q) || *q == '_')) return false;
+  return true;
+}
+
 static void free_command(sh_command* c) {
   vec_free(&c->assigns);
   vec_free(&c->words);
+  vec_free(&c->for_words);
   for (size_t i = 0; i < c->nredirs; i++) free(c->redirs[i].word);
   free(c->redirs);
+  size_t nconds = c->kind == CMD_IF ? c->nclauses : c->conds ? 1 : 0;
+  for (size_t i = 0; i < nconds; i++) sh_program_free(&c->conds[i]);
+  size_t nbodies = c->kind == CMD_IF ? c->nclauses + (c->has_else ? 1 : 0) : c->bodies ? 1 : 0;
+  for (size_t i = 0; i < nbodies; i++) sh_program_free(&c->bodies[i]);
+  free(c->conds);
+  free(c->bodies);
+  free(c->for_name);
+  free(c->text);
 }
 
 static int parse_redirection(parser* p, sh_command* c) {
@@ -76,8 +123,113 @@ static int parse_redirection(parser* p, sh_command* c) {
   return 0;
 }
 
+/* One more program in *array (of *n); returns it, zeroed. */
+static sh_program* add_program(sh_program** array, size_t n) {
+  *array = sh_xrealloc(*array, (n + 1) * sizeof(sh_program));
+  memset(&(*array)[n], 0, sizeof(sh_program));
+  return &(*array)[n];
+}
+
+/* A list that must not be empty, up to one of stops. */
+static int parse_body(parser* p, sh_program* out, const char* const* stops) {
+  if (parse_list(p, out, stops) < 0) return -1;
+  if (out->nitems == 0) return unexpected(p);
+  return 0;
+}
+
+static int parse_if(parser* p, sh_command* c) {
+  static const char* const then[] = {"then", NULL};
+  static const char* const after[] = {"elif", "else", "fi", NULL};
+  static const char* const fi[] = {"fi", NULL};
+  c->kind = CMD_IF;
+  do {
+    p->pos++; /* if or elif */
+    /* the clause counts once its condition is there, so it is freed */
+    sh_program* cond = add_program(&c->conds, c->nclauses);
+    add_program(&c->bodies, c->nclauses);
+    c->nclauses++;
+    if (parse_body(p, cond, then) < 0 || expect_word(p, "then") < 0) return -1;
+    if (parse_body(p, &c->bodies[c->nclauses - 1], after) < 0) return -1;
+  } while (at_word(p, "elif"));
+  if (at_word(p, "else")) {
+    p->pos++;
+    add_program(&c->bodies, c->nclauses);
+    c->has_else = true;
+    if (parse_body(p, &c->bodies[c->nclauses], fi) < 0) return -1;
+  }
+  return expect_word(p, "fi");
+}
+
+static int parse_loop_body(parser* p, sh_command* c) {
+  static const char* const done[] = {"done", NULL};
+  c->bodies = add_program(&c->bodies, 0);
+  if (expect_word(p, "do") < 0 || parse_body(p, c->bodies, done) < 0) return -1;
+  return expect_word(p, "done");
+}
+
+static int parse_while(parser* p, sh_command* c) {
+  static const char* const do_[] = {"do", NULL};
+  c->kind = at_word(p, "while") ? CMD_WHILE : CMD_UNTIL;
+  p->pos++;
+  c->conds = add_program(&c->conds, 0);
+  if (parse_body(p, c->conds, do_) < 0) return -1;
+  return parse_loop_body(p, c);
+}
+
+static int parse_for(parser* p, sh_command* c) {
+  c->kind = CMD_FOR;
+  p->pos++;
+  const sh_token* name = peek(p);
+  if (name->kind != TOK_WORD || !is_name(name->text))
+    return fail_at(p, name, "`for' needs a variable name, not `%s'", sh_token_name(name));
+  c->for_name = sh_xstrdup(name->text);
+  p->pos++;
+  skip_newlines(p);
+  if (at_word(p, "in")) {
+    c->for_has_in = true;
+    p->pos++;
+    for (; peek(p)->kind == TOK_WORD; p->pos++) vec_push(&c->for_words, sh_xstrdup(peek(p)->text));
+  }
+  if (peek(p)->kind == TOK_SEMI) p->pos++;
+  skip_newlines(p);
+  return parse_loop_body(p, c);
+}
+
+static int parse_group(parser* p, sh_command* c) {
+  static const char* const close[] = {"}", NULL};
+  c->kind = CMD_GROUP;
+  p->pos++;
+  c->bodies = add_program(&c->bodies, 0);
+  if (parse_body(p, c->bodies, close) < 0) return -1;
+  return expect_word(p, "}");
+}
+
+static int parse_compound(parser* p, sh_command* c) {
+  if (++p->depth > kMaxDepth) return fail_at(p, peek(p), "%s", "commands nested too deeply");
+  size_t start = peek(p)->start;
+  int rc;
+  if (at_word(p, "if"))
+    rc = parse_if(p, c);
+  else if (at_word(p, "while") || at_word(p, "until"))
+    rc = parse_while(p, c);
+  else if (at_word(p, "for"))
+    rc = parse_for(p, c);
+  else
+    rc = parse_group(p, c);
+  p->depth--;
+  if (rc < 0) return -1;
+  while (is_redirection(peek(p)->kind))
+    if (parse_redirection(p, c) < 0) return -1;
+  size_t end = p->tokens.items[p->pos - 1].end;
+  c->text = sh_xstrndup(p->source + start, end - start);
+  return 0;
+}
+
 static int parse_command(parser* p, sh_command* c) {
   memset(c, 0, sizeof *c);
+  static const char* const openers[] = {"if", "while", "until", "for", "{", NULL};
+  if (at_any(p, openers)) return parse_compound(p, c);
+  if (at_any(p, k_closers)) return unexpected(p);
   for (;;) {
     const sh_token* t = peek(p);
     if (t->kind == TOK_WORD) {
@@ -129,32 +281,35 @@ static int parse_andor(parser* p, sh_andor* a) {
   return 0;
 }
 
+/* And-or lists separated by ; & and newlines, up to the end of input or
+ * (in command position) one of the stop words, which is left unread. */
+static int parse_list(parser* p, sh_program* out, const char* const* stops) {
+  skip_newlines(p);
+  while (peek(p)->kind != TOK_EOF && !at_any(p, stops)) {
+    out->items = sh_xrealloc(out->items, (out->nitems + 1) * sizeof(sh_andor));
+    sh_andor* a = &out->items[out->nitems++];
+    if (parse_andor(p, a) < 0) return -1;
+    sh_token_kind k = peek(p)->kind;
+    if (k == TOK_AMP || k == TOK_SEMI) {
+      a->background = k == TOK_AMP;
+      p->pos++;
+    } else if (k != TOK_NEWLINE && k != TOK_EOF && !at_any(p, stops)) {
+      return unexpected(p);
+    }
+    skip_newlines(p);
+  }
+  return 0;
+}
+
 int sh_parse(const char* source, sh_program* out, sh_error* error) {
   memset(out, 0, sizeof *out);
-  parser p = {source, {0}, 0, error};
+  parser p = {source, {0}, 0, error, 0};
   if (sh_lex(source, &p.tokens, error) < 0) {
     sh_tokens_free(&p.tokens);
     return -1;
   }
-  int rc = 0;
-  skip_newlines(&p);
-  while (peek(&p)->kind != TOK_EOF) {
-    out->items = sh_xrealloc(out->items, (out->nitems + 1) * sizeof(sh_andor));
-    sh_andor* a = &out->items[out->nitems++];
-    if (parse_andor(&p, a) < 0) {
-      rc = -1;
-      break;
-    }
-    sh_token_kind k = peek(&p)->kind;
-    if (k == TOK_AMP || k == TOK_SEMI) {
-      a->background = k == TOK_AMP;
-      p.pos++;
-    } else if (k != TOK_NEWLINE && k != TOK_EOF) {
-      rc = unexpected(&p);
-      break;
-    }
-    skip_newlines(&p);
-  }
+  int rc = parse_list(&p, out, NULL);
+  if (rc == 0 && peek(&p)->kind != TOK_EOF) rc = unexpected(&p);
   sh_tokens_free(&p.tokens);
   if (rc < 0) sh_program_free(out);
   return rc;

@@ -140,6 +140,55 @@ TEST(Parser, NewlinesSeparateAndMayFollowOperators) {
   EXPECT_EQ(ParseError("# only a comment"), "");
 }
 
+TEST(Parser, CompoundCommands) {
+  sh_program p;
+  sh_error e;
+  ASSERT_EQ(sh_parse("if a; then b; elif c\nthen d; else e; fi > out | cat", &p, &e), 0)
+      << e.message;
+  const sh_command& c = p.items[0].pipes[0].cmds[0];
+  EXPECT_EQ(c.kind, CMD_IF);
+  EXPECT_EQ(c.nclauses, 2u);
+  EXPECT_TRUE(c.has_else);
+  EXPECT_EQ(c.nredirs, 1u);
+  EXPECT_STREQ(c.text, "if a; then b; elif c\nthen d; else e; fi > out");
+  EXPECT_EQ(p.items[0].pipes[0].ncmds, 2u);
+  sh_program_free(&p);
+
+  ASSERT_EQ(sh_parse("for x in a 'b c'; do echo $x; done", &p, &e), 0) << e.message;
+  const sh_command& f = p.items[0].pipes[0].cmds[0];
+  EXPECT_EQ(f.kind, CMD_FOR);
+  EXPECT_STREQ(f.for_name, "x");
+  EXPECT_TRUE(f.for_has_in);
+  EXPECT_EQ(f.for_words.len, 2u);
+  sh_program_free(&p);
+
+  EXPECT_EQ(ParseError("while a\ndo\n  b\ndone"), "");
+  EXPECT_EQ(ParseError("until a; do b; done &"), "");
+  EXPECT_EQ(ParseError("for x; do b; done"), "");
+  EXPECT_EQ(ParseError("for x\ndo b; done"), "");
+  EXPECT_EQ(ParseError("{ a; b; } 2>&1"), "");
+  EXPECT_EQ(ParseError("if a; then if b; then c; fi; fi"), "");
+  EXPECT_EQ(ParseError("echo if then fi done }"), "");  // only a command's first word is reserved
+  EXPECT_EQ(ParseError("'if' a"), "");                  // and only unquoted
+}
+
+TEST(Parser, BadCompoundCommandsGiveAClearError) {
+  EXPECT_EQ(ParseError("if a; then b"), "`fi' expected before the end of input");
+  EXPECT_EQ(ParseError("if a; then; fi"), "unexpected `;'");
+  EXPECT_EQ(ParseError("if a; fi"), "unexpected `fi'");
+  EXPECT_EQ(ParseError("if; then b; fi"), "unexpected `;'");
+  EXPECT_EQ(ParseError("while a; do b; fi"), "unexpected `fi'");
+  EXPECT_EQ(ParseError("for 1x in a; do b; done"), "`for' needs a variable name, not `1x'");
+  EXPECT_EQ(ParseError("for x in a; b; done"), "unexpected `b'");
+  EXPECT_EQ(ParseError("{ a;"), "`}' expected before the end of input");
+  EXPECT_EQ(ParseError("{ }"), "unexpected `}'");
+  EXPECT_EQ(ParseError("done"), "unexpected `done'");
+  EXPECT_EQ(ParseError("a; fi"), "unexpected `fi'");
+  std::string deep;
+  for (int i = 0; i < 100; i++) deep += "{ ";
+  EXPECT_EQ(ParseError(deep.c_str()), "commands nested too deeply");
+}
+
 TEST(Parser, BadInputGivesAClearError) {
   EXPECT_EQ(ParseError("| x"), "unexpected `|'");
   EXPECT_EQ(ParseError("a &&"), "unexpected end of input");

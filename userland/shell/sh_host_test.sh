@@ -101,6 +101,25 @@ expect "and-or left to right" 0 $'c' 'false && echo b || echo c'
 expect "; runs everything" 0 $'a\nb' 'false; echo a; echo b'
 expect "newlines separate commands" 0 $'a\nb' $'echo a\necho b'
 
+# --- compound commands
+expect "if then elif else" 0 $'b\nc' 'if false; then echo a; elif true; then echo b; fi; if false; then :; else echo c; fi'
+expect "if's status is the body's" 3 "" 'if true; then sh -c "exit 3"; fi'
+expect "if with no branch taken is 0" 0 "" 'if false; then echo a; fi'
+expect "while" 0 $'x\nxx\nxxx' 'n=; while test "$n" != xxx; do n=x$n; echo $n; done'
+expect "until" 0 "ab" 'x=a; until test $x = ab; do x=${x}b; done; echo $x'
+expect "for over words and globs" 0 $'a\nb c\nout' 'for w in a "b c" ou*; do echo "$w"; done'
+expect_run "for without in runs over the parameters" 0 $'p\nq r' -c 'for x; do echo "$x"; done' n p "q r"
+expect "break and continue" 0 $'1\n3\n4' 'for i in 1 2 3 4 5; do if test $i = 2; then continue; fi; if test $i = 5; then break; fi; echo $i; done'
+expect "break 2 leaves both loops" 0 "a1" 'for a in a b; do for n in 1 2; do echo $a$n; break 2; done; done'
+expect "break outside a loop" 1 "sh: break: only meaningful in a loop" 'break'
+expect "a group's output redirected" 0 $'1\n2' '{ echo 1; echo 2; } > grp; cat grp'
+expect "a loop in a pipeline" 0 "3" 'for i in a b c; do echo $i; done | wc -l'
+expect "a loop's output redirected" 0 $'a\nb' 'for i in a b; do echo $i; done > lo; cat lo'
+expect "a loop's variables stay in the shell" 0 "z" 'for v in x y z; do :; done; echo $v'
+expect "compound commands across lines" 0 "yes" $'if true\nthen\n  echo yes\nfi'
+expect "a background loop" 0 "done" 'for i in 1; do sleep 0.1; done & wait; echo done'
+expect "an unterminated if" 2 "sh: syntax error: \`fi' expected before the end of input" 'if true; then echo'
+
 # --- globbing
 mkdir g && touch g/b.txt g/a.txt g/c.log g/.hidden.txt
 expect "* matches sorted" 0 "g/a.txt g/b.txt" 'echo g/*.txt'

@@ -17,6 +17,9 @@ typedef struct {
   bool interactive; /* a person at a terminal: prompt, jobs reports, SIGINT ignored */
   const char* self; /* a path to this shell's binary, for background and-or lists */
   bool in_pipeline; /* a built-in runs as a pipeline stage: `exit` ends only the stage */
+  int loop_depth;   /* loops running: what break and continue may leave */
+  int break_levels; /* loops still to leave after `break N` / `continue N` */
+  bool continuing;  /* once they are left, the next loop goes round again */
 } sh_state;
 
 extern sh_state g_sh;
