@@ -254,11 +254,6 @@ static int run_compound_stage(const sh_command* c, int in_fd, int out_fd, int ot
                               pid_t group, pid_t* pid) {
   *pid = -1;
   if (!alone) {
-    if (!g_sh.self) {
-      fprintf(stderr, "sh: cannot run `%s' in a pipeline: no path to the shell\n", c->text);
-      return 1;
-    }
-    char* argv[] = {(char*)"sh", (char*)"-c", c->text, NULL};
     sh_fd_actions actions = {0};
     if (in_fd >= 0) {
       fd_actions_dup(&actions, in_fd, 0);
@@ -269,11 +264,8 @@ static int run_compound_stage(const sh_command* c, int in_fd, int out_fd, int ot
       fd_actions_close(&actions, out_fd);
     }
     if (other_fd >= 0) fd_actions_close(&actions, other_fd);
-    sh_vec none = {0};
-    char** envp = var_environment(&none);
     int status = 0;
-    *pid = sh_spawn(g_sh.self, argv, envp, &actions, group, &status);
-    free(envp);
+    *pid = sh_spawn_subshell(c->text, &actions, group, &status);
     fd_actions_free(&actions);
     return status;
   }
@@ -309,6 +301,7 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
   *pid = -1;
   prepared p;
   int status = 0;
+  g_sh.subst_status = -1;
   if (prepare(c, &p) < 0) {
     prepared_free(&p);
     return 1;
@@ -316,6 +309,8 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
   if (p.argv.len == 0) {
     if (alone)
       for (size_t i = 0; i < p.assigns.len; i++) var_assign(p.assigns.items[i]);
+    /* x=$(cmd) gives cmd's status, as POSIX says */
+    if (g_sh.subst_status >= 0) status = g_sh.subst_status;
   } else if (sh_find_builtin(p.argv.items[0])) {
     for (size_t i = 0; i < p.assigns.len; i++) var_assign(p.assigns.items[i]);
     g_sh.in_pipeline = !alone;
@@ -411,17 +406,9 @@ static int run_pipeline(const sh_pipeline* pl, bool background, const char* text
  * shell has no fork to run part of itself alongside. */
 static int run_background_list(const sh_andor* a) {
   if (a->npipes == 1) return run_pipeline(&a->pipes[0], true, a->text);
-  if (!g_sh.self) {
-    fprintf(stderr, "sh: cannot run `%s' in the background: no path to the shell\n", a->text);
-    return 1;
-  }
-  char* argv[] = {(char*)"sh", (char*)"-c", a->text, NULL};
-  sh_vec none = {0};
-  char** envp = var_environment(&none);
   sh_fd_actions actions = {0};
   int status = 0;
-  pid_t pid = sh_spawn(g_sh.self, argv, envp, &actions, background_group(true, 0), &status);
-  free(envp);
+  pid_t pid = sh_spawn_subshell(a->text, &actions, background_group(true, 0), &status);
   if (pid < 0) return status;
   int id = jobs_add(&pid, 1, a->text);
   g_sh.last_bg = pid;

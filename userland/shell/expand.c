@@ -7,8 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "userland/shell/arith.h"
 #include "userland/shell/glob.h"
+#include "userland/shell/lexer.h"
 #include "userland/shell/shell.h"
+#include "userland/shell/subst.h"
 #include "userland/shell/vars.h"
 
 /* The field being built: text and, per byte, whether it was quoted. */
@@ -77,10 +80,12 @@ static void add_params(builder* b, bool quoted, bool at) {
 static void add_named(builder* b, const char* name, size_t len, bool quoted) {
   char* n = sh_xstrndup(name, len);
   if (isdigit((unsigned char)n[0])) {
-    int index = atoi(n);
-    if (index == 0)
+    /* ${N}: digits only, and in range (a huge N is no parameter) */
+    char* end;
+    long index = strtol(n, &end, 10);
+    if (*end == '\0' && index == 0)
       add_value(b, g_sh.name ? g_sh.name : "sh", quoted);
-    else if (index <= g_sh.nparams)
+    else if (*end == '\0' && index > 0 && index <= g_sh.nparams)
       add_value(b, g_sh.params[index - 1], quoted);
   } else {
     const char* value = var_get(n);
@@ -89,10 +94,39 @@ static void add_named(builder* b, const char* name, size_t len, bool quoted) {
   free(n);
 }
 
+/* $(...) or $((...)) at raw[*i - 1]; false if it is not closed. */
+static bool expand_substitution(builder* b, const char* raw, size_t* i, bool quoted) {
+  size_t start = *i - 1;
+  size_t end = sh_scan_subst_end(raw, start);
+  if (!end) return false;
+  *i = end;
+  if (raw[start + 2] == '(' && end - start >= 5 && raw[end - 2] == ')') {
+    char* inner = sh_xstrndup(raw + start + 3, end - start - 5);
+    char* expanded = sh_expand_string(inner);
+    long value;
+    char error[80];
+    if (sh_arith(expanded, &value, error, sizeof error)) {
+      add_number(b, value, quoted);
+    } else {
+      fprintf(stderr, "sh: $((%s)): %s\n", inner, error);
+    }
+    free(expanded);
+    free(inner);
+    return true;
+  }
+  char* commands = sh_xstrndup(raw + start + 2, end - start - 3);
+  char* output = sh_command_output(commands);
+  add_value(b, output, quoted);
+  free(output);
+  free(commands);
+  return true;
+}
+
 /* A parameter at raw[*i] (just after '$'); false if '$' is literal. */
 static bool expand_parameter(builder* b, const char* raw, size_t* i, bool quoted) {
   size_t k = *i;
   char c = raw[k];
+  if (c == '(') return expand_substitution(b, raw, i, quoted);
   if (c == '{') {
     size_t close = k + 1;
     while (raw[close] && raw[close] != '}') close++;
@@ -114,7 +148,7 @@ static bool expand_parameter(builder* b, const char* raw, size_t* i, bool quoted
       add_number(b, g_sh.last_status, quoted);
       break;
     case '$':
-      add_number(b, (long)getpid(), quoted);
+      add_number(b, (long)(g_sh.pid ? g_sh.pid : getpid()), quoted);
       break;
     case '#':
       add_number(b, g_sh.nparams, quoted);

@@ -1,6 +1,7 @@
 /* Word expansion, in POSIX order: tilde, parameters ($NAME ${NAME} $? $$
- * $# $! $0 $1.. ${10} $@ $*), field splitting of unquoted results on
- * blanks, globbing of unquoted * ? [...], and quote removal. */
+ * $# $! $0 $1.. ${10} $@ $*), command substitution $(...), arithmetic
+ * $((...)), field splitting of unquoted results on blanks, globbing of
+ * unquoted * ? [...], and quote removal. */
 #ifndef USERLAND_SHELL_EXPAND_H_
 #define USERLAND_SHELL_EXPAND_H_
 

@@ -6,6 +6,7 @@
 #include <string>
 
 extern "C" {
+#include "userland/shell/arith.h"
 #include "userland/shell/expand.h"
 #include "userland/shell/glob.h"
 #include "userland/shell/shell.h"
@@ -76,6 +77,10 @@ TEST(Expand, SpecialParameters) {
   EXPECT_EQ(Fields("$2"), "two|words#2");
   EXPECT_EQ(Fields("\"$2\""), "two words#1");
   EXPECT_EQ(Fields("$3"), "#0");
+  EXPECT_EQ(Fields("${2}"), "two|words#2");
+  EXPECT_EQ(Fields("${99999999999999999999999}"), "#0");  // no overflow to a negative index
+  EXPECT_EQ(Fields("${4294967297}"), "#0");
+  EXPECT_EQ(Fields("${1x}"), "#0");
   EXPECT_EQ(Fields("\"$@\""), "one|two words#2");
   EXPECT_EQ(Fields("\"$*\""), "one two words#1");
   EXPECT_EQ(Fields("$$"), std::to_string(getpid()) + "#1");
@@ -90,6 +95,56 @@ TEST(Expand, AssignmentsAndRedirectionTargetsAreOneString) {
   EXPECT_STREQ(s, "a *x");
   free(s);
   var_unset("SH_T");
+}
+
+long Arith(const char* e) {
+  long v = -999;
+  char error[80];
+  EXPECT_TRUE(sh_arith(e, &v, error, sizeof error)) << e << ": " << error;
+  return v;
+}
+
+std::string ArithError(const char* e) {
+  long v;
+  char error[80] = "";
+  EXPECT_FALSE(sh_arith(e, &v, error, sizeof error)) << e;
+  return error;
+}
+
+TEST(Arith, PrecedenceAndOperators) {
+  EXPECT_EQ(Arith("1 + 2 * 3"), 7);
+  EXPECT_EQ(Arith("(1 + 2) * 3"), 9);
+  EXPECT_EQ(Arith("7 / 2"), 3);
+  EXPECT_EQ(Arith("7 % 3"), 1);
+  EXPECT_EQ(Arith("-3 + +1"), -2);
+  EXPECT_EQ(Arith("1 < 2 && 2 <= 2 && 3 > 2 && 3 >= 3 && 1 == 1 && 1 != 2"), 1);
+  EXPECT_EQ(Arith("0 || !0"), 1);
+  EXPECT_EQ(Arith("0x10 + 010"), 24);
+  EXPECT_EQ(Arith("  42  "), 42);
+}
+
+TEST(Arith, BareNamesAreVariables) {
+  var_set("SH_N", "5");
+  EXPECT_EQ(Arith("SH_N * 2"), 10);
+  EXPECT_EQ(Arith("SH_UNSET_NAME + 1"), 1);
+  var_set("SH_N", "five");
+  EXPECT_EQ(ArithError("SH_N"), "a variable's value is not a number");
+  var_unset("SH_N");
+}
+
+TEST(Arith, BadExpressionsSaySo) {
+  EXPECT_EQ(ArithError("1 / 0"), "division by zero");
+  EXPECT_EQ(ArithError("1 % 0"), "division by zero");
+  EXPECT_EQ(ArithError("(1 + 2"), "`)' expected");
+  EXPECT_EQ(ArithError("1 +"), "unexpected end of expression");
+  EXPECT_EQ(ArithError("1 2"), "unexpected character");
+  EXPECT_EQ(ArithError(""), "unexpected end of expression");
+  EXPECT_EQ(ArithError(std::string(200, '(').c_str()), "expression nested too deeply");
+}
+
+TEST(Expand, ArithmeticInWords) {
+  EXPECT_EQ(Fields("$((1+2))x"), "3x#1");
+  EXPECT_EQ(Fields("\"$(( 2 * 3 ))\""), "6#1");
 }
 
 TEST(Glob, Matching) {

@@ -31,6 +31,41 @@ static int is_operator_char(char c) {
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+size_t sh_scan_subst_end(const char* s, size_t start) {
+  size_t p = start + 2; /* past "$(" */
+  int depth = 1;
+  while (s[p]) {
+    char c = s[p];
+    if (c == '\\') {
+      p += s[p + 1] ? 2 : 1;
+    } else if (c == '\'') {
+      for (p++; s[p] && s[p] != '\''; p++) {
+      }
+      if (!s[p]) return 0;
+      p++;
+    } else if (c == '"') {
+      for (p++; s[p] && s[p] != '"'; p += (s[p] == '\\' && s[p + 1]) ? 2 : 1) {
+        if (s[p] == '$' && s[p + 1] == '(') {
+          size_t end = sh_scan_subst_end(s, p);
+          if (!end) return 0;
+          p = end - 1; /* the loop's step moves past the ')' */
+        }
+      }
+      if (!s[p]) return 0;
+      p++;
+    } else if (c == '(') {
+      depth++;
+      p++;
+    } else if (c == ')') {
+      p++;
+      if (--depth == 0) return p;
+    } else {
+      p++;
+    }
+  }
+  return 0;
+}
+
 /* Scans one word from s[*i]; returns -1 on an unterminated quote. */
 static int scan_word(const char* s, size_t* i, sh_error* error) {
   size_t p = *i;
@@ -45,9 +80,21 @@ static int scan_word(const char* s, size_t* i, sh_error* error) {
       p++;
     } else if (c == '"') {
       size_t open = p++;
-      while (s[p] && s[p] != '"') p += (s[p] == '\\' && s[p + 1]) ? 2 : 1;
+      while (s[p] && s[p] != '"') {
+        if (s[p] == '$' && s[p + 1] == '(') {
+          size_t end = sh_scan_subst_end(s, p);
+          if (!end) return fail(error, p, "unterminated $(");
+          p = end;
+          continue;
+        }
+        p += (s[p] == '\\' && s[p + 1]) ? 2 : 1;
+      }
       if (!s[p]) return fail(error, open, "unterminated double quote");
       p++;
+    } else if (c == '$' && s[p + 1] == '(') {
+      size_t end = sh_scan_subst_end(s, p);
+      if (!end) return fail(error, p, "unterminated $(");
+      p = end;
     } else if (c == '$' && s[p + 1] == '{') {
       size_t open = p;
       while (s[p] && s[p] != '}') p++;

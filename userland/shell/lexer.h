@@ -2,7 +2,8 @@
  *
  * A word keeps its quotes and backslashes exactly as written (expansion
  * removes them, because what was quoted decides splitting and globbing);
- * the lexer only checks that every quote is closed. Operators are
+ * the lexer only checks that every quote, $( and ${ is closed (a $(...)
+ * or $((...)) is part of its word, spaces and all). Operators are
  * ; & && || | < > >> and an optional file-descriptor number before a
  * redirection (2> 2>> 2<), and the duplications N>&M and N<&M. A '#' that
  * starts a word begins a comment to the end of the line. */
@@ -52,6 +53,10 @@ typedef struct {
  * tokens must be freed with sh_tokens_free in both cases. */
 int sh_lex(const char* source, sh_tokens* out, sh_error* error);
 void sh_tokens_free(sh_tokens* tokens);
+
+/* s[start] is the '$' of "$(": the index just past its matching ')',
+ * across nested parentheses and quotes; 0 if it is not closed. */
+size_t sh_scan_subst_end(const char* s, size_t start);
 
 /* The operator as written, for error messages ("newline", "end of input"). */
 const char* sh_token_name(const sh_token* token);

@@ -174,8 +174,24 @@ static int script(const char* path) {
   return syntax_error ? 2 : status;
 }
 
+/* A second shell (sh_spawn_subshell) takes $$, $! and $? from its parent. */
+static void inherit_subshell_state(void) {
+  const char* state = getenv(SH_SUBSHELL_STATE);
+  if (!state) return;
+  long pid, last_bg;
+  int status;
+  if (sscanf(state, "%ld:%ld:%d", &pid, &last_bg, &status) == 3) {
+    g_sh.pid = (pid_t)pid;
+    g_sh.last_bg = (pid_t)last_bg;
+    g_sh.last_status = status;
+  }
+  unsetenv(SH_SUBSHELL_STATE);
+}
+
 int main(int argc, char** argv) {
   g_sh.name = argv[0];
+  g_sh.pid = getpid();
+  inherit_subshell_state();
   g_sh.self = find_self(argv[0]);
   if (!var_get("PATH")) var_export("PATH", "/bin");
   bool force_interactive = false;

@@ -70,6 +70,15 @@ TEST(Lexer, QuotedOperatorsAreWords) {
   EXPECT_EQ(Kinds("echo '|' \";\" \\&"), "W(echo) W('|') W(\";\") W(\\&) EOF");
 }
 
+TEST(Lexer, SubstitutionsArePartOfTheirWord) {
+  EXPECT_EQ(Kinds("echo $(ls -l | wc) x"), "W(echo) W($(ls -l | wc)) W(x) EOF");
+  EXPECT_EQ(Kinds("echo \"a $(echo \"b)\") c\""), "W(echo) W(\"a $(echo \"b)\") c\") EOF");
+  EXPECT_EQ(Kinds("echo $(( (1 + 2) * 3 ))"), "W(echo) W($(( (1 + 2) * 3 ))) EOF");
+  EXPECT_EQ(Kinds("echo $(echo ')')"), "W(echo) W($(echo ')')) EOF");
+  EXPECT_EQ(Kinds("echo $(ls"), "error: unterminated $(");
+  EXPECT_EQ(Kinds("echo \"$(ls\""), "error: unterminated $(");
+}
+
 TEST(Lexer, UnterminatedQuotesAreErrors) {
   EXPECT_EQ(Kinds("echo 'abc"), "error: unterminated single quote");
   EXPECT_EQ(Kinds("echo \"abc"), "error: unterminated double quote");

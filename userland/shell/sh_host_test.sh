@@ -92,6 +92,20 @@ expect "tilde is HOME" 0 "/home/x/y" 'HOME=/home/x; echo ~/y'
 expect_run "positional parameters with -c" 0 "n 2 a b c" -c 'echo $0 $# $1 "$2"' n a "b c"
 expect_run "\"\$@\" keeps arguments apart" 0 $'a\nb c' -c 'printf "%s\n" "$@"' n a "b c"
 
+expect "command substitution" 0 $'[hi\nthere]' 'echo "[$(echo hi; echo there | cat)]"'
+expect "command substitution splits unquoted" 0 "3" 'printf "%s\n" $(echo a b c) | wc -l'
+expect "command substitution drops trailing newlines" 0 "[a]" 'x=$(printf "a\n\n\n"); echo "[$x]"'
+expect "nested command substitution" 0 "outer inner" 'echo "$(echo outer $(echo inner))"'
+expect "command substitution sets \$?" 0 "3" 'x=$(sh -c "exit 3"); echo $?'
+expect "\$(...) sees the shell's own variables" 0 "v=1" 'v=1; echo "$(echo v=$v)"'
+expect_run "\$(...) sees \$\$, \$! and the parameters" 0 "same ok b" -c 'sleep 0.1 & b=$!; test "$(echo $$)" = $$ && printf "same "; test "$(echo $!)" = $b && printf "ok "; echo "$(echo $2)"; wait' n a b
+expect "a loop in a pipeline sees the shell's variables" 0 "x-a" 'p=x; for i in a; do echo $p-$i; done | cat'
+expect "arithmetic" 0 "7 2 16" 'n=4; echo $((1 + 2 * 3)) $((n / 2)) $(($n * n))'
+expect "arithmetic counts a loop" 0 "5" 'i=0; while test $i -lt 5; do i=$((i + 1)); done; echo $i'
+expect "division by zero" 0 "sh: \$((1 / 0)): division by zero
+[]" 'echo "[$((1 / 0))]"'
+expect "an unterminated \$(" 2 "sh: syntax error: unterminated \$(" 'echo $(ls'
+
 # --- lists
 expect "&& runs on success" 0 $'a\nb' 'echo a && echo b'
 expect "&& skips on failure" 1 "" 'false && echo b'

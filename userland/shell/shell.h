@@ -10,6 +10,8 @@
 
 typedef struct {
   int last_status;  /* $? */
+  pid_t pid;        /* $$: this shell's, or in a second shell its parent's */
+  int subst_status; /* the last $(...)'s status while a command expands, or -1 */
   pid_t last_bg;    /* $!, 0 before the first background job */
   char* name;       /* $0 */
   char** params;    /* $1 ... */

@@ -92,6 +92,32 @@ int sh_resolve_command(const char* name, char** path) {
   return 127;
 }
 
+pid_t sh_spawn_subshell(const char* text, const sh_fd_actions* actions, pid_t group, int* status) {
+  if (!g_sh.self) {
+    fprintf(stderr, "sh: cannot run `%s' in a second shell: no path to the shell\n", text);
+    *status = 127;
+    return -1;
+  }
+  sh_vec argv = {0};
+  vec_push(&argv, sh_xstrdup("sh"));
+  vec_push(&argv, sh_xstrdup("-c"));
+  vec_push(&argv, sh_xstrdup(text));
+  vec_push(&argv, sh_xstrdup(g_sh.name ? g_sh.name : "sh"));
+  for (int i = 0; i < g_sh.nparams; i++) vec_push(&argv, sh_xstrdup(g_sh.params[i]));
+  sh_vec env = {0};
+  var_locals(&env);
+  char state[80];
+  snprintf(state, sizeof state, "%s=%ld:%ld:%d", SH_SUBSHELL_STATE,
+           (long)(g_sh.pid ? g_sh.pid : getpid()), (long)g_sh.last_bg, g_sh.last_status);
+  vec_push(&env, sh_xstrdup(state));
+  char** envp = var_environment(&env);
+  pid_t pid = sh_spawn(g_sh.self, argv.items, envp, actions, group, status);
+  free(envp);
+  vec_free(&env);
+  vec_free(&argv);
+  return pid;
+}
+
 bool sh_read_shebang(const char* path, sh_vec* prefix) {
   int fd = open(path, O_RDONLY);
   if (fd < 0) return false;

@@ -39,6 +39,17 @@ int sh_resolve_command(const char* name, char** path);
 pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* actions,
                pid_t group, int* status);
 
+/* Starts a second shell on text (`sh -c text`), as a copy of this one as
+ * far as the environment carries it: the same $0 and parameters, the
+ * shell's own variables (exported to it), $$, $! and $?. The shell runs
+ * compound commands in pipelines, background lists and $(...) this way,
+ * having no fork. Returns as sh_spawn does. */
+pid_t sh_spawn_subshell(const char* text, const sh_fd_actions* actions, pid_t group, int* status);
+
+/* The environment variable that carries $$, $! and $? to a second shell,
+ * which reads and removes it at start (main.c). */
+#define SH_SUBSHELL_STATE "SH_SUBSHELL_STATE"
+
 /* A `#!` line as an interpreter argv prefix (interpreter, optional
  * argument); false if the file does not start with "#!". */
 bool sh_read_shebang(const char* path, sh_vec* prefix);

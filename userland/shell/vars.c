@@ -100,6 +100,16 @@ char** var_environment(const sh_vec* overrides) {
   return env;
 }
 
+void var_locals(sh_vec* out) {
+  for (size_t i = 0; i < g_nlocals; i++) {
+    sh_buf b = {0};
+    buf_puts(&b, g_locals[i].name);
+    buf_push(&b, '=');
+    buf_puts(&b, g_locals[i].value);
+    vec_push(out, buf_take(&b));
+  }
+}
+
 void var_print_exports(void) {
   sh_vec names = {0};
   for (char** e = environ; e && *e; e++) vec_push(&names, sh_xstrdup(*e));

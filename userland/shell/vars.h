@@ -19,6 +19,9 @@ void var_unset(const char* name);
 void var_assign(const char* assignment);
 /* The environment for a program: environ with overrides (NAME=value). */
 char** var_environment(const sh_vec* overrides);
+/* Appends NAME=value for every variable that is the shell's own (not
+ * exported), for a second shell that must see them. */
+void var_locals(sh_vec* out);
 /* Prints `export NAME='value'` for every exported variable, sorted. */
 void var_print_exports(void);
 
