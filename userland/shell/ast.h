@@ -65,6 +65,7 @@ typedef struct {
 typedef struct {
   sh_command* cmds;
   size_t ncmds;
+  bool negate; /* ! pipeline: status 0 becomes 1, anything else 0 */
 } sh_pipeline;
 
 typedef enum { ANDOR_AND, ANDOR_OR } sh_andor_op;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "userland/shell/builtins_script.h"
 #include "userland/shell/exec.h"
 #include "userland/shell/jobs.h"
 #include "userland/shell/platform.h"
@@ -293,6 +294,7 @@ static const struct {
 } k_builtins[] = {
     {".", b_source, "FILE [ARG...]   run FILE's commands in this shell"},
     {":", b_true, "               do nothing, successfully"},
+    {"[", sh_builtin_test, "EXPR ]         the same as test"},
     {"break", b_break, "[N]          leave the innermost N loops (default 1)"},
     {"cd", b_cd, "[DIR | -]       change the working directory (default $HOME, - the last)"},
     {"continue", b_continue, "[N]     go round the N-th loop (default 1) again"},
@@ -305,7 +307,11 @@ static const struct {
     {"jobs", b_jobs, "              the background jobs and whether they still run"},
     {"kill", b_kill, "[-SIG] %N|PID  send a signal (default TERM) to a job or process"},
     {"pwd", b_pwd, "               print the working directory"},
+    {"read", sh_builtin_read, "[-r] NAME...  read a line of input into variables"},
+    {"shift", sh_builtin_shift, "[N]          drop the first N parameters"},
     {"source", b_source, "FILE [ARG..] the same as ."},
+    {"test", sh_builtin_test,
+     "EXPR          -n -z -e -f -d -s -r -w -x, = !=, -eq -ne -lt -le -gt -ge, !"},
     {"true", b_true, "              succeed (status 0)"},
     {"unset", b_unset, "NAME...      forget variables"},
     {"wait", b_wait, "[%N|PID...]   wait for background jobs (default all); $? is the last"},

@@ -399,6 +399,7 @@ static int run_pipeline(const sh_pipeline* pl, bool background, const char* text
     status = wait_foreground(pids, n, last_status);
   }
   free(pids);
+  if (pl->negate) status = status == 0 ? 1 : 0;
   return status;
 }
 

@@ -250,6 +250,10 @@ static int parse_command(parser* p, sh_command* c) {
 
 static int parse_pipeline(parser* p, sh_pipeline* pl) {
   memset(pl, 0, sizeof *pl);
+  if (at_word(p, "!")) {
+    pl->negate = true;
+    p->pos++;
+  }
   for (;;) {
     pl->cmds = sh_xrealloc(pl->cmds, (pl->ncmds + 1) * sizeof(sh_command));
     int rc = parse_command(p, &pl->cmds[pl->ncmds]);

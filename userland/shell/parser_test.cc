@@ -142,6 +142,18 @@ TEST(Parser, AssignmentsOnlyBeforeTheCommandName) {
   EXPECT_FALSE(sh_is_assignment("'A'=x"));
 }
 
+TEST(Parser, BangNegatesAPipeline) {
+  sh_program p;
+  sh_error e;
+  ASSERT_EQ(sh_parse("! a | b && ! c", &p, &e), 0) << e.message;
+  EXPECT_TRUE(p.items[0].pipes[0].negate);
+  EXPECT_EQ(p.items[0].pipes[0].ncmds, 2u);
+  EXPECT_TRUE(p.items[0].pipes[1].negate);
+  sh_program_free(&p);
+  EXPECT_EQ(ParseError("!"), "unexpected end of input");
+  EXPECT_EQ(ParseError("echo !"), "");
+}
+
 TEST(Parser, NewlinesSeparateAndMayFollowOperators) {
   EXPECT_EQ(ParseError("\n\necho a\n\necho b\n"), "");
   EXPECT_EQ(ParseError("a &&\nb ||\n\nc |\nd"), "");

@@ -107,6 +107,8 @@ expect "division by zero" 0 "sh: \$((1 / 0)): division by zero
 expect "an unterminated \$(" 2 "sh: syntax error: unterminated \$(" 'echo $(ls'
 
 # --- lists
+expect "! negates a pipeline" 0 $'1\n0' '! true; echo $?; ! false | false; echo $?'
+expect "! only as a command's first word" 0 "!" 'echo !'
 expect "&& runs on success" 0 $'a\nb' 'echo a && echo b'
 expect "&& skips on failure" 1 "" 'false && echo b'
 expect "|| runs on failure" 0 "b" 'false || echo b'
@@ -133,6 +135,23 @@ expect "a loop's variables stay in the shell" 0 "z" 'for v in x y z; do :; done;
 expect "compound commands across lines" 0 "yes" $'if true\nthen\n  echo yes\nfi'
 expect "a background loop" 0 "done" 'for i in 1; do sleep 0.1; done & wait; echo done'
 expect "an unterminated if" 2 "sh: syntax error: \`fi' expected before the end of input" 'if true; then echo'
+
+# --- test, read, shift (built in: scripts need them on ViperDOS too)
+expect "test strings" 0 "1 2 3 4" 'test abc = abc && echo -n "1 "; [ a != b ] && echo -n "2 "; [ -n x ] && echo -n "3 "; [ -z "" ] && echo 4'
+expect "test integers" 0 "ok" '[ 2 -lt 10 ] && [ 10 -ge 10 ] && [ 3 -ne 4 ] && ! [ 1 -gt 2 ] && echo ok'
+expect "test files" 0 "f d e s" 'mkdir -p td; echo x > tf; : > te; [ -f tf ] && echo -n "f "; [ -d td ] && echo -n "d "; [ -e te ] && echo -n "e "; [ -s tf ] && ! [ -s te ] && echo s'
+expect "test ! and one argument" 0 "yes" '[ ! -e /no/such ] && [ x ] && ! [ "" ] && echo yes'
+expect "test without ]" 2 "sh: [: missing \`]'" '[ 1 = 1'
+expect "test with a bad integer" 2 "sh: test: x: integer expected" 'test x -eq 1'
+expect "test with an unknown operator" 2 "sh: test: -q: unknown operator" 'test a -q b'
+STDIN=$'alpha beta  gamma\nsecond line\n' expect_run "read splits a line into names" 0 $'[alpha] [beta  gamma]\n[second line]' -c 'read a b; echo "[$a] [$b]"; read c; echo "[$c]"'
+STDIN=$'one\ntwo\nthree\n' expect_run "while read" 0 $'1:one\n2:two\n3:three' -c 'n=0; while read line; do n=$((n + 1)); echo "$n:$line"; done'
+STDIN='' expect_run "read at end of input" 1 "[]" -c 'read x; s=$?; echo "[$x]"; exit $s'
+STDIN=$'a\\ b c\n' expect_run "read takes a backslash as an escape" 0 "[a b] [c]" -c 'read x y; echo "[$x] [$y]"'
+STDIN=$'a\\ b c\n' expect_run "read -r keeps backslashes" 0 "[a\\] [b c]" -c 'read -r x y; echo "[$x] [$y]"'
+expect "read with a bad name" 2 "sh: read: \`1x': not a valid name" 'read 1x'
+expect_run "shift" 0 "b c 2" -c 'shift; echo "$@" $#' n a b c
+expect_run "shift too far" 1 "sh: shift: 4: more than the 3 parameters" -c 'shift 4' n a b c
 
 # --- globbing
 mkdir g && touch g/b.txt g/a.txt g/c.log g/.hidden.txt
