@@ -19,9 +19,11 @@ static sh_token op(sh_token_kind kind, size_t start, size_t end) {
   return t;
 }
 
+/* Every lexer error is an unterminated construct: more input may end it. */
 static int fail(sh_error* error, size_t offset, const char* message) {
   snprintf(error->message, sizeof error->message, "%s", message);
   error->offset = offset;
+  error->incomplete = strncmp(message, "unterminated", 12) == 0;
   return -1;
 }
 

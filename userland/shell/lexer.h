@@ -10,6 +10,7 @@
 #ifndef USERLAND_SHELL_LEXER_H_
 #define USERLAND_SHELL_LEXER_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum {
@@ -47,6 +48,7 @@ typedef struct {
 typedef struct {
   char message[160];
   size_t offset;
+  bool incomplete; /* the input ended too early: more lines could complete it */
 } sh_error;
 
 /* Returns 0 and the tokens (ending with TOK_EOF), or -1 and the error. The

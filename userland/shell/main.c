@@ -14,6 +14,7 @@
 #include "userland/shell/exec.h"
 #include "userland/shell/jobs.h"
 #include "userland/shell/line_editor.h"
+#include "userland/shell/parser.h"
 #include "userland/shell/platform.h"
 #include "userland/shell/shell.h"
 #include "userland/shell/spawn.h"
@@ -116,6 +117,24 @@ static bool edit_line(line_editor* e, const char* prompt, sh_buf* line) {
   return r == LE_LINE;
 }
 
+/* One line at a prompt: edited at a terminal, else read plainly. */
+static bool prompt_line(line_editor* editor, bool terminal, const char* prompt, sh_buf* line) {
+  if (terminal && platform_raw_mode_enter(STDIN_FILENO)) {
+    bool got = edit_line(editor, prompt, line);
+    platform_raw_mode_leave(STDIN_FILENO);
+    return got;
+  }
+  write_all(STDERR_FILENO, prompt, strlen(prompt));
+  return read_plain_line(STDIN_FILENO, line);
+}
+
+/* Into the history, and its file when $HISTFILE names a writable one. */
+static void remember(const char* text) {
+  const char* histfile = var_get("HISTFILE");
+  if (history_add(&g_history, text) && histfile)
+    history_append_file(histfile, text); /* not writable (yet): history stays in memory */
+}
+
 static int interactive(void) {
   signal(SIGINT, SIG_IGN); /* Ctrl-C is for the foreground job */
   signal(SIGQUIT, SIG_IGN);
@@ -131,24 +150,25 @@ static int interactive(void) {
   line_editor editor;
   le_init(&editor, &g_history, isatty(STDERR_FILENO), sh_complete, NULL);
   sh_buf line = {0};
+  sh_buf command = {0};
   for (;;) {
     jobs_report_finished(stderr);
     char* prompt = make_prompt();
-    bool got;
-    if (terminal && platform_raw_mode_enter(STDIN_FILENO)) {
-      got = edit_line(&editor, prompt, &line);
-      platform_raw_mode_leave(STDIN_FILENO);
-    } else {
-      write_all(STDERR_FILENO, prompt, strlen(prompt));
-      got = read_plain_line(STDIN_FILENO, &line);
-    }
+    bool got = prompt_line(&editor, terminal, prompt, &line);
     free(prompt);
     if (!got) break;
-    const char* text = line.data ? line.data : "";
-    if (history_add(&g_history, text) && (histfile = var_get("HISTFILE")) != NULL)
-      history_append_file(histfile, text); /* not writable (yet): history stays in memory */
-    sh_run_source(text, NULL);
+    buf_clear(&command);
+    buf_puts(&command, line.data ? line.data : "");
+    remember(line.data ? line.data : "");
+    /* `if ...` or an open quote goes on at a "> " prompt */
+    while (sh_needs_more(command.data) && prompt_line(&editor, terminal, "> ", &line)) {
+      remember(line.data ? line.data : "");
+      buf_push(&command, '\n');
+      buf_puts(&command, line.data ? line.data : "");
+    }
+    sh_run_source(command.data, NULL);
   }
+  buf_free(&command);
   if (terminal) write_all(STDERR_FILENO, "exit\n", 5);
   buf_free(&line);
   le_free(&editor);
@@ -157,7 +177,17 @@ static int interactive(void) {
 
 static int from_stdin(void) {
   sh_buf line = {0};
-  while (read_plain_line(STDIN_FILENO, &line)) sh_run_source(line.data ? line.data : "", NULL);
+  sh_buf command = {0};
+  while (read_plain_line(STDIN_FILENO, &line)) {
+    buf_clear(&command);
+    buf_puts(&command, line.data ? line.data : "");
+    while (sh_needs_more(command.data) && read_plain_line(STDIN_FILENO, &line)) {
+      buf_push(&command, '\n');
+      buf_puts(&command, line.data ? line.data : "");
+    }
+    sh_run_source(command.data, NULL);
+  }
+  buf_free(&command);
   buf_free(&line);
   return g_sh.last_status;
 }

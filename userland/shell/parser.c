@@ -22,6 +22,7 @@ static const sh_token* peek(parser* p) { return &p->tokens.items[p->pos]; }
 static int fail_at(parser* p, const sh_token* t, const char* format, const char* what) {
   snprintf(p->error->message, sizeof p->error->message, format, what);
   p->error->offset = t->start;
+  p->error->incomplete = t->kind == TOK_EOF;
   return -1;
 }
 
@@ -317,6 +318,19 @@ int sh_parse(const char* source, sh_program* out, sh_error* error) {
   sh_tokens_free(&p.tokens);
   if (rc < 0) sh_program_free(out);
   return rc;
+}
+
+bool sh_needs_more(const char* source) {
+  size_t n = strlen(source), backslashes = 0;
+  while (backslashes < n && source[n - 1 - backslashes] == '\\') backslashes++;
+  if (backslashes % 2) return true; /* a line continuation */
+  sh_program program;
+  sh_error error;
+  if (sh_parse(source, &program, &error) == 0) {
+    sh_program_free(&program);
+    return false;
+  }
+  return error.incomplete;
 }
 
 void sh_program_free(sh_program* program) {

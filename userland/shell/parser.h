@@ -13,6 +13,10 @@
 /* Returns 0 and the program, or -1 and the error (program left empty). */
 int sh_parse(const char* source, sh_program* out, sh_error* error);
 
+/* Would more lines complete source (an open quote, `if` without `fi`, a
+ * trailing && | or backslash)? Reading line by line, the shell reads on. */
+bool sh_needs_more(const char* source);
+
 /* Is the raw word an assignment (NAME=...) with a valid NAME? */
 bool sh_is_assignment(const char* word);
 

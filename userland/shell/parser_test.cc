@@ -210,6 +210,23 @@ TEST(Parser, BadCompoundCommandsGiveAClearError) {
   EXPECT_EQ(ParseError(deep.c_str()), "commands nested too deeply");
 }
 
+TEST(Parser, KnowsWhenMoreLinesCouldCompleteTheInput) {
+  EXPECT_TRUE(sh_needs_more("if true"));
+  EXPECT_TRUE(sh_needs_more("if true; then echo"));
+  EXPECT_TRUE(sh_needs_more("for i in a b"));
+  EXPECT_TRUE(sh_needs_more("echo 'open"));
+  EXPECT_TRUE(sh_needs_more("echo \"$(ls"));
+  EXPECT_TRUE(sh_needs_more("a &&"));
+  EXPECT_TRUE(sh_needs_more("a |"));
+  EXPECT_TRUE(sh_needs_more("echo a \\"));
+  EXPECT_FALSE(sh_needs_more("echo a \\\\"));  // an escaped backslash
+  EXPECT_FALSE(sh_needs_more("echo done"));
+  EXPECT_FALSE(sh_needs_more(""));
+  EXPECT_FALSE(sh_needs_more("| x"));     // wrong however it goes on
+  EXPECT_FALSE(sh_needs_more("echo >"));  // the same
+  EXPECT_FALSE(sh_needs_more("fi"));
+}
+
 TEST(Parser, BadInputGivesAClearError) {
   EXPECT_EQ(ParseError("| x"), "unexpected `|'");
   EXPECT_EQ(ParseError("a &&"), "unexpected end of input");

@@ -115,6 +115,14 @@ with tempfile.TemporaryDirectory() as work:
     out = s.read_until(prompt)
     check("an unknown command says so", out is not None and "nosuchcommand: command not found" in out, repr(out))
 
+    s.type("if true\r")
+    check("an unfinished command asks for more", s.read_until("\n> ") is not None)
+    s.type("then echo continued\r")
+    s.read_until("\n> ")
+    s.type("fi\r")
+    out = s.read_until(prompt)
+    check("and runs once complete", out is not None and "\r\ncontinued\r" in out, repr(out))
+
     s.type("\x04")  # Ctrl-D on an empty line
     out = s.read_until("exit")
     _, status = os.waitpid(s.pid, 0)

@@ -214,7 +214,10 @@ expect "| x" 2 "sh: syntax error: unexpected \`|'" '| x'
 expect "a &&" 2 "sh: syntax error: unexpected end of input" 'a &&'
 expect "> without a file" 2 "sh: syntax error: \`>' needs a file name" 'echo >'
 expect "unterminated quote" 2 "sh: syntax error: unterminated single quote" "echo 'abc"
-STDIN=$'echo "x\necho after\n' expect_run "a syntax error at the prompt goes on" 0 $'sh: syntax error: unterminated double quote\nafter'
+STDIN=$'echo "x\ny"\necho after\n' expect_run "an open quote on standard input reads on" 0 $'x\ny\nafter'
+STDIN=$'| x\necho after\n' expect_run "a syntax error on standard input goes on" 0 $'sh: syntax error: unexpected `|\'\nafter'
+STDIN=$'if true\nthen\n  echo in\nfi\nfor i in 1 2\ndo echo $i; done\n' expect_run "compound commands over lines of standard input" 0 $'in\n1\n2'
+STDIN=$'echo a \\\n  b\n' expect_run "a backslash continues a line" 0 "a b"
 
 # --- built-ins and their bad input
 expect "cd and pwd" 0 "$work/g" 'cd g; pwd'
