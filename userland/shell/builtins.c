@@ -308,6 +308,7 @@ static const struct {
     {"kill", b_kill, "[-SIG] %N|PID  send a signal (default TERM) to a job or process"},
     {"pwd", b_pwd, "               print the working directory"},
     {"read", sh_builtin_read, "[-r] NAME...  read a line of input into variables"},
+    {"set", sh_builtin_set, "[-ex] [--] [ARG..] -e: stop at a failure, -x: trace; ARGs: $1..."},
     {"shift", sh_builtin_shift, "[N]          drop the first N parameters"},
     {"source", b_source, "FILE [ARG..] the same as ."},
     {"test", sh_builtin_test,

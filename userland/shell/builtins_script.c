@@ -192,3 +192,56 @@ int sh_builtin_shift(int argc, char** argv) {
   g_sh.nparams -= (int)n;
   return 0;
 }
+
+static sh_vec g_set_params; /* the parameters `set --` gave, owned here */
+
+static void print_variables(void) {
+  extern char** environ;
+  sh_vec all = {0};
+  var_locals(&all);
+  for (char** e = environ; e && *e; e++) vec_push(&all, sh_xstrdup(*e));
+  vec_sort(&all);
+  for (size_t i = 0; i < all.len; i++) {
+    char* eq = strchr(all.items[i], '=');
+    if (!eq) continue;
+    *eq = '\0';
+    printf("%s='%s'\n", all.items[i], eq + 1);
+  }
+  vec_free(&all);
+}
+
+/* set [-ex] [+ex] [--] [ARG...]: options, and new parameters; alone, the
+ * variables. */
+int sh_builtin_set(int argc, char** argv) {
+  if (argc == 1) {
+    print_variables();
+    return 0;
+  }
+  int i = 1;
+  for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      i++;
+      break;
+    }
+    bool on = argv[i][0] == '-';
+    for (const char* o = argv[i] + 1; *o; o++) {
+      if (*o == 'e') {
+        g_sh.errexit = on;
+      } else if (*o == 'x') {
+        g_sh.xtrace = on;
+      } else {
+        fprintf(stderr, "sh: set: %c%c: unknown option (-e, -x, --)\n", argv[i][0], *o);
+        return 2;
+      }
+    }
+  }
+  bool new_params = i < argc || (i > 1 && strcmp(argv[i - 1], "--") == 0);
+  if (!new_params) return 0;
+  sh_vec params = {0};
+  for (; i < argc; i++) vec_push(&params, sh_xstrdup(argv[i]));
+  vec_free(&g_set_params);
+  g_set_params = params;
+  g_sh.params = g_set_params.items;
+  g_sh.nparams = (int)g_set_params.len;
+  return 0;
+}

@@ -48,6 +48,14 @@ static int open_flags(sh_redir_kind kind) {
   return 0;
 }
 
+/* set -x: the command as it will run, on stderr. */
+static void trace(const prepared* p) {
+  fputc('+', stderr);
+  for (size_t i = 0; i < p->assigns.len; i++) fprintf(stderr, " %s", p->assigns.items[i]);
+  for (size_t i = 0; i < p->argv.len; i++) fprintf(stderr, " %s", p->argv.items[i]);
+  fputc('\n', stderr);
+}
+
 /* Expands the command and opens its files; -1 (message printed) when a
  * file cannot be opened. */
 static int prepare(const sh_command* c, prepared* p) {
@@ -196,7 +204,9 @@ static int run_loop(const sh_command* c) {
   int status = 0;
   g_sh.loop_depth++;
   for (;;) {
+    g_sh.condition_depth++;
     int cond = sh_run_program(c->conds);
+    g_sh.condition_depth--;
     if (leaving() && loop_ends()) break;
     if ((c->kind == CMD_WHILE) != (cond == 0)) break;
     status = sh_run_program(c->bodies);
@@ -229,7 +239,9 @@ static int run_compound(const sh_command* c) {
   switch (c->kind) {
     case CMD_IF:
       for (size_t i = 0; i < c->nclauses; i++) {
+        g_sh.condition_depth++;
         int cond = sh_run_program(&c->conds[i]);
+        g_sh.condition_depth--;
         if (leaving()) return cond;
         if (cond == 0) return sh_run_program(&c->bodies[i]);
       }
@@ -306,6 +318,7 @@ static int run_stage(const sh_command* c, int in_fd, int out_fd, int other_fd, b
     prepared_free(&p);
     return 1;
   }
+  if (g_sh.xtrace) trace(&p);
   if (p.argv.len == 0) {
     if (alone)
       for (size_t i = 0; i < p.assigns.len; i++) var_assign(p.assigns.items[i]);
@@ -420,12 +433,21 @@ static int run_background_list(const sh_andor* a) {
 static int run_andor(const sh_andor* a) {
   if (a->background) return run_background_list(a);
   int status = run_pipeline(&a->pipes[0], false, a->text);
+  size_t last_run = 0;
   g_sh.last_status = status;
   for (size_t i = 1; i < a->npipes && !leaving(); i++) {
     bool run = a->ops[i - 1] == ANDOR_AND ? status == 0 : status != 0;
     if (!run) continue;
     status = run_pipeline(&a->pipes[i], false, a->text);
+    last_run = i;
     g_sh.last_status = status;
+  }
+  /* set -e: only a failure that nothing tested ends the shell (not the
+   * left of && or ||, not a ! pipeline, not a condition) */
+  if (g_sh.errexit && status != 0 && g_sh.condition_depth == 0 && last_run == a->npipes - 1 &&
+      !a->pipes[last_run].negate) {
+    fflush(NULL);
+    exit(status);
   }
   return status;
 }

@@ -204,16 +204,19 @@ static int script(const char* path) {
   return syntax_error ? 2 : status;
 }
 
-/* A second shell (sh_spawn_subshell) takes $$, $! and $? from its parent. */
+/* A second shell (sh_spawn_subshell) takes $$, $!, $? and the set options
+ * from its parent. */
 static void inherit_subshell_state(void) {
   const char* state = getenv(SH_SUBSHELL_STATE);
   if (!state) return;
   long pid, last_bg;
-  int status;
-  if (sscanf(state, "%ld:%ld:%d", &pid, &last_bg, &status) == 3) {
+  int status, options;
+  if (sscanf(state, "%ld:%ld:%d:%d", &pid, &last_bg, &status, &options) == 4) {
     g_sh.pid = (pid_t)pid;
     g_sh.last_bg = (pid_t)last_bg;
     g_sh.last_status = status;
+    g_sh.errexit = options & 1;
+    g_sh.xtrace = options & 2;
   }
   unsetenv(SH_SUBSHELL_STATE);
 }

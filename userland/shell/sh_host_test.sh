@@ -153,6 +153,15 @@ expect "read with a bad name" 2 "sh: read: \`1x': not a valid name" 'read 1x'
 expect_run "shift" 0 "b c 2" -c 'shift; echo "$@" $#' n a b c
 expect_run "shift too far" 1 "sh: shift: 4: more than the 3 parameters" -c 'shift 4' n a b c
 
+expect "set -e stops at a failure" 1 "a" 'set -e; echo a; false; echo b'
+expect "set -e spares tested failures" 0 $'ok\nend' 'set -e; false || true; ! true; if false; then :; fi; while false; do :; done; false && echo no; echo ok; echo end'
+expect "set -e reaches a second shell" 1 "" 'set -e; for i in 1; do false; echo not; done | cat; exit 1'
+expect "set +e" 0 "b" 'set -e; set +e; false; echo b'
+expect "set -x traces" 0 $'+ echo hi there\nhi there\n+ x=1' 'set -x; echo hi there; x=1'
+expect "set -- replaces the parameters" 0 "2 a b c" 'set -- "a b" c; echo $# $1 $2'
+expect "set with a bad option" 2 "sh: set: -q: unknown option (-e, -x, --)" 'set -q'
+expect "set lists variables" 0 "SHV='42'" 'SHV=42; set | grep "^SHV="'
+
 # --- globbing
 mkdir g && touch g/b.txt g/a.txt g/c.log g/.hidden.txt
 expect "* matches sorted" 0 "g/a.txt g/b.txt" 'echo g/*.txt'

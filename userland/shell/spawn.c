@@ -107,8 +107,9 @@ pid_t sh_spawn_subshell(const char* text, const sh_fd_actions* actions, pid_t gr
   sh_vec env = {0};
   var_locals(&env);
   char state[80];
-  snprintf(state, sizeof state, "%s=%ld:%ld:%d", SH_SUBSHELL_STATE,
-           (long)(g_sh.pid ? g_sh.pid : getpid()), (long)g_sh.last_bg, g_sh.last_status);
+  snprintf(state, sizeof state, "%s=%ld:%ld:%d:%d", SH_SUBSHELL_STATE,
+           (long)(g_sh.pid ? g_sh.pid : getpid()), (long)g_sh.last_bg, g_sh.last_status,
+           (g_sh.errexit ? 1 : 0) | (g_sh.xtrace ? 2 : 0));
   vec_push(&env, sh_xstrdup(state));
   char** envp = var_environment(&env);
   pid_t pid = sh_spawn(g_sh.self, argv.items, envp, actions, group, status);

@@ -46,7 +46,8 @@ pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* 
  * having no fork. Returns as sh_spawn does. */
 pid_t sh_spawn_subshell(const char* text, const sh_fd_actions* actions, pid_t group, int* status);
 
-/* The environment variable that carries $$, $! and $? to a second shell,
+/* The environment variable that carries $$, $!, $? and the set options
+ * (1 -e, 2 -x) to a second shell,
  * which reads and removes it at start (main.c). */
 #define SH_SUBSHELL_STATE "SH_SUBSHELL_STATE"
 
