@@ -188,7 +188,7 @@ static int resolve_redirected(const sh_command* c, prepared* p, int in_fd, int o
 static int run_compound(const sh_command* c);
 
 /* Has break or continue asked to leave the lists running? */
-static bool leaving(void) { return g_sh.break_levels > 0 || g_sh.continuing; }
+static bool leaving(void) { return g_sh.break_levels > 0 || g_sh.continuing || g_sh.interrupted; }
 
 /* A loop's body ran: is it over (break), or does it go on? */
 static bool loop_ends(void) {
@@ -363,7 +363,10 @@ static int wait_foreground(pid_t* pids, size_t n, int last_status) {
     if (i == count - 1 && last_spawned) status = r < 0 ? 127 : sh_status_of(ws);
   }
   if (g_sh.interactive) platform_set_foreground(STDIN_FILENO, NULL, 0);
-  if (g_sh.interactive && status == 128 + SIGINT) fputc('\n', stderr);
+  if (g_sh.interactive && status == 128 + SIGINT) {
+    fputc('\n', stderr);
+    g_sh.interrupted = 1; /* `while true; do sleep 1; done` ends too */
+  }
   return status;
 }
 

@@ -135,8 +135,20 @@ static void remember(const char* text) {
     history_append_file(histfile, text); /* not writable (yet): history stays in memory */
 }
 
+static void note_interrupt(int signal_number) {
+  (void)signal_number;
+  g_sh.interrupted = 1;
+}
+
 static int interactive(void) {
-  signal(SIGINT, SIG_IGN); /* Ctrl-C is for the foreground job */
+  /* Ctrl-C is for the foreground job; the shell only notes it, to stop
+   * the list it runs (a handler, not SIG_IGN: programs start with the
+   * default again, as for every caught signal) */
+  struct sigaction on_interrupt;
+  memset(&on_interrupt, 0, sizeof on_interrupt);
+  on_interrupt.sa_handler = note_interrupt;
+  sigemptyset(&on_interrupt.sa_mask);
+  sigaction(SIGINT, &on_interrupt, NULL);
   signal(SIGQUIT, SIG_IGN);
 #ifdef SIGTSTP
   /* No job control: Ctrl-Z would stop a program that nothing could
@@ -152,6 +164,7 @@ static int interactive(void) {
   sh_buf line = {0};
   sh_buf command = {0};
   for (;;) {
+    g_sh.interrupted = 0;
     jobs_report_finished(stderr);
     char* prompt = make_prompt();
     bool got = prompt_line(&editor, terminal, prompt, &line);

@@ -108,6 +108,17 @@ with tempfile.TemporaryDirectory() as work:
     out = s.read_until(prompt)
     check("editing keys", out is not None and "\r\naXbc\r" in out, repr(out))
 
+    s.type("while true; do sleep 1; done\r")
+    time.sleep(0.3)
+    s.type("\x03")
+    out = s.read_until(prompt, timeout=3)
+    check("Ctrl-C ends a loop, not only its program", out is not None, repr(out))
+    s.type("for i in 1 2; do sleep 100; echo not$i; done; echo notafter\r")
+    time.sleep(0.3)
+    s.type("\x03")
+    out = s.read_until(prompt, timeout=3)
+    check("and the rest of the line", out is not None and "\\nnot" not in out, repr(out))
+
     s.type("echo unfinished\x03")
     out = s.read_until(prompt)
     check("Ctrl-C at the prompt abandons the line", out is not None and "^C" in out, repr(out))

@@ -3,6 +3,7 @@
 #ifndef USERLAND_SHELL_SHELL_H_
 #define USERLAND_SHELL_SHELL_H_
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -25,6 +26,9 @@ typedef struct {
   bool errexit;        /* set -e: a failing command ends the shell */
   bool xtrace;         /* set -x: each command is printed before it runs */
   int condition_depth; /* running an if/while/until condition: set -e does not apply */
+  /* Ctrl-C while a command ran (the shell's SIGINT handler, or a child
+   * ended by SIGINT): every running list stops, back to the prompt. */
+  volatile sig_atomic_t interrupted;
 } sh_state;
 
 extern sh_state g_sh;
