@@ -181,7 +181,7 @@ expect "fg waits for the job" 0 $'sleep 0.1\n0' 'sleep 0.1 & fg %1; echo $?'
 expect "a background pipeline" 0 "x" 'echo x | cat > bgout & wait; cat bgout'
 expect "exit in a pipeline ends only its stage" 0 "still here" 'exit 3 | cat; echo still here'
 expect "a background list of several pipelines" 0 $'b\nc' 'false && echo a || echo b & wait; echo c'
-expect "a background job is in its own process group (host)" 0 "differs" 'sleep 0.3 & test "$(ps -o pgid= -p $!)" != "$(ps -o pgid= -p $$)" && echo differs; wait'
+expect "a background job is in its own process group (host)" 0 "differs" 'sleep 2 & g=$(ps -o pgid= -p $!); test -n "$g" && test "$g" != "$(ps -o pgid= -p $$)" && echo differs; kill %1; wait'
 expect "\$! is the last background pid" 0 "ok" 'sleep 0.1 & test "$!" -gt 1 && echo ok; wait'
 
 # --- commands
@@ -257,7 +257,7 @@ Runs commands typed at the terminal, read from standard input, from
 FILE, or given with -c. \`help\` inside the shell lists the built-ins." -c
 
 # --- interactive (-i with piped input): prompts, job reports, history
-got=$(printf 'sleep 0.1 &\nsleep 0.3\necho next\nhistory\n' | HISTFILE="$work/hist" "$SH" -i 2>&1)
+got=$(printf 'sleep 0.1 &\nsleep 1\necho next\nhistory\n' | HISTFILE="$work/hist" "$SH" -i 2>&1)
 for want in "$work \$ " "[1] " "[1]+ Done     sleep 0.1" "next" "    1  sleep 0.1 &" "    4  history"; do
   if [[ "$got" != *"$want"* ]]; then
     echo "FAIL: interactive session lacks $(printf %q "$want")"
@@ -267,7 +267,7 @@ for want in "$work \$ " "[1] " "[1]+ Done     sleep 0.1" "next" "    1  sleep 0.
     passes=$((passes + 1))
   fi
 done
-if [[ "$(cat "$work/hist")" == $'sleep 0.1 &\nsleep 0.3\necho next\nhistory' ]]; then
+if [[ "$(cat "$work/hist")" == $'sleep 0.1 &\nsleep 1\necho next\nhistory' ]]; then
   passes=$((passes + 1))
 else
   echo "FAIL: HISTFILE holds $(printf %q "$(cat "$work/hist")")"
