@@ -35,7 +35,7 @@ static const char* find_self(const char* argv0) {
     if (!getcwd(cwd, sizeof cwd)) return argv0; /* right until the first cd */
     sh_buf b = {0};
     buf_puts(&b, cwd);
-    buf_push(&b, '/');
+    if (b.len == 0 || b.data[b.len - 1] != '/') buf_push(&b, '/'); /* "/" + "bin/sh" */
     buf_puts(&b, argv0);
     return buf_take(&b);
   }
