@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -86,7 +87,10 @@ constexpr size_t kTailBytes = 1500;
 }  // namespace
 
 std::string ScriptStep::Describe() const {
-  const char* verb = kind == Kind::kExpect ? "expect" : kind == Kind::kType ? "type" : "send";
+  const char* verb = kind == Kind::kExpect ? "expect"
+                     : kind == Kind::kType ? "type"
+                     : kind == Kind::kSend ? "send"
+                                           : "pause";
   std::string shown = Printable(text);
   if (shown.size() > 80) shown = shown.substr(0, 77) + "...";
   return absl::StrCat("line ", line, ": ", verb, " \"", shown, "\"");
@@ -110,12 +114,23 @@ absl::StatusOr<std::vector<ScriptStep>> ParseScript(absl::string_view text) {
       step.kind = ScriptStep::Kind::kType;
     } else if (verb == "send") {
       step.kind = ScriptStep::Kind::kSend;
+    } else if (verb == "pause") {
+      step.kind = ScriptStep::Kind::kPause;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("script line ", number, ": unknown command '",
-                                                     verb, "' (expect, type or send)"));
+                                                     verb, "' (expect, type, send or pause)"));
     }
     const absl::string_view rest =
         space == absl::string_view::npos ? absl::string_view() : raw.substr(space + 1);
+    if (step.kind == ScriptStep::Kind::kPause) {
+      if (!absl::SimpleAtoi(rest, &step.pause_ms) || step.pause_ms <= 0 || step.pause_ms > 60000) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "script line ", number, ": 'pause' needs milliseconds, 1..60000: '", rest, "'"));
+      }
+      step.text = std::string(rest);
+      steps.push_back(std::move(step));
+      continue;
+    }
     absl::StatusOr<std::string> unescaped = Unescape(rest, number);
     if (!unescaped.ok()) return unescaped.status();
     if (unescaped->empty()) {
@@ -161,6 +176,14 @@ absl::Time ScriptPlayer::Advance(absl::Time now, std::string* out) {
       }
       case ScriptStep::Kind::kSend:
         *out += step.text;
+        ++next_;
+        break;
+      case ScriptStep::Kind::kPause:
+        if (pause_until_ == absl::InfinitePast()) {
+          pause_until_ = now + absl::Milliseconds(step.pause_ms);
+        }
+        if (now < pause_until_) return pause_until_;
+        pause_until_ = absl::InfinitePast();
         ++next_;
         break;
       case ScriptStep::Kind::kType: {

@@ -6,6 +6,9 @@
 //                 TEXT after the previous match
 //   type TEXT     type it like a person: 20-60 ms between bytes
 //   send TEXT     send it at full speed, all at once
+//   pause MS      wait MS milliseconds (what a person does between typing
+//                 a command and pressing Ctrl-C; no console text marks
+//                 the moment the program is running)
 //
 // TEXT is the rest of the line after one space; escapes \r \n \t \\ \xNN
 // (two hex digits) and \s (a space, for text that ends in one). The
@@ -25,9 +28,10 @@
 namespace viper::qemu {
 
 struct ScriptStep {
-  enum class Kind { kExpect, kType, kSend };
+  enum class Kind { kExpect, kType, kSend, kPause };
   Kind kind;
   std::string text;
+  int64_t pause_ms = 0;          // kPause
   int line = 0;                  // in the script file
   std::string Describe() const;  // "line 3: expect \"$ \""
 };
@@ -60,8 +64,9 @@ class ScriptPlayer {
   size_t next_ = 0;
   size_t typed_ = 0;  // bytes of the current `type` step already sent
   absl::Time next_key_ = absl::InfinitePast();
-  std::string console_;     // everything shown, '\r' removed
-  size_t search_from_ = 0;  // end of the previous match
+  absl::Time pause_until_ = absl::InfinitePast();  // the current pause's end, once started
+  std::string console_;                            // everything shown, '\r' removed
+  size_t search_from_ = 0;                         // end of the previous match
   uint64_t random_;
 };
 

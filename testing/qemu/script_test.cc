@@ -48,6 +48,9 @@ TEST(ParseScript, BadLinesAreRefusedWithTheirNumber) {
   EXPECT_THAT(ParseScript("send abc\\").status().message(), HasSubstr("a lone \\"));
   EXPECT_THAT(ParseScript("expect\n").status().message(), HasSubstr("'expect' needs text"));
   EXPECT_THAT(ParseScript("type \n").status().message(), HasSubstr("'type' needs text"));
+  EXPECT_THAT(ParseScript("pause soon\n").status().message(), HasSubstr("needs milliseconds"));
+  EXPECT_THAT(ParseScript("pause 0\n").status().message(), HasSubstr("needs milliseconds"));
+  EXPECT_THAT(ParseScript("pause 99999\n").status().message(), HasSubstr("1..60000"));
 }
 
 TEST(LoadScript, AMissingOrBadFileIsAnErrorNamingIt) {
@@ -78,6 +81,19 @@ TEST(ScriptPlayer, ExpectWaitsForTheTextAfterThePreviousMatch) {
   EXPECT_EQ(out, "a") << "the same prompt does not satisfy the second expect";
   player.Feed("a\r\n$ ");
   player.Advance(now, &out);
+  EXPECT_EQ(out, "ab");
+  EXPECT_TRUE(player.done());
+}
+
+TEST(ScriptPlayer, PauseHoldsTheNextStepForItsMilliseconds) {
+  ScriptPlayer player(Steps("send a\npause 500\nsend b\n"));
+  const absl::Time start = absl::UnixEpoch();
+  std::string out;
+  EXPECT_EQ(player.Advance(start, &out), start + absl::Milliseconds(500));
+  EXPECT_EQ(out, "a");
+  player.Advance(start + absl::Milliseconds(499), &out);
+  EXPECT_EQ(out, "a") << "not yet";
+  player.Advance(start + absl::Milliseconds(500), &out);
   EXPECT_EQ(out, "ab");
   EXPECT_TRUE(player.done());
 }

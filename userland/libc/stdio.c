@@ -84,3 +84,18 @@ __attribute__((destructor)) static void flush_standard_streams(void) {
   fflush(stdout);
   fflush(stderr);
 }
+
+/* POSIX: fflush(NULL) flushes every output stream. picolibc's tinystdio
+ * fflush dereferences the null stream instead (the shell's first pipeline
+ * crashed on it), so libc's own fflush takes its place: a stream flushes
+ * through its own flush function, as picolibc's does; NULL means stdout
+ * and stderr — the output streams that buffer (files on the boot archive
+ * are read-only). */
+int fflush(FILE* stream) {
+  if (stream == NULL) {
+    const int out = fflush(stdout);
+    const int err = fflush(stderr);
+    return out == 0 && err == 0 ? 0 : EOF;
+  }
+  return stream->flush ? stream->flush(stream) : 0;
+}

@@ -266,8 +266,12 @@ static struct session* input_target(void) {
   return newest;
 }
 
+static struct ld_sink sink_of(struct session* s) {
+  return (struct ld_sink){s, &on_echo, &on_deliver, &on_eof, &on_interrupt};
+}
+
 static void type_into(struct session* s, const uint8_t* bytes, size_t size) {
-  const struct ld_sink sink = {s, &on_echo, &on_deliver, &on_eof, &on_interrupt};
+  const struct ld_sink sink = sink_of(s);
   ld_feed(&s->ld, bytes, size, &sink);
   flush_echo(); /* the echo of one burst: one console write */
   flush(s);
@@ -324,9 +328,12 @@ static void client_message(struct session* s, size_t size, size_t handles) {
     if (size > 1 && g_console) viper_console_write(g_console, g_message + 1, size - 1);
     return;
   }
-  if (tag == VIPER_STREAM_SET_MODE && size == 2 && handles == 0 &&
-      ld_set_mode(&s->ld, g_message[1])) {
-    return;
+  if (tag == VIPER_STREAM_SET_MODE && size == 2 && handles == 0) {
+    const struct ld_sink sink = sink_of(s);
+    if (ld_set_mode(&s->ld, g_message[1], &sink)) {
+      flush(s); /* typed-ahead bytes it delivered go out now */
+      return;
+    }
   }
   if (tag == VIPER_STREAM_SET_FOREGROUND && size == 1) {
     set_foreground(s, handles);

@@ -16,8 +16,12 @@ void ld_init(struct line_discipline* ld) {
   ld->length = 0;
 }
 
-bool ld_set_mode(struct line_discipline* ld, int mode) {
+bool ld_set_mode(struct line_discipline* ld, int mode, const struct ld_sink* sink) {
   if (mode != LD_COOKED && mode != LD_RAW) return false;
+  if (ld->mode == LD_COOKED && mode == LD_RAW && ld->length != 0) {
+    sink->deliver(sink->context, ld->line, ld->length);
+    ld->length = 0;
+  }
   ld->mode = mode;
   ld->after_cr = false;
   return true;

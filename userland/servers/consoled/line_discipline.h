@@ -46,9 +46,13 @@ struct line_discipline {
 };
 
 void ld_init(struct line_discipline* ld);
-/* Returns false (and changes nothing) for an unknown mode. Switching ends
- * nothing: a partly typed cooked line stays for when cooked mode returns. */
-bool ld_set_mode(struct line_discipline* ld, int mode);
+/* Returns false (and changes nothing) for an unknown mode. Switching to
+ * raw delivers a partly typed cooked line to `sink` first: bytes typed
+ * ahead while a program ran in cooked mode reach the raw reader that
+ * follows (the shell's line editor), in order, as a terminal's do when
+ * canonical mode is turned off. (Keeping them for the next cooked phase
+ * lost them from the shell's next command line.) */
+bool ld_set_mode(struct line_discipline* ld, int mode, const struct ld_sink* sink);
 /* Feeds typed bytes, any number, in one call. */
 void ld_feed(struct line_discipline* ld, const uint8_t* bytes, size_t size,
              const struct ld_sink* sink);

@@ -36,9 +36,14 @@ class LineDiscipline : public ::testing::Test {
  protected:
   void SetUp() override { ld_init(&ld_); }
   void type(const std::string& keys) {
-    const ld_sink sink{&out_, &on_echo, &on_deliver, &on_eof, &on_interrupt};
+    const ld_sink sink = sink_of();
     ld_feed(&ld_, reinterpret_cast<const uint8_t*>(keys.data()), keys.size(), &sink);
   }
+  bool set_mode(int mode) {
+    const ld_sink sink = sink_of();
+    return ld_set_mode(&ld_, mode, &sink);
+  }
+  ld_sink sink_of() { return ld_sink{&out_, &on_echo, &on_deliver, &on_eof, &on_interrupt}; }
   line_discipline ld_;
   Recorder out_;
 };
@@ -160,7 +165,7 @@ TEST_F(LineDiscipline, AnOverlongLineIsDeliveredNotDropped) {
 }
 
 TEST_F(LineDiscipline, RawModeDeliversEveryByteAsTypedWithoutEcho) {
-  ASSERT_TRUE(ld_set_mode(&ld_, LD_RAW));
+  ASSERT_TRUE(set_mode(LD_RAW));
   const std::string keys("q\r\n\x03\x04\x7f\x1b[A", 9);
   type(keys);
   EXPECT_EQ(out_.delivered(), keys);
@@ -169,19 +174,24 @@ TEST_F(LineDiscipline, RawModeDeliversEveryByteAsTypedWithoutEcho) {
 }
 
 TEST_F(LineDiscipline, UnknownModesAreRefused) {
-  EXPECT_FALSE(ld_set_mode(&ld_, 2));
-  EXPECT_FALSE(ld_set_mode(&ld_, -1));
+  EXPECT_FALSE(set_mode(2));
+  EXPECT_FALSE(set_mode(-1));
   type("a\r");
   EXPECT_EQ(out_.delivered(), "a\n") << "still cooked";
 }
 
-TEST_F(LineDiscipline, APartLineSurvivesARawInterlude) {
+// Typed ahead while a program ran (cooked), then the shell's editor turns
+// raw mode on: the bytes reach it first, in order — not held back for a
+// later cooked line (which cost the shell the first letter of a command).
+TEST_F(LineDiscipline, TypedAheadBytesReachTheRawReaderInOrder) {
   type("ab");
-  ASSERT_TRUE(ld_set_mode(&ld_, LD_RAW));
+  EXPECT_EQ(out_.delivered(), "") << "cooked: nothing before Enter";
+  ASSERT_TRUE(set_mode(LD_RAW));
+  EXPECT_EQ(out_.delivered(), "ab");
   type("z");
-  ASSERT_TRUE(ld_set_mode(&ld_, LD_COOKED));
+  ASSERT_TRUE(set_mode(LD_COOKED));
   type("c\r");
-  EXPECT_EQ(out_.delivered(), "zabc\n");
+  EXPECT_EQ(out_.delivered(), "abzc\n");
 }
 
 }  // namespace
