@@ -1,0 +1,110 @@
+/* The ViperDOS side of os.h: the project's libc, run as init
+ * (init=bin/bench). Native figures use libviper directly. */
+#ifndef __linux__
+#include "os.h"
+
+#include <string.h>
+#include <viperdos/viper.h>
+
+#include "bench.h"
+
+static const char kSelf[] = "bin/bench";
+
+const char* os_name(void) { return "viperdos"; }
+
+int os_first_stage(void) { return 1; }
+void os_restart(char** argv) { (void)argv; } /* no user ASLR to turn off */
+
+void os_report(void) {
+  struct viper_system_info info;
+  if (viper_system_info(&info) != 0) bench_die("system_info", 0);
+  bench_out("INFO kernel=viperdos cpus_online=%u page_size=%lu memory_mib=%llu\n", info.cpus,
+            BENCH_PAGE, (unsigned long long)(info.total_memory >> 20));
+}
+
+/* getppid arrives with fork; until then process_id is the cheapest call
+ * that enters the kernel and returns a value. */
+long os_null_syscall(void) { return (long)viper_process_id(); }
+const char* os_null_syscall_name(void) { return "process_id"; }
+
+int os_pin(int cpu) {
+  (void)cpu;
+  return 0; /* no affinity call for user threads */
+}
+
+void* os_map_fresh(size_t size) {
+  const int64_t address = viper_vm_map(0, size, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  return address < 0 ? 0 : (void*)(uintptr_t)address;
+}
+
+void os_unmap(void* address, size_t size) {
+  if (viper_vm_unmap((uint64_t)(uintptr_t)address, size) != 0) bench_die("vm_unmap", 0);
+}
+
+/* Starts `bench --role=<role>`, moving `bootstrap` (or 0) into it. */
+static viper_handle_t start_child(const char* role_argument, viper_handle_t bootstrap) {
+  const char* const argv[] = {kSelf, role_argument};
+  const struct viper_spawn_args args = {
+      .path = kSelf, .argv = argv, .argc = 2, .envp = 0, .envc = 0, .bootstrap = bootstrap};
+  const int64_t process = viper_process_spawn(&args);
+  if (process < 0) bench_die("process_spawn", (long)process);
+  return (viper_handle_t)process;
+}
+
+static void wait_child(viper_handle_t process) {
+  int64_t code = -1;
+  const int64_t waited = viper_process_wait(process, &code);
+  if (waited != 0 || code != 0) bench_die("child", waited != 0 ? (long)waited : (long)code);
+  viper_handle_close(process);
+}
+
+/* channel_call_rtt: a call with a 1-byte request, answered by an echo
+ * server in another process with a 1-byte reply. */
+double os_native_ipc_rtt(long n) {
+  viper_handle_t ends[2];
+  if (viper_channel_create(ends) != 0) bench_die("channel_create", 0);
+  const viper_handle_t server = start_child("--role=echo", ends[1]);
+  char request = 'x', reply = 0;
+  if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
+    bench_die("channel_call warm-up", 0);
+  const uint64_t t0 = bench_now_ns();
+  for (long i = 0; i < n; i++) {
+    const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
+    if (got != 1) bench_die("channel_call", (long)got);
+  }
+  const uint64_t t1 = bench_now_ns();
+  viper_handle_close(ends[0]); /* the server's read sees the peer closed and ends */
+  wait_child(server);
+  return (double)(t1 - t0) / (double)n;
+}
+
+/* spawn_exit_wait: process_spawn of this program, which exits at once,
+ * and a wait for its end. */
+double os_native_spawn_wait(long n) {
+  const uint64_t t0 = bench_now_ns();
+  for (long i = 0; i < n; i++) wait_child(start_child("--role=exit", 0));
+  return (double)(bench_now_ns() - t0) / (double)n;
+}
+
+/* Echoes every message on the bootstrap channel until its peer closes. */
+static int echo(void) {
+  const viper_handle_t channel = viper_bootstrap_handle();
+  if (channel == 0) return 2;
+  char bytes[64];
+  for (;;) {
+    struct viper_message m = {.bytes = bytes, .byte_capacity = sizeof bytes};
+    const int64_t got = viper_channel_read(channel, &m, VIPER_DEADLINE_NEVER);
+    if (got == VIPER_ERR_PEER_CLOSED) return 0;
+    if (got < 0) return 3;
+    if (viper_channel_write(channel, bytes, m.byte_count, 0, 0) != 0) return 4;
+  }
+}
+
+int os_child_role(const char* role) {
+  if (strcmp(role, "exit") == 0) return 0;
+  if (strcmp(role, "echo") == 0) return echo();
+  return -1;
+}
+
+void os_finish(int code) { (void)code; } /* init's end powers the machine off */
+#endif
