@@ -23,6 +23,8 @@ FIGURES = [
      "sched_yield_switch_threads", None, "stand-in until shared memory; ViperDOS not pinned"),
     ("fork + _exit + waitpid", "fork_exit_wait", "fork_exit_wait", 0.7, ""),
     ("spawn + exit + wait vs Linux fork", "fork_exit_wait", "spawn_exit_wait", 0.5, ""),
+    ("spawn call alone (of spawn + exit + wait)", None, "spawn_call", None,
+     "informational: where spawn's time goes"),
     ("anonymous first-touch fault, 4 KiB", "anon_fault_4k", "anon_fault_4k", 0.7, ""),
     ("copy-on-write fault, 4 KiB", "cow_fault_4k", "cow_fault_4k", 0.7, ""),
     ("malloc(64) + free", "malloc_free_64", "malloc_free_64", 1.0, "canary"),
@@ -32,6 +34,8 @@ FIGURES = [
 
 
 def _stats(results, name):
+    if name is None:
+        return None
     values = [r["figures"][name] for r in results if name in r["figures"]]
     if not values:
         return None
@@ -40,11 +44,17 @@ def _stats(results, name):
 
 
 def rows(results):
-    """One row per figure: both sides' statistics over the boots and the ratio."""
+    """One row per figure: both sides' statistics over the boots and the ratio,
+    the median of the ratios of neighbouring boots (Linux boot i, ViperDOS
+    boot i): host speed drifts between pairs cancel."""
     out = []
     for label, linux_name, viper_name, target, note in FIGURES:
         linux, viper = _stats(results["linux"], linux_name), _stats(results["viperdos"], viper_name)
-        ratio = viper["median"] / linux["median"] if linux and viper and linux["median"] else None
+        pairs = [v["figures"][viper_name] / l["figures"][linux_name]
+                 for l, v in zip(results["linux"], results["viperdos"])
+                 if linux_name in l["figures"] and viper_name in v["figures"]
+                 and l["figures"][linux_name] > 0]
+        ratio = statistics.median(pairs) if pairs else None
         out.append({"label": label, "linux": linux, "viperdos": viper, "ratio": ratio,
                     "target": target, "note": note})
     return out
@@ -83,6 +93,8 @@ def _side(s):
 
 def verdict(row):
     if row["ratio"] is None:
+        if row["target"] is None:
+            return "—"
         return "not yet (needs fork/pipes/shared memory)" if not row["viperdos"] else "—"
     if row["target"] is None:
         return "no target"
@@ -144,8 +156,10 @@ def write_doc(path, meta, table, warnings, results):
             "* " + meta["qemu"],
             "* Linux: " + meta["linux"] + ", `" + shown(meta["commands"]["linux"]) + "`",
             "* ViperDOS: this tree, `" + shown(meta["commands"]["viperdos"]) + "`",
-            "", "Medians over the boots of each boot's median (min–max over the boots); "
-            "ratio = ViperDOS / Linux.", "", table, "",
+            "", "Each side: the median over the boots of each boot's median (min–max over the "
+            "boots). Ratio: ViperDOS / Linux, the median of the ratios of neighbouring boots "
+            "(Linux boot i beside ViperDOS boot i), so host drift between pairs cancels.", "",
+            table, "",
             "![ratios](performance-ratios.svg)", ""]
     if warnings:
         body += ["Warnings of this run:", ""] + ["* " + w for w in warnings] + [""]

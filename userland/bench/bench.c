@@ -85,6 +85,7 @@ void bench_run(const char* name, bench_fn fn, long iters) {
 /* The native figures come from os.h; as bench_fns they are these. */
 static double native_ipc(long n) { return os_native_ipc_rtt(n); }
 static double native_spawn(long n) { return os_native_spawn_wait(n); }
+static double native_spawn_call(long n) { return os_native_spawn_call(n); }
 
 /* BENCH_DIV from the environment or from an argument. */
 static void read_div(int argc, char** argv) {
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
   bench_run("fork_exit_wait", fig_fork_exit_wait, kSpawn);
 #endif
   bench_run("spawn_exit_wait", native_spawn, kSpawn);
+  bench_run("spawn_call", native_spawn_call, kSpawn);
   bench_run("anon_fault_4k", fig_anon_fault_4k, kPages);
 #if BENCH_HAVE_FORK && BENCH_HAVE_PIPE
   bench_run("cow_fault_4k", fig_cow_fault_4k, kPages);

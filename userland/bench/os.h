@@ -36,6 +36,7 @@ void os_unmap(void* address, size_t size);
  * POSIX one. Return -1 where there is none. */
 double os_native_ipc_rtt(long n);    /* ViperDOS: channel call + reply */
 double os_native_spawn_wait(long n); /* ViperDOS: process_spawn + exit + wait */
+double os_native_spawn_call(long n); /* ViperDOS: the process_spawn call alone */
 
 /* A child role: `bench --role=X` in a spawned process. Returns the exit
  * code, or -1 when `role` is none of the OS's. */

@@ -79,6 +79,11 @@ double os_native_spawn_wait(long n) {
   return -1; /* fork_exit_wait is Linux's */
 }
 
+double os_native_spawn_call(long n) {
+  (void)n;
+  return -1;
+}
+
 int os_child_role(const char* role) {
   (void)role;
   return -1;

@@ -86,6 +86,20 @@ double os_native_spawn_wait(long n) {
   return (double)(bench_now_ns() - t0) / (double)n;
 }
 
+/* spawn_call: the process_spawn call alone (the child is waited for
+ * untimed): which part of spawn_exit_wait is the kernel building the
+ * process, and which the child's run, exit and reaping. */
+double os_native_spawn_call(long n) {
+  uint64_t spent = 0;
+  for (long i = 0; i < n; i++) {
+    const uint64_t t0 = bench_now_ns();
+    const viper_handle_t child = start_child("--role=exit", 0);
+    spent += bench_now_ns() - t0;
+    wait_child(child);
+  }
+  return (double)spent / (double)n;
+}
+
 /* Echoes every message on the bootstrap channel until its peer closes. */
 static int echo(void) {
   const viper_handle_t channel = viper_bootstrap_handle();
