@@ -3,6 +3,7 @@
 #ifndef __linux__
 #include "os.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <viperdos/viper.h>
 
@@ -58,6 +59,31 @@ static void wait_child(viper_handle_t process) {
   viper_handle_close(process);
 }
 
+/* Context switches of every CPU (up to 8), to see where a figure ran. */
+static void cpu_switches(uint64_t out[8], uint32_t cpus) {
+  for (uint32_t cpu = 0; cpu < cpus && cpu < 8; cpu++) {
+    struct viper_cpu_info info;
+    out[cpu] = viper_cpu_info(cpu, &info) == 0 ? info.context_switches : 0;
+  }
+}
+
+/* One INFO line (for the first timed repetition): how many context
+ * switches each CPU made during it. ViperDOS cannot pin, so this says
+ * whether the two parties shared a CPU. */
+static void report_switches(const char* figure, const uint64_t before[8], long n) {
+  static int reported;
+  struct viper_system_info system;
+  if (reported++ != 1 || viper_system_info(&system) != 0) return; /* 0 is the warm-up */
+  uint64_t after[8];
+  cpu_switches(after, system.cpus);
+  char line[256];
+  int at = snprintf(line, sizeof line, "INFO %s switches_per_op", figure);
+  for (uint32_t cpu = 0; cpu < system.cpus && cpu < 8 && at < (int)sizeof line; cpu++)
+    at += snprintf(line + at, sizeof line - (size_t)at, " cpu%u=%.2f", cpu,
+                   (double)(after[cpu] - before[cpu]) / (double)n);
+  bench_out("%s\n", line);
+}
+
 /* channel_call_rtt: a call with a 1-byte request, answered by an echo
  * server in another process with a 1-byte reply. */
 double os_native_ipc_rtt(long n) {
@@ -67,12 +93,15 @@ double os_native_ipc_rtt(long n) {
   char request = 'x', reply = 0;
   if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
     bench_die("channel_call warm-up", 0);
+  uint64_t switches[8] = {0};
+  cpu_switches(switches, 8);
   const uint64_t t0 = bench_now_ns();
   for (long i = 0; i < n; i++) {
     const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
     if (got != 1) bench_die("channel_call", (long)got);
   }
   const uint64_t t1 = bench_now_ns();
+  report_switches("channel_call_rtt", switches, n);
   viper_handle_close(ends[0]); /* the server's read sees the peer closed and ends */
   wait_child(server);
   return (double)(t1 - t0) / (double)n;
