@@ -28,6 +28,8 @@
 //   void tlb_flush_asid(uint16_t asid);                 all CPUs
 //   void tlb_flush_local_all();                         this CPU
 //   void table_entries_written();  before the walker may see new entries
+//   void zero_page(VirtAddr);      one page of the direct map, fastest way
+//   void zero_page_dc_zva(VirtAddr);  the same with DC ZVA (benchmarks)
 //   [[noreturn]] void stop_machine_failed();   ends the machine after a panic
 //   [[noreturn]] void halt_forever();
 #pragma once

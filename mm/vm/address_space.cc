@@ -30,9 +30,7 @@ bool permits(uint32_t prot, Access access) {
 
 // Page contents through the direct map: a physical address is never used
 // as a pointer (MS-004, MS-005, MS-006).
-void zero_frame(PhysAddr frame) {
-  __builtin_memset(arch::phys_to_virt(frame).as<void>(), 0, kPageSize);
-}
+void zero_frame(PhysAddr frame) { arch::zero_page(arch::phys_to_virt(frame)); }
 void copy_frame(PhysAddr to, PhysAddr from) {
   __builtin_memcpy(arch::phys_to_virt(to).as<void>(), arch::phys_to_virt(from).as<void>(),
                    kPageSize);

@@ -12,7 +12,7 @@ AsidAllocator& asid_allocator() { return g_asids; }
 
 Status init_user_memory(PhysicalMemory& memory) {
   const PhysAddr root = TRY(memory.alloc_page());
-  __builtin_memset(arch::phys_to_virt(root).as<void>(), 0, kPageSize);
+  arch::zero_page(arch::phys_to_virt(root));
   g_empty_root = root;
   g_asids.limit_to(arch::asid_count());
   return ok_status();

@@ -9,8 +9,7 @@ LockClass g_page_table_class{kPageTableLock};
 
 void zero_page(PhysAddr page) {
   // Through the direct map: a physical address is never a pointer (MS-004).
-  uint64_t* words = arch::phys_to_virt(page).as<uint64_t>();
-  for (uint32_t i = 0; i < kPageSize / sizeof(uint64_t); ++i) words[i] = 0;
+  arch::zero_page(arch::phys_to_virt(page));
 }
 
 bool table_empty(const uint64_t* table) {

@@ -1,6 +1,6 @@
 /* picolibc on ViperDOS: float formatting and parsing, strtod round trips,
- * qsort, setjmp/longjmp, errno per thread, and malloc and stdio from eight
- * threads at once. */
+ * qsort, setjmp/longjmp, errno per thread, malloc and stdio from eight
+ * threads at once, and clock_gettime without a system call. */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <viperdos/viper.h>
 
 #include "userland/testing/utest.h"
@@ -222,4 +223,45 @@ UTEST(stdio, eight_threads_print_whole_lines) {
   run_threads(print_lines, results);
   fflush(stdout);
   for (int i = 0; i < THREADS; ++i) UEXPECT_EQ(results[i], 0);
+}
+
+/* clock_gettime reads the counter in user space (userland/libc/clock.c):
+ * it must be the kernel's clock, not just a clock. */
+static uint64_t ns_of(const struct timespec* ts) {
+  return (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
+}
+
+UTEST(clock_gettime, monotonic_is_the_kernels_clock_and_never_goes_back) {
+  struct timespec before, after;
+  for (int i = 0; i < 1000; ++i) {
+    UASSERT_EQ(clock_gettime(CLOCK_MONOTONIC, &before), 0);
+    const uint64_t kernel = viper_clock_monotonic();
+    UASSERT_EQ(clock_gettime(CLOCK_MONOTONIC, &after), 0);
+    UASSERT(ns_of(&before) <= kernel);
+    UASSERT(kernel <= ns_of(&after));
+    UASSERT(before.tv_nsec >= 0 && before.tv_nsec < 1000000000);
+  }
+}
+
+UTEST(clock_gettime, realtime_is_the_wall_clock) {
+  const int64_t wall = viper_clock_wall();
+  struct timespec now;
+  UASSERT_EQ(clock_gettime(CLOCK_REALTIME, &now), 0);
+  if (wall < 0) { /* no RTC: the time since boot */
+    UEXPECT(ns_of(&now) >= viper_clock_monotonic() - 1000000000u);
+    return;
+  }
+  /* After the wall clock read, within the second this test may take. */
+  UEXPECT(ns_of(&now) >= (uint64_t)wall);
+  UEXPECT(ns_of(&now) - (uint64_t)wall < 1000000000u);
+}
+
+UTEST(clock_gettime, refuses_an_unknown_clock_and_a_null_timespec) {
+  struct timespec ts;
+  errno = 0;
+  UEXPECT_EQ(clock_gettime((clockid_t)42, &ts), -1);
+  UEXPECT_EQ(errno, EINVAL);
+  errno = 0;
+  UEXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, 0), -1);
+  UEXPECT_EQ(errno, EFAULT);
 }

@@ -21,6 +21,11 @@
 #define SCTLR_RES1 0x30d00800
 #define SCTLR_MMU_ON (SCTLR_RES1 | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
 
+// CNTKCTL_EL1.EL0VCTEN: EL0 may read CNTVCT_EL0 and CNTFRQ_EL0 (libc's
+// clock_gettime without a system call); the physical counter and every
+// timer register stay EL1's.
+#define CNTKCTL_EL1_EL0VCTEN (1 << 1)
+
 // Boot page tables: 1 GiB blocks, device memory below RAM, normal above.
 #define BOOT_BLOCK_DEVICE \
   (DESC_BLOCK | DESC_ATTR(MAIR_IDX_DEVICE_nGnRnE) | DESC_AF | DESC_PXN | DESC_UXN)

@@ -131,6 +131,8 @@ enable_mmu:
     msr     sctlr_el1, x0
     mov     x0, #(3 << 20)            // CPACR_EL1.FPEN: FP/SIMD does not trap;
     msr     cpacr_el1, x0             // user threads own it (context.h)
+    mov     x0, #CNTKCTL_EL1_EL0VCTEN // user space reads the virtual counter
+    msr     cntkctl_el1, x0           // (userland/libc/clock.c), nothing else
     isb
     ret
 

@@ -116,6 +116,8 @@ inline void tlb_flush_local_all() {
   host::g_tlb_log.local_flushes.fetch_add(1, MemoryOrder::kRelaxed);
 }
 inline void table_entries_written() { __atomic_thread_fence(__ATOMIC_RELEASE); }
+inline void zero_page(VirtAddr page) { __builtin_memset(page.as<void>(), 0, kPageSize); }
+inline void zero_page_dc_zva(VirtAddr page) { zero_page(page); }
 
 [[noreturn]] void stop_machine_failed();
 [[noreturn]] void halt_forever();

@@ -1,0 +1,48 @@
+/* The seam between the figures and the OS under them: what POSIX does not
+ * say the same way on Linux and ViperDOS. os_linux.c and os_viperdos.c
+ * implement it; each compiles to nothing on the other system. */
+#ifndef USERLAND_BENCH_OS_H_
+#define USERLAND_BENCH_OS_H_
+
+#include <stddef.h>
+
+/* 1 the first time this program runs in this boot (it prints BOOT then);
+ * os_restart may run it again with the OS set up for measuring. */
+int os_first_stage(void);
+void os_restart(char** argv);
+
+/* The OS's name as the BENCH_INFO line shows it. */
+const char* os_name(void);
+
+/* Lines that say what this run measures on this OS (INFO ...). */
+void os_report(void);
+
+/* The cheapest real system call: one kernel entry and exit that does
+ * (almost) nothing. Linux: getppid. ViperDOS: process_id until getppid
+ * arrives with fork. Its name goes into the INFO line. */
+long os_null_syscall(void);
+const char* os_null_syscall_name(void);
+
+/* Runs the caller on `cpu` from now on; 0 where the OS cannot pin (the
+ * figure then says so), else 1. */
+int os_pin(int cpu);
+
+/* A fresh anonymous, private, read-write mapping whose pages are not
+ * touched yet (4 KiB faults, no huge pages), or 0. */
+void* os_map_fresh(size_t size);
+void os_unmap(void* address, size_t size);
+
+/* Native figures: the call the OS offers for the job, measured beside the
+ * POSIX one. Return -1 where there is none. */
+double os_native_ipc_rtt(long n);    /* ViperDOS: channel call + reply */
+double os_native_spawn_wait(long n); /* ViperDOS: process_spawn + exit + wait */
+double os_native_spawn_call(long n); /* ViperDOS: the process_spawn call alone */
+
+/* A child role: `bench --role=X` in a spawned process. Returns the exit
+ * code, or -1 when `role` is none of the OS's. */
+int os_child_role(const char* role);
+
+/* Ends the run: powers the machine off where the benchmark is init. */
+void os_finish(int code);
+
+#endif /* USERLAND_BENCH_OS_H_ */

@@ -1,0 +1,98 @@
+/* The Linux side of os.h: static glibc, run as /init of a Debian kernel. */
+#ifdef __linux__
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "os.h"
+
+const char* os_name(void) { return "linux"; }
+
+int os_first_stage(void) { return getenv("BENCH_STAGE2") == 0; }
+
+/* Under TCG even a pure user loop depends on its virtual addresses
+ * (QEMU's soft-TLB sets): malloc_free_64 moved between 135 and 250 ns
+ * from one random layout to the next. So /init runs itself again, still
+ * PID 1, with user ASLR off, as ViperDOS (which has none) always runs. */
+void os_restart(char** argv) {
+  personality(ADDR_NO_RANDOMIZE);
+  setenv("BENCH_STAGE2", "1", 1);
+  execv(argv[0], argv);
+  personality(0);
+  bench_out("INFO user_aslr=on (re-exec failed)\n");
+}
+
+void os_report(void) {
+  struct utsname u;
+  uname(&u);
+  bench_out("INFO kernel=%s cpus_online=%ld page_size=%ld user_aslr=%s\n", u.release,
+            sysconf(_SC_NPROCESSORS_ONLN), sysconf(_SC_PAGESIZE),
+            (personality(0xffffffff) & ADDR_NO_RANDOMIZE) ? "off" : "on");
+  /* KASLR brings KPTI on a Cortex-A72, which changes every syscall and
+   * fault under TCG: the runner compares with nokaslr, and checks here. */
+  static char log[1 << 17];
+  const int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof log - 1);
+  if (n < 0) return;
+  log[n] = 0;
+  bench_out("INFO kaslr=%s kpti=%s\n", strstr(log, "KASLR disabled") ? "off" : "on",
+            strstr(log, "Kernel page table isolation (KPTI)") ? "on" : "off");
+}
+
+long os_null_syscall(void) { return syscall(SYS_getppid); }
+const char* os_null_syscall_name(void) { return "getppid"; }
+
+int os_pin(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (sched_setaffinity(0, sizeof set, &set) != 0) bench_die("sched_setaffinity", cpu);
+  return 1;
+}
+
+void* os_map_fresh(size_t size) {
+  void* p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return 0;
+  /* Debian's THP is "always": 4 KiB faults only. */
+  if (madvise(p, size, MADV_NOHUGEPAGE) != 0) bench_die("madvise", 0);
+  return p;
+}
+
+void os_unmap(void* address, size_t size) { munmap(address, size); }
+
+double os_native_ipc_rtt(long n) {
+  (void)n;
+  return -1; /* the pipe ping-pong is Linux's */
+}
+
+double os_native_spawn_wait(long n) {
+  (void)n;
+  return -1; /* fork_exit_wait is Linux's */
+}
+
+double os_native_spawn_call(long n) {
+  (void)n;
+  return -1;
+}
+
+int os_child_role(const char* role) {
+  (void)role;
+  return -1;
+}
+
+void os_finish(int code) {
+  if (getpid() != 1) exit(code); /* not init: a host run, never power off */
+  sync();
+  reboot(RB_POWER_OFF);
+  exit(code);
+}
+#endif
