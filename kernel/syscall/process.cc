@@ -125,6 +125,10 @@ Result<uint64_t> process_info(CallContext& c, const Arguments& a) {
 }
 
 Result<uint64_t> process_id(CallContext& c, const Arguments&) { return c.process->id().value; }
+// getppid in one call (it was open + info + close: four system calls).
+Result<uint64_t> process_parent_id(CallContext& c, const Arguments&) {
+  return c.process->parent_id().value;
+}
 
 constexpr uint64_t kPstateFlags = 0xf0000000;  // NZCV; the rest is EL0t, interrupts on
 
@@ -184,6 +188,7 @@ void install_process_calls() {
   install_call(VIPER_SYS_PROCESS_KILL, {"process_kill", &process_kill});
   install_call(VIPER_SYS_PROCESS_INFO, {"process_info", &process_info});
   install_call(VIPER_SYS_PROCESS_ID, {"process_id", &process_id});
+  install_call(VIPER_SYS_PROCESS_PARENT_ID, {"process_parent_id", &process_parent_id});
   install_call(VIPER_SYS_PROCESS_FORK, {"process_fork", &process_fork});
   install_call(VIPER_SYS_PROCESS_EXEC, {"process_exec", &process_exec});
   install_process_list_calls();

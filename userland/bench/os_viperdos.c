@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <viperdos/viper.h>
 
 #include "bench.h"
@@ -25,8 +26,8 @@ void os_report(void) {
 
 /* getppid arrives with fork; until then process_id is the cheapest call
  * that enters the kernel and returns a value. */
-long os_null_syscall(void) { return (long)viper_process_id(); }
-const char* os_null_syscall_name(void) { return "process_id"; }
+long os_null_syscall(void) { return (long)getppid(); }
+const char* os_null_syscall_name(void) { return "getppid"; }
 
 int os_pin(int cpu) {
   (void)cpu;

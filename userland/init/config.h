@@ -37,7 +37,7 @@
 
 #include <stddef.h>
 
-#define INIT_MAX_ENTRIES 32
+#define INIT_MAX_ENTRIES 64
 #define INIT_MAX_ARGS 15
 #define INIT_MAX_LINE 256
 

@@ -242,13 +242,8 @@ pid_t waitpid(pid_t pid, int* status, int options) {
 pid_t wait(int* status) { return waitpid(-1, status, 0); }
 
 pid_t getppid(void) {
-  const int64_t self = viper_process_open((uint64_t)getpid());
-  if (self < 0) return fail(self);
-  struct viper_process_info info;
-  const int64_t got = viper_process_info((viper_handle_t)self, &info);
-  viper_handle_close((viper_handle_t)self);
-  if (got < 0) return fail(got);
-  return (pid_t)info.parent_id;
+  const int64_t parent = viper_syscall0(VIPER_SYS_PROCESS_PARENT_ID);
+  return parent < 0 ? fail(parent) : (pid_t)parent;
 }
 
 int kill(pid_t pid, int sig) {

@@ -69,12 +69,13 @@
         calling thread */
 #define VIPER_SYS_PROCESS_EXEC                                                     \
   54 /* (const struct viper_spawn_args*) -> only on failure, the caller unchanged; \
-        else the caller runs the new program: same id, same handle table, other    \
-        threads ended, args.bootstrap in its auxiliary vector */
+        else the caller runs the new program: same id, its other threads ended,    \
+        every handle closed but args.bootstrap (in its auxiliary vector) */
 #define VIPER_SYS_PROCESS_LIST \
   55 /* (struct viper_process_entry* out, capacity) -> live processes (fills at most capacity) */
 #define VIPER_SYS_PROCESS_OPEN \
   56 /* (id) -> process handle; only for the caller's relatives (docs/userspace.md) */
+#define VIPER_SYS_PROCESS_PARENT_ID 57 /* () -> the caller's parent's id (0 for init) */
 
 /* ---- Threads (64..79) ---- */
 #define VIPER_SYS_THREAD_CREATE 64 /* (entry, stack_top, arg, tls, uint32_t* exit_word) -> id */
