@@ -10,6 +10,7 @@
 #include "kernel/lib/printk.h"
 #include "kernel/object/console_object.h"
 #include "kernel/syscall/calls.h"
+#include "kernel/syscall/fake_user_page.h"
 #include "kernel/syscall/syscall.h"
 #include "testing/host/heap_environment.h"
 
@@ -18,15 +19,11 @@ namespace {
 
 VIPER_HOST_KERNEL_HEAP();
 
-std::string g_console;
-void capture(const char* text, size_t length) { g_console.append(text, length); }
-
-constexpr uint64_t kUserPage = 0x10000;
-uint8_t g_page[4096];
-uint8_t* resolve(VirtAddr va, bool) {
-  if (va.value() < kUserPage || va.value() >= kUserPage + sizeof(g_page)) return nullptr;
-  return &g_page[va.value() - kUserPage];
-}
+using fake_user::capture;
+using fake_user::g_console;
+using fake_user::g_page;
+using fake_user::kUserPage;
+using fake_user::resolve;
 
 class ConsoleCalls : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include "kernel/arch/host/user_access.h"
 #include "kernel/lib/printk.h"
 #include "kernel/syscall/calls.h"
+#include "kernel/syscall/fake_user_page.h"
 #include "testing/host/heap_environment.h"
 
 namespace viper::syscall {
@@ -19,16 +20,11 @@ namespace {
 
 VIPER_HOST_KERNEL_HEAP();  // log_read's kernel buffer
 
-std::string g_console;
-void capture(const char* text, size_t length) { g_console.append(text, length); }
-
-// A fake user space: one page of bytes at kUserPage, nothing else mapped.
-constexpr uint64_t kUserPage = 0x10000;
-uint8_t g_page[4096];
-uint8_t* resolve(VirtAddr va, bool) {
-  if (va.value() < kUserPage || va.value() >= kUserPage + sizeof(g_page)) return nullptr;
-  return &g_page[va.value() - kUserPage];
-}
+using fake_user::capture;
+using fake_user::g_console;
+using fake_user::g_page;
+using fake_user::kUserPage;
+using fake_user::resolve;
 
 class Syscalls : public ::testing::Test {
  protected:

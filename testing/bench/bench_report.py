@@ -13,7 +13,7 @@ import time
 # is the issue's: ViperDOS / Linux nokaslr, same run, lower is better.
 FIGURES = [
     ("null syscall", "null_syscall", "null_syscall", 0.5,
-     "Linux getppid; ViperDOS process_id until getppid lands"),
+     "getppid on both"),
     ("clock read (CLOCK_MONOTONIC)", "clock_gettime", "clock_gettime", 1.0, "canary"),
     ("IPC round trip: pipe ping-pong", "pipe_pingpong_rtt", "pipe_pingpong_rtt", 0.5, ""),
     ("IPC round trip: channel call vs Linux pipe", "pipe_pingpong_rtt", "channel_call_rtt", 0.25,
@@ -29,7 +29,7 @@ FIGURES = [
     ("copy-on-write fault, 4 KiB", "cow_fault_4k", "cow_fault_4k", 0.7, ""),
     ("malloc(64) + free", "malloc_free_64", "malloc_free_64", 1.0, "canary"),
     ("boot: QEMU start to init's first line", "boot_to_init_host", "boot_to_init_host", 0.2,
-     "target is to the shell prompt; ViperDOS has no shell yet"),
+     "to the prompt: boot_to_prompt.py, below"),
 ]
 
 
@@ -95,7 +95,7 @@ def verdict(row):
     if row["ratio"] is None:
         if row["target"] is None:
             return "—"
-        return "not yet (needs fork/pipes/shared memory)" if not row["viperdos"] else "—"
+        return "not yet (needs mmap MAP_SHARED)" if not row["viperdos"] else "—"
     if row["target"] is None:
         return "no target"
     return "**met**" if row["ratio"] <= row["target"] else "missed"
