@@ -1,10 +1,12 @@
-/* env: prints the environment, or runs nothing else yet: with NAME=VALUE
- * operands it prints the environment as it would be with them set. Running
- * a COMMAND needs exec, which ViperDOS's libc does not have yet, so a
- * COMMAND operand is refused with a clear error rather than ignored. */
+/* env: runs COMMAND (execvp: PATH search) in the environment changed as
+ * asked, or prints that environment when there is no COMMAND. Statuses as
+ * coreutils': 125 for env's own failure, 126 for a COMMAND that cannot
+ * run, 127 for one not found. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "userland/utils/lib/util.h"
 
@@ -12,9 +14,10 @@ extern char** environ;
 
 static const struct util_program kProgram = {
     .name = "env",
-    .usage = "[-i] [-u NAME]... [NAME=VALUE]...",
+    .usage = "[-i] [-u NAME]... [NAME=VALUE]... [COMMAND [ARG]...]",
     .help =
-        "Prints the environment, one NAME=VALUE a line, after the changes asked for.\n"
+        "Runs COMMAND in the environment after the changes asked for; without\n"
+        "one, prints that environment, one NAME=VALUE a line.\n"
         "  -i       start from an empty environment\n"
         "  -u NAME  remove NAME\n"};
 
@@ -35,8 +38,11 @@ int main(int argc, char** argv) {
     char* assignment = argv[o.index];
     char* equals = strchr(assignment, '=');
     if (equals == NULL || equals == assignment) {
-      util_error("'%s': running a command is not supported", assignment);
-      return 125; /* coreutils' status for env's own failure before a command */
+      fflush(NULL);
+      execvp(argv[o.index], argv + o.index);
+      const int error = errno;
+      util_errno("cannot run '%s'", argv[o.index]);
+      return error == ENOENT ? 127 : 126;
     }
     *equals = '\0';
     if (setenv(assignment, equals + 1, 1) != 0) {

@@ -22,8 +22,9 @@ check 1 'echo hi >&-' '' $'echo: write error: Bad file descriptor\n'
 # --- env
 check 0 'env -i A=1 B=two' $'A=1\nB=two\n' ''
 check 0 'A=1 B=2 env -u A | grep "^[AB]="' $'B=2\n' ''
-check 2 'env -z' '' "$(usage env "unknown option '-z'" '[-i] [-u NAME]... [NAME=VALUE]...')"$'\n'
-check 125 'env -i ls' '' $'env: \'ls\': running a command is not supported\n'
+check 2 'env -z' '' "$(usage env "unknown option '-z'" '[-i] [-u NAME]... [NAME=VALUE]... [COMMAND [ARG]...]')"$'\n'
+check 0 'env -i B=7 /usr/bin/printenv B' $'7\n' ''
+check 127 'env -i /no/such/command' '' $'env: cannot run \'/no/such/command\': No such file or directory\n'
 
 # --- uname
 check 0 'uname' $'Linux\n' ''
