@@ -20,6 +20,7 @@
 #include <viperdos/viper.h>
 
 #include "userland/libc/children.h"
+#include "userland/libc/path.h"
 #include "userland/libc/startup.h"
 #include "userland/libc/syscall.h"
 
@@ -94,14 +95,6 @@ pid_t fork(void) {
   return (pid_t)pid;
 }
 
-/* The boot archive names programs "bin/x", without a leading slash: "/bin/x"
- * is "bin/x". The fd layer owns path resolution in general; this is only
- * what exec needs until it does. */
-static const char* archive_path(const char* path) {
-  while (*path == '/') path++;
-  return path;
-}
-
 static uint64_t count(char* const list[]) {
   uint64_t n = 0;
   if (list) {
@@ -115,9 +108,16 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
     errno = EFAULT;
     return -1;
   }
+  /* Against the working directory, as posix_spawn and open resolve. */
+  char name[VIPER_PATH_MAX];
+  const int resolved = __viper_resolve(path, name);
+  if (resolved < 0) {
+    errno = -resolved;
+    return -1;
+  }
   const int64_t bootstrap = __viper_startup_channel_for_exec();
   if (bootstrap < 0) return fail(bootstrap);
-  const struct viper_spawn_args args = {.path = archive_path(path),
+  const struct viper_spawn_args args = {.path = name,
                                         .argv = (const char* const*)argv,
                                         .argc = count(argv),
                                         .envp = (const char* const*)envp,
