@@ -89,6 +89,40 @@ TEST(SchedulerModel, RC003_AThreadWokenAndPickedElsewhereIsNotRequeuedByItsOldCp
   ASSERT_OK(cpus.table().remove(t));
 }
 
+// RC-015, deterministically: what a reader on another CPU would see at the
+// very instant spawn publishes a thread (the table's observer runs under
+// its lock, the first moment any reader could look) is the finished thread.
+TEST(SchedulerModel, RC015_APublishedThreadIsCompleteTheInstantItIsVisible) {
+  struct Seen {
+    int publications = 0;
+    uint32_t priority = 0;
+    uint64_t affinity = 0;
+    char name[24] = {};
+  } seen;
+  HostCpus cpus(1);
+  cpus.table().set_publish_observer_for_test(
+      [](const Task& task, void* context) {
+        Seen& seen = *static_cast<Seen*>(context);
+        ++seen.publications;
+        seen.priority = task.priority;
+        seen.affinity = task.affinity;
+        strncpy(seen.name, task.name(), sizeof(seen.name) - 1);
+      },
+      &seen);
+  static_assert(kDefaultPriority != 7, "the test tells a set priority from the default");
+  ModelThread t;
+  cpus.on(0, [&] {
+    ASSERT_OK(cpus.spawn(t, {.name = "worker", .priority = 7, .affinity = 1ull << cpus.id(0)}));
+    ASSERT_TRUE(cpus.queue(0).remove(t));
+  });
+  cpus.table().set_publish_observer_for_test(nullptr, nullptr);
+  ASSERT_OK(cpus.table().remove(t));
+  EXPECT_EQ(seen.publications, 1);
+  EXPECT_EQ(seen.priority, 7u) << "visible before its priority was set";
+  EXPECT_EQ(seen.affinity, 1ull << cpus.id(0));
+  EXPECT_STREQ(seen.name, "worker");
+}
+
 // RC-015, through spawn's own order (task_start.h): a thread is visible in
 // the task table only with every field a reader sees already set. Two CPUs
 // spawn and reap threads over and over (the table stays small, so readers

@@ -22,6 +22,7 @@ Result<TaskId> TaskTable::publish(Task& task) {
   // Visible from here on, and only now: everything else was set before
   // publish() was called. The task stays kCreated until the scheduler
   // starts it.
+  if (publish_observer_ != nullptr) publish_observer_(task, publish_observer_context_);
   return task.id_;
 }
 
@@ -70,6 +71,12 @@ size_t TaskTable::count() const {
 void TaskTable::set_next_id_for_test(uint64_t next) {
   IrqSpinlockGuard guard(lock_);
   next_id_ = next;
+}
+
+void TaskTable::set_publish_observer_for_test(PublishObserver observer, void* context) {
+  IrqSpinlockGuard guard(lock_);
+  publish_observer_ = observer;
+  publish_observer_context_ = context;
 }
 
 }  // namespace viper::sched

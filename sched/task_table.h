@@ -52,6 +52,11 @@ class TaskTable {
 
   // For tests of RC-018: where the ID counter continues.
   void set_next_id_for_test(uint64_t next) EXCLUDES(lock_);
+  // For tests of RC-015: `observer` sees each task at the instant it joins
+  // the table (under the lock, as any reader would next), so a test looks
+  // at it exactly when a racing reader first could, every time.
+  using PublishObserver = void (*)(const Task& task, void* context);
+  void set_publish_observer_for_test(PublishObserver observer, void* context) EXCLUDES(lock_);
 
  private:
   Task* find_locked(TaskId id) const REQUIRES(lock_);
@@ -60,6 +65,8 @@ class TaskTable {
   List<Task, &Task::table_node> buckets_[kBuckets] GUARDED_BY(lock_);
   size_t count_ GUARDED_BY(lock_) = 0;
   uint64_t next_id_ GUARDED_BY(lock_) = 1;
+  PublishObserver publish_observer_ GUARDED_BY(lock_) = nullptr;
+  void* publish_observer_context_ GUARDED_BY(lock_) = nullptr;
 };
 
 }  // namespace viper::sched

@@ -183,14 +183,18 @@ Result<int64_t> Process::exit_code() const {
   return exit_code_;
 }
 
-void Process::thread_reaped(sched::Thread* thread) {
+void Process::forget_thread(sched::Thread* thread) {
+  IrqSpinlockGuard guard(lock_);
+  for (ThreadSlot& slot : threads_) {
+    if (slot.used && slot.thread == thread) slot = ThreadSlot{};
+  }
+  reaped_runtime_ns_ += thread->runtime_ns.load(MemoryOrder::kRelaxed);
+}
+
+void Process::thread_reaped() {
   bool last = false;
   {
     IrqSpinlockGuard guard(lock_);
-    for (ThreadSlot& slot : threads_) {
-      if (slot.used && slot.thread == thread) slot = ThreadSlot{};
-    }
-    reaped_runtime_ns_ += thread->runtime_ns.load(MemoryOrder::kRelaxed);
     last = --live_threads_ == 0;
     // The last thread ended without exit(): the process ends normally.
     if (last && state_ == State::kRunning) {
@@ -260,9 +264,15 @@ void Process::run_reaper(void*) {
   for (;;) {
     sched::Thread* thread = sched::take_exited_user_thread();
     Process* process = thread->process;
+    // Out of its slot before its memory is freed: exit(), exec(), signal
+    // delivery and describe() follow slot.thread under lock_, and one of
+    // them running between the free and the slot's clearing would kill,
+    // signal or read a freed thread (seen: exit() sending an IPI to the
+    // CPU number it read from freed memory).
+    process->forget_thread(thread);
     // Exited and off its CPU: reap() cannot be busy.
     if (!sched::reap(thread).ok()) panic("reaper: an exited user thread could not be reaped");
-    process->thread_reaped(thread);
+    process->thread_reaped();
   }
 }
 

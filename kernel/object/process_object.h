@@ -179,8 +179,11 @@ class Process final : public KernelObject {
   void destroy() override;
   static void user_thread_main(void* slot);
   [[noreturn]] void resume_forked_thread();
+  // The reaper is about to free `thread`: its slot lets go of it (and
+  // keeps its CPU time), so nothing here can reach it once it is freed.
+  void forget_thread(sched::Thread* thread) EXCLUDES(lock_);
   // A thread of this process was reaped; the last one terminates it.
-  void thread_reaped(sched::Thread* thread) EXCLUDES(lock_);
+  void thread_reaped() EXCLUDES(lock_);
   void terminate();
 
   mutable IrqSpinlock lock_;

@@ -87,6 +87,16 @@ UTEST(kill, ends_a_process_blocked_in_object_wait) { expect_killed("wait"); }
 UTEST(kill, ends_a_process_spinning_in_user_mode) { expect_killed("spin"); }
 UTEST(kill, ends_every_thread_of_a_process) { expect_killed("threads"); }
 
+/* exit() ends the process's other threads through their slots while the
+ * reaper frees the ones that already ended: a slot still naming a freed
+ * thread made exit() kill freed memory (a kernel crash, seen in fd_test).
+ * A stress: each round's exit lands somewhere in the reaper's work. */
+UTEST(exit, while_the_reaper_frees_its_ended_threads) {
+  for (int round = 0; round < 60; ++round) {
+    if (!UEXPECT_EQ(wait_and_close(spawn_helper("churn", 0)), 0)) break;
+  }
+}
+
 UTEST(kill, a_terminated_process_keeps_its_first_exit_code) {
   const int64_t process = spawn_helper("exit", "7");
   UASSERT(process > 0);

@@ -8,6 +8,8 @@
  *   spin         runs forever without a system call (to be killed)
  *   threads      four threads and main wait forever (to be killed)
  *   fault        stores through a null pointer (VIPER_EXIT_FAULT)
+ *   churn        starts detached threads that end at once and returns 0
+ *                while the reaper is still freeing them
  *   bootstrap    checks that the bootstrap channel is its only handle, reads
  *                a request on it and answers "pong <handles found>"
  */
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <viperdos/viper.h>
+
+static void* end_at_once(void* arg) { return arg; }
 
 static void* wait_forever(void* word) {
   for (;;) viper_futex_wait((uint32_t*)word, 0, VIPER_DEADLINE_NEVER);
@@ -79,6 +83,13 @@ int main(int argc, char** argv) {
       if (pthread_create(&t, 0, wait_forever, &never) != 0) return 105;
     }
     wait_forever(&never);
+  }
+  if (strcmp(mode, "churn") == 0) {
+    for (int i = 0; i < 32; ++i) {
+      pthread_t t;
+      if (pthread_create(&t, 0, end_at_once, 0) == 0) pthread_detach(t);
+    }
+    return 0;
   }
   if (strcmp(mode, "fault") == 0) {
     /* A store to address 0, written in assembly: the compiler may not turn
