@@ -191,6 +191,14 @@ void Process::forget_thread(sched::Thread* thread) {
   reaped_runtime_ns_ += thread->runtime_ns.load(MemoryOrder::kRelaxed);
 }
 
+bool Process::names_thread(const sched::Thread* thread) const {
+  IrqSpinlockGuard guard(lock_);
+  for (const ThreadSlot& slot : threads_) {
+    if (slot.thread == thread) return true;
+  }
+  return false;
+}
+
 void Process::thread_reaped() {
   bool last = false;
   {
@@ -270,6 +278,9 @@ void Process::run_reaper(void*) {
     // signal or read a freed thread (seen: exit() sending an IPI to the
     // CPU number it read from freed memory).
     process->forget_thread(thread);
+    // The invariant itself, checked where it matters: a reaper change that
+    // frees first fails at its first reap, not once in a while.
+    if (process->names_thread(thread)) panic("reaper: freeing a thread its process still names");
     // Exited and off its CPU: reap() cannot be busy.
     if (!sched::reap(thread).ok()) panic("reaper: an exited user thread could not be reaped");
     process->thread_reaped();

@@ -182,6 +182,7 @@ class Process final : public KernelObject {
   // The reaper is about to free `thread`: its slot lets go of it (and
   // keeps its CPU time), so nothing here can reach it once it is freed.
   void forget_thread(sched::Thread* thread) EXCLUDES(lock_);
+  bool names_thread(const sched::Thread* thread) const EXCLUDES(lock_);
   // A thread of this process was reaped; the last one terminates it.
   void thread_reaped() EXCLUDES(lock_);
   void terminate();
