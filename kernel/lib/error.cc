@@ -46,6 +46,8 @@ const char* error_name(Error error) {
       return "DOUBLE_FREE";
     case Error::kUnknownCall:
       return "UNKNOWN_CALL";
+    case Error::kIoError:
+      return "IO_ERROR";
   }
   return "UNKNOWN_ERROR";
 }

@@ -30,6 +30,7 @@ enum class Error : int32_t {
   kCorrupt = VIPER_ERR_CORRUPT,           // malformed data (DTB, ELF, disk image)
   kDoubleFree = VIPER_ERR_DOUBLE_FREE,    // freeing what is not allocated
   kUnknownCall = VIPER_ERR_UNKNOWN_CALL,  // no system call has this number
+  kIoError = VIPER_ERR_IO,                // a device failed a request or answered nonsense
 };
 
 // Stable name for logs and tests ("NO_MEMORY", ...).

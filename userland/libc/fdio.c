@@ -128,6 +128,8 @@ int __viper_errno(int64_t error) {
       return ENOTSUP;
     case VIPER_ERR_CORRUPT:
       return ENOEXEC;
+    case VIPER_ERR_IO:
+      return EIO;
     default:
       return ENOSYS;
   }

@@ -176,3 +176,18 @@ int64_t viper_vmo_map(viper_handle_t vmo, uint64_t address, uint32_t prot) {
   return viper_syscall3(VIPER_SYS_VMO_MAP, vmo, address, prot);
 }
 int64_t viper_vmo_size(viper_handle_t vmo) { return viper_syscall1(VIPER_SYS_VMO_SIZE, vmo); }
+
+int64_t viper_block_info(viper_handle_t block, struct viper_block_info* info) {
+  return viper_syscall2(VIPER_SYS_BLOCK_INFO, block, U(info));
+}
+int64_t viper_block_read(viper_handle_t block, uint64_t sector, viper_handle_t vmo,
+                         uint64_t vmo_offset, uint64_t bytes) {
+  return viper_syscall(VIPER_SYS_BLOCK_READ, block, sector, vmo, vmo_offset, bytes, 0);
+}
+int64_t viper_block_write(viper_handle_t block, uint64_t sector, viper_handle_t vmo,
+                          uint64_t vmo_offset, uint64_t bytes) {
+  return viper_syscall(VIPER_SYS_BLOCK_WRITE, block, sector, vmo, vmo_offset, bytes, 0);
+}
+int64_t viper_block_flush(viper_handle_t block) {
+  return viper_syscall1(VIPER_SYS_BLOCK_FLUSH, block);
+}

@@ -25,5 +25,6 @@
 #define VIPER_ERR_CORRUPT (-18)
 #define VIPER_ERR_DOUBLE_FREE (-19)
 #define VIPER_ERR_UNKNOWN_CALL (-20)
+#define VIPER_ERR_IO (-21)
 
 #endif /* VIPERDOS_ERRORS_H_ */

@@ -132,8 +132,27 @@
   163 /* () -> the interrupted code resumes (the trampoline's call) \
        */
 
+/* ---- Block devices (176..191): disks the kernel drives (virtio-blk) ----
+ * Data moves by DMA straight between the disk and a memory object's pages
+ * (no copy through the kernel); `bytes` and `vmo_offset` are multiples of
+ * VIPER_BLOCK_SECTOR_BYTES, `bytes` at most VIPER_BLOCK_IO_MAX, and the
+ * range must lie inside the disk and the object. The calling thread sleeps
+ * until the device's interrupt completes its request (never a spin); many
+ * threads may have requests in flight on one disk. A request the device
+ * fails, or answers nonsensically, is VIPER_ERR_IO. */
+#define VIPER_SYS_BLOCK_INFO 176 /* (block, struct viper_block_info*) -> 0 */
+#define VIPER_SYS_BLOCK_READ                                                 \
+  177 /* (block, sector, vmo, vmo_offset, bytes) -> bytes; needs READ on the \
+         block and WRITE on the vmo */
+#define VIPER_SYS_BLOCK_WRITE                                                 \
+  178 /* (block, sector, vmo, vmo_offset, bytes) -> bytes; needs WRITE on the \
+         block (kAccessDenied on a read-only disk) and READ on the vmo */
+#define VIPER_SYS_BLOCK_FLUSH                                               \
+  179 /* (block) -> 0 once every write that completed before the call is on \
+         stable storage; needs WRITE */
+
 /* One past the highest number: the dispatch table's size. */
-#define VIPER_SYS_COUNT 176
+#define VIPER_SYS_COUNT 192
 
 /* Named limits. */
 #define VIPER_DEBUG_WRITE_MAX 4096      /* bytes per debug write */
@@ -146,6 +165,8 @@
 #define VIPER_BOOTFS_READ_MAX 65536     /* bytes per boot-file read */
 #define VIPER_CONSOLE_IO_MAX 65536      /* bytes per console read or write */
 #define VIPER_VMO_BYTES_MAX (16u << 20) /* bytes in one shareable memory object */
+#define VIPER_BLOCK_SECTOR_BYTES 512    /* the unit of block addresses and sizes */
+#define VIPER_BLOCK_IO_MAX (1u << 20)   /* bytes in one block read or write */
 
 /* Memory protections (VIPER_SYS_VM_*). Writable and executable at once is refused. */
 #define VIPER_PROT_READ 1u
@@ -196,6 +217,18 @@ struct viper_spawn_args {
 #define VIPER_OBJECT_PROCESS 5
 #define VIPER_OBJECT_CONSOLE 6
 #define VIPER_OBJECT_VMO 7
+#define VIPER_OBJECT_BLOCK 8
+
+/* VIPER_SYS_BLOCK_INFO. */
+#define VIPER_BLOCK_READ_ONLY 1u /* the device refuses writes (VIRTIO_BLK_F_RO) */
+#define VIPER_BLOCK_CAN_FLUSH 2u /* it has a volatile cache that FLUSH empties */
+struct viper_block_info {
+  uint64_t sectors;       /* its size in VIPER_BLOCK_SECTOR_BYTES units */
+  uint32_t flags;         /* VIPER_BLOCK_* */
+  uint32_t index;         /* 0 for the first disk on the command line */
+  uint64_t reads, writes; /* requests completed so far */
+  uint64_t errors;        /* requests that ended in VIPER_ERR_IO */
+};
 
 struct viper_object_info {
   uint64_t id;   /* never reused */

@@ -84,6 +84,14 @@ int64_t viper_vmo_create(uint64_t size);
 int64_t viper_vmo_map(viper_handle_t vmo, uint64_t address, uint32_t prot);
 int64_t viper_vmo_size(viper_handle_t vmo);
 
+/* Block devices (VIPER_SYS_BLOCK_*): DMA between the disk and a VMO. */
+int64_t viper_block_info(viper_handle_t block, struct viper_block_info* info);
+int64_t viper_block_read(viper_handle_t block, uint64_t sector, viper_handle_t vmo,
+                         uint64_t vmo_offset, uint64_t bytes);
+int64_t viper_block_write(viper_handle_t block, uint64_t sector, viper_handle_t vmo,
+                          uint64_t vmo_offset, uint64_t bytes);
+int64_t viper_block_flush(viper_handle_t block);
+
 /* Futexes. */
 int64_t viper_futex_wait(const uint32_t* word, uint32_t expected, uint64_t deadline);
 int64_t viper_futex_wake(const uint32_t* word, uint32_t count);
