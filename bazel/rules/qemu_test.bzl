@@ -32,6 +32,8 @@ def qemu_test(
         virtualization = False,
         timeout_seconds = 60,
         script = None,
+        disks = [],
+        read_only_disks = [],
         size = "medium",
         **kwargs):
     """Defines a test that boots `kernel` and judges its console output.
@@ -53,6 +55,10 @@ def qemu_test(
       script: an input script (testing/qemu/script.h: `expect`, `type`,
         `send` lines) typed into the serial console; every step must
         complete before the run ends.
+      disks: raw disk images (labels of one file each), attached as
+        virtio-blk devices in this order; each run boots a fresh writable
+        copy (the harness's --disk).
+      read_only_disks: more images, attached read-only after `disks`.
       size: Bazel test size.
       **kwargs: passed to the underlying test rule (tags, flaky, ...).
     """
@@ -86,6 +92,11 @@ def qemu_test(
     if script:
         args.append("--script=$(rootpath {})".format(script))
         data.append(script)
+    disk_args = ["$(rootpath {})".format(d) for d in disks]
+    disk_args += ["$(rootpath {}):ro".format(d) for d in read_only_disks]
+    if disk_args:
+        args.append("--disk=" + ",".join(disk_args))
+        data += disks + read_only_disks
     if expect_panic:
         args.append("--expect_panic")
     if check_clock:

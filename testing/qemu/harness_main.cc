@@ -5,7 +5,14 @@
 //
 // The serial log goes to stdout (the test log) and to serial.log among the
 // test's undeclared outputs. Exit status 0 means pass.
+//
+// Writable disks (--disk=FILE) are copied into the test's temporary
+// directory first, so a test never writes into Bazel's outputs and every
+// run starts from the same image; --disk_in_place boots FILE itself (a
+// test script that inspects the image afterwards, with e2fsck, makes its
+// own copy and passes it so).
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "absl/flags/flag.h"
@@ -22,6 +29,35 @@ ABSL_FLAG(bool, expect_panic, false, "pass only if the kernel panics");
 ABSL_FLAG(bool, check_clock, false, "compare VIPER-CLOCK lines with the host's clock (1%)");
 ABSL_FLAG(std::string, qemu, "qemu-system-aarch64", "emulator binary");
 ABSL_FLAG(std::string, script, "", "an input script to play against the console (script.h)");
+ABSL_FLAG(bool, disk_in_place, false, "boot writable --disk images themselves, not copies");
+
+namespace {
+
+// Replaces each writable disk by a fresh copy in `dir`; false (and says
+// why) if one cannot be copied.
+bool CopyWritableDisks(viper::qemu::MachineOptions& machine, const std::string& dir) {
+  for (size_t i = 0; i < machine.disks.size(); ++i) {
+    viper::qemu::Disk& disk = machine.disks[i];
+    if (disk.read_only) continue;
+    const std::string copy = dir + "/disk" + std::to_string(i) + ".img";
+    std::error_code error;
+    std::filesystem::copy_file(disk.path, copy, std::filesystem::copy_options::overwrite_existing,
+                               error);
+    if (!error) {
+      std::filesystem::permissions(copy, std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::add, error);
+    }
+    if (error) {
+      std::cerr << "qemu_test_harness: cannot copy disk " << disk.path << " to " << copy << ": "
+                << error.message() << "\n";
+      return false;
+    }
+    disk.path = copy;
+  }
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Boots a ViperDOS kernel in QEMU and judges the serial log.");
@@ -29,6 +65,10 @@ int main(int argc, char** argv) {
 
   viper::qemu::MachineOptions machine = viper::qemu::MachineFromFlags();
   machine.qemu_binary = absl::GetFlag(FLAGS_qemu);
+  if (!absl::GetFlag(FLAGS_disk_in_place)) {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    if (!CopyWritableDisks(machine, tmp != nullptr ? tmp : "/tmp")) return 2;
+  }
   auto argv_or = viper::qemu::BuildQemuArgv(machine);
   if (!argv_or.ok()) {
     std::cerr << "qemu_test_harness: " << argv_or.status().message() << "\n";

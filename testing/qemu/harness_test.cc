@@ -181,6 +181,22 @@ TEST(BuildQemuArgv, RejectsBadOptions) {
   EXPECT_FALSE(BuildQemuArgv(options).ok());
 }
 
+TEST(BuildQemuArgv, DisksAreVirtioBlockDevicesInOrder) {
+  MachineOptions options;
+  options.kernel = "kernel.elf";
+  options.disks = {{.path = "a.img"}, {.path = "b.img", .read_only = true}};
+  auto argv = BuildQemuArgv(options);
+  ASSERT_TRUE(argv.ok());
+  EXPECT_THAT(*argv, ::testing::IsSupersetOf({"file=a.img,if=none,format=raw,id=disk0",
+                                              "virtio-blk-device,drive=disk0",
+                                              "file=b.img,if=none,format=raw,id=disk1,readonly=on",
+                                              "virtio-blk-device,drive=disk1"}));
+  options.disks = {{.path = "a,b.img"}};
+  EXPECT_FALSE(BuildQemuArgv(options).ok()) << "a comma would start another -drive option";
+  options.disks = {{.path = ""}};
+  EXPECT_FALSE(BuildQemuArgv(options).ok());
+}
+
 TEST(BuildQemuArgv, GdbWaitsOnLoopback) {
   MachineOptions options;
   options.kernel = "kernel.elf";

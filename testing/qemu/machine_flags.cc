@@ -11,6 +11,9 @@ ABSL_FLAG(std::string, mem, "512M", "RAM size, e.g. 256M or 1G");
 ABSL_FLAG(std::string, append, "", "kernel command line");
 ABSL_FLAG(std::string, dtb, "", "device tree to boot with instead of QEMU's");
 ABSL_FLAG(bool, virtualization, false, "enter the kernel at EL2 (-M virt,virtualization=on)");
+ABSL_FLAG(std::vector<std::string>, disk, {},
+          "comma-separated raw disk images, each FILE or FILE:ro (read-only), on virtio-blk "
+          "devices in this order (the first is disk 0)");
 
 namespace viper::qemu {
 
@@ -23,6 +26,11 @@ MachineOptions MachineFromFlags() {
   machine.dtb = absl::GetFlag(FLAGS_dtb);
   machine.initrd = absl::GetFlag(FLAGS_initrd);
   machine.virtualization = absl::GetFlag(FLAGS_virtualization);
+  for (const std::string& disk : absl::GetFlag(FLAGS_disk)) {
+    const bool read_only = disk.size() > 3 && disk.compare(disk.size() - 3, 3, ":ro") == 0;
+    machine.disks.push_back(
+        Disk{.path = read_only ? disk.substr(0, disk.size() - 3) : disk, .read_only = read_only});
+  }
   return machine;
 }
 

@@ -70,6 +70,17 @@ absl::StatusOr<std::vector<std::string>> BuildQemuArgv(const MachineOptions& opt
   if (!options.dtb.empty()) {
     argv.insert(argv.end(), {"-dtb", options.dtb});
   }
+  for (size_t i = 0; i < options.disks.size(); ++i) {
+    const Disk& disk = options.disks[i];
+    if (disk.path.empty() || disk.path.find(',') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a disk image path must be non-empty and without commas: '", disk.path, "'"));
+    }
+    std::string drive = absl::StrCat("file=", disk.path, ",if=none,format=raw,id=disk", i);
+    if (disk.read_only) drive += ",readonly=on";
+    argv.insert(argv.end(),
+                {"-drive", drive, "-device", absl::StrCat("virtio-blk-device,drive=disk", i)});
+  }
   if (options.gdb) {
     argv.insert(argv.end(), {"-S", "-gdb", absl::StrCat("tcp:127.0.0.1:", options.gdb_port)});
   }

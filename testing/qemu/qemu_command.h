@@ -10,6 +10,13 @@
 
 namespace viper::qemu {
 
+// A disk on a virtio-blk device (virtio-mmio), in the order given: the
+// first is the guest's disk 0.
+struct Disk {
+  std::string path;  // a raw image
+  bool read_only = false;
+};
+
 struct MachineOptions {
   std::string qemu_binary = "qemu-system-aarch64";
   std::string kernel;           // path to the kernel's raw arm64 Image
@@ -19,6 +26,7 @@ struct MachineOptions {
   std::string append;           // kernel command line (-append)
   std::string dtb;              // a device tree to use instead of QEMU's (-dtb)
   bool virtualization = false;  // enter at EL2 (-M virt,virtualization=on)
+  std::vector<Disk> disks;      // -drive + -device virtio-blk-device, each
   bool gdb = false;             // start halted, gdbstub on gdb_port
   int gdb_port = 1234;
 };
