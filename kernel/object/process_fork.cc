@@ -74,15 +74,17 @@ Status Process::exec(mm::AddressSpace* space, const char* name) {
   // The killed threads end on their way back to EL0 (or when their wait
   // is interrupted), and the reaper frees them: until then they may still
   // touch the old space. A kill of this process meanwhile ends the wait.
-  for (;;) {
-    {
-      IrqSpinlockGuard guard(lock_);
-      if (state_ != State::kRunning) return Error::kInterrupted;
-      if (live_threads_ == 1) break;
-    }
-    if (sched::kill_requested()) return Error::kInterrupted;
-    (void)sched::sleep_for(100'000);  // 100 µs: the reaper runs meanwhile
-  }
+  // The reaper wakes this wait as it reaps each of them (thread_reaped).
+  bool interrupted = false;
+  const Status waited = sched::wait_until(
+      threads_reaped_,
+      [&] {
+        IrqSpinlockGuard guard(lock_);
+        interrupted = state_ != State::kRunning;
+        return interrupted || live_threads_ == 1;
+      },
+      Deadline::never());
+  if (!waited.ok() || interrupted) return Error::kInterrupted;
   mm::AddressSpace* old = nullptr;
   {
     IrqSpinlockGuard guard(lock_);

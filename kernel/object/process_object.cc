@@ -210,7 +210,11 @@ void Process::thread_reaped() {
       exit_code_ = 0;
     }
   }
-  if (last) terminate();
+  if (last) {
+    terminate();
+  } else {
+    threads_reaped_.wake_all(sched::kernel_waker());  // an exec may wait for this
+  }
   release();  // the thread's reference
 }
 

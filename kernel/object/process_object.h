@@ -202,7 +202,10 @@ class Process final : public KernelObject {
   uint64_t map_next_ GUARDED_BY(lock_);
   SignalAction signal_actions_[64] GUARDED_BY(lock_);
   uint64_t reaped_runtime_ns_ GUARDED_BY(lock_) = 0;  // of threads already reaped
-  bool replacing_ GUARDED_BY(lock_) = false;          // a thread is in exec()
+  // Woken each time the reaper has reaped a thread that was not the last:
+  // exec waits on it for the other threads to be gone.
+  sched::WaitQueue threads_reaped_;
+  bool replacing_ GUARDED_BY(lock_) = false;  // a thread is in exec()
   // A forked child's first thread resumes from this (then frees it).
   mm::Own<UserResume> resume_;
   char name_[kProcessNameBytes] = {};
