@@ -133,6 +133,19 @@ uint64_t Process::exit_word_of_current() const {
   return 0;
 }
 
+uint64_t Process::leave_slot_of_current() {
+  IrqSpinlockGuard guard(lock_);
+  const sched::Thread* self = sched::current();
+  for (ThreadSlot& slot : threads_) {
+    if (slot.used && slot.thread == self) {
+      const uint64_t word = slot.start.exit_word;
+      slot = ThreadSlot{};
+      return word;
+    }
+  }
+  return 0;
+}
+
 void Process::user_thread_main(void* arg) {
   ThreadSlot* slot = static_cast<ThreadSlot*>(arg);
   sched::Thread* self = sched::current();

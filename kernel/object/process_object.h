@@ -110,6 +110,11 @@ class Process final : public KernelObject {
   Result<sched::TaskId> start_thread(const char* name, const ThreadStart& start) EXCLUDES(lock_);
   // The running thread's exit word (ThreadStart::exit_word), 0 if none.
   uint64_t exit_word_of_current() const EXCLUDES(lock_);
+  // The running thread ends (thread_exit): its slot is free for a new
+  // thread at once — whoever joins it may start one the moment it wakes,
+  // before the reaper has freed this one — and its exit word (0 if none)
+  // is returned. It still counts as live until it is reaped.
+  uint64_t leave_slot_of_current() EXCLUDES(lock_);
 
   // Ends the process with `code` (the first call's code is kept): every
   // thread is told to end. Does not wait; a thread of this process calling

@@ -30,9 +30,10 @@ Result<uint64_t> thread_create(CallContext& c, const Arguments& a) {
   return thread.value;
 }
 
-// () -> does not return: the exit word is cleared and its waiters woken.
+// () -> does not return: the exit word is cleared and its waiters woken
+// (its slot freed first, so a joiner can start a thread at once).
 Result<uint64_t> thread_exit(CallContext& c, const Arguments&) {
-  if (const uint64_t word = c.process->exit_word_of_current()) {
+  if (const uint64_t word = c.process->leave_slot_of_current()) {
     const uint32_t zero = 0;
     if (arch::copy_to_user(VirtAddr(word), &zero, sizeof(zero)).ok()) wake_futex(c, word);
   }

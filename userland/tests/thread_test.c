@@ -12,24 +12,19 @@
 
 #define THREADS 8
 
-/* pthread_create, retried while the process has no thread slot free: a
- * joined thread keeps its kernel slot (one of 64) until the reaper has
- * freed it, a little later, so creating and joining in a tight loop can
- * find all 64 taken when the reaper lags (seen under load: EAGAIN). */
-static int create_retrying(pthread_t* thread, void* (*body)(void*), void* arg) {
-  int result;
-  for (int tries = 0; (result = pthread_create(thread, 0, body, arg)) == EAGAIN && tries < 1000;
-       ++tries) {
-    viper_thread_sleep(viper_deadline_after(1000000));
-  }
-  return result;
+/* pthread_create, which must not fail for want of a slot: a thread that
+ * ended gives its kernel slot back before its joiner wakes (not when the
+ * reaper frees it later), so creating and joining in a tight loop never
+ * finds all 64 taken (it did, under load, EAGAIN, before that). */
+static int create_thread(pthread_t* thread, void* (*body)(void*), void* arg) {
+  return pthread_create(thread, 0, body, arg);
 }
 
 static void run_threads(int count, void* (*body)(void*)) {
   pthread_t threads[16];
   int started[16] = {0};
   for (intptr_t i = 0; i < count; ++i) {
-    started[i] = UEXPECT_EQ(create_retrying(&threads[i], body, (void*)i), 0);
+    started[i] = UEXPECT_EQ(create_thread(&threads[i], body, (void*)i), 0);
   }
   for (int i = 0; i < count; ++i) {
     if (started[i]) UEXPECT_EQ(pthread_join(threads[i], 0), 0);
@@ -45,10 +40,23 @@ UTEST(threads, the_system_has_four_cpus) {
 static void* return_arg_times_two(void* arg) { return (void*)((intptr_t)arg * 2); }
 static void* exit_with_arg(void* arg) { pthread_exit((void*)((intptr_t)arg + 1000)); }
 
+UTEST(threads, create_and_join_in_a_tight_loop_never_runs_out_of_slots) {
+  int failures = 0;
+  for (intptr_t i = 0; i < 400; ++i) {
+    pthread_t t;
+    void* result = 0;
+    if (create_thread(&t, return_arg_times_two, (void*)i) != 0 || pthread_join(t, &result) != 0 ||
+        (intptr_t)result != 2 * i) {
+      ++failures;
+    }
+  }
+  UEXPECT_EQ(failures, 0);
+}
+
 UTEST(threads, join_returns_the_result) {
   pthread_t a, b;
-  UASSERT_EQ(create_retrying(&a, return_arg_times_two, (void*)21), 0);
-  UASSERT_EQ(create_retrying(&b, exit_with_arg, (void*)7), 0);
+  UASSERT_EQ(create_thread(&a, return_arg_times_two, (void*)21), 0);
+  UASSERT_EQ(create_thread(&b, exit_with_arg, (void*)7), 0);
   void* ra = 0;
   void* rb = 0;
   UEXPECT_EQ(pthread_join(a, &ra), 0);
@@ -164,8 +172,8 @@ static void* consume(void* arg) {
 
 UTEST(condvar, four_producers_and_four_consumers_hand_over_every_item) {
   pthread_t threads[8];
-  for (intptr_t i = 0; i < 4; ++i) UEXPECT_EQ(create_retrying(&threads[i], produce, (void*)i), 0);
-  for (int i = 4; i < 8; ++i) UEXPECT_EQ(create_retrying(&threads[i], consume, 0), 0);
+  for (intptr_t i = 0; i < 4; ++i) UEXPECT_EQ(create_thread(&threads[i], produce, (void*)i), 0);
+  for (int i = 4; i < 8; ++i) UEXPECT_EQ(create_thread(&threads[i], consume, 0), 0);
   for (int i = 0; i < 8; ++i) pthread_join(threads[i], 0);
   const long n = 4L * ITEMS;
   UEXPECT_EQ(queue.consumed, n);
@@ -227,7 +235,7 @@ static void* use_key(void* arg) {
 UTEST(keys, each_thread_has_its_value_and_its_destructor_call) {
   UASSERT_EQ(pthread_key_create(&key, destroy_value), 0);
   pthread_t threads[THREADS];
-  for (intptr_t i = 0; i < THREADS; ++i) create_retrying(&threads[i], use_key, (void*)i);
+  for (intptr_t i = 0; i < THREADS; ++i) create_thread(&threads[i], use_key, (void*)i);
   for (int i = 0; i < THREADS; ++i) {
     void* wrong = (void*)1;
     pthread_join(threads[i], &wrong);
@@ -295,7 +303,7 @@ static void* hold_registers(void* arg) {
 UTEST(preemption, keeps_each_threads_fp_simd_fpcr_and_tls) {
   pthread_t threads[THREADS];
   for (intptr_t i = 0; i < THREADS; ++i) {
-    UEXPECT_EQ(create_retrying(&threads[i], hold_registers, (void*)i), 0);
+    UEXPECT_EQ(create_thread(&threads[i], hold_registers, (void*)i), 0);
   }
   for (int i = 0; i < THREADS; ++i) {
     void* bad = (void*)-1;
