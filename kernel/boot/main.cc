@@ -149,6 +149,9 @@ struct Interval {
   PhysAddr from, to;
 };
 
+// Pieces of RAM smaller than this are not handed to the page allocator.
+constexpr uint64_t kSmallestZoneBytes = 64 * 1024;
+
 // Hands RAM to the page allocator, minus the kernel image with everything
 // the boot allocator gave out, and minus the device tree.
 void init_memory(const MachineDescription& m, PhysAddr boot_end) {
@@ -175,7 +178,17 @@ void init_memory(const MachineDescription& m, PhysAddr boot_end) {
           resume = r.to;
         }
       }
-      if (stop > from) check(pmm.add_range(from, stop - from), "adding RAM to the page allocator");
+      // A sliver between two reserved intervals (the kernel's end and the
+      // boot archive QEMU put just after it, say) may not even hold its own
+      // page descriptors, and would spend one of the few zones: skipped.
+      // Found when the archive's size left a 3-page gap and boot panicked.
+      if (stop > from && stop - from >= kSmallestZoneBytes) {
+        check(pmm.add_range(from, stop - from), "adding RAM to the page allocator");
+      } else if (stop > from) {
+        printk(LogLevel::kInfo, "memory: %llu bytes at 0x%llx left out (too small for a zone)",
+               static_cast<unsigned long long>(stop - from),
+               static_cast<unsigned long long>(from.value()));
+      }
       from = resume > stop ? resume : to;
     }
   }

@@ -2,7 +2,8 @@
  * boundary arguments for `seconds` (argv[1], default 10), then the program
  * exits 0. It never ends itself on purpose: no process_exit or thread_exit,
  * threads only with bad arguments, spawns only of `test_helper exit 0`;
- * unmap and protect only inside its own arena. Whatever the kernel does
+ * unmap and protect only inside its own arena; exec only of programs that
+ * cannot run, power only with actions that do not exist. Whatever the kernel does
  * with the rest must be an error code or a success, never a panic or a
  * hang (every deadline is at most a millisecond away).
  * syscall_fuzz_test runs it and checks that it left nothing behind. */
@@ -98,7 +99,7 @@ static void keep(int64_t result) {
 static void one_call(uint64_t* s) {
   uint64_t a[6];
   for (int i = 0; i < 6; ++i) a[i] = any_value(s);
-  const uint64_t kind = next(s) % 24;
+  const uint64_t kind = next(s) % 28;
   if (!(enabled & (1u << kind))) return;
   switch (kind) {
     case 0: { /* unknown and boundary numbers, but none that ends or starts a thread */
@@ -235,6 +236,42 @@ static void one_call(uint64_t* s) {
       }
       break;
     }
+    case 24: /* the kernel log, the boot archive, CPUs: reads into bad buffers */
+      viper_syscall3(VIPER_SYS_LOG_READ, any_value(s), pointer(s), any_value(s));
+      viper_syscall3(VIPER_SYS_BOOTFS_LIST, any_value(s), pointer(s), any_value(s));
+      viper_syscall(VIPER_SYS_BOOTFS_READ, pointer(s), any_value(s), pointer(s), any_value(s), 0,
+                    0);
+      viper_syscall1(VIPER_SYS_BOOTFS_STAT, pointer(s));
+      viper_syscall2(VIPER_SYS_CPU_INFO, any_value(s), pointer(s));
+      break;
+    case 25: /* memory objects: mapped only where nothing of the program lives */
+      /* small: handles the pool forgets stay open until the fuzzer exits */
+      keep(viper_syscall1(VIPER_SYS_VMO_CREATE, next(s) % 2 ? next(s) % 65536 : boundary(s)));
+      viper_syscall3(VIPER_SYS_VMO_MAP, handle(s), next(s) % 2 ? 0 : (boundary(s) | (1ull << 47)),
+                     next(s) % 8);
+      viper_syscall1(VIPER_SYS_VMO_SIZE, handle(s));
+      break;
+    case 26: { /* processes: listing, opening strangers, exec and power refused */
+      viper_syscall2(VIPER_SYS_PROCESS_LIST, pointer(s), any_value(s));
+      viper_syscall0(VIPER_SYS_PROCESS_PARENT_ID);
+      const uint64_t id = boundary(s);
+      if (id >= 4096) keep(viper_syscall1(VIPER_SYS_PROCESS_OPEN, id)); /* no real process */
+      static const char* const argv[] = {"bin/corrupt", 0};
+      struct viper_spawn_args args = {next(s) % 2 ? "bin/corrupt" : "bin/no-such-program", argv,
+                                      next(s) % 2 ? 1 : boundary(s), 0, 0, handle(s)};
+      viper_syscall1(VIPER_SYS_PROCESS_EXEC,
+                     next(s) % 3 ? (uint64_t)(uintptr_t)&args : (pointer(s) | 1ull << 63));
+      viper_syscall1(VIPER_SYS_SYSTEM_POWER, boundary(s) | 2); /* never a real action */
+      break;
+    }
+    case 27: /* consoles and disks, through whatever handles the pool holds */
+      viper_syscall3(VIPER_SYS_CONSOLE_READ, handle(s), pointer(s), any_value(s));
+      viper_syscall3(VIPER_SYS_CONSOLE_WRITE, handle(s), pointer(s), next(s) % 2 ? 0 : ~0ull);
+      viper_syscall2(VIPER_SYS_BLOCK_INFO, handle(s), pointer(s));
+      viper_syscall(VIPER_SYS_BLOCK_READ + next(s) % 2, handle(s), any_value(s), handle(s),
+                    any_value(s), any_value(s), 0);
+      viper_syscall1(VIPER_SYS_BLOCK_FLUSH, handle(s));
+      break;
     default:
       viper_syscall3(VIPER_SYS_FUTEX_WAIT, pointer(s), any_value(s), deadline(s));
       viper_syscall2(VIPER_SYS_FUTEX_WAKE, pointer(s), any_value(s));
