@@ -187,7 +187,9 @@ static void settle(const struct viper_system_info* baseline, struct viper_system
   for (;;) {
     viper_system_info(now);
     if (now->free_memory == baseline->free_memory && now->processes == baseline->processes &&
-        now->threads == baseline->threads) {
+        now->threads == baseline->threads &&
+        now->heap_allocations == baseline->heap_allocations &&
+        now->ipc_channels == baseline->ipc_channels) {
       return;
     }
     if (viper_clock_monotonic() > give_up) return;
@@ -215,6 +217,12 @@ static void expect_no_growth(int (*batch)(void)) {
   settle(&before, &after);
   UEXPECT_EQ(after.processes, before.processes);
   UEXPECT_EQ(after.threads, before.threads);
+  /* Live kernel objects exactly as before: every block of the kernel heap
+   * (processes, threads, handle tables, channels, ...) and every channel. */
+  UEXPECT_EQ(after.heap_allocations, before.heap_allocations);
+  UEXPECT_EQ(after.ipc_channels, before.ipc_channels);
+  UEXPECT_EQ(after.ipc_pollsets, before.ipc_pollsets);
+  UEXPECT_EQ(after.ipc_events + after.ipc_timers, before.ipc_events + before.ipc_timers);
   UEXPECT(after.free_memory + HEAP_SLACK_BYTES >= before.free_memory);
   if (after.free_memory != before.free_memory) {
     utest_log("utest: free memory %lld bytes from the baseline",
