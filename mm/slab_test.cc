@@ -58,6 +58,20 @@ TEST_F(SlabTest, ObjectsAreDistinctAlignedAndWritable) {
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
 }
 
+// A free turns its pointer into an object index by multiplying with the
+// stride's reciprocal: it must equal the division for every stride a cache
+// can have (multiples of 8 up to the largest object and its redzone) and
+// every offset inside a slab, or frees would pick neighbours.
+TEST(SlabIndex, TheReciprocalDividesExactlyForEveryStrideAndOffset) {
+  for (size_t stride = 8; stride <= SlabCache::kMaxObjectSize + 64; stride += 8) {
+    const uint64_t reciprocal = SlabCache::reciprocal(stride);
+    for (size_t offset = 0; offset < SlabCache::kMaxSlabBytes; ++offset) {
+      ASSERT_EQ(SlabCache::divide(offset, reciprocal), offset / stride)
+          << "stride " << stride << " offset " << offset;
+    }
+  }
+}
+
 TEST_F(SlabTest, BadParametersAreRefused) {
   SlabCache empty("test.empty", 0, 8);
   EXPECT_EQ(empty.init(pmm_).error(), Error::kInvalidArgument);

@@ -13,20 +13,17 @@ constexpr uint8_t kRedzone = 0xbb;  // bytes after each object (debug)
 constexpr size_t kRedzoneBytes = kSlabDebug ? 16 : 0;
 constexpr uint32_t kMinObjectsPerSlab = 8;
 constexpr uint32_t kMaxSlabOrder = 4;
+static_assert((kPageSize << kMaxSlabOrder) <= SlabCache::kMaxSlabBytes);
 constexpr uint32_t kEmptySlabsKept = 1;
 
 size_t header_bytes(uint32_t capacity) {
-  return sizeof(Slab) + ((capacity + 63) / 64) * 8 + capacity * sizeof(uint32_t);
+  return sizeof(Slab) + capacity * sizeof(uint32_t) + capacity;
 }
 
 }  // namespace
 
 SlabCache::SlabCache(const char* name, size_t object_size, size_t alignment)
     : name_(name), object_size_(object_size), alignment_(alignment), lock_(g_cache_lock_class) {}
-
-uint32_t* SlabCache::next_free(Slab& slab) const {
-  return reinterpret_cast<uint32_t*>(slab.allocated_bits() + (capacity_ + 63) / 64);
-}
 
 Status SlabCache::init(PhysicalMemory& pmm) {
   if (object_size_ == 0 || object_size_ > kMaxObjectSize || !is_power_of_two(alignment_) ||
@@ -47,6 +44,7 @@ Status SlabCache::init(PhysicalMemory& pmm) {
   }
   if (capacity_ == 0) return Error::kInvalidArgument;
   objects_offset_ = align_up(header_bytes(capacity_), align);
+  stride_reciprocal_ = reciprocal(stride_);
   return ok_status();
 }
 
@@ -59,10 +57,9 @@ Result<Slab*> SlabCache::grow() {
   slab->objects = reinterpret_cast<uint8_t*>(slab) + objects_offset_;
   slab->in_use = 0;
   slab->where = Slab::Where::kEmpty;
-  for (uint32_t w = 0; w < (capacity_ + 63) / 64; ++w) {
-    new (&slab->allocated_bits()[w]) Atomic<uint64_t>(0);
-  }
-  uint32_t* next = next_free(*slab);
+  Atomic<uint8_t>* state = states(*slab);
+  for (uint32_t i = 0; i < capacity_; ++i) new (&state[i]) Atomic<uint8_t>(Slab::kFree);
+  uint32_t* next = slab->next_free();
   for (uint32_t i = 0; i < capacity_; ++i) {
     next[i] = i + 1 < capacity_ ? i + 1 : Slab::kNone;
     uint8_t* object = slab->objects + i * stride_;
@@ -148,7 +145,7 @@ void SlabCache::refill(Magazine& magazine) {
       magazine.current = slab;
     }
     const uint32_t index = slab->free_head;
-    slab->free_head = next_free(*slab)[index];
+    slab->free_head = slab->next_free()[index];
     ++slab->in_use;
     magazine.objects[magazine.count++] = slab->objects + index * stride_;
   }
@@ -158,8 +155,8 @@ void SlabCache::return_to_slab(void* object) {
   Slab* slab = static_cast<Slab*>(pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base())
                                       ->owner.load(MemoryOrder::kAcquire));
   const uint32_t index =
-      static_cast<uint32_t>((static_cast<uint8_t*>(object) - slab->objects) / stride_);
-  next_free(*slab)[index] = slab->free_head;
+      index_of(static_cast<size_t>(static_cast<uint8_t*>(object) - slab->objects));
+  slab->next_free()[index] = slab->free_head;
   slab->free_head = index;
   --slab->in_use;
   place(*slab);
@@ -179,12 +176,14 @@ Result<void*> SlabCache::alloc() {
     magazine.add_handed_out(1);
   }
   // Magazines only ever hold this cache's objects: no validation needed.
+  // Only this CPU can reach the object now, so no other can change its
+  // state byte: a plain load and store, no read-modify-write.
   const Located where = locate_trusted(object);
-  Atomic<uint64_t>& word = where.slab->allocated_bits()[where.index / 64];
-  const uint64_t bit = 1ull << (where.index % 64);
-  if (word.fetch_or(bit, MemoryOrder::kAcqRel) & bit) {
+  Atomic<uint8_t>& state = states(*where.slab)[where.index];
+  if (state.load(MemoryOrder::kRelaxed) != Slab::kFree) {
     panic("slab %s: object %p handed out twice", name_, object);
   }
+  state.store(Slab::kHandedOut, MemoryOrder::kRelease);
   check_poison(object);
   check_redzone(object);
   return object;
@@ -193,8 +192,7 @@ Result<void*> SlabCache::alloc() {
 SlabCache::Located SlabCache::locate_trusted(const void* object) const {
   const PageFrame* frame = pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base());
   auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kRelaxed));
-  return {slab,
-          static_cast<uint32_t>((static_cast<const uint8_t*>(object) - slab->objects) / stride_)};
+  return {slab, index_of(static_cast<size_t>(static_cast<const uint8_t*>(object) - slab->objects))};
 }
 
 Result<SlabCache::Located> SlabCache::locate(const void* object, const void* caller) const {
@@ -224,20 +222,20 @@ Result<SlabCache::Located> SlabCache::locate(const void* object, const void* cal
     return Error::kInvalidArgument;
   }
   const size_t offset = static_cast<size_t>(bytes - slab->objects);
-  if (offset % stride_ != 0) {
+  const uint32_t index = index_of(offset);
+  if (index * stride_ != offset) {
     report(object, "not the start of an object (interior or misaligned)", caller);
     return Error::kInvalidArgument;
   }
-  return Located{slab, static_cast<uint32_t>(offset / stride_)};
+  return Located{slab, index};
 }
 
 Status SlabCache::claim(void* object) {
   const void* caller = __builtin_return_address(0);
   const Located where = TRY(locate(object, caller));
-  Atomic<uint64_t>& word = where.slab->allocated_bits()[where.index / 64];
-  const uint64_t bit = 1ull << (where.index % 64);
+  Atomic<uint8_t>& state = states(*where.slab)[where.index];
   // The one atomic step that decides who frees an object (MS-001).
-  if (!(word.fetch_and(~bit, MemoryOrder::kAcqRel) & bit)) {
+  if (state.exchange(Slab::kFree, MemoryOrder::kAcqRel) != Slab::kHandedOut) {
     report(object, "double free (or never allocated)", caller);
     return Error::kDoubleFree;
   }
@@ -247,8 +245,7 @@ Status SlabCache::claim(void* object) {
 void SlabCache::unclaim(void* object) {
   const Result<Located> where = locate(object, nullptr);
   if (!where.ok()) return;
-  where->slab->allocated_bits()[where->index / 64].fetch_or(1ull << (where->index % 64),
-                                                            MemoryOrder::kAcqRel);
+  states(*where->slab)[where->index].store(Slab::kHandedOut, MemoryOrder::kRelease);
 }
 
 void SlabCache::release_claimed(void* object) {

@@ -9,11 +9,14 @@
 // * Full, partial and empty lists: a partial slab is the head of a list
 //   (PERF-005); empty slabs beyond one spare go back to the page allocator
 //   at once, and reclaim() returns all of them (PERF-004).
-// * Each slab keeps an atomic bit per object, "handed to a caller". Freeing
-//   claims the bit with one atomic operation, so a double free is always
-//   caught, even when two CPUs free the same object at once (MS-001), and a
-//   pointer that is not an object of this cache is refused before any list
-//   or magazine is touched (MS-002). Both are reported with the cache name,
+// * Each slab keeps an atomic state byte per object, "handed to a caller".
+//   Allocation sets it with a plain store (the object is this CPU's alone
+//   from its magazine), freeing claims it with one atomic exchange, so a
+//   double free is always caught, even when two CPUs free the same object
+//   at once (MS-001), at one read-modify-write per pair (a bit per object
+//   shared a word between objects and needed one on both sides). A pointer
+//   that is not an object of this cache is refused before any list or
+//   magazine is touched (MS-002). Both are reported with the cache name,
 //   the pointer and the caller.
 // * Debug builds (with lockdep) poison free objects and put a redzone
 //   after each, catching writes after free and overflows.
@@ -37,9 +40,9 @@ inline constexpr bool kSlabDebug = VIPER_SLAB_DEBUG != 0;
 
 class SlabCache;
 
-// The header at the start of every slab. Behind it: one atomic bit per
-// object ("handed to a caller"), then the slab's free list as object
-// indexes, then the objects.
+// The header at the start of every slab. Behind it: the slab's free list
+// as object indexes, then one atomic state byte per object (kHandedOut
+// while a caller has it), then the objects.
 struct Slab {
   // kOwned: a CPU's current slab, on no list; only that CPU refills from it.
   enum class Where : uint8_t { kFull, kPartial, kEmpty, kOwned };
@@ -53,7 +56,9 @@ struct Slab {
   Where where;
 
   static constexpr uint32_t kNone = 0xffffffff;
-  Atomic<uint64_t>* allocated_bits() { return reinterpret_cast<Atomic<uint64_t>*>(this + 1); }
+  static constexpr uint8_t kFree = 0;
+  static constexpr uint8_t kHandedOut = 1;
+  uint32_t* next_free() { return reinterpret_cast<uint32_t*>(this + 1); }
 };
 
 struct SlabStats {
@@ -90,6 +95,17 @@ class SlabCache {
   // Returns this CPU's magazine and every empty slab to the page allocator;
   // returns the number of pages freed.
   uint64_t reclaim();
+
+  // offset / stride without a division (a free finds its object's index
+  // on every call): `reciprocal` is reciprocal(stride) = ceil(2^32 /
+  // stride), exact for every offset below kMaxSlabBytes (the error term
+  // offset * (reciprocal * stride - 2^32) stays below 2^32; slab_test
+  // checks every stride and offset).
+  static constexpr size_t kMaxSlabBytes = 64 * 1024;
+  static uint64_t reciprocal(size_t stride) { return ((1ull << 32) + stride - 1) / stride; }
+  static uint32_t divide(size_t offset, uint64_t reciprocal) {
+    return static_cast<uint32_t>((offset * reciprocal) >> 32);
+  }
 
   // The cache an object belongs to, if `object` is inside a slab page.
   static SlabCache* cache_of(PhysicalMemory& pmm, const void* object);
@@ -136,13 +152,17 @@ class SlabCache {
   const char* name_;
   size_t object_size_;
   size_t alignment_;
-  size_t stride_ = 0;      // object + redzone, aligned
+  size_t stride_ = 0;  // object + redzone, aligned
+  uint64_t stride_reciprocal_ = 0;
   uint32_t order_ = 0;     // slab size: 2^order pages
   uint32_t capacity_ = 0;  // objects per slab
   size_t objects_offset_ = 0;
   PhysicalMemory* pmm_ = nullptr;
 
-  uint32_t* next_free(Slab& slab) const;
+  Atomic<uint8_t>* states(Slab& slab) const {
+    return reinterpret_cast<Atomic<uint8_t>*>(slab.next_free() + capacity_);
+  }
+  uint32_t index_of(size_t offset) const { return divide(offset, stride_reciprocal_); }
   using SlabList = List<Slab, &Slab::link>;
   SlabList& list_for(Slab::Where where) REQUIRES(lock_);
 
