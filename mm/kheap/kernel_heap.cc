@@ -28,6 +28,7 @@ Status KernelHeap::init(PhysicalMemory& pmm) {
   for (size_t i = 0; i < kClassCount; ++i) {
     classes_[i] = new (storage_[i]) SlabCache(kClassNames[i], kClassSizes[i], 16);
     TRY(classes_[i]->init(pmm));
+    classes_[i]->set_owner(this);
   }
   size_t klass = 0;
   for (size_t slot = 0; slot < sizeof(class_index_); ++slot) {
@@ -78,9 +79,7 @@ Result<void*> KernelHeap::kcalloc(size_t count, size_t size) {
 
 KernelHeap::Block KernelHeap::classify(const void* block) {
   if (SlabCache* cache = SlabCache::cache_of(*pmm_, block)) {
-    for (SlabCache* mine : classes_) {
-      if (mine == cache) return {Kind::kSlab, cache, nullptr};
-    }
+    if (cache->owner() == this) return {Kind::kSlab, cache, nullptr};
     return {Kind::kForeign, nullptr, nullptr};  // an object of some other cache
   }
   const VirtAddr va(block);

@@ -110,6 +110,11 @@ class SlabCache {
   // The cache an object belongs to, if `object` is inside a slab page.
   static SlabCache* cache_of(PhysicalMemory& pmm, const void* object);
 
+  // Who made this cache (the kernel heap marks its size classes), so a
+  // free can tell its own caches from any other in one comparison.
+  void set_owner(const void* owner) { owner_ = owner; }
+  const void* owner() const { return owner_; }
+
   SlabStats stats() const;
   const char* name() const { return name_; }
   size_t object_size() const { return object_size_; }
@@ -158,6 +163,7 @@ class SlabCache {
   uint32_t capacity_ = 0;  // objects per slab
   size_t objects_offset_ = 0;
   PhysicalMemory* pmm_ = nullptr;
+  const void* owner_ = nullptr;  // set once, before the cache is shared
 
   Atomic<uint8_t>* states(Slab& slab) const {
     return reinterpret_cast<Atomic<uint8_t>*>(slab.next_free() + capacity_);
