@@ -330,13 +330,16 @@ Process::SignalAction Process::signal_action(uint32_t signal) const {
 
 Status Process::send_signal(uint32_t signal) {
   if (signal == 0 || signal > sched::kSigMax) return Error::kInvalidArgument;
-  sched::Thread* target = nullptr;
+  sched::SignalOutcome outcome;
   {
+    // The target is used under the lock: only its slot keeps it alive, and
+    // the reaper empties the slot (under this lock) before freeing it.
     IrqSpinlockGuard guard(lock_);
     if (state_ != State::kRunning) return Error::kBadState;
     if (signal_actions_[signal].handler == VIPER_SIG_IGN && signal != sched::kSigKill) {
       return ok_status();
     }
+    sched::Thread* target = nullptr;
     for (ThreadSlot& slot : threads_) {
       if (slot.thread == nullptr) continue;
       if (target == nullptr) target = slot.thread;
@@ -345,13 +348,13 @@ Status Process::send_signal(uint32_t signal) {
         break;
       }
     }
+    if (target == nullptr) return Error::kBadState;
+    outcome = TRY(target->signals.send(signal));
+    // A blocked call of the target returns kInterrupted (EINTR) and the
+    // handler runs on its way back to EL0.
+    if (outcome == sched::SignalOutcome::kPending) sched::interrupt(target);
   }
-  if (target == nullptr) return Error::kBadState;
-  const sched::SignalOutcome outcome = TRY(target->signals.send(signal));
   if (outcome == sched::SignalOutcome::kTerminate) exit(-static_cast<int64_t>(signal));
-  // A blocked call of the target returns kInterrupted (EINTR) and the
-  // handler runs on its way back to EL0.
-  if (outcome == sched::SignalOutcome::kPending) sched::interrupt(target);
   return ok_status();
 }
 
