@@ -63,6 +63,8 @@ Status Transport::setup_queue(uint16_t index, SplitQueue& queue, DmaRegion memor
   while (size * 2u <= max_size && size * 2u <= device_max && size * 2u <= SplitQueue::kMaxSize) {
     size = static_cast<uint16_t>(size * 2);
   }
+  // A legacy queue is named by a 32-bit page frame number.
+  if (legacy() && memory.phys / kLegacyAlign > 0xffffffffu) return Error::kNotSupported;
   TRY(queue.init(memory, size));
   registers_.write(kQueueNum, size);
   if (legacy()) {
