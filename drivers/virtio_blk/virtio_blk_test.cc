@@ -308,7 +308,14 @@ TEST(VirtioBlk, PERF007_CompletesOnlyThroughTheInterruptWithItsThreadAsleep) {
     result = disk.read(0, b, 0, 512);
     done = true;
   });
-  while (task.load() == nullptr || !disk.device.interrupt_pending()) std::this_thread::yield();
+  // The device has served the request (answer on the used ring, interrupt
+  // pending) once it counts it: both happen under its lock.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((task.load() == nullptr || disk.device.requests_served() == 0) &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(disk.device.requests_served(), 1u);
   const uint64_t woken_before = sched::host::times_woken(*task.load());
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(done.load()) << "completed without its interrupt";
