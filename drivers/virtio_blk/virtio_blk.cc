@@ -68,6 +68,11 @@ uint64_t VirtioBlk::completed_by_interrupt() const {
   return completed_by_interrupt_;
 }
 
+uint64_t VirtioBlk::interrupts() const {
+  IrqSpinlockGuard guard(lock_);
+  return interrupts_;
+}
+
 Status VirtioBlk::transfer(object::BlockOp op, uint64_t sector,
                            Span<const object::BlockSegment> segments,
                            object::Ref<object::KernelObject> pin) {
@@ -249,7 +254,10 @@ void VirtioBlk::on_interrupt() {
     ++completed_by_interrupt_;
     freed = true;
   }
-  if (freed) space_.wake_all(sched::kernel_waker());
+  if (freed) {
+    ++interrupts_;
+    space_.wake_all(sched::kernel_waker());
+  }
 }
 
 }  // namespace viper::drivers

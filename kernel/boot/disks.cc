@@ -92,6 +92,20 @@ void start_disks() {
 uint32_t disk_count() { return g_disk_count; }
 drivers::VirtioBlk& disk(uint32_t index) { return g_disks[index]->blk; }
 
+void report_disks() {
+  for (uint32_t i = 0; i < g_disk_count; ++i) {
+    const drivers::VirtioBlk& blk = g_disks[i]->blk;
+    const object::BlockDeviceInfo info = blk.info();
+    printk(LogLevel::kInfo,
+           "disk %u: %llu reads, %llu writes, %llu errors; %llu completions in %llu interrupts", i,
+           static_cast<unsigned long long>(info.reads),
+           static_cast<unsigned long long>(info.writes),
+           static_cast<unsigned long long>(info.errors),
+           static_cast<unsigned long long>(blk.completed_by_interrupt()),
+           static_cast<unsigned long long>(blk.interrupts()));
+  }
+}
+
 bool handle_disk_interrupt(uint32_t intid) {
   for (uint32_t i = 0; i < g_disk_count; ++i) {
     if (g_disks[i]->irq == intid) {

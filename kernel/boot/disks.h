@@ -24,6 +24,10 @@ void start_disks();
 uint32_t disk_count();
 drivers::VirtioBlk& disk(uint32_t index);
 
+// One line per disk with its requests and interrupts so far (at power-off:
+// what a run cost the disks).
+void report_disks();
+
 // The interrupt entry's dispatch: true if `intid` is a disk's (handled).
 bool handle_disk_interrupt(uint32_t intid);
 

@@ -215,6 +215,7 @@ Platform& platform() {
 }
 
 void power_off(int exit_code) {
+  report_disks();
   char line[32];
   const size_t n = format(line, sizeof(line), "VIPER-EXIT %d\n", exit_code);
   console_write(line, n);
