@@ -96,6 +96,17 @@ TEST(Transport, QueueSizeIsTheSmallerMaximumAndZeroIsNotSupported) {
   free(memory);
 }
 
+TEST(Transport, LegacyQueueBeyondA32BitPageNumberIsNotSupported) {
+  FakeBlockDevice device({.version = 1});
+  Transport t(device);
+  ASSERT_OK(t.probe());
+  ASSERT_OK(t.negotiate(0));
+  SplitQueue queue;
+  // Never touched: refused before the queue is laid out.
+  const DmaRegion high{reinterpret_cast<uint8_t*>(8), uint64_t{1} << 45, 1 << 20};
+  EXPECT_EQ(t.setup_queue(0, queue, high, 128).error(), Error::kNotSupported);
+}
+
 TEST(Transport, ReadsTheCapacityAsOne64BitField) {
   FakeBlockDevice device({.sectors = (uint64_t{3} << 32) + 5});
   Transport t(device);

@@ -216,6 +216,15 @@ TEST(VirtioBlk, BadArgumentsAreRefusedBeforeTheDeviceSeesThem) {
   EXPECT_EQ(disk.device.requests_served(), 1u);
 }
 
+TEST(VirtioBlk, TooLittleSlotMemoryIsRefused) {
+  Disk disk({.version = 2});
+  EXPECT_EQ(disk.blk
+                .start({disk.queue.data, disk.queue.phys(), disk.queue.bytes},
+                       {disk.slots.data, disk.slots.phys(), 100})
+                .error(),
+            Error::kInvalidArgument);
+}
+
 TEST(VirtioBlk, NotABlockDeviceOrNotStartedIsRefused) {
   Disk disk({.version = 3});
   EXPECT_EQ(disk.start().error(), Error::kNotSupported);
