@@ -6,6 +6,7 @@
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
+#include "kernel/boot/disks.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/printk.h"
@@ -50,6 +51,8 @@ void irq_entry(arch::ExceptionFrame&) {
       p.timer.program(sched::run_timers());
     } else if (intid == g_uart_irq && g_console_input != nullptr) {
       drain_console_input();
+    } else if (handle_disk_interrupt(intid)) {
+      // A disk's requests completed: their threads are woken.
     } else if (intid == kSgiResched) {
       sched::on_reschedule_ipi();
     } else if (intid == kSgiStop) {

@@ -7,6 +7,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/boot/boot_alloc.h"
 #include "kernel/boot/cmdline.h"
+#include "kernel/boot/disks.h"
 #include "kernel/boot/interrupts.h"
 #include "kernel/boot/ktest_entry.h"
 #include "kernel/boot/machine.h"
@@ -109,6 +110,18 @@ arch::mmu::KernelTables& build_kernel_tables(const MachineDescription& m) {
   if (m.rtc.size != 0) map_device(tables, m.rtc);
   map_device(tables, m.gic_distributor);
   map_device(tables, m.gic_redistributors);
+  // The virtio-mmio slots share pages (0x200 apart on virt): one mapping
+  // spans them all.
+  if (m.virtio_count != 0) {
+    MmioRegion span = m.virtio[0];
+    PhysAddr end = span.base + span.size;
+    for (uint32_t i = 1; i < m.virtio_count; ++i) {
+      if (m.virtio[i].base < span.base) span.base = m.virtio[i].base;
+      if (m.virtio[i].base + m.virtio[i].size > end) end = m.virtio[i].base + m.virtio[i].size;
+    }
+    span.size = end - span.base;
+    map_device(tables, span);
+  }
   return tables;
 }
 
@@ -120,6 +133,7 @@ bool g_power_off = false;
 const char* g_bootargs = nullptr;
 
 void init_thread(void*) {
+  start_disks();
   if (g_run_ktests) power_off(run_ktests(g_ktest_filter));
   if (g_power_off) power_off(0);
   run_init(CommandLine(g_bootargs));  // returns only without a boot archive
@@ -214,6 +228,7 @@ Platform& platform() {
 }
 
 void power_off(int exit_code) {
+  report_disks();
   char line[32];
   const size_t n = format(line, sizeof(line), "VIPER-EXIT %d\n", exit_code);
   console_write(line, n);

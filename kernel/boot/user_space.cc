@@ -3,11 +3,13 @@
 #include "drivers/pl031/pl031.h"
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/arch.h"
+#include "kernel/boot/disks.h"
 #include "kernel/boot/interrupts.h"
 #include "kernel/boot/platform.h"
 #include "kernel/lib/printk.h"
 #include "kernel/loader/boot_archive.h"
 #include "kernel/loader/spawn.h"
+#include "kernel/object/block_object.h"
 #include "kernel/object/console_object.h"
 #include "kernel/object/endpoint_object.h"
 #include "kernel/object/process_object.h"
@@ -42,11 +44,33 @@ void power(syscall::PowerAction action) {
 constexpr Rights kConsoleRights =
     Rights::kRead | Rights::kWrite | Rights::kWait | Rights::kTransfer | Rights::kDuplicate;
 
+// A disk's rights: read, write unless it is read-only, and pass it on
+// (init hands it to fsd). Never SIGNAL.
+constexpr Rights kBlockRights =
+    Rights::kRead | Rights::kWait | Rights::kTransfer | Rights::kDuplicate;
+
+// After "console": one message per disk, the bytes "block" and the disk's
+// handle, disk 0 first (userland/libc/include/viperdos/fs_protocol.h). A
+// reader that does not want them closes the channel; the handles then go
+// with it (the disks themselves live on).
+Status send_disks(cap::HandleTable& kernel_handles, cap::HandleValue channel) {
+  static constexpr char kTag[] = "block";
+  for (uint32_t i = 0; i < disk_count(); ++i) {
+    object::Ref<object::BlockObject> block = TRY(object::BlockObject::create(disk(i)));
+    const Rights rights = disk(i).info().read_only ? kBlockRights : kBlockRights | Rights::kWrite;
+    const cap::HandleValue handle = TRY(kernel_handles.add(move(block), rights));
+    const cap::HandleValue attached[] = {handle};
+    TRY(object::channel_write(kernel_handles, channel,
+                              ConstBytes(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
+                              Span<const cap::HandleValue>(attached)));
+  }
+  return ok_status();
+}
+
 // init's bootstrap channel: its first message is the bytes "console" and
-// one handle, the console object. Nothing else ever gets the console from
-// the kernel. Built in a handle table of the kernel's own that keeps
-// nothing: the message end is closed (the message stays readable), the
-// other end is what init is spawned with.
+// one handle, the console object; the disks' messages follow. Nothing else ever gets the console
+// from the kernel. Built in a handle table of the kernel's own that keeps nothing: the message end
+// is closed (the message stays readable), the other end is what init is spawned with.
 Result<loader::SpawnHandles> init_bootstrap() {
   // On the heap: 32 KiB is too much for a kernel stack; freed on return.
   mm::Own<cap::HandleTable> table = TRY(mm::make<cap::HandleTable>());
@@ -62,6 +86,7 @@ Result<loader::SpawnHandles> init_bootstrap() {
   TRY(object::channel_write(kernel_handles, channel.a,
                             ConstBytes(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
                             Span<const cap::HandleValue>(attached)));
+  TRY(send_disks(kernel_handles, channel.a));
   TRY(kernel_handles.close(channel.a));
   loader::SpawnHandles handles;
   handles.bootstrap_rights = TRY(kernel_handles.rights(channel.b));

@@ -23,6 +23,7 @@ enum class ObjectType : uint8_t {
   kProcess,
   kConsole,
   kVmo,
+  kBlock,
   kTest,       // host tests
   kTestOther,  // host tests: a second type
 };

@@ -28,5 +28,7 @@ void install_signal_calls();   // signals.cc
 void install_process_list_calls();
 // vmo.cc: shareable memory objects (kernel only).
 void install_vmo_calls();
+// block.cc: disks (kernel only: DMA into a VMO's frames).
+void install_block_calls();
 
 }  // namespace viper::syscall

@@ -62,6 +62,8 @@ uint32_t abi_type(object::ObjectType type) {
       return VIPER_OBJECT_CONSOLE;
     case object::ObjectType::kVmo:
       return VIPER_OBJECT_VMO;
+    case object::ObjectType::kBlock:
+      return VIPER_OBJECT_BLOCK;
     default:
       return 0;
   }

@@ -18,6 +18,7 @@ void install_kernel_calls() {
   install_signal_calls();
   install_console_calls();
   install_vmo_calls();
+  install_block_calls();
 }
 
 }  // namespace viper::syscall

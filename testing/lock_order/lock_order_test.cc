@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/lock_classes.h"
 #include "ipc/lock_classes.h"
 #include "kernel/arch/aarch64/lock_classes.h"
 #include "kernel/cap/lock_classes.h"
@@ -99,6 +100,7 @@ std::map<std::string, int> declared_classes(std::vector<std::string>* duplicates
   add(ipc::kIpcLockClasses);
   add(object::kObjectLockClasses);
   add(cap::kCapLockClasses);
+  add(drivers::kDriverLockClasses);
   return out;
 }
 
