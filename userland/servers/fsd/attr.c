@@ -132,6 +132,21 @@ int ext2_truncate(struct ext2_fs* fs, uint32_t ino, uint64_t size) {
   return r;
 }
 
+/* An indirect block `level` levels above the data, and those below it. */
+static int write_tree(struct ext2_fs* fs, uint32_t block, int level) FS_REQUIRES(fs->lock) {
+  if (block == 0) return 0;
+  TRY(cache_write_block(fs, block));
+  if (level == 1) return 0;
+  int err = 0;
+  struct cblock* b = cache_get(fs, block, &err);
+  if (!b) return err;
+  int r = 0;
+  for (uint32_t i = 0; i < fs->per_block && r == 0; ++i)
+    r = write_tree(fs, le32(b->data + 4 * i), level - 1);
+  cache_put(fs, b);
+  return r;
+}
+
 /* The file's blocks (data and indirect) reach the disk. */
 static int write_file_blocks(struct ext2_fs* fs, struct inode* in) FS_REQUIRES(fs->lock) {
   uint64_t blocks = (inode_size(fs, in) + fs->block_size - 1) / fs->block_size;
@@ -140,11 +155,9 @@ static int write_file_blocks(struct ext2_fs* fs, struct inode* in) FS_REQUIRES(f
     TRY(inode_bmap(fs, in, i, 0, &block));
     if (block) TRY(cache_write_block(fs, block));
   }
-  /* Indirect blocks: the pointers to them are in the inode and in them. */
-  for (int i = EXT2_IND_BLOCK; i < EXT2_N_BLOCKS; ++i) {
-    uint32_t block = le32(in->raw + I_BLOCK + 4 * i);
-    if (block) TRY(cache_write_block(fs, block));
-  }
+  /* Indirect blocks, every level. */
+  for (int i = EXT2_IND_BLOCK; i < EXT2_N_BLOCKS; ++i)
+    TRY(write_tree(fs, le32(in->raw + I_BLOCK + 4 * i), i - EXT2_IND_BLOCK + 1));
   return 0;
 }
 
