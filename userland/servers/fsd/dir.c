@@ -50,8 +50,13 @@ static int parse(const struct ext2_fs* fs, const uint8_t* data, uint32_t at, str
   return 0;
 }
 
+/* The directory's blocks; 0 for a size no directory has (not whole
+ * blocks, or more than its allocated blocks hold), which the callers
+ * report as corruption before walking anything. */
 static uint32_t block_count(const struct ext2_fs* fs, const struct inode* dir) {
-  return (uint32_t)(inode_size(fs, dir) / fs->block_size);
+  uint64_t size = inode_size(fs, dir);
+  if (size % fs->block_size || size > (uint64_t)le32(dir->raw + I_BLOCKS) * 512) return 0;
+  return (uint32_t)(size / fs->block_size);
 }
 
 /* Pins directory block `i`. */
@@ -83,6 +88,7 @@ static int matches(const struct entry* e, const char* name, size_t len) {
 static int find(struct ext2_fs* fs, struct inode* dir, const char* name, size_t len,
                 struct cblock** out, uint32_t* at, int64_t* prev) FS_REQUIRES(fs->lock) {
   uint32_t blocks = block_count(fs, dir);
+  if (blocks == 0) return -EIO;
   for (uint32_t i = 0; i < blocks; ++i) {
     int err = 0;
     struct cblock* b = dir_block(fs, dir, i, &err);
@@ -135,6 +141,7 @@ int dir_add(struct ext2_fs* fs, struct inode* dir, const char* name, size_t len,
             uint8_t type) {
   const uint32_t need = de_size((uint32_t)len);
   uint32_t blocks = block_count(fs, dir);
+  if (blocks == 0) return -EIO;
   for (uint32_t i = 0; i < blocks; ++i) {
     int err = 0;
     struct cblock* b = dir_block(fs, dir, i, &err);
@@ -235,6 +242,7 @@ int dir_is_empty(struct ext2_fs* fs, struct inode* dir) {
 int dir_iterate(struct ext2_fs* fs, struct inode* dir, uint64_t cookie, ext2_emit_fn emit,
                 void* context, uint64_t* next) {
   uint32_t blocks = block_count(fs, dir);
+  if (blocks == 0) return -EIO;
   int emitted = 0;
   for (uint64_t i = cookie / fs->block_size; i < blocks; ++i) {
     uint32_t skip = i == cookie / fs->block_size ? (uint32_t)(cookie % fs->block_size) : 0;

@@ -116,8 +116,8 @@ std::vector<std::string> DebugfsLs(const std::string& image, const std::string& 
 FileDevice::FileDevice(const std::string& path, bool read_only) {
   fd_ = open(path.c_str(), read_only ? O_RDONLY : O_RDWR);
   EXPECT_GE(fd_, 0) << path;
-  struct stat st;
-  fstat(fd_, &st);
+  struct stat st{};
+  if (fd_ < 0 || fstat(fd_, &st) != 0) st.st_size = 0;
   dev_ = fs_blockdev{this, static_cast<uint64_t>(st.st_size), read_only, Read, Write, Flush};
 }
 
