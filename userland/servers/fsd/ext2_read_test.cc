@@ -124,6 +124,6 @@ TEST_P(HostImage, FilesMadeOnTheHostReadByteExact) {
   EXPECT_EQ(fsck.status, 0) << fsck.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(BlockSizes, HostImage, ::testing::Values(1024u, 4096u));
+INSTANTIATE_TEST_SUITE_P(BlockSizes, HostImage, ::testing::Values(1024u, 2048u, 4096u));
 
 }  // namespace

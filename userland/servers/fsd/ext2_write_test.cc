@@ -101,9 +101,15 @@ TEST_P(Interop, WritesRenamesTruncatesDeletesAndE2fsckAgrees) {
   }
   std::string image =
       MakeImage("interop" + std::to_string(block), block, 32 * 1024, tree, "-O dir_index");
+  // e2fsck -D indexes the big directory (dir_index): fsd reads it linearly
+  // and drops the index when it changes it.
+  EXPECT_LE(Shell(Tool("e2fsck") + " -fyD " + image).status, 1);
+  EXPECT_EQ(Shell(Tool("debugfs") + " -R 'htree /many' " + image).out.find("Not a hash-indexed"),
+            std::string::npos);
   FileDevice device(image);
   ext2_fs* fs = Mount(device);
   ASSERT_NE(fs, nullptr);
+  EXPECT_EQ(Get(fs, "many/f1234"), "1234") << "found in an indexed directory";
 
   // Files of every size class; a large one over the indirect levels.
   Put(fs, "a", "alpha");
@@ -272,6 +278,54 @@ TEST(Paths, BadComponentsAreRefused) {
   EXPECT_EQ(Open(fs, "file", O_CREAT | O_EXCL | O_WRONLY, &ino), -EEXIST);
   EXPECT_EQ(Open(fs, "", O_WRONLY, &ino), -EISDIR);
   EXPECT_EQ(ext2_read(fs, 12345, 0, nullptr, 0), -EBADF) << "an inode nobody opened";
+  ASSERT_EQ(ext2_unmount(fs), 0);
+  EXPECT_EQ(Fsck(image).status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+int Nothing(void*, uint32_t, uint8_t, const char*, size_t) { return 0; }
+
+TEST(EntryPoints, EachRefusesBadInputWithAClearError) {
+  std::string image = MakeImage("entry-points", 1024, 2048, "");
+  FileDevice device(image);
+  ext2_fs* fs = Mount(device);
+  ASSERT_NE(fs, nullptr);
+  Put(fs, "f", "data");
+  uint32_t file, dir;
+  ASSERT_EQ(Open(fs, "f", O_RDWR, &file), 0);
+  ASSERT_EQ(Open(fs, "", O_RDONLY, &dir), 0);
+  const uint32_t unopened = 11;
+  uint64_t end, next;
+  char buffer[8];
+  viper_fs_stat st;
+  EXPECT_EQ(ext2_ref(fs, unopened), -EINVAL);
+  EXPECT_EQ(ext2_close(fs, unopened), -EINVAL);
+  EXPECT_EQ(ext2_read(fs, unopened, 0, buffer, sizeof(buffer)), -EBADF);
+  EXPECT_EQ(ext2_read(fs, dir, 0, buffer, sizeof(buffer)), -EISDIR);
+  EXPECT_EQ(ext2_read(fs, file, 0, nullptr, 4), -EINVAL);
+  EXPECT_EQ(ext2_write(fs, unopened, 0, "x", 1, 0, &end), -EBADF);
+  EXPECT_EQ(ext2_write(fs, file, 0, nullptr, 1, 0, &end), -EINVAL);
+  EXPECT_EQ(ext2_write(fs, file, UINT64_MAX - 1, "xx", 2, 0, &end), -EFBIG);
+  EXPECT_EQ(ext2_truncate(fs, dir, 0), -EISDIR);
+  EXPECT_EQ(ext2_truncate(fs, file, UINT64_MAX), -EFBIG);
+  EXPECT_EQ(ext2_fsync(fs, unopened), -EBADF);
+  EXPECT_EQ(ext2_readdir(fs, file, 0, Nothing, nullptr, &next), -ENOTDIR);
+  EXPECT_EQ(ext2_readdir(fs, dir, 0, nullptr, nullptr, &next), -EINVAL);
+  EXPECT_EQ(ext2_stat(fs, kRoot, "f", 1, nullptr), -EINVAL);
+  EXPECT_EQ(ext2_stat(fs, kRoot, "missing", 7, &st), -ENOENT);
+  EXPECT_EQ(ext2_statfs(fs, nullptr), -EINVAL);
+  EXPECT_EQ(ext2_utimes(fs, kRoot, "missing", 7, 0, 0), -ENOENT);
+  EXPECT_EQ(ext2_symlink(fs, kRoot, "t", 1, "f", 1), -EEXIST);
+  EXPECT_EQ(ext2_link(fs, kRoot, "f", 1, "f", 1), -EEXIST);
+  EXPECT_EQ(ext2_readlink(fs, kRoot, "f", 1, nullptr, 8), -EINVAL);
+  EXPECT_EQ(ext2_rename(fs, kRoot, "f", 1, "", 0), -EBUSY);
+  EXPECT_EQ(ext2_rmdir(fs, kRoot, "", 0), -EBUSY);
+  EXPECT_EQ(ext2_open(fs, kRoot, "f", 1, O_RDONLY, 0, nullptr, nullptr), -EINVAL);
+  ext2_close(fs, file);
+  ext2_close(fs, dir);
   ASSERT_EQ(ext2_unmount(fs), 0);
   EXPECT_EQ(Fsck(image).status, 0);
 }
