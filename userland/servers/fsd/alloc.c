@@ -62,7 +62,7 @@ int alloc_block(struct ext2_fs* fs, uint32_t goal, uint32_t* out) {
 }
 
 int free_block(struct ext2_fs* fs, uint32_t block) {
-  if (block < fs->first_data_block || block >= fs->blocks_count) return -EIO;
+  if (block <= fs->first_data_block + fs->gdt_blocks || block >= fs->blocks_count) return -EIO;
   uint32_t g = (block - fs->first_data_block) / fs->blocks_per_group;
   uint32_t bit = (block - fs->first_data_block) % fs->blocks_per_group;
   int err = 0;

@@ -235,8 +235,9 @@ static int count_one(void* context, uint32_t ino, uint8_t type, const char* name
 int dir_is_empty(struct ext2_fs* fs, struct inode* dir) {
   int found = 0;
   uint64_t next;
-  TRY(dir_iterate(fs, dir, 0, count_one, &found, &next));
-  return !found;
+  int r = dir_iterate(fs, dir, 0, count_one, &found, &next);
+  if (found) return 0;
+  return r < 0 ? r : 1;
 }
 
 int dir_iterate(struct ext2_fs* fs, struct inode* dir, uint64_t cookie, ext2_emit_fn emit,
@@ -260,8 +261,8 @@ int dir_iterate(struct ext2_fs* fs, struct inode* dir, uint64_t cookie, ext2_emi
         if (emit(context, e.ino, e.type, e.name, e.name_len)) {
           cache_put(fs, b);
           *next = i * fs->block_size + off;
-          /* Nothing fitted: 0 would mean "no more", so it is an error. */
-          return emitted || *next ? 0 : -EINVAL;
+          /* Nothing fitted: the caller would ask again for ever. */
+          return emitted ? 0 : -EINVAL;
         }
         emitted = 1;
       }

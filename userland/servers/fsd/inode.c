@@ -103,8 +103,11 @@ static void add_blocks(struct ext2_fs* fs, struct inode* in, int delta) {
         le32(in->raw + I_BLOCKS) + (uint32_t)(delta * (int)(fs->block_size / 512)));
 }
 
+/* A data or indirect block: on the disk and past the superblock and group
+ * descriptors of group 0 (a pointer there is corrupt, and following it
+ * would let file data overwrite them). */
 static int valid_pointer(struct ext2_fs* fs, uint32_t block) {
-  return block >= fs->first_data_block && block < fs->blocks_count;
+  return block > fs->first_data_block + fs->gdt_blocks && block < fs->blocks_count;
 }
 
 /* A new zeroed block for `in`, its number stored at `slot`. */
