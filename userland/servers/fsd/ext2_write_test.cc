@@ -331,3 +331,35 @@ TEST(EntryPoints, EachRefusesBadInputWithAClearError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Crash, AKillAfterFsyncKeepsWhatItCoveredAndE2fsckRepairsTheRest) {
+  std::string tree = TempDir("crash-tree");
+  WriteFile(tree + "/existing", "old contents");
+  std::string image = MakeImage("crash", 1024, 16384, tree);
+  FileDevice device(image);
+  ext2_fs* fs = Mount(device);  // a small cache: dirty blocks are evicted in any order
+  ASSERT_NE(fs, nullptr);
+  for (int i = 0; i < 50; ++i) Put(fs, "busy-" + std::to_string(i), Pattern(3000, i));
+  Put(fs, "large", Pattern(2 << 20, 77));
+  ASSERT_EQ(ext2_unlink(fs, kRoot, "busy-7", 6), 0);
+  uint32_t ino;
+  ASSERT_EQ(Open(fs, "existing", O_WRONLY | O_TRUNC, &ino), 0);
+  std::string durable = Pattern(150000, 78);
+  WriteAt(fs, ino, 0, durable);
+  ASSERT_EQ(ext2_fsync(fs, ino), 0);
+  // The machine dies here: the disk is what it is now.
+  std::string crashed = image + ".crashed";
+  ASSERT_EQ(Shell("cp " + image + " " + crashed).status, 0);
+  fsd_test::Run repair = Shell(Tool("e2fsck") + " -fy " + crashed);
+  EXPECT_LE(repair.status, 1) << "e2fsck repairs what the crash left\n" << repair.out;
+  fsd_test::Run after = Fsck(crashed);
+  EXPECT_EQ(after.status, 0) << after.out;
+  EXPECT_TRUE(DebugfsCat(crashed, "/existing") == durable) << "what fsync covered is there";
+  ext2_close(fs, ino);
+  ASSERT_EQ(ext2_unmount(fs), 0);
+  EXPECT_EQ(Fsck(image).status, 0);
+}
+
+}  // namespace
