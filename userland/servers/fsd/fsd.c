@@ -291,6 +291,10 @@ int main(void) {
   for (;;) {
     struct viper_poll_event events[VIPER_POLL_EVENTS_MAX];
     int64_t n = viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX, VIPER_DEADLINE_NEVER);
+    if (n < 0) {
+      fprintf(stderr, "fsd: the pollset failed (%d)\n", (int)n);
+      return 1;
+    }
     for (int64_t e = 0; e < n; ++e) {
       struct slot s = slot_get((uint32_t)events[e].key);
       if (!s.channel) continue;
