@@ -84,6 +84,10 @@ int64_t inode_time(const struct ext2_fs* fs, const struct inode* in, uint32_t fi
     seconds += (int64_t)(e & 3) << 32;
     nanos = (e >> 2) % 1000000000;
   }
+  /* int64 nanoseconds reach 2262; ext2's 34-bit seconds go further. */
+  const int64_t limit = INT64_MAX / 1000000000 - 1;
+  if (seconds > limit) seconds = limit;
+  if (seconds < -limit) seconds = -limit;
   return seconds * 1000000000 + nanos;
 }
 
