@@ -5,7 +5,7 @@
 // The library must mount or refuse, and then walk, read, change and
 // unmount, without a crash, a sanitizer report or a hang.
 //
-//   bazel run --config=fuzz //userland/servers/fsd:ext2_fuzzer -- -max_total_time=20 CORPUS
+//   bazel run --config=fuzz //testing/fuzz:ext2_fuzzer -- -max_total_time=20 CORPUS
 #include <cstddef>
 #include <cstdint>
 #include <vector>
