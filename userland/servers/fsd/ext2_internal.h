@@ -61,7 +61,8 @@ struct ext2_fs {
   struct cblock lru FS_GUARDED_BY(&lock); /* the list's head */
 
   struct open_ref* opens FS_GUARDED_BY(&lock);
-  uint32_t open_count FS_GUARDED_BY(&lock), open_capacity FS_GUARDED_BY(&lock);
+  uint32_t open_count FS_GUARDED_BY(&lock);
+  uint32_t open_capacity FS_GUARDED_BY(&lock); /* a power of two, or 0 */
 };
 
 #define TRY(expr)              \
@@ -132,6 +133,8 @@ int64_t file_write(struct ext2_fs* fs, struct inode* in, uint64_t offset, const 
 int file_truncate(struct ext2_fs* fs, struct inode* in, uint64_t size) FS_REQUIRES(fs->lock);
 /* Frees the inode if it has no links and nobody holds it open. */
 int inode_release_if_unused(struct ext2_fs* fs, uint32_t ino) FS_REQUIRES(fs->lock);
+
+/* open_refs.c */
 uint32_t open_refs(struct ext2_fs* fs, uint32_t ino) FS_REQUIRES(fs->lock);
 
 /* dir.c */

@@ -363,3 +363,42 @@ TEST(Crash, AKillAfterFsyncKeepsWhatItCoveredAndE2fsckRepairsTheRest) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(OpenReferences, ThousandsOpenAndCloseInAnyOrder) {
+  std::string image = MakeImage("opens", 1024, 8192, "", "-N 4096");
+  FileDevice device(image);
+  ext2_fs* fs = Mount(device);
+  ASSERT_NE(fs, nullptr);
+  constexpr int kFiles = 3000;
+  std::vector<uint32_t> inos;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string name = "o" + std::to_string(i);
+    uint32_t ino;
+    ASSERT_EQ(Open(fs, name, O_CREAT | O_RDWR, &ino), 0);
+    inos.push_back(ino);
+    if (i % 3 == 0) ASSERT_EQ(ext2_ref(fs, ino), 0);  // a second reference (CLONE)
+  }
+  std::vector<int> order(kFiles);
+  for (int i = 0; i < kFiles; ++i) order[i] = (i * 1237) % kFiles;  // 1237 is prime to 3000
+  char byte;
+  for (int i : order) {
+    ASSERT_EQ(ext2_read(fs, inos[i], 0, &byte, 1), 0) << "open: readable";
+    ASSERT_EQ(ext2_close(fs, inos[i]), 0);
+    if (i % 3 == 0) {
+      EXPECT_EQ(ext2_read(fs, inos[i], 0, &byte, 1), 0) << "still one reference";
+      ASSERT_EQ(ext2_close(fs, inos[i]), 0);
+    }
+    EXPECT_EQ(ext2_read(fs, inos[i], 0, &byte, 1), -EBADF) << "closed";
+  }
+  for (int i = 0; i < kFiles; i += 2) {
+    std::string name = "o" + std::to_string(i);
+    ASSERT_EQ(ext2_unlink(fs, kRoot, name.data(), name.size()), 0);
+  }
+  ASSERT_EQ(ext2_unmount(fs), 0);
+  fsd_test::Run fsck = Fsck(image);
+  EXPECT_EQ(fsck.status, 0) << fsck.out;
+}
+
+}  // namespace

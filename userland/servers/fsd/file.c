@@ -1,5 +1,5 @@
-/* File data: read, write and truncate through the block map, and the open
- * references that keep an unlinked inode alive until its last close. */
+/* File data: read, write and truncate through the block map, and freeing
+ * an inode whose last link and last open reference are gone. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,37 +114,6 @@ int file_truncate(struct ext2_fs* fs, struct inode* in, uint64_t size) {
   return 0;
 }
 
-/* ---- Open references ---- */
-
-static struct open_ref* find_ref(struct ext2_fs* fs, uint32_t ino) FS_REQUIRES(fs->lock) {
-  for (uint32_t i = 0; i < fs->open_count; ++i) {
-    if (fs->opens[i].ino == ino) return &fs->opens[i];
-  }
-  return 0;
-}
-
-uint32_t open_refs(struct ext2_fs* fs, uint32_t ino) {
-  struct open_ref* r = find_ref(fs, ino);
-  return r ? r->count : 0;
-}
-
-static int add_ref(struct ext2_fs* fs, uint32_t ino) FS_REQUIRES(fs->lock) {
-  struct open_ref* r = find_ref(fs, ino);
-  if (r) {
-    r->count++;
-    return 0;
-  }
-  if (fs->open_count == fs->open_capacity) {
-    uint32_t capacity = fs->open_capacity ? fs->open_capacity * 2 : 64;
-    struct open_ref* grown = realloc(fs->opens, capacity * sizeof(*grown));
-    if (!grown) return -ENOMEM;
-    fs->opens = grown;
-    fs->open_capacity = capacity;
-  }
-  fs->opens[fs->open_count++] = (struct open_ref){ino, 1};
-  return 0;
-}
-
 /* The extended-attribute block an inode names loses a reference. */
 static int release_ea(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock) {
   int err = 0;
@@ -184,25 +153,4 @@ int inode_release_if_unused(struct ext2_fs* fs, uint32_t ino) {
   }
   inode_put(fs, &in);
   return r;
-}
-
-int ext2_ref(struct ext2_fs* fs, uint32_t ino) {
-  fs_mutex_lock(&fs->lock);
-  int r = find_ref(fs, ino) ? add_ref(fs, ino) : -EINVAL;
-  fs_mutex_unlock(&fs->lock);
-  return r;
-}
-
-int open_ref_add(struct ext2_fs* fs, uint32_t ino) { return add_ref(fs, ino); }
-
-int ext2_close(struct ext2_fs* fs, uint32_t ino) {
-  fs_mutex_lock(&fs->lock);
-  struct open_ref* r = find_ref(fs, ino);
-  int result = -EINVAL;
-  if (r) {
-    if (--r->count == 0) *r = fs->opens[--fs->open_count];
-    result = fs->read_only ? 0 : inode_release_if_unused(fs, ino);
-  }
-  fs_mutex_unlock(&fs->lock);
-  return result;
 }
