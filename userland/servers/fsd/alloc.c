@@ -54,6 +54,7 @@ int alloc_block(struct ext2_fs* fs, uint32_t goal, uint32_t* out) {
       cache_put(fs, b);
       count(fs, g, GD_FREE_BLOCKS, SB_FREE_BLOCKS, -1);
       *out = fs->first_data_block + g * fs->blocks_per_group + (uint32_t)bit;
+      fs->last_block = *out;
       return 0;
     }
     cache_put(fs, b);

@@ -52,7 +52,8 @@ struct ext2_fs {
 
   uint8_t sb[EXT2_SB_BYTES] FS_GUARDED_BY(&lock);
   uint8_t* gdt FS_GUARDED_BY(&lock);
-  int meta_dirty FS_GUARDED_BY(&lock); /* sb or gdt differ from the disk */
+  int meta_dirty FS_GUARDED_BY(&lock);      /* sb or gdt differ from the disk */
+  uint32_t last_block FS_GUARDED_BY(&lock); /* the last allocated: the next goal */
 
   struct cblock* cache FS_GUARDED_BY(&lock);
   uint32_t cache_count FS_GUARDED_BY(&lock);

@@ -117,8 +117,13 @@ static int valid_pointer(struct ext2_fs* fs, uint32_t block) {
 /* A new zeroed block for `in`, its number stored at `slot`. */
 static int grow(struct ext2_fs* fs, struct inode* in, uint8_t* slot, uint32_t* out)
     FS_REQUIRES(fs->lock) {
+  /* Near the inode; after the last block handed out when that is in the
+   * inode's group, so a file written sequentially is laid out in order and
+   * the bitmap search does not start over for each block. */
   uint32_t group = (in->ino - 1) / fs->inodes_per_group;
   uint32_t goal = fs->first_data_block + group * fs->blocks_per_group;
+  if (fs->last_block >= goal && fs->last_block + 1 < goal + fs->blocks_per_group)
+    goal = fs->last_block + 1;
   uint32_t block;
   TRY(alloc_block(fs, goal, &block));
   int err = 0;
