@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "userland/servers/fsd/test_image.h"
@@ -400,5 +401,71 @@ TEST(OpenReferences, ThousandsOpenAndCloseInAnyOrder) {
   fsd_test::Run fsck = Fsck(image);
   EXPECT_EQ(fsck.status, 0) << fsck.out;
 }
+
+}  // namespace
+
+namespace {
+
+// Reads file block `lblock` of `path` as e2fsprogs maps it (debugfs bmap).
+std::string BlockOnDisk(const std::string& image, const std::string& path, uint64_t lblock,
+                        uint32_t block_size) {
+  fsd_test::Run r =
+      Shell(Tool("debugfs") + " -R 'bmap " + path + " " + std::to_string(lblock) + "' " + image);
+  uint64_t physical = 0;  // the line that is a number (the banner is another)
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && isdigit(static_cast<unsigned char>(line[0])))
+      physical = std::strtoull(line.c_str(), nullptr, 10);
+  }
+  if (physical == 0) return "";
+  std::string bytes(block_size, '\0');
+  FILE* f = fopen(image.c_str(), "rb");
+  fseeko(f, static_cast<off_t>(physical * block_size), SEEK_SET);
+  size_t n = fread(bytes.data(), 1, block_size, f);
+  fclose(f);
+  bytes.resize(n);
+  return bytes;
+}
+
+class Triple : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(Triple, SparseWritesInTheTripleIndirectRangeAndPastFourGiB) {
+  const uint32_t block = GetParam();
+  std::string image = MakeImage("triple" + std::to_string(block), block, 16384, "");
+  FileDevice device(image);
+  ext2_fs* fs = Mount(device);
+  ASSERT_NE(fs, nullptr);
+  // Past the double-indirect range (1 KiB: 64 MiB; 4 KiB: 4 GiB), so
+  // i_size_high and large_file matter too on 4 KiB blocks.
+  const uint64_t per = block / 4;
+  const uint64_t first_triple = 12 + per + per * per;
+  const uint64_t at = (first_triple + 5) * block + 100;
+  uint32_t ino;
+  ASSERT_EQ(Open(fs, "far", O_CREAT | O_RDWR, &ino), 0);
+  std::string data = Pattern(block * 2, 31);
+  WriteAt(fs, ino, at, data);
+  std::string back(data.size(), '\0');
+  ASSERT_EQ(ext2_read(fs, ino, at, back.data(), back.size()), (int64_t)back.size());
+  EXPECT_TRUE(back == data);
+  char hole[64];
+  ASSERT_EQ(ext2_read(fs, ino, at / 2, hole, sizeof(hole)), 64);
+  EXPECT_EQ(std::string(hole, 64), std::string(64, '\0'));
+  viper_fs_stat st;
+  ASSERT_EQ(ext2_stat(fs, kRoot, "far", 3, &st), 0);
+  EXPECT_EQ(st.size, at + data.size());
+  ext2_close(fs, ino);
+  ASSERT_EQ(ext2_unmount(fs), 0);
+  fsd_test::Run fsck = Fsck(image);
+  EXPECT_EQ(fsck.status, 0) << fsck.out;
+  fsd_test::Run stat = Shell(Tool("debugfs") + " -R 'stat /far' " + image);
+  EXPECT_NE(stat.out.find("Size: " + std::to_string(at + data.size())), std::string::npos)
+      << stat.out;
+  const uint64_t lblock = at / block;
+  std::string expected = std::string(100, '\0') + data.substr(0, block - 100);
+  EXPECT_TRUE(BlockOnDisk(image, "/far", lblock, block) == expected);
+  EXPECT_TRUE(BlockOnDisk(image, "/far", lblock + 1, block) == data.substr(block - 100, block));
+}
+
+INSTANTIATE_TEST_SUITE_P(BlockSizes, Triple, ::testing::Values(1024u, 4096u));
 
 }  // namespace
