@@ -1,0 +1,169 @@
+/* The block cache: a fixed number of block buffers, found by a hash of the
+ * block number, evicted least recently used first, written back when
+ * evicted dirty or when synced (write-back: a write reaches the disk at
+ * fsync, sync, unmount, or when its buffer is needed for another block).
+ * Pinned buffers (refs > 0) are never evicted. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "userland/servers/fsd/ext2_internal.h"
+
+static void lru_unlink(struct cblock* b) {
+  b->lru_prev->lru_next = b->lru_next;
+  b->lru_next->lru_prev = b->lru_prev;
+}
+
+static void lru_push_front(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock) {
+  b->lru_next = fs->lru.lru_next;
+  b->lru_prev = &fs->lru;
+  fs->lru.lru_next->lru_prev = b;
+  fs->lru.lru_next = b;
+}
+
+static uint32_t slot_of(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock) {
+  return (block * 2654435761u) & (fs->hash_size - 1);
+}
+
+int cache_init(struct ext2_fs* fs, uint32_t blocks) {
+  if (blocks < 32) blocks = 32; /* an operation pins a handful at most */
+  fs->hash_size = 1;
+  while (fs->hash_size < blocks) fs->hash_size <<= 1;
+  fs->cache = calloc(blocks, sizeof(struct cblock));
+  fs->hash = calloc(fs->hash_size, sizeof(struct cblock*));
+  if (!fs->cache || !fs->hash) return -ENOMEM;
+  fs->cache_count = blocks;
+  fs->lru.lru_next = fs->lru.lru_prev = &fs->lru;
+  for (uint32_t i = 0; i < blocks; ++i) {
+    fs->cache[i].data = malloc(fs->block_size);
+    if (!fs->cache[i].data) return -ENOMEM;
+    lru_push_front(fs, &fs->cache[i]);
+  }
+  return 0;
+}
+
+void cache_free(struct ext2_fs* fs) {
+  if (fs->cache) {
+    for (uint32_t i = 0; i < fs->cache_count; ++i) free(fs->cache[i].data);
+  }
+  free(fs->cache);
+  free(fs->hash);
+  fs->cache = 0;
+  fs->hash = 0;
+}
+
+static struct cblock* find(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock) {
+  for (struct cblock* b = fs->hash[slot_of(fs, block)]; b; b = b->hash_next) {
+    if (b->valid && b->block == block) return b;
+  }
+  return 0;
+}
+
+static void unhash(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock) {
+  struct cblock** p = &fs->hash[slot_of(fs, b->block)];
+  while (*p && *p != b) p = &(*p)->hash_next;
+  if (*p) *p = b->hash_next;
+  b->valid = 0;
+  b->dirty = 0;
+}
+
+static int write_back(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock) {
+  if (!b->dirty) return 0;
+  int r =
+      fs->dev.write(fs->dev.context, (uint64_t)b->block * fs->block_size, b->data, fs->block_size);
+  if (r < 0) return r;
+  b->dirty = 0;
+  return 0;
+}
+
+/* An unpinned buffer for `block`, least recently used first. */
+static struct cblock* claim(struct ext2_fs* fs, uint32_t block, int* err) FS_REQUIRES(fs->lock) {
+  for (struct cblock* b = fs->lru.lru_prev; b != &fs->lru; b = b->lru_prev) {
+    if (b->refs) continue;
+    if (b->valid) {
+      int r = write_back(fs, b);
+      if (r < 0) {
+        *err = r;
+        return 0;
+      }
+      unhash(fs, b);
+    }
+    b->block = block;
+    b->valid = 1;
+    uint32_t s = slot_of(fs, block);
+    b->hash_next = fs->hash[s];
+    fs->hash[s] = b;
+    return b;
+  }
+  *err = -ENOMEM;
+  return 0;
+}
+
+static struct cblock* pin(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock) {
+  b->refs++;
+  lru_unlink(b);
+  lru_push_front(fs, b);
+  return b;
+}
+
+struct cblock* cache_get(struct ext2_fs* fs, uint32_t block, int* err) {
+  if (block >= fs->blocks_count) {
+    *err = -EIO; /* a block pointer off the disk: corrupt */
+    return 0;
+  }
+  struct cblock* b = find(fs, block);
+  if (b) return pin(fs, b);
+  b = claim(fs, block, err);
+  if (!b) return 0;
+  int r = fs->dev.read(fs->dev.context, (uint64_t)block * fs->block_size, b->data, fs->block_size);
+  if (r < 0) {
+    unhash(fs, b);
+    *err = r;
+    return 0;
+  }
+  return pin(fs, b);
+}
+
+struct cblock* cache_get_zero(struct ext2_fs* fs, uint32_t block, int* err) {
+  if (block >= fs->blocks_count) {
+    *err = -EIO;
+    return 0;
+  }
+  struct cblock* b = find(fs, block);
+  if (!b) b = claim(fs, block, err);
+  if (!b) return 0;
+  memset(b->data, 0, fs->block_size);
+  b->dirty = 1;
+  return pin(fs, b);
+}
+
+void cache_put(struct ext2_fs* fs, struct cblock* b) {
+  (void)fs;
+  if (b && b->refs) b->refs--;
+}
+
+void cache_dirty(struct ext2_fs* fs, struct cblock* b) {
+  (void)fs;
+  b->dirty = 1;
+}
+
+void cache_forget(struct ext2_fs* fs, uint32_t block) {
+  struct cblock* b = find(fs, block);
+  if (b && !b->refs) unhash(fs, b);
+}
+
+int cache_write_block(struct ext2_fs* fs, uint32_t block) {
+  struct cblock* b = find(fs, block);
+  return b ? write_back(fs, b) : 0;
+}
+
+int cache_write_all(struct ext2_fs* fs) {
+  int result = 0;
+  for (uint32_t i = 0; i < fs->cache_count; ++i) {
+    struct cblock* b = &fs->cache[i];
+    if (b->valid && b->dirty) {
+      int r = write_back(fs, b);
+      if (r < 0) result = r;
+    }
+  }
+  return result;
+}

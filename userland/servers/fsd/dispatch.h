@@ -1,0 +1,57 @@
+/* fsd's request decoding and dispatch: one request of fs_protocol.h in,
+ * one reply out, for a connection, with no channels involved (the server
+ * moves the bytes; host tests call this directly).
+ *
+ * Nothing in a request is trusted: a message shorter than its header,
+ * `path_bytes` or `count` that disagree with its length, a path with a NUL
+ * where none belongs (or not exactly one in RENAME/LINK/SYMLINK), flags or
+ * mode bits the op does not take, an unknown op, or an op the connection's
+ * kind does not serve is answered -EINVAL. */
+#ifndef FSD_DISPATCH_H_
+#define FSD_DISPATCH_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "userland/servers/fsd/ext2.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum fsd_conn_kind { FSD_CONN_DIR = 1, FSD_CONN_FILE = 2 };
+
+/* What a connection is for. Owned by the server's connection table; a
+ * connection holds one open reference on its inode (ext2_open/ext2_ref)
+ * until fsd_conn_close. */
+struct fsd_conn {
+  uint32_t kind; /* enum fsd_conn_kind */
+  uint32_t ino;
+  uint32_t flags; /* the O_* it was opened with (access mode, O_APPEND) */
+};
+
+/* Room a reply may need: the header and the largest payload. */
+#define FSD_REPLY_MAX (sizeof(struct viper_fs_reply) + VIPER_FS_IO_MAX)
+
+struct fsd_result {
+  size_t reply_bytes;
+  int has_conn; /* OPEN, CLONE: the server makes a channel for `conn` */
+  struct fsd_conn conn;
+};
+
+/* Handles one request on `conn`. `reply` must hold FSD_REPLY_MAX bytes.
+ * Always writes a reply (its status says how it went). With has_conn the
+ * caller owns the new connection's reference: it closes it with
+ * fsd_conn_close if it cannot hand the connection out. */
+void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                  size_t request_bytes, void* reply, struct fsd_result* out);
+
+/* A connection to the root directory (init's). */
+int fsd_conn_root(struct ext2_fs* fs, struct fsd_conn* out);
+void fsd_conn_close(struct ext2_fs* fs, const struct fsd_conn* conn);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FSD_DISPATCH_H_ */

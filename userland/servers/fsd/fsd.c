@@ -1,0 +1,305 @@
+/* fsd: serves the ext2 file system on a disk to the rest of user space
+ * over channels (fs_protocol.h).
+ *
+ * Start: the disk arrives on the bootstrap channel (bootstrap.h, USER-003:
+ * a blocking wait), fsd maps one memory object for its block I/O (the disk
+ * DMAs into it: viper_block_read/write), mounts, and serves the bootstrap
+ * channel as init's connection to the root directory.
+ *
+ * Serving: the main thread waits in one pollset on every connection. A
+ * connection that becomes readable is taken out of the pollset and queued;
+ * one of WORKERS threads reads its one request, runs it (fsd_dispatch),
+ * replies, and puts the connection back into the pollset. So a connection
+ * is served by one thread at a time, in order, while different connections
+ * run in parallel (the ext2 library serialises inside, ext2_internal.h).
+ * OPEN and CLONE make a channel pair: the client gets one end in the reply,
+ * fsd keeps the other as a new connection.
+ *
+ * Locks (USER-001), each annotated for the compiler:
+ *   g_table.lock: the connection slots (channel, what it is for, in use).
+ *   g_queue.lock: the queue of connections ready to be served.
+ *   The ext2 library's own lock covers the disk: the device functions are
+ *   only called under it, so the one DMA buffer needs no lock of its own. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <viperdos/fs_protocol.h>
+#include <viperdos/viper.h>
+
+#include "userland/servers/fsd/bootstrap.h"
+#include "userland/servers/fsd/dispatch.h"
+#include "userland/servers/fsd/ext2.h"
+#include "userland/servers/fsd/fs_mutex.h"
+
+#define WORKERS 4
+#define CONNECTIONS_MAX 4096
+#define DMA_BYTES (1u << 20) /* VIPER_BLOCK_IO_MAX: one transfer at most */
+#define SIGNALS (VIPER_SIGNAL_READABLE | VIPER_SIGNAL_PEER_CLOSED)
+
+/* ---- The disk ---- */
+
+struct disk {
+  viper_handle_t block, vmo;
+  uint8_t* dma; /* the mapping of vmo */
+};
+
+static int io(struct disk* d, uint64_t offset, void* buffer, size_t bytes, int write) {
+  while (bytes) {
+    size_t n = bytes < DMA_BYTES ? bytes : DMA_BYTES;
+    if (write) memcpy(d->dma, buffer, n);
+    int64_t r = write ? viper_block_write(d->block, offset / VIPER_BLOCK_SECTOR_BYTES, d->vmo, 0, n)
+                      : viper_block_read(d->block, offset / VIPER_BLOCK_SECTOR_BYTES, d->vmo, 0, n);
+    if (r < 0 || (size_t)r != n) return -EIO;
+    if (!write) memcpy(buffer, d->dma, n);
+    buffer = (uint8_t*)buffer + n;
+    offset += n;
+    bytes -= n;
+  }
+  return 0;
+}
+
+static int disk_read(void* c, uint64_t offset, void* buffer, size_t bytes) {
+  return io(c, offset, buffer, bytes, 0);
+}
+static int disk_write(void* c, uint64_t offset, const void* buffer, size_t bytes) {
+  return io(c, offset, (void*)buffer, bytes, 1);
+}
+static int disk_flush(void* c) {
+  struct disk* d = c;
+  return viper_block_flush(d->block) < 0 ? -EIO : 0;
+}
+
+/* ---- The bootstrap, over the real channel ---- */
+
+static int64_t boot_read(void* c, void* bytes, size_t capacity, uint64_t* handles, size_t* count) {
+  viper_handle_t h[FSD_BOOT_HANDLES_MAX];
+  struct viper_message m = {bytes, 0, capacity, h, 0, FSD_BOOT_HANDLES_MAX};
+  int64_t r = viper_channel_read(*(viper_handle_t*)c, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) return FSD_BOOT_EMPTY;
+  if (r == VIPER_ERR_PEER_CLOSED) return FSD_BOOT_CLOSED;
+  if (r < 0) return r;
+  for (size_t i = 0; i < m.handle_count; ++i) handles[i] = h[i];
+  *count = m.handle_count;
+  return (int64_t)m.byte_count;
+}
+
+static int64_t boot_wait(void* c) {
+  int64_t r = viper_object_wait(*(viper_handle_t*)c, SIGNALS, VIPER_DEADLINE_NEVER);
+  if (r < 0) return r;
+  return (r & VIPER_SIGNAL_READABLE) ? 0 : FSD_BOOT_CLOSED;
+}
+
+static void boot_close(void* c, uint64_t h) {
+  (void)c;
+  viper_handle_close((viper_handle_t)h);
+}
+
+static void boot_report(void* c, const char* text) {
+  (void)c;
+  fputs(text, stderr);
+}
+
+/* ---- Connections ---- */
+
+struct slot {
+  viper_handle_t channel; /* 0: free */
+  struct fsd_conn conn;
+};
+
+static struct {
+  fs_mutex lock;
+  struct slot slots[CONNECTIONS_MAX] FS_GUARDED_BY(&lock);
+} g_table;
+
+static struct {
+  fs_mutex lock;
+  pthread_cond_t ready;
+  uint32_t items[CONNECTIONS_MAX] FS_GUARDED_BY(&lock); /* a ring of slot numbers */
+  uint32_t head FS_GUARDED_BY(&lock), count FS_GUARDED_BY(&lock);
+} g_queue;
+
+static struct ext2_fs* g_fs;
+static viper_handle_t g_pollset;
+
+static int64_t slot_add(viper_handle_t channel, const struct fsd_conn* conn) {
+  fs_mutex_lock(&g_table.lock);
+  int64_t found = -1;
+  for (uint32_t i = 0; i < CONNECTIONS_MAX && found < 0; ++i) {
+    if (!g_table.slots[i].channel) {
+      g_table.slots[i] = (struct slot){channel, *conn};
+      found = i;
+    }
+  }
+  fs_mutex_unlock(&g_table.lock);
+  if (found >= 0 && viper_pollset_add(g_pollset, channel, SIGNALS, (uint64_t)found) < 0) {
+    fs_mutex_lock(&g_table.lock);
+    g_table.slots[found].channel = 0;
+    fs_mutex_unlock(&g_table.lock);
+    found = -1;
+  }
+  return found;
+}
+
+static struct slot slot_get(uint32_t i) {
+  fs_mutex_lock(&g_table.lock);
+  struct slot s = g_table.slots[i];
+  fs_mutex_unlock(&g_table.lock);
+  return s;
+}
+
+static void slot_close(uint32_t i) {
+  fs_mutex_lock(&g_table.lock);
+  struct slot s = g_table.slots[i];
+  g_table.slots[i].channel = 0;
+  fs_mutex_unlock(&g_table.lock);
+  viper_handle_close(s.channel);
+  fsd_conn_close(g_fs, &s.conn);
+}
+
+static void queue_push(uint32_t slot) {
+  fs_mutex_lock(&g_queue.lock);
+  g_queue.items[(g_queue.head + g_queue.count++) % CONNECTIONS_MAX] = slot;
+  pthread_cond_signal(&g_queue.ready);
+  fs_mutex_unlock(&g_queue.lock);
+}
+
+static uint32_t queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the lock */ {
+  fs_mutex_lock(&g_queue.lock);
+  while (g_queue.count == 0) pthread_cond_wait(&g_queue.ready, &g_queue.lock.m);
+  uint32_t slot = g_queue.items[g_queue.head];
+  g_queue.head = (g_queue.head + 1) % CONNECTIONS_MAX;
+  g_queue.count--;
+  fs_mutex_unlock(&g_queue.lock);
+  return slot;
+}
+
+/* Serves one request of connection `i` (out of the pollset meanwhile). */
+static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
+  struct slot s = slot_get(i);
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
+                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
+  int64_t r = viper_channel_read(s.channel, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) {
+    viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+    return;
+  }
+  if (r < 0) { /* the client is gone */
+    slot_close(i);
+    return;
+  }
+  for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]); /* none expected */
+  struct fsd_result result;
+  fsd_dispatch(g_fs, &s.conn, request, m.byte_count, reply, &result);
+  viper_handle_t pair[2] = {0, 0};
+  if (result.has_conn) {
+    int64_t made = viper_channel_create(pair);
+    if (made < 0 || slot_add(pair[0], &result.conn) < 0) {
+      if (made >= 0) {
+        viper_handle_close(pair[0]);
+        viper_handle_close(pair[1]);
+      }
+      fsd_conn_close(g_fs, &result.conn);
+      struct viper_fs_reply failed = {-ENFILE, 0, 0, 0};
+      memcpy(reply, &failed, sizeof(failed));
+      result.reply_bytes = sizeof(failed);
+      result.has_conn = 0;
+    }
+  }
+  if (viper_channel_write(s.channel, reply, result.reply_bytes, &pair[1], result.has_conn ? 1 : 0) <
+      0) {
+    if (result.has_conn) viper_handle_close(pair[1]); /* its peer then closes itself */
+  }
+  viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+}
+
+static void* worker(void* arg) {
+  (void)arg;
+  uint8_t* request = malloc(VIPER_MESSAGE_BYTES_MAX);
+  uint8_t* reply = malloc(FSD_REPLY_MAX);
+  if (!request || !reply) {
+    fputs("fsd: no memory for a worker\n", stderr);
+    return 0;
+  }
+  for (;;) serve(queue_pop(), request, reply);
+}
+
+static uint32_t cache_blocks_for(uint32_t block_size) {
+  struct viper_system_info info;
+  uint64_t bytes = 8u << 20;
+  if (viper_system_info(&info) == 0) bytes = info.free_memory / 8; /* an eighth of what is free */
+  if (bytes > (256u << 20)) bytes = 256u << 20;
+  if (bytes < (1u << 20)) bytes = 1u << 20;
+  return (uint32_t)(bytes / block_size);
+}
+
+int main(void) {
+  viper_handle_t bootstrap = viper_bootstrap_handle();
+  if (!bootstrap) {
+    fputs("fsd: no bootstrap channel\n", stderr);
+    return 1;
+  }
+  struct fsd_bootstrap_ops boot = {&bootstrap, boot_read, boot_wait, boot_close, boot_report};
+  uint64_t block = 0;
+  if (fsd_bootstrap_take_disk(&boot, &block) < 0) {
+    fputs("fsd: the bootstrap channel closed before a disk came\n", stderr);
+    return 1;
+  }
+  struct disk disk = {(viper_handle_t)block, 0, 0};
+  struct viper_block_info info;
+  int64_t vmo = viper_vmo_create(DMA_BYTES);
+  int64_t mapped =
+      vmo < 0 ? vmo : viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (viper_block_info(disk.block, &info) < 0 || mapped < 0) {
+    fputs("fsd: the disk cannot be used (block info or DMA buffer)\n", stderr);
+    return 1;
+  }
+  disk.vmo = (viper_handle_t)vmo;
+  disk.dma = (uint8_t*)(uintptr_t)mapped;
+  struct fs_blockdev dev = {&disk,
+                            info.sectors * VIPER_BLOCK_SECTOR_BYTES,
+                            (info.flags & VIPER_BLOCK_READ_ONLY) != 0,
+                            disk_read,
+                            disk_write,
+                            disk_flush};
+  char why[160];
+  struct ext2_mount_options options = {0, cache_blocks_for(4096), 0};
+  if (ext2_mount(&dev, &options, &g_fs, why, sizeof(why)) < 0) {
+    fprintf(stderr, "fsd: cannot mount the disk: %s\n", why);
+    return 1;
+  }
+  if (why[0]) fprintf(stderr, "fsd: mounted %s\n", why);
+  fs_mutex_init(&g_table.lock);
+  fs_mutex_init(&g_queue.lock);
+  pthread_cond_init(&g_queue.ready, 0);
+  int64_t pollset = viper_pollset_create();
+  struct fsd_conn root;
+  if (pollset < 0 || fsd_conn_root(g_fs, &root) < 0) {
+    fputs("fsd: cannot start serving\n", stderr);
+    return 1;
+  }
+  g_pollset = (viper_handle_t)pollset;
+  if (slot_add(bootstrap, &root) < 0) return 1;
+  for (int i = 0; i < WORKERS; ++i) {
+    pthread_t t;
+    if (pthread_create(&t, 0, worker, 0) != 0) {
+      fputs("fsd: cannot start a worker\n", stderr);
+      return 1;
+    }
+  }
+  for (;;) {
+    struct viper_poll_event events[VIPER_POLL_EVENTS_MAX];
+    int64_t n = viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX, VIPER_DEADLINE_NEVER);
+    if (n < 0) {
+      fprintf(stderr, "fsd: the pollset failed (%d)\n", (int)n);
+      return 1;
+    }
+    for (int64_t e = 0; e < n; ++e) {
+      struct slot s = slot_get((uint32_t)events[e].key);
+      if (!s.channel) continue;
+      viper_pollset_remove(g_pollset, s.channel); /* one worker at a time */
+      queue_push((uint32_t)events[e].key);
+    }
+  }
+}
