@@ -1,6 +1,9 @@
-/* opendir/readdir/closedir (<dirent.h>) over the boot archive: opendir
+/* opendir/readdir/closedir (<dirent.h>). On the boot archive opendir
  * takes the directory's names once (the archive never changes), so
- * readdir is a step through an array. "." and ".." are not listed. */
+ * readdir is a step through an array; on the disk readdir reads records
+ * from fsd a buffer at a time (READDIR, from a cookie), so a directory
+ * that changes meanwhile is seen as POSIX allows. "." and ".." are not
+ * listed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +13,10 @@
 
 #include "userland/libc/bootfs_names.h"
 #include "userland/libc/fdio.h"
+#include "userland/libc/fs_client.h"
 #include "userland/libc/path.h"
+
+#define RECORDS_BYTES 4096
 
 struct name {
   char text[MAXNAMLEN + 1];
@@ -22,6 +28,12 @@ struct __viper_dir {
   size_t count, capacity, next;
   struct name* names;
   struct dirent entry;
+  /* The disk's: records read and not yet returned, and where to go on. */
+  struct fd_file* disk;
+  unsigned char* records;
+  size_t record_bytes, record_at;
+  uint64_t cookie;
+  int done;
 };
 
 static int add(const char* child, int is_dir, void* arg) {
@@ -45,7 +57,8 @@ static int add(const char* child, int is_dir, void* arg) {
 
 DIR* opendir(const char* path) {
   char name[VIPER_PATH_MAX];
-  const int resolved = __viper_resolve(path, name);
+  struct vfs_route route;
+  const int resolved = __viper_route(path, name, &route);
   if (resolved < 0) {
     errno = -resolved;
     return 0;
@@ -59,7 +72,19 @@ DIR* opendir(const char* path) {
     return 0;
   }
   d->fd = fd;
-  const int listed = __bootfs_each_child(name, add, d);
+  struct fd_file* file = __fd_get(fd);
+  if (__fd_fs_conn(file)) {
+    d->disk = file; /* held until closedir */
+    d->records = malloc(RECORDS_BYTES);
+    if (!d->records) {
+      closedir(d);
+      errno = ENOMEM;
+      return 0;
+    }
+    return d;
+  }
+  __fd_put(file);
+  const int listed = __bootfs_each_child(route.rest, add, d);
   if (listed < 0 || (d->count > 0 && !d->names)) {
     closedir(d);
     errno = listed < 0 ? -listed : ENOMEM;
@@ -68,10 +93,55 @@ DIR* opendir(const char* path) {
   return d;
 }
 
+/* The next record of a disk directory: 1, 0 at the end, -errno. */
+static int next_record(DIR* d) {
+  for (;;) {
+    if (d->record_at >= d->record_bytes) {
+      if (d->done) return 0;
+      size_t bytes = 0;
+      uint64_t next = 0;
+      const int n = __fd_fs_readdir(d->disk, d->cookie, d->records, RECORDS_BYTES, &bytes, &next);
+      if (n < 0) return n;
+      d->record_bytes = bytes;
+      d->record_at = 0;
+      d->cookie = next;
+      d->done = next == 0 || n == 0;
+      if (bytes == 0) return 0;
+    }
+    struct viper_fs_dirent r;
+    const size_t left = d->record_bytes - d->record_at;
+    if (left < sizeof(r)) return -EIO;
+    memcpy(&r, d->records + d->record_at, sizeof(r));
+    if (r.record_bytes < sizeof(r) + r.name_bytes || r.record_bytes > left || r.name_bytes == 0) {
+      return -EIO; /* fsd's records must say where the next begins */
+    }
+    const char* text = (const char*)d->records + d->record_at + sizeof(r);
+    d->record_at += r.record_bytes;
+    if ((r.name_bytes == 1 && text[0] == '.') ||
+        (r.name_bytes == 2 && text[0] == '.' && text[1] == '.')) {
+      continue;
+    }
+    d->entry.d_ino = (ino_t)r.ino;
+    d->entry.d_type = r.type == VIPER_FS_TYPE_DIR       ? DT_DIR
+                      : r.type == VIPER_FS_TYPE_FILE    ? DT_REG
+                      : r.type == VIPER_FS_TYPE_SYMLINK ? DT_LNK
+                                                        : DT_UNKNOWN;
+    const size_t n = r.name_bytes < MAXNAMLEN ? r.name_bytes : MAXNAMLEN;
+    memcpy(d->entry.d_name, text, n);
+    d->entry.d_name[n] = 0;
+    return 1;
+  }
+}
+
 struct dirent* readdir(DIR* d) {
   if (!d) {
     errno = EBADF;
     return 0;
+  }
+  if (d->disk) {
+    const int got = next_record(d);
+    if (got < 0) errno = -got;
+    return got == 1 ? &d->entry : 0; /* the end: errno unchanged */
   }
   if (d->next == d->count) return 0; /* the end: errno unchanged */
   const struct name* n = &d->names[d->next++];
@@ -82,7 +152,11 @@ struct dirent* readdir(DIR* d) {
 }
 
 void rewinddir(DIR* d) {
-  if (d) d->next = 0;
+  if (!d) return;
+  d->next = 0;
+  d->cookie = 0;
+  d->record_bytes = d->record_at = 0;
+  d->done = 0;
 }
 
 int dirfd(DIR* d) {
@@ -99,6 +173,8 @@ int closedir(DIR* d) {
     return -1;
   }
   close(d->fd);
+  __fd_put(d->disk);
+  free(d->records);
   free(d->names);
   free(d);
   return 0;
