@@ -21,6 +21,12 @@
 #include "userland/libc/fs_client.h"
 #include "userland/libc/path.h"
 
+/* picolibc defines these for Cygwin and RTEMS only; the same values here. */
+#ifndef UTIME_NOW
+#define UTIME_NOW -2L
+#define UTIME_OMIT -1L
+#endif
+
 static int fail_or(int result) {
   if (result >= 0) return result;
   errno = -result;
@@ -267,3 +273,51 @@ int fstatvfs(int fd, struct statvfs* out) {
   if (!disk && !boot) return fail_or(-EINVAL); /* a pipe or a terminal */
   return fail_or(disk ? disk_statvfs(out) : boot_statvfs(out));
 }
+
+/* A timespec of futimens as ns since 1970, `now` for UTIME_NOW, `keep`
+ * for UTIME_OMIT: 0, or -EINVAL for nanoseconds out of range. */
+static int ns_of(const struct timespec* t, int64_t now, int64_t keep, int64_t* out) {
+  if (t->tv_nsec == UTIME_NOW) {
+    *out = now;
+  } else if (t->tv_nsec == UTIME_OMIT) {
+    *out = keep;
+  } else if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000) {
+    return -EINVAL;
+  } else {
+    *out = (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+  }
+  return 0;
+}
+
+static int set_fd_times(int fd, const struct timespec times[2]) {
+  struct fd_file* file = __fd_get(fd);
+  if (!file) return -EBADF;
+  struct fs_conn* conn = __fd_fs_conn(file);
+  int result = conn ? 0
+               : file->ops->kind == FD_KIND_BOOTFILE || file->ops->kind == FD_KIND_DIRECTORY
+                   ? -EROFS
+                   : -EINVAL;
+  const int64_t now = now_ns();
+  int64_t atime = now, mtime = now;
+  if (result == 0 && times) {
+    struct stat s = {0};
+    if (times[0].tv_nsec == UTIME_OMIT || times[1].tv_nsec == UTIME_OMIT) {
+      result = __fs_stat(conn, "", 0, &s);
+    }
+    const int64_t old_atime = (int64_t)s.st_atim.tv_sec * 1000000000 + s.st_atim.tv_nsec;
+    const int64_t old_mtime = (int64_t)s.st_mtim.tv_sec * 1000000000 + s.st_mtim.tv_nsec;
+    if (result == 0) result = ns_of(&times[0], now, old_atime, &atime);
+    if (result == 0) result = ns_of(&times[1], now, old_mtime, &mtime);
+  }
+  if (result == 0) {
+    struct viper_fs_request request = {.op = VIPER_FS_UTIMES, .offset = (uint64_t)atime,
+                                       .count = (uint64_t)mtime};
+    struct viper_fs_reply reply;
+    struct fs_exchange x = {0};
+    result = __fs_call(conn, &request, &x, &reply);
+  }
+  __fd_put(file);
+  return result;
+}
+
+int futimens(int fd, const struct timespec times[2]) { return fail_or(set_fd_times(fd, times)); }
