@@ -15,7 +15,8 @@
  *                          console server ("session" and the handle) and
  *                          starts PATH with the other end as its stdin,
  *                          stdout and stderr (a terminal: isatty() is 1),
- *                          PATH=/bin, HOME=/ and TERM=vt100 in its
+ *                          PATH=/bin, HOME=/ (/home/user on a disk that
+ *                          has it) and TERM=vt100 in its
  *                          environment; each restart gets a new session
  *                          (a shell that exits comes back with a fresh
  *                          prompt). Needs a `console` line before it

@@ -53,6 +53,11 @@ static viper_handle_t pollset;
 
 #define MAX_DISKS 8
 
+/* What a program on a console session finds in its environment; HOME is
+ * /home/user once a disk that has it is mounted (the shell keeps its
+ * history there). */
+static char* session_environment[] = {"PATH=/bin", "HOME=/", "TERM=vt100", 0};
+
 static viper_handle_t console;        /* from the kernel; 0 if it sent none */
 static viper_handle_t console_server; /* init's end of the console server's bootstrap */
 static viper_handle_t disks[MAX_DISKS]; /* from the kernel, disk 0 first */
@@ -130,6 +135,10 @@ static int mount_root(const struct init_entry* e) {
   }
   viper_fs_set_root(channel);
   printf("init: disk 0 mounted by %s: / is the disk, /boot the boot archive\n", e->argv[0]);
+  struct stat home;
+  if (stat("/home/user", &home) == 0 && S_ISDIR(home.st_mode)) {
+    session_environment[1] = "HOME=/home/user";
+  }
   return 0;
 }
 
@@ -176,8 +185,6 @@ static int64_t bootstrap_for(const struct init_entry* e) {
   return (int64_t)pair[1];
 }
 
-/* What a program on a console session finds in its environment. */
-static char* const session_environment[] = {"PATH=/bin", "HOME=/", "TERM=vt100", 0};
 
 /* Starts `e` with the session channel `session` (init's end to the program;
  * it is consumed) as fds 0, 1 and 2: the process handle, or -1. */
@@ -197,7 +204,7 @@ static int64_t spawn_on_session(struct init_entry* e, viper_handle_t session) {
   }
   pid_t pid = 0;
   const int failed = posix_spawn(&pid, e->argv[0], &actions, 0, (char* const*)e->argv,
-                                 session_environment);
+                                 (char* const*)session_environment);
   posix_spawn_file_actions_destroy(&actions);
   close(fd); /* the child has its own; consoled sees the session end with it */
   if (failed) {
