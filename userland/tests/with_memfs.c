@@ -1,0 +1,53 @@
+/* with_memfs [PROGRAM [ARG...]]: runs PROGRAM (default bin/files_test)
+ * with bin/memfsd as its root connection, as init does with fsd, and
+ * exits with its exit code: the client's tests before there is a disk
+ * (//kernel:files_memfs_test). */
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <viperdos/viper.h>
+
+int main(int argc, char** argv) {
+  viper_handle_t ends[2];
+  if (viper_channel_create(ends) < 0) return 3;
+  const char* server_argv[] = {"bin/memfsd", 0};
+  const struct viper_spawn_args server = {.path = "bin/memfsd", .argv = server_argv, .argc = 1,
+                                          .bootstrap = ends[1]};
+  const int64_t process = viper_process_spawn(&server);
+  if (process < 0) {
+    fprintf(stderr, "with_memfs: cannot start bin/memfsd: error %lld\n", (long long)process);
+    return 3;
+  }
+  if (viper_fs_set_root(ends[0]) != 0) return 3;
+  if (viper_fs_set_root(0) != VIPER_ERR_INVALID_ARGUMENT) return 4; /* a bad handle is refused */
+  /* The server answers before anything depends on it. */
+  struct stat root;
+  if (stat("/", &root) != 0 || !S_ISDIR(root.st_mode)) {
+    fprintf(stderr, "with_memfs: bin/memfsd does not answer: %s\n", strerror(errno));
+    return 3;
+  }
+  /* A child sees it too (a clone in its startup message). */
+  char* stat_argv[] = {"bin/stat", "/etc/motd", 0};
+  pid_t stat_pid;
+  int stat_status = -1;
+  if (posix_spawn(&stat_pid, stat_argv[0], 0, 0, stat_argv, 0) != 0 ||
+      waitpid(stat_pid, &stat_status, 0) != stat_pid || stat_status != 0) {
+    fprintf(stderr, "with_memfs: bin/stat /etc/motd failed (status %d)\n", stat_status);
+    return 3;
+  }
+  char* default_argv[] = {"bin/files_test", 0};
+  char** program = argc > 1 ? argv + 1 : default_argv;
+  pid_t pid;
+  const int failed = posix_spawn(&pid, program[0], 0, 0, program, 0);
+  if (failed) {
+    fprintf(stderr, "with_memfs: cannot start %s: error %d\n", program[0], failed);
+    return 3;
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return 3;
+  printf("with_memfs: %s exited with %d\n", program[0], WEXITSTATUS(status));
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+}
