@@ -3,12 +3,54 @@
  * exits with its exit code: the client's tests before there is a disk
  * (//kernel:files_memfs_test). */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <viperdos/viper.h>
+
+static uint64_t ns_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* The client's costs over a server that does no I/O (docs/vfs.md): a
+ * round trip per stat and per open/close, and bulk bytes. Printed, never
+ * asserted: timing under QEMU is the host's. */
+static void measure(void) {
+  enum { kStats = 2000, kOpens = 500, kBytes = 4 << 20 };
+  struct stat s;
+  uint64_t t = ns_now();
+  for (int i = 0; i < kStats; ++i) stat("/etc/motd", &s);
+  const uint64_t stat_ns = (ns_now() - t) / kStats;
+  t = ns_now();
+  for (int i = 0; i < kOpens; ++i) close(open("/etc/motd", O_RDONLY));
+  const uint64_t open_ns = (ns_now() - t) / kOpens;
+  char* data = calloc(1, 1 << 20);
+  const int fd = open("/tmp/bench", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (!data || fd < 0) return;
+  t = ns_now();
+  for (int i = 0; i < kBytes >> 20; ++i) write(fd, data, 1 << 20);
+  const uint64_t write_ns = ns_now() - t;
+  lseek(fd, 0, SEEK_SET);
+  t = ns_now();
+  while (read(fd, data, 1 << 20) > 0) {
+  }
+  const uint64_t read_ns = ns_now() - t;
+  close(fd);
+  unlink("/tmp/bench");
+  free(data);
+  printf("VFS-BENCH stat %llu ns, open+close %llu ns, write %llu MiB/s, read %llu MiB/s\n",
+         (unsigned long long)stat_ns, (unsigned long long)open_ns,
+         (unsigned long long)(4000000000ull / (write_ns ? write_ns : 1)),
+         (unsigned long long)(4000000000ull / (read_ns ? read_ns : 1)));
+}
 
 int main(int argc, char** argv) {
   viper_handle_t ends[2];
@@ -38,6 +80,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "with_memfs: bin/stat /etc/motd failed (status %d)\n", stat_status);
     return 3;
   }
+  measure();
   char* default_argv[] = {"bin/files_test", 0};
   char** program = argc > 1 ? argv + 1 : default_argv;
   pid_t pid;
