@@ -58,8 +58,11 @@ bool AddPersistentDisk(viper::qemu::MachineOptions& machine) {
     std::filesystem::copy_file(initial, path, std::filesystem::copy_options::overwrite_existing,
                                error);
     if (!error) {
-      std::filesystem::permissions(path, std::filesystem::perms::owner_write,
-                                   std::filesystem::perm_options::add, error);
+      // Bazel's outputs are read-only (and may be executable): a disk is rw-r--r--.
+      using std::filesystem::perms;
+      std::filesystem::permissions(
+          path, perms::owner_read | perms::owner_write | perms::group_read | perms::others_read,
+          std::filesystem::perm_options::replace, error);
     }
     if (error) {
       std::cerr << "qemu: cannot make the disk " << path << " from " << initial << ": "

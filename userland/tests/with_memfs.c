@@ -3,6 +3,7 @@
  * exits with its exit code: the client's tests before there is a disk
  * (//kernel:files_memfs_test). */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <viperdos/fs_protocol.h>
 #include <viperdos/viper.h>
 
 static uint64_t ns_now(void) {
@@ -24,7 +26,7 @@ static uint64_t ns_now(void) {
  * round trip per stat and per open/close, and bulk bytes. Printed, never
  * asserted: timing under QEMU is the host's. */
 static void measure(void) {
-  enum { kStats = 2000, kOpens = 500, kBytes = 4 << 20 };
+  enum { kStats = 200, kOpens = 100, kBytes = 4 << 20 };
   struct stat s;
   uint64_t t = ns_now();
   for (int i = 0; i < kStats; ++i) stat("/etc/motd", &s);
@@ -52,7 +54,44 @@ static void measure(void) {
          (unsigned long long)(4000000000ull / (read_ns ? read_ns : 1)));
 }
 
+/* A server that answers nonsense: libc must say EIO, never trust it. */
+static void* garbage_server(void* arg) {
+  const viper_handle_t channel = (viper_handle_t)(uintptr_t)arg;
+  static const struct viper_fs_reply lies[] = {
+      {.status = 0},  /* first: a reply cut short (4 bytes) */
+      {.status = 5},  /* a positive status */
+      {.status = 0},  /* OPEN "succeeds" without a handle */
+  };
+  for (int i = 0; i < 3; ++i) {
+    unsigned char request[512];
+    struct viper_message m = {request, 0, sizeof(request), 0, 0, 0};
+    if (viper_channel_read(channel, &m, VIPER_DEADLINE_NEVER) < 0) break;
+    viper_channel_write(channel, &lies[i], i == 0 ? 4 : sizeof(lies[i]), 0, 0);
+  }
+  viper_handle_close(channel);
+  return 0;
+}
+
+/* 0 if libc turned every lie into EIO. */
+static int refuses_garbage(void) {
+  viper_handle_t ends[2];
+  if (viper_channel_create(ends) < 0) return -1;
+  pthread_t thread;
+  if (pthread_create(&thread, 0, garbage_server, (void*)(uintptr_t)ends[1]) != 0) return -1;
+  viper_fs_set_root(ends[0]);
+  struct stat s;
+  int bad = 0;
+  if (!(stat("/short", &s) == -1 && errno == EIO)) bad |= 1;
+  if (!(stat("/positive", &s) == -1 && errno == EIO)) bad |= 2;
+  if (!(open("/nohandle", O_RDONLY) == -1 && errno == EIO)) bad |= 4;
+  if (!(stat("/gone", &s) == -1 && errno == EIO)) bad |= 8; /* the server has closed */
+  pthread_join(thread, 0);
+  if (bad) fprintf(stderr, "with_memfs: garbage from a server was trusted (%d)\n", bad);
+  return bad;
+}
+
 int main(int argc, char** argv) {
+  if (refuses_garbage() != 0) return 5;
   viper_handle_t ends[2];
   if (viper_channel_create(ends) < 0) return 3;
   const char* server_argv[] = {"bin/memfsd", 0};
