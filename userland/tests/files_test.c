@@ -484,6 +484,35 @@ UTEST(children, posix_spawn_passes_disk_fds_and_the_root) {
   UEXPECT_EQ(posix_spawn(&pid, "/tmp/ft/in", 0, 0, none, 0), ENOENT);
 }
 
+UTEST(children, execve_keeps_disk_fds_but_not_close_on_exec_ones) {
+  const pid_t pid = fork();
+  UASSERT(pid >= 0);
+  if (pid == 0) {
+    const int out = open("/tmp/ft/exec_out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int kept = open("/etc/motd", O_RDONLY);
+    const int dropped = open("/etc/motd", O_RDONLY | O_CLOEXEC);
+    if (out < 0 || dup2(out, 1) != 1 || dup2(kept, 8) != 8 || dup2(dropped, 9) != 9 ||
+        fcntl(9, F_SETFD, FD_CLOEXEC) != 0) {
+      _exit(30);
+    }
+    close(out);
+    close(kept);
+    close(dropped);
+    /* The offset goes along: the helper's output starts after this. */
+    if (write(1, "before ", 7) != 7) _exit(31);
+    char* argv[] = {"fd_helper", "fds", 0};
+    execv("/bin/fd_helper", argv);
+    _exit(32);
+  }
+  UEXPECT_EQ(wait_for(pid), 0);
+  char back[256];
+  UASSERT(get("/tmp/ft/exec_out", back, sizeof(back)) > 0);
+  utest_log("files_test: exec'd helper: %s", back);
+  UEXPECT(strncmp(back, "before open:", 12) == 0);
+  UEXPECT(strstr(back, " 8") != 0);
+  UEXPECT(strstr(back, " 9") == 0);
+}
+
 UTEST(sync, and_the_file_the_image_check_reads) {
   fresh_dir("/home");
   fresh_dir("/home/user");
