@@ -1,6 +1,7 @@
 /* with_memfs [PROGRAM [ARG...]]: runs PROGRAM (default bin/files_test)
  * with bin/memfsd as its root connection, as init does with fsd, and
- * exits with its exit code: the client's tests before there is a disk
+ * exits with its exit code (a PROGRAM outside bin/ is a script: bin/sh
+ * runs it): the client's tests before there is a disk
  * (//kernel:files_memfs_test). */
 #include <errno.h>
 #include <pthread.h>
@@ -121,7 +122,15 @@ int main(int argc, char** argv) {
   }
   measure();
   char* default_argv[] = {"bin/files_test", 0};
+  /* The kernel's initarg names the archive; with the root installed the
+   * archive is /boot. */
+  char script[256];
+  snprintf(script, sizeof(script), "/boot/%s", argc > 1 ? argv[1] : "");
+  char* script_argv[] = {"bin/sh", script, 0};
   char** program = argc > 1 ? argv + 1 : default_argv;
+  /* Not a program of bin/: a script for the shell (the kernel's one
+   * initarg can name only one). */
+  if (argc > 1 && strncmp(argv[1], "bin/", 4) != 0) program = script_argv;
   pid_t pid;
   const int failed = posix_spawn(&pid, program[0], 0, 0, program, 0);
   if (failed) {
