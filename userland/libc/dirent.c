@@ -2,8 +2,8 @@
  * takes the directory's names once (the archive never changes), so
  * readdir is a step through an array; on the disk readdir reads records
  * from fsd a buffer at a time (READDIR, from a cookie), so a directory
- * that changes meanwhile is seen as POSIX allows. "." and ".." are not
- * listed. */
+ * that changes meanwhile is seen as POSIX allows; the disk's root lists
+ * the mount points "boot" and "bin" last. "." and ".." are not listed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +34,8 @@ struct __viper_dir {
   size_t record_bytes, record_at;
   uint64_t cookie;
   int done;
+  int root;        /* the disk's root: "boot" and "bin" are the archive's */
+  int mounts_next; /* the mount points listed so far */
 };
 
 static int add(const char* child, int is_dir, void* arg) {
@@ -75,6 +77,7 @@ DIR* opendir(const char* path) {
   struct fd_file* file = __fd_get(fd);
   if (__fd_fs_conn(file)) {
     d->disk = file; /* held until closedir */
+    d->root = route.rest[0] == 0;
     d->records = malloc(RECORDS_BYTES);
     if (!d->records) {
       closedir(d);
@@ -93,11 +96,23 @@ DIR* opendir(const char* path) {
   return d;
 }
 
+static const char* const kMountPoints[] = {"boot", "bin"};
+
+/* At the disk root's end: its mount points, as directories. */
+static int next_mount_point(DIR* d) {
+  if (!d->root || d->mounts_next == 2) return 0;
+  const char* name = kMountPoints[d->mounts_next++];
+  d->entry.d_ino = 0;
+  d->entry.d_type = DT_DIR;
+  memcpy(d->entry.d_name, name, strlen(name) + 1);
+  return 1;
+}
+
 /* The next record of a disk directory: 1, 0 at the end, -errno. */
 static int next_record(DIR* d) {
   for (;;) {
     if (d->record_at >= d->record_bytes) {
-      if (d->done) return 0;
+      if (d->done) return next_mount_point(d);
       size_t bytes = 0;
       uint64_t next = 0;
       const int n = __fd_fs_readdir(d->disk, d->cookie, d->records, RECORDS_BYTES, &bytes, &next);
@@ -106,7 +121,7 @@ static int next_record(DIR* d) {
       d->record_at = 0;
       d->cookie = next;
       d->done = next == 0 || n == 0;
-      if (bytes == 0) return 0;
+      if (bytes == 0) return next_mount_point(d);
     }
     struct viper_fs_dirent r;
     const size_t left = d->record_bytes - d->record_at;
@@ -119,6 +134,11 @@ static int next_record(DIR* d) {
     d->record_at += r.record_bytes;
     if ((r.name_bytes == 1 && text[0] == '.') ||
         (r.name_bytes == 2 && text[0] == '.' && text[1] == '.')) {
+      continue;
+    }
+    /* The disk's own "boot" or "bin" at its root is hidden by the mount. */
+    if (d->root && ((r.name_bytes == 4 && memcmp(text, "boot", 4) == 0) ||
+                    (r.name_bytes == 3 && memcmp(text, "bin", 3) == 0))) {
       continue;
     }
     d->entry.d_ino = (ino_t)r.ino;
@@ -157,6 +177,7 @@ void rewinddir(DIR* d) {
   d->cookie = 0;
   d->record_bytes = d->record_at = 0;
   d->done = 0;
+  d->mounts_next = 0;
 }
 
 int dirfd(DIR* d) {

@@ -66,6 +66,16 @@ UTEST(mounts, the_disk_is_root_and_the_archive_is_boot_and_bin) {
   UEXPECT(stat("/boot/etc/init.conf", &s) == 0 && S_ISREG(s.st_mode));
   UEXPECT(stat("/boot/bin/sh", &s) == 0 && S_ISREG(s.st_mode));
   UEXPECT(stat("/bin/sh", &s) == 0 && S_ISREG(s.st_mode));
+  DIR* d = opendir("/");
+  UASSERT(d != 0);
+  int boot = 0, bin = 0, tmp = 0;
+  for (struct dirent* e; (e = readdir(d));) {
+    boot += strcmp(e->d_name, "boot") == 0 && e->d_type == DT_DIR;
+    bin += strcmp(e->d_name, "bin") == 0 && e->d_type == DT_DIR;
+    tmp += strcmp(e->d_name, "tmp") == 0;
+  }
+  closedir(d);
+  UEXPECT(boot == 1 && bin == 1 && tmp == 1); /* the mount points are listed, once */
   struct statvfs v;
   UASSERT(statvfs("/", &v) == 0);
   UEXPECT((v.f_flag & ST_RDONLY) == 0);
