@@ -56,7 +56,8 @@ static ssize_t write_at(struct fs_file* s, const void* bytes, size_t size, off_t
     if (result != 0) return done ? (ssize_t)done : result; /* ENOSPC after some: short */
     if (reply.value == 0 || reply.value > chunk) return done ? (ssize_t)done : -EIO;
     done += reply.value;
-    *offset = (off_t)reply.offset;
+    /* Appending, only fsd knows where the end was; else it is ours. */
+    *offset = append ? (off_t)reply.offset : *offset + (off_t)reply.value;
   }
   return (ssize_t)done;
 }
