@@ -38,6 +38,10 @@ int __viper_open_file(const char* path, int flags, mode_t mode, struct fd_file**
   struct vfs_route route;
   const int resolved = __viper_route(path, name, &route);
   if (resolved < 0) return resolved;
+  if (vfs_wants_directory(path)) {
+    if (flags & O_CREAT) return -EISDIR; /* as Linux: no file named "a/" */
+    flags |= O_DIRECTORY;
+  }
   if (route.mount == VFS_DISK) return __fs_open(route.rest, flags, mode, out);
   return __fd_bootfile_open(route.rest, flags, out);
 }
@@ -94,13 +98,19 @@ static int stat_path(const char* path, struct stat* status, int nofollow) {
   struct vfs_route route;
   int result = __viper_route(path, name, &route);
   if (result != 0) return result;
-  if (route.mount == VFS_DISK) return __fs_stat(__fs_root(), route.rest, nofollow, status);
-  struct fd_file* file = 0;
-  result = __fd_bootfile_open(route.rest, O_RDONLY, &file);
-  if (result == 0) {
-    result = stat_file(file, status);
-    __fd_put(file);
+  /* "a/" names a directory: a link there is followed, a file refused. */
+  const int directory = vfs_wants_directory(path);
+  if (route.mount == VFS_DISK) {
+    result = __fs_stat(__fs_root(), route.rest, nofollow && !directory, status);
+  } else {
+    struct fd_file* file = 0;
+    result = __fd_bootfile_open(route.rest, O_RDONLY, &file);
+    if (result == 0) {
+      result = stat_file(file, status);
+      __fd_put(file);
+    }
   }
+  if (result == 0 && directory && !S_ISDIR(status->st_mode)) result = -ENOTDIR;
   return result;
 }
 

@@ -40,6 +40,18 @@ int vfs_normalize(const char* base, const char* path, char out[VIPER_PATH_MAX]) 
   return walk(path, out, &n);
 }
 
+int vfs_wants_directory(const char* path) {
+  if (!path) return 0;
+  size_t n = strlen(path);
+  if (n >= 2 && path[n - 1] == '.' && path[n - 2] == '/') --n; /* "a/." */
+  int slash = 0;
+  while (n > 0 && path[n - 1] == '/') {
+    --n;
+    slash = 1;
+  }
+  return slash && n > 0;
+}
+
 /* `name` with `prefix` as its first component: the rest after it ("" for
  * the prefix itself), or 0. */
 static const char* under(const char* name, const char* prefix) {

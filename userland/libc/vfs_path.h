@@ -26,6 +26,10 @@ extern "C" {
  * path, -ENOENT for "", -ENAMETOOLONG. */
 int vfs_normalize(const char* base, const char* path, char out[VIPER_PATH_MAX]);
 
+/* Whether `path` ends in '/' after a name ("a/", "a/."): POSIX then wants
+ * a directory (open and stat fail ENOTDIR on a file). "/" is no such. */
+int vfs_wants_directory(const char* path);
+
 enum vfs_mount {
   VFS_BOOT = 1, /* the boot archive (read-only) */
   VFS_DISK = 2, /* fsd's root connection */

@@ -44,6 +44,17 @@ TEST(VfsPath, BadPathsAreRefused) {
   EXPECT_EQ(vfs_normalize("/", deep.c_str(), out), -ENAMETOOLONG);
 }
 
+TEST(VfsPath, ATrailingSlashWantsADirectory) {
+  EXPECT_TRUE(vfs_wants_directory("a/"));
+  EXPECT_TRUE(vfs_wants_directory("/tmp/f//"));
+  EXPECT_TRUE(vfs_wants_directory("a/."));
+  EXPECT_FALSE(vfs_wants_directory("a"));
+  EXPECT_FALSE(vfs_wants_directory("/"));
+  EXPECT_FALSE(vfs_wants_directory("//"));
+  EXPECT_FALSE(vfs_wants_directory(""));
+  EXPECT_FALSE(vfs_wants_directory(nullptr));
+}
+
 TEST(VfsMounts, WithoutADiskTheArchiveIsTheRoot) {
   for (const char* name : {"", "bin/sh", "etc/init.conf", "boot", "tmp/f"}) {
     const struct vfs_route r = vfs_route(name, 0);

@@ -20,11 +20,13 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "userland/testing/utest.h"
 
-/* libc has it; picolibc declares it only for some systems. */
+/* libc has them; picolibc declares them only for some systems. */
 int lstat(const char* path, struct stat* status);
+int utime(const char* path, const struct utimbuf* times);
 
 /* A file with exactly `text`. */
 static int put(const char* path, const char* text) {
@@ -400,6 +402,59 @@ UTEST(attributes, chmod_and_utimes) {
   UEXPECT(FAILS_WITH(utimes("/tmp/ft/attr", bad), EINVAL));
   UEXPECT(FAILS_WITH(chmod("/tmp/ft/none", 0600), ENOENT));
   UEXPECT(FAILS_WITH(chmod("/boot/etc/init.conf", 0600), EROFS));
+}
+
+UTEST(bad_input, each_call_refuses_it_with_its_error) {
+  UASSERT(put("/tmp/ft/bad", "b") == 0);
+  const int fd = open("/tmp/ft/bad", O_RDWR);
+  UASSERT(fd >= 0);
+  UEXPECT(FAILS_WITH(pwrite(fd, "x", 1, -1), EINVAL));
+  UEXPECT(FAILS_WITH(pwrite(99, "x", 1, 0), EBADF));
+  UEXPECT(FAILS_WITH(pread(fd, 0, 1, 0), EFAULT));
+  UEXPECT(fchmod(fd, 0600) == 0);
+  struct stat s;
+  UEXPECT(fstat(fd, &s) == 0 && (s.st_mode & 0777) == 0600);
+  const struct timespec bad[2] = {{0, 1000000000}, {0, 0}};
+  UEXPECT(FAILS_WITH(futimens(fd, bad), EINVAL));
+  const struct timespec set[2] = {{1100000000, 0}, {1300000000, 0}};
+  UEXPECT(futimens(fd, set) == 0);
+  UEXPECT(fstat(fd, &s) == 0 && s.st_mtime == 1300000000 && s.st_atime == 1100000000);
+  UEXPECT(FAILS_WITH(futimens(99, 0), EBADF));
+  struct statvfs v;
+  UEXPECT(fstatvfs(fd, &v) == 0 && !(v.f_flag & ST_RDONLY));
+  close(fd);
+  const int boot = open("/boot/etc/init.conf", O_RDONLY);
+  UASSERT(boot >= 0);
+  UEXPECT(FAILS_WITH(fchmod(boot, 0600), EROFS));
+  UEXPECT(FAILS_WITH(futimens(boot, 0), EROFS));
+  UEXPECT(FAILS_WITH(ftruncate(boot, 0), EROFS));
+  UEXPECT(fsync(boot) == 0); /* nothing of the archive waits to be written */
+  UEXPECT(fstatvfs(boot, &v) == 0 && (v.f_flag & ST_RDONLY));
+  close(boot);
+  int p[2];
+  UASSERT(pipe(p) == 0);
+  UEXPECT(FAILS_WITH(fstatvfs(p[0], &v), EINVAL));
+  UEXPECT(FAILS_WITH(fsync(p[1]), EINVAL));
+  close(p[0]);
+  close(p[1]);
+  UEXPECT(FAILS_WITH(fstatvfs(99, &v), EBADF));
+  UEXPECT(FAILS_WITH(statvfs("/", 0), EFAULT));
+  const struct utimbuf times = {5, 6};
+  UEXPECT(FAILS_WITH(utime("/tmp/ft/none", &times), ENOENT));
+  UEXPECT(utime("/tmp/ft/bad", &times) == 0);
+  UEXPECT(stat("/tmp/ft/bad", &s) == 0 && s.st_mtime == 6);
+  UEXPECT(FAILS_WITH(symlink("", "/tmp/ft/empty_link"), ENOENT));
+  char target[8];
+  UEXPECT(FAILS_WITH(readlink("/tmp/ft/bad", target, 0), EINVAL));
+  UEXPECT(FAILS_WITH(stat("/tmp/ft/bad", 0), EFAULT));
+  UEXPECT(FAILS_WITH(open("/tmp/ft/bad/", O_RDONLY), ENOTDIR));
+  UEXPECT(FAILS_WITH(stat("/tmp/ft/bad/", &s), ENOTDIR));
+  UEXPECT(FAILS_WITH(open("/tmp/ft/new/", O_WRONLY | O_CREAT, 0644), EISDIR));
+  UEXPECT(stat("/tmp/ft/", &s) == 0 && S_ISDIR(s.st_mode));
+  UEXPECT(FAILS_WITH(stat("/boot/etc/init.conf/", &s), ENOTDIR));
+  UEXPECT(FAILS_WITH(mkdir("", 0755), ENOENT));
+  UEXPECT(FAILS_WITH(link("/tmp/ft/none", "/tmp/ft/other"), ENOENT));
+  UEXPECT(unlink("/tmp/ft/bad") == 0);
 }
 
 UTEST(archive, is_read_only_under_boot_and_bin) {
