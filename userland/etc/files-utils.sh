@@ -67,5 +67,8 @@ got="$(pwd)"
 if [ "$got" = "/home/user" ]; then echo "ok: cd into the disk"; else echo "FAIL: cd into the disk: got [$got]"; failures=$((failures + 1)); fi
 got="$(ls / | grep -c '^tmp$')"
 if [ "$got" = "1" ]; then echo "ok: ls of the disk root"; else echo "FAIL: ls of the disk root: got [$got]"; failures=$((failures + 1)); fi
+{ echo a; /bin/echo b; echo c; } > /tmp/grp
+got="$(wc -l < /tmp/grp) $(tail -n 1 /tmp/grp)"
+if [ "$got" = "3 c" ]; then echo "ok: a group's redirection shares one offset"; else echo "FAIL: a group's redirection shares one offset: got [$got]"; failures=$((failures + 1)); fi
 echo "files-utils: $failures failures"
 exit $failures

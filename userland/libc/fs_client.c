@@ -188,6 +188,8 @@ struct fs_fork* __fs_fork_prepare(void) {
     int seen = 0;
     for (int i = 0; conn && i < f->count && !seen; ++i) seen = f->entries[i].file == file;
     viper_handle_t clone = 0;
+    /* The child shares the offset (its mapping of the page stays shared). */
+    if (conn && !seen) __fd_fs_share_offset(file, 0);
     if (!conn || seen || __fs_clone(conn, &clone) != 0) {
       __fd_put(file);
       continue;

@@ -61,6 +61,12 @@ struct fd_file* __fd_fs_new(viper_handle_t channel, int is_directory, int status
 /* Its connection, or 0 for a description of another kind. */
 struct fs_conn* __fd_fs_conn(struct fd_file* file);
 off_t __fd_fs_offset(struct fd_file* file);
+/* Moves a file's offset into a shared page (once; fd_fsfile.c says why),
+ * and gives a duplicate of its VMO in *vmo_copy if asked: 0 or -ENOMEM
+ * (then the offset stays this process's). Directories: nothing, 0. */
+int __fd_fs_share_offset(struct fd_file* file, viper_handle_t* vmo_copy);
+/* A child's side: `vmo` (taken) holds the offset it shares. */
+int __fd_fs_adopt_offset(struct fd_file* file, viper_handle_t vmo);
 void __fd_fs_set_offset(struct fd_file* file, off_t offset);
 ssize_t __fd_fs_pread(struct fd_file* file, void* buffer, size_t size, off_t offset);
 ssize_t __fd_fs_pwrite(struct fd_file* file, const void* bytes, size_t size, off_t offset);

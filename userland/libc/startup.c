@@ -76,15 +76,19 @@ static size_t message_size(const struct fd_view* view, const char* cwd, int* han
     const char* name = __fd_bootfile_name(view->files[fd]);
     size += sizeof(struct startup_fd) + (name ? strlen(name) + 1 : 0);
     if (carries_handle(view->files[fd])) ++*handles;
+    if (view->files[fd]->ops->kind == FD_KIND_FSFILE) ++*handles; /* its shared offset */
   }
   return size;
 }
 
-/* The handle an inherited fd passes, in *out (0: it passes none): 0, or
- * an error that fails the whole message. A disk fd whose clone fsd
- * refuses (fsd gone) is left out: *skip. */
-static int64_t handle_for(struct fd_file* file, viper_handle_t* out, int* skip) {
+/* The handles an inherited fd passes, in *out and (a disk file's shared
+ * offset) *offset_vmo, 0 for none: 0, or an error that fails the whole
+ * message. A disk fd whose clone fsd refuses (fsd gone) is left out:
+ * *skip. */
+static int64_t handle_for(struct fd_file* file, viper_handle_t* out, viper_handle_t* offset_vmo,
+                          int* skip) {
   *out = 0;
+  *offset_vmo = 0;
   *skip = 0;
   if (file->ops->kind == FD_KIND_STREAM) {
     const viper_handle_t channel = __fd_stream_channel(file);
@@ -95,6 +99,8 @@ static int64_t handle_for(struct fd_file* file, viper_handle_t* out, int* skip) 
     *out = (viper_handle_t)copy;
   } else if (__fd_fs_conn(file)) {
     *skip = __fs_clone(__fd_fs_conn(file), out) != 0;
+    /* Without the page the child gets a copy of the offset instead. */
+    if (!*skip) __fd_fs_share_offset(file, offset_vmo);
   }
   return 0;
 }
@@ -138,11 +144,13 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
                                          : disk ? __fd_fs_offset(file)
                                                 : 0,
                                .name_bytes = (uint16_t)(name ? strlen(name) + 1 : 0)};
-    viper_handle_t handle;
+    viper_handle_t handle, offset_vmo;
     int skip;
-    error = handle_for(file, &handle, &skip);
+    error = handle_for(file, &handle, &offset_vmo, &skip);
     if (error || skip) continue;
     if (handle) handles[handle_count++] = handle;
+    if (offset_vmo) handles[handle_count++] = offset_vmo;
+    entry.reserved[0] = offset_vmo != 0; /* a second handle: the shared offset */
     memcpy(message + at, &entry, sizeof(entry));
     at += sizeof(entry);
     if (name) memcpy(message + at, name, entry.name_bytes);
@@ -184,8 +192,10 @@ static void console_fallback(void) {
   for (int fd = 0; fd <= 2; ++fd) __fd_install_at(fd, __fd_console(), 0);
 }
 
-/* One fd of the message; the stream's handle is `*handle` (taken). */
-static void adopt(const struct startup_fd* entry, const char* name, viper_handle_t* handle) {
+/* One fd of the message; the stream's or disk fd's handle is `*handle`,
+ * a disk file's shared offset `*offset_vmo` (both taken). */
+static void adopt(const struct startup_fd* entry, const char* name, viper_handle_t* handle,
+                  viper_handle_t* offset_vmo) {
   struct fd_file* file = 0;
   switch (entry->kind) {
     case FD_KIND_CONSOLE:
@@ -202,7 +212,12 @@ static void adopt(const struct startup_fd* entry, const char* name, viper_handle
       if (!*handle) return;
       file = __fd_fs_new(*handle, entry->kind == FD_KIND_FSDIR, entry->status_flags);
       *handle = 0;
-      if (file && entry->offset > 0) __fd_fs_set_offset(file, entry->offset);
+      if (file && *offset_vmo && __fd_fs_adopt_offset(file, *offset_vmo) == 0) {
+        *offset_vmo = 0; /* the parent's offset, shared */
+      } else if (file && entry->offset > 0) {
+        __fd_fs_set_offset(file, entry->offset);
+      }
+      *offset_vmo = 0; /* taken either way */
       break;
     case FD_KIND_FSROOT:
       if (*handle) __fs_set_root(*handle);
@@ -241,14 +256,19 @@ static int adopt_all(const unsigned char* bytes, size_t size, viper_handle_t* ha
     const char* name = (const char*)bytes + at;
     if (entry.name_bytes && name[entry.name_bytes - 1] != 0) return -1;
     at += entry.name_bytes;
-    viper_handle_t none = 0;
+    viper_handle_t none = 0, no_vmo = 0;
     viper_handle_t* handle = &none;
+    viper_handle_t* offset_vmo = &no_vmo;
     if (entry.kind == FD_KIND_STREAM || entry.kind == FD_KIND_FSFILE ||
         entry.kind == FD_KIND_FSDIR || root) {
       if (next_handle == handle_count) return -1;
       handle = &handles[next_handle++];
     }
-    adopt(&entry, entry.name_bytes ? name : 0, handle);
+    if (entry.kind == FD_KIND_FSFILE && entry.reserved[0] == 1) {
+      if (next_handle == handle_count) return -1;
+      offset_vmo = &handles[next_handle++];
+    }
+    adopt(&entry, entry.name_bytes ? name : 0, handle, offset_vmo);
   }
   if (size - at != header.cwd_bytes || header.cwd_bytes == 0 || bytes[size - 1] != 0) return -1;
   __viper_set_cwd((const char*)bytes + at);

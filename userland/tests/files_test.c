@@ -498,11 +498,10 @@ static int wait_for(pid_t pid) {
   return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* O_APPEND: the offset lives in each process's libc (docs/vfs.md), so a
- * parent and child writing one description share the end of the file,
- * not an offset. */
+/* The child shares the description, offset and all (POSIX): what it
+ * writes is not overwritten by the parent's next write. */
 UTEST(children, fork_keeps_disk_fds_and_the_root) {
-  const int fd = open("/tmp/ft/forked", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+  const int fd = open("/tmp/ft/forked", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   UASSERT(fd >= 0);
   const pid_t pid = fork();
   UASSERT(pid >= 0);
@@ -544,6 +543,23 @@ UTEST(children, posix_spawn_passes_disk_fds_and_the_root) {
   posix_spawn_file_actions_destroy(&actions);
   UEXPECT_EQ(wait_for(pid), 0);
   UEXPECT_EQ(get("/tmp/ft/out2", back, sizeof(back)), 12);
+  /* The child's writes move the parent's offset too (one description):
+   * the shell's `{ echo a; cmd; echo c; } > f`. */
+  const int shared = open("/tmp/ft/shared", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  UASSERT(shared >= 0);
+  UEXPECT_EQ(write(shared, "a\n", 2), 2);
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, shared, 1);
+  char* echo[] = {"echo", "from the child", 0};
+  UASSERT(posix_spawn(&pid, "/bin/echo", &actions, 0, echo, 0) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  UEXPECT_EQ(wait_for(pid), 0);
+  UEXPECT_EQ(lseek(shared, 0, SEEK_CUR), 17);
+  UEXPECT_EQ(write(shared, "c\n", 2), 2);
+  close(shared);
+  char all[64];
+  UEXPECT_EQ(get("/tmp/ft/shared", all, sizeof(all)), 19);
+  UEXPECT(strcmp(all, "a\nfrom the child\nc\n") == 0);
   /* A program must come from the archive. */
   char* none[] = {"x", 0};
   UEXPECT_EQ(posix_spawn(&pid, "/tmp/ft/in", 0, 0, none, 0), ENOENT);
