@@ -60,7 +60,7 @@ static void parse_line(const char* line, size_t length, int number, struct init_
       {"run", INIT_RUN, 0},         {"start", INIT_START, 0},
       {"console", INIT_CONSOLE, 0}, {"session", INIT_SESSION, 0},
       {"attach", INIT_ATTACH, 0},   {"session-channel", INIT_SESSION, 1},
-      {"attach-channel", INIT_ATTACH, 1},
+      {"attach-channel", INIT_ATTACH, 1}, {"fs", INIT_FS, 0},
   };
   int known = -1;
   for (size_t i = 0; i < sizeof(kVerbs) / sizeof(kVerbs[0]); ++i) {
@@ -71,6 +71,15 @@ static void parse_line(const char* line, size_t length, int number, struct init_
       fprintf(stderr, "init: config line %d: '%s' needs a program\n", number, verb);
       ++config->errors;
       return;
+    }
+    if (kVerbs[known].action == INIT_FS) {
+      for (int i = 0; i < config->count; ++i) {
+        if (config->entries[i].action != INIT_FS) continue;
+        fprintf(stderr, "init: config line %d: a second 'fs' (line %d has one); ignored\n", number,
+                config->entries[i].line);
+        ++config->errors;
+        return;
+      }
     }
     entry->action = kVerbs[known].action;
     entry->channel_only = kVerbs[known].channel_only;

@@ -15,7 +15,8 @@
  *                          console server ("session" and the handle) and
  *                          starts PATH with the other end as its stdin,
  *                          stdout and stderr (a terminal: isatty() is 1),
- *                          PATH=/bin, HOME=/ and TERM=vt100 in its
+ *                          PATH=/bin, HOME=/ (/home/user on a disk that
+ *                          has it) and TERM=vt100 in its
  *                          environment; each restart gets a new session
  *                          (a shell that exits comes back with a fresh
  *                          prompt). Needs a `console` line before it
@@ -26,6 +27,18 @@
  *                          the same, but the session is PATH's bootstrap
  *                          handle, not its fds: for a client that speaks
  *                          <viperdos/stream.h> itself (consoled's tests)
+ *   fs PATH [ARGS...]      the file-system server (fsd), with the first
+ *                          disk the kernel gave init: its bootstrap
+ *                          channel's first message is "block" and the
+ *                          disk's handle, and once fsd has mounted it
+ *                          (init's first request is answered) init's end
+ *                          of that channel is init's root connection:
+ *                          every program started after it has the disk
+ *                          as "/" (<viperdos/fs_protocol.h>). No disk, or
+ *                          fsd failing to mount it: init says so once and
+ *                          goes on with the boot archive as "/". At most
+ *                          one `fs` line; a service like `start` once
+ *                          mounted (a restart mounts again)
  *   poweroff               when every `run` before it is done and every
  *                          service has ended or been given up, end init
  *                          (the kernel then powers the machine off)
@@ -41,7 +54,15 @@
 #define INIT_MAX_ARGS 15
 #define INIT_MAX_LINE 256
 
-enum init_action { INIT_RUN, INIT_START, INIT_CONSOLE, INIT_SESSION, INIT_ATTACH, INIT_POWEROFF };
+enum init_action {
+  INIT_RUN,
+  INIT_START,
+  INIT_CONSOLE,
+  INIT_SESSION,
+  INIT_ATTACH,
+  INIT_POWEROFF,
+  INIT_FS,
+};
 
 struct init_entry {
   enum init_action action;

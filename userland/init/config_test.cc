@@ -55,6 +55,27 @@ TEST(InitConfig, RunAndStartAreAsBefore) {
   EXPECT_EQ(c.entries[1].argc, 1);
 }
 
+TEST(InitConfig, FsStartsTheFileSystemServerWithItsArguments) {
+  const init_config c = Parse("fs bin/fsd -v\nconsole bin/consoled\nrun bin/files_test\n");
+  EXPECT_EQ(c.errors, 0);
+  ASSERT_EQ(c.count, 3);
+  EXPECT_EQ(c.entries[0].action, INIT_FS);
+  ASSERT_EQ(c.entries[0].argc, 2);
+  EXPECT_STREQ(c.entries[0].argv[0], "bin/fsd");
+  EXPECT_STREQ(c.entries[0].argv[1], "-v");
+  EXPECT_EQ(c.entries[2].action, INIT_RUN);
+}
+
+TEST(InitConfig, FsWithoutAProgramOrTwiceIsAnError) {
+  const init_config c = Parse("fs\nfs bin/fsd\nfs bin/other\nrun bin/hello\n");
+  EXPECT_EQ(c.errors, 2) << "a bare fs, then a second fs";
+  ASSERT_EQ(c.count, 2);
+  EXPECT_EQ(c.entries[0].action, INIT_FS);
+  EXPECT_STREQ(c.entries[0].argv[0], "bin/fsd");
+  EXPECT_EQ(c.entries[0].line, 2);
+  EXPECT_EQ(c.entries[1].action, INIT_RUN);
+}
+
 TEST(InitConfig, ADirectiveWithoutItsProgramIsAnError) {
   const init_config c = Parse("console\nsession\nattach\nrun bin/hello\n");
   EXPECT_EQ(c.errors, 3);

@@ -4,21 +4,26 @@
  * on one that keeps failing. It waits on every service's process handle in
  * one pollset, with the next restart as the deadline: no polling.
  *
- * The kernel gives init one thing: its bootstrap channel's first message,
- * "console" and the console handle. init keeps it and passes a duplicate
+ * The kernel gives init its bootstrap channel's messages: first "console"
+ * and the console handle, then "block" and a disk's handle for each disk
+ * (<viperdos/fs_protocol.h>). init keeps the console and passes a duplicate
  * to the `console` service (consoled), and attaches each `session`
  * service to a new console session it announces to that service: as the
  * program's stdin, stdout and stderr (posix_spawn), or, for `-channel`
- * entries, as its bootstrap handle.
+ * entries, as its bootstrap handle. An `fs` line starts fsd with the first
+ * disk and, once it has mounted it, makes that channel init's root
+ * connection, so every program started after has the disk as "/".
  *
  * init's exit code (and so the machine's, on `poweroff`) is the number of
  * `run` programs that failed plus the number of malformed config lines. */
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <viperdos/console.h>
+#include <viperdos/fs_protocol.h>
 #include <viperdos/viper.h>
 
 #include "userland/init/config.h"
@@ -46,28 +51,106 @@ static viper_handle_t pollset;
   (VIPER_RIGHT_READ | VIPER_RIGHT_WRITE | VIPER_RIGHT_WAIT | VIPER_RIGHT_TRANSFER | \
    VIPER_RIGHT_DUPLICATE)
 
+#define MAX_DISKS 8
+
+/* What a program on a console session finds in its environment; HOME is
+ * /home/user once a disk that has it is mounted (the shell keeps its
+ * history there). */
+static char* session_environment[] = {"PATH=/bin", "HOME=/", "TERM=vt100", 0};
+
 static viper_handle_t console;        /* from the kernel; 0 if it sent none */
 static viper_handle_t console_server; /* init's end of the console server's bootstrap */
+static viper_handle_t disks[MAX_DISKS]; /* from the kernel, disk 0 first */
+static int disk_count;
+static viper_handle_t fs_pending; /* init's end of fsd's bootstrap, until it has mounted */
 
-/* The kernel wrote init's first bootstrap message before init started. */
-static void take_console(void) {
+/* The kernel wrote init's bootstrap messages before init started: read
+ * them all ("console", then a "block" per disk), then close it. */
+static void take_bootstrap(void) {
   const viper_handle_t bootstrap = viper_bootstrap_handle();
   if (!bootstrap) return;
-  char tag[16];
-  viper_handle_t handles[1];
-  struct viper_message m = {tag, 0, sizeof(tag), handles, 0, 1};
-  const int64_t r = viper_channel_read(bootstrap, &m, 0);
-  if (r >= 0 && m.byte_count == 7 && memcmp(tag, "console", 7) == 0 && m.handle_count == 1) {
-    console = handles[0];
-  } else if (r >= 0) {
-    for (uint64_t i = 0; i < m.handle_count; ++i) viper_handle_close(handles[i]);
+  for (;;) {
+    char tag[16];
+    viper_handle_t handles[1] = {0};
+    struct viper_message m = {tag, 0, sizeof(tag), handles, 0, 1};
+    if (viper_channel_read(bootstrap, &m, 0) < 0) break; /* no more (or too big: ignored) */
+    if (m.byte_count == 7 && memcmp(tag, "console", 7) == 0 && m.handle_count == 1 && !console) {
+      console = handles[0];
+    } else if (m.byte_count == 5 && memcmp(tag, "block", 5) == 0 && m.handle_count == 1 &&
+               disk_count < MAX_DISKS) {
+      disks[disk_count++] = handles[0];
+    } else {
+      for (uint64_t i = 0; i < m.handle_count; ++i) viper_handle_close(handles[i]);
+    }
   }
   viper_handle_close(bootstrap);
+}
+
+/* fsd's bootstrap: "block" and a duplicate of disk 0 (init keeps its own
+ * for a restart). The child's end, or -1 with why in *why. */
+static int64_t fs_bootstrap(const char** why) {
+  viper_handle_t pair[2];
+  struct viper_object_info info;
+  if (disk_count == 0) {
+    *why = "the kernel gave init no disk";
+    return -1;
+  }
+  if (viper_object_info(disks[0], &info) < 0 || viper_channel_create(pair) < 0) {
+    *why = "no channel";
+    return -1;
+  }
+  const int64_t copy = viper_handle_duplicate(disks[0], info.rights);
+  const viper_handle_t moved = (viper_handle_t)copy;
+  const int64_t sent = copy < 0 ? copy : viper_channel_write(pair[0], "block", 5, &moved, 1);
+  if (sent < 0) {
+    if (copy >= 0) viper_handle_close(moved);
+    viper_handle_close(pair[0]);
+    viper_handle_close(pair[1]);
+    *why = "cannot pass it the disk";
+    return -1;
+  }
+  if (fs_pending) viper_handle_close(fs_pending);
+  fs_pending = pair[0];
+  return (int64_t)pair[1];
+}
+
+/* fsd has started: its first answer says it mounted the disk (a blocking
+ * STAT of the root; an fsd that cannot mount exits, and the call sees the
+ * channel closed). Then init's end is init's root connection. 0 or -1. */
+static int mount_root(const struct init_entry* e) {
+  const viper_handle_t channel = fs_pending;
+  fs_pending = 0;
+  if (!channel) return -1;
+  struct viper_fs_request request = {.op = VIPER_FS_STAT};
+  unsigned char reply[sizeof(struct viper_fs_reply) + sizeof(struct viper_fs_stat)];
+  const int64_t got = viper_channel_call(channel, &request, sizeof(request), reply, sizeof(reply),
+                                         VIPER_DEADLINE_NEVER);
+  struct viper_fs_reply header = {.status = -1};
+  if (got >= (int64_t)sizeof(header)) memcpy(&header, reply, sizeof(header));
+  if (got < 0 || header.status != 0) {
+    fprintf(stderr, "init: %s did not mount disk 0 (%s %lld); the boot archive is /\n",
+            e->argv[0], got < 0 ? "error" : "status", (long long)(got < 0 ? got : header.status));
+    viper_handle_close(channel);
+    return -1;
+  }
+  viper_fs_set_root(channel);
+  printf("init: disk 0 mounted by %s: / is the disk, /boot the boot archive\n", e->argv[0]);
+  struct stat home;
+  if (stat("/home/user", &home) == 0 && S_ISDIR(home.st_mode)) {
+    session_environment[1] = "HOME=/home/user";
+  }
+  return 0;
 }
 
 /* The bootstrap handle a `console` or `session` service starts with (0 for
  * the others); -1 if it cannot have one. */
 static int64_t bootstrap_for(const struct init_entry* e) {
+  if (e->action == INIT_FS) {
+    const char* why = 0;
+    const int64_t end = fs_bootstrap(&why);
+    if (end < 0) fprintf(stderr, "init: %s not started: %s; the boot archive is /\n", e->argv[0], why);
+    return end;
+  }
   const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
   if (e->action != INIT_CONSOLE && !on_session) return 0;
   const char* why = 0;
@@ -102,8 +185,6 @@ static int64_t bootstrap_for(const struct init_entry* e) {
   return (int64_t)pair[1];
 }
 
-/* What a program on a console session finds in its environment. */
-static char* const session_environment[] = {"PATH=/bin", "HOME=/", "TERM=vt100", 0};
 
 /* Starts `e` with the session channel `session` (init's end to the program;
  * it is consumed) as fds 0, 1 and 2: the process handle, or -1. */
@@ -123,7 +204,7 @@ static int64_t spawn_on_session(struct init_entry* e, viper_handle_t session) {
   }
   pid_t pid = 0;
   const int failed = posix_spawn(&pid, e->argv[0], &actions, 0, (char* const*)e->argv,
-                                 session_environment);
+                                 (char* const*)session_environment);
   posix_spawn_file_actions_destroy(&actions);
   close(fd); /* the child has its own; consoled sees the session end with it */
   if (failed) {
@@ -134,11 +215,26 @@ static int64_t spawn_on_session(struct init_entry* e, viper_handle_t session) {
   return (int64_t)viper_child_take(pid); /* init waits on it in its pollset */
 }
 
+/* A program with no bootstrap of its own: posix_spawn, so libc's startup
+ * message gives it init's fds and root connection (the disk). */
+static int64_t spawn_plain(struct init_entry* e) {
+  static char* const no_environment[] = {0};
+  pid_t pid = 0;
+  const int failed = posix_spawn(&pid, e->argv[0], 0, 0, (char* const*)e->argv, no_environment);
+  if (failed) {
+    fprintf(stderr, "init: cannot start %s (config line %d): %s\n", e->argv[0], e->line,
+            strerror(failed));
+    return -1;
+  }
+  return (int64_t)viper_child_take(pid);
+}
+
 static int64_t spawn(struct init_entry* e) {
   const int64_t bootstrap = bootstrap_for(e);
   if (bootstrap < 0) return bootstrap;
   const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
   if (on_session && !e->channel_only) return spawn_on_session(e, (viper_handle_t)bootstrap);
+  if (bootstrap == 0) return spawn_plain(e);
   const struct viper_spawn_args args = {
       .path = e->argv[0], .argv = e->argv, .argc = (uint64_t)e->argc, .envp = 0, .envc = 0,
       .bootstrap = (viper_handle_t)bootstrap};
@@ -162,6 +258,8 @@ static void start_service(int index) {
   s->process = (viper_handle_t)process;
   s->started_ns = viper_clock_monotonic();
   viper_pollset_add(pollset, s->process, VIPER_SIGNAL_TERMINATED, (uint64_t)index);
+  /* A file-system server that cannot mount exits on its own: not restarted. */
+  if (s->entry->action == INIT_FS && mount_root(s->entry) != 0) s->given_up = 1;
 }
 
 static void service_ended(int index) {
@@ -238,13 +336,14 @@ int main(int argc, char** argv) {
   const int64_t set = viper_pollset_create();
   if (set < 0) return 1;
   pollset = (viper_handle_t)set;
-  take_console();
+  take_bootstrap();
   printf("init: %d entries from %s\n", config.count, path);
 
   int failed_runs = 0;
   for (int i = 0; i < config.count; ++i) {
     struct init_entry* e = &config.entries[i];
-    if (e->action == INIT_START || e->action == INIT_CONSOLE || e->action == INIT_SESSION) {
+    if (e->action == INIT_START || e->action == INIT_CONSOLE || e->action == INIT_SESSION ||
+        e->action == INIT_FS) {
       services[service_count].entry = e;
       start_service(service_count++);
     } else if (e->action == INIT_RUN || e->action == INIT_ATTACH) {

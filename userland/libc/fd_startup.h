@@ -12,7 +12,12 @@
  *            then the name (boot files and directories: the archive name)
  *   cwd      the working directory, absolute, with its NUL
  * and one handle per stream fd, in the order of the fds (a duplicate of
- * the parent's channel end). Internal to libc. */
+ * the parent's channel end), per disk fd (FD_KIND_FSFILE, FD_KIND_FSDIR:
+ * a CLONE of its connection; the offset is the description's; a file's
+ * entry with reserved[0] = 1 has a second handle, the VMO its offset is
+ * shared in: fd_fsfile.c) and for the
+ * root connection: an entry of kind FD_KIND_FSROOT with fd -1, first, so
+ * the child has its mounts before it adopts the cwd. Internal to libc. */
 #ifndef VIPERDOS_LIBC_FD_STARTUP_H_
 #define VIPERDOS_LIBC_FD_STARTUP_H_
 

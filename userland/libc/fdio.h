@@ -32,6 +32,9 @@ enum fd_kind {
   FD_KIND_STREAM = 2,    /* a channel speaking <viperdos/stream.h> */
   FD_KIND_BOOTFILE = 3,  /* a regular file of the boot archive */
   FD_KIND_DIRECTORY = 4, /* a directory of the boot archive (fstat only) */
+  FD_KIND_FSFILE = 5,    /* a file of the disk: a connection to fsd (fd_fsfile.c) */
+  FD_KIND_FSDIR = 6,     /* a directory of the disk: a connection to fsd */
+  FD_KIND_FSROOT = 7,    /* the startup message's root connection (no fd) */
 };
 
 struct fd_file;
@@ -85,6 +88,9 @@ int __fd_stream_set_attributes(struct fd_file* file, const struct termios* attri
 int __fd_bootfile_open(const char* name, int flags, struct fd_file** out);
 const char* __fd_bootfile_name(const struct fd_file* file);
 off_t __fd_bootfile_offset(const struct fd_file* file);
+
+/* open()'s description for `path` on whichever mount it lies (posix_fd.c). */
+int __viper_open_file(const char* path, int flags, mode_t mode, struct fd_file** out);
 
 /* A kernel error (VIPER_ERR_*) as an errno value. */
 int __viper_errno(int64_t error);

@@ -1,16 +1,18 @@
 /* chdir, getcwd and the resolution of paths against the working directory
  * (path.h). The working directory is a string under one futex mutex; it
- * names a directory that existed when it was set (the archive never
- * changes). */
+ * names a directory that existed when it was set (on the disk it may have
+ * gone since: then paths under it fail with ENOENT, as on Unix). */
 #include "userland/libc/path.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <viperdos/viper.h>
 
 #include "userland/libc/bootfs_names.h"
+#include "userland/libc/fs_client.h"
 #include "userland/libc/futex_mutex.h"
 
 static uint32_t cwd_lock;
@@ -22,46 +24,45 @@ void __viper_cwd(char out[VIPER_PATH_MAX]) {
   futex_mutex_unlock(&cwd_lock);
 }
 
-/* Appends the components of `path` to the name in `out` (length *n). */
-static int walk(const char* path, char* out, size_t* n) {
-  while (*path) {
-    while (*path == '/') ++path;
-    const char* end = path;
-    while (*end && *end != '/') ++end;
-    const size_t length = (size_t)(end - path);
-    if (length == 0 || (length == 1 && path[0] == '.')) {
-      /* nothing */
-    } else if (length == 2 && path[0] == '.' && path[1] == '.') {
-      while (*n > 0 && out[*n - 1] != '/') --*n; /* the root's parent is the root */
-      if (*n > 0) --*n;
-    } else {
-      if (*n + (*n > 0) + length >= VIPER_PATH_MAX - 1) return -ENAMETOOLONG; /* room for "/" */
-      if (*n > 0) out[(*n)++] = '/';
-      memcpy(out + *n, path, length);
-      *n += length;
-    }
-    path = end;
-  }
-  out[*n] = 0;
+int __viper_resolve(const char* path, char name[VIPER_PATH_MAX]) {
+  if (!path) return -EFAULT;
+  char base[VIPER_PATH_MAX];
+  __viper_cwd(base);
+  return vfs_normalize(base, path, name);
+}
+
+int __viper_route(const char* path, char name[VIPER_PATH_MAX], struct vfs_route* route) {
+  const int resolved = __viper_resolve(path, name);
+  if (resolved == 0) *route = vfs_route(name, __fs_root() != 0);
+  return resolved;
+}
+
+int __viper_resolve_program(const char* path, char name[VIPER_PATH_MAX]) {
+  struct vfs_route route;
+  const int resolved = __viper_route(path, name, &route);
+  if (resolved < 0) return resolved;
+  if (route.mount != VFS_BOOT) return -ENOENT; /* the kernel loads from the archive only */
+  memmove(name, route.rest, strlen(route.rest) + 1);
   return 0;
 }
 
-int __viper_resolve(const char* path, char name[VIPER_PATH_MAX]) {
-  if (!path) return -EFAULT;
-  if (path[0] == 0) return -ENOENT;
-  size_t n = 0;
-  name[0] = 0;
-  if (path[0] != '/') {
-    char base[VIPER_PATH_MAX];
-    __viper_cwd(base);
-    walk(base, name, &n); /* already resolved: cannot fail */
+/* Whether the resolved `name` is a directory: 0, -ENOTDIR or -ENOENT. */
+static int is_directory(const char* name) {
+  const struct vfs_route route = vfs_route(name, __fs_root() != 0);
+  if (route.mount == VFS_DISK) {
+    struct stat status;
+    const int got = __fs_stat(__fs_root(), route.rest, 0, &status);
+    if (got != 0) return got;
+    return S_ISDIR(status.st_mode) ? 0 : -ENOTDIR;
   }
-  return walk(path, name, &n);
+  if (__bootfs_is_directory(route.rest)) return 0;
+  return viper_bootfs_stat(route.rest) >= 0 ? -ENOTDIR : -ENOENT;
 }
 
 /* Makes directory `name` (resolved) the working directory: 0 or -errno. */
 static int enter(const char* name) {
-  if (!__bootfs_is_directory(name)) return viper_bootfs_stat(name) >= 0 ? -ENOTDIR : -ENOENT;
+  const int checked = is_directory(name);
+  if (checked != 0) return checked;
   futex_mutex_lock(&cwd_lock);
   cwd[0] = '/';
   memcpy(cwd + 1, name, strlen(name) + 1);

@@ -1,17 +1,27 @@
-/* The working directory and path resolution, kept in libc: "/" is the boot
- * archive's root, whose names have no leading slash ("/bin/sh" is the
- * archive's "bin/sh"). Internal to libc. */
+/* The working directory and path resolution, kept in libc, over the mount
+ * table of vfs_path.h: with a root connection the disk is "/" and the boot
+ * archive "/boot" (its "bin" also "/bin"); without one the archive is "/",
+ * whose names have no leading slash ("/bin/sh" is the archive's "bin/sh").
+ * Internal to libc. */
 #ifndef VIPERDOS_LIBC_PATH_H_
 #define VIPERDOS_LIBC_PATH_H_
 
 #include <stddef.h>
 
-#define VIPER_PATH_MAX 256 /* bytes of a resolved path, with the NUL */
+#include "userland/libc/vfs_path.h"
 
 /* `path`, relative to the working directory unless absolute, with "." and
- * ".." and repeated slashes resolved, as an archive name ("" for the root)
- * in `name` (VIPER_PATH_MAX bytes): 0, -ENOENT for "", -ENAMETOOLONG. */
+ * ".." and repeated slashes resolved, as an absolute name without its
+ * leading slash ("" for the root) in `name` (VIPER_PATH_MAX bytes): 0,
+ * -ENOENT for "", -ENAMETOOLONG. */
 int __viper_resolve(const char* path, char name[VIPER_PATH_MAX]);
+
+/* `path` resolved, and the mount it lies on with its name there. */
+int __viper_route(const char* path, char name[VIPER_PATH_MAX], struct vfs_route* route);
+
+/* `path` as the boot archive's name of a program (spawn and exec run
+ * programs of the archive only): 0, or -ENOENT for a path on the disk. */
+int __viper_resolve_program(const char* path, char name[VIPER_PATH_MAX]);
 
 /* The working directory as an absolute path ("/", "/bin"). */
 void __viper_cwd(char out[VIPER_PATH_MAX]);

@@ -1,5 +1,6 @@
 /* The POSIX file calls on fdio (fdio.h): open, read, write, close, dup,
- * dup2, pipe, lseek, fstat, stat, isatty, fcntl, access, unlink. Each
+ * dup2, pipe, lseek, fstat, stat, lstat, isatty, fcntl, access, pread,
+ * pwrite, ftruncate, fsync, fchmod (the path calls are posix_fs.c). Each
  * checks its arguments and fails with -1 and errno, never silently. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 
 #include "userland/libc/bootfs_names.h"
 #include "userland/libc/fdio.h"
+#include "userland/libc/fs_client.h"
 #include "userland/libc/path.h"
 
 /* A result of the fd layer (a value or -errno) as POSIX returns it. */
@@ -31,11 +33,29 @@ static long fail_or(long result) {
     return fail_or(result_);                 \
   } while (0)
 
-int open(const char* path, int flags, ...) {
+int __viper_open_file(const char* path, int flags, mode_t mode, struct fd_file** out) {
   char name[VIPER_PATH_MAX];
-  int result = __viper_resolve(path, name);
+  struct vfs_route route;
+  const int resolved = __viper_route(path, name, &route);
+  if (resolved < 0) return resolved;
+  if (vfs_wants_directory(path)) {
+    if (flags & O_CREAT) return -EISDIR; /* as Linux: no file named "a/" */
+    flags |= O_DIRECTORY;
+  }
+  if (route.mount == VFS_DISK) return __fs_open(route.rest, flags, mode, out);
+  return __fd_bootfile_open(route.rest, flags, out);
+}
+
+int open(const char* path, int flags, ...) {
+  mode_t mode = 0;
+  if (flags & O_CREAT) {
+    va_list args;
+    va_start(args, flags);
+    mode = (mode_t)va_arg(args, int);
+    va_end(args);
+  }
   struct fd_file* file = 0;
-  if (result == 0) result = __fd_bootfile_open(name, flags, &file);
+  int result = __viper_open_file(path, flags, mode, &file);
   if (result == 0) {
     result = __fd_install(file, 0, (flags & O_CLOEXEC) ? FD_TABLE_CLOEXEC : 0);
     if (result < 0) __fd_put(file);
@@ -71,33 +91,97 @@ int fstat(int fd, struct stat* status) {
   WITH_FILE(fd, file, stat_file(file, status));
 }
 
-int stat(const char* path, struct stat* status) {
-  if (!status) return (int)fail_or(-EFAULT);
+/* stat and lstat: the disk answers for itself; the archive has no links. */
+static int stat_path(const char* path, struct stat* status, int nofollow) {
+  if (!status) return -EFAULT;
   char name[VIPER_PATH_MAX];
-  int result = __viper_resolve(path, name);
-  struct fd_file* file = 0;
-  if (result == 0) result = __fd_bootfile_open(name, O_RDONLY, &file);
-  if (result == 0) {
-    result = stat_file(file, status);
-    __fd_put(file);
+  struct vfs_route route;
+  int result = __viper_route(path, name, &route);
+  if (result != 0) return result;
+  /* "a/" names a directory: a link there is followed, a file refused. */
+  const int directory = vfs_wants_directory(path);
+  if (route.mount == VFS_DISK) {
+    result = __fs_stat(__fs_root(), route.rest, nofollow && !directory, status);
+  } else {
+    struct fd_file* file = 0;
+    result = __fd_bootfile_open(route.rest, O_RDONLY, &file);
+    if (result == 0) {
+      result = stat_file(file, status);
+      __fd_put(file);
+    }
   }
-  return (int)fail_or(result);
+  if (result == 0 && directory && !S_ISDIR(status->st_mode)) result = -ENOTDIR;
+  return result;
 }
 
-int lstat(const char* path, struct stat* status) { return stat(path, status); }
+int stat(const char* path, struct stat* status) {
+  return (int)fail_or(stat_path(path, status, 0));
+}
+
+int lstat(const char* path, struct stat* status) {
+  return (int)fail_or(stat_path(path, status, 1));
+}
 
 int access(const char* path, int mode) {
   if (mode & ~(R_OK | W_OK | X_OK)) return (int)fail_or(-EINVAL);
+  char name[VIPER_PATH_MAX];
+  struct vfs_route route;
   struct stat status;
-  if (stat(path, &status) != 0) return -1;
-  if (mode & W_OK) return (int)fail_or(-EROFS);
+  const int found = stat_path(path, &status, 0);
+  if (found != 0) return (int)fail_or(found);
+  __viper_route(path, name, &route);
+  /* One user: the disk's permission bits are its owner's, and it is us. */
+  if ((mode & W_OK) && route.mount == VFS_BOOT) return (int)fail_or(-EROFS);
   return 0;
 }
 
-int unlink(const char* path) {
-  struct stat status;
-  if (stat(path, &status) != 0) return -1;
-  return (int)fail_or(S_ISDIR(status.st_mode) ? -EISDIR : -EROFS);
+ssize_t pread(int fd, void* buffer, size_t size, off_t offset) {
+  if (!buffer && size) return fail_or(-EFAULT);
+  WITH_FILE(fd, file, __fd_fs_pread(file, buffer, size, offset));
+}
+
+ssize_t pwrite(int fd, const void* bytes, size_t size, off_t offset) {
+  if (!bytes && size) return fail_or(-EFAULT);
+  WITH_FILE(fd, file, __fd_fs_pwrite(file, bytes, size, offset));
+}
+
+/* A request with no payload on the fd's own connection; `fallback` for a
+ * description that is not the disk's. */
+static int on_node(struct fd_file* file, struct viper_fs_request request, int fallback) {
+  struct fs_conn* conn = __fd_fs_conn(file);
+  if (!conn) return fallback;
+  struct viper_fs_reply reply;
+  struct fs_exchange x = {0};
+  return __fs_call(conn, &request, &x, &reply);
+}
+
+int ftruncate(int fd, off_t length) {
+  if (length < 0) return (int)fail_or(-EINVAL);
+  struct viper_fs_request request = {.op = VIPER_FS_TRUNCATE, .offset = (uint64_t)length};
+  WITH_FILE(fd, file,
+            file->ops->kind == FD_KIND_FSDIR                 ? -EISDIR
+            : __fd_fs_conn(file) && (file->status_flags & O_ACCMODE) == O_RDONLY ? -EBADF
+            : file->ops->kind == FD_KIND_BOOTFILE            ? -EROFS
+                                                             : on_node(file, request, -EINVAL));
+}
+
+int fsync(int fd) {
+  struct viper_fs_request request = {.op = VIPER_FS_SYNC};
+  /* The archive never changes: nothing of it is waiting to be written. */
+  WITH_FILE(fd, file,
+            file->ops->kind == FD_KIND_BOOTFILE || file->ops->kind == FD_KIND_DIRECTORY
+                ? 0
+                : on_node(file, request, -EINVAL));
+}
+
+int fdatasync(int fd) { return fsync(fd); }
+
+int fchmod(int fd, mode_t mode) {
+  struct viper_fs_request request = {.op = VIPER_FS_CHMOD, .mode = (uint32_t)mode & 07777};
+  WITH_FILE(fd, file,
+            file->ops->kind == FD_KIND_BOOTFILE || file->ops->kind == FD_KIND_DIRECTORY
+                ? -EROFS
+                : on_node(file, request, -EINVAL));
 }
 
 static int terminal(struct fd_file* file) {

@@ -20,6 +20,7 @@
 #include <viperdos/viper.h>
 
 #include "userland/libc/children.h"
+#include "userland/libc/fs_client.h"
 #include "userland/libc/path.h"
 #include "userland/libc/startup.h"
 #include "userland/libc/syscall.h"
@@ -70,7 +71,14 @@ pid_t fork(void) {
   /* Lines not yet written would be written twice, once by each. */
   fflush(stdout);
   fflush(stderr);
+  /* The disk's connections, cloned for the child (fs_client.h). */
+  struct fs_fork* clones = __fs_fork_prepare();
   const int64_t child = viper_process_fork();
+  if (child == 0) {
+    __fs_fork_child(clones);
+  } else {
+    __fs_fork_parent(clones);
+  }
   if (child < 0) return fail(child);
   if (child == 0) {
     /* The parent's children are not this process's: their handles came
@@ -110,7 +118,7 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
   }
   /* Against the working directory, as posix_spawn and open resolve. */
   char name[VIPER_PATH_MAX];
-  const int resolved = __viper_resolve(path, name);
+  const int resolved = __viper_resolve_program(path, name);
   if (resolved < 0) {
     errno = -resolved;
     return -1;

@@ -32,6 +32,7 @@ struct action {
   int source; /* dup2 */
   int oflag;  /* open */
   char* path; /* open: a copy */
+  mode_t mode; /* open: for O_CREAT */
 };
 
 struct __posix_spawn_file_actions {
@@ -80,23 +81,22 @@ static int add_action(posix_spawn_file_actions_t* fa, struct action a) {
 
 int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t* fa, int fd, const char* path,
                                      int oflag, mode_t mode) {
-  (void)mode; /* nothing can be created */
   if (!path) return EINVAL;
   if (fd < 0 || fd >= FD_TABLE_SIZE) return EBADF;
   char* copy = strdup(path);
   if (!copy) return ENOMEM;
-  const int added = add_action(fa, (struct action){ACTION_OPEN, fd, -1, oflag, copy});
+  const int added = add_action(fa, (struct action){ACTION_OPEN, fd, -1, oflag, copy, mode});
   if (added) free(copy);
   return added;
 }
 
 int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t* fa, int fd, int target) {
   if (fd < 0 || fd >= FD_TABLE_SIZE) return EBADF;
-  return add_action(fa, (struct action){ACTION_DUP2, target, fd, 0, 0});
+  return add_action(fa, (struct action){ACTION_DUP2, target, fd, 0, 0, 0});
 }
 
 int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t* fa, int fd) {
-  return add_action(fa, (struct action){ACTION_CLOSE, fd, -1, 0, 0});
+  return add_action(fa, (struct action){ACTION_CLOSE, fd, -1, 0, 0, 0});
 }
 
 /* ---- attributes ---- */
@@ -201,10 +201,8 @@ static int apply(struct fd_view* view, const posix_spawn_file_actions_t* fa) {
       __atomic_fetch_add(&file->counted.references, 1, __ATOMIC_RELAXED);
       __fd_view_set(view, a->fd, file, 0);
     } else {
-      char name[VIPER_PATH_MAX];
       struct fd_file* file = 0;
-      int opened = __viper_resolve(a->path, name);
-      if (opened == 0) opened = __fd_bootfile_open(name, a->oflag, &file);
+      const int opened = __viper_open_file(a->path, a->oflag, a->mode, &file);
       if (opened < 0) return -opened;
       __fd_view_set(view, a->fd, file, (a->oflag & O_CLOEXEC) ? FD_TABLE_CLOEXEC : 0);
     }
@@ -235,7 +233,7 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
                 const posix_spawnattr_t* attr, char* const argv[], char* const envp[]) {
   if (!path || !argv) return EINVAL;
   char name[VIPER_PATH_MAX];
-  const int resolved = __viper_resolve(path, name);
+  const int resolved = __viper_resolve_program(path, name);
   if (resolved < 0) return -resolved;
   if (strlen(name) >= VIPER_SPAWN_PATH_MAX) return ENAMETOOLONG;
   if (!envp) envp = environ;
@@ -293,7 +291,7 @@ int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t*
       const size_t at = n ? n : 1;
       candidate[at] = '/';
       memcpy(candidate + at + 1, file, length + 1);
-      if (__viper_resolve(candidate, name) == 0 && viper_bootfs_stat(name) >= 0) {
+      if (__viper_resolve_program(candidate, name) == 0 && viper_bootfs_stat(name) >= 0) {
         return posix_spawn(pid, candidate, fa, attr, argv, envp);
       }
     }

@@ -9,6 +9,7 @@
 #include <viperdos/viper.h>
 
 #include "userland/libc/fd_startup.h"
+#include "userland/libc/fs_client.h"
 #include "userland/libc/path.h"
 
 #define STARTUP_MAGIC 0x53444656u /* "VFDS" */
@@ -58,25 +59,58 @@ static int inherited(const struct fd_view* view, int fd) {
   return view->files[fd] && !(view->flags[fd] & FD_TABLE_CLOEXEC);
 }
 
-/* The message's size for the view, and its stream count. */
-static size_t message_size(const struct fd_view* view, const char* cwd, int* streams) {
-  size_t size = sizeof(struct startup_header) + strlen(cwd) + 1;
-  *streams = 0;
+/* Whether the fd passes as a handle: a stream's channel, or a clone of
+ * a disk fd's connection. */
+static int carries_handle(const struct fd_file* file) {
+  return file->ops->kind == FD_KIND_STREAM || file->ops->kind == FD_KIND_FSFILE ||
+         file->ops->kind == FD_KIND_FSDIR;
+}
+
+/* The message's most bytes for the view (the root entry included), and
+ * its most handles. */
+static size_t message_size(const struct fd_view* view, const char* cwd, int* handles) {
+  size_t size = sizeof(struct startup_header) + strlen(cwd) + 1 + sizeof(struct startup_fd);
+  *handles = 1;
   for (int fd = 0; fd < FD_TABLE_SIZE; ++fd) {
     if (!inherited(view, fd)) continue;
     const char* name = __fd_bootfile_name(view->files[fd]);
     size += sizeof(struct startup_fd) + (name ? strlen(name) + 1 : 0);
-    if (view->files[fd]->ops->kind == FD_KIND_STREAM) ++*streams;
+    if (carries_handle(view->files[fd])) ++*handles;
+    if (view->files[fd]->ops->kind == FD_KIND_FSFILE) ++*handles; /* its shared offset */
   }
   return size;
+}
+
+/* The handles an inherited fd passes, in *out and (a disk file's shared
+ * offset) *offset_vmo, 0 for none: 0, or an error that fails the whole
+ * message. A disk fd whose clone fsd refuses (fsd gone) is left out:
+ * *skip. */
+static int64_t handle_for(struct fd_file* file, viper_handle_t* out, viper_handle_t* offset_vmo,
+                          int* skip) {
+  *out = 0;
+  *offset_vmo = 0;
+  *skip = 0;
+  if (file->ops->kind == FD_KIND_STREAM) {
+    const viper_handle_t channel = __fd_stream_channel(file);
+    struct viper_object_info info;
+    const int64_t error = viper_object_info(channel, &info);
+    const int64_t copy = error ? error : viper_handle_duplicate(channel, info.rights);
+    if (copy < 0) return copy;
+    *out = (viper_handle_t)copy;
+  } else if (__fd_fs_conn(file)) {
+    *skip = __fs_clone(__fd_fs_conn(file), out) != 0;
+    /* Without the page the child gets a copy of the offset instead. */
+    if (!*skip) __fd_fs_share_offset(file, offset_vmo);
+  }
+  return 0;
 }
 
 int64_t __fd_startup_channel(const struct fd_view* view) {
   char cwd[VIPER_PATH_MAX];
   __viper_cwd(cwd);
-  int streams;
-  const size_t size = message_size(view, cwd, &streams);
-  if (streams > VIPER_MESSAGE_HANDLES_MAX || size > VIPER_MESSAGE_BYTES_MAX) {
+  int most_handles;
+  const size_t size = message_size(view, cwd, &most_handles);
+  if (most_handles > VIPER_MESSAGE_HANDLES_MAX || size > VIPER_MESSAGE_BYTES_MAX) {
     return VIPER_ERR_OUT_OF_RANGE;
   }
   unsigned char* message = malloc(size);
@@ -87,24 +121,36 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
   struct startup_header header = {STARTUP_MAGIC, STARTUP_VERSION, 0, (uint16_t)(strlen(cwd) + 1),
                                   0};
   size_t at = sizeof(header);
+  /* The root connection first: the child needs it to adopt the cwd. */
+  struct fs_conn* root = __fs_root();
+  viper_handle_t root_clone = 0;
+  if (root && __fs_clone(root, &root_clone) == 0) {
+    const struct startup_fd entry = {.fd = -1, .kind = FD_KIND_FSROOT};
+    handles[handle_count++] = root_clone;
+    memcpy(message + at, &entry, sizeof(entry));
+    at += sizeof(entry);
+    ++header.fd_count;
+  }
   for (int fd = 0; fd < FD_TABLE_SIZE && !error; ++fd) {
     if (!inherited(view, fd)) continue;
     struct fd_file* file = view->files[fd];
     const char* name = __fd_bootfile_name(file);
+    const int disk = __fd_fs_conn(file) != 0;
     struct startup_fd entry = {.fd = (int16_t)fd,
                                .kind = (uint8_t)file->ops->kind,
                                .is_terminal = (uint8_t)__fd_stream_is_terminal(file),
                                .status_flags = file->status_flags,
-                               .offset = name ? __fd_bootfile_offset(file) : 0,
+                               .offset = name   ? __fd_bootfile_offset(file)
+                                         : disk ? __fd_fs_offset(file)
+                                                : 0,
                                .name_bytes = (uint16_t)(name ? strlen(name) + 1 : 0)};
-    if (file->ops->kind == FD_KIND_STREAM) {
-      const viper_handle_t channel = __fd_stream_channel(file);
-      struct viper_object_info info;
-      error = viper_object_info(channel, &info);
-      const int64_t copy = error ? error : viper_handle_duplicate(channel, info.rights);
-      if (copy < 0) error = copy;
-      if (copy >= 0) handles[handle_count++] = (viper_handle_t)copy;
-    }
+    viper_handle_t handle, offset_vmo;
+    int skip;
+    error = handle_for(file, &handle, &offset_vmo, &skip);
+    if (error || skip) continue;
+    if (handle) handles[handle_count++] = handle;
+    if (offset_vmo) handles[handle_count++] = offset_vmo;
+    entry.reserved[0] = offset_vmo != 0; /* a second handle: the shared offset */
     memcpy(message + at, &entry, sizeof(entry));
     at += sizeof(entry);
     if (name) memcpy(message + at, name, entry.name_bytes);
@@ -116,7 +162,8 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
   viper_handle_t ends[2] = {0, 0};
   int moved = 0; /* the handles went into the message */
   if (!error) error = viper_channel_create(ends);
-  if (!error) error = viper_channel_write(ends[0], message, size, handles, (size_t)handle_count);
+  const size_t used = at + header.cwd_bytes; /* <= size: fds left out shrink it */
+  if (!error) error = viper_channel_write(ends[0], message, used, handles, (size_t)handle_count);
   if (!error) moved = 1;
   if (!error) error = viper_object_signal(ends[1], 0, VIPER_SIGNAL_USER0);
   free(message);
@@ -145,8 +192,10 @@ static void console_fallback(void) {
   for (int fd = 0; fd <= 2; ++fd) __fd_install_at(fd, __fd_console(), 0);
 }
 
-/* One fd of the message; the stream's handle is `*handle` (taken). */
-static void adopt(const struct startup_fd* entry, const char* name, viper_handle_t* handle) {
+/* One fd of the message; the stream's or disk fd's handle is `*handle`,
+ * a disk file's shared offset `*offset_vmo` (both taken). */
+static void adopt(const struct startup_fd* entry, const char* name, viper_handle_t* handle,
+                  viper_handle_t* offset_vmo) {
   struct fd_file* file = 0;
   switch (entry->kind) {
     case FD_KIND_CONSOLE:
@@ -158,6 +207,22 @@ static void adopt(const struct startup_fd* entry, const char* name, viper_handle
       if (!file) viper_handle_close(*handle);
       *handle = 0;
       break;
+    case FD_KIND_FSFILE:
+    case FD_KIND_FSDIR:
+      if (!*handle) return;
+      file = __fd_fs_new(*handle, entry->kind == FD_KIND_FSDIR, entry->status_flags);
+      *handle = 0;
+      if (file && *offset_vmo && __fd_fs_adopt_offset(file, *offset_vmo) == 0) {
+        *offset_vmo = 0; /* the parent's offset, shared */
+      } else if (file && entry->offset > 0) {
+        __fd_fs_set_offset(file, entry->offset);
+      }
+      *offset_vmo = 0; /* taken either way */
+      break;
+    case FD_KIND_FSROOT:
+      if (*handle) __fs_set_root(*handle);
+      *handle = 0;
+      return;
     case FD_KIND_BOOTFILE:
     case FD_KIND_DIRECTORY:
       if (!name || __fd_bootfile_open(name, O_RDONLY, &file) != 0) return;
@@ -183,17 +248,27 @@ static int adopt_all(const unsigned char* bytes, size_t size, viper_handle_t* ha
     if (size - at < sizeof(entry)) return -1;
     memcpy(&entry, bytes + at, sizeof(entry));
     at += sizeof(entry);
-    if (entry.fd < 0 || entry.fd >= FD_TABLE_SIZE || size - at < entry.name_bytes) return -1;
+    const int root = entry.kind == FD_KIND_FSROOT;
+    if ((root ? entry.fd != -1 : entry.fd < 0) || entry.fd >= FD_TABLE_SIZE ||
+        size - at < entry.name_bytes) {
+      return -1;
+    }
     const char* name = (const char*)bytes + at;
     if (entry.name_bytes && name[entry.name_bytes - 1] != 0) return -1;
     at += entry.name_bytes;
-    viper_handle_t none = 0;
+    viper_handle_t none = 0, no_vmo = 0;
     viper_handle_t* handle = &none;
-    if (entry.kind == FD_KIND_STREAM) {
+    viper_handle_t* offset_vmo = &no_vmo;
+    if (entry.kind == FD_KIND_STREAM || entry.kind == FD_KIND_FSFILE ||
+        entry.kind == FD_KIND_FSDIR || root) {
       if (next_handle == handle_count) return -1;
       handle = &handles[next_handle++];
     }
-    adopt(&entry, entry.name_bytes ? name : 0, handle);
+    if (entry.kind == FD_KIND_FSFILE && entry.reserved[0] == 1) {
+      if (next_handle == handle_count) return -1;
+      offset_vmo = &handles[next_handle++];
+    }
+    adopt(&entry, entry.name_bytes ? name : 0, handle, offset_vmo);
   }
   if (size - at != header.cwd_bytes || header.cwd_bytes == 0 || bytes[size - 1] != 0) return -1;
   __viper_set_cwd((const char*)bytes + at);

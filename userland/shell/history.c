@@ -1,6 +1,8 @@
 #include "userland/shell/history.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,4 +70,14 @@ int history_append_file(const char* path, const char* line) {
   if (write(fd, line, n) != (ssize_t)n || write(fd, "\n", 1) != 1) rc = -1;
   close(fd);
   return rc;
+}
+
+int history_default_file(const char* home, char* out, size_t capacity) {
+  struct stat s;
+  if (!home || !*home || stat(home, &s) != 0 || !S_ISDIR(s.st_mode)) return -1;
+  if (access(home, W_OK) != 0) return -1;
+  const size_t n = strlen(home);
+  const char* slash = home[n - 1] == '/' ? "" : "/";
+  if ((size_t)snprintf(out, capacity, "%s%s.sh_history", home, slash) >= capacity) return -1;
+  return 0;
 }

@@ -26,5 +26,9 @@ const char* history_get(const sh_history* h, size_t i);
 int history_load(sh_history* h, const char* path);
 /* Appends one entry to the file; -1 if it cannot be written. */
 int history_append_file(const char* path, const char* line);
+/* The history file when $HISTFILE is unset: HOME/.sh_history if `home`
+ * is a writable directory (on ViperDOS only the disk is: the boot archive
+ * is read-only), into `out`. Returns 0, or -1 if there is none. */
+int history_default_file(const char* home, char* out, size_t capacity);
 
 #endif /* USERLAND_SHELL_HISTORY_H_ */

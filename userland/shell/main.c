@@ -155,6 +155,12 @@ static int interactive(void) {
    * continue, so it stops nothing (programs inherit this). */
   signal(SIGTSTP, SIG_IGN);
 #endif
+  /* No $HISTFILE: $HOME/.sh_history, once $HOME is writable (a disk). */
+  char default_histfile[1024];
+  if (!var_get("HISTFILE") &&
+      history_default_file(var_get("HOME"), default_histfile, sizeof default_histfile) == 0) {
+    var_set("HISTFILE", default_histfile);
+  }
   const char* histfile = var_get("HISTFILE");
   if (histfile) history_load(&g_history, histfile);
   bool terminal = isatty(STDIN_FILENO);

@@ -281,5 +281,25 @@ else
   failures=$((failures + 1))
 fi
 
+# Without $HISTFILE the history goes to $HOME/.sh_history, when $HOME is a
+# writable directory (ViperDOS's disk), and is read back from there.
+mkdir -p "$work/home"
+printf 'echo kept\n' | env -u HISTFILE HOME="$work/home" "$SH" -i >/dev/null 2>&1
+got=$(printf 'history\n' | env -u HISTFILE HOME="$work/home" "$SH" -i 2>/dev/null)
+if [[ "$(cat "$work/home/.sh_history" 2>/dev/null)" == $'echo kept\nhistory' && "$got" == *"    1  echo kept"* ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: \$HOME/.sh_history: $(printf %q "$(cat "$work/home/.sh_history" 2>&1)"), history $(printf %q "$got")"
+  failures=$((failures + 1))
+fi
+# A $HOME that is not writable (the boot archive) keeps it in memory only.
+got=$(printf 'echo a\nhistory\n' | env -u HISTFILE HOME=/nonexistent "$SH" -i 2>&1)
+if [[ "$got" == *"    2  history"* && "$got" != *"sh_history"* ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: an unwritable \$HOME: $(printf %q "$got")"
+  failures=$((failures + 1))
+fi
+
 echo "$passes passed, $failures failed"
 [[ $failures == 0 ]]

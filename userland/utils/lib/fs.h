@@ -1,8 +1,8 @@
 /* The file-system operations the file utilities need, behind one seam:
- * fs_posix.c (the host, and ViperDOS once its file system lands in libc)
- * and fs_viperdos.c (today's ViperDOS, whose only files are the boot
- * archive: it lists and stats the archive, and every change fails with
- * EROFS — "Read-only file system" — rather than pretending).
+ * fs_posix.c, on the host and on ViperDOS (whose libc serves the disk and
+ * the read-only boot archive: a change there fails with EROFS), and
+ * fs_viperdos.c, the boot archive alone (its host test's model). The
+ * system's names: system_name_posix.c, system_name_viperdos.c.
  *
  * Each returns 0 (or a value) on success and -1 with errno on failure. */
 #ifndef VIPERDOS_UTILS_FS_H_

@@ -1,4 +1,6 @@
-/* The file-system seam (fs.h) on POSIX calls: the host build. */
+/* The file-system seam (fs.h) on POSIX calls: the host build, and
+ * ViperDOS's, whose libc has the file system (the disk and the boot
+ * archive, docs/vfs.md). */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -7,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "userland/utils/lib/fs.h"
+
+/* ViperDOS's libc has it; picolibc declares it only for some systems. */
+int lstat(const char* path, struct stat* status);
 
 int fs_stat(const char* path, struct fs_info* info, int follow) {
   struct stat s;
@@ -67,14 +71,3 @@ int fs_touch(const char* path) {
 }
 
 int fs_create(const char* path) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666); }
-
-int fs_system_name(struct fs_system_name* name) {
-  struct utsname u;
-  if (uname(&u) != 0) return -1;
-  snprintf(name->sysname, sizeof(name->sysname), "%s", u.sysname);
-  snprintf(name->nodename, sizeof(name->nodename), "%s", u.nodename);
-  snprintf(name->release, sizeof(name->release), "%s", u.release);
-  snprintf(name->version, sizeof(name->version), "%s", u.version);
-  snprintf(name->machine, sizeof(name->machine), "%s", u.machine);
-  return 0;
-}

@@ -1,5 +1,6 @@
-/* The file-system seam (fs.h) on today's ViperDOS: the boot archive is the
- * only file system. Its names are paths ("bin/sleep"); a directory is a
+/* The file-system seam (fs.h) over the boot archive alone, as ViperDOS had
+ * it before libc had files (the programs now use fs_posix.c: libc serves
+ * the archive and the disk); kept with its test as the archive's model. Its names are paths ("bin/sleep"); a directory is a
  * prefix that some name continues with '/'. It is read-only, so every
  * change fails with EROFS. */
 #include <errno.h>
@@ -121,12 +122,3 @@ int fs_unlink(const char* path) { return (void)path, read_only(); }
 int fs_rename(const char* from, const char* to) { return (void)from, (void)to, read_only(); }
 int fs_touch(const char* path) { return (void)path, read_only(); }
 int fs_create(const char* path) { return (void)path, read_only(); }
-
-int fs_system_name(struct fs_system_name* name) {
-  *name = (struct fs_system_name){.sysname = "ViperDOS",
-                                  .nodename = "viperdos",
-                                  .release = "0.1.0",
-                                  .version = "ViperDOS 0.1.0",
-                                  .machine = "aarch64"};
-  return 0;
-}

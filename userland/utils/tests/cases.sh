@@ -133,6 +133,33 @@ check 1 'mv missing x' '' $'mv: cannot move \'missing\' to \'x\': No such file o
 setup 'touch a b'
 check 2 'mv a b c' '' "$(usage mv "target 'c' is not a directory" 'SOURCE DEST | SOURCE... DIRECTORY')"$'\n'
 
+# --- ln
+setup 'printf "data\n" > a; mkdir d'
+check 0 'ln a b && cat b && ln -s a s && cat s && ln a d && ls d' $'data\ndata\na\n' ''
+check 0 'ln -s a s && ln -sf b s && stat s | grep -c -- "-> b$"' $'1\n' ''
+check 1 'ln a a2 && ln a a2' '' $'ln: failed to create hard link \'a2\' -> \'a\': File exists\n'
+check 1 'ln missing x' '' $'ln: failed to create hard link \'x\' -> \'missing\': No such file or directory\n'
+check 2 'ln a' '' "$(usage ln "missing destination file operand after 'a'" '[-sf] TARGET LINK | [-sf] TARGET... DIRECTORY')"$'\n'
+check 2 'ln -x a b' '' "$(usage ln "unknown option '-x'" '[-sf] TARGET LINK | [-sf] TARGET... DIRECTORY')"$'\n'
+
+# --- stat
+setup 'printf 12345 > five; touch -d "2026-01-02 03:04:05 UTC" five; chmod 640 five; mkdir d; ln -s five s; ln five hard'
+check 0 'stat five' $'five: regular file, 5 bytes, mode 0640, 2 links, modified 2026-01-02 03:04:05\n' ''
+check 0 'stat d | grep -c "^d: directory, [0-9]* bytes, mode 0755, 2 links, modified "; stat s | grep -c "^s: symbolic link.* -> five$"; stat -L s | grep -c "^s: regular file, 5 bytes"' $'1\n1\n1\n' ''
+check 1 'stat nothing' '' $'stat: cannot stat \'nothing\': No such file or directory\n'
+check 2 'stat' '' "$(usage stat 'missing operand' '[-L] FILE...')"$'\n'
+check 2 'stat -q five' '' "$(usage stat "unknown option '-q'" '[-L] FILE...')"$'\n'
+
+# --- df
+setup ''
+check 0 'df | head -n 1; df . / | wc -l; df . | grep -c "^\. *[0-9]* *[0-9]* *[0-9]* *[0-9]*% r[ow]$"' $'Path              1K-blocks       Used  Available  Use% Mode\n3\n1\n' ''
+check 1 'df nothing' $'Path              1K-blocks       Used  Available  Use% Mode\n' $'df: cannot read \'nothing\': No such file or directory\n'
+check 2 'df -h' '' "$(usage df "unknown option '-h'" '[PATH]...')"$'\n'
+
+# --- sync
+check 0 'sync' '' ''
+check 2 'sync now' '' $'sync: extra operand \'now\'\nusage: sync\nTry \'sync --help\' for more information.\n'
+
 # --- date
 setup ''
 check 0 'date -u -d @0; TZ=UTC date -d @86399 +%Y-%m-%dT%H:%M:%S' $'Thu Jan  1 00:00:00 UTC 1970\n1970-01-01T23:59:59\n' ''
@@ -155,4 +182,4 @@ check 2 'grep "[[:nope:]]" f' '' $'grep: invalid pattern \'[[:nope:]]\': unknown
 
 # --- every portable utility answers --help with its synopsis, status 0
 setup ''
-check 0 'for p in cat cp date echo env false grep head hexdump kill ls mkdir mv rm rmdir sleep sort tail touch true uname wc; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''
+check 0 'for p in cat cp date df echo env false grep head hexdump kill ln ls mkdir mv rm rmdir sleep sort stat sync tail touch true uname wc; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''

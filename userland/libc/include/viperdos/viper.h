@@ -109,6 +109,13 @@ int64_t viper_system_power(uint32_t action);
 int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_t size);
 int64_t viper_bootfs_stat(const char* path);
 int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity);
+/* The disk (<viperdos/fs_protocol.h>): makes `connection`, a channel to
+ * fsd's root directory, this process's root connection (taken; a previous
+ * one is closed), so "/" is the disk, "/boot" and "/bin" the archive, and
+ * every program started after gets a clone. VIPER_ERR_INVALID_ARGUMENT
+ * for a handle that is not a channel. For init. */
+int64_t viper_fs_set_root(viper_handle_t connection);
+
 /* A deadline `ns` nanoseconds from now. */
 uint64_t viper_deadline_after(uint64_t ns);
 

@@ -1,0 +1,226 @@
+/* The client side of <viperdos/fs_protocol.h> (fs_client.h): one request
+ * and one reply per exchange, the root connection, fork's clones. */
+#include "userland/libc/fs_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <viperdos/viper.h>
+
+#include "userland/libc/futex_mutex.h"
+
+#define REPLY_HEADER sizeof(struct viper_fs_reply)
+
+/* A failure of the channel itself: fsd gone (or killed under us) is EIO
+ * to the program, as a disk that stopped answering would be. */
+static int channel_error(int64_t error) {
+  return error == VIPER_ERR_PEER_CLOSED || error == VIPER_ERR_BAD_HANDLE ? -EIO
+                                                                         : -__viper_errno(error);
+}
+
+/* The exchange itself, with conn->lock held. */
+static int exchange(struct fs_conn* conn, const void* message, size_t size, unsigned char* in,
+                    size_t in_capacity, struct fs_exchange* x, int64_t* got) {
+  if (!x->handle) {
+    /* No handle in the reply: one call (the kernel's fast path). */
+    *got = viper_channel_call(conn->channel, message, size, in, in_capacity,
+                              VIPER_DEADLINE_NEVER);
+    return *got < 0 ? channel_error(*got) : 0;
+  }
+  /* call() carries bytes only; OPEN and CLONE answer with a handle. */
+  const int64_t sent = viper_channel_write(conn->channel, message, size, 0, 0);
+  if (sent < 0) return channel_error(sent);
+  viper_handle_t handles[1] = {0};
+  struct viper_message m = {in, 0, in_capacity, handles, 0, 1};
+  *got = viper_channel_read(conn->channel, &m, VIPER_DEADLINE_NEVER);
+  if (*got < 0) return channel_error(*got);
+  *x->handle = m.handle_count == 1 ? handles[0] : 0;
+  return 0;
+}
+
+int __fs_call(struct fs_conn* conn, struct viper_fs_request* request, struct fs_exchange* x,
+              struct viper_fs_reply* reply) {
+  if (!conn || !conn->channel) return -EIO;
+  if (x->path_bytes > VIPER_FS_PATH_MAX * 2 + 1) return -ENAMETOOLONG;
+  if (x->data_bytes > VIPER_FS_IO_MAX || x->capacity > VIPER_FS_IO_MAX) return -EINVAL;
+  request->path_bytes = (uint32_t)x->path_bytes;
+  const size_t size = sizeof(*request) + x->path_bytes + x->data_bytes;
+  const size_t in_capacity = REPLY_HEADER + x->capacity;
+  unsigned char* out = malloc(size + in_capacity);
+  if (!out) return -ENOMEM;
+  unsigned char* in = out + size;
+  memcpy(out, request, sizeof(*request));
+  if (x->path_bytes) memcpy(out + sizeof(*request), x->path, x->path_bytes);
+  if (x->data_bytes) memcpy(out + sizeof(*request) + x->path_bytes, x->data, x->data_bytes);
+  if (x->handle) *x->handle = 0;
+  int64_t got = 0;
+  futex_mutex_lock(&conn->lock);
+  int result = exchange(conn, out, size, in, in_capacity, x, &got);
+  futex_mutex_unlock(&conn->lock);
+  if (result == 0 && (size_t)got < REPLY_HEADER) result = -EIO; /* not a reply */
+  if (result == 0) {
+    memcpy(reply, in, REPLY_HEADER);
+    x->payload_bytes = (size_t)got - REPLY_HEADER;
+    if (x->payload_bytes) memcpy(x->payload, in + REPLY_HEADER, x->payload_bytes);
+    result = reply->status > 0 ? -EIO : reply->status;
+  }
+  /* A handle with a failure, or none with success, is fsd's bug: never a
+   * leak or a connection that is not there. */
+  if (x->handle && *x->handle && result != 0) {
+    viper_handle_close(*x->handle);
+    *x->handle = 0;
+  }
+  if (x->handle && !*x->handle && result == 0) result = -EIO;
+  free(out);
+  return result;
+}
+
+int __fs_clone(struct fs_conn* conn, viper_handle_t* out) {
+  struct viper_fs_request request = {.op = VIPER_FS_CLONE};
+  struct viper_fs_reply reply;
+  struct fs_exchange x = {.handle = out};
+  return __fs_call(conn, &request, &x, &reply);
+}
+
+static int64_t from_ns(int64_t ns, struct timespec* t) {
+  t->tv_sec = ns / 1000000000;
+  t->tv_nsec = ns % 1000000000;
+  return 0;
+}
+
+int __fs_stat(struct fs_conn* conn, const char* path, int nofollow, struct stat* out) {
+  struct viper_fs_request request = {.op = VIPER_FS_STAT, .flags = nofollow ? VIPER_FS_NOFOLLOW : 0};
+  struct viper_fs_reply reply;
+  struct viper_fs_stat s;
+  struct fs_exchange x = {.path = path, .path_bytes = strlen(path), .payload = &s,
+                          .capacity = sizeof(s)};
+  const int result = __fs_call(conn, &request, &x, &reply);
+  if (result != 0) return result;
+  if (x.payload_bytes != sizeof(s)) return -EIO;
+  memset(out, 0, sizeof(*out));
+  out->st_ino = (ino_t)s.ino;
+  out->st_size = (off_t)s.size;
+  out->st_blocks = (blkcnt_t)s.blocks;
+  out->st_mode = (mode_t)s.mode;
+  out->st_nlink = (nlink_t)s.nlink;
+  out->st_uid = (uid_t)s.uid;
+  out->st_gid = (gid_t)s.gid;
+  out->st_blksize = (blksize_t)(s.block_size ? s.block_size : 4096);
+  from_ns(s.atime_ns, &out->st_atim);
+  from_ns(s.mtime_ns, &out->st_mtim);
+  from_ns(s.ctime_ns, &out->st_ctim);
+  return 0;
+}
+
+/* ---- The root connection ---- */
+
+static uint32_t root_lock; /* guards root.channel's replacement */
+static struct fs_conn root;
+
+struct fs_conn* __fs_root(void) {
+  futex_mutex_lock(&root_lock);
+  const int has = root.channel != 0;
+  futex_mutex_unlock(&root_lock);
+  return has ? &root : 0;
+}
+
+void __fs_set_root(viper_handle_t channel) {
+  futex_mutex_lock(&root_lock);
+  /* root.lock too: no exchange is on the old channel while it closes. */
+  futex_mutex_lock(&root.lock);
+  const viper_handle_t old = root.channel;
+  root.channel = channel;
+  futex_mutex_unlock(&root.lock);
+  futex_mutex_unlock(&root_lock);
+  if (old) viper_handle_close(old);
+}
+
+int64_t viper_fs_set_root(viper_handle_t connection) {
+  if (!connection) return VIPER_ERR_INVALID_ARGUMENT;
+  struct viper_object_info info;
+  const int64_t got = viper_object_info(connection, &info);
+  if (got < 0) return got;
+  if (info.type != VIPER_OBJECT_CHANNEL) return VIPER_ERR_INVALID_ARGUMENT;
+  __fs_set_root(connection);
+  return 0;
+}
+
+int __fs_open(const char* path, int flags, mode_t mode, struct fd_file** out) {
+  struct fs_conn* conn = __fs_root();
+  if (!conn) return -ENOENT;
+  struct viper_fs_request request = {.op = VIPER_FS_OPEN,
+                                     .flags = (uint32_t)flags & ~(uint32_t)O_CLOEXEC,
+                                     .mode = (uint32_t)mode & 07777};
+  struct viper_fs_reply reply;
+  viper_handle_t node = 0;
+  struct fs_exchange x = {.path = path, .path_bytes = strlen(path), .handle = &node};
+  const int result = __fs_call(conn, &request, &x, &reply);
+  if (result != 0) return result;
+  const int is_directory = reply.value == 1;
+  if ((flags & O_DIRECTORY) && !is_directory) {
+    viper_handle_close(node);
+    return -ENOTDIR;
+  }
+  *out = __fd_fs_new(node, is_directory, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK));
+  return *out ? 0 : -ENOMEM;
+}
+
+/* ---- fork ---- */
+
+struct fs_fork {
+  int count;
+  viper_handle_t root;
+  struct {
+    struct fd_file* file;
+    viper_handle_t clone;
+  } entries[FD_TABLE_SIZE];
+};
+
+struct fs_fork* __fs_fork_prepare(void) {
+  struct fs_fork* f = calloc(1, sizeof(*f));
+  if (!f) return 0;
+  struct fs_conn* r = __fs_root();
+  if (r && __fs_clone(r, &f->root) != 0) f->root = 0; /* the child goes without */
+  for (int fd = 0; fd < FD_TABLE_SIZE; ++fd) {
+    struct fd_file* file = (struct fd_file*)fd_table_get(&__viper_fds, fd, 0);
+    struct fs_conn* conn = file ? __fd_fs_conn(file) : 0;
+    int seen = 0;
+    for (int i = 0; conn && i < f->count && !seen; ++i) seen = f->entries[i].file == file;
+    viper_handle_t clone = 0;
+    /* The child shares the offset (its mapping of the page stays shared). */
+    if (conn && !seen) __fd_fs_share_offset(file, 0);
+    if (!conn || seen || __fs_clone(conn, &clone) != 0) {
+      __fd_put(file);
+      continue;
+    }
+    f->entries[f->count].file = file; /* the reference stays until the end */
+    f->entries[f->count++].clone = clone;
+  }
+  return f;
+}
+
+void __fs_fork_child(struct fs_fork* f) {
+  if (!f) return;
+  if (f->root || __fs_root()) __fs_set_root(f->root); /* 0: none (its clone failed) */
+  for (int i = 0; i < f->count; ++i) {
+    struct fs_conn* conn = __fd_fs_conn(f->entries[i].file);
+    futex_mutex_lock(&conn->lock);
+    const viper_handle_t shared = conn->channel;
+    conn->channel = f->entries[i].clone;
+    futex_mutex_unlock(&conn->lock);
+    viper_handle_close(shared); /* the parent's stays open */
+    __fd_put(f->entries[i].file);
+  }
+  free(f);
+}
+
+void __fs_fork_parent(struct fs_fork* f) {
+  if (!f) return;
+  if (f->root) viper_handle_close(f->root);
+  for (int i = 0; i < f->count; ++i) {
+    viper_handle_close(f->entries[i].clone);
+    __fd_put(f->entries[i].file);
+  }
+  free(f);
+}

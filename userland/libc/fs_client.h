@@ -1,0 +1,87 @@
+/* libc's client of fsd (<viperdos/fs_protocol.h>): connections, the one
+ * request/reply helper, the root connection, and the disk's fds
+ * (fd_fsfile.c). Internal to libc. Functions return 0 (or a value) or a
+ * negative errno. */
+#ifndef VIPERDOS_LIBC_FS_CLIENT_H_
+#define VIPERDOS_LIBC_FS_CLIENT_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <viperdos/fs_protocol.h>
+#include <viperdos/handles.h>
+
+#include "userland/libc/fdio.h"
+
+/* A channel to one node of fsd. The protocol is one request, one reply,
+ * so a connection is used by one thread at a time: `lock` (a futex mutex)
+ * is held around each exchange. */
+struct fs_conn {
+  uint32_t lock;
+  viper_handle_t channel;
+};
+
+/* What one request sends besides its header, and where its reply goes. */
+struct fs_exchange {
+  const char* path; /* path_bytes bytes (RENAME, LINK, SYMLINK: old NUL new) */
+  size_t path_bytes;
+  const void* data; /* WRITE's bytes */
+  size_t data_bytes;
+  void* payload; /* the reply's payload: READ's bytes, STAT's record, ... */
+  size_t capacity;
+  size_t payload_bytes;   /* out */
+  viper_handle_t* handle; /* OPEN, CLONE: the new connection (out) */
+};
+
+/* Sends `request` (path_bytes is filled in) on `conn`, under its lock, and
+ * reads the reply into `reply` and `x`: the reply's status, or -EIO when
+ * fsd is gone or answered nonsense. */
+int __fs_call(struct fs_conn* conn, struct viper_fs_request* request, struct fs_exchange* x,
+              struct viper_fs_reply* reply);
+/* A CLONE of `conn`: a new channel to the same node in *out. */
+int __fs_clone(struct fs_conn* conn, viper_handle_t* out);
+/* STAT of `path` under `conn` ("" for its node), as a struct stat. */
+int __fs_stat(struct fs_conn* conn, const char* path, int nofollow, struct stat* out);
+
+/* The root connection: 0 when this process has none (the boot archive is
+ * then "/"). */
+struct fs_conn* __fs_root(void);
+/* Makes `channel` the root connection (taken; any previous one is
+ * closed). */
+void __fs_set_root(viper_handle_t channel);
+
+/* Opens the disk's `path` (resolved, relative to the root) as a new
+ * description in *out. */
+int __fs_open(const char* path, int flags, mode_t mode, struct fd_file** out);
+
+/* Disk fds (fd_fsfile.c). */
+/* A description for connection `channel` (taken even on failure). */
+struct fd_file* __fd_fs_new(viper_handle_t channel, int is_directory, int status_flags);
+/* Its connection, or 0 for a description of another kind. */
+struct fs_conn* __fd_fs_conn(struct fd_file* file);
+off_t __fd_fs_offset(struct fd_file* file);
+/* Moves a file's offset into a shared page (once; fd_fsfile.c says why),
+ * and gives a duplicate of its VMO in *vmo_copy if asked: 0 or -ENOMEM
+ * (then the offset stays this process's). Directories: nothing, 0. */
+int __fd_fs_share_offset(struct fd_file* file, viper_handle_t* vmo_copy);
+/* A child's side: `vmo` (taken) holds the offset it shares. */
+int __fd_fs_adopt_offset(struct fd_file* file, viper_handle_t vmo);
+void __fd_fs_set_offset(struct fd_file* file, off_t offset);
+ssize_t __fd_fs_pread(struct fd_file* file, void* buffer, size_t size, off_t offset);
+ssize_t __fd_fs_pwrite(struct fd_file* file, const void* bytes, size_t size, off_t offset);
+/* READDIR from `cookie`: records into `buffer`; *next is where to go on
+ * (0: the end). Returns how many records came. */
+int __fd_fs_readdir(struct fd_file* file, uint64_t cookie, void* buffer, size_t capacity,
+                    size_t* bytes, uint64_t* next);
+
+/* fork (process.c): a child must not share a connection with its parent
+ * (their requests and replies would cross on one channel), so the parent
+ * clones every connection before the fork, the child takes the clones,
+ * and the parent closes them. */
+struct fs_fork;
+struct fs_fork* __fs_fork_prepare(void); /* 0: none needed, or out of memory */
+void __fs_fork_child(struct fs_fork* clones);
+void __fs_fork_parent(struct fs_fork* clones);
+
+#endif /* VIPERDOS_LIBC_FS_CLIENT_H_ */
