@@ -51,8 +51,10 @@ static int is_directory(const char* name) {
   const struct vfs_route route = vfs_route(name, __fs_root() != 0);
   if (route.mount == VFS_DISK) {
     struct stat status;
-    const int got = __fs_stat(__fs_root(), route.rest, 0, &status);
-    if (got != 0) return got;
+    char absolute[VIPER_PATH_MAX + 1];
+    absolute[0] = '/';
+    memcpy(absolute + 1, name, strlen(name) + 1);
+    if (stat(absolute, &status) != 0) return -errno; /* links followed */
     return S_ISDIR(status.st_mode) ? 0 : -ENOTDIR;
   }
   if (__bootfs_is_directory(route.rest)) return 0;

@@ -23,6 +23,12 @@ int __viper_route(const char* path, char name[VIPER_PATH_MAX], struct vfs_route*
  * programs of the archive only): 0, or -ENOENT for a path on the disk. */
 int __viper_resolve_program(const char* path, char name[VIPER_PATH_MAX]);
 
+/* The resolved `name` with every symbolic link on the disk replaced by
+ * its target (the last component's only if `follow_last`), into `out`:
+ * 0, -ELOOP after 40 links, -ENAMETOOLONG (symlinks.c). A component that
+ * does not exist ends the walk: the call that asked reports it. */
+int __viper_follow_links(const char* name, int follow_last, char out[VIPER_PATH_MAX]);
+
 /* The working directory as an absolute path ("/", "/bin"). */
 void __viper_cwd(char out[VIPER_PATH_MAX]);
 /* Sets it from an absolute path a parent passed (startup): 0 or -errno. */

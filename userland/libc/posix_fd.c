@@ -42,8 +42,19 @@ int __viper_open_file(const char* path, int flags, mode_t mode, struct fd_file**
     if (flags & O_CREAT) return -EISDIR; /* as Linux: no file named "a/" */
     flags |= O_DIRECTORY;
   }
-  if (route.mount == VFS_DISK) return __fs_open(route.rest, flags, mode, out);
-  return __fd_bootfile_open(route.rest, flags, out);
+  if (route.mount != VFS_DISK) return __fd_bootfile_open(route.rest, flags, out);
+  int result = __fs_open(route.rest, flags, mode, out);
+  if (result == -ELOOP) {
+    /* A symbolic link on the way, which fsd does not follow: libc does
+     * (symlinks.c), and opens what it leads to, on the disk or not. */
+    char followed[VIPER_PATH_MAX];
+    result = __viper_follow_links(name, !(flags & O_NOFOLLOW), followed);
+    if (result != 0) return result;
+    route = vfs_route(followed, 1);
+    if (route.mount != VFS_DISK) return __fd_bootfile_open(route.rest, flags, out);
+    result = __fs_open(route.rest, flags, mode, out);
+  }
+  return result;
 }
 
 int open(const char* path, int flags, ...) {
@@ -100,9 +111,21 @@ static int stat_path(const char* path, struct stat* status, int nofollow) {
   if (result != 0) return result;
   /* "a/" names a directory: a link there is followed, a file refused. */
   const int directory = vfs_wants_directory(path);
+  const int follow = !nofollow || directory;
   if (route.mount == VFS_DISK) {
-    result = __fs_stat(__fs_root(), route.rest, nofollow && !directory, status);
-  } else {
+    result = __fs_stat(__fs_root(), route.rest, 1, status);
+    if (result == -ELOOP || (result == 0 && follow && S_ISLNK(status->st_mode))) {
+      /* A symbolic link on the way (or the last one, for stat): followed
+       * here, as fsd does not (symlinks.c). */
+      char followed[VIPER_PATH_MAX];
+      result = __viper_follow_links(name, follow, followed);
+      if (result != 0) return result;
+      memcpy(name, followed, strlen(followed) + 1);
+      route = vfs_route(name, 1);
+      if (route.mount == VFS_DISK) result = __fs_stat(__fs_root(), route.rest, 1, status);
+    }
+  }
+  if (route.mount != VFS_DISK) {
     struct fd_file* file = 0;
     result = __fd_bootfile_open(route.rest, O_RDONLY, &file);
     if (result == 0) {
