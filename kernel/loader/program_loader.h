@@ -4,10 +4,12 @@
 // to instruction fetch; then the initial stack with argc, argv, envp and
 // the auxiliary vector that _start reads (docs/userspace.md).
 //
-// The copies go through copy_to_user, so the calling thread must be
-// running in `space` (sched::set_address_space) while it loads. Nothing
-// else can see the space yet: a failure leaves it for the caller to
-// destroy, with whatever was mapped.
+// Every page with contents (file bytes, the stack's top, the trampoline)
+// is filled through the direct map and mapped with its final permissions
+// (AddressSpace::populate), so the caller need not run in `space`, and
+// loading takes no fault and no TLB maintenance. Nothing else can see the
+// space yet: a failure leaves it for the caller to destroy, with whatever
+// was mapped.
 #pragma once
 
 #include <stddef.h>
@@ -43,19 +45,20 @@ struct ProgramStart {
 };
 
 // Maps `image` (parsed from `file`) into `space`. kNoMemory, kAlreadyExists
-// (the space is not empty), kFault (a copy failed).
+// (the space is not empty).
 Status load_segments(const ElfImage& image, ConstBytes file, mm::AddressSpace& space);
 
 // Reserves the stack and writes argc/argv/envp/auxv on it; `bootstrap` is
 // the child's bootstrap handle value (VIPER_AUX_BOOTSTRAP), 0 for none.
-// kOutOfRange beyond the limits above, kNoMemory, kFault.
+// kOutOfRange beyond the limits above, kNoMemory, kAlreadyExists.
 Result<VirtAddr> build_initial_stack(mm::AddressSpace& space, Span<const char* const> argv,
                                      Span<const char* const> envp, const ElfImage& image,
                                      uint64_t bootstrap = 0);
 
 // The page signal handlers return through (VIPER_SIGNAL_TRAMPOLINE):
 // `mov x8, #VIPER_SYS_SIGNAL_RETURN; svc #0`, read-only and executable, in
-// every process, so no code ever runs from a stack. kNoMemory, kFault.
+// every process, so no code ever runs from a stack. kNoMemory,
+// kAlreadyExists.
 Status map_signal_trampoline(mm::AddressSpace& space);
 
 // All three, in order.

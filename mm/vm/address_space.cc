@@ -180,6 +180,34 @@ Status AddressSpace::clone_shared_locked(const Vma& vma, AddressSpace& child) {
   return ok_status();
 }
 
+Status AddressSpace::populate(VirtAddr page, FunctionRef<void(uint8_t* bytes)> fill) {
+  if (page.page_offset() != 0 || !user_range(page, kPageSize)) return Error::kInvalidArgument;
+  PhysAddr frame = TRY(memory_.alloc_page());
+  // Filled before it is mapped: nobody can see the page yet.
+  zero_frame(frame);
+  fill(arch::phys_to_virt(frame).as<uint8_t>());
+  memory_.frame(frame)->shares.store(1, MemoryOrder::kRelaxed);
+  // Table pages before the VMA lock, as on the fault path.
+  TableReserve reserve;
+  if (const uint32_t missing = tables_.missing_tables(page)) {
+    (void)tables_.fill_reserve(reserve, missing);
+  }
+  Status result = ok_status();
+  {
+    IrqSpinlockGuard guard(lock_);
+    const Vma* vma = vmas_.find(page);
+    if (!vma || (vma->kind != VmaKind::kAnonymous && vma->kind != VmaKind::kStack)) {
+      result = Error::kNotFound;
+    } else {
+      result = tables_.map(page, frame, vma->prot, /*cow=*/false, &reserve);
+      if (result.ok()) ++resident_;
+    }
+  }
+  tables_.drain_reserve(reserve);
+  if (!result.ok()) (void)memory_.free_page(frame);
+  return result;
+}
+
 Status AddressSpace::unmap(VirtAddr start, uint64_t bytes) {
   if (!user_range(start, bytes)) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);

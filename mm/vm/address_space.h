@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "kernel/lib/addr.h"
+#include "kernel/lib/function_ref.h"
 #include "kernel/lib/result.h"
 #include "kernel/lib/span.h"
 #include "kernel/lib/spinlock.h"
@@ -69,6 +70,15 @@ class AddressSpace {
   // kNoSpace, kNoMemory (tables), kOverflow (a share count is full);
   // nothing stays mapped after a failure.
   Status map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) EXCLUDES(lock_);
+  // Maps a fresh page at `page` inside a reserved anonymous or stack VMA,
+  // with the VMA's permissions, after `fill` wrote its contents through
+  // the direct map (it starts zeroed). The loader's way to put a program
+  // in place without faults, an address-space switch or a permission
+  // change (each a TLB flush under QEMU, docs/performance.md): the entry
+  // goes from invalid to valid, so no TLB maintenance. kInvalidArgument
+  // (unaligned, outside user space), kNotFound (no such VMA, or a guard,
+  // shared or file VMA), kAlreadyExists (mapped), kNoMemory.
+  Status populate(VirtAddr page, FunctionRef<void(uint8_t* bytes)> fill) EXCLUDES(lock_);
   // Removes the range from the VMAs and unmaps and releases its pages.
   Status unmap(VirtAddr start, uint64_t bytes) EXCLUDES(lock_);
   // Changes the permissions of a reserved range (pages follow at once).
