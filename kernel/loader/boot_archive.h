@@ -59,6 +59,11 @@ class BootArchive {
   Result<ArchiveEntry> entry(size_t index) const;
 
   size_t size() const { return count_; }
+  // Whether `bytes` lie inside the archive (whose bytes never change).
+  bool holds(ConstBytes bytes) const {
+    return bytes.data() >= image_.data() && bytes.size() <= image_.size() &&
+           static_cast<size_t>(bytes.data() - image_.data()) <= image_.size() - bytes.size();
+  }
   // Entries in archive order (the trailer excluded).
   ArchiveCursor begin() const { return ArchiveCursor(image_, 0); }
   ArchiveCursor end() const { return ArchiveCursor(image_, trailer_offset_); }

@@ -134,6 +134,15 @@ Status AddressSpace::map_stack(VirtAddr top, uint64_t initial, uint64_t limit) {
 }
 
 Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) {
+  return map_frames(start, frames, prot, VmaKind::kShared, /*cow=*/false);
+}
+
+Status AddressSpace::map_copy_on_write(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) {
+  return map_frames(start, frames, prot, VmaKind::kAnonymous, /*cow=*/true);
+}
+
+Status AddressSpace::map_frames(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot,
+                                VmaKind kind, bool cow) {
   const uint64_t bytes = frames.size() * kPageSize;
   if (frames.size() == 0 || !user_range(start, bytes) || (prot & ~kProtAll)) {
     return Error::kInvalidArgument;
@@ -142,7 +151,7 @@ Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uin
   vma.start = start;
   vma.end = start + bytes;
   vma.prot = prot;
-  vma.kind = VmaKind::kShared;
+  vma.kind = kind;
   IrqSpinlockGuard guard(lock_);
   TRY(vmas_.insert(vma));
   Status result = ok_status();
@@ -151,9 +160,9 @@ Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uin
     PageFrame& frame = *memory_.frame(frames[mapped]);
     result = share_frame(frame);  // REL-003
     if (!result.ok()) break;
-    result = tables_.map(start + mapped * kPageSize, frames[mapped], prot, /*cow=*/false);
+    result = tables_.map(start + mapped * kPageSize, frames[mapped], prot, cow);
     if (!result.ok()) {
-      (void)unshare_frame(frame);  // never the last: the object holds one
+      (void)unshare_frame(frame);  // never the last: the owner holds one
       break;
     }
     ++resident_;

@@ -70,6 +70,14 @@ class AddressSpace {
   // kNoSpace, kNoMemory (tables), kOverflow (a share count is full);
   // nothing stays mapped after a failure.
   Status map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) EXCLUDES(lock_);
+  // The same frames, but as a private anonymous VMA whose pages are
+  // copy-on-write: read and executed in place, copied on the first write
+  // (after a protect that allows one), so the owner of the frames — the
+  // loader's cache of program text (kernel/loader/program_cache.h), which
+  // keeps its own share so no space ever takes a frame over — never sees
+  // a change. Errors as map_shared.
+  Status map_copy_on_write(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot)
+      EXCLUDES(lock_);
   // Maps a fresh page at `page` inside a reserved anonymous or stack VMA,
   // with the VMA's permissions, after `fill` wrote its contents through
   // the direct map (it starts zeroed). The loader's way to put a program
@@ -96,6 +104,7 @@ class AddressSpace {
   static inline void (*fault_pause_for_tests)(VirtAddr) = nullptr;
 
   PageTable& tables() { return tables_; }
+  PhysicalMemory& memory() { return memory_; }
   AsidTag& asid_tag() { return asid_tag_; }
   uint64_t resident_pages() const EXCLUDES(lock_);
   uint32_t vma_count() const EXCLUDES(lock_);
@@ -109,6 +118,8 @@ class AddressSpace {
 
   FaultResult fault_locked(VirtAddr page, Access access, TableReserve& reserve) REQUIRES(lock_);
   Vma* grow_stack_locked(VirtAddr page) REQUIRES(lock_);
+  Status map_frames(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot, VmaKind kind,
+                    bool cow) EXCLUDES(lock_);
   // clone() of one kShared VMA: the same frames, shared, in `child`.
   Status clone_shared_locked(const Vma& vma, AddressSpace& child) REQUIRES(lock_, child.lock_);
   FaultResult map_zero_page_locked(VirtAddr page, const Vma& vma, TableReserve& reserve)
