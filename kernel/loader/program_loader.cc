@@ -49,6 +49,8 @@ size_t string_bytes(const char* s) {
 
 Span<const PhysAddr> ProgramCache::frames(const LoadSegment& segment, const uint8_t* source,
                                           mm::PhysicalMemory& memory) {
+  const uint64_t pages = (segment.page_end() - segment.page_start()) / kLoaderPageSize;
+  if (source == nullptr || pages == 0 || pages > kMaxPages) return {};
   for (Slot& slot : slots_) {
     const uint8_t* key = slot.key.load(MemoryOrder::kAcquire);
     if (key == nullptr) {
@@ -76,7 +78,10 @@ bool ProgramCache::fill(Slot& slot, const LoadSegment& segment, const uint8_t* s
   for (uint32_t i = 0; i < pages; ++i) {
     Result<PhysAddr> frame = memory.alloc_page();
     if (!frame.ok()) {
-      for (uint32_t k = 0; k < i; ++k) (void)memory.free_page(slot.frames[k]);
+      for (uint32_t k = 0; k < i; ++k) {
+        memory.frame(slot.frames[k])->shares.store(0, MemoryOrder::kRelaxed);
+        (void)memory.free_page(slot.frames[k]);
+      }
       return false;
     }
     uint8_t* bytes = arch::phys_to_virt(frame.value()).as<uint8_t>();

@@ -182,6 +182,18 @@ TEST_F(ProgramLoader, ReadOnlySegmentsAreMappedFromTheCacheCopyOnWrite) {
   EXPECT_EQ(mm::physical_memory().stats().free_pages, free_before_) << "every frame returned";
 }
 
+TEST_F(ProgramLoader, TheCacheRefusesSegmentsItCannotHold) {
+  ProgramCache cache;
+  LoadSegment huge = image_.segments[0];
+  huge.memory_size = huge.file_size = (ProgramCache::kMaxPages + 1) * 4096;
+  EXPECT_EQ(cache.frames(huge, file_.data(), mm::physical_memory()).size(), 0u) << "too big";
+  LoadSegment empty = image_.segments[0];
+  empty.memory_size = empty.file_size = 0;
+  EXPECT_EQ(cache.frames(empty, file_.data(), mm::physical_memory()).size(), 0u) << "empty";
+  EXPECT_EQ(cache.frames(image_.segments[0], nullptr, mm::physical_memory()).size(), 0u);
+  EXPECT_EQ(mm::physical_memory().stats().free_pages, free_before_) << "nothing taken";
+}
+
 TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {
   std::vector<const char*> many(kMaxArguments + 1, "x");
   EXPECT_EQ(
