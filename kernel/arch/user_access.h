@@ -33,6 +33,12 @@ Result<size_t> copy_string_from_user(char* to, VirtAddr from, size_t capacity);
 // address space's mapping of [address, address + bytes)). No-op on the host.
 void sync_user_code(VirtAddr address, size_t bytes);
 
+// The same for code written through another mapping of the same memory
+// (the direct map, before the page is mapped for the user): cleans
+// [alias, alias + bytes) to the point of unification and invalidates every
+// CPU's instruction cache. No-op on the host.
+void sync_code_alias(const void* alias, size_t bytes);
+
 // Whether [address, address + bytes) lies inside user space.
 inline bool user_range_ok(VirtAddr address, size_t bytes) {
   return address.value() < kUserSpaceTop && bytes <= kUserSpaceTop - address.value();

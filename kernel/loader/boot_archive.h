@@ -59,6 +59,13 @@ class BootArchive {
   Result<ArchiveEntry> entry(size_t index) const;
 
   size_t size() const { return count_; }
+  // Whether `bytes` lie inside the archive (whose bytes never change).
+  // (Compared as integers: `bytes` may point anywhere.)
+  bool holds(ConstBytes bytes) const {
+    const uintptr_t at = reinterpret_cast<uintptr_t>(bytes.data());
+    const uintptr_t base = reinterpret_cast<uintptr_t>(image_.data());
+    return at >= base && bytes.size() <= image_.size() && at - base <= image_.size() - bytes.size();
+  }
   // Entries in archive order (the trailer excluded).
   ArchiveCursor begin() const { return ArchiveCursor(image_, 0); }
   ArchiveCursor end() const { return ArchiveCursor(image_, trailer_offset_); }

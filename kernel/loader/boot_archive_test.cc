@@ -109,6 +109,20 @@ TEST(BootArchive, EntriesAreListedByIndexInArchiveOrder) {
   EXPECT_EQ(empty->entry(0).error(), Error::kOutOfRange);
 }
 
+// The loader caches program text only for bytes the archive holds.
+TEST(BootArchive, HoldsItsOwnBytesAndNothingElse) {
+  const auto image = archive(member("bin/a", "1234"));
+  auto opened = BootArchive::open(bytes(image));
+  ASSERT_OK(opened);
+  const ConstBytes contents = opened->find("bin/a")->contents;
+  EXPECT_TRUE(opened->holds(contents));
+  EXPECT_TRUE(opened->holds(ConstBytes(image.data(), image.size())));
+  const std::vector<uint8_t> elsewhere(image);
+  EXPECT_FALSE(opened->holds(ConstBytes(elsewhere.data(), 4)));
+  EXPECT_FALSE(opened->holds(ConstBytes(image.data() + image.size() - 2, 4))) << "runs past";
+  EXPECT_FALSE(opened->holds(ConstBytes(image.data(), image.size() + 1)));
+}
+
 TEST(BootArchive, AnEmptyArchiveHasOnlyItsTrailer) {
   const auto image = archive("");
   auto opened = BootArchive::open(bytes(image));

@@ -141,6 +141,59 @@ TEST_F(ProgramLoader, BuildsTheStackStartReads) {
   EXPECT_EQ(read_word(sp + 112), kAuxNull);
 }
 
+// Read-only segments come from the cache: the second space maps the very
+// frames the first one got (copy-on-write), and a write — after a protect
+// that allows one — copies the page instead of changing the cache's.
+TEST_F(ProgramLoader, ReadOnlySegmentsAreMappedFromTheCacheCopyOnWrite) {
+  ProgramCache cache;
+  mm::AddressSpace* second = mm::AddressSpace::create(mm::physical_memory()).value();
+  const char* argv[] = {"hello"};
+  ASSERT_OK(load_program(image_, file(), *space_, Span<const char* const>(argv, 1), {}, 0, &cache));
+  ASSERT_OK(load_program(image_, file(), *second, Span<const char* const>(argv, 1), {}, 0, &cache));
+  const LoadSegment& text = image_.segments[0];
+  ASSERT_TRUE(text.access.execute && !text.access.write);
+  auto mine = space_->tables().lookup(VirtAddr(text.page_start()));
+  auto theirs = second->tables().lookup(VirtAddr(text.page_start()));
+  ASSERT_OK(mine);
+  ASSERT_OK(theirs);
+  EXPECT_EQ(mine->frame, theirs->frame) << "one copy of the text";
+  EXPECT_TRUE(mine->cow);
+  EXPECT_FALSE(mine->prot & mm::kProtWrite);
+  // Still the program's bytes, read through the first space.
+  std::vector<uint8_t> back(text.file_size);
+  ASSERT_OK(arch::copy_from_user(back.data(), VirtAddr(text.vaddr), back.size()));
+  EXPECT_EQ(0, std::memcmp(back.data(), file_.data() + text.file_offset, back.size()));
+  // Made writable and written: this space gets its own copy.
+  ASSERT_OK(space_->protect(VirtAddr(text.page_start()), 4096, mm::kProtRead | mm::kProtWrite));
+  const uint32_t nop = 0xd503201f;
+  ASSERT_OK(arch::copy_to_user(VirtAddr(text.page_start()), &nop, 4));
+  auto copied = space_->tables().lookup(VirtAddr(text.page_start()));
+  ASSERT_OK(copied);
+  EXPECT_NE(copied->frame, theirs->frame);
+  uint32_t cached_word = 0;
+  std::memcpy(&cached_word, arch::phys_to_virt(theirs->frame).as<uint8_t>(), 4);
+  EXPECT_NE(cached_word, nop) << "the cache's page is unchanged";
+  second->destroy(asids_);
+  space_->destroy(asids_);
+  space_ = mm::AddressSpace::create(mm::physical_memory()).value();  // for TearDown
+  g_current = space_;
+  cache.release_all(mm::physical_memory());
+  mm::physical_memory().drain_this_cpu();
+  EXPECT_EQ(mm::physical_memory().stats().free_pages, free_before_) << "every frame returned";
+}
+
+TEST_F(ProgramLoader, TheCacheRefusesSegmentsItCannotHold) {
+  ProgramCache cache;
+  LoadSegment huge = image_.segments[0];
+  huge.memory_size = huge.file_size = (ProgramCache::kMaxPages + 1) * 4096;
+  EXPECT_EQ(cache.frames(huge, file_.data(), mm::physical_memory()).size(), 0u) << "too big";
+  LoadSegment empty = image_.segments[0];
+  empty.memory_size = empty.file_size = 0;
+  EXPECT_EQ(cache.frames(empty, file_.data(), mm::physical_memory()).size(), 0u) << "empty";
+  EXPECT_EQ(cache.frames(image_.segments[0], nullptr, mm::physical_memory()).size(), 0u);
+  EXPECT_EQ(mm::physical_memory().stats().free_pages, free_before_) << "nothing taken";
+}
+
 TEST_F(ProgramLoader, RefusesArgumentsBeyondTheLimits) {
   std::vector<const char*> many(kMaxArguments + 1, "x");
   EXPECT_EQ(

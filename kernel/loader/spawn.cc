@@ -6,12 +6,18 @@
 #include "kernel/loader/program_loader.h"
 #include "mm/pmm/physical_memory.h"
 #include "mm/vm/user_memory.h"
-#include "sched/scheduler.h"
 
 namespace viper::loader {
 
 namespace {
 const BootArchive* g_boot_archive = nullptr;
+ProgramCache g_program_cache;
+
+// The cache only for files of the boot archive: nothing else is known
+// never to change under it.
+ProgramCache* cache_for(ConstBytes file) {
+  return g_boot_archive && g_boot_archive->holds(file) ? &g_program_cache : nullptr;
+}
 }  // namespace
 
 void set_boot_archive(const BootArchive* archive) { g_boot_archive = archive; }
@@ -28,12 +34,9 @@ Result<object::Ref<object::Process>> spawn_program(ConstBytes file, const char* 
     bootstrap =
         TRY(process->handles().add(move(handles.bootstrap), handles.bootstrap_rights)).value;
   }
-  mm::AddressSpace* const previous = sched::current()->address_space;
-  sched::set_address_space(&process->address_space());
-  auto restore = ScopeGuard([&] { sched::set_address_space(previous); });
-  const ProgramStart start =
-      TRY(load_program(image, file, process->address_space(), argv, envp, bootstrap));
-  restore.run();
+  // Loaded from here, through the direct map: no switch into the child.
+  const ProgramStart start = TRY(
+      load_program(image, file, process->address_space(), argv, envp, bootstrap, cache_for(file)));
   TRY(process->start_thread(name, {.pc = start.entry, .sp = start.stack_pointer}));
   return process;
 }
@@ -44,11 +47,8 @@ Result<LoadedProgram> load_for_exec(ConstBytes file, Span<const char* const> arg
   const ElfImage image = TRY(parse_elf(file, kProgramRange, reason));
   mm::AddressSpace* space = TRY(mm::AddressSpace::create(mm::physical_memory()));
   auto destroy_space = ScopeGuard([&] { mm::destroy_address_space(space); });
-  mm::AddressSpace* const previous = sched::current()->address_space;
-  sched::set_address_space(space);
-  auto restore = ScopeGuard([&] { sched::set_address_space(previous); });
-  const ProgramStart start = TRY(load_program(image, file, *space, argv, envp, bootstrap));
-  restore.run();
+  const ProgramStart start =
+      TRY(load_program(image, file, *space, argv, envp, bootstrap, cache_for(file)));
   destroy_space.dismiss();
   return LoadedProgram{.space = space, .entry = start.entry, .stack_pointer = start.stack_pointer};
 }

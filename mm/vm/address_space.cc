@@ -134,6 +134,15 @@ Status AddressSpace::map_stack(VirtAddr top, uint64_t initial, uint64_t limit) {
 }
 
 Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) {
+  return map_frames(start, frames, prot, VmaKind::kShared, /*cow=*/false);
+}
+
+Status AddressSpace::map_copy_on_write(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) {
+  return map_frames(start, frames, prot, VmaKind::kAnonymous, /*cow=*/true);
+}
+
+Status AddressSpace::map_frames(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot,
+                                VmaKind kind, bool cow) {
   const uint64_t bytes = frames.size() * kPageSize;
   if (frames.size() == 0 || !user_range(start, bytes) || (prot & ~kProtAll)) {
     return Error::kInvalidArgument;
@@ -142,7 +151,7 @@ Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uin
   vma.start = start;
   vma.end = start + bytes;
   vma.prot = prot;
-  vma.kind = VmaKind::kShared;
+  vma.kind = kind;
   IrqSpinlockGuard guard(lock_);
   TRY(vmas_.insert(vma));
   Status result = ok_status();
@@ -151,9 +160,9 @@ Status AddressSpace::map_shared(VirtAddr start, Span<const PhysAddr> frames, uin
     PageFrame& frame = *memory_.frame(frames[mapped]);
     result = share_frame(frame);  // REL-003
     if (!result.ok()) break;
-    result = tables_.map(start + mapped * kPageSize, frames[mapped], prot, /*cow=*/false);
+    result = tables_.map(start + mapped * kPageSize, frames[mapped], prot, cow);
     if (!result.ok()) {
-      (void)unshare_frame(frame);  // never the last: the object holds one
+      (void)unshare_frame(frame);  // never the last: the owner holds one
       break;
     }
     ++resident_;
@@ -178,6 +187,34 @@ Status AddressSpace::clone_shared_locked(const Vma& vma, AddressSpace& child) {
     ++child.resident_;
   }
   return ok_status();
+}
+
+Status AddressSpace::populate(VirtAddr page, FunctionRef<void(uint8_t* bytes)> fill) {
+  if (page.page_offset() != 0 || !user_range(page, kPageSize)) return Error::kInvalidArgument;
+  PhysAddr frame = TRY(memory_.alloc_page());
+  // Filled before it is mapped: nobody can see the page yet.
+  zero_frame(frame);
+  fill(arch::phys_to_virt(frame).as<uint8_t>());
+  memory_.frame(frame)->shares.store(1, MemoryOrder::kRelaxed);
+  // Table pages before the VMA lock, as on the fault path.
+  TableReserve reserve;
+  if (const uint32_t missing = tables_.missing_tables(page)) {
+    (void)tables_.fill_reserve(reserve, missing);
+  }
+  Status result = ok_status();
+  {
+    IrqSpinlockGuard guard(lock_);
+    const Vma* vma = vmas_.find(page);
+    if (!vma || (vma->kind != VmaKind::kAnonymous && vma->kind != VmaKind::kStack)) {
+      result = Error::kNotFound;
+    } else {
+      result = tables_.map(page, frame, vma->prot, /*cow=*/false, &reserve);
+      if (result.ok()) ++resident_;
+    }
+  }
+  tables_.drain_reserve(reserve);
+  if (!result.ok()) (void)memory_.free_page(frame);
+  return result;
 }
 
 Status AddressSpace::unmap(VirtAddr start, uint64_t bytes) {

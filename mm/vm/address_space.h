@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "kernel/lib/addr.h"
+#include "kernel/lib/function_ref.h"
 #include "kernel/lib/result.h"
 #include "kernel/lib/span.h"
 #include "kernel/lib/spinlock.h"
@@ -69,6 +70,23 @@ class AddressSpace {
   // kNoSpace, kNoMemory (tables), kOverflow (a share count is full);
   // nothing stays mapped after a failure.
   Status map_shared(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot) EXCLUDES(lock_);
+  // The same frames, but as a private anonymous VMA whose pages are
+  // copy-on-write: read and executed in place, copied on the first write
+  // (after a protect that allows one), so the owner of the frames — the
+  // loader's cache of program text (kernel/loader/program_cache.h), which
+  // keeps its own share so no space ever takes a frame over — never sees
+  // a change. Errors as map_shared.
+  Status map_copy_on_write(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot)
+      EXCLUDES(lock_);
+  // Maps a fresh page at `page` inside a reserved anonymous or stack VMA,
+  // with the VMA's permissions, after `fill` wrote its contents through
+  // the direct map (it starts zeroed). The loader's way to put a program
+  // in place without faults, an address-space switch or a permission
+  // change (each a TLB flush under QEMU, docs/performance.md): the entry
+  // goes from invalid to valid, so no TLB maintenance. kInvalidArgument
+  // (unaligned, outside user space), kNotFound (no such VMA, or a guard,
+  // shared or file VMA), kAlreadyExists (mapped), kNoMemory.
+  Status populate(VirtAddr page, FunctionRef<void(uint8_t* bytes)> fill) EXCLUDES(lock_);
   // Removes the range from the VMAs and unmaps and releases its pages.
   Status unmap(VirtAddr start, uint64_t bytes) EXCLUDES(lock_);
   // Changes the permissions of a reserved range (pages follow at once).
@@ -86,6 +104,7 @@ class AddressSpace {
   static inline void (*fault_pause_for_tests)(VirtAddr) = nullptr;
 
   PageTable& tables() { return tables_; }
+  PhysicalMemory& memory() { return memory_; }
   AsidTag& asid_tag() { return asid_tag_; }
   uint64_t resident_pages() const EXCLUDES(lock_);
   uint32_t vma_count() const EXCLUDES(lock_);
@@ -99,6 +118,8 @@ class AddressSpace {
 
   FaultResult fault_locked(VirtAddr page, Access access, TableReserve& reserve) REQUIRES(lock_);
   Vma* grow_stack_locked(VirtAddr page) REQUIRES(lock_);
+  Status map_frames(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot, VmaKind kind,
+                    bool cow) EXCLUDES(lock_);
   // clone() of one kShared VMA: the same frames, shared, in `child`.
   Status clone_shared_locked(const Vma& vma, AddressSpace& child) REQUIRES(lock_, child.lock_);
   FaultResult map_zero_page_locked(VirtAddr page, const Vma& vma, TableReserve& reserve)

@@ -95,6 +95,54 @@ TEST(AddressSpace, FirstTouchFaultsInvalidateNoTlbEntry) {
   EXPECT_EQ(log.local_flushes.load(MemoryOrder::kRelaxed), locals);
 }
 
+// The loader's path: a page filled through the direct map, mapped with its
+// VMA's final permissions at once — no fault, no TLB maintenance.
+TEST(AddressSpace, PopulateMapsAFilledPageWithTheVmaPermissions) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    const uint32_t rx = kProtRead | kProtExec;
+    ASSERT_OK(s->map_anonymous(kBase, 4 * kPageSize, rx));
+    auto& log = arch::host::g_tlb_log;
+    const uint64_t pages = log.page_flushes.load(MemoryOrder::kRelaxed);
+    const uint64_t asids = log.asid_flushes.load(MemoryOrder::kRelaxed);
+    ASSERT_OK(s->populate(kBase + kPageSize, [](uint8_t* bytes) {
+      EXPECT_EQ(bytes[0], 0) << "starts zeroed";
+      EXPECT_EQ(bytes[kPageSize - 1], 0);
+      bytes[7] = 0x42;
+    }));
+    EXPECT_EQ(read_byte(*s, kBase + kPageSize + 7), 0x42);
+    EXPECT_EQ(read_byte(*s, kBase + kPageSize + 8), 0);
+    Result<Translation> t = s->tables().lookup(kBase + kPageSize);
+    ASSERT_OK(t);
+    EXPECT_EQ(t->prot, rx);
+    EXPECT_FALSE(t->cow);
+    EXPECT_EQ(read_byte(*s, kBase), -1) << "only that page";
+    EXPECT_EQ(s->resident_pages(), 1u);
+    EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages);
+    EXPECT_EQ(log.asid_flushes.load(MemoryOrder::kRelaxed), asids);
+  }
+  EXPECT_EQ(free_pages(), before) << "the page and its tables all returned";
+}
+
+TEST(AddressSpace, PopulateRefusesWhatIsNotAReservedAnonymousPage) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    auto nothing = [](uint8_t*) {};
+    ASSERT_OK(s->map_anonymous(kBase, 2 * kPageSize, kRw));
+    EXPECT_EQ(s->populate(kBase + 1, nothing).error(), Error::kInvalidArgument) << "unaligned";
+    EXPECT_EQ(s->populate(VirtAddr(kUserTop), nothing).error(), Error::kInvalidArgument);
+    EXPECT_EQ(s->populate(kBase + 2 * kPageSize, nothing).error(), Error::kNotFound) << "no VMA";
+    ASSERT_OK(s->map_anonymous(kBase + 4 * kPageSize, kPageSize, kRw, VmaKind::kGuard));
+    EXPECT_EQ(s->populate(kBase + 4 * kPageSize, nothing).error(), Error::kNotFound) << "guard";
+    ASSERT_OK(s->populate(kBase, nothing));
+    EXPECT_EQ(s->populate(kBase, nothing).error(), Error::kAlreadyExists);
+    EXPECT_EQ(s->resident_pages(), 1u);
+  }
+  EXPECT_EQ(free_pages(), before) << "refused pages went back";
+}
+
 TEST(AddressSpace, FaultsOutsideWhatIsAllowedAreSegv) {
   Space s;
   ASSERT_OK(s->map_anonymous(kBase, kPageSize, kProtRead));

@@ -20,7 +20,7 @@ FIGURES = [
      "ViperDOS: not pinned to one CPU"),
     ("sched_yield switch, two processes", "sched_yield_switch", "sched_yield_switch", 0.5, ""),
     ("sched_yield switch, two threads", "sched_yield_switch_threads",
-     "sched_yield_switch_threads", None, "stand-in until shared memory; ViperDOS not pinned"),
+     "sched_yield_switch_threads", None, "one process; ViperDOS not pinned"),
     ("fork + _exit + waitpid", "fork_exit_wait", "fork_exit_wait", 0.7, ""),
     ("spawn + exit + wait vs Linux fork", "fork_exit_wait", "spawn_exit_wait", 0.5, ""),
     ("spawn call alone (of spawn + exit + wait)", None, "spawn_call", None,

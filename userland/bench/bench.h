@@ -19,7 +19,7 @@
 #ifdef __linux__
 #define BENCH_HAVE_FORK 1        /* fork, _exit, waitpid */
 #define BENCH_HAVE_PIPE 1        /* pipe, read, write on its ends */
-#define BENCH_HAVE_SHARED_ANON 1 /* mmap(MAP_SHARED | MAP_ANONYMOUS) kept across fork */
+#define BENCH_HAVE_SHARED_ANON 1 /* a page shared across fork (os_map_shared) */
 #endif
 #ifndef BENCH_HAVE_FORK
 #define BENCH_HAVE_FORK 0

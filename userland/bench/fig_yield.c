@@ -4,12 +4,12 @@
  * including the sched_yield call).
  *
  * _threads: the two parties are threads of one process (no address-space
- * switch), on both systems, so the pair compares like with like.
- * Without shared memory between ViperDOS processes this is the only one
- * ViperDOS has today. Linux pins both to CPU 0; ViperDOS cannot pin, so
- * its threads may run on two CPUs at once (INFO pinned= says which).
+ * switch), on both systems, so the pair compares like with like. Linux
+ * pins both to CPU 0; ViperDOS cannot pin, so its threads may run on two
+ * CPUs at once (INFO pinned= says which).
  *
- * The process variant (fork + a MAP_SHARED page) is the issue's figure. */
+ * The process variant (fork + a shared page, os_map_shared: MAP_SHARED on
+ * Linux, a memory object on ViperDOS) is the issue's figure. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -58,13 +58,12 @@ double fig_yield_threads(long n) {
 }
 
 #if BENCH_HAVE_FORK && BENCH_HAVE_SHARED_ANON
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 double fig_yield_processes(long n) {
-  struct turns* t = mmap(0, BENCH_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (t == MAP_FAILED) bench_die("mmap shared", 0);
+  struct turns* t = os_map_shared(BENCH_PAGE);
+  if (!t) bench_die("map shared", 0);
   t->turn = 0;
   t->end = 2 * (uint64_t)n;
   const pid_t child = fork();
@@ -79,7 +78,7 @@ double fig_yield_processes(long n) {
   const uint64_t t1 = bench_now_ns();
   if (waitpid(child, 0, 0) != child) bench_die("waitpid", child);
   const double ns = (double)(t1 - t0) / (double)t->end;
-  munmap(t, BENCH_PAGE);
+  os_unmap_shared(t, BENCH_PAGE);
   return ns;
 }
 #endif

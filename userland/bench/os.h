@@ -32,6 +32,12 @@ int os_pin(int cpu);
 void* os_map_fresh(size_t size);
 void os_unmap(void* address, size_t size);
 
+/* A read-write page shared with the children fork() makes from now on
+ * (Linux: mmap(MAP_SHARED | MAP_ANONYMOUS); ViperDOS: a memory object
+ * mapped with viper_vmo_map, which a fork keeps shared), or 0. */
+void* os_map_shared(size_t size);
+void os_unmap_shared(void* address, size_t size);
+
 /* Native figures: the call the OS offers for the job, measured beside the
  * POSIX one. Return -1 where there is none. */
 double os_native_ipc_rtt(long n);    /* ViperDOS: channel call + reply */

@@ -69,6 +69,13 @@ void* os_map_fresh(size_t size) {
 
 void os_unmap(void* address, size_t size) { munmap(address, size); }
 
+void* os_map_shared(size_t size) {
+  void* p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? 0 : p;
+}
+
+void os_unmap_shared(void* address, size_t size) { munmap(address, size); }
+
 double os_native_ipc_rtt(long n) {
   (void)n;
   return -1; /* the pipe ping-pong is Linux's */

@@ -43,6 +43,19 @@ void os_unmap(void* address, size_t size) {
   if (viper_vm_unmap((uint64_t)(uintptr_t)address, size) != 0) bench_die("vm_unmap", 0);
 }
 
+/* The object's handle can be closed once it is mapped: the mapping keeps
+ * its pages, and fork maps them shared in the child (never copy-on-write). */
+void* os_map_shared(size_t size) {
+  const int64_t vmo = viper_vmo_create(size);
+  if (vmo < 0) return 0;
+  const int64_t address =
+      viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  viper_handle_close((viper_handle_t)vmo);
+  return address < 0 ? 0 : (void*)(uintptr_t)address;
+}
+
+void os_unmap_shared(void* address, size_t size) { os_unmap(address, size); }
+
 /* Starts `bench --role=<role>`, moving `bootstrap` (or 0) into it. */
 static viper_handle_t start_child(const char* role_argument, viper_handle_t bootstrap) {
   const char* const argv[] = {kSelf, role_argument};

@@ -1,6 +1,7 @@
 /* libviper (<viperdos/viper.h>): each call is one system call. */
 #include <viperdos/viper.h>
 
+#include "userland/libc/malloc_cache.h"
 #include "userland/libc/syscall.h"
 
 #define U(x) ((uint64_t)(uintptr_t)(x))
@@ -95,6 +96,7 @@ int64_t viper_thread_create(void (*entry)(void*), void* stack_top, void* arg, vo
                        U(exit_word), 0);
 }
 _Noreturn void viper_thread_exit(void) {
+  libc_malloc_cache_flush(); /* its blocks live on; its TLS block may not */
   viper_syscall0(VIPER_SYS_THREAD_EXIT);
   __builtin_trap();
 }

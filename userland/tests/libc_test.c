@@ -3,6 +3,7 @@
  * threads at once, and clock_gettime without a system call. */
 #include <errno.h>
 #include <float.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -194,6 +195,47 @@ UTEST(malloc, eight_threads_allocate_and_free_without_corruption) {
   void* p = malloc(1 << 20); /* the heap still works */
   UEXPECT(p != 0);
   free(p);
+}
+
+/* Small freed blocks wait in the thread's cache (userland/libc/
+ * malloc_cache.c) and come back from it: the same block for the same size,
+ * and zeroed, as picolibc's own malloc and calloc hand out memory. */
+UTEST(malloc, a_freed_small_block_comes_back_zeroed_for_malloc_and_calloc) {
+  unsigned char* first = malloc(64);
+  UASSERT(first != 0);
+  memset(first, 0xa5, 64);
+  free(first);
+  unsigned char* again = malloc(64);
+  UEXPECT(again == first); /* from the cache */
+  int dirty = 0;
+  for (int i = 0; i < 64; ++i) dirty += again[i] != 0;
+  UEXPECT_EQ(dirty, 0);
+  memset(again, 0x5a, 64);
+  free(again);
+  unsigned* zeroed = calloc(16, sizeof(unsigned));
+  UASSERT(zeroed != 0);
+  dirty = 0;
+  for (int i = 0; i < 16; ++i) dirty += zeroed[i] != 0;
+  UEXPECT_EQ(dirty, 0);
+  free(zeroed);
+  UEXPECT(malloc_usable_size(first) >= 64); /* a chunk of the allocator all along */
+}
+
+/* A bad input: a block bigger than the cache's classes, and the sizes
+ * around a class edge, still get blocks of their size. */
+UTEST(malloc, sizes_beyond_and_between_the_cache_classes_get_blocks_that_fit) {
+  const size_t sizes[] = {0, 1, 15, 16, 17, 255, 256, 257, 4096};
+  for (unsigned k = 0; k < sizeof(sizes) / sizeof(sizes[0]); ++k) {
+    void* blocks[12];
+    for (int i = 0; i < 12; ++i) {
+      blocks[i] = malloc(sizes[k]);
+      UEXPECT(blocks[i] != 0);
+      UEXPECT(malloc_usable_size(blocks[i]) >= sizes[k]);
+      memset(blocks[i], 0xee, sizes[k]);
+    }
+    for (int i = 0; i < 12; ++i) free(blocks[i]);
+  }
+  free(0); /* nothing */
 }
 
 /* Long lines from eight threads at once through stdout: each carries its

@@ -22,6 +22,12 @@ void sync_user_code(VirtAddr address, size_t bytes) {
   arch_sync_instruction_cache(address.value(), address.value() + bytes);
 }
 
+void sync_code_alias(const void* alias, size_t bytes) {
+  if (bytes == 0) return;
+  const uint64_t start = reinterpret_cast<uint64_t>(alias);
+  arch_sync_instruction_cache(start, start + bytes);
+}
+
 Result<size_t> copy_string_from_user(char* to, VirtAddr from, size_t capacity) {
   if (capacity == 0) return Error::kOutOfRange;
   // Only the part inside user space may be read; a string running past

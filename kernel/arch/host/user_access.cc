@@ -27,6 +27,7 @@ void set_user_fault_resolver(UserFaultResolver resolver) {
 
 // The host has no instruction cache to keep coherent with user memory.
 void sync_user_code(VirtAddr, size_t) {}
+void sync_code_alias(const void*, size_t) {}
 
 Status copy_from_user(void* to, VirtAddr from, size_t bytes) {
   if (!user_range_ok(from, bytes)) return Error::kFault;
