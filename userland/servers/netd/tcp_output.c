@@ -83,7 +83,10 @@ void tcp_emit(struct netstack* stack, struct net_socket* s, uint32_t seq, uint8_
 }
 
 void tcp_send_ack(struct netstack* stack, struct net_socket* s) {
-  tcp_emit(stack, s, s->tcb.snd_nxt, TCP_ACK, 0);
+  /* snd_max, not snd_nxt: after a timeout snd_nxt went back, and an ACK
+   * numbered below what the peer already has is unacceptable to it
+   * (RFC 9293 3.10.7.4), so both ends could retransmit forever. */
+  tcp_emit(stack, s, s->tcb.snd_max, TCP_ACK, 0);
 }
 
 void tcp_send_reset_reply(struct netstack* stack, uint32_t src, uint32_t dst, uint16_t sport,

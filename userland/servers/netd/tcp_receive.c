@@ -165,6 +165,17 @@ void tcp_synchronized_input(struct netstack* stack, struct net_socket* s, struct
     if (window == 0 && seg->seq == t->rcv_nxt) {
       seg->size = 0;
       seg->flags &= (uint8_t)~(TCP_FIN | TCP_SYN);
+    } else if (seq_le(seg->seq + length, t->rcv_nxt) && (seg->flags & TCP_ACK) &&
+               !(seg->flags & (TCP_RST | TCP_SYN))) {
+      /* An old duplicate (a go-back-N resend): its data is dropped, but
+       * its ACK is as current as any, as BSD takes it. */
+      if (tcp_ack_input(stack, s, seg) && s->used && t->state != TCP_CLOSED) {
+        tcp_output(stack, s);
+        if (t->state == TCP_TIME_WAIT && (seg->flags & TCP_FIN))
+          t->timewait_at = stack->now + 2 * TCP_MSL; /* the peer lost our ACK */
+        tcp_send_ack(stack, s);
+      }
+      return;
     } else {
       NET_DROP(stack, TCP_OUT_OF_WINDOW);
       if (!(seg->flags & TCP_RST)) {

@@ -91,7 +91,7 @@ void tcp_shutdown_write(struct netstack* stack, struct net_socket* s) {
 
 static void reset_connection(struct netstack* stack, struct net_socket* s) {
   struct tcb* t = &s->tcb;
-  tcp_emit(stack, s, t->snd_nxt, TCP_RST | TCP_ACK, 0);
+  tcp_emit(stack, s, t->snd_max, TCP_RST | TCP_ACK, 0);
   tcp_drop(stack, s, 0);
 }
 
