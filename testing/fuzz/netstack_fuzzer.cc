@@ -9,6 +9,8 @@
 //   0 len_hi len_lo bytes...  a frame of `len` bytes (clamped to what is left)
 //   1 n                       the clock advances n * 10 ms
 //   2                         the server accepts, reads, writes and closes
+//   3 len_hi len_lo bytes...  a DNS response to parse (for "example.org")
+//   4 len_hi len_lo bytes...  a DHCP reply for the client (in whatever state)
 // Randomness is a counter, so ISNs are predictable and inputs can reach
 // established connections (seq/ack numbers are learnable by the fuzzer).
 #include <stdint.h>
@@ -18,6 +20,8 @@
 #include <vector>
 
 extern "C" {
+#include "userland/servers/netd/dhcp.h"
+#include "userland/servers/netd/dns.h"
 #include "userland/servers/netd/netstack.h"
 #include "userland/servers/netd/wire.h"
 }
@@ -78,21 +82,43 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   net_endpoint peer = {0x0a000001, 8080};
   require(net_connect(stack, client, &peer) == NET_EINPROGRESS);
   std::vector<int> accepted;
+  dhcp_client dhcp;
+  dhcp_init(&dhcp, kMac, 0, now);
+  uint8_t dhcp_out[DHCP_MESSAGE_MAX];
   size_t i = 0;
   while (i < size) {
-    uint8_t command = data[i++] % 3;
-    if (command == 0) {
+    uint8_t command = data[i++] % 5;  // 0, 1, 2: as in the seeds; 3, 4: parsers
+    if (command == 0 || command == 3 || command == 4) {
       if (i + 2 > size) break;
       size_t length = (size_t(data[i]) << 8) | data[i + 1];
       i += 2;
       if (length > size - i) length = size - i;
-      netstack_input(stack, data + i, length);
+      if (command == 0) {
+        netstack_input(stack, data + i, length);
+      } else if (command == 3) {
+        dns_answer answer;
+        int result = dns_parse_response(data + i, length, 0x1234, "example.org", &answer);
+        require(result <= 0);
+        require(result != DNS_OK || (answer.count > 0 && answer.count <= DNS_MAX_ADDRS));
+      } else {
+        uint32_t dst;
+        int event;
+        dhcp_poll(&dhcp, now, dhcp_out, &dst, &event);
+        int result = dhcp_input(&dhcp, now, data + i, length);
+        require(result >= DHCP_EVENT_NONE && result <= DHCP_EVENT_IGNORED);
+        if (result == DHCP_EVENT_BOUND) {
+          require(dhcp.lease.addr != 0 && dhcp.lease.t1_seconds < dhcp.lease.t2_seconds);
+          require(dhcp.lease.t2_seconds < dhcp.lease.lease_seconds);
+          require(netstack_set_address(stack, dhcp.lease.addr, dhcp.lease.netmask,
+                                       dhcp.lease.router) == NET_OK);
+        }
+      }
       i += length;
     } else if (command == 1) {
       if (i >= size) break;
       now += uint64_t(data[i++]) * 10'000'000;
       netstack_tick(stack, now);
-    } else {
+    } else if (command == 2) {
       int s;
       while ((s = net_accept(stack, listener, nullptr)) >= 0) accepted.push_back(s);
       uint8_t buffer[2048];

@@ -225,6 +225,8 @@ static bool check_lease(struct dhcp_lease* lease) {
   if (lease->router != 0 && (lease->router & lease->netmask) != (lease->addr & lease->netmask))
     lease->router = 0; /* an off-link router is unreachable: no default route */
   if (lease->lease_seconds == 0) return false;
+  /* A lease of a few seconds would have netd renew in a loop. */
+  if (lease->lease_seconds < 16) lease->lease_seconds = 16;
   if (lease->lease_seconds > 0x7fffffffu) lease->lease_seconds = 0x7fffffffu; /* "infinite" */
   if (lease->t1_seconds == 0 || lease->t1_seconds >= lease->lease_seconds)
     lease->t1_seconds = lease->lease_seconds / 2;
