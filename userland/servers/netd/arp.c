@@ -104,6 +104,7 @@ void arp_input(struct netstack* stack, const uint8_t* p, size_t size) {
       entry->state = ARP_RESOLVED;
       entry->expires = stack->now + ARP_ENTRY_TTL;
       entry->retries = 0;
+      entry->refreshing = false;
       if (was_pending) NET_COUNT(stack, ARP_RESOLVED);
       arp_flush(stack, entry);
     }
@@ -118,6 +119,12 @@ void arp_output(struct netstack* stack, uint32_t next_hop, const uint8_t* packet
   }
   struct arp_entry* entry = arp_find(stack, next_hop);
   if (entry != NULL && entry->state == ARP_RESOLVED) {
+    /* In use near its end: ask again now, so a busy connection does not
+     * stall (and queue, and drop) when the entry expires. */
+    if (!entry->refreshing && stack->now + ARP_REFRESH_BEFORE >= entry->expires) {
+      entry->refreshing = true;
+      arp_send(stack, ARP_OP_REQUEST, NULL, next_hop);
+    }
     eth_send(stack, entry->mac, ETH_TYPE_IPV4, packet, size);
     return;
   }

@@ -170,6 +170,22 @@ TEST_F(Arp, EntriesExpireAndAreAskedForAgain) {
   EXPECT_EQ(Count(NET_ARP_REQUESTS_OUT), 1u);
 }
 
+TEST_F(Arp, AnEntryInUseIsRefreshedBeforeItExpires) {
+  LearnPeer();
+  Advance(56'000'000'000ull);
+  ASSERT_EQ(net_ping(stack, kPeerIp, 7, 1, "a", 1), NET_OK);
+  EXPECT_EQ(Count(NET_ARP_REQUESTS_OUT), 1u);  // asked again...
+  ASSERT_EQ(sent.size(), 2u);                  // ...and the ping still went out
+  ASSERT_EQ(net_ping(stack, kPeerIp, 7, 2, "a", 1), NET_OK);
+  EXPECT_EQ(Count(NET_ARP_REQUESTS_OUT), 1u);  // once
+  Input(Ethernet(kOurMac, kPeerMac, 0x0806, ArpPacket(2, kPeerMac, kPeerIp, kOurIp)));
+  Advance(30'000'000'000ull);  // past the old expiry: the reply renewed it
+  sent.clear();
+  ASSERT_EQ(net_ping(stack, kPeerIp, 7, 3, "a", 1), NET_OK);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(wire_get16(&sent[0][12]), 0x0800);
+}
+
 TEST_F(Arp, OffSubnetTrafficGoesToTheGateway) {
   ASSERT_EQ(net_ping(stack, 0x08080808, 7, 1, "a", 1), NET_OK);
   ASSERT_EQ(sent.size(), 1u);

@@ -29,6 +29,7 @@
 #define ARP_ENTRY_TTL (60 * NS_PER_S)
 #define ARP_RETRY_INTERVAL (1 * NS_PER_S)
 #define ARP_RETRIES 3
+#define ARP_REFRESH_BEFORE (5 * NS_PER_S) /* re-asked when used this close to expiry */
 
 /* IPv4 reassembly: at most FRAG_SLOTS datagrams at once, each at most
  * FRAG_MAX_RANGES pieces, gone after FRAG_TIMEOUT (RFC 791 suggests 15 s;
@@ -70,6 +71,7 @@ struct arp_entry {
   uint64_t expires;    /* RESOLVED: when it must be refreshed */
   uint64_t next_retry; /* PENDING: when to ask again */
   int retries;
+  bool refreshing; /* RESOLVED: a request went out for it before expiry */
   int pending_count;
   uint16_t pending_size[ARP_PENDING_PER_ENTRY];
   uint8_t* pending[ARP_PENDING_PER_ENTRY]; /* IP packets waiting */
