@@ -203,9 +203,12 @@ static bool parse(const uint8_t* m, size_t size, int* type, struct dhcp_lease* l
       case OPT_T2: {
         if (length != 4) return false;
         uint32_t seconds = wire_get32(v);
-        if (code == OPT_LEASE) lease->lease_seconds = seconds;
-        else if (code == OPT_T1) lease->t1_seconds = seconds;
-        else lease->t2_seconds = seconds;
+        if (code == OPT_LEASE)
+          lease->lease_seconds = seconds;
+        else if (code == OPT_T1)
+          lease->t1_seconds = seconds;
+        else
+          lease->t2_seconds = seconds;
         break;
       }
       default:

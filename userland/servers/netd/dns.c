@@ -18,7 +18,7 @@ int dns_build_query(uint16_t id, const char* name, uint8_t* out, size_t capacity
   if (capacity < needed) return DNS_ERR_NO_SPACE;
   memset(out, 0, DNS_HEADER);
   wire_put16(out, id);
-  out[2] = 0x01;         /* RD */
+  out[2] = 0x01;          /* RD */
   wire_put16(out + 4, 1); /* QDCOUNT */
   uint8_t* p = out + DNS_HEADER;
   size_t start = 0;

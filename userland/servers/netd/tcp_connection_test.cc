@@ -157,6 +157,20 @@ TEST_F(TcpConnection, ClosedOrphanFinishesAndFreesItsSlot) {
       << "no TCP timer left once both ends are gone";
 }
 
+TEST_F(TcpConnection, DataForAClosedSocketResetsThePeer) {
+  auto [client, server] = Connect();
+  ASSERT_EQ(net_shutdown(b->stack, server, NET_SHUT_WR), NET_OK);
+  ASSERT_EQ(net_close(b->stack, server), NET_OK);  // nothing unread yet: a FIN
+  link.RunFor(kSecond);
+  char byte;
+  EXPECT_EQ(net_recv(a->stack, client, &byte, 1), 0);
+  ASSERT_EQ(Send(a, client, "late"), 4);  // half-closed, a may still send
+  link.RunFor(kSecond);
+  EXPECT_EQ(Counter(b, NET_TCP_RESETS_OUT), 1u);
+  EXPECT_EQ(State(a, client), TCP_CLOSED);
+  EXPECT_EQ(Send(a, client, "more"), NET_ECONNRESET);
+}
+
 TEST_F(TcpConnection, ZeroWindowIsProbedAndTheTransferResumes) {
   int listener = Listen(b, 82);
   ASSERT_EQ(net_setsockopt(b->stack, listener, NET_SO_RCVBUF, 4096), NET_OK);

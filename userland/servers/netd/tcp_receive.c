@@ -207,6 +207,15 @@ void tcp_synchronized_input(struct netstack* stack, struct net_socket* s, struct
   if (!(seg->flags & TCP_ACK)) return;
   if (!tcp_ack_input(stack, s, seg)) return;
   if (!s->used || t->state == TCP_CLOSED) return;
+  if (!s->user_owned && t->listener < 0 && seg->size > 0 &&
+      seq_gt(seg->seq + seg->size, t->rcv_nxt)) {
+    /* New data for a connection whose owner closed it: nobody will read
+     * it, so say so (RFC 2525 2.17, RFC 9293 3.10.7.4's "data after
+     * close"), rather than let it fill a buffer forever. */
+    tcp_emit(stack, s, t->snd_max, TCP_RST | TCP_ACK, 0);
+    tcp_drop(stack, s, 0);
+    return;
+  }
   bool ack_now = false;
   switch (t->state) {
     case TCP_ESTABLISHED:
