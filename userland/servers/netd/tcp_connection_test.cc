@@ -4,6 +4,7 @@
 // listen backlog, and RFC 5961's answers to blind RSTs and SYNs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -356,6 +357,61 @@ TEST_F(TcpConnection, SynCarriesMssAndWindowScale) {
   EXPECT_EQ(tcp[25], 3);
   EXPECT_EQ(tcp[27], 5);                   // 1 MiB >> 5 fits 16 bits
   EXPECT_EQ(wire_get16(tcp + 14), 65535);  // a SYN's window is not scaled
+}
+
+TEST_F(TcpConnection, WindowScalingAdvertisesMoreThan64KiB) {
+  int listener = Listen(b, 80);
+  ASSERT_EQ(net_setsockopt(b->stack, listener, NET_SO_RCVBUF, 1 << 20), NET_OK);
+  int client = net_socket(a->stack, NET_SOCK_STREAM);
+  ASSERT_EQ(net_setsockopt(a->stack, client, NET_SO_RCVBUF, 1 << 20), NET_OK);
+  net_endpoint remote = {b->addr, 80};
+  ASSERT_EQ(net_connect(a->stack, client, &remote), NET_EINPROGRESS);
+  int server = NET_EAGAIN;
+  ASSERT_TRUE(link.RunUntil(
+      [&] {
+        if (server < 0) server = net_accept(b->stack, listener, nullptr);
+        return server >= 0 && State(a, client) == TCP_ESTABLISHED;
+      },
+      60 * kSecond));
+  uint32_t largest = 0;
+  link.tap = [&](int from, const std::vector<uint8_t>& frame) {
+    if (from == 1 && wire_get16(&frame[12]) == 0x0800 && frame[23] == 6 && !(frame[47] & 0x02))
+      largest = std::max<uint32_t>(largest, wire_get16(&frame[48]));
+  };
+  ASSERT_EQ(Send(a, client, "x"), 1);
+  link.RunFor(kSecond);
+  EXPECT_GT(largest << 5, 65535u) << "the field is scaled by 2^5 for a 1 MiB buffer";
+  EXPECT_LE(largest << 5, 1u << 20);
+}
+
+TEST_F(TcpConnection, SegmentsFitTheSmallerMtusMss) {
+  SimLink small(3);
+  SimHost* big = small.AddHost(1500);
+  SimHost* tiny = small.AddHost(576);
+  int listener = net_socket(tiny->stack, NET_SOCK_STREAM);
+  net_endpoint local = {0, 80};
+  ASSERT_EQ(net_bind(tiny->stack, listener, &local), NET_OK);
+  ASSERT_EQ(net_listen(tiny->stack, listener, 1), NET_OK);
+  int client = net_socket(big->stack, NET_SOCK_STREAM);
+  net_endpoint remote = {tiny->addr, 80};
+  ASSERT_EQ(net_connect(big->stack, client, &remote), NET_EINPROGRESS);
+  int server = NET_EAGAIN;
+  ASSERT_TRUE(small.RunUntil(
+      [&] {
+        if (server < 0) server = net_accept(tiny->stack, listener, nullptr);
+        return server >= 0 && net_tcp_state(big->stack, client) == TCP_ESTABLISHED;
+      },
+      60 * kSecond));
+  size_t largest = 0;
+  small.tap = [&](int from, const std::vector<uint8_t>& frame) {
+    if (from == 0 && wire_get16(&frame[12]) == 0x0800) largest = std::max(largest, frame.size());
+  };
+  std::vector<uint8_t> data(20000, 1);
+  ASSERT_EQ(net_send(big->stack, client, data.data(), data.size()), long(data.size()));
+  small.RunFor(10 * kSecond);
+  EXPECT_EQ(largest, 14u + 576u) << "536-byte segments (576 - 40)";
+  uint8_t buffer[32768];
+  EXPECT_EQ(net_recv(tiny->stack, server, buffer, sizeof(buffer)), long(data.size()));
 }
 
 TEST_F(TcpConnection, NagleCoalescesSmallWritesAndNoDelayDoesNot) {
