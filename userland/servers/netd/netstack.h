@@ -174,6 +174,20 @@ enum tcp_state {
   TCP_LAST_ACK,
   TCP_TIME_WAIT,
 };
+/* One socket as netstat shows it, including connections whose handle is
+ * closed (finishing their close, or waiting to be accepted). */
+struct net_socket_info {
+  int type;  /* NET_SOCK_STREAM or NET_SOCK_DGRAM */
+  int state; /* enum tcp_state; TCP_CLOSED for UDP */
+  struct net_endpoint local, remote;
+  uint32_t received; /* bytes (or datagram bytes) waiting to be read */
+  uint32_t unsent;   /* TCP: bytes in the send buffer, sent or not, unacknowledged */
+  bool has_handle;   /* false: an orphan or a connection not yet accepted */
+};
+/* Fills `info` for the first socket at table position >= *position and
+ * moves *position past it; false when there are no more. Iterate from 0. */
+bool net_socket_next(const struct netstack* stack, int* position, struct net_socket_info* info);
+
 /* The state of a socket's connection, or an error. */
 int net_tcp_state(const struct netstack* stack, int socket);
 const char* net_tcp_state_name(int state);

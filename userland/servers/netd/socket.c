@@ -405,3 +405,23 @@ const char* net_tcp_state_name(int state) {
                                        "CLOSING",     "LAST_ACK",   "TIME_WAIT"};
   return state >= 0 && state <= TCP_TIME_WAIT ? kNames[state] : "?";
 }
+
+bool net_socket_next(const struct netstack* stack, int* position, struct net_socket_info* info) {
+  if (stack == NULL || position == NULL || info == NULL || *position < 0) return false;
+  for (int i = *position; i < NET_MAX_SOCKETS; i++) {
+    const struct net_socket* s = &stack->sockets[i];
+    if (!s->used) continue;
+    memset(info, 0, sizeof(*info));
+    info->type = s->type;
+    info->state = s->type == NET_SOCK_STREAM ? s->tcb.state : TCP_CLOSED;
+    info->local = s->local;
+    info->remote = s->remote;
+    info->received = s->type == NET_SOCK_STREAM ? s->tcb.rcvbuf.size : s->rx_bytes;
+    info->unsent = s->type == NET_SOCK_STREAM ? s->tcb.sndbuf.size : 0;
+    info->has_handle = s->user_owned;
+    *position = i + 1;
+    return true;
+  }
+  *position = NET_MAX_SOCKETS;
+  return false;
+}

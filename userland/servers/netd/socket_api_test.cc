@@ -173,6 +173,36 @@ TEST_F(SocketApi, PingIsAnsweredAcrossTheLink) {
   EXPECT_EQ(sequence, 1);
 }
 
+TEST_F(SocketApi, SocketListShowsEverySocketIncludingOrphans) {
+  int udp = net_socket(b->stack, NET_SOCK_DGRAM);
+  net_endpoint dns = {0, 53};
+  ASSERT_EQ(net_bind(b->stack, udp, &dns), NET_OK);
+  auto [client, server] = Connect();
+  ASSERT_EQ(net_send(a->stack, client, "abc", 3), 3);
+  link.RunFor(kSecond);
+  ASSERT_EQ(net_close(b->stack, server), NET_OK);  // unread data: reset, gone at once
+  ASSERT_EQ(net_shutdown(a->stack, client, NET_SHUT_WR), NET_OK);
+  std::vector<net_socket_info> seen;
+  int position = 0;
+  net_socket_info info;
+  while (net_socket_next(b->stack, &position, &info)) seen.push_back(info);
+  ASSERT_EQ(seen.size(), 1u);  // the UDP socket; the listener closed in Connect()
+  EXPECT_EQ(seen[0].type, NET_SOCK_DGRAM);
+  EXPECT_EQ(seen[0].local.port, 53);
+  EXPECT_TRUE(seen[0].has_handle);
+  seen.clear();
+  position = 0;
+  while (net_socket_next(a->stack, &position, &info)) seen.push_back(info);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].type, NET_SOCK_STREAM);
+  EXPECT_EQ(seen[0].remote.addr, b->addr);
+  EXPECT_EQ(seen[0].remote.port, 80);
+  EXPECT_FALSE(net_socket_next(a->stack, &position, &info));
+  position = -1;
+  EXPECT_FALSE(net_socket_next(a->stack, &position, &info));
+  EXPECT_FALSE(net_socket_next(nullptr, &position, &info));
+}
+
 TEST_F(SocketApi, UnconfiguredStackCannotConnect) {
   ASSERT_EQ(netstack_set_address(a->stack, 0, 0, 0), NET_OK);
   int tcp = net_socket(a->stack, NET_SOCK_STREAM);
