@@ -29,6 +29,7 @@ enum {
 };
 
 void dhcp_init(struct dhcp_client* c, const uint8_t mac[6], uint32_t xid, uint64_t now) {
+  if (c == NULL || mac == NULL) return;
   memset(c, 0, sizeof(*c));
   memcpy(c->mac, mac, 6);
   c->xid = xid;
@@ -42,6 +43,7 @@ static uint64_t lease_time(const struct dhcp_client* c, uint32_t seconds) {
 }
 
 uint64_t dhcp_deadline(const struct dhcp_client* c) {
+  if (c == NULL) return UINT64_MAX;
   switch (c->state) {
     case DHCP_BOUND:
       return lease_time(c, c->lease.t1_seconds);
@@ -102,6 +104,7 @@ static void backoff(struct dhcp_client* c, uint64_t now) {
 }
 
 size_t dhcp_poll(struct dhcp_client* c, uint64_t now, uint8_t* out, uint32_t* dst, int* event) {
+  if (c == NULL || out == NULL || dst == NULL || event == NULL) return 0;
   *event = DHCP_EVENT_NONE;
   *dst = 0xffffffffu;
   switch (c->state) {
@@ -240,7 +243,7 @@ static bool check_lease(struct dhcp_lease* lease) {
 }
 
 int dhcp_input(struct dhcp_client* c, uint64_t now, const uint8_t* m, size_t size) {
-  if (m == NULL || size < BOOTP_FIXED + 4 || size > 65535) return DHCP_EVENT_IGNORED;
+  if (c == NULL || m == NULL || size < BOOTP_FIXED + 4 || size > 65535) return DHCP_EVENT_IGNORED;
   if (m[0] != 2 || m[1] != 1 || m[2] != 6 || wire_get32(m + 4) != c->xid ||
       memcmp(m + 28, c->mac, 6) != 0 || wire_get32(m + BOOTP_FIXED) != COOKIE)
     return DHCP_EVENT_IGNORED;

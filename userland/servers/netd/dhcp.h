@@ -71,7 +71,8 @@ void dhcp_init(struct dhcp_client* client, const uint8_t mac[6], uint32_t xid, u
 size_t dhcp_poll(struct dhcp_client* client, uint64_t now_ns, uint8_t* out, uint32_t* dst,
                  int* event);
 int dhcp_input(struct dhcp_client* client, uint64_t now_ns, const uint8_t* message, size_t size);
-/* When dhcp_poll next has something to do. */
+/* When dhcp_poll next has something to do. (NULL arguments anywhere:
+ * nothing happens, 0 / DHCP_EVENT_IGNORED / UINT64_MAX.) */
 uint64_t dhcp_deadline(const struct dhcp_client* client);
 
 #ifdef __cplusplus

@@ -185,6 +185,18 @@ TEST_F(Dhcp, AckFromAnotherServerOrForAnotherAddressIsIgnored) {
   EXPECT_EQ(Input(Reply(5)), DHCP_EVENT_BOUND);
 }
 
+TEST_F(Dhcp, NullArgumentsAreRefused) {
+  uint8_t out[DHCP_MESSAGE_MAX];
+  uint32_t dst;
+  int event;
+  EXPECT_EQ(dhcp_poll(nullptr, now, out, &dst, &event), 0u);
+  EXPECT_EQ(dhcp_poll(&client, now, nullptr, &dst, &event), 0u);
+  EXPECT_EQ(dhcp_input(nullptr, now, out, sizeof(out)), DHCP_EVENT_IGNORED);
+  EXPECT_EQ(dhcp_deadline(nullptr), UINT64_MAX);
+  dhcp_init(nullptr, kMac, 1, now);  // no effect, no crash
+  EXPECT_EQ(client.state, DHCP_INIT);
+}
+
 TEST_F(Dhcp, RequestingGivesUpAndDiscoversAgain) {
   ASSERT_EQ(Poll().type(), 1);
   ASSERT_EQ(Input(Reply(2)), DHCP_EVENT_NONE);

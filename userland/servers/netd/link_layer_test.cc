@@ -57,6 +57,23 @@ TEST(Netstack, CreateRefusesBadConfigs) {
   netstack_destroy(stack);
 }
 
+TEST(Netstack, NullStacksAndBadCountersAreHarmless) {
+  netstack_destroy(nullptr);
+  netstack_input(nullptr, nullptr, 0);
+  netstack_tick(nullptr, 5);
+  EXPECT_EQ(netstack_next_deadline(nullptr), UINT64_MAX);
+  EXPECT_EQ(netstack_counter(nullptr, NET_FRAMES_IN), 0u);
+  EXPECT_EQ(netstack_drops(nullptr, NET_DROP_ETH_TRUNCATED), 0u);
+  EXPECT_FALSE(net_last_echo_reply(nullptr, nullptr, nullptr, nullptr));
+}
+
+TEST_F(Ethernet_, CountersRefuseUnknownValues) {
+  EXPECT_EQ(netstack_counter(stack, net_counter(NET_COUNTER_COUNT)), 0u);
+  EXPECT_EQ(netstack_drops(stack, net_drop(-1)), 0u);
+  netstack_input(stack, nullptr, 20);  // no bytes but a size: ignored
+  EXPECT_EQ(Count(NET_FRAMES_IN), 0u);
+}
+
 TEST(Netstack, CounterNamesCoverEveryValue) {
   for (int i = 0; i < NET_COUNTER_COUNT; i++) EXPECT_NE(net_counter_name(net_counter(i)), nullptr);
   for (int i = 0; i < NET_DROP_COUNT; i++) EXPECT_NE(net_drop_name(net_drop(i)), nullptr);
