@@ -363,7 +363,8 @@ int main(int argc, char** argv) {
         fprintf(stderr, "init: %s exited with code %lld\n", e->argv[0], (long long)code);
         ++failed_runs;
       }
-    } else { /* poweroff: end the services, then init */
+    } else { /* poweroff: the disk synced, then the services ended, then init */
+      sync();
       for (int s = 0; s < service_count; ++s) {
         services[s].restart_at = 0;
         services[s].given_up = 1;
