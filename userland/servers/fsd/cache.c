@@ -33,11 +33,10 @@ int cache_init(struct ext2_fs* fs, uint32_t blocks) {
   if (!fs->cache || !fs->hash) return -ENOMEM;
   fs->cache_count = blocks;
   fs->lru.lru_next = fs->lru.lru_prev = &fs->lru;
-  for (uint32_t i = 0; i < blocks; ++i) {
-    fs->cache[i].data = malloc(fs->block_size);
-    if (!fs->cache[i].data) return -ENOMEM;
-    lru_push_front(fs, &fs->cache[i]);
-  }
+  /* Buffers get their memory when first claimed: a cache of thousands of
+   * blocks costs nothing at mount (allocating all of it took seconds of
+   * CPU under QEMU), and a small disk never fills a large one. */
+  for (uint32_t i = 0; i < blocks; ++i) lru_push_front(fs, &fs->cache[i]);
   return 0;
 }
 
@@ -79,6 +78,7 @@ static int write_back(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock
 static struct cblock* claim(struct ext2_fs* fs, uint32_t block, int* err) FS_REQUIRES(fs->lock) {
   for (struct cblock* b = fs->lru.lru_prev; b != &fs->lru; b = b->lru_prev) {
     if (b->refs) continue;
+    if (!b->data && !(b->data = malloc(fs->block_size))) break; /* out of memory */
     if (b->valid) {
       int r = write_back(fs, b);
       if (r < 0) {

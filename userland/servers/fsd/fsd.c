@@ -225,11 +225,15 @@ static void* worker(void* arg) {
   for (;;) serve(queue_pop(), request, reply);
 }
 
-static uint32_t cache_blocks_for(uint32_t block_size) {
+/* An eighth of free memory, at most 256 MiB, and never more than the disk
+ * holds: the cache is allocated whole at mount (a 32 MiB disk once had a
+ * 60 MiB cache, seconds of CPU to set up under QEMU). */
+static uint32_t cache_blocks_for(uint32_t block_size, uint64_t disk_bytes) {
   struct viper_system_info info;
   uint64_t bytes = 8u << 20;
-  if (viper_system_info(&info) == 0) bytes = info.free_memory / 8; /* an eighth of what is free */
+  if (viper_system_info(&info) == 0) bytes = info.free_memory / 8;
   if (bytes > (256u << 20)) bytes = 256u << 20;
+  if (bytes > disk_bytes) bytes = disk_bytes;
   if (bytes < (1u << 20)) bytes = 1u << 20;
   return (uint32_t)(bytes / block_size);
 }
@@ -264,7 +268,7 @@ int main(void) {
                             disk_write,
                             disk_flush};
   char why[160];
-  struct ext2_mount_options options = {0, cache_blocks_for(4096), 0};
+  struct ext2_mount_options options = {0, cache_blocks_for(4096, dev.size_bytes), 0};
   if (ext2_mount(&dev, &options, &g_fs, why, sizeof(why)) < 0) {
     fprintf(stderr, "fsd: cannot mount the disk: %s\n", why);
     return 1;
