@@ -151,7 +151,7 @@ int __fs_open(const char* path, int flags, mode_t mode, struct fd_file** out) {
   if (!conn) return -ENOENT;
   struct viper_fs_request request = {.op = VIPER_FS_OPEN,
                                      .flags = (uint32_t)flags & ~(uint32_t)O_CLOEXEC,
-                                     .mode = (uint32_t)mode & 07777};
+                                     .mode = (uint32_t)(mode & 07777 & ~__viper_umask())};
   struct viper_fs_reply reply;
   viper_handle_t node = 0;
   struct fs_exchange x = {.path = path, .path_bytes = strlen(path), .handle = &node};

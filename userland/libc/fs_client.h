@@ -44,6 +44,9 @@ int __fs_clone(struct fs_conn* conn, viper_handle_t* out);
 /* STAT of `path` under `conn` ("" for its node), as a struct stat. */
 int __fs_stat(struct fs_conn* conn, const char* path, int nofollow, struct stat* out);
 
+/* The file-mode creation mask (umask(), posix_fs.c). */
+mode_t __viper_umask(void);
+
 /* The root connection: 0 when this process has none (the boot archive is
  * then "/"). */
 struct fs_conn* __fs_root(void);

@@ -51,12 +51,23 @@ static int on_root(uint32_t op, const char* path, size_t path_bytes, uint32_t mo
   return __fs_call(__fs_root(), &request, &x, &reply);
 }
 
+/* The file-mode creation mask: what open(O_CREAT) and mkdir take away from
+ * the mode they are given. 022 to start with, as on Unix; fork keeps it,
+ * a new program starts with 022 again. */
+static mode_t g_umask = 022;
+
+mode_t umask(mode_t mask) {
+  return __atomic_exchange_n(&g_umask, mask & 0777, __ATOMIC_RELAXED);
+}
+
+mode_t __viper_umask(void) { return __atomic_load_n(&g_umask, __ATOMIC_RELAXED); }
+
 int mkdir(const char* path, mode_t mode) {
   char name[VIPER_PATH_MAX];
   struct vfs_route r;
   int result = __viper_route(path, name, &r);
   if (result == 0 && r.mount == VFS_DISK) {
-    result = r.rest[0] ? on_root(VIPER_FS_MKDIR, r.rest, strlen(r.rest), mode & 07777, 0, 0)
+    result = r.rest[0] ? on_root(VIPER_FS_MKDIR, r.rest, strlen(r.rest), mode & 07777 & ~__viper_umask(), 0, 0)
                        : -EEXIST;
   } else if (result == 0) {
     result = boot_kind(r.rest) ? -EEXIST : -EROFS;

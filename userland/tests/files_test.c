@@ -404,6 +404,25 @@ UTEST(attributes, chmod_and_utimes) {
   UEXPECT(FAILS_WITH(chmod("/boot/etc/init.conf", 0600), EROFS));
 }
 
+UTEST(attributes, the_umask_takes_bits_from_new_files_and_directories) {
+  struct stat s;
+  UEXPECT_EQ(umask(022), 022); /* what a program starts with */
+  const int fd = open("/tmp/ft/masked", O_CREAT | O_WRONLY | O_TRUNC, 0666);
+  UASSERT(fd >= 0);
+  close(fd);
+  UEXPECT(stat("/tmp/ft/masked", &s) == 0 && (s.st_mode & 0777) == 0644);
+  UEXPECT(mkdir("/tmp/ft/maskdir", 0777) == 0);
+  UEXPECT(stat("/tmp/ft/maskdir", &s) == 0 && (s.st_mode & 0777) == 0755);
+  UEXPECT_EQ(umask(0), 022);
+  UEXPECT(unlink("/tmp/ft/masked") == 0);
+  const int again = open("/tmp/ft/masked", O_CREAT | O_WRONLY, 0666);
+  UASSERT(again >= 0);
+  close(again);
+  UEXPECT(stat("/tmp/ft/masked", &s) == 0 && (s.st_mode & 0777) == 0666);
+  umask(022);
+  UEXPECT(unlink("/tmp/ft/masked") == 0 && rmdir("/tmp/ft/maskdir") == 0);
+}
+
 UTEST(bad_input, each_call_refuses_it_with_its_error) {
   UASSERT(put("/tmp/ft/bad", "b") == 0);
   const int fd = open("/tmp/ft/bad", O_RDWR);
