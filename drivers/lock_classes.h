@@ -8,9 +8,11 @@
 namespace viper::drivers {
 
 inline constexpr LockClassId kVirtioBlkLock{"drivers.virtio_blk", lock_level(8, 1)};
+inline constexpr LockClassId kVirtioRngLock{"drivers.virtio_rng", lock_level(8, 2)};
 
 inline constexpr LockClassId kDriverLockClasses[] = {
     kVirtioBlkLock,
+    kVirtioRngLock,
 };
 
 }  // namespace viper::drivers

@@ -30,8 +30,10 @@ uint32_t order_for(size_t bytes) {
   return order;
 }
 
+}  // namespace
+
 // Zeroed, physically contiguous pages the device reaches by DMA; they
-// belong to the disk for the kernel's lifetime.
+// belong to the device for the kernel's lifetime.
 Result<drivers::virtio::DmaRegion> dma_pages(size_t bytes) {
   const uint32_t order = order_for(bytes);
   const PhysAddr base = TRY(mm::physical_memory().alloc_pages(order));
@@ -39,6 +41,8 @@ Result<drivers::virtio::DmaRegion> dma_pages(size_t bytes) {
   __builtin_memset(virt, 0, kPageSize << order);
   return drivers::virtio::DmaRegion{virt, base.value(), kPageSize << order};
 }
+
+namespace {
 
 Status start_one(const MmioRegion& slot, uint32_t index) {
   drivers::virtio::MmioRegisters probe(arch::phys_to_virt(slot.base).as<volatile uint32_t>());

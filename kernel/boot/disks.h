@@ -31,4 +31,14 @@ void report_disks();
 // The interrupt entry's dispatch: true if `intid` is a disk's (handled).
 bool handle_disk_interrupt(uint32_t intid);
 
+// Zeroed, physically contiguous pages a virtio device reaches by DMA, kept
+// for the kernel's lifetime (disks, the entropy device).
+Result<drivers::virtio::DmaRegion> dma_pages(size_t bytes);
+
+// The entropy device (virtio-rng), if the machine has one: its driver is
+// started and VIPER_SYS_ENTROPY_READ served from it. Once, at boot.
+void start_entropy();
+// The interrupt entry's dispatch: true if `intid` is the entropy device's.
+bool handle_entropy_interrupt(uint32_t intid);
+
 }  // namespace viper::boot

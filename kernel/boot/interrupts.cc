@@ -53,6 +53,8 @@ void irq_entry(arch::ExceptionFrame&) {
       drain_console_input();
     } else if (handle_disk_interrupt(intid)) {
       // A disk's requests completed: their threads are woken.
+    } else if (handle_entropy_interrupt(intid)) {
+      // The entropy device answered: its reader is woken.
     } else if (intid == kSgiResched) {
       sched::on_reschedule_ipi();
     } else if (intid == kSgiStop) {

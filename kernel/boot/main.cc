@@ -134,6 +134,7 @@ const char* g_bootargs = nullptr;
 
 void init_thread(void*) {
   start_disks();
+  start_entropy();
   if (g_run_ktests) power_off(run_ktests(g_ktest_filter));
   if (g_power_off) power_off(0);
   run_init(CommandLine(g_bootargs));  // returns only without a boot archive

@@ -17,6 +17,7 @@ namespace {
 
 // Written once by boot before the first user thread runs; read by calls.
 Atomic<PowerHandler> g_power_handler{nullptr};
+Atomic<EntropySource> g_entropy_source{nullptr};
 
 Result<uint64_t> system_info(CallContext&, const Arguments& a) {
   const mm::MemoryStats memory = mm::physical_memory().stats();
@@ -78,7 +79,24 @@ Result<uint64_t> system_power(CallContext&, const Arguments& a) {
   return Error::kNotSupported;  // firmware refused
 }
 
+// (buffer, size) -> bytes: 1..VIPER_ENTROPY_READ_MAX random bytes from the
+// device, copied to the caller (kFault for a bad buffer).
+Result<uint64_t> entropy_read(CallContext&, const Arguments& a) {
+  const uint64_t size = a.value[1];
+  if (size == 0 || size > VIPER_ENTROPY_READ_MAX) return Error::kInvalidArgument;
+  const EntropySource source = g_entropy_source.load(MemoryOrder::kAcquire);
+  if (source == nullptr) return Error::kNotSupported;
+  uint8_t bytes[VIPER_ENTROPY_READ_MAX];
+  const size_t got = TRY(source(bytes, size));
+  TRY(arch::copy_to_user(VirtAddr(a.value[0]), bytes, got));
+  return got;
+}
+
 }  // namespace
+
+void set_entropy_source(EntropySource source) {
+  g_entropy_source.store(source, MemoryOrder::kRelease);
+}
 
 void set_power_handler(PowerHandler handler) {
   g_power_handler.store(handler, MemoryOrder::kRelease);
@@ -88,6 +106,7 @@ void install_system_calls() {
   install_call(VIPER_SYS_SYSTEM_INFO, {"system_info", &system_info});
   install_call(VIPER_SYS_CPU_INFO, {"cpu_info", &cpu_info});
   install_call(VIPER_SYS_SYSTEM_POWER, {"system_power", &system_power});
+  install_call(VIPER_SYS_ENTROPY_READ, {"entropy_read", &entropy_read});
 }
 
 }  // namespace viper::syscall

@@ -4,7 +4,10 @@
 // handler when it installs the calls.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "kernel/lib/result.h"
 
 namespace viper::syscall {
 
@@ -14,5 +17,12 @@ enum class PowerAction : uint32_t { kOff, kReboot };
 using PowerHandler = void (*)(PowerAction action);
 
 void set_power_handler(PowerHandler handler);
+
+// The machine's entropy device for VIPER_SYS_ENTROPY_READ (boot's, as the
+// power: boot starts the driver and installs it): fills `out` with up to
+// `bytes` random bytes and returns how many.
+using EntropySource = Result<size_t> (*)(uint8_t* out, size_t bytes);
+
+void set_entropy_source(EntropySource source);
 
 }  // namespace viper::syscall

@@ -81,6 +81,10 @@ absl::StatusOr<std::vector<std::string>> BuildQemuArgv(const MachineOptions& opt
     argv.insert(argv.end(),
                 {"-drive", drive, "-device", absl::StrCat("virtio-blk-device,drive=disk", i)});
   }
+  // The entropy device (getentropy), after the disks: QEMU fills the
+  // transports from the highest address down in command-line order, and
+  // the guest numbers disks from the top.
+  argv.insert(argv.end(), {"-device", "virtio-rng-device"});
   if (options.gdb) {
     argv.insert(argv.end(), {"-S", "-gdb", absl::StrCat("tcp:127.0.0.1:", options.gdb_port)});
   }

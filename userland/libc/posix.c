@@ -23,11 +23,6 @@ static int64_t posix_result(int64_t result) {
   return -1;
 }
 
-static int64_t not_yet(void) {
-  errno = ENOSYS;
-  return -1;
-}
-
 _Noreturn void _exit(int status) {
   viper_syscall1(VIPER_SYS_PROCESS_EXIT, (uint64_t)(int64_t)status);
   __builtin_trap(); /* the kernel never returns from an exit */
@@ -88,8 +83,27 @@ clock_t times(struct tms* buffer) {
 
 pid_t getpid(void) { return (pid_t)posix_result(viper_syscall0(VIPER_SYS_PROCESS_ID)); }
 
+/* Random bytes from the machine's entropy device (virtio-rng), at most 256
+ * per call as POSIX says (EINVAL beyond; EIO if the device fails; ENOSYS
+ * on a machine without one). */
 int getentropy(void* buffer, size_t size) {
-  (void)buffer;
-  (void)size;
-  return (int)not_yet();
+  if (size > VIPER_ENTROPY_READ_MAX) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (size > 0 && !buffer) {
+    errno = EFAULT;
+    return -1;
+  }
+  for (size_t done = 0; done < size;) {
+    const int64_t got = viper_syscall2(VIPER_SYS_ENTROPY_READ,
+                                       (uint64_t)(uintptr_t)((char*)buffer + done), size - done);
+    if (got == VIPER_ERR_INTERRUPTED) continue;
+    if (got <= 0) {
+      errno = got == VIPER_ERR_NOT_SUPPORTED ? ENOSYS : got == VIPER_ERR_FAULT ? EFAULT : EIO;
+      return -1;
+    }
+    done += (size_t)got;
+  }
+  return 0;
 }

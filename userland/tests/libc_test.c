@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <viperdos/viper.h>
 
 #include "userland/testing/utest.h"
@@ -306,4 +307,54 @@ UTEST(clock_gettime, refuses_an_unknown_clock_and_a_null_timespec) {
   errno = 0;
   UEXPECT_EQ(clock_gettime(CLOCK_MONOTONIC, 0), -1);
   UEXPECT_EQ(errno, EFAULT);
+}
+
+/* getentropy: bytes from the machine's virtio-rng (QEMU's), never the same
+ * twice, at most 256 per call; bad buffers are EFAULT, not a crash. */
+UTEST(getentropy, fills_buffers_from_the_entropy_device) {
+  unsigned char a[32], b[32], big[256];
+  memset(a, 0, sizeof(a));
+  memset(b, 0, sizeof(b));
+  UASSERT_EQ(getentropy(a, sizeof(a)), 0);
+  UASSERT_EQ(getentropy(b, sizeof(b)), 0);
+  UEXPECT(memcmp(a, b, sizeof(a)) != 0);
+  int nonzero = 0;
+  for (size_t i = 0; i < sizeof(a); ++i) nonzero += a[i] != 0;
+  UEXPECT(nonzero > 16);
+  UEXPECT_EQ(getentropy(big, sizeof(big)), 0);
+  UEXPECT_EQ(getentropy(big, 0), 0);
+}
+
+UTEST(getentropy, refuses_more_than_256_bytes_and_bad_buffers) {
+  unsigned char big[257];
+  errno = 0;
+  UEXPECT_EQ(getentropy(big, sizeof(big)), -1);
+  UEXPECT_EQ(errno, EINVAL);
+  errno = 0;
+  UEXPECT_EQ(getentropy(0, 16), -1);
+  UEXPECT_EQ(errno, EFAULT);
+  errno = 0;
+  UEXPECT_EQ(getentropy((void*)0x10, 16), -1); /* unmapped */
+  UEXPECT_EQ(errno, EFAULT);
+}
+
+/* Several threads at once share the device's one request slot: each waits
+ * its turn (a condition with a side effect once deadlocked exactly here). */
+static void* entropy_many(void* arg) {
+  (void)arg;
+  unsigned char bytes[64];
+  for (int i = 0; i < 50; ++i) {
+    if (getentropy(bytes, sizeof(bytes)) != 0) return (void*)1;
+  }
+  return 0;
+}
+
+UTEST(getentropy, four_threads_at_once_all_get_their_bytes) {
+  pthread_t threads[4];
+  for (int i = 0; i < 4; ++i) UASSERT_EQ(pthread_create(&threads[i], 0, entropy_many, 0), 0);
+  for (int i = 0; i < 4; ++i) {
+    void* failed = (void*)1;
+    pthread_join(threads[i], &failed);
+    UEXPECT(failed == 0);
+  }
 }

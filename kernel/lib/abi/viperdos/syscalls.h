@@ -110,6 +110,9 @@
 /* ---- System (128..143) ---- */
 #define VIPER_SYS_SYSTEM_INFO 128 /* (struct viper_system_info*) -> 0 */
 #define VIPER_SYS_CPU_INFO 129 /* (cpu, struct viper_cpu_info*) -> 0; kOutOfRange past the last */
+#define VIPER_SYS_ENTROPY_READ                                                   \
+  131 /* (buffer, size) -> bytes: random bytes from the machine's entropy device \
+         (virtio-rng), 1..VIPER_ENTROPY_READ_MAX; kNotSupported without one */
 #define VIPER_SYS_SYSTEM_POWER                                                   \
   130 /* (VIPER_POWER_*) -> does not return; kInvalidArgument for another value, \
          kNotSupported where firmware refuses */
@@ -165,6 +168,7 @@
 #define VIPER_BOOTFS_READ_MAX 65536     /* bytes per boot-file read */
 #define VIPER_CONSOLE_IO_MAX 65536      /* bytes per console read or write */
 #define VIPER_VMO_BYTES_MAX (16u << 20) /* bytes in one shareable memory object */
+#define VIPER_ENTROPY_READ_MAX 256      /* bytes per entropy read (as getentropy) */
 #define VIPER_BLOCK_SECTOR_BYTES 512    /* the unit of block addresses and sizes */
 #define VIPER_BLOCK_IO_MAX (1u << 20)   /* bytes in one block read or write */
 
