@@ -250,8 +250,9 @@ static uint64_t my_cpu_ns(void) {
 /* PERF-007: the predecessor spun (10 million iterations) waiting for the
  * used ring. Here the reading thread sleeps on every request until the
  * interrupt completes it: each read switches its CPU away (to idle) and
- * back, two context switches per read, where a spinning reader would
- * find its request done and never switch. (CPU time is no proof under
+ * back, two context switches per read (an interrupt that beats the sleep
+ * saves a read its two), where a spinning reader would find its request
+ * done and almost never switch. (CPU time is no proof under
  * TCG: QEMU serves the request inside the notify's MMIO exit, which the
  * guest sees as the notifying thread's time.) Also the figures
  * docs/virtio.md quotes. */
@@ -273,7 +274,13 @@ UTEST(block, PERF007_a_reader_sleeps_while_its_requests_are_in_flight) {
   utest_log("4 KiB read: %llu ns each (wall), %llu ns CPU each (%llu%% of the wall time)",
             (unsigned long long)(wall / reads), (unsigned long long)(cpu / reads),
             (unsigned long long)(wall ? cpu * 100 / wall : 0));
-  UEXPECT(switched >= 2 * (uint64_t)reads);
+  /* Nearly every read sleeps; now and then the interrupt completes one
+   * between the request and the sleep, and the wait's second check then
+   * finds it done (seen: 598 of 600 under CI's load) — still the
+   * interrupt's doing. A reader polling the used ring first would find
+   * almost every request done and switch almost never: fewer than one
+   * switch per read fails. */
+  UEXPECT(switched >= (uint64_t)reads);
   const uint64_t big_start = viper_clock_monotonic();
   for (int i = 0; i < 16; ++i) {
     UASSERT_EQ(viper_block_read(disk(0), 0, vmo, 0, VIPER_BLOCK_IO_MAX), VIPER_BLOCK_IO_MAX);
