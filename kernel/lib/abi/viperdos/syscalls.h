@@ -154,6 +154,27 @@
   179 /* (block) -> 0 once every write that completed before the call is on \
          stable storage; needs WRITE */
 
+/* ---- Network interfaces (184..191) ----
+ * A NIC handle (VIPER_OBJECT_NIC) moves whole Ethernet frames: the 14-byte
+ * header and the payload, no FCS, 14..VIPER_NET_FRAME_MAX bytes. A frame
+ * is copied once, between the caller's memory and the device's DMA
+ * buffers (a frame is small; mapping pages per frame would cost more).
+ * The object's signals: VIPER_SIGNAL_READABLE while received frames wait,
+ * VIPER_SIGNAL_WRITABLE while the transmit ring has a free slot, so a
+ * server waits on a NIC in a pollset beside its channels. A device that
+ * misbehaves (a used index out of range, a length that lies) is reset and
+ * counted (viper_net_info.resets); frames in flight then are lost, as on a
+ * wire. */
+#define VIPER_SYS_NET_INFO 184 /* (nic, struct viper_net_info*) -> 0; needs READ */
+#define VIPER_SYS_NET_SEND                                                     \
+  185 /* (nic, const void* frame, bytes, deadline) -> bytes; needs WRITE;     \
+         sleeps while the transmit ring is full, until an interrupt frees a \
+         slot or the deadline (kTimedOut; deadline 0: kWouldBlock at once) */
+#define VIPER_SYS_NET_RECEIVE                                                   \
+  186 /* (nic, void* buffer, capacity, deadline) -> bytes of the oldest frame; \
+         needs READ; sleeps until one arrives (interrupt) or the deadline;    \
+         kOutOfRange (the frame stays queued) when capacity is too small */
+
 /* One past the highest number: the dispatch table's size. */
 #define VIPER_SYS_COUNT 192
 
@@ -171,6 +192,7 @@
 #define VIPER_ENTROPY_READ_MAX 256      /* bytes per entropy read (as getentropy) */
 #define VIPER_BLOCK_SECTOR_BYTES 512    /* the unit of block addresses and sizes */
 #define VIPER_BLOCK_IO_MAX (1u << 20)   /* bytes in one block read or write */
+#define VIPER_NET_FRAME_MAX 1514        /* bytes of an Ethernet frame without FCS */
 
 /* Memory protections (VIPER_SYS_VM_*). Writable and executable at once is refused. */
 #define VIPER_PROT_READ 1u
@@ -222,6 +244,7 @@ struct viper_spawn_args {
 #define VIPER_OBJECT_CONSOLE 6
 #define VIPER_OBJECT_VMO 7
 #define VIPER_OBJECT_BLOCK 8
+#define VIPER_OBJECT_NIC 9
 
 /* VIPER_SYS_BLOCK_INFO. */
 #define VIPER_BLOCK_READ_ONLY 1u /* the device refuses writes (VIRTIO_BLK_F_RO) */
@@ -232,6 +255,21 @@ struct viper_block_info {
   uint32_t index;         /* 0 for the first disk on the command line */
   uint64_t reads, writes; /* requests completed so far */
   uint64_t errors;        /* requests that ended in VIPER_ERR_IO */
+};
+
+/* VIPER_SYS_NET_INFO. */
+#define VIPER_NET_LINK_UP 1u /* the device reports a link (or has no status) */
+struct viper_net_info {
+  uint8_t mac[6];
+  uint16_t mtu;   /* 1500 */
+  uint32_t flags; /* VIPER_NET_* */
+  uint32_t index; /* 0 for the first NIC on the command line */
+  uint32_t reserved;
+  uint64_t rx_frames, rx_bytes; /* delivered to NET_RECEIVE */
+  uint64_t tx_frames, tx_bytes; /* handed to the device */
+  uint64_t rx_dropped;          /* arrived while every receive buffer was full */
+  uint64_t device_errors;       /* nonsense from the device (then a reset) */
+  uint64_t resets;
 };
 
 struct viper_object_info {
