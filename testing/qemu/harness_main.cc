@@ -13,7 +13,7 @@
 // own copy and passes it so).
 //
 // A test script that runs host peers beside the guest runs this binary
-// itself (//testing/qemu:qemu_test_harness, or `bazel run` it) with a
+// itself (//kernel:qemu_harness, built or `bazel run`) with a
 // --net=user --hostfwd port it picked, and reads the guest's console from
 // its stdout as it goes: each line is written and flushed as it arrives
 // (docs/testing.md, "Networking").
