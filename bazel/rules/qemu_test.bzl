@@ -114,7 +114,7 @@ def qemu_test(
     if hostfwd:
         args.append("--hostfwd=" + ",".join(hostfwd))
     if guestfwd:
-        args.append("--guestfwd=" + ",".join(guestfwd))
+        args.append(_shell_quote("--guestfwd=" + ",".join(guestfwd)))
     if expect_panic:
         args.append("--expect_panic")
     if check_clock:

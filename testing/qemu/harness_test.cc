@@ -251,6 +251,9 @@ TEST(BuildQemuArgv, RejectsBadNetworks) {
   EXPECT_FALSE(BuildQemuArgv(options).ok()) << "a comma would add a netdev option";
   options.network.hostfwd = {""};
   EXPECT_FALSE(BuildQemuArgv(options).ok());
+  options.network.hostfwd = {};
+  options.network.guestfwd = {"tcp:10.0.2.100:80-cmd:nc 127.0.0.1 18081"};
+  EXPECT_TRUE(BuildQemuArgv(options).ok()) << "a command target, spaces and all";
 }
 
 TEST(BuildQemuArgv, GdbWaitsOnLoopback) {

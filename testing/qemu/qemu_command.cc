@@ -37,10 +37,10 @@ absl::StatusOr<int> ParsePort(const std::string& text) {
 }
 
 // A forward rule goes inside one -netdev option list: a comma would start
-// another option (restrict=off, say), so it is refused, as are spaces.
+// another option (restrict=off, say), so it is refused. Spaces are fine (a
+// guestfwd "cmd:nc 127.0.0.1 18081" target: one argv element, no shell).
 absl::Status CheckRule(const std::string& rule, const char* what) {
-  if (rule.empty() || rule.find_first_of(", ") != std::string::npos ||
-      rule.find('-') == std::string::npos) {
+  if (rule.empty() || rule.find(',') != std::string::npos || rule.find('-') == std::string::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat("a ", what, " rule is PROTO:ADDR:PORT-TARGET without commas: '", rule, "'"));
   }

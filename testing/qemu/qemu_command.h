@@ -23,8 +23,9 @@ struct Disk {
 //    QEMU but the explicit forwards. `hostfwd` rules expose guest ports
 //    on the host ("tcp:127.0.0.1:18080-:80"), `guestfwd` rules reach host
 //    services ("tcp:10.0.2.100:80-tcp:127.0.0.1:18081": QEMU connects that
-//    chardev when it starts, so the host service must listen by then, and
-//    it carries one connection).
+//    chardev once, when it starts — it fails to start unless the host
+//    service listens by then — and it carries that one connection; a
+//    "cmd:nc 127.0.0.1 18081" target runs the command per guest connection).
 //  * kUdp: raw Ethernet frames in UDP datagrams between 127.0.0.1:
 //    udp_local_port (QEMU's end) and udp_remote_port (a host script's),
 //    for peers that must send frames slirp would never pass.
