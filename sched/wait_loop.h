@@ -39,13 +39,17 @@ Status wait_loop(Task& self, WaitQueue& queue, FunctionRef<bool()> ready, Deadli
     }
     backend.arm(deadline);
     // The condition again, after prepare: a wakeup from here on is not lost.
-    if (!ready() && !backend.interrupted()) {
+    // Once it holds it is never asked again: a ready() may claim what it
+    // waited for (a driver's free slot), and asking twice would claim twice.
+    const bool ready_now = ready();
+    if (!ready_now && !backend.interrupted()) {
       backend.block(handoff);
     } else if (handoff) {
       handoff->release();
     }
     queue.finish_wait(self);
     backend.disarm();
+    if (ready_now) break;
   }
   if (handoff) handoff->release();
   return result;

@@ -154,6 +154,7 @@ Status VirtioBlk::request(uint32_t type, uint64_t sector, Span<const object::Blo
   TRY(sched::wait_until(
       space_,
       [&] {
+        if (slot != kSlots || !failed.ok()) return true;  // claimed already: never twice
         IrqSpinlockGuard guard(lock_);
         // Pins of abandoned requests the device has answered since: dropped
         // below, outside the lock, in this thread.

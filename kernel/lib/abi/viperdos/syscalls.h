@@ -167,13 +167,13 @@
  * wire. SEND and RECEIVE with a deadline already passed (0) never sleep:
  * kWouldBlock at once when they would have to. */
 #define VIPER_SYS_NET_INFO 184 /* (nic, struct viper_net_info*) -> 0; needs READ */
-#define VIPER_SYS_NET_SEND                                                     \
-  185 /* (nic, const void* frame, bytes, deadline) -> bytes; needs WRITE;     \
+#define VIPER_SYS_NET_SEND                                                  \
+  185 /* (nic, const void* frame, bytes, deadline) -> bytes; needs WRITE;   \
          sleeps while the transmit ring is full, until an interrupt frees a \
          slot or the deadline (kTimedOut; deadline 0: kWouldBlock at once) */
-#define VIPER_SYS_NET_RECEIVE                                                   \
+#define VIPER_SYS_NET_RECEIVE                                                  \
   186 /* (nic, void* buffer, capacity, deadline) -> bytes of the oldest frame; \
-         needs READ; sleeps until one arrives (interrupt) or the deadline;    \
+         needs READ; sleeps until one arrives (interrupt) or the deadline;     \
          kOutOfRange (the frame stays queued) when capacity is too small */
 
 /* One past the highest number: the dispatch table's size. */

@@ -27,15 +27,15 @@
 extern "C" {
 #endif
 
-#define VIPER_NET_IF_UP 1u      /* the NIC reports a link */
+#define VIPER_NET_IF_UP 1u         /* the NIC reports a link */
 #define VIPER_NET_IF_CONFIGURED 2u /* it has an address */
-#define VIPER_NET_IF_DHCP 4u    /* the address is a DHCP lease */
+#define VIPER_NET_IF_DHCP 4u       /* the address is a DHCP lease */
 
 struct viper_net_interface {
   char name[8]; /* "eth0" */
   uint8_t mac[6];
   uint16_t mtu;
-  uint32_t flags; /* VIPER_NET_IF_* */
+  uint32_t flags;                       /* VIPER_NET_IF_* */
   uint32_t addr, netmask, gateway, dns; /* 0: none */
   uint64_t lease_seconds_left;          /* DHCP; 0 for a static address */
   /* From the NIC (struct viper_net_info). */
@@ -67,8 +67,8 @@ int viper_net_ping(uint32_t addr, uint16_t sequence, size_t payload_bytes, uint6
 /* One socket as netstat shows it: every socket of every process, and the
  * connections with no descriptor left (closing, or not yet accepted). */
 struct viper_net_socket {
-  int type;  /* SOCK_STREAM or SOCK_DGRAM */
-  int state; /* TCP state number (netstack.h's enum tcp_state); 0 for UDP */
+  int type;            /* SOCK_STREAM or SOCK_DGRAM */
+  int state;           /* TCP state number (netstack.h's enum tcp_state); 0 for UDP */
   char state_name[12]; /* "ESTABLISHED", "LISTEN", ...; "" for UDP */
   uint32_t local_addr, remote_addr;
   uint16_t local_port, remote_port;
