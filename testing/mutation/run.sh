@@ -171,6 +171,18 @@ fi
 
 # --- each mutation --------------------------------------------------------
 killed=0 survived=0 broken=0
+# Every patch must still apply, also the ktest ones this run's rotation
+# skips: a change to the code under a patch shows the day it lands, not
+# the day the rotation reaches the patch.
+for i in "${!ids[@]}"; do
+  [[ " ${selected[*]} " == *" $i "* ]] && continue
+  [[ ${#selectors[@]} -gt 0 ]] && continue
+  patch=$here/${patches[$i]}
+  if [[ ! -f "$patch" ]] || ! out=$(cd "$scratch" && git apply --check "$patch" 2>&1); then
+    echo "BROKEN ${ids[$i]} $(name_of "$i") (not run today, and the patch does not apply)"
+    broken=$((broken + 1))
+  fi
+done
 for i in "${selected[@]}"; do
   id=${ids[$i]} name=$(name_of "$i") kind=${kinds[$i]} patch=$here/${patches[$i]}
   if [[ ! -f "$patch" ]]; then
