@@ -67,8 +67,8 @@ static void counters(struct netd_server* s, uint64_t channel, int64_t first) {
   const struct viper_net_reply reply = {.value = total};
   /* One reply holds what a message can: the client asks again from there. */
   const size_t fits = (NETD_MESSAGE_MAX - sizeof(reply)) / sizeof(out[0]);
-  netd_reply(s, channel, &reply, out, (size_t)(count < (int)fits ? count : (int)fits) * sizeof(out[0]),
-             NULL, 0);
+  netd_reply(s, channel, &reply, out,
+             (size_t)(count < (int)fits ? count : (int)fits) * sizeof(out[0]), NULL, 0);
 }
 
 static void sockets(struct netd_server* s, uint64_t channel, int64_t first) {
@@ -242,8 +242,8 @@ static void control_request(struct netd_server* s, struct netd_control* c,
       if (result == NET_EINPROGRESS) k->connecting = true;
       break;
     case VIPER_NET_SHUTDOWN:
-      result = r->value == NET_SHUT_RD ? net_shutdown(s->stack, k->handle, NET_SHUT_RD)
-                                       : NET_EINVAL;
+      result =
+          r->value == NET_SHUT_RD ? net_shutdown(s->stack, k->handle, NET_SHUT_RD) : NET_EINVAL;
       break;
     case VIPER_NET_SETSOCKOPT:
       if (r->option < VIPER_NET_OPT_REUSEADDR || r->option >= VIPER_NET_OPT_ERROR ||

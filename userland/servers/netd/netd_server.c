@@ -47,29 +47,52 @@ int netd_server_add_service(struct netd_server* s, uint64_t channel) {
 
 int netd_errno(int e) {
   switch (e) {
-    case NET_OK: return 0;
-    case NET_EAGAIN: return -EAGAIN;
-    case NET_EBADF: return -EBADF;
-    case NET_ENOMEM: return -ENOMEM;
-    case NET_EMFILE: return -EMFILE;
-    case NET_EPIPE: return -EPIPE;
-    case NET_EMSGSIZE: return -EMSGSIZE;
-    case NET_EPROTOTYPE: return -EPROTOTYPE;
-    case NET_ENOPROTOOPT: return -ENOPROTOOPT;
-    case NET_EOPNOTSUPP: return -EOPNOTSUPP;
-    case NET_EADDRINUSE: return -EADDRINUSE;
-    case NET_EADDRNOTAVAIL: return -EADDRNOTAVAIL;
-    case NET_ENETUNREACH: return -ENETUNREACH;
-    case NET_ECONNABORTED: return -ECONNABORTED;
-    case NET_ECONNRESET: return -ECONNRESET;
-    case NET_EISCONN: return -EISCONN;
-    case NET_ENOTCONN: return -ENOTCONN;
-    case NET_ETIMEDOUT: return -ETIMEDOUT;
-    case NET_ECONNREFUSED: return -ECONNREFUSED;
-    case NET_EHOSTUNREACH: return -EHOSTUNREACH;
-    case NET_EALREADY: return -EALREADY;
-    case NET_EINPROGRESS: return -EINPROGRESS;
-    default: return -EINVAL;
+    case NET_OK:
+      return 0;
+    case NET_EAGAIN:
+      return -EAGAIN;
+    case NET_EBADF:
+      return -EBADF;
+    case NET_ENOMEM:
+      return -ENOMEM;
+    case NET_EMFILE:
+      return -EMFILE;
+    case NET_EPIPE:
+      return -EPIPE;
+    case NET_EMSGSIZE:
+      return -EMSGSIZE;
+    case NET_EPROTOTYPE:
+      return -EPROTOTYPE;
+    case NET_ENOPROTOOPT:
+      return -ENOPROTOOPT;
+    case NET_EOPNOTSUPP:
+      return -EOPNOTSUPP;
+    case NET_EADDRINUSE:
+      return -EADDRINUSE;
+    case NET_EADDRNOTAVAIL:
+      return -EADDRNOTAVAIL;
+    case NET_ENETUNREACH:
+      return -ENETUNREACH;
+    case NET_ECONNABORTED:
+      return -ECONNABORTED;
+    case NET_ECONNRESET:
+      return -ECONNRESET;
+    case NET_EISCONN:
+      return -EISCONN;
+    case NET_ENOTCONN:
+      return -ENOTCONN;
+    case NET_ETIMEDOUT:
+      return -ETIMEDOUT;
+    case NET_ECONNREFUSED:
+      return -ECONNREFUSED;
+    case NET_EHOSTUNREACH:
+      return -EHOSTUNREACH;
+    case NET_EALREADY:
+      return -EALREADY;
+    case NET_EINPROGRESS:
+      return -EINPROGRESS;
+    default:
+      return -EINVAL;
   }
 }
 
@@ -90,8 +113,10 @@ int netd_control_open(struct netd_server* s, int index, uint64_t* client) {
   if (slot < 0) return -EMFILE;
   uint64_t ends[2];
   if (s->io.create(s->io.context, ends) != 0) return -ENOMEM;
-  s->controls[slot] = (struct netd_control){
-      .used = true, .channel = ends[0], .socket = index, .generation = s->sockets[index].generation};
+  s->controls[slot] = (struct netd_control){.used = true,
+                                            .channel = ends[0],
+                                            .socket = index,
+                                            .generation = s->sockets[index].generation};
   s->io.watch(s->io.context, ends[0], VIPER_SIGNAL_READABLE | VIPER_SIGNAL_PEER_CLOSED,
               netd_key(NETD_KEY_CONTROL, slot));
   *client = ends[1];
