@@ -321,8 +321,26 @@ static int socket_stat(struct fd_file* f, struct stat* status) {
   return 0;
 }
 
+/* Whether the first message queued for us carries bytes: a read with no
+ * room leaves it queued and says its size (an EOF is its tag alone, and
+ * comes after every byte). */
+static int queued_bytes(viper_handle_t data) {
+  struct viper_message m = {0, 0, 0, 0, 0, 0};
+  return viper_channel_read(data, &m, 0) == VIPER_ERR_OUT_OF_RANGE && m.byte_count > 1;
+}
+
 static void socket_destroy(struct fd_file* f) {
   struct socket_file* s = (struct socket_file*)f;
+  /* Bytes unread here, or queued for us: the peer must be reset, not
+   * closed (VIPER_NET_DISCARDED). Never waits: a full queue loses it. A
+   * socket shared with another process (fork) is judged by this holder:
+   * the reset comes only when the last one is gone, but then even if
+   * that one read everything (a limit). */
+  const int unread = s->in_next < s->in_end || queued_bytes(s->data);
+  if (s->type == SOCK_STREAM && __atomic_load_n(&s->connected, __ATOMIC_ACQUIRE) && unread) {
+    const unsigned char tag = VIPER_NET_DISCARDED;
+    viper_channel_write(s->data, &tag, 1, 0, 0);
+  }
   /* The data channel last: netd finishes what it still holds, then closes. */
   viper_handle_close(s->control.channel);
   viper_handle_close(s->data);

@@ -255,6 +255,8 @@ void tcp_set_state(struct netstack* stack, struct net_socket* socket, int state)
 void tcp_drop(struct netstack* stack, struct net_socket* socket, int error);
 int tcp_connect(struct netstack* stack, struct net_socket* socket);
 void tcp_close(struct netstack* stack, struct net_socket* socket);
+/* Like tcp_close, but a synchronized connection is reset at once. */
+void tcp_abort(struct netstack* stack, struct net_socket* socket);
 void tcp_shutdown_write(struct netstack* stack, struct net_socket* socket);
 void tcp_after_read(struct netstack* stack, struct net_socket* socket);
 /* Sends one segment: `size` bytes of the send buffer at `seq` (relative

@@ -112,7 +112,7 @@ static void send_frame(void* context, const uint8_t* frame, size_t size) {
 }
 
 static void watch_nic(int writable) {
-  if (writable == g.nic_writable_watched) return;
+  if (!g.nic || writable == g.nic_writable_watched) return;
   viper_pollset_remove(g.pollset, g.nic);
   viper_pollset_add(g.pollset, g.nic,
                     VIPER_SIGNAL_READABLE | (writable ? VIPER_SIGNAL_WRITABLE : 0), NIC_KEY);
@@ -120,6 +120,7 @@ static void watch_nic(int writable) {
 }
 
 static void flush_frames(void) {
+  if (!g.nic) g.tx_count = 0; /* --loopback: no wire */
   while (g.tx_count > 0) {
     const struct frame* f = &g.tx[g.tx_head];
     const int64_t sent = nic_send(f->bytes, f->size);
@@ -189,7 +190,7 @@ static void io_watch(void* c, uint64_t ch, uint32_t signals, uint64_t key) {
 static void io_interface(void* c, struct viper_net_interface* out) {
   (void)c;
   struct viper_net_info info = g.info;
-  nic_info(&info);
+  if (g.nic) nic_info(&info);
   memcpy(out->name, "eth0", 5);
   memcpy(out->mac, info.mac, 6);
   out->mtu = info.mtu ? info.mtu : 1500;
@@ -270,11 +271,19 @@ static int start(int argc, char** argv) {
     return -1;
   }
   const viper_handle_t bootstrap = viper_bootstrap_handle();
-  if (!bootstrap || !(g.nic = take_nic(bootstrap))) {
-    fprintf(stderr, "netd: no \"nic\" message on the bootstrap channel\n");
+  if (!bootstrap) {
+    fprintf(stderr, "netd: no bootstrap channel\n");
     return -1;
   }
-  if (nic_info(&g.info) < 0) {
+  if (g.options.loopback_only) {
+    /* A locally administered MAC nobody sees: frames go nowhere. */
+    static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 1};
+    memcpy(g.info.mac, mac, 6);
+    g.info.mtu = 1500;
+  } else if (!(g.nic = take_nic(bootstrap))) {
+    fprintf(stderr, "netd: no \"nic\" message on the bootstrap channel\n");
+    return -1;
+  } else if (nic_info(&g.info) < 0) {
     fprintf(stderr, "netd: the handle is no NIC\n");
     return -1;
   }
@@ -297,7 +306,7 @@ static int start(int argc, char** argv) {
     return -1;
   }
   g.pollset = (viper_handle_t)set;
-  viper_pollset_add(g.pollset, g.nic, VIPER_SIGNAL_READABLE, NIC_KEY);
+  if (g.nic) viper_pollset_add(g.pollset, g.nic, VIPER_SIGNAL_READABLE, NIC_KEY);
   const struct netd_io io = {.write = io_write,
                              .read = io_read,
                              .create = io_create,
@@ -307,6 +316,7 @@ static int start(int argc, char** argv) {
   g.server = netd_server_create(g.stack, &io);
   if (!g.server || netd_server_add_service(g.server, bootstrap) != 0) return -1;
   g.dhcp_socket = -1;
+  if (g.options.loopback_only) return 0;
   if (g.options.addr) {
     g.bound = 1;
     g.dns = g.options.dns;

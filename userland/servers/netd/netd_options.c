@@ -62,6 +62,9 @@ int netd_parse_options(int argc, char** argv, struct netd_options* o, const char
       error = percent(a + 7, &o->loss_percent);
     } else if (strncmp(a, "--reorder=", 10) == 0) {
       error = percent(a + 10, &o->reorder_percent);
+    } else if (strcmp(a, "--loopback") == 0) {
+      o->loopback_only = 1;
+      error = 0;
     } else {
       error = -1;
     }
@@ -73,6 +76,10 @@ int netd_parse_options(int argc, char** argv, struct netd_options* o, const char
   /* A route or resolver needs an address to hang on. */
   if (!o->addr && (o->gateway || o->dns)) {
     *bad = o->gateway ? "--gateway without --address" : "--dns without --address";
+    return -1;
+  }
+  if (o->loopback_only && o->addr) {
+    *bad = "--address with --loopback";
     return -1;
   }
   if (o->gateway && (o->gateway & o->netmask) != (o->addr & o->netmask)) {

@@ -7,6 +7,9 @@
  *                             on purpose (a test knob; counted)
  *   --reorder=PERCENT         hold that share of sent frames back behind
  *                             the next one (a test knob)
+ *   --loopback                no NIC: loopback only (127.0.0.0/8), for
+ *                             tests of sockets on a machine without one;
+ *                             the bootstrap carries no "nic" message
  *
  * Portable (host-tested): parsing only. */
 #ifndef NETD_NETD_OPTIONS_H_
@@ -21,6 +24,7 @@ extern "C" {
 struct netd_options {
   uint32_t addr, netmask, gateway, dns; /* addr 0: DHCP */
   int loss_percent, reorder_percent;    /* 0..100 */
+  int loopback_only;
 };
 
 /* 0, or -1 with the offending argument in *bad. */

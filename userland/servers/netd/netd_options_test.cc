@@ -38,6 +38,13 @@ TEST(NetdOptions, TheTestKnobsArePercentages) {
   EXPECT_EQ(o.reorder_percent, 20);
 }
 
+TEST(NetdOptions, LoopbackOnlyNeedsNoNicAndTakesNoAddress) {
+  netd_options o;
+  ASSERT_EQ(Parse({"--loopback"}, &o), 0);
+  EXPECT_EQ(o.loopback_only, 1);
+  EXPECT_EQ(Parse({"--loopback", "--address=10.0.0.2/24"}, &o), -1);
+}
+
 TEST(NetdOptions, BadArgumentsAreRefusedAndNamed) {
   netd_options o;
   for (const char* bad : {"--loss=101", "--loss=", "--loss=5x", "--reorder=-1",

@@ -145,7 +145,12 @@ int netd_socket_open(struct netd_server* s, int handle, int type, uint64_t clien
 
 void netd_socket_free(struct netd_server* s, int index) {
   struct netd_socket* k = &s->sockets[index];
-  net_close(s->stack, k->handle);
+  /* Bytes queued for a client that is gone count as unread too. */
+  if (k->abort_on_close || (k->client_gone && k->out_size)) {
+    net_abort(s->stack, k->handle);
+  } else {
+    net_close(s->stack, k->handle);
+  }
   if (k->watched) s->io.watch(s->io.context, k->data, 0, netd_key(NETD_KEY_DATA, index));
   s->io.close(s->io.context, k->data);
   for (size_t i = 0; i < k->out_handle_count; ++i) s->io.close(s->io.context, k->out_handles[i]);
@@ -205,6 +210,10 @@ static void take_message(struct netd_server* s, struct netd_socket* k, const uin
     case VIPER_NET_SHUTDOWN_WRITE:
       if (!stream || size != 1) break;
       k->shutdown_write_pending = true;
+      return;
+    case VIPER_NET_DISCARDED:
+      if (!stream || size != 1) break;
+      k->abort_on_close = true;
       return;
     default:
       break;

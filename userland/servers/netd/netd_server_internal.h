@@ -31,6 +31,7 @@ struct netd_socket {
   uint64_t data;       /* netd's end of the data channel */
   uint32_t watched;
   bool listener, connecting, shutdown_write_pending, client_gone, eof_sent, error_sent;
+  bool abort_on_close; /* a holder closed with bytes unread (DISCARDED) */
   /* Client bytes the stack has not taken yet (a partial net_send). */
   uint8_t* in;
   size_t in_next, in_end;

@@ -235,6 +235,19 @@ TEST_F(NetdServer, ClosingTheChannelsSendsWhatWasQueuedThenFin) {
   EXPECT_EQ(stats.controls, 0);
 }
 
+TEST_F(NetdServer, AHolderThatDiscardedBytesLeavesWithAReset) {
+  int peer;
+  ClientSocket c = Connected(86, &peer);
+  ASSERT_EQ(net_send(b->stack, peer, "never read", 10), 10);
+  FakeMessage m = Next(c.data);  // netd delivered it; the client drops it
+  EXPECT_EQ(m.bytes[0], VIPER_NET_DATA);
+  Send(c.data, VIPER_NET_DISCARDED, "");
+  channels.Close(c.data);
+  channels.Close(c.control);
+  char buffer[4];
+  ASSERT_TRUE(Run([&] { return net_recv(b->stack, peer, buffer, 4) == NET_ECONNRESET; }));
+}
+
 TEST_F(NetdServer, AClientThatStopsReadingStallsOnlyItsOwnSocket) {
   int slow_peer, fast_peer;
   ClientSocket slow = Connected(83, &slow_peer);
@@ -342,12 +355,13 @@ TEST_F(NetdServer, MalformedRequestsAreAnsweredEinvalAndNetdGoesOn) {
 
   // Data-channel garbage is dropped and counted.
   Send(c.data, 99, "???");
-  Send(c.data, VIPER_NET_DATAGRAM, "x");  // a datagram on a stream socket
+  Send(c.data, VIPER_NET_DATAGRAM, "x");   // a datagram on a stream socket
+  Send(c.data, VIPER_NET_DISCARDED, "!");  // a tag alone, with a payload
   ASSERT_EQ(channels.Write(c.data, nullptr, 0, nullptr, 0), 0);
   Settle();
   struct netd_server_stats stats;
   netd_server_stats(server, &stats);
-  EXPECT_EQ(stats.bad_messages, 3u);
+  EXPECT_EQ(stats.bad_messages, 4u);
   EXPECT_GE(stats.bad_requests, 6u);
 
   // And it still serves.

@@ -291,6 +291,15 @@ int net_close(struct netstack* stack, int handle) {
   return NET_OK;
 }
 
+int net_abort(struct netstack* stack, int handle) {
+  struct net_socket* s = lookup(stack, handle);
+  if (s == NULL) return NET_EBADF;
+  if (s->type == NET_SOCK_DGRAM) return net_close(stack, handle);
+  s->user_owned = false;
+  tcp_abort(stack, s);
+  return NET_OK;
+}
+
 int net_setsockopt(struct netstack* stack, int handle, int option, int value) {
   struct net_socket* s = lookup(stack, handle);
   if (s == NULL) return NET_EBADF;

@@ -137,6 +137,11 @@ enum viper_net_tag {
   /* client -> netd: shutdown(SHUT_WR): FIN once the bytes before it are
    * sent. No payload. */
   VIPER_NET_SHUTDOWN_WRITE = 7,
+  /* client -> netd: a holder closed with bytes unread. When the last
+   * holder is gone the connection is reset, not closed (RFC 2525 2.17:
+   * the peer must learn its data was not read), as the stack would if it
+   * held the bytes itself. No payload. */
+  VIPER_NET_DISCARDED = 8,
 };
 
 /* Follows the tag of DATAGRAM and CONNECTION (unaligned: copy it out). */
