@@ -92,6 +92,11 @@ int64_t viper_block_write(viper_handle_t block, uint64_t sector, viper_handle_t 
                           uint64_t vmo_offset, uint64_t bytes);
 int64_t viper_block_flush(viper_handle_t block);
 
+/* Network interfaces (VIPER_SYS_NET_*): whole Ethernet frames, one copy. */
+int64_t viper_net_info(viper_handle_t nic, struct viper_net_info* info);
+int64_t viper_net_send(viper_handle_t nic, const void* frame, size_t bytes, uint64_t deadline);
+int64_t viper_net_receive(viper_handle_t nic, void* buffer, size_t capacity, uint64_t deadline);
+
 /* Futexes. */
 int64_t viper_futex_wait(const uint32_t* word, uint32_t expected, uint64_t deadline);
 int64_t viper_futex_wake(const uint32_t* word, uint32_t count);
