@@ -50,27 +50,14 @@ static struct {
   uint32_t dns;
 } g;
 
-/* The NIC calls (184-186) as the ABI defines them; libviper's wrappers
- * come with the driver (the nic branch), and these can then go. */
-static int64_t nic_call(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
-  register uint64_t x8 __asm__("x8") = number;
-  register uint64_t x0 __asm__("x0") = a0;
-  register uint64_t x1 __asm__("x1") = a1;
-  register uint64_t x2 __asm__("x2") = a2;
-  register uint64_t x3 __asm__("x3") = a3;
-  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
-  return (int64_t)x0;
-}
-static int64_t nic_info(struct viper_net_info* out) {
-  return nic_call(VIPER_SYS_NET_INFO, g.nic, (uint64_t)out, 0, 0);
-}
-/* Deadline 0: never sleeps (a full ring is kWouldBlock; the loop waits
- * for WRITABLE instead). */
+/* The NIC calls (184-186). Deadline 0: a send never sleeps (a full ring
+ * is kWouldBlock; the loop waits for WRITABLE instead). */
+static int64_t nic_info(struct viper_net_info* out) { return viper_net_info(g.nic, out); }
 static int64_t nic_send(const void* frame, size_t size) {
-  return nic_call(VIPER_SYS_NET_SEND, g.nic, (uint64_t)frame, size, 0);
+  return viper_net_send(g.nic, frame, size, 0);
 }
 static int64_t nic_receive(void* buffer, size_t capacity) {
-  return nic_call(VIPER_SYS_NET_RECEIVE, g.nic, (uint64_t)buffer, capacity, 0);
+  return viper_net_receive(g.nic, buffer, capacity, 0);
 }
 
 static uint32_t next_random(void) {
