@@ -42,7 +42,7 @@ static viper_handle_t take_nic(void) {
 
 static void start_netd(void) {
   if (started) return;
-  /* Started by init (etc/init-net-test.conf): its netd is ours already. */
+  /* Started by init (etc/net-test.conf): its netd is ours already. */
   const int probe = socket(AF_INET, SOCK_DGRAM, 0);
   if (probe >= 0) {
     close(probe);
