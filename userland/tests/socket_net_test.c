@@ -139,6 +139,10 @@ UTEST(netd, sockets_on_the_lease_address) {
   UASSERT(getaddrinfo("10.0.2.2", "80", 0, &list) == 0);
   UEXPECT_EQ(ntohl(((struct sockaddr_in*)list->ai_addr)->sin_addr.s_addr), GATEWAY);
   freeaddrinfo(list);
+  /* A name needs a resolver, which restrict=on's lease names none of. */
+  struct viper_net_interface info;
+  UASSERT(viper_net_interface(&info) == 0);
+  if (info.dns == 0) UEXPECT_EQ(getaddrinfo("example.com", "80", 0, &list), EAI_FAIL);
 }
 
 UTEST(netd, refuses_what_it_cannot_do) {
