@@ -86,7 +86,7 @@ class FakeChannels {
       return ends_.count(it->second.peer) ? VIPER_ERR_WOULD_BLOCK : VIPER_ERR_PEER_CLOSED;
     FakeMessage& m = q.front();
     if (m.bytes.size() > capacity_bytes || m.handles.size() > hcap) return VIPER_ERR_OUT_OF_RANGE;
-    std::memcpy(bytes, m.bytes.data(), m.bytes.size());
+    if (!m.bytes.empty()) std::memcpy(bytes, m.bytes.data(), m.bytes.size());
     std::copy(m.handles.begin(), m.handles.end(), handles);
     *hn = m.handles.size();
     const int64_t n = static_cast<int64_t>(m.bytes.size());

@@ -281,7 +281,7 @@ static bool deliver(struct netd_server* s, struct netd_socket* k, const uint8_t*
   if (sent == VIPER_ERR_WOULD_BLOCK && (k->out || (k->out = malloc(NETD_MESSAGE_MAX)))) {
     memcpy(k->out, m, size);
     k->out_size = size;
-    memcpy(k->out_handles, handles, handle_count * sizeof(*handles));
+    for (size_t i = 0; i < handle_count; ++i) k->out_handles[i] = handles[i];
     k->out_handle_count = handle_count;
     return false;
   }
