@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -436,6 +437,32 @@ UTEST(sockets, a_forked_child_keeps_the_socket) {
   UEXPECT(strcmp(buffer, "child") == 0);
   UEXPECT_EQ(exit_code_of(pid), 0);
   UEXPECT_EQ(recv(c, buffer, 1, 0), 0); /* its exit closed the last descriptor */
+  close(c);
+  close(l);
+}
+
+UTEST(sockets, a_spawned_program_writes_to_an_inherited_socket) {
+  start_netd();
+  uint16_t port = 0;
+  const int l = listener(0, &port);
+  const int c = connect_to(port);
+  const int s = accept(l, 0, 0);
+  UASSERT(l >= 0 && c >= 0 && s >= 0);
+  /* echo's stdout is the socket: the startup message carries it. */
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, s, 1);
+  char* const argv[] = {"echo", "through", "a", "socket", 0};
+  char* const envp[] = {0};
+  pid_t pid = 0;
+  UASSERT(posix_spawn(&pid, "/bin/echo", &actions, 0, argv, envp) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(s);
+  UEXPECT_EQ(exit_code_of(pid), 0);
+  char buffer[32] = {0};
+  UEXPECT_EQ(recv(c, buffer, 17, MSG_WAITALL), 17);
+  UEXPECT(strcmp(buffer, "through a socket\n") == 0);
+  UEXPECT_EQ(recv(c, buffer, 1, 0), 0); /* echo's exit closed the last descriptor */
   close(c);
   close(l);
 }
