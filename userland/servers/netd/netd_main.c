@@ -107,6 +107,12 @@ static void watch_nic(int writable) {
 }
 
 static void flush_frames(void) {
+  /* --reorder holds a frame behind the next one of the same step, never
+   * longer: a lone frame must not wait for traffic that may not come. */
+  if (g.holding) {
+    queue_frame(g.held.bytes, g.held.size);
+    g.holding = 0;
+  }
   if (!g.nic) g.tx_count = 0; /* --loopback: no wire */
   while (g.tx_count > 0) {
     const struct frame* f = &g.tx[g.tx_head];
