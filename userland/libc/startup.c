@@ -95,6 +95,14 @@ static int64_t handle_for(struct fd_file* file, viper_handle_t* out, viper_handl
   *skip = 0;
   struct socket_file* socket = __fd_socket(file);
   if (socket) {
+    /* A listener with connections queued on its data channel cannot be
+     * sent (the kernel refuses a channel whose queue holds endpoints: no
+     * cycles); the child goes without it rather than the spawn failing. */
+    if (__atomic_load_n(&socket->listening, __ATOMIC_ACQUIRE) &&
+        viper_object_wait(socket->data, VIPER_SIGNAL_READABLE, 0) > 0) {
+      *skip = 1;
+      return 0;
+    }
     /* The data channel shared (one socket), the control channel cloned
      * (a call's reply must reach its caller). */
     struct viper_object_info info;
