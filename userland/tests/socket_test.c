@@ -5,6 +5,7 @@
  * Runs as init on a machine without a NIC: the test starts its own netd
  * (`bin/netd --loopback`) and makes that its connection to it, as init's
  * `net` directive would; the first test checks the world before that. */
+#define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,9 +35,10 @@ static void start_netd(void) {
   if (have_netd) return;
   viper_handle_t pair[2];
   if (viper_channel_create(pair) < 0) return;
-  const char* argv[] = {"bin/netd", "--loopback"};
+  /* The resolver is the test's own (dns_*), on the loopback. */
+  const char* argv[] = {"bin/netd", "--loopback", "--dns=127.0.0.1"};
   const struct viper_spawn_args args = {
-      .path = "bin/netd", .argv = argv, .argc = 2, .envp = 0, .envc = 0, .bootstrap = pair[1]};
+      .path = "bin/netd", .argv = argv, .argc = 3, .envp = 0, .envc = 0, .bootstrap = pair[1]};
   if (viper_process_spawn(&args) < 0) return;
   have_netd = viper_net_set_connection(pair[0]) == 0;
 }
@@ -465,6 +467,93 @@ UTEST(sockets, a_spawned_program_writes_to_an_inherited_socket) {
   UEXPECT_EQ(recv(c, buffer, 1, 0), 0); /* echo's exit closed the last descriptor */
   close(c);
   close(l);
+}
+
+/* ---- A DNS server of the test's own on 127.0.0.1:53 ---- */
+
+/* The answer to `query` (n bytes): A 10.1.2.3 for "host.test", the same
+ * truncated over UDP for "big.test" (and whole over TCP), NXDOMAIN for
+ * anything else. The size, or 0. */
+static size_t dns_answer(const unsigned char* query, size_t n, int over_tcp, unsigned char* out) {
+  if (n < 17 || n > 400) return 0;
+  memcpy(out, query, n); /* the header and question, echoed */
+  const int big = memmem(query, n,
+                         "\x03"
+                         "big",
+                         4) != 0;
+  const int known = big || memmem(query, n,
+                                  "\x04"
+                                  "host",
+                                  5) != 0;
+  out[2] = 0x81 | (big && !over_tcp ? 0x02 : 0); /* QR, RD (and TC) */
+  out[3] = known ? 0x80 : 0x83;                  /* RA, NOERROR or NXDOMAIN */
+  out[6] = 0;
+  out[7] = known ? 1 : 0; /* ANCOUNT */
+  out[8] = out[9] = out[10] = out[11] = 0;
+  if (!known) return n;
+  static const unsigned char answer[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 1, 2, 3};
+  memcpy(out + n, answer, sizeof(answer));
+  return n + sizeof(answer);
+}
+
+/* Serves `queries` UDP queries and, for "big.test", one TCP exchange. */
+static int dns_server(int udp, int tcp, int queries) {
+  unsigned char query[512], reply[600];
+  for (int i = 0; i < queries; ++i) {
+    struct sockaddr_in from;
+    socklen_t length = sizeof(from);
+    const ssize_t n = recvfrom(udp, query, sizeof(query), 0, (struct sockaddr*)&from, &length);
+    if (n < 0) return 1;
+    const size_t size = dns_answer(query, (size_t)n, 0, reply);
+    if (sendto(udp, reply, size, 0, (struct sockaddr*)&from, length) != (ssize_t)size) return 2;
+    if (!(reply[2] & 0x02)) continue;
+    /* Truncated: the client asks again over TCP, a length first. */
+    const int c = accept(tcp, 0, 0);
+    unsigned char length_bytes[2];
+    if (c < 0 || recv(c, length_bytes, 2, MSG_WAITALL) != 2) return 3;
+    const size_t want = (size_t)length_bytes[0] << 8 | length_bytes[1];
+    if (want > sizeof(query) || recv(c, query, want, MSG_WAITALL) != (ssize_t)want) return 4;
+    const size_t whole = dns_answer(query, want, 1, reply + 2);
+    reply[0] = (unsigned char)(whole >> 8);
+    reply[1] = (unsigned char)whole;
+    if (send(c, reply, whole + 2, 0) != (ssize_t)(whole + 2)) return 5;
+    close(c);
+  }
+  return 0;
+}
+
+UTEST(names, getaddrinfo_asks_dns_over_udp_then_tcp_when_truncated) {
+  start_netd();
+  const int udp = socket(AF_INET, SOCK_DGRAM, 0);
+  const int tcp = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = at(LOOPBACK, 53);
+  UASSERT(bind(udp, (struct sockaddr*)&a, sizeof(a)) == 0);
+  UASSERT(bind(tcp, (struct sockaddr*)&a, sizeof(a)) == 0 && listen(tcp, 2) == 0);
+  const pid_t pid = fork();
+  UASSERT(pid >= 0);
+  if (pid == 0) _exit(dns_server(udp, tcp, 3));
+  close(udp);
+  close(tcp);
+  struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+  struct addrinfo* list = 0;
+  UEXPECT_EQ(getaddrinfo("host.test", "80", &hints, &list), 0);
+  if (list) {
+    UEXPECT_EQ(ntohl(((struct sockaddr_in*)list->ai_addr)->sin_addr.s_addr), 0x0a010203u);
+    freeaddrinfo(list);
+    list = 0;
+  }
+  UEXPECT_EQ(getaddrinfo("big.test", "80", &hints, &list), 0);
+  if (list) {
+    UEXPECT_EQ(ntohl(((struct sockaddr_in*)list->ai_addr)->sin_addr.s_addr), 0x0a010203u);
+    freeaddrinfo(list);
+    list = 0;
+  }
+  UEXPECT_EQ(getaddrinfo("missing.test", "80", &hints, &list), EAI_NONAME);
+  UEXPECT_EQ(exit_code_of(pid), 0);
+  /* Nobody answers now: three tries, then EAI_AGAIN. */
+  const uint64_t start = viper_clock_monotonic();
+  UEXPECT_EQ(getaddrinfo("host.test", "80", &hints, &list), EAI_AGAIN);
+  UEXPECT(viper_clock_monotonic() - start >= 5000 * MS);
 }
 
 UTEST(sockets, every_entry_point_refuses_bad_input) {

@@ -194,8 +194,8 @@ static void io_interface(void* c, struct viper_net_interface* out) {
     out->addr = g.dhcp_socket >= 0 ? g.dhcp.lease.addr : g.options.addr;
     out->netmask = g.dhcp_socket >= 0 ? g.dhcp.lease.netmask : g.options.netmask;
     out->gateway = g.dhcp_socket >= 0 ? g.dhcp.lease.router : g.options.gateway;
-    out->dns = g.dns;
   }
+  out->dns = g.dns; /* --loopback may name one too */
   if (g.bound && g.dhcp_socket >= 0) {
     const uint64_t end = g.dhcp.lease_start + (uint64_t)g.dhcp.lease.lease_seconds * 1000000000u;
     const uint64_t now = viper_clock_monotonic();
@@ -309,6 +309,7 @@ static int start(int argc, char** argv) {
   g.server = netd_server_create(g.stack, &io);
   if (!g.server || netd_server_add_service(g.server, bootstrap) != 0) return -1;
   g.dhcp_socket = -1;
+  g.dns = g.options.dns;
   if (g.options.loopback_only) return 0;
   if (g.options.addr) {
     g.bound = 1;

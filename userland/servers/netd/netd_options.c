@@ -74,7 +74,7 @@ int netd_parse_options(int argc, char** argv, struct netd_options* o, const char
     }
   }
   /* A route or resolver needs an address to hang on. */
-  if (!o->addr && (o->gateway || o->dns)) {
+  if (!o->addr && (o->gateway || (o->dns && !o->loopback_only))) {
     *bad = o->gateway ? "--gateway without --address" : "--dns without --address";
     return -1;
   }

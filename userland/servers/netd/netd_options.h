@@ -2,7 +2,8 @@
  *
  *   --address=A.B.C.D/PREFIX  a static address instead of DHCP
  *   --gateway=A.B.C.D         its default route (with --address)
- *   --dns=A.B.C.D             its resolver (with --address)
+ *   --dns=A.B.C.D             its resolver (with --address or --loopback:
+ *                             a test's resolver on 127.0.0.1)
  *   --loss=PERCENT            drop that share of frames in each direction,
  *                             on purpose (a test knob; counted)
  *   --reorder=PERCENT         hold that share of sent frames back behind

@@ -42,6 +42,8 @@ TEST(NetdOptions, LoopbackOnlyNeedsNoNicAndTakesNoAddress) {
   netd_options o;
   ASSERT_EQ(Parse({"--loopback"}, &o), 0);
   EXPECT_EQ(o.loopback_only, 1);
+  ASSERT_EQ(Parse({"--loopback", "--dns=127.0.0.1"}, &o), 0);
+  EXPECT_EQ(o.dns, 0x7f000001u);
   EXPECT_EQ(Parse({"--loopback", "--address=10.0.0.2/24"}, &o), -1);
 }
 
