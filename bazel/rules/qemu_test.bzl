@@ -30,6 +30,7 @@ def qemu_test(
         expect_panic = False,
         check_clock = False,
         virtualization = False,
+        virtio_modern = False,
         timeout_seconds = 60,
         script = None,
         disks = [],
@@ -54,6 +55,8 @@ def qemu_test(
       expect_panic: the test passes only if the kernel panics.
       check_clock: compare the kernel's VIPER-CLOCK lines with the host clock.
       virtualization: enter the kernel at EL2.
+      virtio_modern: the virtio-mmio transports offer the modern interface
+        (version 2) instead of QEMU's default legacy one.
       timeout_seconds: limit for the boot; the harness kills QEMU after it.
       script: an input script (testing/qemu/script.h: `expect`, `type`,
         `send` lines) typed into the serial console; every step must
@@ -121,6 +124,8 @@ def qemu_test(
         args.append("--check_clock")
     if virtualization:
         args.append("--virtualization")
+    if virtio_modern:
+        args.append("--virtio_modern")
     cc_test(
         name = name,
         args = args,

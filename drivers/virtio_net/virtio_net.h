@@ -42,7 +42,7 @@ namespace viper::drivers {
 
 class VirtioNet final : public object::NicDevice {
  public:
-  static constexpr uint32_t kRxBuffers = 64;
+  static constexpr uint32_t kRxBuffers = 128;
   static constexpr uint32_t kTxSlots = 32;
   static constexpr uint16_t kRxQueueSize = 2 * kRxBuffers;  // two descriptors a buffer
   static constexpr uint16_t kTxQueueSize = 2 * kTxSlots;

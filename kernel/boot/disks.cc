@@ -19,7 +19,7 @@ struct Disk {
   uint32_t irq;
 };
 
-// Written by start_disks before any disk interrupt is enabled, read-only
+// Written by start_disk (the scan) before any disk interrupt is enabled, read-only
 // afterwards.
 Disk* g_disks[kMaxDisks] = {};
 uint32_t g_disk_count = 0;

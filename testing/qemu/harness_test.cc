@@ -256,6 +256,16 @@ TEST(BuildQemuArgv, RejectsBadNetworks) {
   EXPECT_TRUE(BuildQemuArgv(options).ok()) << "a command target, spaces and all";
 }
 
+TEST(BuildQemuArgv, TheModernVirtioInterfaceOnlyWhenAsked) {
+  MachineOptions options;
+  options.kernel = "kernel.elf";
+  EXPECT_THAT(*BuildQemuArgv(options),
+              ::testing::Not(::testing::Contains("virtio-mmio.force-legacy=false")));
+  options.virtio_modern = true;
+  EXPECT_THAT(*BuildQemuArgv(options),
+              ::testing::IsSupersetOf({"-global", "virtio-mmio.force-legacy=false"}));
+}
+
 TEST(BuildQemuArgv, GdbWaitsOnLoopback) {
   MachineOptions options;
   options.kernel = "kernel.elf";

@@ -15,6 +15,8 @@ ABSL_FLAG(std::vector<std::string>, disk, {},
           "comma-separated raw disk images, each FILE or FILE:ro (read-only), on virtio-blk "
           "devices in this order (the first is disk 0)");
 
+ABSL_FLAG(bool, virtio_modern, false,
+          "virtio-mmio transports offer the modern interface (version 2), not the legacy one");
 ABSL_FLAG(std::string, net, "none",
           "the NIC: none, user (QEMU user networking, restrict=on) or "
           "udp:LOCALPORT:REMOTEPORT (raw frames over UDP on 127.0.0.1)");
@@ -35,6 +37,7 @@ absl::StatusOr<MachineOptions> MachineFromFlags() {
   machine.dtb = absl::GetFlag(FLAGS_dtb);
   machine.initrd = absl::GetFlag(FLAGS_initrd);
   machine.virtualization = absl::GetFlag(FLAGS_virtualization);
+  machine.virtio_modern = absl::GetFlag(FLAGS_virtio_modern);
   for (const std::string& disk : absl::GetFlag(FLAGS_disk)) {
     const bool read_only = disk.size() > 3 && disk.compare(disk.size() - 3, 3, ":ro") == 0;
     machine.disks.push_back(

@@ -1,7 +1,7 @@
 // The command-line flags that describe the virtual machine, shared by
 // `bazel run //:qemu` and the QEMU test harness so both accept the same
 // options: --kernel --smp --mem --append --dtb --virtualization --disk
-// --net --hostfwd --guestfwd.
+// --net --hostfwd --guestfwd --virtio_modern.
 #pragma once
 
 #include "absl/status/statusor.h"

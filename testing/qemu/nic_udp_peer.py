@@ -2,7 +2,7 @@
 """The host end of nic_peer_test's wire (--net=udp): each UDP datagram is
 one raw Ethernet frame. Frames with EtherType 0x88b5 carry a command in
 their first payload byte: 1 echo it back, 2 send a 6-byte runt first, then
-echo, 3 send 100 frames at once. Usage: nic_udp_peer.py LISTEN_PORT QEMU_PORT.
+echo, 3 send 200 frames at once. Usage: nic_udp_peer.py LISTEN_PORT QEMU_PORT.
 Runs until killed."""
 import socket
 import sys
@@ -20,7 +20,7 @@ while True:
     if command == 2:
         s.sendto(b"\x01\x02\x03\x04\x05\x06", qemu)
     if command == 3:
-        for i in range(100):
+        for i in range(200):
             s.sendto(reply[:15] + bytes([i]) + reply[16:], qemu)
         continue
     s.sendto(reply, qemu)

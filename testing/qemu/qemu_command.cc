@@ -142,6 +142,9 @@ absl::StatusOr<std::vector<std::string>> BuildQemuArgv(const MachineOptions& opt
       "-kernel",
       options.kernel,
   };
+  if (options.virtio_modern) {
+    argv.insert(argv.end(), {"-global", "virtio-mmio.force-legacy=false"});
+  }
   if (!options.initrd.empty()) {
     argv.insert(argv.end(), {"-initrd", options.initrd});
   }

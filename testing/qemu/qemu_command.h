@@ -48,9 +48,12 @@ struct MachineOptions {
   std::string append;           // kernel command line (-append)
   std::string dtb;              // a device tree to use instead of QEMU's (-dtb)
   bool virtualization = false;  // enter at EL2 (-M virt,virtualization=on)
-  std::vector<Disk> disks;      // -drive + -device virtio-blk-device, each
-  Network network;              // -netdev + -device virtio-net-device
-  bool gdb = false;             // start halted, gdbstub on gdb_port
+  // Every virtio-mmio transport offers the modern interface (version 2)
+  // instead of QEMU's default legacy one (virtio-mmio.force-legacy=false).
+  bool virtio_modern = false;
+  std::vector<Disk> disks;  // -drive + -device virtio-blk-device, each
+  Network network;          // -netdev + -device virtio-net-device
+  bool gdb = false;         // start halted, gdbstub on gdb_port
   int gdb_port = 1234;
 };
 

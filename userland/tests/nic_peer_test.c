@@ -4,6 +4,7 @@
  * without a reset, and a burst beyond what may wait is dropped and counted
  * while the NIC goes on. Run as init. Frames use the local experimental
  * EtherType 0x88b5; the first payload byte says what the peer should do. */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <viperdos/viper.h>
@@ -12,7 +13,7 @@
 
 #define MS 1000000ull
 
-enum { ECHO = 1, RUNT_THEN_ECHO = 2, BURST_OF_100 = 3 };
+enum { ECHO = 1, RUNT_THEN_ECHO = 2, BURST_OF_200 = 3 };
 
 static viper_handle_t the_nic;
 static int bootstrap_read;
@@ -89,18 +90,69 @@ UTEST(peer, a_runt_from_the_wire_is_counted_and_dropped_without_a_reset) {
 UTEST(peer, a_burst_beyond_what_may_wait_is_dropped_and_counted_and_the_nic_goes_on) {
   const struct viper_net_info before = info_now();
   uint8_t out[64], in[VIPER_NET_FRAME_MAX];
-  UASSERT_EQ(viper_net_send(nic(), out, frame(out, 64, BURST_OF_100, 0), after_ms(1000)), 64);
+  UASSERT_EQ(viper_net_send(nic(), out, frame(out, 64, BURST_OF_200, 0), after_ms(1000)), 64);
   viper_thread_sleep(after_ms(2000)); /* nobody receives while the burst arrives */
   int received = 0;
   while (viper_net_receive(nic(), in, sizeof(in), after_ms(200)) > 0) ++received;
   const struct viper_net_info after = info_now();
-  utest_log("burst of 100: %d received, %llu dropped", received,
+  utest_log("burst of 200: %d received, %llu dropped", received,
             (unsigned long long)(after.rx_dropped - before.rx_dropped));
-  UEXPECT(received > 0 && received < 100);
+  UEXPECT(received > 0 && received < 200);
   UEXPECT(after.rx_dropped > before.rx_dropped);
   UEXPECT_EQ(after.resets, before.resets);
   /* Still working. */
   const size_t n = frame(out, 60, ECHO, 77);
   UASSERT_EQ(viper_net_send(nic(), out, n, after_ms(1000)), (int64_t)n);
   UEXPECT_EQ(viper_net_receive(nic(), in, sizeof(in), after_ms(5000)), (int64_t)n);
+}
+
+#define SENDERS 4
+#define PER_SENDER 50
+
+static void* send_echoes(void* arg) {
+  const intptr_t t = (intptr_t)arg;
+  intptr_t failures = 0;
+  for (int i = 0; i < PER_SENDER; ++i) {
+    uint8_t out[128];
+    const size_t n = frame(out, 64 + (size_t)t, ECHO, (uint8_t)(t * PER_SENDER + i));
+    if (viper_net_send(nic(), out, n, after_ms(5000)) != (int64_t)n) ++failures;
+  }
+  return (void*)failures;
+}
+
+/* Four threads send while the main thread receives, on 4 CPUs: every echo
+ * comes back whole (its size says its sender) or is counted as dropped. */
+UTEST(peer, four_senders_and_a_receiver_at_once) {
+  const struct viper_net_info before = info_now();
+  pthread_t threads[SENDERS];
+  for (intptr_t t = 0; t < SENDERS; ++t) {
+    UASSERT_EQ(pthread_create(&threads[t], 0, send_echoes, (void*)t), 0);
+  }
+  int received[SENDERS] = {0}, torn = 0;
+  for (;;) {
+    uint8_t in[VIPER_NET_FRAME_MAX];
+    const int64_t n = viper_net_receive(nic(), in, sizeof(in), after_ms(1000));
+    if (n < 0) break;
+    const int64_t t = n - 64;
+    if (t < 0 || t >= SENDERS || in[14] != ECHO) {
+      ++torn;
+      continue;
+    }
+    for (int64_t i = 16; i < n; ++i) torn += in[i] != (uint8_t)(in[15] + i * 3);
+    ++received[t];
+  }
+  for (int t = 0; t < SENDERS; ++t) {
+    void* failures;
+    pthread_join(threads[t], &failures);
+    UEXPECT_EQ((intptr_t)failures, 0);
+  }
+  const struct viper_net_info after = info_now();
+  int total = 0;
+  for (int t = 0; t < SENDERS; ++t) total += received[t];
+  utest_log("4 senders: %d of %d echoes back, %llu dropped", total, SENDERS * PER_SENDER,
+            (unsigned long long)(after.rx_dropped - before.rx_dropped));
+  UEXPECT_EQ(torn, 0);
+  UEXPECT_EQ(after.tx_frames - before.tx_frames, SENDERS * PER_SENDER);
+  UEXPECT_EQ((uint64_t)total + (after.rx_dropped - before.rx_dropped), SENDERS * PER_SENDER);
+  UEXPECT_EQ(after.device_errors, before.device_errors);
 }

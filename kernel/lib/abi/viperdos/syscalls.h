@@ -164,7 +164,8 @@
  * server waits on a NIC in a pollset beside its channels. A device that
  * misbehaves (a used index out of range, a length that lies) is reset and
  * counted (viper_net_info.resets); frames in flight then are lost, as on a
- * wire. */
+ * wire. SEND and RECEIVE with a deadline already passed (0) never sleep:
+ * kWouldBlock at once when they would have to. */
 #define VIPER_SYS_NET_INFO 184 /* (nic, struct viper_net_info*) -> 0; needs READ */
 #define VIPER_SYS_NET_SEND                                                     \
   185 /* (nic, const void* frame, bytes, deadline) -> bytes; needs WRITE;     \
@@ -268,7 +269,8 @@ struct viper_net_info {
   uint64_t rx_frames, rx_bytes; /* delivered to NET_RECEIVE */
   uint64_t tx_frames, tx_bytes; /* handed to the device */
   uint64_t rx_dropped;          /* arrived while every receive buffer was full */
-  uint64_t device_errors;       /* nonsense from the device (then a reset) */
+  uint64_t device_errors;       /* nonsense from the device (then a reset; a runt
+                                   shorter than 14 bytes is only dropped) */
   uint64_t resets;
 };
 
