@@ -598,6 +598,12 @@ UTEST(sockets, every_entry_point_refuses_bad_input) {
   REFUSED(fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK), EINVAL);
   REFUSED(viper_net_ping(0, 1, 8, MS, 0), EINVAL);
   REFUSED(viper_net_counters(0, 5), EINVAL);
+  REFUSED(viper_net_sockets(0, -1), EINVAL);
+  REFUSED(viper_net_interface(0), EFAULT);
+  UEXPECT_EQ(viper_net_set_connection(0), VIPER_ERR_INVALID_ARGUMENT);
+  const int64_t event = viper_event_create();
+  UEXPECT_EQ(viper_net_set_connection((viper_handle_t)event), VIPER_ERR_INVALID_ARGUMENT);
+  viper_handle_close((viper_handle_t)event);
   struct pollfd closed = {.fd = 200, .events = POLLIN};
   UEXPECT_EQ(poll(&closed, 1, 0), 1);
   UEXPECT(closed.revents & POLLNVAL);
