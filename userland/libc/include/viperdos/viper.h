@@ -120,6 +120,12 @@ int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity);
  * every program started after gets a clone. VIPER_ERR_INVALID_ARGUMENT
  * for a handle that is not a channel. For init. */
 int64_t viper_fs_set_root(viper_handle_t connection);
+/* The network (<viperdos/net_protocol.h>): makes `connection`, a channel
+ * to netd, this process's service connection (taken; a previous one is
+ * closed), so socket() works and every program started after gets a
+ * clone. VIPER_ERR_INVALID_ARGUMENT for a handle that is not a channel.
+ * For init. */
+int64_t viper_net_set_connection(viper_handle_t connection);
 
 /* A deadline `ns` nanoseconds from now. */
 uint64_t viper_deadline_after(uint64_t ns);
