@@ -85,10 +85,16 @@ cases=(
   "rec_len_overruns_the_block|zap_block -f /dir -o 16 -l 2 -p 0xff 0|disk_corrupt_test: /dir: "
   "directory_size_beyond_its_blocks|sif /dir size 0x40000000|disk_corrupt_test: /dir: "
   "looped_directory|ln /loop /loop/inner/back|a directory met twice (a loop)"
-  "indirect_block_points_at_itself|!point_at_itself $ind|/victims/selfind"
-  "double_indirect_points_at_itself|!point_at_itself $dind|/victims/indirect"
+  "indirect_block_points_at_itself|!point_at_itself $ind|/victims/selfind: truncate: I/O error"
+  "double_indirect_points_at_itself|!point_at_itself $dind|/victims/indirect: truncate: I/O error"
   "inode_with_extent_flag|sif /file flags 0x80000|/file: read: "
 )
+
+names=" "
+for entry in "${cases[@]}"; do names+="${entry%%|*} "; done
+for name in "${only[@]}"; do
+  [[ $names == *" $name "* ]] || fail "no case '$name' (the cases:$names)"
+done
 
 passed=0
 for entry in "${cases[@]}"; do
