@@ -335,6 +335,45 @@ TEST(EntryPoints, EachRefusesBadInputWithAClearError) {
 
 namespace {
 
+// fsync of a sparse file with data in the triple indirect range, 15 GiB
+// in on 1 KiB blocks: both ends are on the disk (a copy of it, mounted as
+// if the machine had died, reads them).
+TEST(Fsync, ASparseFilesFarBytesAreOnTheDisk) {
+  std::string tree = TempDir("fsync-sparse-tree");
+  WriteFile(tree + "/sparse", "");
+  std::string image = MakeImage("fsync-sparse", 1024, 8192, tree);
+  FileDevice device(image);
+  ext2_fs* fs = Mount(device);
+  uint32_t ino;
+  ASSERT_EQ(Open(fs, "sparse", O_WRONLY, &ino), 0);
+  const uint64_t far = 15ull << 30;
+  const std::string head = Pattern(5000, 11), tail = Pattern(3000, 12);
+  WriteAt(fs, ino, 0, head);
+  WriteAt(fs, ino, far, tail);
+  ASSERT_EQ(ext2_fsync(fs, ino), 0);
+  // As if the machine died now: a copy of the disk, mounted, has it all.
+  std::string crashed = image + ".crashed";
+  ASSERT_EQ(Shell("cp " + image + " " + crashed).status, 0);
+  {
+    FileDevice copy(crashed);
+    ext2_fs* after = Mount(copy);
+    ASSERT_NE(after, nullptr);
+    uint32_t same;
+    ASSERT_EQ(Open(after, "sparse", O_RDONLY, &same), 0);
+    std::string got(tail.size(), '\0');
+    EXPECT_EQ(ext2_read(after, same, far, got.data(), got.size()), (int64_t)tail.size());
+    EXPECT_TRUE(got == tail);
+    got.assign(head.size(), '\0');
+    EXPECT_EQ(ext2_read(after, same, 0, got.data(), got.size()), (int64_t)head.size());
+    EXPECT_TRUE(got == head);
+    ext2_close(after, same);
+    ext2_unmount(after);
+  }
+  ext2_close(fs, ino);
+  ASSERT_EQ(ext2_unmount(fs), 0);
+  EXPECT_EQ(Fsck(image).status, 0);
+}
+
 TEST(Crash, AKillAfterFsyncKeepsWhatItCoveredAndE2fsckRepairsTheRest) {
   std::string tree = TempDir("crash-tree");
   WriteFile(tree + "/existing", "old contents");

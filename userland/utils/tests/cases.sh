@@ -61,6 +61,12 @@ setup 'printf "one two\nthree\n" > a; printf "x" > b'
 check 0 'wc a; wc -l < a; wc -wc a b' $'2 3 14 a\n2\n3 14 a\n1 1 b\n4 15 total\n' ''
 check 1 'wc nope' '' $'wc: nope: No such file or directory\n'
 
+# --- cksum: the numbers coreutils' cksum prints for the same bytes
+setup 'printf "one\ntwo\n" > a; printf "abc" > b; : > e; head -c 70000 /dev/zero | tr "\\0" x > z'
+check 0 'cksum a b e z; cksum < b; cksum - < b' $'3865817952 8 a\n1219131554 3 b\n4294967295 0 e\n4215398528 70000 z\n1219131554 3\n1219131554 3 -\n' ''
+check 1 'cksum nope b' $'1219131554 3 b\n' $'cksum: nope: No such file or directory\n'
+check 2 'cksum -x' '' "$(usage cksum "unknown option '-x'" '[FILE]...')"$'\n'
+
 # --- grep: fixed strings, basic regular expressions, the status
 setup 'printf "apple\nBanana\ncherry pie\naaa\n" > f'
 check 0 'grep an f; grep -F -i AN f; grep -c a f' $'Banana\nBanana\n3\n' ''
