@@ -49,9 +49,10 @@ def rows(results):
     boot i): host speed drifts between pairs cancel."""
     out = []
     for label, linux_name, viper_name, target, note in FIGURES:
-        linux, viper = _stats(results["linux"], linux_name), _stats(results["viperdos"], viper_name)
+        linux_boots, viper_boots = results.get("linux", []), results.get("viperdos", [])
+        linux, viper = _stats(linux_boots, linux_name), _stats(viper_boots, viper_name)
         pairs = [v["figures"][viper_name] / l["figures"][linux_name]
-                 for l, v in zip(results["linux"], results["viperdos"])
+                 for l, v in zip(linux_boots, viper_boots)
                  if linux_name in l["figures"] and viper_name in v["figures"]
                  and l["figures"][linux_name] > 0]
         ratio = statistics.median(pairs) if pairs else None

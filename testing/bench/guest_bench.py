@@ -242,10 +242,22 @@ def main():
     parser.add_argument("--kernel-version", default="6.1.192-2")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per boot")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/")
+    parser.add_argument("--only", default="",
+                        help="comma-separated figures to run (BENCH_ONLY; a quick look: "
+                        "implies --no-doc, and with --smoke it is ignored)")
+    parser.add_argument("--systems", default="linux,viperdos",
+                        help="which systems to boot (a quick look at one side: implies --no-doc)")
     args = parser.parse_args()
     if args.boots < 1:
         fail("--boots must be at least 1")
     boots = 1 if args.smoke else args.boots
+    systems = [s for s in ("linux", "viperdos") if s in args.systems.split(",")]
+    if not systems:
+        fail("--systems names neither linux nor viperdos")
+    if args.only and args.smoke:
+        args.only = ""
+    if args.only or len(systems) < 2:
+        args.no_doc = True
 
     os.makedirs(args.cache, exist_ok=True)
     # One run at a time: two QEMUs on a small host skew each other.
@@ -264,6 +276,9 @@ def main():
     div = SMOKE_DIV if args.smoke else 1
     linux_append = LINUX_APPEND + (" BENCH_DIV=%d" % div if div > 1 else "")
     viper_append = VIPER_APPEND + (" initarg=BENCH_DIV=%d" % div if div > 1 else "")
+    if args.only:  # ViperDOS's init takes one argument: BENCH_ONLY replaces BENCH_DIV there
+        linux_append += " BENCH_ONLY=" + args.only
+        viper_append = VIPER_APPEND + " initarg=BENCH_ONLY=" + args.only
     commands = {
         "linux": [QEMU] + MACHINE + ["-kernel", vmlinuz, "-initrd", linux_initrd,
                                      "-append", linux_append],
@@ -273,10 +288,10 @@ def main():
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     runs_dir = os.path.join(args.cache, "runs")
     os.makedirs(runs_dir, exist_ok=True)
-    results = {"linux": [], "viperdos": []}
+    results = {system: [] for system in systems}
     warnings = []
     for i in range(boots):
-        for system in ("linux", "viperdos"):  # interleaved: host drift hits both
+        for system in systems:  # interleaved: host drift hits both
             raw = os.path.join(runs_dir, "%s-%s-boot%d.serial" % (stamp, system, i + 1))
             log("%s boot %d/%d: %s" % (system, i + 1, boots, " ".join(commands[system])))
             result = boot_once(system, commands[system], args.timeout, raw)
@@ -284,6 +299,7 @@ def main():
                 fail("%s did not finish boot %d; see %s" % (system, i + 1, raw))
             host = result["host"]
             log("  HOST " + " ".join("%s=%.2f" % kv for kv in host.items()))
+            log("  " + " ".join("%s=%.0f" % kv for kv in sorted(result["figures"].items())))
             if host["other_load"] > OTHER_LOAD_LIMIT:
                 warnings.append("%s boot %d: other processes used %.0f%% of a core (%.1f s); "
                                 "its figures are suspect" %

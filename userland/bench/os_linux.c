@@ -32,6 +32,13 @@ void os_restart(char** argv) {
   bench_out("INFO user_aslr=on (re-exec failed)\n");
 }
 
+void os_counts_begin(void) {}
+void os_counts_end(const char* figure, long n, int* calls) {
+  (void)figure;
+  (void)n;
+  ++*calls;
+}
+
 void os_report(void) {
   struct utsname u;
   uname(&u);

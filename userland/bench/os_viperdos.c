@@ -73,28 +73,39 @@ static void wait_child(viper_handle_t process) {
   viper_handle_close(process);
 }
 
-/* Context switches of every CPU (up to 8), to see where a figure ran. */
-static void cpu_switches(uint64_t out[8], uint32_t cpus) {
-  for (uint32_t cpu = 0; cpu < cpus && cpu < 8; cpu++) {
+/* Context switches of every CPU (up to 8) and fast-path deliveries, to see
+ * where a figure ran and which path its messages took. */
+static struct {
+  uint64_t switches[8];
+  uint64_t fast_path;
+} g_before;
+
+static void take_counts(uint64_t switches[8], uint64_t* fast_path) {
+  struct viper_system_info system;
+  *fast_path = viper_system_info(&system) == 0 ? system.ipc_fast_path_deliveries : 0;
+  for (uint32_t cpu = 0; cpu < 8; cpu++) {
     struct viper_cpu_info info;
-    out[cpu] = viper_cpu_info(cpu, &info) == 0 ? info.context_switches : 0;
+    switches[cpu] = viper_cpu_info(cpu, &info) == 0 ? info.context_switches : 0;
   }
 }
 
-/* One INFO line (for the first timed repetition): how many context
- * switches each CPU made during it. ViperDOS cannot pin, so this says
- * whether the two parties shared a CPU. */
-static void report_switches(const char* figure, const uint64_t before[8], long n) {
-  static int reported;
+void os_counts_begin(void) { take_counts(g_before.switches, &g_before.fast_path); }
+
+/* One INFO line per figure (for its first timed repetition: `*calls` 1; 0
+ * is the warm-up): the switches each CPU made and the fast-path deliveries,
+ * per operation. ViperDOS cannot pin, so this says whether the two parties
+ * shared a CPU. */
+void os_counts_end(const char* figure, long n, int* calls) {
   struct viper_system_info system;
-  if (reported++ != 1 || viper_system_info(&system) != 0) return; /* 0 is the warm-up */
-  uint64_t after[8];
-  cpu_switches(after, system.cpus);
+  if ((*calls)++ != 1 || viper_system_info(&system) != 0) return;
+  uint64_t after[8], fast_path;
+  take_counts(after, &fast_path);
   char line[256];
-  int at = snprintf(line, sizeof line, "INFO %s switches_per_op", figure);
+  int at = snprintf(line, sizeof line, "INFO %s fast_path_per_op=%.2f switches_per_op", figure,
+                    (double)(fast_path - g_before.fast_path) / (double)n);
   for (uint32_t cpu = 0; cpu < system.cpus && cpu < 8 && at < (int)sizeof line; cpu++)
     at += snprintf(line + at, sizeof line - (size_t)at, " cpu%u=%.2f", cpu,
-                   (double)(after[cpu] - before[cpu]) / (double)n);
+                   (double)(after[cpu] - g_before.switches[cpu]) / (double)n);
   bench_out("%s\n", line);
 }
 
@@ -107,15 +118,15 @@ double os_native_ipc_rtt(long n) {
   char request = 'x', reply = 0;
   if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
     bench_die("channel_call warm-up", 0);
-  uint64_t switches[8] = {0};
-  cpu_switches(switches, 8);
+  static int calls;
+  os_counts_begin();
   const uint64_t t0 = bench_now_ns();
   for (long i = 0; i < n; i++) {
     const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
     if (got != 1) bench_die("channel_call", (long)got);
   }
   const uint64_t t1 = bench_now_ns();
-  report_switches("channel_call_rtt", switches, n);
+  os_counts_end("channel_call_rtt", n, &calls);
   viper_handle_close(ends[0]); /* the server's read sees the peer closed and ends */
   wait_child(server);
   return (double)(t1 - t0) / (double)n;
