@@ -86,9 +86,12 @@ static int compare_doubles(const void* a, const void* b) {
   return (x > y) - (x < y);
 }
 
+/* Whether BENCH_ONLY lets figure `name` run. */
+static int wanted(const char* name) { return !bench_only || listed(bench_only, name); }
+
 void bench_run(const char* name, bench_fn fn, long iters) {
   double v[kReps];
-  if (bench_only && !listed(bench_only, name)) return;
+  if (!wanted(name)) return;
   iters /= bench_div;
   if (iters < 1) iters = 1;
   if (fn(iters < 10 ? 1 : iters / 10) < 0) return; /* warm-up; < 0: not on this OS */
@@ -155,6 +158,9 @@ int main(int argc, char** argv) {
   bench_run("cow_fault_4k", fig_cow_fault_4k, kPages);
 #endif
   bench_run("malloc_free_64", fig_malloc_free_64, kMalloc);
+  /* Last: mounting starts a file server (ViperDOS) or loads modules (Linux),
+   * which the figures above must not share the machine with. */
+  bench_storage(bench_div, wanted);
 
   bench_out("BENCH_DONE\n");
   os_finish(0);
