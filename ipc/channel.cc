@@ -289,7 +289,10 @@ Status Endpoint::write_waking(ConstBytes bytes, Span<const Attachment> attachmen
       }
       channel_->queue[to].push_back(*message);
       channel_->queued_bytes[to] += byte_count;
-      channel_->ends[to]->update_signals(kChannelSignals, channel_->signals_of(to));
+      // The reader (or its pollset's waiter) is woken as a fast-path reader
+      // would be: on this CPU, or by the call's hand-off (a server waiting
+      // in a pollset gets the caller's CPU).
+      channel_->ends[to]->update_signals(kChannelSignals, channel_->signals_of(to), waker);
       update_signals(kChannelSignals, channel_->signals_of(side_));
     }
   }
