@@ -161,7 +161,8 @@ class SyncWaker final : public Waker {
     const uint32_t self = arch::cpu_id();
     RunQueue& queue = state().cpu[self].queue;
     arch::PerCpu& cpu = *arch::this_cpu();
-    if (!thread.may_run_on(self) || queue.queued() > 0 || !queue.enqueue_woken(thread).ok()) {
+    if (!thread.may_run_on(self) || queue.queued() > 0 ||
+        !queue.enqueue_woken(thread, RunQueue::Placement::kStaysUntilTick).ok()) {
       make_runnable_on_a_cpu(thread, /*woken=*/true);
       return;
     }
