@@ -218,8 +218,11 @@ namespace {
 IrqSpinlock g_transfer_lock{g_transfer_class};
 }  // namespace
 
+// A writer usually blocks next (it reads the answer): the woken reader
+// stays on this CPU (sched::sync_waker) instead of its last one, so a pipe
+// ping-pong is not a pair of cross-CPU wakeups per round trip.
 Status Endpoint::write(ConstBytes bytes, Span<const Attachment> attachments) {
-  if (!endpoints_in(attachments)) return write_waking(bytes, attachments, sched::kernel_waker());
+  if (!endpoints_in(attachments)) return write_waking(bytes, attachments, sched::sync_waker());
   // The no-cycles rule, checked and acted on as one step among all sends
   // that carry endpoints.
   IrqSpinlockGuard guard(g_transfer_lock);
@@ -231,7 +234,7 @@ Status Endpoint::write(ConstBytes bytes, Span<const Attachment> attachments) {
       return Error::kBadState;  // carries endpoints: it could close a ring
     }
   }
-  return write_waking(bytes, attachments, sched::kernel_waker());
+  return write_waking(bytes, attachments, sched::sync_waker());
 }
 
 Status Endpoint::write_waking(ConstBytes bytes, Span<const Attachment> attachments,
@@ -286,7 +289,10 @@ Status Endpoint::write_waking(ConstBytes bytes, Span<const Attachment> attachmen
       }
       channel_->queue[to].push_back(*message);
       channel_->queued_bytes[to] += byte_count;
-      channel_->ends[to]->update_signals(kChannelSignals, channel_->signals_of(to));
+      // The reader (or its pollset's waiter) is woken as a fast-path reader
+      // would be: on this CPU, or by the call's hand-off (a server waiting
+      // in a pollset gets the caller's CPU).
+      channel_->ends[to]->update_signals(kChannelSignals, channel_->signals_of(to), waker);
       update_signals(kChannelSignals, channel_->signals_of(side_));
     }
   }

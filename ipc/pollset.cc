@@ -77,7 +77,7 @@ Status PollSet::remove(Waitable& object) {
   return ok_status();
 }
 
-void PollSet::observe(PollLink& link, Signals signals) {
+void PollSet::observe(PollLink& link, Signals signals, sched::Waker& waker) {
   IrqSpinlockGuard guard(lock_);
   link.observed = signals;
   if (!any(signals & link.mask)) {
@@ -85,7 +85,7 @@ void PollSet::observe(PollLink& link, Signals signals) {
     return;
   }
   if (!link.ready_node.linked()) ready_.push_back(link);
-  waiters_.wake_all(sched::kernel_waker());
+  waiters_.wake_all(waker);
 }
 
 bool PollSet::has_ready() const {

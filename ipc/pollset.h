@@ -62,7 +62,7 @@ class PollSet final : public RefCounted {
   void destroy() override;
 
   // A member's signals changed (called under that member's lock).
-  void observe(PollLink& link, Signals signals) EXCLUDES(lock_);
+  void observe(PollLink& link, Signals signals, sched::Waker& waker) EXCLUDES(lock_);
   // The member is going away: unlinks it from every pollset.
   static void detach_all(Waitable& object);
   bool has_ready() const EXCLUDES(lock_);

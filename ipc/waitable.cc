@@ -33,6 +33,10 @@ Status Waitable::signal_user(Signals clear, Signals set) {
 }
 
 void Waitable::update_signals(Signals clear, Signals set) {
+  update_signals(clear, set, sched::kernel_waker());
+}
+
+void Waitable::update_signals(Signals clear, Signals set, sched::Waker& waker) {
   {
     const Signals now = signals();
     if (((now & ~clear) | set) == now) return;  // the common case: no change
@@ -42,9 +46,9 @@ void Waitable::update_signals(Signals clear, Signals set) {
   const Signals after = (before & ~clear) | set;
   if (after == before) return;
   signals_.store(raw(after), MemoryOrder::kRelease);
-  for (PollLink& link : observers_) link.set->observe(link, after);
+  for (PollLink& link : observers_) link.set->observe(link, after, waker);
   // Every thread waiting on this object rechecks its own mask.
-  if (any(after & ~before)) waiters_.wake_all(sched::kernel_waker());
+  if (any(after & ~before)) waiters_.wake_all(waker);
 }
 
 void Waitable::leave_pollsets() {

@@ -59,8 +59,11 @@ class Waitable : public RefCounted {
   ~Waitable() = default;
 
   // Clears then sets signals, waking every thread and pollset that waits
-  // for one of the resulting ones.
+  // for one of the resulting ones. `waker` says how the woken become
+  // runnable: a channel write passes its own (the reader's CPU, the
+  // hand-off of a call), everything else the ordinary kernel_waker().
   void update_signals(Signals clear, Signals set) EXCLUDES(lock_);
+  void update_signals(Signals clear, Signals set, sched::Waker& waker) EXCLUDES(lock_);
   // Leaves every pollset; each object's destroy() calls it first.
   void leave_pollsets() EXCLUDES(lock_);
 

@@ -23,6 +23,15 @@ Task& current_task();
 // The waker that makes a woken task runnable the ordinary way.
 Waker& kernel_waker();
 
+// The waker for a waker that is about to block or return to a loop that
+// will (a pipe writer that reads the answer next): if this CPU has nothing
+// else queued and the task may run here, it goes on this CPU's run queue,
+// with no reschedule and no IPI, so the waker's next block runs it on the
+// CPU whose caches (and, under QEMU, whose vCPU thread) are warm; else as
+// kernel_waker(). Linux's synchronous pipe wakeups do the same. The tick
+// still preempts a waker that does not block, so nothing waits forever.
+Waker& sync_waker();
+
 class Handoff;
 
 // The one blocking wait each backend implements: wait_until() and

@@ -17,8 +17,9 @@ void RunQueue::push_locked(Task& task) {
 }
 
 // A task joining this queue from outside (not by stealing): a fresh slice.
-void RunQueue::admit_locked(Task& task) {
+void RunQueue::admit_locked(Task& task, Placement placement) {
   task.slice_left = kTimeSliceTicks;
+  task.stays_until_tick = placement == Placement::kStaysUntilTick ? ticks_ + 1 : 0;
   push_locked(task);
   ++enqueues_;
 }
@@ -27,10 +28,11 @@ void RunQueue::pop_locked(Task& task) {
   levels_[task.priority].remove(task);
   if (levels_[task.priority].empty()) nonempty_.clear(task.priority);
   task.queued_on = kNoCpu;
+  task.stays_until_tick = 0;
   --queued_;
 }
 
-Status RunQueue::enqueue(Task& task) {
+Status RunQueue::enqueue(Task& task, Placement placement) {
   if (task.priority >= kPriorityLevels) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);
   // Exactly one place: a task already on a queue (or exited) stays put.
@@ -39,14 +41,14 @@ Status RunQueue::enqueue(Task& task) {
     return Error::kBadState;
   }
   task.set_state(TaskState::kReady);
-  admit_locked(task);
+  admit_locked(task, placement);
   return ok_status();
 }
 
-Status RunQueue::enqueue_woken(Task& task) {
+Status RunQueue::enqueue_woken(Task& task, Placement placement) {
   IrqSpinlockGuard guard(lock_);
   if (task.run_node.linked() || task.state() != TaskState::kReady) return Error::kBadState;
-  admit_locked(task);
+  admit_locked(task, placement);
   return ok_status();
 }
 
@@ -73,7 +75,8 @@ Task* RunQueue::take_stealable_locked(uint32_t for_cpu) {
   for (size_t level = kPriorityLevels; level-- > 0;) {
     if (!nonempty_.test(level)) continue;
     for (Task* task = levels_[level].back(); task; task = levels_[level].prev(*task)) {
-      if (task->may_run_on(for_cpu)) {  // affinity is respected by stealing
+      // Affinity is respected by stealing; a sync-woken task stays a tick.
+      if (task->may_run_on(for_cpu) && task->stays_until_tick != ticks_ + 1) {
         pop_locked(*task);
         return task;
       }
@@ -101,6 +104,7 @@ bool RunQueue::steal(RunQueue& thief, RunQueue& victim) {
 
 TickDecision RunQueue::tick(Task& current) {
   IrqSpinlockGuard guard(lock_);
+  ++ticks_;
   if (current.slice_left > 0) --current.slice_left;
   if (current.slice_left > 0) return TickDecision::kContinue;
   current.slice_left = kTimeSliceTicks;  // a fresh slice either way

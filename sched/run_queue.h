@@ -38,12 +38,18 @@ class RunQueue {
   void init(uint32_t cpu) { cpu_ = cpu; }
   uint32_t cpu() const { return cpu_; }
 
+  // Whether idle CPUs may steal a task queued here at once (kStealable), or
+  // only after this queue's next tick (kStaysUntilTick: a sync wakeup, whose
+  // waker blocks soon and leaves the CPU to it; under QEMU a stolen task
+  // costs each later wakeup of its partner an idle vCPU's wake, ~1 ms).
+  enum class Placement { kStealable, kStaysUntilTick };
+
   // Makes a task runnable here: kCreated/kBlocked/kRunning -> kReady. A task
   // that is already queued somewhere, or exited, is refused (kBadState).
-  Status enqueue(Task& task) EXCLUDES(lock_);
+  Status enqueue(Task& task, Placement placement = Placement::kStealable) EXCLUDES(lock_);
   // Queues a task a waker has just claimed (kBlocked -> kReady by CAS, so
   // only one waker ever gets here for one sleep).
-  Status enqueue_woken(Task& task) EXCLUDES(lock_);
+  Status enqueue_woken(Task& task, Placement placement = Placement::kStealable) EXCLUDES(lock_);
 
   // Takes the highest-priority task off the queue (it becomes kRunning), or
   // nullptr. The caller now owns the task as this CPU's current task.
@@ -70,7 +76,7 @@ class RunQueue {
  private:
   void push_locked(Task& task) REQUIRES(lock_);
   void pop_locked(Task& task) REQUIRES(lock_);
-  void admit_locked(Task& task) REQUIRES(lock_);
+  void admit_locked(Task& task, Placement placement) REQUIRES(lock_);
   Task* take_stealable_locked(uint32_t for_cpu) REQUIRES(lock_);
 
   mutable IrqSpinlock lock_;
@@ -81,6 +87,7 @@ class RunQueue {
   uint64_t enqueues_ GUARDED_BY(lock_) = 0;
   uint64_t steals_in_ GUARDED_BY(lock_) = 0;
   uint64_t steals_out_ GUARDED_BY(lock_) = 0;
+  uint64_t ticks_ GUARDED_BY(lock_) = 0;  // tick() calls: kStaysUntilTick's clock
 };
 
 }  // namespace viper::sched

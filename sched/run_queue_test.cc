@@ -70,6 +70,25 @@ TEST(RunQueue, StealingRespectsAffinity) {
   EXPECT_EQ(cpu1.stats().steals_in, 1u);
 }
 
+// A sync wakeup's task stays for its waker's CPU until that queue's next
+// tick: an idle CPU that steals it at once splits a pair that hands work
+// back and forth (each later wakeup crosses CPUs); after a tick it may.
+TEST(RunQueue, ASyncWokenTaskIsStolenOnlyAfterItsQueuesNextTick) {
+  RunQueue cpu0, cpu1;
+  cpu0.init(0);
+  cpu1.init(1);
+  auto running = make_task(5), woken = make_task(5), plain = make_task(5);
+  ASSERT_OK(cpu0.enqueue(*running));
+  ASSERT_EQ(cpu0.pick_next(), running.get());
+  ASSERT_OK(cpu0.enqueue(*woken, RunQueue::Placement::kStaysUntilTick));
+  EXPECT_FALSE(RunQueue::steal(cpu1, cpu0)) << "queued by a sync wakeup this tick";
+  (void)cpu0.tick(*running);
+  EXPECT_TRUE(RunQueue::steal(cpu1, cpu0)) << "its waker did not block within a tick";
+  EXPECT_EQ(cpu1.pick_next(), woken.get());
+  ASSERT_OK(cpu0.enqueue(*plain));
+  EXPECT_TRUE(RunQueue::steal(cpu1, cpu0)) << "an ordinary wakeup is stealable at once";
+}
+
 TEST(RunQueue, TickPreemptsOnlyForEqualOrMoreUrgentWork) {
   RunQueue rq;
   rq.init(0);

@@ -293,3 +293,71 @@ KTEST(sched, wait_until_times_out_or_returns_on_wakeup) {
 
 }  // namespace
 }  // namespace viper::ktest
+
+namespace viper::ktest {
+namespace {
+
+struct SyncWake {
+  sched::WaitQueue queue;
+  Atomic<uint32_t> set{0};
+  Atomic<uint32_t> woke_on{~0u};
+  sched::Thread* waiter = nullptr;
+  sched::Waker* waker = nullptr;
+  Atomic<uint32_t> done{0};
+};
+
+void sync_wake_waiter(void* arg) {
+  auto* w = static_cast<SyncWake*>(arg);
+  (void)sched::wait_until(
+      w->queue, [w] { return w->set.load(MemoryOrder::kAcquire) != 0; }, Deadline::never());
+  w->woke_on.store(arch::cpu_id(), MemoryOrder::kRelease);
+  w->done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Waits until the waiter is asleep and off its CPU, lets it run anywhere,
+// and wakes it with `waker`; then sleeps, so a waiter placed here runs.
+void sync_wake_waker(void* arg) {
+  auto* w = static_cast<SyncWake*>(arg);
+  while (w->waiter->state() != sched::TaskState::kBlocked ||
+         w->waiter->on_cpu.load(MemoryOrder::kAcquire) != 0) {
+    (void)sched::sleep_for(100000);
+  }
+  w->waiter->affinity = ~0ull;  // asleep: nobody reads it until the wakeup
+  w->set.store(1, MemoryOrder::kRelease);
+  w->queue.wake_all(*w->waker);
+  (void)sched::sleep_for(1000000);
+  w->done.fetch_add(1, MemoryOrder::kRelease);
+}
+
+// Where a thread that last ran on another CPU runs once woken by `waker`.
+uint32_t cpu_a_woken_thread_runs_on(ktest::Context& t, sched::Waker& waker) {
+  static SyncWake w;
+  w.set.store(0, MemoryOrder::kRelaxed);
+  w.woke_on.store(~0u, MemoryOrder::kRelaxed);
+  w.done.store(0, MemoryOrder::kRelaxed);
+  w.waker = &waker;
+  Result<sched::Thread*> waiter =
+      sched::spawn("sync-waiter", &sync_wake_waiter, &w, sched::kDefaultPriority, cpu_mask(2));
+  KEXPECT(t, waiter.ok());
+  if (!waiter.ok()) return ~0u;
+  w.waiter = waiter.value();
+  Result<sched::Thread*> wakes =
+      sched::spawn("sync-waker", &sync_wake_waker, &w, sched::kDefaultPriority, cpu_mask(1));
+  KEXPECT(t, wakes.ok());
+  if (!wakes.ok()) return ~0u;
+  KEXPECT(t, wait_for(w.done, 2, 60 * kSecond));
+  sched::Thread* threads[] = {waiter.value(), wakes.value()};
+  reap_all(threads, 2);
+  return w.woke_on.load(MemoryOrder::kAcquire);
+}
+
+// sync_waker() keeps a woken thread on the waker's CPU (a pipe's reader
+// on its writer's), not the one it last ran on (kernel_waker() queues it
+// there, where an idle CPU may steal it first: no fixed answer to check).
+KTEST(sched, sync_wakeup_runs_the_woken_thread_on_the_wakers_cpu) {
+  const uint32_t waker_cpu = static_cast<uint32_t>(__builtin_ctzll(cpu_mask(1)));
+  KEXPECT(t, cpu_a_woken_thread_runs_on(t, sched::sync_waker()) == waker_cpu);
+}
+
+}  // namespace
+}  // namespace viper::ktest

@@ -153,6 +153,25 @@ class KernelWaker final : public Waker {
 };
 KernelWaker g_waker;
 
+class SyncWaker final : public Waker {
+ public:
+  // Called with interrupts masked (under a wait-queue lock).
+  void make_runnable(Task& task) override {
+    Thread& thread = *as_thread(&task);
+    const uint32_t self = arch::cpu_id();
+    RunQueue& queue = state().cpu[self].queue;
+    arch::PerCpu& cpu = *arch::this_cpu();
+    if (!thread.may_run_on(self) || queue.queued() > 0 ||
+        !queue.enqueue_woken(thread, RunQueue::Placement::kStaysUntilTick).ok()) {
+      make_runnable_on_a_cpu(thread, /*woken=*/true);
+      return;
+    }
+    // The idle thread (a wakeup from an interrupt) must look now.
+    if (cpu.current_task == cpu.idle_task) cpu.need_resched.store(1, MemoryOrder::kRelaxed);
+  }
+};
+SyncWaker g_sync_waker;
+
 // User threads that exited, once they are off their CPU: a lock-free stack
 // (pushed from the switch path with interrupts masked, popped by the one
 // reaper), and the queue the reaper sleeps on.
@@ -524,6 +543,7 @@ void preempt_if_needed() {
 }
 
 Waker& kernel_waker() { return g_waker; }
+Waker& sync_waker() { return g_sync_waker; }
 TaskTable& task_table() { return state().table; }
 RunQueueStats run_queue_stats(uint32_t cpu) { return state().cpu[cpu].queue.stats(); }
 uint64_t switches_on_cpu(uint32_t cpu) {

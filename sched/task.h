@@ -88,6 +88,9 @@ class Task {
   uint32_t queued_on = kNoCpu;  // run queue CPU; written under that queue's lock
   WaitRef waiting_on;           // under the wait queue's lock
   uint32_t slice_left = 0;      // ticks; under the run queue lock of its CPU
+  // Not stealable while its queue's tick count + 1 equals this (0: always
+  // stealable); under the run queue lock (RunQueue::Placement).
+  uint64_t stays_until_tick = 0;
   // The user address space the task runs in (nullptr: kernel only). Set
   // by its owner while the task does not run elsewhere; switching tasks
   // switches it (Hooks::switch_address_space).

@@ -52,27 +52,14 @@ Result<uint64_t> channel_write(CallContext& c, const Arguments& a) {
   return 0;
 }
 
-// Reads into kernel memory, then out to the caller's buffers; the sizes go
+// What a read tries first, on the stack (KernelBuffer's small part).
+constexpr size_t kSmallRead = 256;
+
+// The end of a read: the message out to the caller's buffers, and the sizes
 // back also when the buffers are too small (kOutOfRange), so the caller can
 // retry with enough room.
-Result<uint64_t> channel_read(CallContext& c, const Arguments& a) {
-  viper_message m = TRY(copy_in<viper_message>(a.value[1]));
-  const size_t byte_room =
-      m.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? m.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
-  const size_t handle_room =
-      m.handle_capacity < VIPER_MESSAGE_HANDLES_MAX ? m.handle_capacity : VIPER_MESSAGE_HANDLES_MAX;
-  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(m.bytes)), byte_room) ||
-      !arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(m.handles)),
-                           handle_room * sizeof(uint64_t))) {
-    return Error::kFault;
-  }
-  KernelBuffer bytes;
-  TRY(bytes.reserve(byte_room));
-  cap::HandleValue handles[VIPER_MESSAGE_HANDLES_MAX];
-  ipc::MessageSize size;
-  const Status read = object::channel_read_wait(c.handles, handle_arg(a.value[0]), bytes.bytes(),
-                                                Span<cap::HandleValue>(handles, handle_room), size,
-                                                deadline_arg(a.value[2]));
+Result<uint64_t> finish_read(const Arguments& a, viper_message& m, KernelBuffer& bytes,
+                             const cap::HandleValue* handles, ipc::MessageSize size, Status read) {
   m.byte_count = size.bytes;
   m.handle_count = size.handles;
   if (!read.ok() && read.error() != Error::kOutOfRange) return read.error();
@@ -87,6 +74,49 @@ Result<uint64_t> channel_read(CallContext& c, const Arguments& a) {
   TRY(copy_out(a.value[1], m));
   if (!read.ok()) return read.error();
   return size.bytes;
+}
+
+// Reads into kernel memory, then out to the caller's buffers. Small
+// messages (a pipe's, a reply's) land in the stack part of a KernelBuffer
+// whatever room the caller offers; a larger one says its size (kOutOfRange,
+// still queued) and is read again into a buffer of that size. A pipe's read
+// offers 64 KiB, which was a heap block for every read.
+Result<uint64_t> channel_read(CallContext& c, const Arguments& a) {
+  viper_message m = TRY(copy_in<viper_message>(a.value[1]));
+  const size_t byte_room =
+      m.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? m.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
+  const size_t handle_room =
+      m.handle_capacity < VIPER_MESSAGE_HANDLES_MAX ? m.handle_capacity : VIPER_MESSAGE_HANDLES_MAX;
+  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(m.bytes)), byte_room) ||
+      !arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(m.handles)),
+                           handle_room * sizeof(uint64_t))) {
+    return Error::kFault;
+  }
+  cap::HandleValue handles[VIPER_MESSAGE_HANDLES_MAX];
+  ipc::MessageSize size;
+  auto read_into = [&](KernelBuffer& buffer) {
+    return object::channel_read_wait(c.handles, handle_arg(a.value[0]), buffer.bytes(),
+                                     Span<cap::HandleValue>(handles, handle_room), size,
+                                     deadline_arg(a.value[2]));
+  };
+  // A message the caller has room for, larger than `tried` bytes.
+  auto needs_more = [&](const Status& read, size_t tried) {
+    return !read.ok() && read.error() == Error::kOutOfRange && size.bytes <= byte_room &&
+           size.handles <= handle_room && size.bytes > tried;
+  };
+  KernelBuffer small;
+  const size_t first = byte_room < kSmallRead ? byte_room : kSmallRead;
+  TRY(small.reserve(first));
+  const Status read = read_into(small);
+  if (!needs_more(read, first)) return finish_read(a, m, small, handles, size, read);
+  // Another reader may take that message meanwhile: then the next is read.
+  for (;;) {
+    KernelBuffer fitting;
+    const size_t want = size.bytes;
+    TRY(fitting.reserve(want));
+    const Status again = read_into(fitting);
+    if (!needs_more(again, want)) return finish_read(a, m, fitting, handles, size, again);
+  }
 }
 
 // Request and reply (bytes only): the fast path with the CPU hand-off.

@@ -61,7 +61,10 @@ Result<uint64_t> futex_wake(CallContext& c, const Arguments& a) {
 }  // namespace
 
 size_t wake_futex(const CallContext& context, uint64_t address) {
-  return bucket(context, address).wake_all(sched::kernel_waker());
+  // On the waker's CPU when it has nothing else queued (sched::sync_waker):
+  // a waker usually blocks next (a server's dispatcher handing a request to
+  // a worker), and under QEMU waking an idle vCPU costs about a millisecond.
+  return bucket(context, address).wake_all(sched::sync_waker());
 }
 
 void install_futex_calls() {

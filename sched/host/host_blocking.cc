@@ -139,6 +139,7 @@ Status wait_on(WaitQueue& queue, FunctionRef<bool()> ready, Deadline deadline, H
 
 Task& current_task() { return self(); }
 Waker& kernel_waker() { return g_waker; }
+Waker& sync_waker() { return g_waker; }  // host threads have no CPU to share
 
 Result<TimerQueue*> arm_on_this_cpu(OneShotTimer& timer, Deadline deadline) {
   HostTimers& timers = host_timers();

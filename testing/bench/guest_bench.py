@@ -87,6 +87,36 @@ def ensure_tools():
                               env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
+# What the Linux side needs to mount the storage figures' disk: Debian builds
+# virtio-mmio, virtio-blk and ext4 (which serves ext2) as modules. Loaded in
+# this order by userland/bench/os_linux.c (dependencies first).
+MODULES = ["lib/crc16.ko", "fs/mbcache.ko", "fs/jbd2/jbd2.ko", "crypto/crc32c_generic.ko",
+           "lib/libcrc32c.ko", "fs/ext4/ext4.ko", "drivers/virtio/virtio_mmio.ko",
+           "drivers/block/virtio_blk.ko"]
+
+
+def ensure_modules(cache, package, version, kdir):
+    """The MODULES, extracted once from the kernel's .deb beside its vmlinuz."""
+    mdir = os.path.join(kdir, "modules")
+    if os.path.isdir(mdir):
+        return mdir
+    deb = os.path.join(cache, "%s_%s_arm64.deb" % (package, version))
+    if not os.path.exists(deb):
+        fail("%s is gone from the cache: remove %s to fetch both again" % (deb, kdir))
+    tmp = os.path.join(cache, "modules.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.check_call(["dpkg-deb", "-x", deb, tmp])
+    release = package[len("linux-image-"):]
+    src = os.path.join(tmp, "lib", "modules", release, "kernel")
+    os.makedirs(mdir + ".tmp", exist_ok=True)
+    for module in MODULES:
+        shutil.copyfile(os.path.join(src, module),
+                        os.path.join(mdir + ".tmp", os.path.basename(module)))
+    shutil.rmtree(tmp)
+    os.rename(mdir + ".tmp", mdir)
+    return mdir
+
+
 def ensure_kernel(cache, package, version):
     """Debian's arm64 kernel Image, extracted once from its .deb into the cache."""
     kdir = os.path.join(cache, "kernel-%s-%s" % (package, version))
@@ -144,8 +174,9 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-def build_linux(cache):
-    """userland/bench as a static Linux /init, in a gzipped initrd."""
+def build_linux(cache, modules):
+    """userland/bench as a static Linux /init, in a gzipped initrd, with the
+    modules for the disk in /lib/modules."""
     build = os.path.join(cache, "build")
     os.makedirs(build, exist_ok=True)
     src = os.path.join(ROOT, "userland", "bench")
@@ -154,9 +185,15 @@ def build_linux(cache):
     subprocess.check_call([CC] + CFLAGS + ["-ffile-prefix-map=%s=." % ROOT, "-o", init] + sources)
     with open(init, "rb") as f:
         binary = f.read()
-    archive = cpio_newc([("dev", 0o040755, b"", 0, 0),
-                         ("dev/console", 0o020600, b"", 5, 1),
-                         ("init", 0o100755, binary, 0, 0)])
+    entries = [("dev", 0o040755, b"", 0, 0),
+               ("dev/console", 0o020600, b"", 5, 1),
+               ("init", 0o100755, binary, 0, 0),
+               ("lib", 0o040755, b"", 0, 0),
+               ("lib/modules", 0o040755, b"", 0, 0)]
+    for name in sorted(os.listdir(modules)):
+        with open(os.path.join(modules, name), "rb") as f:
+            entries.append(("lib/modules/" + name, 0o100644, f.read(), 0, 0))
+    archive = cpio_newc(entries)
     initrd = os.path.join(build, "initrd.gz")
     with open(initrd, "wb") as f:
         f.write(gzip.compress(archive, mtime=0))
@@ -178,6 +215,50 @@ def build_viperdos(cache):
                      (os.path.join(bin_dir, "userland", "initrd.cpio"), initrd)):
         shutil.copyfile(src, dst)
     return kernel, initrd
+
+
+DISK_MIB = 320  # 3 files of 64 MiB, room for the 64 MiB written, the small files
+COLD_FILES = 2  # userland/bench/fig_storage.c: kColdFiles
+
+
+def build_disk(cache):
+    """The storage figures' ext2 image (userland/bench/fig_storage.c): bench/cold0, cold1
+    and bench/warm, 64 MiB of pattern each, an empty bench/small. Made once with
+    Debian's mke2fs as the project's images are (4 KiB blocks, 256-byte inodes, no
+    journal); every boot gets a fresh copy of it."""
+    image = os.path.join(cache, "build", "storage-%d.img" % DISK_MIB)
+    if os.path.exists(image):
+        return image
+    mke2fs = shutil.which("mke2fs") or "/usr/sbin/mke2fs"
+    if not os.path.exists(mke2fs):
+        fail("mke2fs not found: ./setup installs e2fsprogs")
+    tree = image + ".tree"
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(os.path.join(tree, "bench", "small"))
+    chunk = bytes(range(256)) * 4096  # 1 MiB
+    for name in ["cold%d" % i for i in range(COLD_FILES)] + ["warm"]:
+        with open(os.path.join(tree, "bench", name), "wb") as f:
+            for _ in range(64):
+                f.write(chunk)
+    tmp = image + ".tmp"
+    subprocess.check_call([mke2fs, "-q", "-F", "-t", "ext2", "-b", "4096", "-I", "256", "-m", "0",
+                           "-E", "root_owner=0:0", "-d", tree, tmp, "%dM" % DISK_MIB])
+    shutil.rmtree(tree)
+    os.rename(tmp, image)
+    return image
+
+
+def fresh_disk(image, runs_dir):
+    """A copy of `image` for one boot (both systems write to it)."""
+    copy = os.path.join(runs_dir, "disk.img")
+    subprocess.check_call(["cp", "--sparse=always", image, copy])
+    return copy
+
+
+def disk_args(path):
+    """The disk as testing/qemu attaches one (qemu_command.cc): virtio-blk on virtio-mmio."""
+    return ["-drive", "file=%s,if=none,format=raw,id=disk0" % path,
+            "-device", "virtio-blk-device,drive=disk0"]
 
 
 def host_jiffies():
@@ -242,10 +323,22 @@ def main():
     parser.add_argument("--kernel-version", default="6.1.192-2")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per boot")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/")
+    parser.add_argument("--only", default="",
+                        help="comma-separated figures to run (BENCH_ONLY; a quick look: "
+                        "implies --no-doc, and with --smoke it is ignored)")
+    parser.add_argument("--systems", default="linux,viperdos",
+                        help="which systems to boot (a quick look at one side: implies --no-doc)")
     args = parser.parse_args()
     if args.boots < 1:
         fail("--boots must be at least 1")
     boots = 1 if args.smoke else args.boots
+    systems = [s for s in ("linux", "viperdos") if s in args.systems.split(",")]
+    if not systems:
+        fail("--systems names neither linux nor viperdos")
+    if args.only and args.smoke:
+        args.only = ""
+    if args.only or len(systems) < 2:
+        args.no_doc = True
 
     os.makedirs(args.cache, exist_ok=True)
     # One run at a time: two QEMUs on a small host skew each other.
@@ -258,32 +351,41 @@ def main():
 
     ensure_tools()
     vmlinuz = ensure_kernel(args.cache, args.kernel_package, args.kernel_version)
-    linux_initrd = build_linux(args.cache)
+    modules = ensure_modules(args.cache, args.kernel_package, args.kernel_version,
+                             os.path.dirname(vmlinuz))
+    linux_initrd = build_linux(args.cache, modules)
     viper_kernel, viper_initrd = build_viperdos(args.cache)
+    disk = build_disk(args.cache)
 
     div = SMOKE_DIV if args.smoke else 1
     linux_append = LINUX_APPEND + (" BENCH_DIV=%d" % div if div > 1 else "")
     viper_append = VIPER_APPEND + (" initarg=BENCH_DIV=%d" % div if div > 1 else "")
+    if args.only:  # ViperDOS's init takes one argument: BENCH_ONLY replaces BENCH_DIV there
+        linux_append += " BENCH_ONLY=" + args.only
+        viper_append = VIPER_APPEND + " initarg=BENCH_ONLY=" + args.only
     commands = {
         "linux": [QEMU] + MACHINE + ["-kernel", vmlinuz, "-initrd", linux_initrd,
-                                     "-append", linux_append],
+                                     "-append", linux_append] + disk_args("disk.img"),
         "viperdos": [QEMU] + MACHINE + ["-kernel", viper_kernel, "-initrd", viper_initrd,
-                                        "-append", viper_append],
+                                        "-append", viper_append] + disk_args("disk.img"),
     }
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     runs_dir = os.path.join(args.cache, "runs")
     os.makedirs(runs_dir, exist_ok=True)
-    results = {"linux": [], "viperdos": []}
+    results = {system: [] for system in systems}
     warnings = []
     for i in range(boots):
-        for system in ("linux", "viperdos"):  # interleaved: host drift hits both
+        for system in systems:  # interleaved: host drift hits both
             raw = os.path.join(runs_dir, "%s-%s-boot%d.serial" % (stamp, system, i + 1))
-            log("%s boot %d/%d: %s" % (system, i + 1, boots, " ".join(commands[system])))
-            result = boot_once(system, commands[system], args.timeout, raw)
+            fresh = fresh_disk(disk, runs_dir)
+            command = [a.replace("file=disk.img,", "file=%s," % fresh) for a in commands[system]]
+            log("%s boot %d/%d: %s" % (system, i + 1, boots, " ".join(command)))
+            result = boot_once(system, command, args.timeout, raw)
             if result is None:
                 fail("%s did not finish boot %d; see %s" % (system, i + 1, raw))
             host = result["host"]
             log("  HOST " + " ".join("%s=%.2f" % kv for kv in host.items()))
+            log("  " + " ".join("%s=%.0f" % kv for kv in sorted(result["figures"].items())))
             if host["other_load"] > OTHER_LOAD_LIMIT:
                 warnings.append("%s boot %d: other processes used %.0f%% of a core (%.1f s); "
                                 "its figures are suspect" %

@@ -8,7 +8,8 @@
  *
  * and powers the machine off. `BENCH_DIV=k` (ViperDOS: initarg=BENCH_DIV=k;
  * Linux: the kernel's command line, which reaches init as environment)
- * divides every iteration count by k: a smoke run, not a measurement. */
+ * divides every iteration count by k: a smoke run, not a measurement.
+ * `BENCH_ONLY=a,b` (the same two ways) runs only the figures named. */
 #include "bench.h"
 
 #include <errno.h>
@@ -35,6 +36,20 @@ enum {
 };
 
 static long bench_div = 1;
+static const char* bench_only; /* BENCH_ONLY=a,b: only these figures (a quick look) */
+
+/* Whether `name` is in the comma-separated list `only`. */
+static int listed(const char* only, const char* name) {
+  const size_t n = strlen(name);
+  for (const char* p = only; *p;) {
+    const char* end = strchr(p, ',');
+    const size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len == n && strncmp(p, name, n) == 0) return 1;
+    if (!end) break;
+    p = end + 1;
+  }
+  return 0;
+}
 
 void bench_out(const char* format, ...) {
   char line[512];
@@ -71,8 +86,12 @@ static int compare_doubles(const void* a, const void* b) {
   return (x > y) - (x < y);
 }
 
+/* Whether BENCH_ONLY lets figure `name` run. */
+static int wanted(const char* name) { return !bench_only || listed(bench_only, name); }
+
 void bench_run(const char* name, bench_fn fn, long iters) {
   double v[kReps];
+  if (!wanted(name)) return;
   iters /= bench_div;
   if (iters < 1) iters = 1;
   if (fn(iters < 10 ? 1 : iters / 10) < 0) return; /* warm-up; < 0: not on this OS */
@@ -87,11 +106,14 @@ static double native_ipc(long n) { return os_native_ipc_rtt(n); }
 static double native_spawn(long n) { return os_native_spawn_wait(n); }
 static double native_spawn_call(long n) { return os_native_spawn_call(n); }
 
-/* BENCH_DIV from the environment or from an argument. */
+/* BENCH_DIV and BENCH_ONLY from the environment or from arguments. */
 static void read_div(int argc, char** argv) {
   const char* div = getenv("BENCH_DIV");
-  for (int i = 1; i < argc; i++)
+  bench_only = getenv("BENCH_ONLY");
+  for (int i = 1; i < argc; i++) {
     if (strncmp(argv[i], "BENCH_DIV=", 10) == 0) div = argv[i] + 10;
+    if (strncmp(argv[i], "BENCH_ONLY=", 11) == 0) bench_only = argv[i] + 11;
+  }
   if (!div) return;
   char* end;
   const long k = strtol(div, &end, 10);
@@ -136,6 +158,9 @@ int main(int argc, char** argv) {
   bench_run("cow_fault_4k", fig_cow_fault_4k, kPages);
 #endif
   bench_run("malloc_free_64", fig_malloc_free_64, kMalloc);
+  /* Last: mounting starts a file server (ViperDOS) or loads modules (Linux),
+   * which the figures above must not share the machine with. */
+  bench_storage(bench_div, wanted);
 
   bench_out("BENCH_DONE\n");
   os_finish(0);

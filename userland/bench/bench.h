@@ -72,4 +72,9 @@ double fig_cow_fault_4k(long pages);
 double fig_fork_exit_wait(long n);
 #endif
 
+/* The storage figures (fig_storage.c), on os_storage_root(); nothing but an
+ * INFO line without a disk. `wanted` says which of its one-shot figures
+ * to run (BENCH_ONLY). */
+void bench_storage(long div, int (*wanted)(const char* name));
+
 #endif /* USERLAND_BENCH_BENCH_H_ */

@@ -28,10 +28,13 @@ double fig_pipe_pingpong(long n) {
   close(up[1]);
   /* One round trip first: the child is up (and pinned) before the clock starts. */
   if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1) bench_die("pipe warm-up", 0);
+  static int calls;
+  os_counts_begin();
   const uint64_t t0 = bench_now_ns();
   for (long i = 0; i < n; i++)
     if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1) bench_die("pipe ping-pong", i);
   const uint64_t t1 = bench_now_ns();
+  os_counts_end("pipe_pingpong_rtt", n, &calls);
   close(down[1]);
   close(up[0]);
   if (waitpid(child, 0, 0) != child) bench_die("waitpid", child);

@@ -38,6 +38,18 @@ void os_unmap(void* address, size_t size);
 void* os_map_shared(size_t size);
 void os_unmap_shared(void* address, size_t size);
 
+/* Counters around a figure's loop (ViperDOS: context switches per CPU and
+ * IPC fast-path deliveries, one INFO line for the first timed repetition,
+ * `*calls` counting the figure's runs; Linux: nothing). Not nested. */
+void os_counts_begin(void);
+void os_counts_end(const char* figure, long n, int* calls);
+
+/* The ext2 disk mounted (Linux: the modules loaded from the initrd, then
+ * /dev/vda on /mnt; ViperDOS: bin/fsd started on the disk the kernel gave
+ * init, its connection made the root): the directory it is at, or 0 when
+ * there is no disk or it does not mount. */
+const char* os_storage_root(void);
+
 /* Native figures: the call the OS offers for the job, measured beside the
  * POSIX one. Return -1 where there is none. */
 double os_native_ipc_rtt(long n);    /* ViperDOS: channel call + reply */

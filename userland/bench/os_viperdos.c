@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <viperdos/fs_protocol.h>
 #include <viperdos/viper.h>
 
 #include "bench.h"
@@ -48,8 +49,7 @@ void os_unmap(void* address, size_t size) {
 void* os_map_shared(size_t size) {
   const int64_t vmo = viper_vmo_create(size);
   if (vmo < 0) return 0;
-  const int64_t address =
-      viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  const int64_t address = viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
   viper_handle_close((viper_handle_t)vmo);
   return address < 0 ? 0 : (void*)(uintptr_t)address;
 }
@@ -73,28 +73,47 @@ static void wait_child(viper_handle_t process) {
   viper_handle_close(process);
 }
 
-/* Context switches of every CPU (up to 8), to see where a figure ran. */
-static void cpu_switches(uint64_t out[8], uint32_t cpus) {
-  for (uint32_t cpu = 0; cpu < cpus && cpu < 8; cpu++) {
+/* Context switches of every CPU (up to 8) and fast-path deliveries, to see
+ * where a figure ran and which path its messages took. */
+static struct {
+  uint64_t switches[8];
+  uint64_t fast_path;
+  uint64_t steals;
+} g_before;
+
+static void take_counts(uint64_t switches[8], uint64_t* fast_path, uint64_t* steals) {
+  struct viper_system_info system;
+  *fast_path = viper_system_info(&system) == 0 ? system.ipc_fast_path_deliveries : 0;
+  *steals = 0;
+  for (uint32_t cpu = 0; cpu < 8; cpu++) {
     struct viper_cpu_info info;
-    out[cpu] = viper_cpu_info(cpu, &info) == 0 ? info.context_switches : 0;
+    const int ok = viper_cpu_info(cpu, &info) == 0;
+    switches[cpu] = ok ? info.context_switches : 0;
+    *steals += ok ? info.steals : 0;
   }
 }
 
-/* One INFO line (for the first timed repetition): how many context
- * switches each CPU made during it. ViperDOS cannot pin, so this says
- * whether the two parties shared a CPU. */
-static void report_switches(const char* figure, const uint64_t before[8], long n) {
-  static int reported;
+void os_counts_begin(void) {
+  take_counts(g_before.switches, &g_before.fast_path, &g_before.steals);
+}
+
+/* One INFO line per figure (for its first timed repetition: `*calls` 1; 0
+ * is the warm-up): the switches each CPU made and the fast-path deliveries,
+ * per operation, and the threads idle CPUs stole. ViperDOS cannot pin, so this says whether the two
+ * parties shared a CPU. */
+void os_counts_end(const char* figure, long n, int* calls) {
   struct viper_system_info system;
-  if (reported++ != 1 || viper_system_info(&system) != 0) return; /* 0 is the warm-up */
-  uint64_t after[8];
-  cpu_switches(after, system.cpus);
+  if ((*calls)++ != 1 || viper_system_info(&system) != 0) return;
+  uint64_t after[8], fast_path, steals;
+  take_counts(after, &fast_path, &steals);
   char line[256];
-  int at = snprintf(line, sizeof line, "INFO %s switches_per_op", figure);
+  int at = snprintf(line, sizeof line,
+                    "INFO %s fast_path_per_op=%.2f steals_per_op=%.2f switches_per_op", figure,
+                    (double)(fast_path - g_before.fast_path) / (double)n,
+                    (double)(steals - g_before.steals) / (double)n);
   for (uint32_t cpu = 0; cpu < system.cpus && cpu < 8 && at < (int)sizeof line; cpu++)
     at += snprintf(line + at, sizeof line - (size_t)at, " cpu%u=%.2f", cpu,
-                   (double)(after[cpu] - before[cpu]) / (double)n);
+                   (double)(after[cpu] - g_before.switches[cpu]) / (double)n);
   bench_out("%s\n", line);
 }
 
@@ -107,15 +126,15 @@ double os_native_ipc_rtt(long n) {
   char request = 'x', reply = 0;
   if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
     bench_die("channel_call warm-up", 0);
-  uint64_t switches[8] = {0};
-  cpu_switches(switches, 8);
+  static int calls;
+  os_counts_begin();
   const uint64_t t0 = bench_now_ns();
   for (long i = 0; i < n; i++) {
     const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
     if (got != 1) bench_die("channel_call", (long)got);
   }
   const uint64_t t1 = bench_now_ns();
-  report_switches("channel_call_rtt", switches, n);
+  os_counts_end("channel_call_rtt", n, &calls);
   viper_handle_close(ends[0]); /* the server's read sees the peer closed and ends */
   wait_child(server);
   return (double)(t1 - t0) / (double)n;
@@ -155,6 +174,50 @@ static int echo(void) {
     if (got < 0) return 3;
     if (viper_channel_write(channel, bytes, m.byte_count, 0, 0) != 0) return 4;
   }
+}
+
+/* The first disk the kernel gave init (its bootstrap: "console", then a
+ * "block" per disk), or 0. The other messages' handles are kept: init's
+ * console handle is the kernel's to give. */
+static viper_handle_t first_disk(void) {
+  const viper_handle_t bootstrap = viper_bootstrap_handle();
+  viper_handle_t disk = 0;
+  for (; bootstrap;) {
+    char tag[16];
+    viper_handle_t handles[1] = {0};
+    struct viper_message m = {tag, 0, sizeof tag, handles, 0, 1};
+    if (viper_channel_read(bootstrap, &m, 0) < 0) break;
+    if (m.byte_count == 5 && memcmp(tag, "block", 5) == 0 && m.handle_count == 1 && !disk)
+      disk = handles[0];
+  }
+  return disk;
+}
+
+/* As bin/init's `fs` line does: bin/fsd gets "block" and the disk on its
+ * bootstrap, its first answer (a STAT of the root) says it mounted, and
+ * that channel becomes the root connection: "/" is the disk. */
+const char* os_storage_root(void) {
+  const viper_handle_t disk = first_disk();
+  viper_handle_t pair[2];
+  if (!disk || viper_channel_create(pair) != 0) return 0;
+  if (viper_channel_write(pair[0], "block", 5, &disk, 1) != 0) bench_die("pass the disk", 0);
+  const char* const argv[] = {"bin/fsd"};
+  const struct viper_spawn_args args = {
+      .path = argv[0], .argv = argv, .argc = 1, .envp = 0, .envc = 0, .bootstrap = pair[1]};
+  if (viper_process_spawn(&args) < 0) bench_die("spawn bin/fsd", 0);
+  struct viper_fs_request request = {.op = VIPER_FS_STAT};
+  unsigned char reply[sizeof(struct viper_fs_reply) + sizeof(struct viper_fs_stat)];
+  const int64_t got = viper_channel_call(pair[0], &request, sizeof request, reply, sizeof reply,
+                                         VIPER_DEADLINE_NEVER);
+  struct viper_fs_reply header = {.status = -1};
+  if (got >= (int64_t)sizeof header) memcpy(&header, reply, sizeof header);
+  if (got < 0 || header.status != 0) {
+    bench_out("INFO storage fsd did not mount (%lld)\n",
+              (long long)(got < 0 ? got : header.status));
+    return 0;
+  }
+  if (viper_fs_set_root(pair[0]) != 0) bench_die("fs_set_root", 0);
+  return "";
 }
 
 int os_child_role(const char* role) {

@@ -3,8 +3,8 @@
  *
  * read() returns what one DATA message had, or the unread rest of the last
  * one: the rest is kept in the description, so message boundaries never
- * show. It blocks (viper_object_wait on READABLE|PEER_CLOSED, no polling)
- * and returns 0 at PEER_CLOSED or at an EOF message. One reader at a time
+ * show. It blocks in viper_channel_read itself (no polling, one call) and
+ * returns 0 at PEER_CLOSED or at an EOF message. One reader at a time
  * (the read lock), so two threads never take halves of one message's rest.
  *
  * write() sends DATA messages of at most VIPER_STREAM_DATA_MAX bytes; a
@@ -50,22 +50,21 @@ static int64_t wait_for(viper_handle_t channel, uint32_t signals) {
   return viper_object_wait(channel, signals, VIPER_DEADLINE_NEVER);
 }
 
-/* The next message into s->in: 1, 0 at the end of the stream, or -errno. */
+/* The next message into s->in: 1, 0 at the end of the stream, or -errno.
+ * One system call in the common case: the read itself blocks (deadline
+ * NEVER), so a writer hands the message straight into the buffer (the
+ * channel's fast path) and wakes this thread on its own CPU, where a
+ * wait-then-read took three calls and a run-queue wakeup. */
 static int next_message(struct stream_file* s) {
   if (!s->in && !(s->in = malloc(MESSAGE_BYTES))) return -ENOMEM;
   for (;;) {
     viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
     struct viper_message m = {s->in, 0, MESSAGE_BYTES, handles, 0, VIPER_MESSAGE_HANDLES_MAX};
-    const int64_t n = viper_channel_read(s->channel, &m, 0);
+    const int64_t n = viper_channel_read(s->channel, &m, VIPER_DEADLINE_NEVER);
     for (uint64_t i = 0; n >= 0 && i < m.handle_count; ++i) viper_handle_close(handles[i]);
     if (n == VIPER_ERR_PEER_CLOSED) {
       s->at_end = 1;
       return 0;
-    }
-    if (n == VIPER_ERR_WOULD_BLOCK || n == VIPER_ERR_TIMED_OUT) {
-      const int64_t seen = wait_for(s->channel, VIPER_SIGNAL_READABLE | VIPER_SIGNAL_PEER_CLOSED);
-      if (seen < 0) return -__viper_errno(seen);
-      continue;
     }
     if (n < 0) return -__viper_errno(n);
     if (n == 0) continue; /* no tag: nothing to say */
