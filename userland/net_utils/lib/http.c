@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#define CHUNK_LINE_MAX 4096 /* a chunk-size line with extensions, a trailer line */
+#define CHUNK_LINE_MAX 4096  /* a chunk-size line with extensions, a trailer line */
 #define LENGTH_DIGITS_MAX 18 /* below INT64_MAX */
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -282,8 +282,7 @@ int http_parse_url(const char* url, struct http_url* out) {
   return copy_checked(out->path, sizeof(out->path), p, path_len, "", 0);
 }
 
-int http_resolve_location(const struct http_url* base, const char* location,
-                          struct http_url* out) {
+int http_resolve_location(const struct http_url* base, const char* location, struct http_url* out) {
   const size_t n = strlen(location);
   if (n == 0) return -1;
   if (n >= 7 && equals_ci(location, 7, "http://")) return http_parse_url(location, out);
@@ -462,26 +461,47 @@ int http_target_path(const char* target, char* out, size_t capacity, int* is_dir
 
 const char* http_reason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
