@@ -20,6 +20,8 @@ load("//bazel/rules:user_program.bzl", "viperdos_program")
 GUEST = False
 
 def net_program(name, host_deps = [":net"]):
+    # A host build over the fake netd is only for tests.
+    testonly = ":fake_net" in host_deps
     if GUEST:
         viperdos_program(
             name = name,
@@ -30,5 +32,6 @@ def net_program(name, host_deps = [":net"]):
         name = name + "_host",
         srcs = [name + ".c"],
         target_compatible_with = HOST_ONLY,
+        testonly = testonly,
         deps = host_deps,
     )
