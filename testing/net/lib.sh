@@ -68,7 +68,10 @@ http {
   }
 }
 CONF
-  nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+  # Tests run with a strict PATH, which may lack /usr/sbin.
+  local nginx
+  nginx=$(PATH=$PATH:/usr/sbin:/sbin command -v nginx) || net_fail "no nginx (./setup installs it)"
+  "$nginx" -c "$work/nginx.conf" -e "$work/nginx-error.log" &
   NGINX_PID=$!
   wait_port "$NGINX_PORT" || net_fail "nginx did not start: $(cat "$work/nginx-error.log")"
 }
