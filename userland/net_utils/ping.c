@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   char text[INET4_TEXT];
   printf("PING %s (%s): %llu data bytes\n", host, inet4_format(addr, text),
          (unsigned long long)size);
+  fflush(stdout); /* before any error on stderr */
   uint64_t received = 0, min = UINT64_MAX, max = 0, total = 0;
   uint64_t seq = 0;
   for (; seq < count; ++seq) {
