@@ -427,6 +427,23 @@ static void response_sent(struct client* c) {
   c->state = READ_HEAD;
 }
 
+/* Fills the rest of the output buffer from the file being sent: a small
+ * file leaves in the same segment as its head (head and body in two
+ * sends would wait out the client's delayed ACK, Nagle's algorithm
+ * holding the second). Returns 0, or -1 if the file shrank under us (the
+ * length already sent cannot be kept). */
+static int fill_from_file(struct client* c) {
+  while (c->file_left > 0 && c->out_len < c->out_cap) {
+    const size_t room = c->out_cap - c->out_len;
+    const size_t want = c->file_left < room ? (size_t)c->file_left : room;
+    const ssize_t n = read(c->file, c->out + c->out_len, want);
+    if (n <= 0) return -1;
+    c->out_len += (size_t)n;
+    c->file_left -= (uint64_t)n;
+  }
+  return 0;
+}
+
 /* Sends what it can of the head, then of the file. */
 static void pump_send(struct client* c) {
   for (;;) {
@@ -437,14 +454,10 @@ static void pump_send(struct client* c) {
         response_sent(c);
         return;
       }
-      const size_t want = c->file_left < c->out_cap ? (size_t)c->file_left : c->out_cap;
-      const ssize_t n = read(c->file, c->out, want);
-      if (n <= 0) { /* the file shrank under us: the length sent cannot be kept */
-        drop(c);
-        return;
-      }
-      c->out_len = (size_t)n;
-      c->file_left -= (uint64_t)n;
+    }
+    if (c->state == SEND && c->file_left > 0 && fill_from_file(c) != 0) {
+      drop(c);
+      return;
     }
     const ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
     if (n < 0) {
