@@ -9,10 +9,12 @@ namespace viper::drivers {
 
 inline constexpr LockClassId kVirtioBlkLock{"drivers.virtio_blk", lock_level(8, 1)};
 inline constexpr LockClassId kVirtioRngLock{"drivers.virtio_rng", lock_level(8, 2)};
+inline constexpr LockClassId kVirtioNetLock{"drivers.virtio_net", lock_level(8, 3)};
 
 inline constexpr LockClassId kDriverLockClasses[] = {
     kVirtioBlkLock,
     kVirtioRngLock,
+    kVirtioNetLock,
 };
 
 }  // namespace viper::drivers

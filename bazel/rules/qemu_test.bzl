@@ -34,6 +34,9 @@ def qemu_test(
         script = None,
         disks = [],
         read_only_disks = [],
+        net = None,
+        hostfwd = [],
+        guestfwd = [],
         size = "medium",
         **kwargs):
     """Defines a test that boots `kernel` and judges its console output.
@@ -59,6 +62,13 @@ def qemu_test(
         virtio-blk devices in this order; each run boots a fresh writable
         copy (the harness's --disk).
       read_only_disks: more images, attached read-only after `disks`.
+      net: a NIC (virtio-net, after the disks): "user" (QEMU user
+        networking, restrict=on) or "udp:LOCALPORT:REMOTEPORT" (raw frames
+        over UDP on 127.0.0.1); None: no NIC.
+      hostfwd: with net = "user", host-to-guest forwards
+        ("tcp:127.0.0.1:18080-:80").
+      guestfwd: with net = "user", guest-to-host forwards
+        ("tcp:10.0.2.100:80-tcp:127.0.0.1:18081").
       size: Bazel test size.
       **kwargs: passed to the underlying test rule (tags, flaky, ...).
     """
@@ -97,6 +107,14 @@ def qemu_test(
     if disk_args:
         args.append("--disk=" + ",".join(disk_args))
         data += disks + read_only_disks
+    if net:
+        args.append("--net=" + net)
+    elif hostfwd or guestfwd:
+        fail("qemu_test {}: hostfwd and guestfwd need net = \"user\"".format(name))
+    if hostfwd:
+        args.append("--hostfwd=" + ",".join(hostfwd))
+    if guestfwd:
+        args.append(_shell_quote("--guestfwd=" + ",".join(guestfwd)))
     if expect_panic:
         args.append("--expect_panic")
     if check_clock:

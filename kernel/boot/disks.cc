@@ -42,13 +42,10 @@ Result<drivers::virtio::DmaRegion> dma_pages(size_t bytes) {
   return drivers::virtio::DmaRegion{virt, base.value(), kPageSize << order};
 }
 
-namespace {
-
-Status start_one(const MmioRegion& slot, uint32_t index) {
-  drivers::virtio::MmioRegisters probe(arch::phys_to_virt(slot.base).as<volatile uint32_t>());
-  drivers::virtio::Transport transport(probe);
-  TRY(transport.probe());
-  if (transport.device_id() != drivers::virtio::kDeviceIdBlock) return Error::kNotFound;
+Status start_disk(const VirtioSlot& virtio) {
+  const MmioRegion& slot = virtio.region;
+  if (g_disk_count == kMaxDisks) return Error::kNoSpace;
+  const uint32_t index = g_disk_count;
   if (slot.irq < 32) return Error::kNotSupported;  // completion needs the interrupt
   const drivers::virtio::DmaRegion queue = TRY(dma_pages(drivers::VirtioBlk::queue_bytes()));
   const drivers::virtio::DmaRegion slots = TRY(dma_pages(drivers::VirtioBlk::slot_bytes()));
@@ -57,37 +54,15 @@ Status start_one(const MmioRegion& slot, uint32_t index) {
   TRY(disk->blk.start(queue, slots));
   const object::BlockDeviceInfo info = disk->blk.info();
   printk(LogLevel::kInfo, "disk %u: virtio-blk v%u at 0x%llx irq %u, %llu sectors%s%s%s", index,
-         transport.version(), static_cast<unsigned long long>(slot.base.value()), slot.irq,
+         virtio.version, static_cast<unsigned long long>(slot.base.value()), slot.irq,
          static_cast<unsigned long long>(info.sectors), info.read_only ? ", read-only" : "",
          info.can_flush ? ", flush" : "", disk->blk.uses_indirect() ? ", indirect" : "");
   g_disks[g_disk_count++] = disk.leak();
   return ok_status();
 }
 
-}  // namespace
-
-void start_disks() {
+void enable_disk_interrupts() {
   Platform& p = platform();
-  const MachineDescription& m = p.machine;
-  // Highest address first: QEMU's command-line order (see disks.h).
-  bool taken[kMaxVirtioSlots] = {};
-  for (uint32_t n = 0; n < m.virtio_count && g_disk_count < kMaxDisks; ++n) {
-    uint32_t pick = kMaxVirtioSlots;
-    for (uint32_t i = 0; i < m.virtio_count; ++i) {
-      if (!taken[i] && (pick == kMaxVirtioSlots || m.virtio[i].base > m.virtio[pick].base)) {
-        pick = i;
-      }
-    }
-    taken[pick] = true;
-    const Status started = start_one(m.virtio[pick], g_disk_count);
-    if (!started.ok() && started.error() != Error::kNotFound) {
-      printk(LogLevel::kWarn, "virtio at 0x%llx: not started: %s",
-             static_cast<unsigned long long>(m.virtio[pick].base.value()),
-             error_name(started.error()));
-    }
-  }
-  // The disks are published; now their interrupts may fire (on CPU 0).
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
   for (uint32_t i = 0; i < g_disk_count; ++i) {
     p.gic.enable_shared(g_disks[i]->irq, 0x80, percpu(0).hardware_id);
   }

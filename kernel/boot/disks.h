@@ -1,7 +1,7 @@
-// The disks: at boot, every virtio-mmio slot the device tree lists is
-// probed; each virtio-blk device found gets a driver (drivers/virtio_blk),
-// DMA memory for its ring and requests, and its interrupt routed through
-// the GIC to CPU 0. Empty slots (device ID 0) are skipped.
+// The disks: at boot, virtio_devices.h's scan hands each virtio-blk device
+// found to start_disk, which gives it a driver (drivers/virtio_blk), DMA
+// memory for its ring and requests; its interrupt is routed through the
+// GIC to CPU 0 once every device is started.
 //
 // Numbering: QEMU's virt machine puts the devices given on its command
 // line on the transports from the highest address down (seen by
@@ -13,14 +13,18 @@
 #include <stdint.h>
 
 #include "drivers/virtio_blk/virtio_blk.h"
+#include "kernel/boot/virtio_devices.h"
 
 namespace viper::boot {
 
 inline constexpr uint32_t kMaxDisks = 8;
 
-// Once, with interrupts installed, before anything uses a disk. Disks that
-// fail to start are reported and left out.
-void start_disks();
+// The next disk, on a slot the scan found a virtio-blk device on (the
+// scan reports one that fails to start, and leaves it out); kNoSpace
+// beyond kMaxDisks.
+Status start_disk(const VirtioSlot& slot);
+// Each disk's interrupt to CPU 0, once all are published.
+void enable_disk_interrupts();
 uint32_t disk_count();
 drivers::VirtioBlk& disk(uint32_t index);
 
@@ -35,9 +39,11 @@ bool handle_disk_interrupt(uint32_t intid);
 // for the kernel's lifetime (disks, the entropy device).
 Result<drivers::virtio::DmaRegion> dma_pages(size_t bytes);
 
-// The entropy device (virtio-rng), if the machine has one: its driver is
-// started and VIPER_SYS_ENTROPY_READ served from it. Once, at boot.
-void start_entropy();
+// The entropy device (virtio-rng): the first one the scan finds gets its
+// driver, its interrupt and serves VIPER_SYS_ENTROPY_READ; kBadState for a
+// second one.
+Status start_entropy(const VirtioSlot& slot);
+void enable_entropy_interrupt();
 // The interrupt entry's dispatch: true if `intid` is the entropy device's.
 bool handle_entropy_interrupt(uint32_t intid);
 

@@ -25,39 +25,26 @@ Entropy* g_entropy = nullptr;
 
 Result<size_t> read_entropy(uint8_t* out, size_t bytes) { return g_entropy->rng.read(out, bytes); }
 
-Status start_one(const MmioRegion& slot) {
-  drivers::virtio::MmioRegisters probe(arch::phys_to_virt(slot.base).as<volatile uint32_t>());
-  drivers::virtio::Transport transport(probe);
-  TRY(transport.probe());
-  if (transport.device_id() != drivers::kDeviceIdEntropy) return Error::kNotFound;
-  if (slot.irq < 32) return Error::kNotSupported;  // the answer comes by interrupt
+}  // namespace
+
+Status start_entropy(const VirtioSlot& virtio) {
+  const MmioRegion& slot = virtio.region;
+  if (g_entropy != nullptr) return Error::kBadState;  // one is enough
+  if (slot.irq < 32) return Error::kNotSupported;     // the answer comes by interrupt
   const drivers::virtio::DmaRegion queue = TRY(dma_pages(drivers::VirtioRng::queue_bytes()));
   const drivers::virtio::DmaRegion buffer = TRY(dma_pages(drivers::VirtioRng::kBufferBytes));
   mm::Own<Entropy> entropy =
       TRY(mm::make<Entropy>(arch::phys_to_virt(slot.base).as<volatile uint32_t>(), slot.irq));
   TRY(entropy->rng.start(queue, buffer));
-  printk(LogLevel::kInfo, "entropy: virtio-rng v%u at 0x%llx irq %u", transport.version(),
+  printk(LogLevel::kInfo, "entropy: virtio-rng v%u at 0x%llx irq %u", virtio.version,
          static_cast<unsigned long long>(slot.base.value()), slot.irq);
   g_entropy = entropy.leak();
   return ok_status();
 }
 
-}  // namespace
-
-void start_entropy() {
-  Platform& p = platform();
-  const MachineDescription& m = p.machine;
-  for (uint32_t i = 0; i < m.virtio_count && g_entropy == nullptr; ++i) {
-    const Status started = start_one(m.virtio[i]);
-    if (!started.ok() && started.error() != Error::kNotFound) {
-      printk(LogLevel::kWarn, "virtio-rng at 0x%llx: not started: %s",
-             static_cast<unsigned long long>(m.virtio[i].base.value()),
-             error_name(started.error()));
-    }
-  }
+void enable_entropy_interrupt() {
   if (g_entropy == nullptr) return;
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  p.gic.enable_shared(g_entropy->irq, 0x80, percpu(0).hardware_id);
+  platform().gic.enable_shared(g_entropy->irq, 0x80, percpu(0).hardware_id);
   syscall::set_entropy_source(&read_entropy);
 }
 

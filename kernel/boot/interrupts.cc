@@ -7,6 +7,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/user_access.h"
 #include "kernel/boot/disks.h"
+#include "kernel/boot/nics.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
 #include "kernel/lib/printk.h"
@@ -55,6 +56,8 @@ void irq_entry(arch::ExceptionFrame&) {
       // A disk's requests completed: their threads are woken.
     } else if (handle_entropy_interrupt(intid)) {
       // The entropy device answered: its reader is woken.
+    } else if (handle_nic_interrupt(intid)) {
+      // Frames arrived or were sent: receivers and senders are woken.
     } else if (intid == kSgiResched) {
       sched::on_reschedule_ipi();
     } else if (intid == kSgiStop) {

@@ -11,10 +11,12 @@
 #include "kernel/boot/interrupts.h"
 #include "kernel/boot/ktest_entry.h"
 #include "kernel/boot/machine.h"
+#include "kernel/boot/nics.h"
 #include "kernel/boot/platform.h"
 #include "kernel/boot/smp.h"
 #include "kernel/boot/user_space.h"
 #include "kernel/boot/version.h"
+#include "kernel/boot/virtio_devices.h"
 #include "kernel/lib/fdt.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/printk.h"
@@ -133,8 +135,7 @@ bool g_power_off = false;
 const char* g_bootargs = nullptr;
 
 void init_thread(void*) {
-  start_disks();
-  start_entropy();
+  start_virtio_devices();
   if (g_run_ktests) power_off(run_ktests(g_ktest_filter));
   if (g_power_off) power_off(0);
   run_init(CommandLine(g_bootargs));  // returns only without a boot archive
@@ -230,6 +231,7 @@ Platform& platform() {
 
 void power_off(int exit_code) {
   report_disks();
+  report_nics();
   char line[32];
   const size_t n = format(line, sizeof(line), "VIPER-EXIT %d\n", exit_code);
   console_write(line, n);

@@ -5,6 +5,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/boot/disks.h"
 #include "kernel/boot/interrupts.h"
+#include "kernel/boot/nics.h"
 #include "kernel/boot/platform.h"
 #include "kernel/lib/printk.h"
 #include "kernel/loader/boot_archive.h"
@@ -12,6 +13,7 @@
 #include "kernel/object/block_object.h"
 #include "kernel/object/console_object.h"
 #include "kernel/object/endpoint_object.h"
+#include "kernel/object/nic_object.h"
 #include "kernel/object/process_object.h"
 #include "kernel/syscall/entry.h"
 #include "kernel/syscall/signals.h"
@@ -67,10 +69,31 @@ Status send_disks(cap::HandleTable& kernel_handles, cap::HandleValue channel) {
   return ok_status();
 }
 
+// A NIC's rights (<viperdos/net.h>): receive and send, wait on it, pass it
+// on (init hands it to netd). Never SIGNAL: its signals are the device's.
+constexpr Rights kNicRights =
+    Rights::kRead | Rights::kWrite | Rights::kWait | Rights::kTransfer | Rights::kDuplicate;
+
+// After the disks: one message per NIC, the bytes "nic" and its handle,
+// NIC 0 first (userland/libc/include/viperdos/net.h).
+Status send_nics(cap::HandleTable& kernel_handles, cap::HandleValue channel) {
+  static constexpr char kTag[] = "nic";
+  for (uint32_t i = 0; i < nic_count(); ++i) {
+    object::Ref<object::NicObject> object = TRY(object::NicObject::create(nic(i)));
+    const cap::HandleValue handle = TRY(kernel_handles.add(move(object), kNicRights));
+    const cap::HandleValue attached[] = {handle};
+    TRY(object::channel_write(kernel_handles, channel,
+                              ConstBytes(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
+                              Span<const cap::HandleValue>(attached)));
+  }
+  return ok_status();
+}
+
 // init's bootstrap channel: its first message is the bytes "console" and
-// one handle, the console object; the disks' messages follow. Nothing else ever gets the console
-// from the kernel. Built in a handle table of the kernel's own that keeps nothing: the message end
-// is closed (the message stays readable), the other end is what init is spawned with.
+// one handle, the console object; the disks' messages follow, then the NICs'. Nothing else ever
+// gets the console from the kernel. Built in a handle table of the kernel's own that keeps nothing:
+// the message end is closed (the message stays readable), the other end is what init is spawned
+// with.
 Result<loader::SpawnHandles> init_bootstrap() {
   // On the heap: 32 KiB is too much for a kernel stack; freed on return.
   mm::Own<cap::HandleTable> table = TRY(mm::make<cap::HandleTable>());
@@ -87,6 +110,7 @@ Result<loader::SpawnHandles> init_bootstrap() {
                             ConstBytes(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
                             Span<const cap::HandleValue>(attached)));
   TRY(send_disks(kernel_handles, channel.a));
+  TRY(send_nics(kernel_handles, channel.a));
   TRY(kernel_handles.close(channel.a));
   loader::SpawnHandles handles;
   handles.bootstrap_rights = TRY(kernel_handles.rights(channel.b));

@@ -24,6 +24,7 @@ enum class ObjectType : uint8_t {
   kConsole,
   kVmo,
   kBlock,
+  kNic,
   kTest,       // host tests
   kTestOther,  // host tests: a second type
 };

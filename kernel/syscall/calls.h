@@ -30,5 +30,7 @@ void install_process_list_calls();
 void install_vmo_calls();
 // block.cc: disks (kernel only: DMA into a VMO's frames).
 void install_block_calls();
+// net.cc: network interfaces (kernel only, as the disks).
+void install_net_calls();
 
 }  // namespace viper::syscall

@@ -64,6 +64,8 @@ uint32_t abi_type(object::ObjectType type) {
       return VIPER_OBJECT_VMO;
     case object::ObjectType::kBlock:
       return VIPER_OBJECT_BLOCK;
+    case object::ObjectType::kNic:
+      return VIPER_OBJECT_NIC;
     default:
       return 0;
   }

@@ -19,6 +19,7 @@ void install_kernel_calls() {
   install_console_calls();
   install_vmo_calls();
   install_block_calls();
+  install_net_calls();
 }
 
 }  // namespace viper::syscall

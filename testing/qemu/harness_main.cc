@@ -11,6 +11,12 @@
 // run starts from the same image; --disk_in_place boots FILE itself (a
 // test script that inspects the image afterwards, with e2fsck, makes its
 // own copy and passes it so).
+//
+// A test script that runs host peers beside the guest runs this binary
+// itself (//kernel:qemu_harness, built or `bazel run`) with a
+// --net=user --hostfwd port it picked, and reads the guest's console from
+// its stdout as it goes: each line is written and flushed as it arrives
+// (docs/testing.md, "Networking").
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -63,7 +69,12 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Boots a ViperDOS kernel in QEMU and judges the serial log.");
   absl::ParseCommandLine(argc, argv);
 
-  viper::qemu::MachineOptions machine = viper::qemu::MachineFromFlags();
+  auto machine_or = viper::qemu::MachineFromFlags();
+  if (!machine_or.ok()) {
+    std::cerr << "qemu_test_harness: " << machine_or.status().message() << "\n";
+    return 2;
+  }
+  viper::qemu::MachineOptions machine = *std::move(machine_or);
   machine.qemu_binary = absl::GetFlag(FLAGS_qemu);
   if (!absl::GetFlag(FLAGS_disk_in_place)) {
     const char* tmp = std::getenv("TEST_TMPDIR");

@@ -3,6 +3,7 @@
 // a passing kernel, a panicking kernel, a silent kernel and a hung kernel.
 #include "testing/qemu/harness.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "gmock/gmock.h"
@@ -195,6 +196,64 @@ TEST(BuildQemuArgv, DisksAreVirtioBlockDevicesInOrder) {
   EXPECT_FALSE(BuildQemuArgv(options).ok()) << "a comma would start another -drive option";
   options.disks = {{.path = ""}};
   EXPECT_FALSE(BuildQemuArgv(options).ok());
+}
+
+TEST(BuildQemuArgv, NoNetworkUnlessAsked) {
+  MachineOptions options;
+  options.kernel = "kernel.elf";
+  auto argv = BuildQemuArgv(options);
+  ASSERT_TRUE(argv.ok());
+  EXPECT_THAT(*argv, ::testing::IsSupersetOf({"-nic", "none"}));
+  EXPECT_THAT(*argv, ::testing::Not(::testing::Contains("-netdev")));
+}
+
+TEST(BuildQemuArgv, UserNetworkingIsRestrictedWithItsForwardsAfterTheOtherDevices) {
+  MachineOptions options;
+  options.kernel = "kernel.elf";
+  options.disks = {{.path = "a.img"}};
+  options.network = *ParseNetwork("user");
+  options.network.hostfwd = {"tcp:127.0.0.1:18080-:80"};
+  options.network.guestfwd = {"tcp:10.0.2.100:80-tcp:127.0.0.1:18081"};
+  auto argv = BuildQemuArgv(options);
+  ASSERT_TRUE(argv.ok());
+  const auto at = [&](const std::string& arg) {
+    return std::find(argv->begin(), argv->end(), arg) - argv->begin();
+  };
+  EXPECT_THAT(*argv, ::testing::Contains("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:18080-:80,"
+                                         "guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:18081"));
+  // QEMU fills the transports from the top in command-line order: the
+  // disks keep theirs.
+  EXPECT_LT(at("virtio-blk-device,drive=disk0"), at("virtio-net-device,netdev=net0"));
+  EXPECT_LT(at("virtio-rng-device"), at("virtio-net-device,netdev=net0"));
+}
+
+TEST(BuildQemuArgv, UdpNetworkingCarriesRawFramesOnLoopback) {
+  MachineOptions options;
+  options.kernel = "kernel.elf";
+  options.network = *ParseNetwork("udp:40001:40002");
+  auto argv = BuildQemuArgv(options);
+  ASSERT_TRUE(argv.ok());
+  EXPECT_THAT(*argv, ::testing::IsSupersetOf(
+                         {"-netdev", "socket,id=net0,udp=127.0.0.1:40002,localaddr=127.0.0.1:40001",
+                          "-device", "virtio-net-device,netdev=net0"}));
+}
+
+TEST(BuildQemuArgv, RejectsBadNetworks) {
+  for (const char* bad : {"tap", "udp", "udp:1", "udp:0:5", "udp:5:70000", "udp:a:b", "user,x"}) {
+    EXPECT_FALSE(ParseNetwork(bad).ok()) << bad;
+  }
+  MachineOptions options;
+  options.kernel = "kernel.elf";
+  options.network.hostfwd = {"tcp:127.0.0.1:1-:80"};
+  EXPECT_FALSE(BuildQemuArgv(options).ok()) << "a forward without --net=user";
+  options.network = *ParseNetwork("user");
+  options.network.hostfwd = {"tcp:127.0.0.1:1-:80,restrict=off"};
+  EXPECT_FALSE(BuildQemuArgv(options).ok()) << "a comma would add a netdev option";
+  options.network.hostfwd = {""};
+  EXPECT_FALSE(BuildQemuArgv(options).ok());
+  options.network.hostfwd = {};
+  options.network.guestfwd = {"tcp:10.0.2.100:80-cmd:nc 127.0.0.1 18081"};
+  EXPECT_TRUE(BuildQemuArgv(options).ok()) << "a command target, spaces and all";
 }
 
 TEST(BuildQemuArgv, GdbWaitsOnLoopback) {

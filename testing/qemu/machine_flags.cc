@@ -15,9 +15,18 @@ ABSL_FLAG(std::vector<std::string>, disk, {},
           "comma-separated raw disk images, each FILE or FILE:ro (read-only), on virtio-blk "
           "devices in this order (the first is disk 0)");
 
+ABSL_FLAG(std::string, net, "none",
+          "the NIC: none, user (QEMU user networking, restrict=on) or "
+          "udp:LOCALPORT:REMOTEPORT (raw frames over UDP on 127.0.0.1)");
+ABSL_FLAG(std::vector<std::string>, hostfwd, {},
+          "with --net=user: forwards of host ports to the guest, e.g. tcp:127.0.0.1:18080-:80");
+ABSL_FLAG(std::vector<std::string>, guestfwd, {},
+          "with --net=user: guest addresses forwarded to host services, e.g. "
+          "tcp:10.0.2.100:80-tcp:127.0.0.1:18081");
+
 namespace viper::qemu {
 
-MachineOptions MachineFromFlags() {
+absl::StatusOr<MachineOptions> MachineFromFlags() {
   MachineOptions machine;
   machine.kernel = absl::GetFlag(FLAGS_kernel);
   machine.cpus = absl::GetFlag(FLAGS_smp);
@@ -31,6 +40,11 @@ MachineOptions MachineFromFlags() {
     machine.disks.push_back(
         Disk{.path = read_only ? disk.substr(0, disk.size() - 3) : disk, .read_only = read_only});
   }
+  absl::StatusOr<Network> network = ParseNetwork(absl::GetFlag(FLAGS_net));
+  if (!network.ok()) return network.status();
+  machine.network = *std::move(network);
+  machine.network.hostfwd = absl::GetFlag(FLAGS_hostfwd);
+  machine.network.guestfwd = absl::GetFlag(FLAGS_guestfwd);
   return machine;
 }
 

@@ -17,6 +17,28 @@ struct Disk {
   bool read_only = false;
 };
 
+// The NIC (one virtio-net device, after the disks and the entropy device,
+// so disks keep the top transports and their numbers).
+//  * kUser: QEMU user networking (slirp) with restrict=on: nothing leaves
+//    QEMU but the explicit forwards. `hostfwd` rules expose guest ports
+//    on the host ("tcp:127.0.0.1:18080-:80"), `guestfwd` rules reach host
+//    services ("tcp:10.0.2.100:80-tcp:127.0.0.1:18081": QEMU connects that
+//    chardev once, when it starts — it fails to start unless the host
+//    service listens by then — and it carries that one connection; a
+//    "cmd:nc 127.0.0.1 18081" target runs the command per guest connection).
+//  * kUdp: raw Ethernet frames in UDP datagrams between 127.0.0.1:
+//    udp_local_port (QEMU's end) and udp_remote_port (a host script's),
+//    for peers that must send frames slirp would never pass.
+struct Network {
+  enum class Kind { kNone, kUser, kUdp };
+  Kind kind = Kind::kNone;
+  std::vector<std::string> hostfwd, guestfwd;  // kUser only
+  int udp_local_port = 0, udp_remote_port = 0;
+};
+
+// "none", "user" or "udp:LOCALPORT:REMOTEPORT" (the --net flag).
+absl::StatusOr<Network> ParseNetwork(const std::string& spec);
+
 struct MachineOptions {
   std::string qemu_binary = "qemu-system-aarch64";
   std::string kernel;           // path to the kernel's raw arm64 Image
@@ -27,6 +49,7 @@ struct MachineOptions {
   std::string dtb;              // a device tree to use instead of QEMU's (-dtb)
   bool virtualization = false;  // enter at EL2 (-M virt,virtualization=on)
   std::vector<Disk> disks;      // -drive + -device virtio-blk-device, each
+  Network network;              // -netdev + -device virtio-net-device
   bool gdb = false;             // start halted, gdbstub on gdb_port
   int gdb_port = 1234;
 };

@@ -83,7 +83,12 @@ int main(int argc, char** argv) {
       "Boots ViperDOS in qemu-system-aarch64 (-M virt, GICv3, cortex-a72).");
   absl::ParseCommandLine(argc, argv);
 
-  viper::qemu::MachineOptions machine = viper::qemu::MachineFromFlags();
+  auto machine_or = viper::qemu::MachineFromFlags();
+  if (!machine_or.ok()) {
+    std::cerr << "qemu: " << machine_or.status().message() << "\n";
+    return 2;
+  }
+  viper::qemu::MachineOptions machine = *std::move(machine_or);
   machine.gdb = absl::GetFlag(FLAGS_gdb);
   machine.gdb_port = absl::GetFlag(FLAGS_gdb_port);
   if (!AddPersistentDisk(machine)) return 2;

@@ -61,6 +61,7 @@ static void parse_line(const char* line, size_t length, int number, struct init_
       {"console", INIT_CONSOLE, 0}, {"session", INIT_SESSION, 0},
       {"attach", INIT_ATTACH, 0},   {"session-channel", INIT_SESSION, 1},
       {"attach-channel", INIT_ATTACH, 1}, {"fs", INIT_FS, 0},
+      {"net", INIT_NET, 0},
   };
   int known = -1;
   for (size_t i = 0; i < sizeof(kVerbs) / sizeof(kVerbs[0]); ++i) {
@@ -72,11 +73,12 @@ static void parse_line(const char* line, size_t length, int number, struct init_
       ++config->errors;
       return;
     }
-    if (kVerbs[known].action == INIT_FS) {
+    const enum init_action action = kVerbs[known].action;
+    if (action == INIT_FS || action == INIT_NET) {
       for (int i = 0; i < config->count; ++i) {
-        if (config->entries[i].action != INIT_FS) continue;
-        fprintf(stderr, "init: config line %d: a second 'fs' (line %d has one); ignored\n", number,
-                config->entries[i].line);
+        if (config->entries[i].action != action) continue;
+        fprintf(stderr, "init: config line %d: a second '%s' (line %d has one); ignored\n", number,
+                verb, config->entries[i].line);
         ++config->errors;
         return;
       }

@@ -39,6 +39,16 @@
  *                          goes on with the boot archive as "/". At most
  *                          one `fs` line; a service like `start` once
  *                          mounted (a restart mounts again)
+ *   net PATH [ARGS...]     the network server (netd), with the first NIC
+ *                          the kernel gave init: its bootstrap channel's
+ *                          first message is "nic" and the NIC's handle,
+ *                          and init's end of that channel is init's
+ *                          connection to netd (<viperdos/net.h>): every
+ *                          program started after it gets a clone, so
+ *                          socket() works. No NIC: init says "net: no
+ *                          NIC" and goes on (socket() is then ENETDOWN).
+ *                          At most one `net` line; a service like `start`
+ *                          (a restart gets the NIC and a new connection)
  *   poweroff               when every `run` before it is done and every
  *                          service has ended or been given up, end init
  *                          (the kernel then powers the machine off)
@@ -62,6 +72,7 @@ enum init_action {
   INIT_ATTACH,
   INIT_POWEROFF,
   INIT_FS,
+  INIT_NET,
 };
 
 struct init_entry {

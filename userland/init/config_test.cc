@@ -89,4 +89,14 @@ TEST(InitConfig, UnknownDirectivesAreErrors) {
   EXPECT_EQ(c.count, 0);
 }
 
+TEST(InitConfig, NetStartsNetdOnceWithItsArguments) {
+  const init_config c = Parse("net bin/netd --loss=5\nnet bin/other\nnet\nsession bin/sh\n");
+  EXPECT_EQ(c.errors, 2) << "a second net, then a bare net";
+  ASSERT_EQ(c.count, 2);
+  EXPECT_EQ(c.entries[0].action, INIT_NET);
+  EXPECT_STREQ(c.entries[0].argv[0], "bin/netd");
+  EXPECT_STREQ(c.entries[0].argv[1], "--loss=5");
+  EXPECT_EQ(c.entries[0].argc, 2);
+}
+
 }  // namespace

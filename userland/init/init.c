@@ -12,7 +12,10 @@
  * program's stdin, stdout and stderr (posix_spawn), or, for `-channel`
  * entries, as its bootstrap handle. An `fs` line starts fsd with the first
  * disk and, once it has mounted it, makes that channel init's root
- * connection, so every program started after has the disk as "/".
+ * connection, so every program started after has the disk as "/". A
+ * `net` line starts netd with the first NIC ("nic" messages from the
+ * kernel, after the disks) and makes that channel init's connection to
+ * netd, so every program started after can open sockets.
  *
  * init's exit code (and so the machine's, on `poweroff`) is the number of
  * `run` programs that failed plus the number of malformed config lines. */
@@ -63,6 +66,9 @@ static viper_handle_t console_server; /* init's end of the console server's boot
 static viper_handle_t disks[MAX_DISKS]; /* from the kernel, disk 0 first */
 static int disk_count;
 static viper_handle_t fs_pending; /* init's end of fsd's bootstrap, until it has mounted */
+#define MAX_NICS 4
+static viper_handle_t nics[MAX_NICS]; /* from the kernel, NIC 0 first */
+static int nic_count;
 
 /* The kernel wrote init's bootstrap messages before init started: read
  * them all ("console", then a "block" per disk), then close it. */
@@ -79,6 +85,9 @@ static void take_bootstrap(void) {
     } else if (m.byte_count == 5 && memcmp(tag, "block", 5) == 0 && m.handle_count == 1 &&
                disk_count < MAX_DISKS) {
       disks[disk_count++] = handles[0];
+    } else if (m.byte_count == 3 && memcmp(tag, "nic", 3) == 0 && m.handle_count == 1 &&
+               nic_count < MAX_NICS) {
+      nics[nic_count++] = handles[0];
     } else {
       for (uint64_t i = 0; i < m.handle_count; ++i) viper_handle_close(handles[i]);
     }
@@ -114,6 +123,34 @@ static int64_t fs_bootstrap(const char** why) {
   return (int64_t)pair[1];
 }
 
+/* netd's bootstrap: "nic" and a duplicate of NIC 0 (init keeps its own
+ * for a restart); init's end becomes its connection to netd at once
+ * (netd serves it from its first loop on; a call before waits in the
+ * channel). The child's end, or -1 with why in *why. */
+static int64_t net_bootstrap(const char** why) {
+  viper_handle_t pair[2];
+  struct viper_object_info info;
+  if (nic_count == 0) {
+    *why = "no NIC";
+    return -1;
+  }
+  if (viper_object_info(nics[0], &info) < 0 || viper_channel_create(pair) < 0) {
+    *why = "no channel";
+    return -1;
+  }
+  const int64_t copy = viper_handle_duplicate(nics[0], info.rights);
+  const viper_handle_t moved = (viper_handle_t)copy;
+  const int64_t sent = copy < 0 ? copy : viper_channel_write(pair[0], "nic", 3, &moved, 1);
+  if (sent < 0 || viper_net_set_connection(pair[0]) < 0) {
+    if (copy >= 0 && sent < 0) viper_handle_close(moved);
+    viper_handle_close(pair[0]);
+    viper_handle_close(pair[1]);
+    *why = "cannot pass it the NIC";
+    return -1;
+  }
+  return (int64_t)pair[1];
+}
+
 /* fsd has started: its first answer says it mounted the disk (a blocking
  * STAT of the root; an fsd that cannot mount exits, and the call sees the
  * channel closed). Then init's end is init's root connection. 0 or -1. */
@@ -145,6 +182,12 @@ static int mount_root(const struct init_entry* e) {
 /* The bootstrap handle a `console` or `session` service starts with (0 for
  * the others); -1 if it cannot have one. */
 static int64_t bootstrap_for(const struct init_entry* e) {
+  if (e->action == INIT_NET) {
+    const char* why = 0;
+    const int64_t end = net_bootstrap(&why);
+    if (end < 0) fprintf(stderr, "init: net: %s; %s not started\n", why, e->argv[0]);
+    return end;
+  }
   if (e->action == INIT_FS) {
     const char* why = 0;
     const int64_t end = fs_bootstrap(&why);
@@ -343,7 +386,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < config.count; ++i) {
     struct init_entry* e = &config.entries[i];
     if (e->action == INIT_START || e->action == INIT_CONSOLE || e->action == INIT_SESSION ||
-        e->action == INIT_FS) {
+        e->action == INIT_FS || e->action == INIT_NET) {
       services[service_count].entry = e;
       start_service(service_count++);
     } else if (e->action == INIT_RUN || e->action == INIT_ATTACH) {

@@ -236,3 +236,14 @@ int __fd_stream_set_attributes(struct fd_file* f, const struct termios* t) {
   futex_mutex_unlock(&s->write_lock);
   return result;
 }
+
+/* For poll(): whether a read would return at once without the channel
+ * (the unread rest of a message, or the end already seen). */
+int __fd_stream_buffered(struct fd_file* f) {
+  if (f->ops != &stream_ops) return 0;
+  struct stream_file* s = stream_of(f);
+  futex_mutex_lock(&s->read_lock);
+  const int ready = s->in_next < s->in_end || s->at_end;
+  futex_mutex_unlock(&s->read_lock);
+  return ready;
+}

@@ -35,6 +35,8 @@ enum fd_kind {
   FD_KIND_FSFILE = 5,    /* a file of the disk: a connection to fsd (fd_fsfile.c) */
   FD_KIND_FSDIR = 6,     /* a directory of the disk: a connection to fsd */
   FD_KIND_FSROOT = 7,    /* the startup message's root connection (no fd) */
+  FD_KIND_SOCKET = 8,    /* a socket of netd: control and data channels (fd_socket.c) */
+  FD_KIND_NETROOT = 9,   /* the startup message's netd connection (no fd) */
 };
 
 struct fd_file;
@@ -75,6 +77,8 @@ struct fd_file* __fd_console(void);
 struct fd_file* __fd_stream_new(viper_handle_t channel, int is_terminal, int status_flags);
 viper_handle_t __fd_stream_channel(const struct fd_file* file);
 int __fd_stream_is_terminal(const struct fd_file* file);
+/* Whether a read of a stream returns at once (poll.c). */
+int __fd_stream_buffered(struct fd_file* file);
 /* A control message (SET_MODE, SET_FOREGROUND) on a stream, in order
  * with its data: 0 or -errno (-ENOTTY: not a stream). */
 int __fd_stream_control(struct fd_file* file, const void* bytes, size_t size,

@@ -304,8 +304,20 @@ int fcntl(int fd, int command, ...) {
     case F_GETFL:
       result = file->status_flags;
       break;
+    case F_SETFL:
+      /* O_NONBLOCK, which sockets honour (fd_socket.c); the other kinds do
+       * not yet, so asking it of them is refused rather than ignored. The
+       * access mode and creation flags are not the caller's to change. */
+      if ((argument & O_NONBLOCK) && file->ops->kind != FD_KIND_SOCKET) {
+        result = -EINVAL;
+      } else {
+        const int kept = file->status_flags & ~O_NONBLOCK;
+        __atomic_store_n(&file->status_flags, kept | (argument & O_NONBLOCK), __ATOMIC_RELEASE);
+        result = 0;
+      }
+      break;
     default:
-      result = -EINVAL; /* F_SETFL and locks: nothing here honours them yet */
+      result = -EINVAL; /* locks: nothing here honours them yet */
   }
   __fd_put(file);
   return (int)fail_or(result);

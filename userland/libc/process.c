@@ -21,6 +21,7 @@
 
 #include "userland/libc/children.h"
 #include "userland/libc/fs_client.h"
+#include "userland/libc/net_client.h"
 #include "userland/libc/path.h"
 #include "userland/libc/startup.h"
 #include "userland/libc/syscall.h"
@@ -73,11 +74,14 @@ pid_t fork(void) {
   fflush(stderr);
   /* The disk's connections, cloned for the child (fs_client.h). */
   struct fs_fork* clones = __fs_fork_prepare();
+  struct net_fork* net_clones = __net_fork_prepare();
   const int64_t child = viper_process_fork();
   if (child == 0) {
     __fs_fork_child(clones);
+    __net_fork_child(net_clones);
   } else {
     __fs_fork_parent(clones);
+    __net_fork_parent(net_clones);
   }
   if (child < 0) return fail(child);
   if (child == 0) {

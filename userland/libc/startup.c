@@ -10,6 +10,7 @@
 
 #include "userland/libc/fd_startup.h"
 #include "userland/libc/fs_client.h"
+#include "userland/libc/net_client.h"
 #include "userland/libc/path.h"
 
 #define STARTUP_MAGIC 0x53444656u /* "VFDS" */
@@ -63,34 +64,51 @@ static int inherited(const struct fd_view* view, int fd) {
  * a disk fd's connection. */
 static int carries_handle(const struct fd_file* file) {
   return file->ops->kind == FD_KIND_STREAM || file->ops->kind == FD_KIND_FSFILE ||
-         file->ops->kind == FD_KIND_FSDIR;
+         file->ops->kind == FD_KIND_FSDIR || file->ops->kind == FD_KIND_SOCKET;
 }
 
 /* The message's most bytes for the view (the root entry included), and
  * its most handles. */
 static size_t message_size(const struct fd_view* view, const char* cwd, int* handles) {
-  size_t size = sizeof(struct startup_header) + strlen(cwd) + 1 + sizeof(struct startup_fd);
-  *handles = 1;
+  /* The fs root's entry and netd's. */
+  size_t size = sizeof(struct startup_header) + strlen(cwd) + 1 + 2 * sizeof(struct startup_fd);
+  *handles = 2;
   for (int fd = 0; fd < FD_TABLE_SIZE; ++fd) {
     if (!inherited(view, fd)) continue;
     const char* name = __fd_bootfile_name(view->files[fd]);
     size += sizeof(struct startup_fd) + (name ? strlen(name) + 1 : 0);
     if (carries_handle(view->files[fd])) ++*handles;
     if (view->files[fd]->ops->kind == FD_KIND_FSFILE) ++*handles; /* its shared offset */
+    if (view->files[fd]->ops->kind == FD_KIND_SOCKET) ++*handles; /* control and data */
   }
   return size;
 }
 
 /* The handles an inherited fd passes, in *out and (a disk file's shared
- * offset) *offset_vmo, 0 for none: 0, or an error that fails the whole
- * message. A disk fd whose clone fsd refuses (fsd gone) is left out:
- * *skip. */
+ * offset, a socket's control channel) *offset_vmo, 0 for none: 0, or an
+ * error that fails the whole message. A disk fd whose clone fsd refuses
+ * (fsd gone), or a socket netd will not clone, is left out: *skip. */
 static int64_t handle_for(struct fd_file* file, viper_handle_t* out, viper_handle_t* offset_vmo,
                           int* skip) {
   *out = 0;
   *offset_vmo = 0;
   *skip = 0;
-  if (file->ops->kind == FD_KIND_STREAM) {
+  struct socket_file* socket = __fd_socket(file);
+  if (socket) {
+    /* The data channel shared (one socket), the control channel cloned
+     * (a call's reply must reach its caller). */
+    struct viper_object_info info;
+    *skip = __net_clone(&socket->control, offset_vmo) != 0;
+    if (*skip) return 0;
+    int64_t copy = viper_object_info(socket->data, &info);
+    if (copy == 0) copy = viper_handle_duplicate(socket->data, info.rights);
+    if (copy < 0) {
+      viper_handle_close(*offset_vmo);
+      *offset_vmo = 0;
+      return copy;
+    }
+    *out = (viper_handle_t)copy;
+  } else if (file->ops->kind == FD_KIND_STREAM) {
     const viper_handle_t channel = __fd_stream_channel(file);
     struct viper_object_info info;
     const int64_t error = viper_object_info(channel, &info);
@@ -131,6 +149,16 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
     at += sizeof(entry);
     ++header.fd_count;
   }
+  /* netd's connection, a clone: the child's own calls and replies. */
+  struct net_conn* net = __net_service();
+  viper_handle_t net_clone = 0;
+  if (net && __net_clone(net, &net_clone) == 0) {
+    const struct startup_fd entry = {.fd = -1, .kind = FD_KIND_NETROOT};
+    handles[handle_count++] = net_clone;
+    memcpy(message + at, &entry, sizeof(entry));
+    at += sizeof(entry);
+    ++header.fd_count;
+  }
   for (int fd = 0; fd < FD_TABLE_SIZE && !error; ++fd) {
     if (!inherited(view, fd)) continue;
     struct fd_file* file = view->files[fd];
@@ -140,9 +168,10 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
                                .kind = (uint8_t)file->ops->kind,
                                .is_terminal = (uint8_t)__fd_stream_is_terminal(file),
                                .status_flags = file->status_flags,
-                               .offset = name   ? __fd_bootfile_offset(file)
-                                         : disk ? __fd_fs_offset(file)
-                                                : 0,
+                               .offset = name                ? __fd_bootfile_offset(file)
+                                         : disk              ? __fd_fs_offset(file)
+                                         : __fd_socket(file) ? __fd_socket_state(__fd_socket(file))
+                                                             : 0,
                                .name_bytes = (uint16_t)(name ? strlen(name) + 1 : 0)};
     viper_handle_t handle, offset_vmo;
     int skip;
@@ -150,7 +179,7 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
     if (error || skip) continue;
     if (handle) handles[handle_count++] = handle;
     if (offset_vmo) handles[handle_count++] = offset_vmo;
-    entry.reserved[0] = offset_vmo != 0; /* a second handle: the shared offset */
+    entry.reserved[0] = offset_vmo != 0; /* a second handle: the shared offset, the control */
     memcpy(message + at, &entry, sizeof(entry));
     at += sizeof(entry);
     if (name) memcpy(message + at, name, entry.name_bytes);
@@ -223,6 +252,18 @@ static void adopt(const struct startup_fd* entry, const char* name, viper_handle
       if (*handle) __fs_set_root(*handle);
       *handle = 0;
       return;
+    case FD_KIND_NETROOT:
+      if (*handle) __net_set_service(*handle);
+      *handle = 0;
+      return;
+    case FD_KIND_SOCKET: {
+      if (!*handle || !*offset_vmo) return;
+      file = __fd_socket_new(*offset_vmo, *handle, (int)(entry->offset & 0xff), entry->status_flags,
+                             0);
+      *handle = *offset_vmo = 0; /* taken either way */
+      if (file) __fd_socket_set_state(__fd_socket(file), entry->offset);
+      break;
+    }
     case FD_KIND_BOOTFILE:
     case FD_KIND_DIRECTORY:
       if (!name || __fd_bootfile_open(name, O_RDONLY, &file) != 0) return;
@@ -248,7 +289,7 @@ static int adopt_all(const unsigned char* bytes, size_t size, viper_handle_t* ha
     if (size - at < sizeof(entry)) return -1;
     memcpy(&entry, bytes + at, sizeof(entry));
     at += sizeof(entry);
-    const int root = entry.kind == FD_KIND_FSROOT;
+    const int root = entry.kind == FD_KIND_FSROOT || entry.kind == FD_KIND_NETROOT;
     if ((root ? entry.fd != -1 : entry.fd < 0) || entry.fd >= FD_TABLE_SIZE ||
         size - at < entry.name_bytes) {
       return -1;
@@ -260,11 +301,11 @@ static int adopt_all(const unsigned char* bytes, size_t size, viper_handle_t* ha
     viper_handle_t* handle = &none;
     viper_handle_t* offset_vmo = &no_vmo;
     if (entry.kind == FD_KIND_STREAM || entry.kind == FD_KIND_FSFILE ||
-        entry.kind == FD_KIND_FSDIR || root) {
+        entry.kind == FD_KIND_FSDIR || entry.kind == FD_KIND_SOCKET || root) {
       if (next_handle == handle_count) return -1;
       handle = &handles[next_handle++];
     }
-    if (entry.kind == FD_KIND_FSFILE && entry.reserved[0] == 1) {
+    if ((entry.kind == FD_KIND_FSFILE || entry.kind == FD_KIND_SOCKET) && entry.reserved[0] == 1) {
       if (next_handle == handle_count) return -1;
       offset_vmo = &handles[next_handle++];
     }

@@ -193,3 +193,13 @@ int64_t viper_block_write(viper_handle_t block, uint64_t sector, viper_handle_t 
 int64_t viper_block_flush(viper_handle_t block) {
   return viper_syscall1(VIPER_SYS_BLOCK_FLUSH, block);
 }
+
+int64_t viper_net_info(viper_handle_t nic, struct viper_net_info* info) {
+  return viper_syscall2(VIPER_SYS_NET_INFO, nic, U(info));
+}
+int64_t viper_net_send(viper_handle_t nic, const void* frame, size_t bytes, uint64_t deadline) {
+  return viper_syscall(VIPER_SYS_NET_SEND, nic, U(frame), bytes, deadline, 0, 0);
+}
+int64_t viper_net_receive(viper_handle_t nic, void* buffer, size_t capacity, uint64_t deadline) {
+  return viper_syscall(VIPER_SYS_NET_RECEIVE, nic, U(buffer), capacity, deadline, 0, 0);
+}

@@ -99,7 +99,7 @@ static void keep(int64_t result) {
 static void one_call(uint64_t* s) {
   uint64_t a[6];
   for (int i = 0; i < 6; ++i) a[i] = any_value(s);
-  const uint64_t kind = next(s) % 28;
+  const uint64_t kind = next(s) % 29;
   if (!(enabled & (1u << kind))) return;
   switch (kind) {
     case 0: { /* unknown and boundary numbers, but none that ends or starts a thread */
@@ -272,6 +272,13 @@ static void one_call(uint64_t* s) {
       viper_syscall(VIPER_SYS_BLOCK_READ + next(s) % 2, handle(s), any_value(s), handle(s),
                     any_value(s), any_value(s), 0);
       viper_syscall1(VIPER_SYS_BLOCK_FLUSH, handle(s));
+      break;
+    case 28: /* NICs: sizes around 14..1514, bad buffers, short deadlines */
+      viper_syscall2(VIPER_SYS_NET_INFO, handle(s), pointer(s));
+      viper_syscall(VIPER_SYS_NET_SEND, handle(s), pointer(s),
+                    next(s) % 2 ? 10 + next(s) % 1510 : any_value(s), deadline(s), 0, 0);
+      viper_syscall(VIPER_SYS_NET_RECEIVE, handle(s), pointer(s),
+                    next(s) % 2 ? next(s) % 1600 : any_value(s), deadline(s), 0, 0);
       break;
     default:
       viper_syscall3(VIPER_SYS_FUTEX_WAIT, pointer(s), any_value(s), deadline(s));

@@ -35,7 +35,8 @@ extern "C" {
   X(TCP_CHALLENGE_ACKS)     \
   X(TCP_OUT_OF_ORDER)       \
   X(TCP_CONNECTS)           \
-  X(TCP_ACCEPTS)
+  X(TCP_ACCEPTS)            \
+  X(LOOPBACK_PACKETS)
 
 #define NET_DROP_LIST(X)   \
   X(ETH_TRUNCATED)         \
@@ -78,7 +79,8 @@ extern "C" {
   X(TCP_OUT_OF_WINDOW)     \
   X(TCP_BAD_ACK)           \
   X(TCP_RST_OUT_OF_WINDOW) \
-  X(TCP_OUT_OF_ORDER_FULL)
+  X(TCP_OUT_OF_ORDER_FULL) \
+  X(LOOP_QUEUE_FULL)
 
 #define NET_ENUM_COUNTER(name) NET_##name,
 enum net_counter { NET_COUNTER_LIST(NET_ENUM_COUNTER) NET_COUNTER_COUNT };

@@ -173,7 +173,9 @@ struct netstack {
   uint32_t echo_from;
   uint16_t echo_id, echo_sequence;
   struct net_socket sockets[NET_MAX_SOCKETS];
-  uint8_t reassembled[IP_MAX_DATAGRAM]; /* the last datagram frag_input completed */
+  uint8_t reassembled[IP_MAX_DATAGRAM];      /* the last datagram frag_input completed */
+  struct loop_packet *loop_head, *loop_tail; /* loopback.c */
+  int loop_count;
 };
 
 #define NET_COUNT(stack, name) ((stack)->counters[NET_##name]++)
@@ -208,6 +210,23 @@ void frag_tick(struct netstack* stack);
 void frag_clear(struct netstack* stack);
 uint64_t frag_deadline(const struct netstack* stack);
 bool ip_is_local(const struct netstack* stack, uint32_t addr);
+/* 127.0.0.0/8. */
+bool ip_is_loopback(uint32_t addr);
+/* The source address of a packet to `dst` from a socket bound to `bound`
+ * (0: any): the loopback address for loopback destinations. */
+uint32_t ip_source(const struct netstack* stack, uint32_t bound, uint32_t dst);
+/* ip_output with an explicit source (TCP: the connection's own). */
+int ip_output_from(struct netstack* stack, uint32_t src, uint32_t dst, uint8_t protocol,
+                   uint8_t* payload, size_t size);
+/* A packet that looped back: ip_input without the checks that only make
+ * sense for the wire (martian sources, whom it is for). */
+void ip_input_local(struct netstack* stack, const uint8_t* packet, size_t size);
+
+/* Loopback (loopback.c): a bounded queue of packets to ourselves. */
+#define LOOP_QUEUE_MAX 256
+void loop_output(struct netstack* stack, const uint8_t* packet, size_t size);
+void loop_tick(struct netstack* stack);
+void loop_clear(struct netstack* stack);
 bool ip_is_broadcast(const struct netstack* stack, uint32_t addr);
 
 void icmp_input(struct netstack* stack, uint32_t src, uint32_t dst, const uint8_t* data,
@@ -236,6 +255,8 @@ void tcp_set_state(struct netstack* stack, struct net_socket* socket, int state)
 void tcp_drop(struct netstack* stack, struct net_socket* socket, int error);
 int tcp_connect(struct netstack* stack, struct net_socket* socket);
 void tcp_close(struct netstack* stack, struct net_socket* socket);
+/* Like tcp_close, but a synchronized connection is reset at once. */
+void tcp_abort(struct netstack* stack, struct net_socket* socket);
 void tcp_shutdown_write(struct netstack* stack, struct net_socket* socket);
 void tcp_after_read(struct netstack* stack, struct net_socket* socket);
 /* Sends one segment: `size` bytes of the send buffer at `seq` (relative

@@ -29,6 +29,7 @@ void netstack_destroy(struct netstack* stack) {
   }
   arp_clear(stack);
   frag_clear(stack);
+  loop_clear(stack);
   free(stack);
 }
 
@@ -94,6 +95,7 @@ void netstack_input(struct netstack* stack, const uint8_t* frame, size_t size) {
 void netstack_tick(struct netstack* stack, uint64_t now_ns) {
   if (stack == NULL) return;
   if (now_ns > stack->now) stack->now = now_ns;
+  loop_tick(stack);
   arp_tick(stack);
   frag_tick(stack);
   for (int i = 0; i < NET_MAX_SOCKETS; i++) {
@@ -104,6 +106,7 @@ void netstack_tick(struct netstack* stack, uint64_t now_ns) {
 
 uint64_t netstack_next_deadline(const struct netstack* stack) {
   if (stack == NULL) return UINT64_MAX;
+  if (stack->loop_head) return stack->now; /* looped packets wait: at once */
   uint64_t next = arp_deadline(stack);
   uint64_t frag = frag_deadline(stack);
   if (frag < next) next = frag;

@@ -153,6 +153,11 @@ int net_shutdown(struct netstack* stack, int socket, int how);
 /* Releases the handle at once; a TCP connection closes gracefully after
  * (FIN once the send buffer drains), or with RST if unread data remains. */
 int net_close(struct netstack* stack, int socket);
+/* Releases the handle and resets a synchronized TCP connection at once
+ * (SO_LINGER 0): for a reader that went away with bytes unread, which the
+ * peer must learn (RFC 2525 2.17) even when netd, not the stack, held
+ * them. Otherwise as net_close. */
+int net_abort(struct netstack* stack, int socket);
 int net_setsockopt(struct netstack* stack, int socket, int option, int value);
 int net_getsockopt(struct netstack* stack, int socket, int option, int* value);
 int net_getsockname(struct netstack* stack, int socket, struct net_endpoint* local);

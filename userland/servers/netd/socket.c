@@ -170,7 +170,7 @@ int net_connect(struct netstack* stack, int handle, const struct net_endpoint* r
       return NET_EISCONN;
   }
   if (s->connected) return s->error ? s->error : NET_EISCONN; /* a failed attempt */
-  if (stack->config.addr == 0) return NET_ENETUNREACH;
+  if (stack->config.addr == 0 && !ip_is_loopback(remote->addr)) return NET_ENETUNREACH;
   if (!s->bound) {
     uint16_t port = ephemeral_port(stack, NET_SOCK_STREAM);
     if (port == 0) return NET_EADDRNOTAVAIL;
@@ -291,6 +291,15 @@ int net_close(struct netstack* stack, int handle) {
   return NET_OK;
 }
 
+int net_abort(struct netstack* stack, int handle) {
+  struct net_socket* s = lookup(stack, handle);
+  if (s == NULL) return NET_EBADF;
+  if (s->type == NET_SOCK_DGRAM) return net_close(stack, handle);
+  s->user_owned = false;
+  tcp_abort(stack, s);
+  return NET_OK;
+}
+
 int net_setsockopt(struct netstack* stack, int handle, int option, int value) {
   struct net_socket* s = lookup(stack, handle);
   if (s == NULL) return NET_EBADF;
@@ -359,7 +368,7 @@ int net_getsockname(struct netstack* stack, int handle, struct net_endpoint* loc
   if (s == NULL) return NET_EBADF;
   if (local == NULL) return NET_EINVAL;
   *local = s->local;
-  if (local->addr == 0 && s->connected) local->addr = stack->config.addr;
+  if (local->addr == 0 && s->connected) local->addr = ip_source(stack, 0, s->remote.addr);
   return NET_OK;
 }
 

@@ -46,7 +46,7 @@ static void segment_out(struct netstack* stack, uint32_t src, uint32_t dst, uint
                          wire_sum(wire_pseudo_sum(src, dst, IP_PROTO_TCP, length), t, length)));
   NET_COUNT(stack, TCP_SEGMENTS_OUT);
   if (flags & TCP_RST) NET_COUNT(stack, TCP_RESETS_OUT);
-  ip_output(stack, dst, IP_PROTO_TCP, t, length);
+  ip_output_from(stack, src, dst, IP_PROTO_TCP, t, length);
 }
 
 void tcp_emit(struct netstack* stack, struct net_socket* s, uint32_t seq, uint8_t flags,
@@ -76,7 +76,7 @@ void tcp_emit(struct netstack* stack, struct net_socket* s, uint32_t seq, uint8_
     t->unacked_segments = 0;
     t->delack_at = 0;
   }
-  uint32_t src = s->local.addr ? s->local.addr : stack->config.addr;
+  uint32_t src = ip_source(stack, s->local.addr, s->remote.addr);
   segment_out(stack, src, s->remote.addr, s->local.port, s->remote.port, seq, t->rcv_nxt, flags,
               window_field(s, window, syn), options, options_size, &t->sndbuf, seq - t->snd_una,
               size);

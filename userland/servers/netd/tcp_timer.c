@@ -125,6 +125,19 @@ void tcp_close(struct netstack* stack, struct net_socket* s) {
   if (t->state == TCP_FIN_WAIT_2) t->timewait_at = stack->now + TCP_FIN_WAIT_2_TIMEOUT;
 }
 
+void tcp_abort(struct netstack* stack, struct net_socket* s) {
+  switch (s->tcb.state) {
+    case TCP_LISTEN:
+    case TCP_CLOSED:
+    case TCP_SYN_SENT:
+    case TCP_TIME_WAIT:
+      tcp_close(stack, s); /* nothing to reset */
+      return;
+    default:
+      reset_connection(stack, s);
+  }
+}
+
 void tcp_after_read(struct netstack* stack, struct net_socket* s) {
   struct tcb* t = &s->tcb;
   if (t->state != TCP_ESTABLISHED && t->state != TCP_FIN_WAIT_1 && t->state != TCP_FIN_WAIT_2)

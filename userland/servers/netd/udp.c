@@ -118,11 +118,11 @@ long udp_sendto(struct netstack* stack, struct net_socket* s, const void* data, 
   wire_put16(u + 4, length);
   wire_put16(u + 6, 0);
   if (size) memcpy(u + UDP_HEADER, data, size);
-  uint32_t src = stack->config.addr;
+  uint32_t src = ip_source(stack, s->local.addr, remote->addr);
   uint16_t sum = wire_checksum_finish(
       wire_sum(wire_pseudo_sum(src, remote->addr, IP_PROTO_UDP, length), u, length));
   wire_put16(u + 6, sum == 0 ? 0xffff : sum); /* 0 would mean "no checksum" */
-  err = ip_output(stack, remote->addr, IP_PROTO_UDP, u, length);
+  err = ip_output_from(stack, src, remote->addr, IP_PROTO_UDP, u, length);
   if (err) return err;
   NET_COUNT(stack, UDP_DATAGRAMS_OUT);
   return (long)size;

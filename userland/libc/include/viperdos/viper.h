@@ -92,6 +92,11 @@ int64_t viper_block_write(viper_handle_t block, uint64_t sector, viper_handle_t 
                           uint64_t vmo_offset, uint64_t bytes);
 int64_t viper_block_flush(viper_handle_t block);
 
+/* Network interfaces (VIPER_SYS_NET_*): whole Ethernet frames, one copy. */
+int64_t viper_net_info(viper_handle_t nic, struct viper_net_info* info);
+int64_t viper_net_send(viper_handle_t nic, const void* frame, size_t bytes, uint64_t deadline);
+int64_t viper_net_receive(viper_handle_t nic, void* buffer, size_t capacity, uint64_t deadline);
+
 /* Futexes. */
 int64_t viper_futex_wait(const uint32_t* word, uint32_t expected, uint64_t deadline);
 int64_t viper_futex_wake(const uint32_t* word, uint32_t count);
@@ -115,6 +120,12 @@ int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity);
  * every program started after gets a clone. VIPER_ERR_INVALID_ARGUMENT
  * for a handle that is not a channel. For init. */
 int64_t viper_fs_set_root(viper_handle_t connection);
+/* The network (<viperdos/net_protocol.h>): makes `connection`, a channel
+ * to netd, this process's service connection (taken; a previous one is
+ * closed), so socket() works and every program started after gets a
+ * clone. VIPER_ERR_INVALID_ARGUMENT for a handle that is not a channel.
+ * For init. */
+int64_t viper_net_set_connection(viper_handle_t connection);
 
 /* A deadline `ns` nanoseconds from now. */
 uint64_t viper_deadline_after(uint64_t ns);
