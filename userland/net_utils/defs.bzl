@@ -17,7 +17,7 @@ load("@rules_cc//cc:defs.bzl", "cc_binary")
 load("//bazel/platforms:defs.bzl", "HOST_ONLY")
 load("//bazel/rules:user_program.bzl", "viperdos_program")
 
-GUEST = False
+GUEST = True
 
 def net_program(name, host_deps = [":net"]):
     # A host build over the fake netd is only for tests.

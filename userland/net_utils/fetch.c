@@ -223,6 +223,11 @@ int main(int argc, char** argv) {
     url = next;
   }
   if (g.verbose && g.written > 0) fprintf(stderr, "\n");
+  /* A FILE that exists is whole, and on the disk. */
+  if (g.out >= 0 && g.file != NULL && result == 0 && fsync(g.out) != 0) {
+    util_errno("%s", g.file);
+    result = -1;
+  }
   if (g.out >= 0 && g.file != NULL && close(g.out) != 0 && result == 0) {
     util_errno("%s", g.file);
     result = -1;

@@ -367,13 +367,31 @@ static void close_file(struct client* c) {
   c->file = -1;
 }
 
-/* The upload ended (ok) or failed: the answer, and the file closed. */
+/* The upload ended (ok) or failed: the answer, and the file closed. A
+ * 201 or 204 promises the bytes are on the disk: synced first (which
+ * also empties fsd's cache of them, before the next upload fills it). */
 static void finish_put(struct client* c, int status) {
+  if (status < 300 && fsync(c->file) != 0) {
+    util_errno("PUT: cannot sync");
+    status = 500;
+  }
   close_file(c);
   if (!g.quiet)
     fprintf(stderr, "httpd: %s PUT %llu bytes %d\n", c->peer, (unsigned long long)c->received,
             status);
   respond(c, status, NULL, 1);
+}
+
+/* A write may be short (a file server answers what it took): all of it. */
+static int write_all(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    const ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
 }
 
 /* Writes the body bytes waiting in c->in to the file. */
@@ -397,13 +415,19 @@ static void pump_body(struct client* c) {
     finish_put(c, 413);
     return;
   }
-  if (data > 0 && write(c->file, c->in, data) != (ssize_t)data) {
-    finish_put(c, 500); /* the disk is full, or failed */
+  if (write_all(c->file, c->in, data) != 0) {
+    util_errno("PUT: cannot write"); /* the disk is full, or failed */
+    finish_put(c, 500);
     return;
   }
   memmove(c->in, c->in + consumed, c->in_len - consumed);
   c->in_len -= consumed;
   if (done) finish_put(c, c->put_created ? 201 : 204);
+}
+
+/* Ends a connection before its time, saying why (unless -q). */
+static void lose(struct client* c, const char* why) {
+  if (!g.quiet) fprintf(stderr, "httpd: %s: connection lost: %s\n", c->peer, why);
 }
 
 static void drop(struct client* c) {
@@ -456,12 +480,16 @@ static void pump_send(struct client* c) {
       }
     }
     if (c->state == SEND && c->file_left > 0 && fill_from_file(c) != 0) {
+      lose(c, "the file shrank while it was sent");
       drop(c);
       return;
     }
     const ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
     if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) drop(c);
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        lose(c, strerror(errno));
+        drop(c);
+      }
       return;
     }
     c->out_off += (size_t)n;
@@ -474,6 +502,7 @@ static void pump_receive(struct client* c) {
   const ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
   if (n < 0 || (n == 0 && c->state == LINGER)) {
+    if (n < 0) lose(c, strerror(errno));
     drop(c);
     return;
   }
@@ -518,7 +547,7 @@ static void step(struct client* c) {
     if (c->fd >= 0 && (c->state == SEND || c->out_len > c->out_off)) pump_send(c);
     if (c->fd < 0) return;
     if (c->state == READ_HEAD && c->eof && c->in_len == 0) {
-      drop(c);
+      drop(c); /* the client closed between requests: a normal end */
       return;
     }
     if (c->state == before && c->in_len == in_before && c->out_off == out_before) return;
@@ -586,7 +615,10 @@ static void serve(int listener) {
       if (c->fd >= 0 && (polls[k].revents & POLLOUT)) pump_send(c);
       if (c->fd >= 0) step(c);
       const int limit = c->state == LINGER ? LINGER_SECONDS : g.idle_seconds;
-      if (c->fd >= 0 && now - c->last_active > limit) drop(c);
+      if (c->fd >= 0 && now - c->last_active > limit) {
+        if (c->state != LINGER) lose(c, "idle too long");
+        drop(c);
+      }
     }
   }
 }
