@@ -222,7 +222,7 @@ def check(condition, what):
 
 def ping(link, seq, timeout=2):
     ident = 0xBAD
-    link.send_ip(ipv4(1, icmp_echo(ident, seq, **kw)))
+    link.send_ip(ipv4(1, icmp_echo(ident, seq)))
     return link.expect(lambda f: f["kind"] == "icmp" and f["type"] == 0 and f["seq"] == seq,
                        timeout) is not None
 
