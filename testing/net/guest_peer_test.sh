@@ -132,7 +132,9 @@ wait_file() { # NAME SECONDS OUT
 put_marker() { curl -sS -m 30 -o /dev/null -T /dev/null "$base/$1"; }
 
 finish() { # ends the guest's script; its counters to $work/counters
-  put_marker done || fail_with_log "PUT /done"
+  # The guest powers off once /done exists, which may beat httpd's 201:
+  # the harness's verdict below judges the end, not curl's status.
+  put_marker done 2>/dev/null
   wait "$harness_pid"
   local status=$?
   harness_pid=""
