@@ -13,6 +13,8 @@
 #   loss5    netd --loss=5: a DHCP lease through the loss (ifconfig), 16 MiB
 #            down and up intact, tcp_retransmits > 0
 #   loss20   netd --loss=20 --reorder: the same
+#   bench    (by hand) bench.sh against the guest's httpd: the numbers of
+#            docs/performance.md; boots with etc/net-peer-test.conf
 #   badpeer  bad_peer.py on a raw-frame link (--net=udp): bad checksums,
 #            RST storms, zero windows, half-open connections, garbage; netd
 #            still answers ping and a fresh connection after each
@@ -29,6 +31,8 @@ harness=$(realpath "$1")
 kernel=$2
 initrd=$3
 mode=$4
+conf=$mode
+[[ $mode == bench ]] && conf=peer
 nc=$(realpath "$(net_program nc_host)")
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/guest-peer.XXXXXX")
 pids=()
@@ -112,7 +116,7 @@ else
 fi
 
 "$harness" --kernel="$kernel" --initrd="$initrd" --smp=4 --mem=512M --timeout=1200s \
-  --append="init=bin/init initarg=etc/net-$mode-test.conf" --disk="$work/disk.img" \
+  --append="init=bin/init initarg=etc/net-$conf-test.conf" --disk="$work/disk.img" \
   --disk_in_place --expect=NET-PEER-END "${net_flags[@]}" >"$work/console.log" 2>&1 &
 harness_pid=$!
 
@@ -166,6 +170,12 @@ if [[ $mode == peer ]]; then
   wait_file ifconfig.txt 60 "$work/ifconfig" && grep -q "inet 10.0.2.15 .*dns 10.0.2.101" \
     "$work/ifconfig" || fail_with_log "ifconfig: $(cat "$work/ifconfig")"
   pass "ifconfig shows the static address and the fixture as DNS"
+  finish
+  exit 0
+fi
+
+if [[ $mode == bench ]]; then # by hand (docs/performance.md), not a test
+  bash "$here/bench.sh" "$base" "${BENCH_RUNS:-3}"
   finish
   exit 0
 fi
