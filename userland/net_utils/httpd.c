@@ -45,7 +45,8 @@ static const struct util_program kProgram = {
 
 #define MAX_CLIENTS 64
 #define IO_BUFFER (64 * 1024)
-#define LINGER_SECONDS 2 /* reading after a refusal, so the answer is not lost to a RST */
+#define TRANSFER_IDLE_FACTOR 10 /* -t times this, within a body or a response */
+#define LINGER_SECONDS 2        /* reading after a refusal, so the answer is not lost to a RST */
 
 enum state { READ_HEAD, READ_BODY, SEND, LINGER };
 
@@ -614,7 +615,11 @@ static void serve(int listener) {
       if (polls[k].revents & (POLLIN | POLLHUP | POLLERR)) pump_receive(c);
       if (c->fd >= 0 && (polls[k].revents & POLLOUT)) pump_send(c);
       if (c->fd >= 0) step(c);
-      const int limit = c->state == LINGER ? LINGER_SECONDS : g.idle_seconds;
+      /* Mid-transfer, silence is often TCP backing off after losses
+       * (RTOs of 16 s, 32 s, ...), not an idle client: a longer limit. */
+      const int limit = c->state == LINGER      ? LINGER_SECONDS
+                        : c->state == READ_HEAD ? g.idle_seconds
+                                                : g.idle_seconds * TRANSFER_IDLE_FACTOR;
       if (c->fd >= 0 && now - c->last_active > limit) {
         if (c->state != LINGER) lose(c, "idle too long");
         drop(c);
