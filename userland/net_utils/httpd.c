@@ -40,7 +40,8 @@ static const struct util_program kProgram = {
         "  -r DIR      the directory served (default .)\n"
         "  -a ADDR     the address to listen on (default every one)\n"
         "  -m BYTES    the largest upload (default 1073741824); larger gets 413\n"
-        "  -t SECONDS  close a connection idle this long (default 30)\n"
+        "  -t SECONDS  close a connection idle this long between requests\n"
+        "              (default 30), ten times as long within one\n"
         "  -q          no line per request on stderr\n"};
 
 #define MAX_CLIENTS 64
