@@ -14,6 +14,8 @@ if grep -q '^GUEST = False' userland/net_utils/defs.bzl; then
   echo "SKIP: guest network tests: GUEST = False in userland/net_utils/defs.bzl (netd not merged)"
   exit 0
 fi
+# guest_dns_test is left out until libc's getaddrinfo falls back to TCP
+# when UDP gets no answer: a guestfwd carries TCP only (docs/network.md).
 for mode in peer loss5 loss20 badpeer; do
   target=//testing/net:guest_${mode}_test
   if ! out=$(bazel test --test_output=errors "$target" 2>&1); then
