@@ -10,7 +10,7 @@ seconds=${FUZZ_SECONDS:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/viperdos-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # target:corpus directory under testing/fuzz/corpus
-for pair in ipc_fuzzer:ipc elf_fuzzer:elf boot_archive_fuzzer:boot_archive sh_parser_fuzzer:sh_parser ext2_fuzzer:ext2 netstack_fuzzer:netstack; do
+for pair in ipc_fuzzer:ipc elf_fuzzer:elf boot_archive_fuzzer:boot_archive sh_parser_fuzzer:sh_parser ext2_fuzzer:ext2 netstack_fuzzer:netstack http_fuzzer:http; do
   fuzzer=${pair%%:*}
   corpus=${pair##*:}
   mkdir -p "$work/$fuzzer/artifacts"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The real-peer tests on ViperDOS (guest_peer_test.sh): curl, nginx and
+# a DNS fixture through QEMU's forwards, 5 % and 20 % loss, bad peers on
+# a raw-frame link. Their host half (the programs' host builds against
+# the same peers) runs with every `bazel test //...`.
+#
+# Until the programs build for ViperDOS (GUEST in userland/net_utils/
+# defs.bzl, which needs netd's sockets in libc) there is nothing to boot:
+# the check says so and passes, loudly, rather than fail every CI run.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+cd "$(workspace_root)"
+if grep -q '^GUEST = False' userland/net_utils/defs.bzl; then
+  echo "SKIP: guest network tests: GUEST = False in userland/net_utils/defs.bzl (netd not merged)"
+  exit 0
+fi
+# Left out until what they found is fixed (docs/network.md, "Testing
+# against real peers"): guest_dns_test, until libc's getaddrinfo falls
+# back to TCP when UDP gets no answer (a guestfwd carries TCP only);
+# guest_loss20_test, until netd's TCP moves more than the ~2 KiB/s it
+# moved at 20 % loss (1.3 MiB of 16 in 10 minutes).
+for mode in peer loss5 badpeer; do
+  target=//testing/net:guest_${mode}_test
+  if ! out=$(bazel test --test_output=errors "$target" 2>&1); then
+    echo "$out" | grep -E 'PASS|FAIL|console|^//' | tail -40
+    # QEMU tests are timing-sensitive under load: one retry before failing.
+    out=$(bazel test --test_output=errors "$target" 2>&1) || { echo "$out" | tail -40; fail "$target"; }
+    echo "(passed on its retry)"
+  fi
+  echo "PASS: $target"
+done
