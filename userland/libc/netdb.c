@@ -2,7 +2,7 @@
  * no network. Any other name is asked of the interface's DNS server
  * (viper_net_interface().dns): an A query over UDP, answered within
  * RETRY_MS or asked again (RETRIES times in all), and over TCP when the
- * answer is truncated. The messages are netd's DNS code (dns.h, parsing
+ * answer is truncated or UDP brought none. The messages are netd's DNS code (dns.h, parsing
  * every field as hostile: pointer loops, lengths, mismatched answers). */
 #include <errno.h>
 #include <netdb.h>
@@ -107,8 +107,10 @@ static int resolve(const char* name, struct dns_answer* answer) {
   if (size < 0) return EAI_NONAME;
   static __thread uint8_t message[65535];
   int got = ask_udp(interface.dns, query, size, message, DNS_UDP_MAX);
-  if (got < 0) return EAI_AGAIN;
-  int parsed = dns_parse_response(message, (size_t)got, id, name, answer);
+  /* No answer over UDP: TCP is a full alternative (RFC 7766), and some
+   * servers are reachable only over it (QEMU's guestfwd forwards TCP). */
+  int parsed = got < 0 ? DNS_ERR_TRUNCATED
+                       : dns_parse_response(message, (size_t)got, id, name, answer);
   if (parsed == DNS_ERR_TRUNCATED) {
     got = ask_tcp(interface.dns, query, size, message, sizeof(message));
     if (got < 0) return EAI_AGAIN;
