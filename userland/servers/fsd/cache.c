@@ -24,8 +24,10 @@ static uint32_t slot_of(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock
   return (block * 2654435761u) & (fs->hash_size - 1);
 }
 
-int cache_init(struct ext2_fs* fs, uint32_t blocks) {
-  if (blocks < 32) blocks = 32; /* an operation pins a handful at most */
+int cache_init(struct ext2_fs* fs, uint32_t blocks, uint8_t* memory) {
+  if (blocks < 32 && !memory) blocks = 32; /* an operation pins a handful at most */
+  if (blocks < 32) return -EINVAL;
+  fs->cache_memory = memory;
   fs->hash_size = 1;
   while (fs->hash_size < blocks) fs->hash_size <<= 1;
   fs->cache = calloc(blocks, sizeof(struct cblock));
@@ -42,7 +44,9 @@ int cache_init(struct ext2_fs* fs, uint32_t blocks) {
 
 void cache_free(struct ext2_fs* fs) {
   if (fs->cache) {
-    for (uint32_t i = 0; i < fs->cache_count; ++i) free(fs->cache[i].data);
+    if (!fs->cache_memory) {
+      for (uint32_t i = 0; i < fs->cache_count; ++i) free(fs->cache[i].data);
+    }
   }
   free(fs->cache);
   free(fs->hash);
@@ -74,11 +78,25 @@ static int write_back(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock
   return 0;
 }
 
-/* An unpinned buffer for `block`, least recently used first. */
+/* Memory for a buffer never used yet: its part of the caller's memory, or
+ * a new allocation (0 when out of memory). */
+static uint8_t* buffer_memory(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock) {
+  if (fs->cache_memory) return fs->cache_memory + (size_t)(b - fs->cache) * fs->block_size;
+  return malloc(fs->block_size);
+}
+
+/* An unpinned buffer for `block`, least recently used first. A buffer
+ * that gets no memory leaves the list for good (the cache shrinks to what
+ * memory allows) and one that has memory is taken instead: out of memory
+ * only when every buffer that has some is pinned. */
 static struct cblock* claim(struct ext2_fs* fs, uint32_t block, int* err) FS_REQUIRES(fs->lock) {
-  for (struct cblock* b = fs->lru.lru_prev; b != &fs->lru; b = b->lru_prev) {
+  for (struct cblock *b = fs->lru.lru_prev, *older; b != &fs->lru; b = older) {
+    older = b->lru_prev;
     if (b->refs) continue;
-    if (!b->data && !(b->data = malloc(fs->block_size))) break; /* out of memory */
+    if (!b->data && !(b->data = buffer_memory(fs, b))) {
+      lru_unlink(b);
+      continue;
+    }
     if (b->valid) {
       int r = write_back(fs, b);
       if (r < 0) {

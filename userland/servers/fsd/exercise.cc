@@ -127,7 +127,7 @@ struct Walker {
 int Exercise(const fs_blockdev* dev) {
   ext2_fs* fs = nullptr;
   char why[128];
-  ext2_mount_options options{0, 48, nullptr};
+  ext2_mount_options options{0, 48, nullptr, nullptr, 0};
   if (ext2_mount(dev, &options, &fs, why, sizeof(why)) < 0) return 1;
   Walker w{fs};
   w.Walk(2, 0);

@@ -33,8 +33,14 @@ struct ext2_fs;
 
 struct ext2_mount_options {
   int read_only;           /* mount read-only even if read-write were possible */
-  uint32_t cache_blocks;   /* blocks the cache may hold (0: a default) */
+  uint32_t cache_blocks;   /* blocks the cache may hold (0: a default, or
+                            * as many as cache_memory holds) */
   int64_t (*now_ns)(void); /* the wall clock (0: clock_gettime(CLOCK_REALTIME)) */
+  /* Memory for the cache's buffers, carved block by block as they are
+   * first used (fsd maps it demand-paged, so an unused part costs
+   * nothing); 0: each buffer is malloc'ed when first used. */
+  void* cache_memory;
+  size_t cache_memory_bytes;
 };
 
 /* Mounts the file system on `dev`. On failure returns a negative errno and

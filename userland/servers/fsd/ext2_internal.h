@@ -57,6 +57,7 @@ struct ext2_fs {
 
   struct cblock* cache FS_GUARDED_BY(&lock);
   uint32_t cache_count FS_GUARDED_BY(&lock);
+  uint8_t* cache_memory; /* the caller's, or 0: buffers come from malloc */
   struct cblock** hash FS_GUARDED_BY(&lock);
   uint32_t hash_size FS_GUARDED_BY(&lock);
   struct cblock lru FS_GUARDED_BY(&lock); /* the list's head */
@@ -73,7 +74,8 @@ struct ext2_fs {
   } while (0)
 
 /* cache.c */
-int cache_init(struct ext2_fs* fs, uint32_t blocks) FS_REQUIRES(fs->lock);
+/* `memory`: room for `blocks` buffers, or 0 to malloc each when first used. */
+int cache_init(struct ext2_fs* fs, uint32_t blocks, uint8_t* memory) FS_REQUIRES(fs->lock);
 void cache_free(struct ext2_fs* fs) FS_REQUIRES(fs->lock);
 /* Pins `block`, read from the disk unless cached; 0 and *err on failure. */
 struct cblock* cache_get(struct ext2_fs* fs, uint32_t block, int* err) FS_REQUIRES(fs->lock);

@@ -218,7 +218,7 @@ TEST(Attributes, ModeAndTimesComeFromTheCallsAndTheWallClock) {
   std::string image = MakeImage("attr", 1024, 4096, "");
   FileDevice device(image);
   static int64_t now = 1764547200123456789;  // 2025-12-01, with nanoseconds
-  ext2_mount_options options{0, 64, [] { return now; }};
+  ext2_mount_options options{0, 64, [] { return now; }, nullptr, 0};
   ext2_fs* fs = nullptr;
   char why[128];
   ASSERT_EQ(ext2_mount(device.dev(), &options, &fs, why, sizeof(why)), 0) << why;

@@ -20,7 +20,7 @@ struct Mounted {
 Mounted TryMount(const FileDevice& device, int read_only = 0) {
   Mounted m{0, "", nullptr};
   char why[256];
-  ext2_mount_options options{read_only, 64, nullptr};
+  ext2_mount_options options{read_only, 64, nullptr, nullptr, 0};
   m.status = ext2_mount(device.dev(), &options, &m.fs, why, sizeof(why));
   m.message = why;
   return m;

@@ -225,17 +225,26 @@ static void* worker(void* arg) {
   for (;;) serve(queue_pop(), request, reply);
 }
 
-/* An eighth of free memory, at most 256 MiB, and never more than the disk
- * holds: the cache is allocated whole at mount (a 32 MiB disk once had a
- * 60 MiB cache, seconds of CPU to set up under QEMU). */
-static uint32_t cache_blocks_for(uint32_t block_size, uint64_t disk_bytes) {
+/* The cache's memory: an eighth of free memory, at most 256 MiB and never
+ * more than the disk holds, mapped demand-paged (a part never used costs
+ * nothing, and it is not the program's 64 MiB heap, which a larger cache
+ * once exhausted: writes failed with ENOMEM). 0 when it cannot be mapped:
+ * then the buffers come from the heap, at most 16 MiB of them. */
+static void* cache_memory(uint64_t disk_bytes, size_t* bytes_out) {
   struct viper_system_info info;
   uint64_t bytes = 8u << 20;
   if (viper_system_info(&info) == 0) bytes = info.free_memory / 8;
   if (bytes > (256u << 20)) bytes = 256u << 20;
   if (bytes > disk_bytes) bytes = disk_bytes;
   if (bytes < (1u << 20)) bytes = 1u << 20;
-  return (uint32_t)(bytes / block_size);
+  bytes &= ~(uint64_t)4095;
+  const int64_t mapped = viper_vm_map(0, bytes, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (mapped < 0) {
+    *bytes_out = 0;
+    return 0;
+  }
+  *bytes_out = bytes;
+  return (void*)(uintptr_t)mapped;
 }
 
 int main(void) {
@@ -268,7 +277,9 @@ int main(void) {
                             disk_write,
                             disk_flush};
   char why[160];
-  struct ext2_mount_options options = {0, cache_blocks_for(4096, dev.size_bytes), 0};
+  struct ext2_mount_options options = {0};
+  options.cache_memory = cache_memory(dev.size_bytes, &options.cache_memory_bytes);
+  if (!options.cache_memory) options.cache_blocks = (16u << 20) / 4096;
   if (ext2_mount(&dev, &options, &g_fs, why, sizeof(why)) < 0) {
     fprintf(stderr, "fsd: cannot mount the disk: %s\n", why);
     return 1;

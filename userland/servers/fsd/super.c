@@ -114,6 +114,21 @@ static int check_groups(struct ext2_fs* fs, char* msg, size_t cap) FS_REQUIRES(f
   return 0;
 }
 
+/* The cache the options ask for: buffers in their memory (as many as it
+ * holds, or cache_blocks if fewer), else cache_blocks malloc'ed ones. */
+static int init_cache(struct ext2_fs* fs, const struct ext2_mount_options* options)
+    FS_REQUIRES(fs->lock) {
+  uint32_t blocks = options && options->cache_blocks ? options->cache_blocks : 1024;
+  uint8_t* memory = options ? (uint8_t*)options->cache_memory : 0;
+  if (memory) {
+    const uint64_t room = options->cache_memory_bytes / fs->block_size;
+    if (!options->cache_blocks || room < blocks) {
+      blocks = room > UINT32_MAX ? UINT32_MAX : (uint32_t)room;
+    }
+  }
+  return cache_init(fs, blocks, memory);
+}
+
 int ext2_mount(const struct fs_blockdev* dev, const struct ext2_mount_options* options,
                struct ext2_fs** out, char* msg, size_t cap) FS_NO_ANALYSIS {
   if (msg && cap) msg[0] = 0;
@@ -137,7 +152,7 @@ int ext2_mount(const struct fs_blockdev* dev, const struct ext2_mount_options* o
                 : -ENOMEM;
   }
   if (r == 0) r = check_groups(fs, msg, cap);
-  if (r == 0) r = cache_init(fs, options && options->cache_blocks ? options->cache_blocks : 1024);
+  if (r == 0) r = init_cache(fs, options);
   if (r == 0 && dev->read_only && !(msg && msg[0])) say(msg, cap, 0, "read-only: the disk", 0);
   if (r < 0) {
     cache_free(fs);

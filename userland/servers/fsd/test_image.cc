@@ -147,7 +147,7 @@ int FileDevice::Flush(void* context) {
 ext2_fs* Mount(const FileDevice& device, std::string* message) {
   char why[256];
   ext2_fs* fs = nullptr;
-  ext2_mount_options options{0, 256, nullptr};
+  ext2_mount_options options{0, 256, nullptr, nullptr, 0};
   int r = ext2_mount(device.dev(), &options, &fs, why, sizeof(why));
   EXPECT_EQ(r, 0) << why;
   if (message) *message = why;
