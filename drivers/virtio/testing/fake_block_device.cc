@@ -28,19 +28,19 @@ FakeBlockDevice::FakeBlockDevice(Options options)
       disk_((options.sectors < 65536 ? options.sectors : 65536) * 512, 0) {}
 
 void FakeBlockDevice::set_misbehaviour(Misbehaviour m) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   misbehaviour_ = m;
 }
 bool FakeBlockDevice::used_indirect() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return used_indirect_;
 }
 std::vector<uint8_t> FakeBlockDevice::disk_bytes(uint64_t offset, uint64_t size) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return {disk_.begin() + offset, disk_.begin() + offset + size};
 }
 void FakeBlockDevice::fill_disk(uint64_t offset, const std::vector<uint8_t>& bytes) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   memcpy(disk_.data() + offset, bytes.data(), bytes.size());
 }
 

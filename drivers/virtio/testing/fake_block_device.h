@@ -37,22 +37,22 @@ class FakeBlockDevice final : public FakeMmioDevice {
   };
   explicit FakeBlockDevice(Options options);
 
-  void set_misbehaviour(Misbehaviour m);
-  bool used_indirect();
-  std::vector<uint8_t> disk_bytes(uint64_t offset, uint64_t size);
-  void fill_disk(uint64_t offset, const std::vector<uint8_t>& bytes);
+  void set_misbehaviour(Misbehaviour m) EXCLUDES(mutex_);
+  bool used_indirect() EXCLUDES(mutex_);
+  std::vector<uint8_t> disk_bytes(uint64_t offset, uint64_t size) EXCLUDES(mutex_);
+  void fill_disk(uint64_t offset, const std::vector<uint8_t>& bytes) EXCLUDES(mutex_);
 
  private:
-  uint32_t config_locked(uint32_t offset) override;
-  void notified_locked(uint32_t queue) override;
-  void serve_one_locked(Queue& q, const Chain& chain);
-  uint8_t request_locked(const Chain& chain, uint32_t& written);
+  uint32_t config_locked(uint32_t offset) override REQUIRES(mutex_);
+  void notified_locked(uint32_t queue) override REQUIRES(mutex_);
+  void serve_one_locked(Queue& q, const Chain& chain) REQUIRES(mutex_);
+  uint8_t request_locked(const Chain& chain, uint32_t& written) REQUIRES(mutex_);
 
   const Options options_;
-  std::vector<uint8_t> disk_;
-  Misbehaviour misbehaviour_ = Misbehaviour::kNone;
-  uint16_t last_head_ = 0;
-  bool used_indirect_ = false;
+  std::vector<uint8_t> disk_ GUARDED_BY(mutex_);
+  Misbehaviour misbehaviour_ GUARDED_BY(mutex_) = Misbehaviour::kNone;
+  uint16_t last_head_ GUARDED_BY(mutex_) = 0;
+  bool used_indirect_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace viper::drivers::virtio::testing

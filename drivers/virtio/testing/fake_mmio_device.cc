@@ -11,23 +11,23 @@ void set_high(uint64_t& field, uint32_t value) {
 }  // namespace
 
 bool FakeMmioDevice::interrupt_pending() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return interrupt_status_ != 0;
 }
 uint64_t FakeMmioDevice::accepted_features() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return driver_features_;
 }
 uint32_t FakeMmioDevice::status() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return status_;
 }
 uint64_t FakeMmioDevice::notifications() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return notifications_;
 }
 uint64_t FakeMmioDevice::requests_served() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return served_;
 }
 
@@ -40,7 +40,7 @@ bool FakeMmioDevice::running_locked() const {
 }
 
 uint32_t FakeMmioDevice::read(uint32_t offset) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   const Queue& q = selected_locked();
   switch (offset) {
     case kMagicValue:
@@ -76,7 +76,7 @@ uint32_t FakeMmioDevice::read(uint32_t offset) {
 }
 
 void FakeMmioDevice::write(uint32_t offset, uint32_t value) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   Queue& q = selected_locked();
   switch (offset) {
     case kDeviceFeaturesSel:

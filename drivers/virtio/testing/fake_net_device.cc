@@ -15,30 +15,30 @@ FakeNetDevice::FakeNetDevice(Options options)
       options_(options) {}
 
 void FakeNetDevice::set_misbehaviour(NetMisbehaviour m) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   misbehaviour_ = m;
 }
 std::vector<std::vector<uint8_t>> FakeNetDevice::sent_frames() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return sent_;
 }
 bool FakeNetDevice::zero_sized_seen() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return zero_sized_;
 }
 uint64_t FakeNetDevice::resets() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   return resets_;
 }
 uint32_t FakeNetDevice::posted_receive_buffers() {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   if (!serving_locked()) return 0;
   const Queue& q = queue_locked(kNetQueueReceive);
   return static_cast<uint16_t>(avail_index_locked(q) - q.last_avail);
 }
 
 void FakeNetDevice::set_link(bool up) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   options_.link_up = up;
   raise_interrupt_locked(kInterruptConfigChange);
 }
@@ -103,7 +103,7 @@ void FakeNetDevice::notified_locked(uint32_t queue) {
 }
 
 bool FakeNetDevice::inject(const std::vector<uint8_t>& frame) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   if (!serving_locked()) return false;
   Queue& q = queue_locked(kNetQueueReceive);
   Chain chain;

@@ -40,33 +40,33 @@ class FakeNetDevice final : public FakeMmioDevice {
   };
   explicit FakeNetDevice(Options options);
 
-  void set_misbehaviour(NetMisbehaviour m);
+  void set_misbehaviour(NetMisbehaviour m) EXCLUDES(mutex_);
   // Puts a frame in the next posted receive buffer; false (dropped, as a
   // device with no buffer does) when there is none or the device is not
   // running.
-  bool inject(const std::vector<uint8_t>& frame);
+  bool inject(const std::vector<uint8_t>& frame) EXCLUDES(mutex_);
   // The link changes; a configuration-change interrupt.
-  void set_link(bool up);
-  std::vector<std::vector<uint8_t>> sent_frames();
-  uint32_t posted_receive_buffers();  // available, not yet used
-  bool zero_sized_seen();
-  uint64_t resets();
+  void set_link(bool up) EXCLUDES(mutex_);
+  std::vector<std::vector<uint8_t>> sent_frames() EXCLUDES(mutex_);
+  uint32_t posted_receive_buffers() EXCLUDES(mutex_);  // available, not yet used
+  bool zero_sized_seen() EXCLUDES(mutex_);
+  uint64_t resets() EXCLUDES(mutex_);
 
  private:
-  uint32_t config_locked(uint32_t offset) override;
-  void notified_locked(uint32_t queue) override;
-  void reset_locked() override;
-  bool serving_locked() const { return !broken_ && running_locked(); }
-  bool take_locked(Queue& q, Chain& out);
-  void push_locked(Queue& q, uint32_t id, uint32_t length);
+  uint32_t config_locked(uint32_t offset) override REQUIRES(mutex_);
+  void notified_locked(uint32_t queue) override REQUIRES(mutex_);
+  void reset_locked() override REQUIRES(mutex_);
+  bool serving_locked() const REQUIRES(mutex_) { return !broken_ && running_locked(); }
+  bool take_locked(Queue& q, Chain& out) REQUIRES(mutex_);
+  void push_locked(Queue& q, uint32_t id, uint32_t length) REQUIRES(mutex_);
   uint32_t header_bytes() const { return version() == 1 ? 10 : 12; }
 
-  Options options_;
-  NetMisbehaviour misbehaviour_ = NetMisbehaviour::kNone;
-  bool broken_ = false;  // NEEDS_RESET: serves nothing until reset
-  bool zero_sized_ = false;
-  uint64_t resets_ = 0;
-  std::vector<std::vector<uint8_t>> sent_;
+  Options options_ GUARDED_BY(mutex_);
+  NetMisbehaviour misbehaviour_ GUARDED_BY(mutex_) = NetMisbehaviour::kNone;
+  bool broken_ GUARDED_BY(mutex_) = false;  // NEEDS_RESET: serves nothing until reset
+  bool zero_sized_ GUARDED_BY(mutex_) = false;
+  uint64_t resets_ GUARDED_BY(mutex_) = 0;
+  std::vector<std::vector<uint8_t>> sent_ GUARDED_BY(mutex_);
 };
 
 }  // namespace viper::drivers::virtio::testing

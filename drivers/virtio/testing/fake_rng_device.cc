@@ -11,7 +11,7 @@ FakeRngDevice::FakeRngDevice(uint32_t version)
           {.version = version, .device_id = kDeviceIdEntropy, .vendor_id = 0, .queue_max = 64}) {}
 
 void FakeRngDevice::set_misbehaviour(RngMisbehaviour m) {
-  std::lock_guard lock(mutex_);
+  DeviceLock lock(mutex_);
   misbehaviour_ = m;
 }
 

@@ -24,16 +24,16 @@ class FakeRngDevice final : public FakeMmioDevice {
  public:
   explicit FakeRngDevice(uint32_t version);
 
-  void set_misbehaviour(RngMisbehaviour m);
+  void set_misbehaviour(RngMisbehaviour m) EXCLUDES(mutex_);
   // The sequence: byte n of all the device ever wrote is uint8_t(n * 7 + 3).
   static uint8_t byte_at(uint64_t n) { return static_cast<uint8_t>(n * 7 + 3); }
 
  private:
-  uint32_t config_locked(uint32_t) override { return 0; }  // virtio-rng has none
-  void notified_locked(uint32_t queue) override;
+  uint32_t config_locked(uint32_t) override REQUIRES(mutex_) { return 0; }  // virtio-rng has none
+  void notified_locked(uint32_t queue) override REQUIRES(mutex_);
 
-  RngMisbehaviour misbehaviour_ = RngMisbehaviour::kNone;
-  uint64_t written_ = 0;  // bytes of the sequence handed out so far
+  RngMisbehaviour misbehaviour_ GUARDED_BY(mutex_) = RngMisbehaviour::kNone;
+  uint64_t written_ GUARDED_BY(mutex_) = 0;  // bytes of the sequence handed out so far
 };
 
 }  // namespace viper::drivers::virtio::testing
