@@ -1,20 +1,15 @@
 // A virtio-blk device behind a virtio-mmio register block, for host tests:
-// a RAM disk that serves the split virtqueue the driver set up (physical
-// addresses are host addresses here), in version 2 or the legacy version
-// 1, and that misbehaves on purpose when told to.
-//
-// Requests are served when the driver notifies (in the notifying thread);
-// the "interrupt" is only a pending flag: the test decides when the
-// driver's interrupt handler runs (deliver it, or hold it back), which is
-// how PERF-007's test proves completion comes only through that path.
+// a RAM disk that serves the split virtqueue the driver set up, in version
+// 2 or the legacy version 1, and that misbehaves on purpose when told to.
+// The transport (registers, rings, the held-back interrupt) is
+// FakeMmioDevice's; requests are served when the driver notifies.
 #pragma once
 
 #include <stdint.h>
 
-#include <mutex>
 #include <vector>
 
-#include "drivers/virtio/registers.h"
+#include "drivers/virtio/testing/fake_mmio_device.h"
 
 namespace viper::drivers::virtio::testing {
 
@@ -30,7 +25,7 @@ enum class Misbehaviour {
   kNeverComplete,       // takes the request and never answers
 };
 
-class FakeBlockDevice final : public Registers {
+class FakeBlockDevice final : public FakeMmioDevice {
  public:
   struct Options {
     uint32_t version = 2;
@@ -42,47 +37,22 @@ class FakeBlockDevice final : public Registers {
   };
   explicit FakeBlockDevice(Options options);
 
-  uint32_t read(uint32_t offset) override;
-  void write(uint32_t offset, uint32_t value) override;
-
-  void set_misbehaviour(Misbehaviour m);
-  // The interrupt line: pending until the driver acknowledges it.
-  bool interrupt_pending();
-  uint64_t requests_served();
-  uint64_t notifications();
-  uint64_t accepted_features();
-  uint32_t status();
-  bool used_indirect();
-  std::vector<uint8_t> disk_bytes(uint64_t offset, uint64_t size);
-  void fill_disk(uint64_t offset, const std::vector<uint8_t>& bytes);
+  void set_misbehaviour(Misbehaviour m) EXCLUDES(mutex_);
+  bool used_indirect() EXCLUDES(mutex_);
+  std::vector<uint8_t> disk_bytes(uint64_t offset, uint64_t size) EXCLUDES(mutex_);
+  void fill_disk(uint64_t offset, const std::vector<uint8_t>& bytes) EXCLUDES(mutex_);
 
  private:
-  void serve_locked();
-  void serve_one_locked(uint16_t head);
-  void reset_locked();
-  uint8_t* at(uint64_t phys) { return reinterpret_cast<uint8_t*>(phys); }
+  uint32_t config_locked(uint32_t offset) override REQUIRES(mutex_);
+  void notified_locked(uint32_t queue) override REQUIRES(mutex_);
+  void serve_one_locked(Queue& q, const Chain& chain) REQUIRES(mutex_);
+  uint8_t request_locked(const Chain& chain, uint32_t& written) REQUIRES(mutex_);
 
-  std::mutex mutex_;
-  Options options_;
-  std::vector<uint8_t> disk_;
-  Misbehaviour misbehaviour_ = Misbehaviour::kNone;
-  uint32_t status_ = 0;
-  uint32_t device_features_sel_ = 0;
-  uint32_t driver_features_sel_ = 0;
-  uint64_t driver_features_ = 0;
-  uint32_t interrupt_status_ = 0;
-  uint32_t queue_num_ = 0;
-  uint32_t queue_ready_ = 0;
-  uint32_t page_size_ = 4096;
-  uint32_t queue_align_ = 4096;
-  uint32_t pfn_ = 0;
-  uint64_t desc_ = 0, driver_ = 0, device_ = 0;
-  uint16_t last_avail_ = 0;
-  uint16_t used_index_ = 0;
-  uint16_t last_head_ = 0;
-  uint64_t served_ = 0;
-  uint64_t notifications_ = 0;
-  bool used_indirect_ = false;
+  const Options options_;
+  std::vector<uint8_t> disk_ GUARDED_BY(mutex_);
+  Misbehaviour misbehaviour_ GUARDED_BY(mutex_) = Misbehaviour::kNone;
+  uint16_t last_head_ GUARDED_BY(mutex_) = 0;
+  bool used_indirect_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace viper::drivers::virtio::testing

@@ -8,16 +8,15 @@
 // buffers are not allowed"): the device then sets NEEDS_RESET and serves
 // nothing more, which a test sees as frames that never arrive.
 //
-// Transmits are served when the driver notifies (in the notifying thread);
-// the "interrupt" is only a pending flag the test delivers or holds back.
+// The transport (registers, rings, the held-back interrupt) is
+// FakeMmioDevice's; transmits are served when the driver notifies.
 #pragma once
 
 #include <stdint.h>
 
-#include <mutex>
 #include <vector>
 
-#include "drivers/virtio/registers.h"
+#include "drivers/virtio/testing/fake_mmio_device.h"
 
 namespace viper::drivers::virtio::testing {
 
@@ -30,7 +29,7 @@ enum class NetMisbehaviour {
   kHoldTransmits,       // takes transmits and never answers them
 };
 
-class FakeNetDevice final : public Registers {
+class FakeNetDevice final : public FakeMmioDevice {
  public:
   struct Options {
     uint32_t version = 2;
@@ -41,58 +40,33 @@ class FakeNetDevice final : public Registers {
   };
   explicit FakeNetDevice(Options options);
 
-  uint32_t read(uint32_t offset) override;
-  void write(uint32_t offset, uint32_t value) override;
-
-  void set_misbehaviour(NetMisbehaviour m);
+  void set_misbehaviour(NetMisbehaviour m) EXCLUDES(mutex_);
   // Puts a frame in the next posted receive buffer; false (dropped, as a
   // device with no buffer does) when there is none or the device is not
   // running.
-  bool inject(const std::vector<uint8_t>& frame);
+  bool inject(const std::vector<uint8_t>& frame) EXCLUDES(mutex_);
   // The link changes; a configuration-change interrupt.
-  void set_link(bool up);
-  bool interrupt_pending();
-  std::vector<std::vector<uint8_t>> sent_frames();
-  uint32_t posted_receive_buffers();  // available, not yet used
-  bool zero_sized_seen();
-  uint64_t accepted_features();
-  uint32_t status();
-  uint64_t resets();
+  void set_link(bool up) EXCLUDES(mutex_);
+  std::vector<std::vector<uint8_t>> sent_frames() EXCLUDES(mutex_);
+  uint32_t posted_receive_buffers() EXCLUDES(mutex_);  // available, not yet used
+  bool zero_sized_seen() EXCLUDES(mutex_);
+  uint64_t resets() EXCLUDES(mutex_);
 
  private:
-  struct Queue {
-    uint32_t num = 0, ready = 0, pfn = 0;
-    uint64_t desc = 0, driver = 0, device = 0;
-    uint16_t last_avail = 0, used_index = 0;
-  };
-  struct Chain {
-    uint16_t head = 0;
-    std::vector<std::pair<uint64_t, uint32_t>> parts;  // address, bytes
-  };
-  bool running_locked() const;
-  bool next_chain_locked(Queue& q, Chain& out);
-  void push_used_locked(Queue& q, uint32_t id, uint32_t length);
-  void serve_transmits_locked();
-  void reset_locked();
-  uint32_t header_bytes() const { return options_.version == 1 ? 10 : 12; }
-  static uint8_t* at(uint64_t phys) { return reinterpret_cast<uint8_t*>(phys); }
+  uint32_t config_locked(uint32_t offset) override REQUIRES(mutex_);
+  void notified_locked(uint32_t queue) override REQUIRES(mutex_);
+  void reset_locked() override REQUIRES(mutex_);
+  bool serving_locked() const REQUIRES(mutex_) { return !broken_ && running_locked(); }
+  bool take_locked(Queue& q, Chain& out) REQUIRES(mutex_);
+  void push_locked(Queue& q, uint32_t id, uint32_t length) REQUIRES(mutex_);
+  uint32_t header_bytes() const { return version() == 1 ? 10 : 12; }
 
-  std::mutex mutex_;
-  Options options_;
-  NetMisbehaviour misbehaviour_ = NetMisbehaviour::kNone;
-  uint32_t status_ = 0;
-  uint32_t device_features_sel_ = 0;
-  uint32_t driver_features_sel_ = 0;
-  uint64_t driver_features_ = 0;
-  uint32_t interrupt_status_ = 0;
-  uint32_t queue_sel_ = 0;
-  uint32_t page_size_ = 4096;
-  uint32_t queue_align_ = 4096;
-  Queue queues_[2];
-  bool broken_ = false;  // NEEDS_RESET: serves nothing until reset
-  bool zero_sized_ = false;
-  uint64_t resets_ = 0;
-  std::vector<std::vector<uint8_t>> sent_;
+  Options options_ GUARDED_BY(mutex_);
+  NetMisbehaviour misbehaviour_ GUARDED_BY(mutex_) = NetMisbehaviour::kNone;
+  bool broken_ GUARDED_BY(mutex_) = false;  // NEEDS_RESET: serves nothing until reset
+  bool zero_sized_ GUARDED_BY(mutex_) = false;
+  uint64_t resets_ GUARDED_BY(mutex_) = 0;
+  std::vector<std::vector<uint8_t>> sent_ GUARDED_BY(mutex_);
 };
 
 }  // namespace viper::drivers::virtio::testing

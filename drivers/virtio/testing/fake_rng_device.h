@@ -2,15 +2,13 @@
 // tests: it fills each device-writable buffer the driver posts with bytes
 // of a known sequence (so a test sees which request got which bytes), in
 // version 2 or the legacy version 1, and misbehaves when told to.
-// Requests are served when the driver notifies; the "interrupt" is a
-// pending flag the test delivers or holds back.
+// The transport (registers, rings, the held-back interrupt) is
+// FakeMmioDevice's; requests are served when the driver notifies.
 #pragma once
 
 #include <stdint.h>
 
-#include <mutex>
-
-#include "drivers/virtio/registers.h"
+#include "drivers/virtio/testing/fake_mmio_device.h"
 
 namespace viper::drivers::virtio::testing {
 
@@ -22,35 +20,20 @@ enum class RngMisbehaviour {
   kNeverComplete,       // takes the request and never answers
 };
 
-class FakeRngDevice final : public Registers {
+class FakeRngDevice final : public FakeMmioDevice {
  public:
-  explicit FakeRngDevice(uint32_t version) : version_(version) {}
+  explicit FakeRngDevice(uint32_t version);
 
-  uint32_t read(uint32_t offset) override;
-  void write(uint32_t offset, uint32_t value) override;
-
-  void set_misbehaviour(RngMisbehaviour m);
-  bool interrupt_pending();
-  uint64_t requests_served();
+  void set_misbehaviour(RngMisbehaviour m) EXCLUDES(mutex_);
   // The sequence: byte n of all the device ever wrote is uint8_t(n * 7 + 3).
   static uint8_t byte_at(uint64_t n) { return static_cast<uint8_t>(n * 7 + 3); }
 
  private:
-  void serve_locked();
-  static uint8_t* at(uint64_t phys) { return reinterpret_cast<uint8_t*>(phys); }
+  uint32_t config_locked(uint32_t) override REQUIRES(mutex_) { return 0; }  // virtio-rng has none
+  void notified_locked(uint32_t queue) override REQUIRES(mutex_);
 
-  std::mutex mutex_;
-  const uint32_t version_;
-  RngMisbehaviour misbehaviour_ = RngMisbehaviour::kNone;
-  uint32_t status_ = 0;
-  uint32_t features_sel_ = 0;
-  uint32_t interrupt_status_ = 0;
-  uint32_t num_ = 0, ready_ = 0, pfn_ = 0;
-  uint32_t page_size_ = 4096, align_ = 4096;
-  uint64_t desc_ = 0, driver_ = 0, device_ = 0;
-  uint16_t last_avail_ = 0, used_index_ = 0;
-  uint64_t served_ = 0;
-  uint64_t written_ = 0;  // bytes of the sequence handed out so far
+  RngMisbehaviour misbehaviour_ GUARDED_BY(mutex_) = RngMisbehaviour::kNone;
+  uint64_t written_ GUARDED_BY(mutex_) = 0;  // bytes of the sequence handed out so far
 };
 
 }  // namespace viper::drivers::virtio::testing
