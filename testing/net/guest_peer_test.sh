@@ -11,7 +11,7 @@
 #   dns      the guest's fetch of a name the DNS fixture answers over TCP
 #            through --guestfwd (which carries TCP only)
 #   loss5    netd --loss=5: a DHCP lease through the loss (ifconfig), 16 MiB
-#            down and up intact, tcp_retransmits > 0
+#            down and 2 MiB up intact (below: why not 16), tcp_retransmits > 0
 #   loss20   netd --loss=20 --reorder: the same
 #   bench    (by hand) bench.sh against the guest's httpd: the numbers of
 #            docs/performance.md; boots with etc/net-peer-test.conf
@@ -198,10 +198,16 @@ start=$(date +%s.%N)
 status=$(curl -sS -m 900 -o "$work/dl/big" -w '%{http_code}' "$base/big.bin")
 [[ $status == 200 && $(sha "$work/dl/big") == "$want" ]] || fail_with_log "download: $status"
 pass "16 MiB down intact ($(python3 -c "print('%.1f' % ($(date +%s.%N) - $start))") s)"
-status=$(curl -sS -m 900 -o /dev/null -w '%{http_code}' -T "$big" "$base/up.bin")
+# Up, the sender is QEMU's own TCP (slirp), which recovers from loss by
+# retransmission timeouts: 16 MiB at 5 % loss took more than 10 minutes
+# (CI's whole budget is 30), so the upload is the first 2 MiB.
+head -c $((2 << 20)) "$big" >"$work/up-part"
+want_up=$(sha "$work/up-part")
+start=$(date +%s.%N)
+status=$(curl -sS -m 900 -o /dev/null -w '%{http_code}' -T "$work/up-part" "$base/up.bin")
 curl -sS -m 900 -o "$work/dl/up" "$base/up.bin"
-[[ $status == 201 && $(sha "$work/dl/up") == "$want" ]] || fail_with_log "upload: $status"
-pass "16 MiB up intact, downloaded again equal"
+[[ $status == 201 && $(sha "$work/dl/up") == "$want_up" ]] || fail_with_log "upload: $status"
+pass "2 MiB up intact, downloaded again equal ($(python3 -c "print('%.1f' % ($(date +%s.%N) - $start))") s)"
 put_marker snapshot
 wait_file counters.txt 60 "$work/counters.txt" || fail_with_log "no counters"
 retransmits=$(awk '$1 == "tcp_retransmits" {print $2}' "$work/counters.txt")
