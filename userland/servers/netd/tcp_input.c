@@ -132,6 +132,29 @@ void tcp_take_syn(struct netstack* stack, struct net_socket* s, const struct tcp
   t->cwnd = t->mss > 2190 ? 2u * t->mss : t->mss > 1095 ? 3u * t->mss : 4u * t->mss;
 }
 
+/* A SYN flood fills the backlog (and the socket table) with connections
+ * that never complete: a half-open one of `listener` whose SYN-ACK had to
+ * be resent (its peer did not answer within a timeout, as a real client
+ * does within a round trip) makes room for a new SYN, the one resent
+ * least recently first, so a real client still gets in during a flood,
+ * and a burst of real clients beyond the backlog still only retries. */
+static bool drop_a_half_open(struct netstack* stack, struct net_socket* listener) {
+  const int index = socket_index(stack, listener);
+  struct net_socket* oldest = NULL;
+  for (int i = 0; i < NET_MAX_SOCKETS; i++) {
+    struct net_socket* s = &stack->sockets[i];
+    if (!s->used || s->type != NET_SOCK_STREAM || s->tcb.listener != index ||
+        s->tcb.state != TCP_SYN_RECEIVED || s->tcb.retries == 0) {
+      continue;
+    }
+    if (oldest == NULL || s->tcb.rexmt_at < oldest->tcb.rexmt_at) oldest = s;
+  }
+  if (oldest == NULL) return false;
+  NET_DROP(stack, TCP_BACKLOG_FULL);
+  tcp_drop(stack, oldest, 0);
+  return true;
+}
+
 static void listen_input(struct netstack* stack, struct net_socket* listener,
                          const struct tcp_segment* seg) {
   if (seg->flags & TCP_RST) return;
@@ -142,11 +165,12 @@ static void listen_input(struct netstack* stack, struct net_socket* listener,
   }
   if (!(seg->flags & TCP_SYN)) return;
   struct tcb* lt = &listener->tcb;
-  if (lt->queued + lt->half_open >= lt->backlog) {
+  if (lt->queued + lt->half_open >= lt->backlog && !drop_a_half_open(stack, listener)) {
     NET_DROP(stack, TCP_BACKLOG_FULL); /* the peer retries its SYN */
     return;
   }
   struct net_socket* child = socket_alloc(stack);
+  if (child == NULL && drop_a_half_open(stack, listener)) child = socket_alloc(stack);
   if (child == NULL) {
     NET_DROP(stack, TCP_BACKLOG_FULL);
     return;
