@@ -7,10 +7,10 @@
  * sends as one message and the kernel console as one debug write, so lines
  * of concurrent threads never interleave mid-line (USER-002: the
  * predecessor's stdout state was shared and unprotected; picolibc's bufio
- * locks each character, not each printf). A line longer than LINE_BYTES
- * goes out in LINE_BYTES pieces. stderr is line-buffered too, for the same
- * reason; fflush writes the calling thread's partial line, exit and
- * pthread_exit flush theirs. stdin is picolibc's bufio on read(0).
+ * locks each character, not each printf; thread_line.c keeps the lines).
+ * A longer line than THREAD_LINE_BYTES goes out in pieces. stderr is
+ * line-buffered too, for the same reason; fflush writes the calling
+ * thread's partial line, exit and pthread_exit flush theirs. stdin is picolibc's bufio on read(0).
  *
  * The streams keep bufio's shape (fd, seek, setvbuf), so fileno() and
  * friends work; only put and flush are this file's. */
@@ -18,38 +18,21 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define LINE_BYTES 4096 /* per stream per thread, in TLS */
+#include "thread_line.h"
 
-struct line {
-  int length;
-  char bytes[LINE_BYTES];
-};
-static _Thread_local struct line lines[2]; /* this thread's: stdout, stderr */
-
-static int write_line(FILE* f) {
-  struct line* l = &lines[f == stderr];
-  const int fd = f == stderr ? STDERR_FILENO : STDOUT_FILENO;
-  int done = 0;
-  while (done < l->length) {
-    const ssize_t n = write(fd, l->bytes + done, (size_t)(l->length - done));
-    if (n <= 0) {
-      l->length = 0;
-      return EOF;
-    }
-    done += (int)n;
-  }
-  l->length = 0;
-  return 0;
+static enum thread_line_stream line_of(FILE* f) {
+  return f == stderr ? THREAD_LINE_STDERR : THREAD_LINE_STDOUT;
 }
+static int fd_of(FILE* f) { return f == stderr ? STDERR_FILENO : STDOUT_FILENO; }
 
 static int console_put(char c, FILE* f) {
-  struct line* l = &lines[f == stderr];
-  l->bytes[l->length++] = c;
-  if ((c == '\n' || l->length == LINE_BYTES) && write_line(f) != 0) return EOF;
-  return (unsigned char)c;
+  const int put = thread_line_put(line_of(f), c, fd_of(f), write);
+  return put < 0 ? EOF : put;
 }
 
-static int console_flush(FILE* f) { return write_line(f); }
+static int console_flush(FILE* f) {
+  return thread_line_flush(line_of(f), fd_of(f), write) < 0 ? EOF : 0;
+}
 
 static char stdin_buffer[BUFSIZ];
 
