@@ -23,6 +23,7 @@
 #include "userland/libc/fs_client.h"
 #include "userland/libc/net_client.h"
 #include "userland/libc/path.h"
+#include "userland/libc/script.h"
 #include "userland/libc/startup.h"
 #include "userland/libc/syscall.h"
 
@@ -122,22 +123,43 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
   }
   /* Against the working directory, as posix_spawn and open resolve. */
   char name[VIPER_PATH_MAX];
-  const int resolved = __viper_resolve_program(path, name);
+  struct script script = {.argv = 0};
+  int resolved = __viper_resolve_program(path, name);
+  if (resolved == -ENOENT && __viper_script(&script, path, argv) > 0) { /* a script on the disk */
+    resolved = __viper_resolve_program(script.argv[0], name);
+    argv = script.argv;
+  }
   if (resolved < 0) {
+    __viper_script_free(&script);
     errno = -resolved;
     return -1;
   }
   const int64_t bootstrap = __viper_startup_channel_for_exec();
-  if (bootstrap < 0) return fail(bootstrap);
-  const struct viper_spawn_args args = {.path = name,
-                                        .argv = (const char* const*)argv,
-                                        .argc = count(argv),
-                                        .envp = (const char* const*)envp,
-                                        .envc = count(envp),
-                                        .bootstrap = (viper_handle_t)bootstrap};
-  const int64_t result = viper_process_exec(&args);
+  if (bootstrap < 0) {
+    __viper_script_free(&script);
+    return fail(bootstrap);
+  }
+  struct viper_spawn_args args = {.path = name,
+                                  .argv = (const char* const*)argv,
+                                  .argc = count(argv),
+                                  .envp = (const char* const*)envp,
+                                  .envc = count(envp),
+                                  .bootstrap = (viper_handle_t)bootstrap};
+  int64_t result = viper_process_exec(&args);
+  /* Refused as no ELF: perhaps a script on the archive (script.h). */
+  if (result == VIPER_ERR_CORRUPT && !script.argv && __viper_script(&script, path, argv) > 0) {
+    resolved = __viper_resolve_program(script.argv[0], name);
+    if (resolved == 0) {
+      args.argv = (const char* const*)script.argv;
+      args.argc = script.argc;
+      result = viper_process_exec(&args);
+    } else if (resolved == -ENOENT) {
+      result = VIPER_ERR_NOT_FOUND;
+    }
+  }
   /* Only on failure: this program goes on, the channel is not needed. */
   if (bootstrap > 0) viper_handle_close((viper_handle_t)bootstrap);
+  __viper_script_free(&script);
   return fail(result);
 }
 

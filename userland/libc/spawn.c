@@ -21,6 +21,7 @@
 #include "userland/libc/children.h"
 #include "userland/libc/fd_startup.h"
 #include "userland/libc/path.h"
+#include "userland/libc/script.h"
 
 extern char** environ;
 
@@ -229,11 +230,35 @@ static int spawn_error(int64_t error) {
   }
 }
 
-int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* fa,
-                const posix_spawnattr_t* attr, char* const argv[], char* const envp[]) {
-  if (!path || !argv) return EINVAL;
+/* The kernel's spawn of `name` (resolved), or of the interpreter when it
+ * refused `path` as no ELF and the file is a script (script.h). */
+static int64_t spawn_program(struct viper_spawn_args* args, char name[VIPER_PATH_MAX],
+                             const char* path, struct script* script) {
+  const int64_t process = viper_process_spawn(args);
+  if (process != VIPER_ERR_CORRUPT || script->argv) return process;
+  const int is = __viper_script(script, path, (char* const*)args->argv);
+  if (is <= 0) return is < 0 ? VIPER_ERR_NO_MEMORY : process;
+  const int resolved = __viper_resolve_program(script->argv[0], name);
+  if (resolved < 0) return resolved == -ENOENT ? VIPER_ERR_NOT_FOUND : process;
+  if (script->argc > VIPER_SPAWN_ARGS_MAX) return VIPER_ERR_OUT_OF_RANGE;
+  args->argv = (const char* const*)script->argv;
+  args->argc = script->argc;
+  return viper_process_spawn(args);
+}
+
+static int spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* fa,
+                 const posix_spawnattr_t* attr, char* const argv[], char* const envp[],
+                 struct script* script) {
   char name[VIPER_PATH_MAX];
-  const int resolved = __viper_resolve_program(path, name);
+  int resolved = __viper_resolve_program(path, name);
+  if (resolved == -ENOENT) { /* on the disk: a script can still run */
+    const int is = __viper_script(script, path, argv);
+    if (is < 0) return -is;
+    if (is > 0) {
+      resolved = __viper_resolve_program(script->argv[0], name);
+      argv = script->argv;
+    }
+  }
   if (resolved < 0) return -resolved;
   if (strlen(name) >= VIPER_SPAWN_PATH_MAX) return ENAMETOOLONG;
   if (!envp) envp = environ;
@@ -251,13 +276,13 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
   free(view);
   if (error) return error;
   if (bootstrap < 0) return bootstrap == VIPER_ERR_OUT_OF_RANGE ? EMFILE : __viper_errno(bootstrap);
-  const struct viper_spawn_args args = {.path = name,
-                                        .argv = (const char* const*)argv,
-                                        .argc = argc,
-                                        .envp = (const char* const*)envp,
-                                        .envc = envc,
-                                        .bootstrap = (viper_handle_t)bootstrap};
-  const int64_t process = viper_process_spawn(&args);
+  struct viper_spawn_args args = {.path = name,
+                                  .argv = (const char* const*)argv,
+                                  .argc = argc,
+                                  .envp = (const char* const*)envp,
+                                  .envc = envc,
+                                  .bootstrap = (viper_handle_t)bootstrap};
+  const int64_t process = spawn_program(&args, name, path, script);
   if (process < 0) {
     viper_handle_close((viper_handle_t)bootstrap); /* a failed spawn leaves it with us */
     return spawn_error(process);
@@ -271,6 +296,15 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
   }
   if (pid) *pid = (pid_t)info.id;
   return 0;
+}
+
+int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* fa,
+                const posix_spawnattr_t* attr, char* const argv[], char* const envp[]) {
+  if (!path || !argv) return EINVAL;
+  struct script script = {.argv = 0};
+  const int error = spawn(pid, path, fa, attr, argv, envp, &script);
+  __viper_script_free(&script);
+  return error;
 }
 
 int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t* fa,

@@ -181,8 +181,8 @@ pid_t sh_spawn(const char* path, char** argv, char** envp, const sh_fd_actions* 
   const char* program = path;
   char* interpreter = NULL;
   if (sh_read_shebang(path, &full)) {
-    /* ViperDOS's posix_spawn starts ELF files only, so the shell reads
-     * `#!` itself (everywhere, so the host tests prove the same path). */
+    /* The shell reads `#!` itself (libc's posix_spawn would too, on
+     * ViperDOS), so its host build and tests take the same path. */
     const char* name = full.items[0];
     if (!strchr(name, '/')) {
       *status = sh_resolve_command(name, &interpreter);

@@ -118,6 +118,26 @@ UTEST(files, create_write_read_and_stat) {
   UEXPECT(FAILS_WITH(open(path, O_WRONLY | O_CREAT, 0644), ENAMETOOLONG));
 }
 
+/* A script on the disk, which the kernel cannot load (it loads ELF files
+ * from the archive), runs through its `#!` interpreter (libc's script.c):
+ * test_helper says 42 when it got "script", the path and the arguments. */
+UTEST(files, a_script_on_the_disk_runs_through_its_interpreter) {
+  fresh_dir("/tmp/ft-script");
+  const char script[] = "#!/bin/test_helper script\n";
+  const int fd = open("/tmp/ft-script/helper-script", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+  UASSERT(fd >= 0);
+  UEXPECT_EQ(write(fd, script, sizeof(script) - 1), (ssize_t)sizeof(script) - 1);
+  UEXPECT(close(fd) == 0);
+  char* const argv[] = {"helper-script", "A", "B b", 0};
+  pid_t pid = 0;
+  UASSERT_EQ(posix_spawn(&pid, "/tmp/ft-script/helper-script", 0, 0, argv, 0), 0);
+  int status = 0;
+  UEXPECT_EQ(waitpid(pid, &status, 0), pid);
+  UEXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+  UEXPECT(unlink("/tmp/ft-script/helper-script") == 0);
+  UEXPECT(rmdir("/tmp/ft-script") == 0);
+}
+
 UTEST(files, wrong_access_modes_are_ebadf) {
   UASSERT(put("/tmp/ft/modes", "x") == 0);
   int fd = open("/tmp/ft/modes", O_RDONLY);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,6 +17,8 @@
 
 #define MS 1000000ull
 #define HELPER "/bin/test_helper"
+
+extern char** environ;
 
 /* A child's exit code as waitpid reports it, or -1000 - errno. */
 static int exit_code_of(pid_t pid) {
@@ -169,6 +172,38 @@ UTEST(exec, a_corrupt_or_missing_program_fails_and_the_caller_goes_on) {
   /* Still this program, with its memory. */
   UEXPECT_EQ(global_value, 1);
   UEXPECT(getpid() > 0);
+}
+
+/* `#!` lines (libc's script.c): bin/helper-script is `#!/bin/test_helper
+ * script`, so test_helper runs with "script", the script's path and the
+ * rest of argv, and says 42 when they are exactly those. */
+UTEST(exec, a_script_runs_through_its_interpreter_with_its_path_and_arguments) {
+  const pid_t pid = fork();
+  UASSERT(pid >= 0);
+  if (pid == 0) {
+    char* const argv[] = {"helper-script", "A", "B b", 0};
+    execv("/bin/helper-script", argv);
+    _exit(99);
+  }
+  UEXPECT_EQ(exit_code_of(pid), 42);
+  char* const argv[] = {"helper-script", "A", "B b", 0};
+  pid_t spawned = 0;
+  UASSERT_EQ(posix_spawn(&spawned, "/bin/helper-script", 0, 0, argv, environ), 0);
+  UEXPECT_EQ(exit_code_of(spawned), 42);
+}
+
+UTEST(exec, a_script_whose_interpreter_is_missing_or_a_script_is_refused) {
+  char* const argv[] = {"script", 0};
+  pid_t pid = 0;
+  UEXPECT_EQ(posix_spawn(&pid, "/bin/missing-interpreter", 0, 0, argv, environ), ENOENT);
+  UEXPECT_EQ(posix_spawn(&pid, "/bin/script-of-script", 0, 0, argv, environ), ENOEXEC);
+  errno = 0;
+  UEXPECT_EQ(execv("/bin/missing-interpreter", argv), -1);
+  UEXPECT_EQ(errno, ENOENT);
+  errno = 0;
+  UEXPECT_EQ(execv("/bin/script-of-script", argv), -1);
+  UEXPECT_EQ(errno, ENOEXEC);
+  UEXPECT_EQ(global_value, 1); /* still this program */
 }
 
 UTEST(exec, a_failed_exec_in_a_threaded_child_leaves_its_threads_running) {

@@ -66,6 +66,14 @@ int main(int argc, char** argv) {
     if (!value || strcmp(value, "value") != 0) return 102;
     return argc;
   }
+  /* Run as a script's interpreter (a file named helper-script holding
+   * `#!/bin/test_helper script`): its path comes after the argument. */
+  if (strcmp(mode, "script") == 0) {
+    const size_t length = argc == 5 ? strlen(argv[2]) : 0;
+    if (length < 13 || strcmp(argv[2] + length - 13, "helper-script") != 0) return 103;
+    if (strcmp(argv[3], "A") != 0 || strcmp(argv[4], "B b") != 0) return 104;
+    return 42;
+  }
   if (strcmp(mode, "futex") == 0) wait_forever(&never);
   if (strcmp(mode, "wait") == 0) {
     const int64_t event = viper_event_create();

@@ -1,0 +1,29 @@
+/* Scripts as programs: a file whose first line is `#!INTERPRETER
+ * [ARGUMENT]` runs as INTERPRETER [ARGUMENT] PATH ARGV[1]..., as Linux's
+ * execve runs it (everything after the interpreter is one argument). The
+ * kernel loads ELF files from the boot archive only, so libc reads the
+ * line itself: posix_spawn and execve ask for it when the kernel refused
+ * a file as no ELF, or when the path is on the disk, where the kernel
+ * cannot load anything. One level: the interpreter must be a program, not
+ * another script (ENOEXEC). */
+#ifndef VIPERDOS_LIBC_SCRIPT_H_
+#define VIPERDOS_LIBC_SCRIPT_H_
+
+#include <stdint.h>
+
+#define SCRIPT_LINE_MAX 256 /* Linux's BINPRM_BUF_SIZE: a longer line is cut */
+
+struct script {
+  char line[SCRIPT_LINE_MAX]; /* the first line, split in place */
+  char** argv;                /* malloc'd: interpreter, [argument], path, argv[1..], NULL */
+  uint64_t argc;
+};
+
+/* 1 with *s filled when `path` is a script, 0 when it is not one or cannot
+ * be read, -ENOMEM. `path` and argv's strings must outlive s->argv. */
+int __viper_script(struct script* s, const char* path, char* const argv[]);
+
+/* Frees what __viper_script allocated (a zeroed struct script is fine). */
+void __viper_script_free(struct script* s);
+
+#endif /* VIPERDOS_LIBC_SCRIPT_H_ */
