@@ -189,8 +189,8 @@ void install_process_calls() {
   install_call(VIPER_SYS_PROCESS_INFO, {"process_info", &process_info});
   install_call(VIPER_SYS_PROCESS_ID, {"process_id", &process_id});
   install_call(VIPER_SYS_PROCESS_PARENT_ID, {"process_parent_id", &process_parent_id});
-  install_call(VIPER_SYS_PROCESS_FORK, {"process_fork", &process_fork});
-  install_call(VIPER_SYS_PROCESS_EXEC, {"process_exec", &process_exec});
+  install_call(VIPER_SYS_PROCESS_FORK, {"process_fork", &process_fork, FrameUse::kWhole});
+  install_call(VIPER_SYS_PROCESS_EXEC, {"process_exec", &process_exec, FrameUse::kWhole});
   install_process_list_calls();
 }
 
