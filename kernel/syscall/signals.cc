@@ -75,16 +75,26 @@ Result<uint64_t> signal_mask(CallContext&, const Arguments& a) {
   return 0;
 }
 
+// A signal that ends the caller's own process (SIGKILL, or a default
+// action of terminate) ends every other thread of it at once; the caller
+// itself ends on its way back to EL0 (kill_requested), before the
+// instruction after its svc, as POSIX's raise() promises.
+void end_caller_if_exiting(CallContext& c) {
+  if (c.process->exiting()) sched::kill(sched::current());
+}
+
 Result<uint64_t> signal_send(CallContext& c, const Arguments& a) {
   if (a.value[1] == 0 || a.value[1] > sched::kSigMax) return Error::kInvalidArgument;
   const uint32_t signal = static_cast<uint32_t>(a.value[1]);
   if (a.value[0] == 0) {
     TRY(c.process->send_signal(signal));
+    end_caller_if_exiting(c);
     return 0;
   }
   object::Ref<object::Process> target =
       TRY(c.handles.get_as<object::Process>(handle_arg(a.value[0]), Rights::kWrite));
   TRY(target->send_signal(signal));
+  end_caller_if_exiting(c);
   return 0;
 }
 
