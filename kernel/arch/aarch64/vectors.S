@@ -178,14 +178,26 @@ el0_svc:
     mov     x10, x0
     cbnz    x0, 4f
 
-    // Straight back: SP_EL0 from the frame (the thread may have slept here
-    // while other user threads ran on this CPU), x19-x28 as they are.
-    ldr     x1, [sp, #FRAME_SP]
-    msr     sp_el0, x1
+    // Straight back, x19-x28 as they are. ELR, SPSR and SP_EL0 are
+    // written only if they changed (the thread slept in the call while
+    // other threads took exceptions on this CPU, or the call took a fault
+    // at EL1): under QEMU TCG every msr to a system register ends the
+    // translation block and goes back to the CPU loop, where a read is an
+    // inline load (ELR, SPSR) or a helper call (SP_EL0).
     ldp     x1, x2, [sp, #FRAME_ELR]
+    mrs     x3, elr_el1
+    mrs     x4, spsr_el1
+    cmp     x1, x3
+    ccmp    x2, x4, #0, eq
+    b.eq    5f
     msr     elr_el1, x1
     msr     spsr_el1, x2
-    ldp     x0, x1, [sp, #0]
+5:  ldr     x1, [sp, #FRAME_SP]
+    mrs     x3, sp_el0
+    cmp     x1, x3
+    b.eq    6f
+    msr     sp_el0, x1
+6:  ldp     x0, x1, [sp, #0]
     ldp     x2, x3, [sp, #16]
     ldp     x4, x5, [sp, #32]
     ldp     x6, x7, [sp, #48]
