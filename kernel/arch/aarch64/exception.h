@@ -46,10 +46,11 @@ void set_user_mode_fault_handler(UserModeFaultHandler handler);
 
 // Which registers a system call's frame holds. A system call enters on a
 // short path (vectors.S, el0_svc) that saves only what the C call may
-// clobber and what the return needs: x0-x18, x29, x30, SP, ELR, SPSR, ESR
-// and the kind. x19-x28 stay in their registers across the handler
-// (AAPCS64 callee-saved; a context switch saves them with the thread),
-// so in such a frame they are stale. kWhole: every field is the caller's.
+// clobber and what the return needs: x0-x18, x29, x30, ELR, SPSR, ESR and
+// the kind. x19-x28 stay in their registers across the handler (AAPCS64
+// callee-saved; a context switch saves them with the thread), and so does
+// SP_EL0 (context.h), so in such a frame they and `sp` are stale. kWhole:
+// every field is the caller's.
 enum class SyscallFrame : uint64_t { kShort = 0, kWhole = 1 };
 
 // What the short path does once the handler returned.

@@ -142,9 +142,10 @@ exception_return:
 
 // A system call from EL0, x0 = ESR_EL1, x0 and x1 saved. Only what the C
 // handler may clobber (x0-x18, x30), x29 (it becomes the frame record's
-// link) and what the return needs (SP_EL0, ELR, SPSR) go to the frame;
-// x19-x28 stay in their registers: AAPCS64 makes the C code keep them, and
-// a thread that sleeps in the call has them saved by the context switch.
+// link) and what the return needs (ELR, SPSR) go to the frame; x19-x28
+// stay in their registers: AAPCS64 makes the C code keep them, and a
+// thread that sleeps in the call has them saved by the context switch,
+// as it has SP_EL0 (context.h), which only the long way reads.
 // The handler says what next (exception.h, SyscallNext): straight back,
 // or the long way once the rest of the frame is saved.
 el0_svc:
@@ -158,8 +159,6 @@ el0_svc:
     stp     x16, x17, [sp, #128]
     str     x18, [sp, #144]
     stp     x29, x30, [sp, #232]
-    mrs     x1, sp_el0
-    str     x1, [sp, #FRAME_SP]
     mrs     x1, elr_el1
     mrs     x2, spsr_el1
     stp     x1, x2, [sp, #FRAME_ELR]
@@ -216,6 +215,8 @@ el0_svc:
     stp     x23, x24, [sp, #184]
     stp     x25, x26, [sp, #200]
     stp     x27, x28, [sp, #216]
+    mrs     x1, sp_el0                 // still the caller's (context.h)
+    str     x1, [sp, #FRAME_SP]
     mov     x0, sp
     mov     x1, x10
     bl      handle_syscall_long
