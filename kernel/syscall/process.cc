@@ -9,6 +9,7 @@
 #include "kernel/syscall/arguments.h"
 #include "kernel/syscall/calls.h"
 #include "kernel/syscall/kernel_buffer.h"
+#include "kernel/syscall/signals.h"
 
 namespace viper::syscall {
 namespace {
@@ -104,6 +105,7 @@ Result<uint64_t> process_kill(CallContext& c, const Arguments& a) {
   object::Ref<object::Process> process =
       TRY(c.handles.get_as<object::Process>(handle_arg(a.value[0]), Rights::kWrite));
   process->exit(VIPER_EXIT_KILLED);
+  end_caller_if_exiting(c);  // its own process: the caller ends too
   return 0;
 }
 

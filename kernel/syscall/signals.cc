@@ -75,14 +75,6 @@ Result<uint64_t> signal_mask(CallContext&, const Arguments& a) {
   return 0;
 }
 
-// A signal that ends the caller's own process (SIGKILL, or a default
-// action of terminate) ends every other thread of it at once; the caller
-// itself ends on its way back to EL0 (kill_requested), before the
-// instruction after its svc, as POSIX's raise() promises.
-void end_caller_if_exiting(CallContext& c) {
-  if (c.process->exiting()) sched::kill(sched::current());
-}
-
 Result<uint64_t> signal_send(CallContext& c, const Arguments& a) {
   if (a.value[1] == 0 || a.value[1] > sched::kSigMax) return Error::kInvalidArgument;
   const uint32_t signal = static_cast<uint32_t>(a.value[1]);
@@ -99,6 +91,10 @@ Result<uint64_t> signal_send(CallContext& c, const Arguments& a) {
 }
 
 }  // namespace
+
+void end_caller_if_exiting(CallContext& c) {
+  if (c.process->exiting()) sched::kill(sched::current());
+}
 
 void deliver_signals(arch::ExceptionFrame& frame) {
   sched::Thread* self = sched::current();

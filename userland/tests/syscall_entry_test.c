@@ -215,6 +215,31 @@ UTEST(entry, a_kill_a_call_raises_ends_the_thread_before_the_call_returns) {
   }
 }
 
+/* The same with process_kill on a handle to its own process. */
+UTEST(entry, a_process_kill_of_its_own_process_ends_the_caller_before_it_returns) {
+  const int64_t vmo = viper_vmo_create(4096);
+  UASSERT(vmo >= 0);
+  const int64_t address = viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  viper_handle_close((viper_handle_t)vmo);
+  UASSERT(address > 0);
+  volatile uint64_t* after = (volatile uint64_t*)(uintptr_t)address;
+  *after = 0;
+  const pid_t child = fork();
+  UASSERT(child >= 0);
+  if (child == 0) {
+    const int64_t self = viper_process_open((uint64_t)getpid());
+    if (self < 0) _exit(2);
+    viper_process_kill((viper_handle_t)self);
+    *after = 1;
+    _exit(0);
+  }
+  int status = 0;
+  UASSERT_EQ(waitpid(child, &status, 0), child);
+  UEXPECT(!WIFEXITED(status) || WEXITSTATUS(status) != 2); /* it could open itself */
+  UEXPECT(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  UEXPECT_EQ(*after, 0);
+}
+
 /* Bad input on the entry itself: a number past the table is
  * kUnknownCall on the short path, and a whole-frame call with a bad
  * argument fails on the long one with the caller unchanged. */
