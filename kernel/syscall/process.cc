@@ -9,6 +9,7 @@
 #include "kernel/syscall/arguments.h"
 #include "kernel/syscall/calls.h"
 #include "kernel/syscall/kernel_buffer.h"
+#include "kernel/syscall/signals.h"
 
 namespace viper::syscall {
 namespace {
@@ -104,6 +105,7 @@ Result<uint64_t> process_kill(CallContext& c, const Arguments& a) {
   object::Ref<object::Process> process =
       TRY(c.handles.get_as<object::Process>(handle_arg(a.value[0]), Rights::kWrite));
   process->exit(VIPER_EXIT_KILLED);
+  end_caller_if_exiting(c);  // its own process: the caller ends too
   return 0;
 }
 
@@ -189,8 +191,8 @@ void install_process_calls() {
   install_call(VIPER_SYS_PROCESS_INFO, {"process_info", &process_info});
   install_call(VIPER_SYS_PROCESS_ID, {"process_id", &process_id});
   install_call(VIPER_SYS_PROCESS_PARENT_ID, {"process_parent_id", &process_parent_id});
-  install_call(VIPER_SYS_PROCESS_FORK, {"process_fork", &process_fork});
-  install_call(VIPER_SYS_PROCESS_EXEC, {"process_exec", &process_exec});
+  install_call(VIPER_SYS_PROCESS_FORK, {"process_fork", &process_fork, FrameUse::kWhole});
+  install_call(VIPER_SYS_PROCESS_EXEC, {"process_exec", &process_exec, FrameUse::kWhole});
   install_process_list_calls();
 }
 

@@ -80,15 +80,21 @@ Result<uint64_t> signal_send(CallContext& c, const Arguments& a) {
   const uint32_t signal = static_cast<uint32_t>(a.value[1]);
   if (a.value[0] == 0) {
     TRY(c.process->send_signal(signal));
+    end_caller_if_exiting(c);
     return 0;
   }
   object::Ref<object::Process> target =
       TRY(c.handles.get_as<object::Process>(handle_arg(a.value[0]), Rights::kWrite));
   TRY(target->send_signal(signal));
+  end_caller_if_exiting(c);
   return 0;
 }
 
 }  // namespace
+
+void end_caller_if_exiting(CallContext& c) {
+  if (c.process->exiting()) sched::kill(sched::current());
+}
 
 void deliver_signals(arch::ExceptionFrame& frame) {
   sched::Thread* self = sched::current();

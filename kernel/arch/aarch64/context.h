@@ -2,8 +2,9 @@
 // the thread's own stack (caller-saved registers by the C++ calling
 // convention, an interrupted thread's full state in its exception frame).
 //
-// User threads also own TPIDR_EL0 (their TLS pointer) and the FP/SIMD
-// registers: kernel code is built with -mgeneral-regs-only, so those
+// User threads also own TPIDR_EL0 (their TLS pointer), SP_EL0 (their
+// stack pointer, so the system-call short path can return without writing
+// it: vectors.S) and the FP/SIMD registers: kernel code is built with -mgeneral-regs-only, so those
 // registers still hold the user's values whenever the kernel runs, and a
 // switch saves them eagerly for a thread that has user state and restores
 // them for the next one that does (docs/userspace.md says why eager: the
@@ -19,7 +20,7 @@ struct alignas(16) UserRegisters {
   uint64_t tpidr_el0;
   uint64_t fpcr;
   uint64_t fpsr;
-  uint64_t pad;
+  uint64_t sp_el0;
   unsigned __int128 v[32];
 };
 static_assert(sizeof(UserRegisters) == 32 + 32 * 16);

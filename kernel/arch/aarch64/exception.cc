@@ -5,13 +5,17 @@
 #include "kernel/lib/atomic.h"
 #include "kernel/lib/printk.h"
 
+// vectors.S's short system-call path calls through this with one plain
+// load: it is set at boot, before any user thread runs, and never again.
+extern "C" viper::Atomic<viper::arch::SyscallHandler> arch_syscall_handler{nullptr};
+static_assert(sizeof(viper::Atomic<viper::arch::SyscallHandler>) == sizeof(void*));
+
 namespace viper::arch {
 namespace {
 
 Atomic<IrqHandler> g_irq_handler{nullptr};
 Atomic<UserFaultResolver> g_user_fault_resolver{nullptr};
 Atomic<UserModeFaultHandler> g_user_mode_fault_handler{nullptr};
-Atomic<SyscallHandler> g_syscall_handler{nullptr};
 Atomic<ReturnToUserHandler> g_return_to_user_handler{nullptr};
 
 // The user-access fix-up table (user_copy.S, collected by kernel.ld).
@@ -142,7 +146,7 @@ void set_user_mode_fault_handler(UserModeFaultHandler handler) {
 }
 
 void set_syscall_handler(SyscallHandler handler) {
-  g_syscall_handler.store(handler, MemoryOrder::kRelease);
+  arch_syscall_handler.store(handler, MemoryOrder::kRelease);
 }
 
 void set_return_to_user_handler(ReturnToUserHandler handler) {
@@ -207,15 +211,29 @@ bool from_el0(const viper::arch::ExceptionFrame& frame) {
 
 void dispatch_exception(viper::arch::ExceptionFrame* frame);
 
+void return_to_user(viper::arch::ExceptionFrame* frame) {
+  if (auto handler = viper::arch::g_return_to_user_handler.load(viper::MemoryOrder::kAcquire)) {
+    handler(*frame);
+  }
+}
+
 }  // namespace
 
 extern "C" void handle_exception(viper::arch::ExceptionFrame* frame) {
   dispatch_exception(frame);
-  if (from_el0(*frame)) {
-    if (auto handler = viper::arch::g_return_to_user_handler.load(viper::MemoryOrder::kAcquire)) {
-      handler(*frame);
-    }
+  if (from_el0(*frame)) return_to_user(frame);
+}
+
+// vectors.S's short system-call path, once it saved the rest of the frame
+// (x19-x28): a call that needs the whole frame runs now, through the
+// whole path; one that ran already only has the pending work left.
+extern "C" void handle_syscall_long(viper::arch::ExceptionFrame* frame,
+                                    viper::arch::SyscallNext next) {
+  if (next == viper::arch::SyscallNext::kWholeFrame) {
+    handle_exception(frame);
+    return;
   }
+  return_to_user(frame);
 }
 
 namespace {
@@ -231,8 +249,8 @@ void dispatch_exception(viper::arch::ExceptionFrame* frame) {
   if (frame->kind == kSyncSpx && handle_kernel_user_fault(*frame)) return;
   if (frame->kind == kSyncLower64) {
     if (exception_class(frame->esr) == kClassSvc64) {
-      if (SyscallHandler handler = g_syscall_handler.load(viper::MemoryOrder::kAcquire)) {
-        handler(*frame);
+      if (SyscallHandler handler = arch_syscall_handler.load(viper::MemoryOrder::kAcquire)) {
+        (void)handler(*frame, SyscallFrame::kWhole);
         return;
       }
     } else if (UserModeFaultHandler handler =

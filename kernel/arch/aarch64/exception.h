@@ -44,10 +44,32 @@ void set_irq_handler(IrqHandler handler);
 using UserModeFaultHandler = void (*)(ExceptionFrame& frame);
 void set_user_mode_fault_handler(UserModeFaultHandler handler);
 
+// Which registers a system call's frame holds. A system call enters on a
+// short path (vectors.S, el0_svc) that saves only what the C call may
+// clobber and what the return needs: x0-x18, x29, x30, ELR, SPSR, ESR and
+// the kind. x19-x28 stay in their registers across the handler (AAPCS64
+// callee-saved; a context switch saves them with the thread), and so does
+// SP_EL0 (context.h), so in such a frame they and `sp` are stale. kWhole:
+// every field is the caller's.
+enum class SyscallFrame : uint64_t { kShort = 0, kWhole = 1 };
+
+// What the short path does once the handler returned.
+enum class SyscallNext : uint64_t {
+  kReturn = 0,        // straight back to EL0 from the short frame
+  kReturnToUser = 1,  // work is pending (kill, signal): the whole frame, then
+                      // the return-to-user handler
+  kWholeFrame = 2,    // the call reads or writes every register (fork, exec,
+                      // sigreturn): not run yet; the whole frame, then the
+                      // handler again with kWhole
+};
+
 // Called for `svc #0` from EL0: the number is in x8, the arguments in
-// x0..x5, and the handler leaves the result in x0. Returning resumes the
-// caller after its svc.
-using SyscallHandler = void (*)(ExceptionFrame& frame);
+// x0..x5, and the handler leaves the result in x0. With a kShort frame it
+// must not read or write x19-x28 (it returns kWholeFrame instead of
+// running a call that would) and it reports pending work with
+// kReturnToUser; with kWhole its result is ignored (the return-to-user
+// handler always runs then). Returning resumes the caller after its svc.
+using SyscallHandler = SyscallNext (*)(ExceptionFrame& frame, SyscallFrame saved);
 void set_syscall_handler(SyscallHandler handler);
 
 // Called last before an exception taken from EL0 returns to it (after the

@@ -11,18 +11,20 @@ arch_switch_context:
     mrs     x11, tpidr_el0
     mrs     x12, fpcr
     mrs     x13, fpsr
+    mrs     x14, sp_el0
     stp     x11, x12, [x10, #0]
-    str     x13, [x10, #16]
+    stp     x13, x14, [x10, #16]
     add     x10, x10, #32
     STORE_Q_REGISTERS x10
 1:  ldr     x9, [x1, #104]            // to->has_user_state
     cbz     x9, 2f
     add     x10, x1, #112             // to->user
     ldp     x11, x12, [x10, #0]
-    ldr     x13, [x10, #16]
+    ldp     x13, x14, [x10, #16]
     msr     tpidr_el0, x11
     msr     fpcr, x12
     msr     fpsr, x13
+    msr     sp_el0, x14
     add     x10, x10, #32
     LOAD_Q_REGISTERS x10
 2:  stp     x19, x20, [x0, #0]

@@ -1,6 +1,7 @@
 // EL1 exception vectors: every entry saves a full ExceptionFrame on the
 // current stack and calls handle_exception(frame) (exception.cc); IRQs
-// return through the same path.
+// return through the same path. The one exception: a system call from EL0
+// takes a short path (el0_svc) that saves only part of the frame.
 #include "kernel/arch/aarch64/boot_defs.h"
 
 .macro VECTOR kind
@@ -28,6 +29,20 @@
     b       exception_common
 .endm
 
+// EL0, AArch64, synchronous: the exception class first, so a system call
+// (ESR_EL1.EC 0x15, SVC from AArch64) goes straight to its short path.
+.macro VECTOR_EL0_SYNC
+    .balign 128
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #FRAME_X0]
+    mrs     x0, esr_el1
+    lsr     x1, x0, #26
+    cmp     x1, #0x15
+    b.eq    el0_svc
+    mov     x0, #8
+    b       exception_common
+.endm
+
     .section .text.vectors, "ax"
     .balign 2048
     .global exception_vectors
@@ -40,7 +55,7 @@ exception_vectors:
     VECTOR_CHECKED 5    //   IRQ
     VECTOR_CHECKED 6    //   FIQ
     VECTOR_CHECKED 7    //   SError
-    VECTOR 8    // lower EL, AArch64: synchronous
+    VECTOR_EL0_SYNC     // lower EL, AArch64: synchronous
     VECTOR 9    //   IRQ
     VECTOR 10   //   FIQ
     VECTOR 11   //   SError
@@ -94,6 +109,7 @@ exception_common:
     mov     x0, sp
     bl      handle_exception
 
+exception_return:
     // Back to EL0: the user's sp from the frame. SP_EL0 is one register per
     // CPU, and the thread may have slept here while other user threads ran
     // on this CPU with their own.
@@ -123,3 +139,85 @@ exception_common:
     ldr     x30, [sp, #240]
     add     sp, sp, #FRAME_SIZE
     eret
+
+// A system call from EL0, x0 = ESR_EL1, x0 and x1 saved. Only what the C
+// handler may clobber (x0-x18, x30), x29 (it becomes the frame record's
+// link) and what the return needs (ELR, SPSR) go to the frame; x19-x28
+// stay in their registers: AAPCS64 makes the C code keep them, and a
+// thread that sleeps in the call has them saved by the context switch,
+// as it has SP_EL0 (context.h), which only the long way reads.
+// The handler says what next (exception.h, SyscallNext): straight back,
+// or the long way once the rest of the frame is saved.
+el0_svc:
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    str     x18, [sp, #144]
+    stp     x29, x30, [sp, #232]
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [sp, #FRAME_ELR]
+    stp     x0, xzr, [sp, #FRAME_ESR]  // no FAR for an svc
+    mov     x2, #8
+    str     x2, [sp, #FRAME_KIND]
+    stp     x29, x1, [sp, #FRAME_RECORD]
+    add     x29, sp, #FRAME_RECORD
+    mov     x0, sp
+    mov     x1, #0                     // SyscallFrame::kShort
+    adrp    x9, arch_syscall_handler
+    ldr     x9, [x9, :lo12:arch_syscall_handler]
+    mov     x10, #2                    // none installed: the long way panics
+    cbz     x9, 4f
+    blr     x9
+    mov     x10, x0
+    cbnz    x0, 4f
+
+    // Straight back, x19-x28 as they are, SP_EL0 too: no call on this
+    // path changes the frame's SP, and a thread that sleeps in the call
+    // gets its SP_EL0 back from the context switch (context.h). ELR and
+    // SPSR are written only if they changed (the thread slept while other
+    // threads took exceptions on this CPU, or the call took a fault at
+    // EL1): under QEMU TCG every msr to a system register ends the
+    // translation block and goes back to the CPU loop (25-30 ns each,
+    // measured), where reading these two is an inline load.
+    ldp     x1, x2, [sp, #FRAME_ELR]
+    mrs     x3, elr_el1
+    mrs     x4, spsr_el1
+    cmp     x1, x3
+    ccmp    x2, x4, #0, eq
+    b.eq    5f
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+5:  ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldr     x18, [sp, #144]
+    ldp     x29, x30, [sp, #232]
+    add     sp, sp, #FRAME_SIZE
+    eret
+
+    // The long way: the rest of the frame, which is then whole, and
+    // handle_syscall_long(frame, next) (exception.cc); back through the
+    // return of every other exception, which loads every register.
+4:  stp     x19, x20, [sp, #152]
+    stp     x21, x22, [sp, #168]
+    stp     x23, x24, [sp, #184]
+    stp     x25, x26, [sp, #200]
+    stp     x27, x28, [sp, #216]
+    mrs     x1, sp_el0                 // still the caller's (context.h)
+    str     x1, [sp, #FRAME_SP]
+    mov     x0, sp
+    mov     x1, x10
+    bl      handle_syscall_long
+    b       exception_return
