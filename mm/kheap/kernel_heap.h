@@ -61,21 +61,28 @@ class KernelHeap {
 
  private:
   enum class Kind { kSlab, kLarge, kForeign };
+  // What a pointer is, found with one page-descriptor lookup and kept for
+  // the claim and the release (a free never looks the pointer up twice).
   struct Block {
     Kind kind;
-    SlabCache* cache;  // kSlab
-    PageFrame* frame;  // kLarge
+    SlabCache* cache;        // kSlab
+    SlabCache::Found found;  // kSlab
+    PageFrame* frame;        // kLarge
+    const char* problem;     // kForeign: why
   };
 
   SlabCache* class_for(size_t size);
   Block classify(const void* block);
+  static Block foreign(const char* problem);
   Status claim(const Block& b, void* block, const void* caller);
-  void unclaim(const Block& b, void* block);
+  void unclaim(const Block& b);
   void release(const Block& b, void* block);
   size_t block_size(const Block& b) const;
 
-  // Live-allocation accounting per CPU (only its CPU writes; stats() sums),
-  // so the fast path shares no counter between CPUs.
+  // Live-allocation accounting of large blocks per CPU (only its CPU
+  // writes; stats() sums), so no counter is shared between CPUs. Blocks of
+  // the size classes are counted by their caches' own per-CPU counts,
+  // which the slab fast path keeps anyway.
   struct alignas(64) CpuCounters {
     Atomic<int64_t> allocations{0};
     Atomic<int64_t> bytes{0};
