@@ -77,7 +77,9 @@ KernelHeap::Block KernelHeap::foreign(const char* problem) {
   return {Kind::kForeign, nullptr, {}, nullptr, problem};
 }
 
-KernelHeap::Block KernelHeap::classify(const void* block) {
+// Inlined into kfree: a Block returned through memory costs a
+// store-forwarding stall per free on x86.
+[[gnu::always_inline]] KernelHeap::Block KernelHeap::classify(const void* block) {
   const VirtAddr va(block);
   if (!block || !arch::is_direct_map(va)) return foreign("not kmalloc memory");
   PageFrame* frame = pmm_->frame(arch::virt_to_phys(va).page_base());

@@ -188,8 +188,9 @@ Result<void*> SlabCache::alloc() {
   return entry.object;
 }
 
-Result<SlabCache::Found> SlabCache::find(PhysicalMemory& pmm, const void* object, const char* who,
-                                         const void* caller) {
+[[gnu::always_inline]] Result<SlabCache::Found> SlabCache::find(PhysicalMemory& pmm,
+                                                                const void* object, const char* who,
+                                                                const void* caller) {
   const char* problem = nullptr;
   Found found{};
   const VirtAddr va(object);
