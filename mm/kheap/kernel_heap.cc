@@ -53,8 +53,13 @@ void KernelHeap::count(int64_t allocations, int64_t bytes) {
 
 Result<void*> KernelHeap::kmalloc(size_t size) {
   if (size == 0) return Error::kInvalidArgument;
-  if (size > kMaxSize) return Error::kNoMemory;
   if (SlabCache* cache = class_for(size)) return cache->alloc();
+  return kmalloc_pages(size);
+}
+
+// Out of line, so the size-class path above saves no registers for it.
+[[gnu::noinline]] Result<void*> KernelHeap::kmalloc_pages(size_t size) {
+  if (size > kMaxSize) return Error::kNoMemory;
   const uint32_t order = order_for(size);
   const PhysAddr pages = TRY(pmm_->alloc_pages(order));
   PageFrame* head = pmm_->frame(pages);
@@ -89,9 +94,8 @@ KernelHeap::Block KernelHeap::foreign(const char* problem) {
     // names its cache, which is one of ours or foreign.
     SlabCache::Found found{};
     if (const char* problem = SlabCache::check(*frame, block, found)) return foreign(problem);
-    SlabCache* cache = found.slab->cache;
-    if (cache->owner() != this) return foreign("an object of another slab cache");
-    return {Kind::kSlab, cache, found, nullptr, nullptr};
+    if (found.slab->owner != this) return foreign("an object of another slab cache");
+    return {Kind::kSlab, found.slab->cache, found, nullptr, nullptr};
   }
   if (va.is_page_aligned()) return {Kind::kLarge, nullptr, {}, frame, nullptr};
   return foreign("not kmalloc memory");
@@ -151,16 +155,16 @@ Status KernelHeap::kfree_checked(void* block) {
 void KernelHeap::kfree(void* block) {
   const void* caller = __builtin_return_address(0);
   const Block b = classify(block);
-  if (b.kind == Kind::kSlab) {  // the fast path: one call does claim and release
-    if (const Status freed = b.cache->free(b.found, block, caller); !freed.ok()) {
-      panic("kfree(%p): %s", block, error_name(freed.error()));
-    }
-    return;
-  }
-  if (const Status claimed = claim(b, block, caller); !claimed.ok()) {
-    panic("kfree(%p): %s", block, error_name(claimed.error()));
-  }
+  // The fast path: one call claims and releases.
+  const Status freed =
+      b.kind == Kind::kSlab ? b.cache->free(b.found, block, caller) : kfree_other(b, block, caller);
+  if (!freed.ok()) panic("kfree(%p): %s", block, error_name(freed.error()));
+}
+
+[[gnu::noinline]] Status KernelHeap::kfree_other(const Block& b, void* block, const void* caller) {
+  TRY(claim(b, block, caller));
   release(b, block);
+  return ok_status();
 }
 
 Result<void*> KernelHeap::krealloc(void* block, size_t size) {

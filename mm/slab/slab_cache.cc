@@ -53,8 +53,13 @@ Result<Slab*> SlabCache::grow() {
   auto* slab = arch::phys_to_virt(base).as<Slab>();
   new (slab) Slab();
   slab->cache = this;
+  slab->owner = owner_;
   slab->base = base;
   slab->objects = reinterpret_cast<uint8_t*>(slab) + objects_offset_;
+  slab->objects_end = slab->objects + capacity_ * stride_;
+  slab->state = states(*slab);
+  slab->reciprocal = stride_reciprocal_;
+  slab->stride = static_cast<uint32_t>(stride_);
   slab->in_use = 0;
   slab->where = Slab::Where::kEmpty;
   Atomic<uint8_t>* state = states(*slab);
@@ -225,8 +230,7 @@ Result<void*> SlabCache::alloc() {
   return where;
 }
 
-[[gnu::always_inline]] Status SlabCache::claim(const Found& found, void* object,
-                                               const void* caller) {
+[[gnu::always_inline]] Status SlabCache::claim(Found found, void* object, const void* caller) {
   Atomic<uint8_t>& state = *state_of(found);
   // The one atomic step that decides who frees an object (MS-001).
   if (state.exchange(Slab::kFree, MemoryOrder::kAcqRel) != Slab::kHandedOut) {
@@ -242,7 +246,7 @@ Status SlabCache::claim(void* object) {
   return claim(where, object, caller);
 }
 
-void SlabCache::unclaim(const Found& found) {
+void SlabCache::unclaim(Found found) {
   state_of(found)->store(Slab::kHandedOut, MemoryOrder::kRelease);
 }
 
@@ -251,7 +255,7 @@ void SlabCache::unclaim(void* object) {
   if (where.ok()) unclaim(where.value());
 }
 
-[[gnu::always_inline]] void SlabCache::release_claimed(const Found& found, void* object) {
+[[gnu::always_inline]] void SlabCache::release_claimed(Found found, void* object) {
   check_redzone(object);
   poison(object);
   arch::InterruptsDisabled no_irqs;
@@ -261,7 +265,7 @@ void SlabCache::unclaim(void* object) {
   magazine.entries[magazine.count++] = {object, state_of(found)};
 }
 
-Status SlabCache::free(const Found& found, void* object, const void* caller) {
+Status SlabCache::free(Found found, void* object, const void* caller) {
   TRY(claim(found, object, caller));
   release_claimed(found, object);
   return ok_status();

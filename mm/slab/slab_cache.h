@@ -46,13 +46,24 @@ class SlabCache;
 // The header at the start of every slab. Behind it: the slab's free list
 // as object indexes, then one atomic state byte per object (kHandedOut
 // while a caller has it), then the objects.
+//
+// The header repeats what a free needs of its cache's layout (set once,
+// when the slab is made), so validating a pointer reads the page
+// descriptor and this one cache line, never the cache itself: kfree tells
+// its own size classes by `owner` (the class index of the issue, as one
+// comparison), and every free is two dependent loads from the pointer.
 struct Slab {
   // kOwned: a CPU's current slab, on no list; only that CPU refills from it.
   enum class Where : uint8_t { kFull, kPartial, kEmpty, kOwned };
 
   ListNode link;  // on its cache's full, partial or empty list
   SlabCache* cache;
+  const void* owner;  // cache->owner()
   uint8_t* objects;
+  uint8_t* objects_end;    // objects + capacity * stride
+  Atomic<uint8_t>* state;  // one byte per object
+  uint64_t reciprocal;     // SlabCache::reciprocal(stride)
+  uint32_t stride;
   PhysAddr base;
   uint32_t in_use;     // objects not on this slab's free list
   uint32_t free_head;  // first free object index, or kNone
@@ -102,15 +113,12 @@ class SlabCache {
   // or what is wrong with the pointer.
   static const char* check(const PageFrame& frame, const void* object, Found& found) {
     auto* slab = static_cast<Slab*>(frame.owner.load(MemoryOrder::kAcquire));
-    const SlabCache* cache = slab->cache;
-    if (!cache) return "a slab of no cache";
+    if (!slab->cache) return "a slab of no cache";
     const auto* bytes = static_cast<const uint8_t*>(object);
-    if (bytes < slab->objects || bytes >= slab->objects + cache->capacity_ * cache->stride_) {
-      return "inside a slab header";
-    }
+    if (bytes < slab->objects || bytes >= slab->objects_end) return "inside a slab header";
     const size_t offset = static_cast<size_t>(bytes - slab->objects);
-    const uint32_t index = cache->index_of(offset);
-    if (index * cache->stride_ != offset) {
+    const uint32_t index = divide(offset, slab->reciprocal);
+    if (index * slab->stride != offset) {
       return "not the start of an object (interior or misaligned)";
     }
     found = {slab, index};
@@ -123,11 +131,11 @@ class SlabCache {
   // The Found forms are for a pointer find() validated as this cache's.
   Status claim(void* object);
   void unclaim(void* object);
-  Status claim(const Found& found, void* object, const void* caller);
-  void release_claimed(const Found& found, void* object);
-  void unclaim(const Found& found);
+  Status claim(Found found, void* object, const void* caller);
+  void release_claimed(Found found, void* object);
+  void unclaim(Found found);
   // claim() and release_claimed() in one call (kfree).
-  Status free(const Found& found, void* object, const void* caller);
+  Status free(Found found, void* object, const void* caller);
 
   // Objects handed to callers (the sum of per-CPU counts, without the
   // lock): exact whenever the cache is quiet.
@@ -152,7 +160,8 @@ class SlabCache {
   static SlabCache* cache_of(PhysicalMemory& pmm, const void* object);
 
   // Who made this cache (the kernel heap marks its size classes), so a
-  // free can tell its own caches from any other in one comparison.
+  // free can tell its own caches from any other in one comparison. Set
+  // before the first allocation: every slab copies it into its header.
   void set_owner(const void* owner) { owner_ = owner; }
   const void* owner() const { return owner_; }
 
@@ -211,7 +220,7 @@ class SlabCache {
   Atomic<uint8_t>* states(Slab& slab) const {
     return reinterpret_cast<Atomic<uint8_t>*>(slab.next_free() + capacity_);
   }
-  Atomic<uint8_t>* state_of(const Found& found) const { return &states(*found.slab)[found.index]; }
+  static Atomic<uint8_t>* state_of(Found found) { return &found.slab->state[found.index]; }
   uint32_t index_of(size_t offset) const { return divide(offset, stride_reciprocal_); }
   using SlabList = List<Slab, &Slab::link>;
   SlabList& list_for(Slab::Where where) REQUIRES(lock_);
