@@ -210,13 +210,27 @@ HeapStats KernelHeap::stats() const {
     allocations += c.allocations.load(MemoryOrder::kRelaxed);
     bytes += c.bytes.load(MemoryOrder::kRelaxed);
   }
-  for (const SlabCache* cache : classes_) {
-    if (!cache) continue;  // before init()
+  auto add = [&](const SlabCache* cache) {
     const uint64_t in_use = cache->objects_in_use();
     allocations += static_cast<int64_t>(in_use);
     bytes += static_cast<int64_t>(in_use * cache->object_size());
+  };
+  for (const SlabCache* cache : classes_) {
+    if (cache) add(cache);  // null before init()
   }
+  const uint32_t adopted = adopted_count_.load(MemoryOrder::kAcquire);
+  for (uint32_t i = 0; i < adopted; ++i) add(adopted_[i]);
   return {static_cast<uint64_t>(allocations), static_cast<uint64_t>(bytes)};
+}
+
+Status KernelHeap::adopt(SlabCache& cache) {
+  if (cache.owner() != nullptr) return Error::kInvalidArgument;
+  const uint32_t slot = adopted_count_.load(MemoryOrder::kRelaxed);
+  if (slot == kMaxAdopted) return Error::kNoSpace;
+  cache.set_owner(this);
+  adopted_[slot] = &cache;
+  adopted_count_.store(slot + 1, MemoryOrder::kRelease);  // the slot, then the count
+  return ok_status();
 }
 
 void KernelHeap::reclaim() {

@@ -30,6 +30,7 @@ class KernelHeap {
                                            256, 384, 512, 768, 1024, 1536, 2048};
   static constexpr size_t kClassCount = sizeof(kClassSizes) / sizeof(kClassSizes[0]);
   static constexpr size_t kMaxSize = kPageSize << kMaxOrder;  // 4 MiB
+  static constexpr size_t kMaxAdopted = 8;
 
   KernelHeap() = default;
   KernelHeap(const KernelHeap&) = delete;
@@ -52,6 +53,14 @@ class KernelHeap {
   // Resizes, keeping the first min(old, new) bytes. On failure the old
   // block is untouched and still owned by the caller.
   Result<void*> krealloc(void* block, size_t size);
+
+  // Makes `cache`'s objects kernel-heap blocks: kfree (and so kdelete and
+  // Own<T>) frees them and stats() counts them (ObjectCache). Call it
+  // before the cache's first allocation (its slabs copy the owner).
+  // kInvalidArgument if the cache has an owner already, kNoSpace beyond
+  // kMaxAdopted caches. Like PhysicalMemory::add_range, one caller at a
+  // time (boot code); stats() may run on any CPU meanwhile.
+  Status adopt(SlabCache& cache);
 
   // The usable size of a live block (its class or page size), or 0.
   size_t usable_size(const void* block);
@@ -96,6 +105,10 @@ class KernelHeap {
   SlabCache* classes_[kClassCount] = {};
   uint8_t class_index_[kClassSizes[kClassCount - 1] / 16 + 1] = {};  // by (size + 15) / 16
   CpuCounters counters_[arch::kMaxCpus];
+  // Adopted caches: written once each (a slot, then the count), read by
+  // stats() on any CPU.
+  SlabCache* adopted_[kMaxAdopted] = {};
+  Atomic<uint32_t> adopted_count_{0};
 };
 
 }  // namespace viper::mm
