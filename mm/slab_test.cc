@@ -112,6 +112,46 @@ TEST_F(SlabTest, MS001_ConcurrentDoubleFreeHasExactlyOneWinner) {
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
 }
 
+// find() validates a pointer once (kfree reuses it); the Found forms of
+// free and claim decide with the same state byte as free(void*).
+TEST_F(SlabTest, MS002_FindValidatesOnceAndTheFoundFormsFreeOnce) {
+  SlabCache cache("test.find", 40, 8);
+  ASSERT_OK(cache.init(pmm_));
+  Result<void*> object = cache.alloc();
+  ASSERT_OK(object);
+  auto* byte = static_cast<uint8_t*>(object.value());
+  int on_the_stack = 0;
+  EXPECT_EQ(SlabCache::find(pmm_, nullptr, "test", nullptr).error(), Error::kInvalidArgument);
+  EXPECT_EQ(SlabCache::find(pmm_, byte + 8, "test", nullptr).error(), Error::kInvalidArgument)
+      << "interior";
+  EXPECT_EQ(SlabCache::find(pmm_, &on_the_stack, "test", nullptr).error(), Error::kInvalidArgument)
+      << "outside memory";
+  Result<SlabCache::Found> found = SlabCache::find(pmm_, object.value(), "test", nullptr);
+  ASSERT_OK(found);
+  EXPECT_EQ(found->slab->cache, &cache);
+  EXPECT_OK(cache.free(found.value(), object.value(), nullptr));
+  EXPECT_EQ(cache.free(found.value(), object.value(), nullptr).error(), Error::kDoubleFree);
+  EXPECT_EQ(cache.free(object.value()).error(), Error::kDoubleFree);
+  EXPECT_EQ(cache.stats().objects_in_use, 0u);
+}
+
+TEST_F(SlabTest, MS001_ConcurrentFreesThroughEitherEntryHaveExactlyOneWinner) {
+  SlabCache cache("test.race_found", 32, 8);
+  ASSERT_OK(cache.init(pmm_));
+  for (int round = 0; round < 300; ++round) {
+    Result<void*> object = cache.alloc();
+    ASSERT_OK(object);
+    const SlabCache::Found found = SlabCache::find(pmm_, object.value(), "test", nullptr).value();
+    std::atomic<int> ok{0};
+    std::thread a([&] { ok += cache.free(object.value()).ok(); });
+    std::thread b([&] { ok += cache.free(found, object.value(), nullptr).ok(); });
+    a.join();
+    b.join();
+    EXPECT_EQ(ok.load(), 1);
+  }
+  EXPECT_EQ(cache.stats().objects_in_use, 0u);
+}
+
 TEST_F(SlabTest, MS002_ForeignPointersAreRefusedBeforeAnyListIsTouched) {
   SlabCache cache("test.owner", 64, 8);
   SlabCache other("test.other", 64, 8);

@@ -8,6 +8,7 @@
 #include "kernel/lib/scope_guard.h"
 #include "mm/kheap/global.h"
 #include "mm/kheap/make.h"
+#include "mm/kheap/object_cache.h"
 #include "sched/cpu_switch.h"
 #include "sched/lock_classes.h"
 #include "sched/task_start.h"
@@ -78,6 +79,14 @@ struct SchedulerState {
 // on first use without thread-safe guards (-fno-threadsafe-statics), so
 // only the boot CPU may be the first to call state().
 Atomic<uint32_t> g_initialized{0};
+
+// Threads come from a slab cache of their own (exact size, their own
+// magazines); the kernel heap adopts it, so kdelete frees them as before.
+// Built by init(), on the boot CPU, like state().
+mm::ObjectCache<Thread>& thread_cache() {
+  static mm::ObjectCache<Thread> cache("sched.thread");
+  return cache;
+}
 
 SchedulerState& state() {
   static SchedulerState instance;
@@ -216,6 +225,9 @@ void init(const Hooks& hooks, uint32_t cpus) {
   s.hooks = hooks;
   s.cpus = cpus;
   for (uint32_t cpu = 0; cpu < arch::kMaxCpus; ++cpu) s.cpu[cpu].queue.init(cpu);
+  if (const Status made = thread_cache().init(); !made.ok()) {
+    panic("sched: no thread cache: %s", error_name(made.error()));
+  }
   g_initialized.store(1, MemoryOrder::kRelease);
 }
 
@@ -242,7 +254,7 @@ Result<Thread*> spawn(const char* name, void (*entry)(void*), void* arg,
   const TaskStart start{.name = name, .priority = options.priority, .affinity = options.affinity};
   if (!entry) return Error::kInvalidArgument;
   TRY(check_task_start(start, state().cpus));
-  mm::Own<Thread> thread = TRY(mm::make<Thread>());
+  mm::Own<Thread> thread = TRY(thread_cache().make());
   const PhysAddr stack = TRY(mm::physical_memory().alloc_pages(kStackOrder));
   auto free_stack = ScopeGuard([&] { (void)mm::physical_memory().free_pages(stack, kStackOrder); });
   uint32_t slot = 0;

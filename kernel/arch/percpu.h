@@ -38,8 +38,8 @@ struct PerCpu {
   HeldLockRecord held_locks[kMaxHeldLocks] = {};
   uint32_t held_lock_count = 0;
 
-  // Host backend only: the simulated interrupt mask and TTBR0.
-  bool host_irqs_enabled = true;
+  // Host backend only: the simulated TTBR0. (Its interrupt mask is a
+  // thread-local of the backend: a host CPU is one thread for its life.)
   uint64_t host_user_translation = 0;
 };
 

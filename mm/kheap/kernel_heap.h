@@ -30,6 +30,7 @@ class KernelHeap {
                                            256, 384, 512, 768, 1024, 1536, 2048};
   static constexpr size_t kClassCount = sizeof(kClassSizes) / sizeof(kClassSizes[0]);
   static constexpr size_t kMaxSize = kPageSize << kMaxOrder;  // 4 MiB
+  static constexpr size_t kMaxAdopted = 8;
 
   KernelHeap() = default;
   KernelHeap(const KernelHeap&) = delete;
@@ -53,6 +54,14 @@ class KernelHeap {
   // block is untouched and still owned by the caller.
   Result<void*> krealloc(void* block, size_t size);
 
+  // Makes `cache`'s objects kernel-heap blocks: kfree (and so kdelete and
+  // Own<T>) frees them and stats() counts them (ObjectCache). Call it
+  // before the cache's first allocation (its slabs copy the owner).
+  // kInvalidArgument if the cache has an owner already, kNoSpace beyond
+  // kMaxAdopted caches. Like PhysicalMemory::add_range, one caller at a
+  // time (boot code); stats() may run on any CPU meanwhile.
+  Status adopt(SlabCache& cache);
+
   // The usable size of a live block (its class or page size), or 0.
   size_t usable_size(const void* block);
   HeapStats stats() const;
@@ -61,21 +70,30 @@ class KernelHeap {
 
  private:
   enum class Kind { kSlab, kLarge, kForeign };
+  // What a pointer is, found with one page-descriptor lookup and kept for
+  // the claim and the release (a free never looks the pointer up twice).
   struct Block {
     Kind kind;
-    SlabCache* cache;  // kSlab
-    PageFrame* frame;  // kLarge
+    SlabCache* cache;        // kSlab
+    SlabCache::Found found;  // kSlab
+    PageFrame* frame;        // kLarge
+    const char* problem;     // kForeign: why
   };
 
   SlabCache* class_for(size_t size);
+  Result<void*> kmalloc_pages(size_t size);
+  Status kfree_other(const Block& b, void* block, const void* caller);
   Block classify(const void* block);
+  static Block foreign(const char* problem);
   Status claim(const Block& b, void* block, const void* caller);
-  void unclaim(const Block& b, void* block);
+  void unclaim(const Block& b);
   void release(const Block& b, void* block);
   size_t block_size(const Block& b) const;
 
-  // Live-allocation accounting per CPU (only its CPU writes; stats() sums),
-  // so the fast path shares no counter between CPUs.
+  // Live-allocation accounting of large blocks per CPU (only its CPU
+  // writes; stats() sums), so no counter is shared between CPUs. Blocks of
+  // the size classes are counted by their caches' own per-CPU counts,
+  // which the slab fast path keeps anyway.
   struct alignas(64) CpuCounters {
     Atomic<int64_t> allocations{0};
     Atomic<int64_t> bytes{0};
@@ -87,6 +105,10 @@ class KernelHeap {
   SlabCache* classes_[kClassCount] = {};
   uint8_t class_index_[kClassSizes[kClassCount - 1] / 16 + 1] = {};  // by (size + 15) / 16
   CpuCounters counters_[arch::kMaxCpus];
+  // Adopted caches: written once each (a slot, then the count), read by
+  // stats() on any CPU.
+  SlabCache* adopted_[kMaxAdopted] = {};
+  Atomic<uint32_t> adopted_count_{0};
 };
 
 }  // namespace viper::mm

@@ -134,8 +134,8 @@ void PhysicalMemory::drain_this_cpu() {
   }
 }
 
-PageFrame* PhysicalMemory::frame(PhysAddr page) {
-  for (uint32_t i = 0; i < buddy_count_; ++i) {
+PageFrame* PhysicalMemory::frame_in_other_zones(PhysAddr page) {
+  for (uint32_t i = 1; i < buddy_count_; ++i) {
     if (buddy_[i].contains(page)) return &buddy_[i].frame(page);
   }
   for (uint32_t i = 0; i < bitmap_count_; ++i) {

@@ -53,8 +53,13 @@ Result<Slab*> SlabCache::grow() {
   auto* slab = arch::phys_to_virt(base).as<Slab>();
   new (slab) Slab();
   slab->cache = this;
+  slab->owner = owner_;
   slab->base = base;
   slab->objects = reinterpret_cast<uint8_t*>(slab) + objects_offset_;
+  slab->objects_end = slab->objects + capacity_ * stride_;
+  slab->state = states(*slab);
+  slab->reciprocal = stride_reciprocal_;
+  slab->stride = static_cast<uint32_t>(stride_);
   slab->in_use = 0;
   slab->where = Slab::Where::kEmpty;
   Atomic<uint8_t>* state = states(*slab);
@@ -147,7 +152,7 @@ void SlabCache::refill(Magazine& magazine) {
     const uint32_t index = slab->free_head;
     slab->free_head = slab->next_free()[index];
     ++slab->in_use;
-    magazine.objects[magazine.count++] = slab->objects + index * stride_;
+    magazine.entries[magazine.count++] = {slab->objects + index * stride_, &states(*slab)[index]};
   }
 }
 
@@ -163,7 +168,7 @@ void SlabCache::return_to_slab(void* object) {
 }
 
 Result<void*> SlabCache::alloc() {
-  void* object = nullptr;
+  Magazine::Entry entry;
   {
     arch::InterruptsDisabled no_irqs;
     Magazine& magazine = magazines_[arch::cpu_id()];
@@ -172,68 +177,61 @@ Result<void*> SlabCache::alloc() {
       refill(magazine);
     }
     if (magazine.count == 0) return Error::kNoMemory;
-    object = magazine.objects[--magazine.count];
+    entry = magazine.entries[--magazine.count];
     magazine.add_handed_out(1);
   }
-  // Magazines only ever hold this cache's objects: no validation needed.
-  // Only this CPU can reach the object now, so no other can change its
-  // state byte: a plain load and store, no read-modify-write.
-  const Located where = locate_trusted(object);
-  Atomic<uint8_t>& state = states(*where.slab)[where.index];
-  if (state.load(MemoryOrder::kRelaxed) != Slab::kFree) {
-    panic("slab %s: object %p handed out twice", name_, object);
+  // Magazines only ever hold this cache's objects, each with its state
+  // byte: no lookup, no validation. Only this CPU can reach the object
+  // now, so no other can change that byte: a plain load and store, no
+  // read-modify-write.
+  if (entry.state->load(MemoryOrder::kRelaxed) != Slab::kFree) {
+    panic("slab %s: object %p handed out twice", name_, entry.object);
   }
-  state.store(Slab::kHandedOut, MemoryOrder::kRelease);
-  check_poison(object);
-  check_redzone(object);
-  return object;
+  entry.state->store(Slab::kHandedOut, MemoryOrder::kRelease);
+  check_poison(entry.object);
+  check_redzone(entry.object);
+  return entry.object;
 }
 
-SlabCache::Located SlabCache::locate_trusted(const void* object) const {
-  const PageFrame* frame = pmm_->frame(arch::virt_to_phys(VirtAddr(object)).page_base());
-  auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kRelaxed));
-  return {slab, index_of(static_cast<size_t>(static_cast<const uint8_t*>(object) - slab->objects))};
-}
-
-Result<SlabCache::Located> SlabCache::locate(const void* object, const void* caller) const {
-  if (!object) {
-    report(object, "null pointer", caller);
-    return Error::kInvalidArgument;
-  }
+[[gnu::always_inline]] Result<SlabCache::Found> SlabCache::find(PhysicalMemory& pmm,
+                                                                const void* object, const char* who,
+                                                                const void* caller) {
+  const char* problem = nullptr;
+  Found found{};
   const VirtAddr va(object);
-  if (!arch::is_direct_map(va)) {
-    report(object, "not a kernel heap address", caller);
+  if (!object) {
+    problem = "null pointer";
+  } else if (!arch::is_direct_map(va)) {
+    problem = "not a kernel heap address";
+  } else if (const PageFrame* frame = pmm.frame(arch::virt_to_phys(va).page_base());
+             !frame || frame->owner_kind.load(MemoryOrder::kAcquire) !=
+                           static_cast<uint8_t>(FrameOwner::kSlab)) {
+    problem = "not inside any slab";
+  } else {
+    problem = check(*frame, object, found);
+  }
+  if (problem) {
+    report(who, object, problem, caller);
     return Error::kInvalidArgument;
   }
-  const PageFrame* frame = pmm_->frame(arch::virt_to_phys(va).page_base());
-  if (!frame ||
-      frame->owner_kind.load(MemoryOrder::kAcquire) != static_cast<uint8_t>(FrameOwner::kSlab)) {
-    report(object, "not inside any slab", caller);
-    return Error::kInvalidArgument;
-  }
-  auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire));
-  if (slab->cache != this) {
-    report(object, slab->cache ? "an object of another cache" : "a slab of no cache", caller);
-    return Error::kInvalidArgument;
-  }
-  const auto* bytes = static_cast<const uint8_t*>(object);
-  if (bytes < slab->objects || bytes >= slab->objects + capacity_ * stride_) {
-    report(object, "inside a slab header", caller);
-    return Error::kInvalidArgument;
-  }
-  const size_t offset = static_cast<size_t>(bytes - slab->objects);
-  const uint32_t index = index_of(offset);
-  if (index * stride_ != offset) {
-    report(object, "not the start of an object (interior or misaligned)", caller);
-    return Error::kInvalidArgument;
-  }
-  return Located{slab, index};
+  return found;
 }
 
-Status SlabCache::claim(void* object) {
-  const void* caller = __builtin_return_address(0);
-  const Located where = TRY(locate(object, caller));
-  Atomic<uint8_t>& state = states(*where.slab)[where.index];
+// Inlined into free(): a Result passed through memory costs a
+// store-forwarding stall per free on x86.
+[[gnu::always_inline]] Result<SlabCache::Located> SlabCache::locate(const void* object,
+                                                                    const void* caller) const {
+  const Located where = TRY(find(*pmm_, object, name_, caller));
+  Slab* slab = where.slab;
+  if (slab->cache != this) {
+    report(object, "an object of another cache", caller);
+    return Error::kInvalidArgument;
+  }
+  return where;
+}
+
+[[gnu::always_inline]] Status SlabCache::claim(Found found, void* object, const void* caller) {
+  Atomic<uint8_t>& state = *state_of(found);
   // The one atomic step that decides who frees an object (MS-001).
   if (state.exchange(Slab::kFree, MemoryOrder::kAcqRel) != Slab::kHandedOut) {
     report(object, "double free (or never allocated)", caller);
@@ -242,32 +240,49 @@ Status SlabCache::claim(void* object) {
   return ok_status();
 }
 
-void SlabCache::unclaim(void* object) {
-  const Result<Located> where = locate(object, nullptr);
-  if (!where.ok()) return;
-  states(*where->slab)[where->index].store(Slab::kHandedOut, MemoryOrder::kRelease);
+Status SlabCache::claim(void* object) {
+  const void* caller = __builtin_return_address(0);
+  const Located where = TRY(locate(object, caller));
+  return claim(where, object, caller);
 }
 
-void SlabCache::release_claimed(void* object) {
+void SlabCache::unclaim(Found found) {
+  state_of(found)->store(Slab::kHandedOut, MemoryOrder::kRelease);
+}
+
+void SlabCache::unclaim(void* object) {
+  const Result<Located> where = locate(object, nullptr);
+  if (where.ok()) unclaim(where.value());
+}
+
+[[gnu::always_inline]] void SlabCache::release_claimed(Found found, void* object) {
   check_redzone(object);
   poison(object);
   arch::InterruptsDisabled no_irqs;
   Magazine& magazine = magazines_[arch::cpu_id()];
   magazine.add_handed_out(-1);
   if (magazine.count == kMagazineSize) flush(magazine, kMagazineSize / 2);
-  magazine.objects[magazine.count++] = object;
+  magazine.entries[magazine.count++] = {object, state_of(found)};
+}
+
+Status SlabCache::free(Found found, void* object, const void* caller) {
+  TRY(claim(found, object, caller));
+  release_claimed(found, object);
+  return ok_status();
 }
 
 Status SlabCache::free(void* object) {
-  TRY(claim(object));
-  release_claimed(object);
+  const void* caller = __builtin_return_address(0);
+  const Located where = TRY(locate(object, caller));
+  TRY(claim(where, object, caller));
+  release_claimed(where, object);
   return ok_status();
 }
 
 void SlabCache::flush(Magazine& magazine, uint32_t keep) {
   IrqSpinlockGuard guard(lock_);
   ++slow_path_entries_;
-  while (magazine.count > keep) return_to_slab(magazine.objects[--magazine.count]);
+  while (magazine.count > keep) return_to_slab(magazine.entries[--magazine.count].object);
 }
 
 uint64_t SlabCache::reclaim() {
@@ -296,23 +311,27 @@ SlabCache* SlabCache::cache_of(PhysicalMemory& pmm, const void* object) {
   return static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire))->cache;
 }
 
-SlabStats SlabCache::stats() const {
+uint64_t SlabCache::objects_in_use() const {
   // Per-CPU counts are read without their CPUs' cooperation: exact once
   // the cache is quiet, approximate while it is in use.
   int64_t in_use = 0;
   for (const Magazine& magazine : magazines_) {
     in_use += magazine.handed_out.load(MemoryOrder::kRelaxed);
   }
-  IrqSpinlockGuard guard(lock_);
-  return {static_cast<uint64_t>(in_use), full_.size(), partial_.size(), empty_.size(),
-          slow_path_entries_};
+  return static_cast<uint64_t>(in_use);
 }
 
-void SlabCache::report(const void* object, const char* problem, const void* caller) const {
-  printk(LogLevel::kError, "slab %s: free of %p refused: %s (caller %p)", name_, object, problem,
+SlabStats SlabCache::stats() const {
+  const uint64_t in_use = objects_in_use();
+  IrqSpinlockGuard guard(lock_);
+  return {in_use, full_.size(), partial_.size(), empty_.size(), slow_path_entries_};
+}
+
+void SlabCache::report(const char* who, const void* object, const char* problem,
+                       const void* caller) {
+  printk(LogLevel::kError, "slab %s: free of %p refused: %s (caller %p)", who, object, problem,
          caller);
 }
-
 void SlabCache::poison(void* object) const {
   if constexpr (kSlabDebug) {
     auto* bytes = static_cast<uint8_t*>(object);

@@ -3,7 +3,10 @@
 //
 // * Fast path: a per-CPU magazine of free objects, used with interrupts
 //   off and no lock at all (PERF-002). The per-cache lock is taken only to
-//   refill or flush a magazine, never one lock for all caches.
+//   refill or flush a magazine, never one lock for all caches. A magazine
+//   slot holds the object and its state byte, so an allocation looks
+//   nothing up; a free validates its pointer once (find()) and kmalloc's
+//   kfree reuses that lookup instead of classifying the pointer again.
 // * Object -> slab in O(1): the page descriptor of any object page points
 //   at its slab (PERF-001).
 // * Full, partial and empty lists: a partial slab is the head of a list
@@ -43,13 +46,24 @@ class SlabCache;
 // The header at the start of every slab. Behind it: the slab's free list
 // as object indexes, then one atomic state byte per object (kHandedOut
 // while a caller has it), then the objects.
+//
+// The header repeats what a free needs of its cache's layout (set once,
+// when the slab is made), so validating a pointer reads the page
+// descriptor and this one cache line, never the cache itself: kfree tells
+// its own size classes by `owner` (the class index of the issue, as one
+// comparison), and every free is two dependent loads from the pointer.
 struct Slab {
   // kOwned: a CPU's current slab, on no list; only that CPU refills from it.
   enum class Where : uint8_t { kFull, kPartial, kEmpty, kOwned };
 
   ListNode link;  // on its cache's full, partial or empty list
   SlabCache* cache;
+  const void* owner;  // cache->owner()
   uint8_t* objects;
+  uint8_t* objects_end;    // objects + capacity * stride
+  Atomic<uint8_t>* state;  // one byte per object
+  uint64_t reciprocal;     // SlabCache::reciprocal(stride)
+  uint32_t stride;
   PhysAddr base;
   uint32_t in_use;     // objects not on this slab's free list
   uint32_t free_head;  // first free object index, or kNone
@@ -85,12 +99,47 @@ class SlabCache {
   Result<void*> alloc();
   Status free(void* object);
 
+  // A pointer validated as the start of an object of some slab cache:
+  // everything MS-002 asks except which cache (found.slab->cache says).
+  struct Found {
+    Slab* slab;
+    uint32_t index;
+  };
+  // kInvalidArgument (reported, naming `who`) for anything else.
+  static Result<Found> find(PhysicalMemory& pmm, const void* object, const char* who,
+                            const void* caller);
+  // The same for a pointer into the page `frame` describes, already known
+  // to be a slab page (owner_kind kSlab): nullptr and `found` filled in,
+  // or what is wrong with the pointer.
+  static const char* check(const PageFrame& frame, const void* object, Found& found) {
+    auto* slab = static_cast<Slab*>(frame.owner.load(MemoryOrder::kAcquire));
+    if (!slab->cache) return "a slab of no cache";
+    const auto* bytes = static_cast<const uint8_t*>(object);
+    if (bytes < slab->objects || bytes >= slab->objects_end) return "inside a slab header";
+    const size_t offset = static_cast<size_t>(bytes - slab->objects);
+    const uint32_t index = divide(offset, slab->reciprocal);
+    if (index * slab->stride != offset) {
+      return "not the start of an object (interior or misaligned)";
+    }
+    found = {slab, index};
+    return nullptr;
+  }
+
   // Takes an allocated object out of circulation without freeing it: after
   // claim() succeeds, free() of it is a double free. release_claimed()
   // then frees it; unclaim() gives it back to its owner. (krealloc, MS-003.)
+  // The Found forms are for a pointer find() validated as this cache's.
   Status claim(void* object);
-  void release_claimed(void* object);
   void unclaim(void* object);
+  Status claim(Found found, void* object, const void* caller);
+  void release_claimed(Found found, void* object);
+  void unclaim(Found found);
+  // claim() and release_claimed() in one call (kfree).
+  Status free(Found found, void* object, const void* caller);
+
+  // Objects handed to callers (the sum of per-CPU counts, without the
+  // lock): exact whenever the cache is quiet.
+  uint64_t objects_in_use() const;
 
   // Returns this CPU's magazine and every empty slab to the page allocator;
   // returns the number of pages freed.
@@ -111,7 +160,8 @@ class SlabCache {
   static SlabCache* cache_of(PhysicalMemory& pmm, const void* object);
 
   // Who made this cache (the kernel heap marks its size classes), so a
-  // free can tell its own caches from any other in one comparison.
+  // free can tell its own caches from any other in one comparison. Set
+  // before the first allocation: every slab copies it into its header.
   void set_owner(const void* owner) { owner_ = owner; }
   const void* owner() const { return owner_; }
 
@@ -122,7 +172,11 @@ class SlabCache {
  private:
   // One per CPU, on its own cache lines so CPUs never share them.
   struct alignas(64) Magazine {
-    void* objects[kMagazineSize];
+    struct Entry {
+      void* object;
+      Atomic<uint8_t>* state;  // its state byte: allocation sets it, no lookup
+    };
+    Entry entries[kMagazineSize];
     uint32_t count = 0;
     // The slab this CPU refills from, so CPUs do not share slabs (and the
     // cache lines of their allocation bits). Changed under the cache lock.
@@ -134,14 +188,13 @@ class SlabCache {
       handed_out.store(handed_out.load(MemoryOrder::kRelaxed) + delta, MemoryOrder::kRelaxed);
     }
   };
-  struct Located {
-    Slab* slab;
-    uint32_t index;
-  };
+  using Located = Found;
 
   Result<Located> locate(const void* object, const void* caller) const;
-  Located locate_trusted(const void* object) const;
-  void report(const void* object, const char* problem, const void* caller) const;
+  static void report(const char* who, const void* object, const char* problem, const void* caller);
+  void report(const void* object, const char* problem, const void* caller) const {
+    report(name_, object, problem, caller);
+  }
   Result<Slab*> grow() REQUIRES(lock_);
   void refill(Magazine& magazine) REQUIRES(lock_);
   void return_to_slab(void* object) REQUIRES(lock_);
@@ -149,7 +202,6 @@ class SlabCache {
   void place(Slab& slab) REQUIRES(lock_);
   void retire_current(Magazine& magazine) REQUIRES(lock_);
   void flush(Magazine& magazine, uint32_t keep);
-  void free_located(void* object);
   void poison(void* object) const;
   void check_poison(void* object) const;
   void check_redzone(const void* object) const;
@@ -168,6 +220,7 @@ class SlabCache {
   Atomic<uint8_t>* states(Slab& slab) const {
     return reinterpret_cast<Atomic<uint8_t>*>(slab.next_free() + capacity_);
   }
+  static Atomic<uint8_t>* state_of(Found found) { return &found.slab->state[found.index]; }
   uint32_t index_of(size_t offset) const { return divide(offset, stride_reciprocal_); }
   using SlabList = List<Slab, &Slab::link>;
   SlabList& list_for(Slab::Where where) REQUIRES(lock_);

@@ -46,7 +46,8 @@ thread_local Binding t_binding;
 
 }  // namespace
 
-thread_local PerCpu* host::t_cpu = nullptr;
+thread_local constinit PerCpu* host::t_cpu = nullptr;
+thread_local constinit bool host::t_irqs_enabled = true;
 host::TlbLog host::g_tlb_log;
 
 PerCpu* host::bind_this_thread() {
