@@ -34,6 +34,19 @@ struct cblock {
   uint8_t* data;
 };
 
+/* Where the last lookup in a directory found its name, and the last add
+ * found room: the next search starts there and wraps around, so it still
+ * sees every block (Linux's ext2 keeps the first, i_dir_start_lookup). A
+ * walk in readdir order then finds each name in the block it looks at
+ * first, not after half the directory, and a directory filling up finds
+ * room at once. Keyed by directory inode in a small table: a stale or
+ * lost hint only costs the scan it would have saved. */
+struct dir_hint {
+  uint32_t ino;
+  uint32_t lookup, add; /* directory block indexes */
+};
+#define DIR_HINTS 64
+
 struct open_ref {
   uint32_t ino;
   uint32_t count;
@@ -61,6 +74,8 @@ struct ext2_fs {
   struct cblock** hash FS_GUARDED_BY(&lock);
   uint32_t hash_size FS_GUARDED_BY(&lock);
   struct cblock lru FS_GUARDED_BY(&lock); /* the list's head */
+
+  struct dir_hint dir_hints[DIR_HINTS] FS_GUARDED_BY(&lock);
 
   struct open_ref* opens FS_GUARDED_BY(&lock);
   uint32_t open_count FS_GUARDED_BY(&lock);
