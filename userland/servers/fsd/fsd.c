@@ -174,25 +174,20 @@ static uint32_t queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the lo
   return slot;
 }
 
-static int queue_empty(void) {
-  fs_mutex_lock(&g_queue.lock);
-  int empty = g_queue.count == 0;
-  fs_mutex_unlock(&g_queue.lock);
-  return empty;
-}
-
-/* Serves one request of connection `i` (out of the pollset meanwhile);
- * 0 when the connection was closed. */
-static int serve_one(uint32_t i, uint8_t* request, uint8_t* reply, uint64_t deadline) {
+/* Serves one request of connection `i` (out of the pollset meanwhile). */
+static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
   struct slot s = slot_get(i);
   viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
   struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
                             handles, 0, VIPER_MESSAGE_HANDLES_MAX};
-  int64_t r = viper_channel_read(s.channel, &m, deadline);
-  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) return -1;
+  int64_t r = viper_channel_read(s.channel, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) {
+    viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+    return;
+  }
   if (r < 0) { /* the client is gone */
     slot_close(i);
-    return 0;
+    return;
   }
   for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]); /* none expected */
   struct fsd_result result;
@@ -216,26 +211,7 @@ static int serve_one(uint32_t i, uint8_t* request, uint8_t* reply, uint64_t dead
       0) {
     if (result.has_conn) viper_handle_close(pair[1]); /* its peer then closes itself */
   }
-  return 1;
-}
-
-/* Serves connection `i` until it goes quiet, then gives it back to the
- * pollset. A client reading or writing a file sends its next request
- * right after the reply, so while no other connection waits the worker
- * keeps the connection for LINGER_NS: the next request then wakes the
- * worker itself, not the poller, which would queue it and wake a worker
- * (per request two thread switches, a pollset add and a condition-variable
- * signal fewer). */
-#define LINGER_NS 500000u
-static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
-  uint64_t deadline = 0; /* the first request is there: no wait */
-  for (;;) {
-    int r = serve_one(i, request, reply, deadline);
-    if (r == 0) return;
-    if (r < 0 || !queue_empty()) break;
-    deadline = viper_deadline_after(LINGER_NS);
-  }
-  viper_pollset_add(g_pollset, slot_get(i).channel, SIGNALS, i);
+  viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
 }
 
 static void* worker(void* arg) {
