@@ -4,11 +4,17 @@
 // the queue (the wait protocol's second check), so a wake between the
 // caller's read and its sleep is never lost (RC-013).
 //
-// Waiters hash into 64 wait queues by (handle table, address): the table
-// stands for the process, so two processes' equal addresses do not meet.
-// A wake wakes its whole bucket; a waiter whose word did not change goes
-// back to sleep, so sharing a bucket costs a spurious wakeup, never a
-// missed one.
+// A wake of n wakes at most n waiters of that word (POSIX/Linux): waking a
+// whole hashed bucket woke every thread of a server's pool for one request
+// and spread one client's chain over every CPU. So each word being waited
+// on has a queue of its own, a slot keyed by (handle table, address) — the
+// table stands for the process, so two processes' equal addresses do not
+// meet — claimed by its first waiter and given back by its last. Slots
+// hash into 64 buckets of kSlots; when a bucket's slots are all taken
+// (more distinct words waited on at once than that), further waiters sleep
+// on the bucket's shared overflow queue, which every wake in the bucket
+// wakes whole: a spurious wakeup (the waiter whose word did not change
+// sleeps again), never a missed one.
 #include "kernel/syscall/futex.h"
 
 #include "kernel/syscall/arguments.h"
@@ -19,14 +25,70 @@ namespace viper::syscall {
 namespace {
 
 constexpr size_t kBuckets = 64;
-sched::WaitQueue g_buckets[kBuckets];
+constexpr size_t kSlots = 8;
 
-sched::WaitQueue& bucket(const CallContext& c, uint64_t address) {
-  uint64_t key = reinterpret_cast<uint64_t>(&c.handles) ^ (address >> 2);
+struct Slot {
+  const void* table = nullptr;  // the key; meaningful while users > 0
+  uint64_t address = 0;
+  uint32_t users = 0;  // waiters, and wakers using the queue right now
+  sched::WaitQueue queue;
+};
+
+// The bucket's lock guards the slots' keys and counts, and is never held
+// with a queue's lock (a slot is pinned by `users`, then used unlocked):
+// so it can share the wait queues' lock class and level.
+struct Bucket {
+  constexpr Bucket() : lock(sched::kWaitQueueLockClass) {}
+  IrqSpinlock lock;
+  Slot slots[kSlots] GUARDED_BY(lock);
+  uint32_t overflow_users GUARDED_BY(lock) = 0;
+  sched::WaitQueue overflow;
+};
+
+Bucket g_buckets[kBuckets];
+
+Bucket& bucket_of(const void* table, uint64_t address) {
+  uint64_t key = reinterpret_cast<uint64_t>(table) ^ (address >> 2);
   key ^= key >> 29;
   key *= 0xbf58476d1ce4e5b9ull;
   key ^= key >> 32;
   return g_buckets[key % kBuckets];
+}
+
+Slot* find_slot(Bucket& b, const void* table, uint64_t address) REQUIRES(b.lock) {
+  for (Slot& s : b.slots) {
+    if (s.users && s.table == table && s.address == address) return &s;
+  }
+  return nullptr;
+}
+
+// The waiter's queue: the word's slot (claimed if need be, pinned), or
+// null for the overflow queue (counted).
+Slot* join(Bucket& b, const void* table, uint64_t address) {
+  Guard guard(b.lock);
+  Slot* slot = find_slot(b, table, address);
+  for (size_t i = 0; !slot && i < kSlots; ++i) {
+    if (b.slots[i].users == 0) {
+      slot = &b.slots[i];
+      slot->table = table;
+      slot->address = address;
+    }
+  }
+  if (slot) {
+    slot->users++;
+  } else {
+    b.overflow_users++;
+  }
+  return slot;
+}
+
+void leave(Bucket& b, Slot* slot) {
+  Guard guard(b.lock);
+  if (slot) {
+    slot->users--;
+  } else {
+    b.overflow_users--;
+  }
 }
 
 Status check_word(uint64_t address) {
@@ -46,7 +108,12 @@ Result<uint64_t> futex_wait(CallContext& c, const Arguments& a) {
     fault = arch::copy_from_user(&now, VirtAddr(address), sizeof(now));
     return !fault.ok() || now != expected;
   };
-  TRY(sched::wait_until(bucket(c, address), changed, deadline_arg(a.value[2])));
+  Bucket& b = bucket_of(&c.handles, address);
+  Slot* slot = join(b, &c.handles, address);
+  const Status waited =
+      sched::wait_until(slot ? slot->queue : b.overflow, changed, deadline_arg(a.value[2]));
+  leave(b, slot);
+  TRY(waited);
   TRY(fault);
   return 0;
 }
@@ -55,16 +122,32 @@ Result<uint64_t> futex_wake(CallContext& c, const Arguments& a) {
   const uint64_t address = a.value[0];
   TRY(check_word(address));
   if (a.value[1] == 0) return Error::kInvalidArgument;
-  return wake_futex(c, address);
+  return wake_futex(c, address, a.value[1]);
 }
 
 }  // namespace
 
-size_t wake_futex(const CallContext& context, uint64_t address) {
+size_t wake_futex(const CallContext& context, uint64_t address, uint64_t count) {
+  Bucket& b = bucket_of(&context.handles, address);
+  Slot* slot = nullptr;
+  bool overflow = false;
+  {
+    Guard guard(b.lock);
+    slot = find_slot(b, &context.handles, address);
+    if (slot) slot->users++; /* pinned: its key stays while we wake */
+    overflow = b.overflow_users > 0;
+  }
   // On the waker's CPU when it has nothing else queued (sched::sync_waker):
   // a waker usually blocks next (a server's dispatcher handing a request to
   // a worker), and under QEMU waking an idle vCPU costs about a millisecond.
-  return bucket(context, address).wake_all(sched::sync_waker());
+  size_t woken = 0;
+  if (slot) {
+    while (woken < count && slot->queue.wake_one(sched::sync_waker()) == 1) ++woken;
+    leave(b, slot);
+  }
+  // The overflow queue's waiters may be this word's: all of them, always.
+  if (overflow) woken += b.overflow.wake_all(sched::sync_waker());
+  return woken;
 }
 
 void install_futex_calls() {

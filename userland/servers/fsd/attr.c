@@ -150,11 +150,19 @@ static int write_tree(struct ext2_fs* fs, uint32_t block, int level) FS_REQUIRES
 /* The file's blocks (data and indirect) reach the disk. */
 static int write_file_blocks(struct ext2_fs* fs, struct inode* in) FS_REQUIRES(fs->lock) {
   uint64_t blocks = (inode_size(fs, in) + fs->block_size - 1) / fs->block_size;
+  uint32_t start = 0, run = 0; /* contiguous on the disk: one request */
   for (uint64_t i = 0; i < blocks; ++i) {
     uint32_t block;
     TRY(inode_bmap(fs, in, i, 0, &block));
-    if (block) TRY(cache_write_block(fs, block));
+    if (run && block == start + run) {
+      ++run;
+      continue;
+    }
+    if (run) TRY(cache_write_range(fs, start, run));
+    start = block;
+    run = block ? 1 : 0;
   }
+  if (run) TRY(cache_write_range(fs, start, run));
   /* Indirect blocks, every level. */
   for (int i = EXT2_IND_BLOCK; i < EXT2_N_BLOCKS; ++i)
     TRY(write_tree(fs, le32(in->raw + I_BLOCK + 4 * i), i - EXT2_IND_BLOCK + 1));

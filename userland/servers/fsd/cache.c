@@ -43,6 +43,8 @@ int cache_init(struct ext2_fs* fs, uint32_t blocks, uint8_t* memory) {
 }
 
 void cache_free(struct ext2_fs* fs) {
+  free(fs->cluster);
+  fs->cluster = 0;
   if (fs->cache) {
     if (!fs->cache_memory) {
       for (uint32_t i = 0; i < fs->cache_count; ++i) free(fs->cache[i].data);
@@ -184,4 +186,80 @@ int cache_write_all(struct ext2_fs* fs) {
     }
   }
   return result;
+}
+
+/* ---- Clusters: contiguous blocks in one device request ---- */
+
+/* The bounce buffer a cluster moves through (the device wants one
+ * contiguous buffer; the cache's buffers are scattered); 0 when out of
+ * memory, and then blocks go one at a time. */
+static uint8_t* cluster_buffer(struct ext2_fs* fs) FS_REQUIRES(fs->lock) {
+  if (!fs->cluster) fs->cluster = malloc(CACHE_CLUSTER_BYTES);
+  return fs->cluster;
+}
+
+uint32_t cache_cluster_blocks(const struct ext2_fs* fs) {
+  return CACHE_CLUSTER_BYTES / fs->block_size;
+}
+
+int cache_has(struct ext2_fs* fs, uint32_t block) { return find(fs, block) != 0; }
+
+int cache_read_cluster(struct ext2_fs* fs, uint32_t first, uint32_t count) {
+  if (count > cache_cluster_blocks(fs)) count = cache_cluster_blocks(fs);
+  if (first >= fs->blocks_count) return -EIO;
+  if (count > fs->blocks_count - first) count = fs->blocks_count - first; /* a corrupt map */
+  uint8_t* bounce = cluster_buffer(fs);
+  if (!bounce || count < 2) return 0; /* cache_get reads them one by one */
+  int r = fs->dev.read(fs->dev.context, (uint64_t)first * fs->block_size, bounce,
+                       (size_t)count * fs->block_size);
+  if (r < 0) return r;
+  /* Each block not cached meanwhile gets a buffer, unpinned: read-ahead
+   * that nobody uses is evicted like any other block. */
+  for (uint32_t i = 0; i < count; ++i) {
+    if (find(fs, first + i)) continue;
+    int err = 0;
+    struct cblock* b = claim(fs, first + i, &err);
+    if (!b) return 0; /* no room: the rest is read when asked for */
+    memcpy(b->data, bounce + (size_t)i * fs->block_size, fs->block_size);
+    cache_put(fs, pin(fs, b)); /* most recently used */
+  }
+  return 0;
+}
+
+/* Writes the gathered run [first, first + n) from the bounce buffer and
+ * marks it clean. */
+static int write_gathered(struct ext2_fs* fs, uint32_t first, uint32_t n, const uint8_t* bounce)
+    FS_REQUIRES(fs->lock) {
+  if (n == 0) return 0;
+  int r = fs->dev.write(fs->dev.context, (uint64_t)first * fs->block_size, bounce,
+                        (size_t)n * fs->block_size);
+  if (r < 0) return r;
+  for (uint32_t i = 0; i < n; ++i) {
+    struct cblock* b = find(fs, first + i);
+    if (b) b->dirty = 0;
+  }
+  return 0;
+}
+
+int cache_write_range(struct ext2_fs* fs, uint32_t first, uint32_t count) {
+  uint8_t* bounce = cluster_buffer(fs);
+  if (!bounce) {
+    for (uint32_t i = 0; i < count; ++i) TRY(cache_write_block(fs, first + i));
+    return 0;
+  }
+  const uint32_t most = cache_cluster_blocks(fs);
+  uint32_t start = first, n = 0; /* the dirty run gathered so far */
+  for (uint32_t i = 0; i < count; ++i) {
+    struct cblock* b = find(fs, first + i);
+    if (!b || !b->dirty || n == most) {
+      TRY(write_gathered(fs, start, n, bounce));
+      n = 0;
+    }
+    if (b && b->dirty) {
+      if (n == 0) start = first + i;
+      memcpy(bounce + (size_t)n * fs->block_size, b->data, fs->block_size);
+      ++n;
+    }
+  }
+  return write_gathered(fs, start, n, bounce);
 }

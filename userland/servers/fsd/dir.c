@@ -80,6 +80,20 @@ static void changed(struct ext2_fs* fs, struct inode* dir) FS_REQUIRES(fs->lock)
   inode_dirty(fs, dir);
 }
 
+/* The directory's hints, taken over (reset) if another directory had
+ * the slot. */
+static struct dir_hint* hint_of(struct ext2_fs* fs, const struct inode* dir)
+    FS_REQUIRES(fs->lock) {
+  struct dir_hint* h = &fs->dir_hints[(dir->ino * 2654435761u) % DIR_HINTS];
+  if (h->ino != dir->ino) *h = (struct dir_hint){dir->ino, 0, 0};
+  return h;
+}
+
+/* The i-th block to search of `blocks`, starting at `start`. */
+static uint32_t nth_from(uint32_t start, uint32_t i, uint32_t blocks) {
+  return (start < blocks ? start + i : i) % blocks;
+}
+
 static int matches(const struct entry* e, const char* name, size_t len) {
   return e->ino && e->name_len == len && memcmp(e->name, name, len) == 0;
 }
@@ -89,7 +103,9 @@ static int find(struct ext2_fs* fs, struct inode* dir, const char* name, size_t 
                 struct cblock** out, uint32_t* at, int64_t* prev) FS_REQUIRES(fs->lock) {
   uint32_t blocks = block_count(fs, dir);
   if (blocks == 0) return -EIO;
-  for (uint32_t i = 0; i < blocks; ++i) {
+  struct dir_hint* hint = hint_of(fs, dir);
+  for (uint32_t n = 0; n < blocks; ++n) {
+    const uint32_t i = nth_from(hint->lookup, n, blocks);
     int err = 0;
     struct cblock* b = dir_block(fs, dir, i, &err);
     if (!b) return err;
@@ -102,6 +118,7 @@ static int find(struct ext2_fs* fs, struct inode* dir, const char* name, size_t 
         return r;
       }
       if (matches(&e, name, len)) {
+        hint->lookup = i;
         *out = b;
         *at = off;
         *prev = last;
@@ -142,7 +159,9 @@ int dir_add(struct ext2_fs* fs, struct inode* dir, const char* name, size_t len,
   const uint32_t need = de_size((uint32_t)len);
   uint32_t blocks = block_count(fs, dir);
   if (blocks == 0) return -EIO;
-  for (uint32_t i = 0; i < blocks; ++i) {
+  struct dir_hint* hint = hint_of(fs, dir);
+  for (uint32_t n = 0; n < blocks; ++n) {
+    const uint32_t i = nth_from(hint->add, n, blocks);
     int err = 0;
     struct cblock* b = dir_block(fs, dir, i, &err);
     if (!b) return err;
@@ -165,6 +184,7 @@ int dir_add(struct ext2_fs* fs, struct inode* dir, const char* name, size_t len,
         cache_dirty(fs, b);
         cache_put(fs, b);
         changed(fs, dir);
+        hint->add = i;
         return 0;
       }
       off += e.rec_len;
@@ -184,6 +204,7 @@ int dir_add(struct ext2_fs* fs, struct inode* dir, const char* name, size_t len,
   cache_put(fs, b);
   inode_set_size(fs, dir, (uint64_t)(blocks + 1) * fs->block_size);
   changed(fs, dir);
+  hint->add = blocks;
   return 0;
 }
 

@@ -34,6 +34,19 @@ struct cblock {
   uint8_t* data;
 };
 
+/* Where the last lookup in a directory found its name, and the last add
+ * found room: the next search starts there and wraps around, so it still
+ * sees every block (Linux's ext2 keeps the first, i_dir_start_lookup). A
+ * walk in readdir order then finds each name in the block it looks at
+ * first, not after half the directory, and a directory filling up finds
+ * room at once. Keyed by directory inode in a small table: a stale or
+ * lost hint only costs the scan it would have saved. */
+struct dir_hint {
+  uint32_t ino;
+  uint32_t lookup, add; /* directory block indexes */
+};
+#define DIR_HINTS 64
+
 struct open_ref {
   uint32_t ino;
   uint32_t count;
@@ -57,10 +70,13 @@ struct ext2_fs {
 
   struct cblock* cache FS_GUARDED_BY(&lock);
   uint32_t cache_count FS_GUARDED_BY(&lock);
-  uint8_t* cache_memory; /* the caller's, or 0: buffers come from malloc */
+  uint8_t* cache_memory;                 /* the caller's, or 0: buffers come from malloc */
+  uint8_t* cluster FS_GUARDED_BY(&lock); /* CACHE_CLUSTER_BYTES of bounce, or 0 */
   struct cblock** hash FS_GUARDED_BY(&lock);
   uint32_t hash_size FS_GUARDED_BY(&lock);
   struct cblock lru FS_GUARDED_BY(&lock); /* the list's head */
+
+  struct dir_hint dir_hints[DIR_HINTS] FS_GUARDED_BY(&lock);
 
   struct open_ref* opens FS_GUARDED_BY(&lock);
   uint32_t open_count FS_GUARDED_BY(&lock);
@@ -87,6 +103,17 @@ void cache_dirty(struct ext2_fs* fs, struct cblock* b) FS_REQUIRES(fs->lock);
 void cache_forget(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock);
 int cache_write_block(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock);
 int cache_write_all(struct ext2_fs* fs) FS_REQUIRES(fs->lock);
+/* Clusters: contiguous disk blocks moved in one device request (a 4 KiB
+ * request per block cost a virtio round trip and an interrupt each).
+ * Reads `count` blocks from `first` (at most cache_cluster_blocks) into
+ * the cache, those not cached already; read-ahead for a sequential reader. */
+#define CACHE_CLUSTER_BYTES (256u << 10)
+uint32_t cache_cluster_blocks(const struct ext2_fs* fs);
+int cache_has(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock);
+int cache_read_cluster(struct ext2_fs* fs, uint32_t first, uint32_t count) FS_REQUIRES(fs->lock);
+/* Writes back the dirty cached blocks of [first, first + count), each run
+ * of contiguous dirty blocks in one request. */
+int cache_write_range(struct ext2_fs* fs, uint32_t first, uint32_t count) FS_REQUIRES(fs->lock);
 
 /* super.c */
 int super_write(struct ext2_fs* fs) FS_REQUIRES(fs->lock);

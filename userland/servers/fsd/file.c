@@ -15,6 +15,24 @@ static uint64_t max_size(const struct ext2_fs* fs) {
   return size < cap ? size : cap;
 }
 
+/* Before file block `lblock` (at disk block `block`, not cached) is read:
+ * it and the file's next blocks that follow it on the disk and are not
+ * cached either, up to a cluster, in one request. A sequential reader's
+ * next requests then find their blocks cached (read-ahead). */
+static int read_ahead(struct ext2_fs* fs, struct inode* in, uint64_t lblock, uint32_t block)
+    FS_REQUIRES(fs->lock) {
+  const uint64_t last = (inode_size(fs, in) + fs->block_size - 1) / fs->block_size;
+  uint32_t n = 1;
+  while (n < cache_cluster_blocks(fs) && lblock + n < last) {
+    uint32_t next;
+    if (inode_bmap(fs, in, lblock + n, 0, &next) < 0 || next != block + n ||
+        cache_has(fs, next))
+      break;
+    ++n;
+  }
+  return cache_read_cluster(fs, block, n);
+}
+
 int64_t file_read(struct ext2_fs* fs, struct inode* in, uint64_t offset, void* buffer,
                   size_t count) {
   uint64_t size = inode_size(fs, in);
@@ -31,6 +49,7 @@ int64_t file_read(struct ext2_fs* fs, struct inode* in, uint64_t offset, void* b
     if (block == 0) {
       memset((uint8_t*)buffer + done, 0, n);
     } else {
+      if (!cache_has(fs, block)) TRY(read_ahead(fs, in, at / fs->block_size, block));
       int err = 0;
       struct cblock* b = cache_get(fs, block, &err);
       if (!b) return err;
