@@ -67,6 +67,87 @@ KTEST(bench, vm_faults_clone_and_map) {
   mm::destroy_address_space(space);
 }
 
+// Where a first-touch and a copy-on-write fault's time goes, step by step,
+// in one boot (docs/performance.md, issue 16). Each step runs alone over
+// kSteps fresh pages; "fault_handler" is AddressSpace::handle_fault called
+// directly, so the "touch" figure minus it is the exception round trip
+// (entry, dispatch, the retried store) of an EL1 fault on a user address.
+KTEST(bench, vm_fault_steps) {
+  constexpr uint64_t kSteps = 512;  // one leaf table's worth
+  mm::PhysicalMemory& memory = mm::physical_memory();
+  mm::AddressSpace* space = mm::AddressSpace::create(memory).value();
+  const VirtAddr touched(0x0000'2000'0000'0000), handled(0x0000'2000'1000'0000),
+      mapped(0x0000'2000'2000'0000);
+  (void)space->map_anonymous(touched, kSteps * kPageSize, kRw);
+  (void)space->map_anonymous(handled, kSteps * kPageSize, kRw);
+  sched::set_address_space(space);
+  static PhysAddr frames[kSteps];
+
+  // Tables first, so every step below finds them (one leaf table each).
+  touch(touched);
+  (void)space->handle_fault(handled, mm::Access::kWrite);
+  (void)space->tables().map(mapped, memory.alloc_page().value(), kRw);
+
+  uint64_t start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) touch(touched + i * kPageSize);
+  kbench_report("vm_step_touch_fault_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) {
+    (void)space->handle_fault(handled + i * kPageSize, mm::Access::kWrite);
+  }
+  kbench_report("vm_step_fault_handler_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 0; i < kSteps; ++i) frames[i] = memory.alloc_page().value();
+  kbench_report("vm_step_alloc_page_ns", (arch::uptime_ns() - start) / kSteps, "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 0; i < kSteps; ++i) arch::zero_page(arch::phys_to_virt(frames[i]));
+  kbench_report("vm_step_zero_fresh_page_ns", (arch::uptime_ns() - start) / kSteps, "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) {
+    (void)space->tables().missing_tables(mapped + i * kPageSize);
+  }
+  kbench_report("vm_step_missing_tables_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) (void)space->vma_at(handled + i * kPageSize);
+  kbench_report("vm_step_vma_lock_and_find_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) (void)space->tables().lookup(mapped + i * kPageSize);
+  kbench_report("vm_step_lookup_unmapped_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) {
+    (void)space->tables().map(mapped + i * kPageSize, frames[i], kRw);
+  }
+  kbench_report("vm_step_map_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  // A valid -> valid change: break-before-make with one TLBI VAE1IS.
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) {
+    (void)space->tables().replace(mapped + i * kPageSize, frames[i], kRw, /*cow=*/false);
+  }
+  kbench_report("vm_step_replace_with_tlbi_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  start = arch::uptime_ns();
+  for (uint64_t i = 1; i < kSteps; ++i) {
+    __builtin_memcpy(arch::phys_to_virt(frames[i]).as<void>(),
+                     arch::phys_to_virt(frames[i - 1]).as<void>(), kPageSize);
+  }
+  kbench_report("vm_step_copy_page_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+
+  // The pages mapped outside any VMA are this test's to take back.
+  sched::set_address_space(nullptr);
+  (void)memory.free_page(space->tables().unmap(mapped).value().frame);
+  for (uint64_t i = 1; i < kSteps; ++i) (void)space->tables().unmap(mapped + i * kPageSize);
+  for (uint64_t i = 0; i < kSteps; ++i) (void)memory.free_page(frames[i]);
+  mm::destroy_address_space(space);
+}
+
 // What a fault's page work costs, in one boot (so host speed drifts cancel):
 // zeroing a page with DC ZVA (arch::zero_page_dc_zva), with the kernel's
 // memset (64-byte stp blocks; arch::zero_page), with byte stores (the memset before issue 16), and
