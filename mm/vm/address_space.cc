@@ -77,13 +77,13 @@ void AddressSpace::release_frame(PhysAddr frame) {
   if (unshare_frame(*descriptor) == 0) (void)memory_.free_page(frame);
 }
 
-void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end) {
+void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end, bool invalidate) {
   constexpr uint32_t kBatch = 64;
   VirtAddr vas[kBatch];
   Translation gone[kBatch];
   while (start < end) {
     VirtAddr resume;
-    const uint32_t n = tables_.unmap_batch(start, end, vas, gone, kBatch, resume);
+    const uint32_t n = tables_.unmap_batch(start, end, vas, gone, kBatch, resume, invalidate);
     // The TLBs no longer hold these: the frames may go.
     for (uint32_t i = 0; i < n; ++i) release_frame(gone[i].frame);
     resident_ -= n;
@@ -94,15 +94,17 @@ void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end) {
 void AddressSpace::destroy_unused() {
   {
     IrqSpinlockGuard guard(lock_);
+    // It runs nowhere and its ASID is gone (invalidated where it ever ran,
+    // destroy): no TLB can use these entries, so no invalidation per batch.
     for (uint32_t i = 0; i < vmas_.size(); ++i) {
-      unmap_pages_locked(vmas_.at(i).start, vmas_.at(i).end);
+      unmap_pages_locked(vmas_.at(i).start, vmas_.at(i).end, /*invalidate=*/false);
     }
   }
   kdelete(this);  // frees the (now empty) tables
 }
 
 void AddressSpace::destroy(AsidAllocator& asids) {
-  asids.release(asid_tag_);
+  asids.release(asid_tag_, tables_.cpus());
   destroy_unused();
 }
 

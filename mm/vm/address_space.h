@@ -126,7 +126,7 @@ class AddressSpace {
       REQUIRES(lock_);
   FaultResult write_shared_locked(VirtAddr page, const Vma& vma, const Translation& t)
       REQUIRES(lock_);
-  void unmap_pages_locked(VirtAddr start, VirtAddr end) REQUIRES(lock_);
+  void unmap_pages_locked(VirtAddr start, VirtAddr end, bool invalidate = true) REQUIRES(lock_);
   void release_frame(PhysAddr frame);
   // destroy() for a space that never had an ASID.
   void destroy_unused();

@@ -64,7 +64,7 @@ void AsidAllocator::deactivate(uint32_t cpu) {
   active_[cpu] = 0;
 }
 
-void AsidAllocator::release(AsidTag& tag) {
+void AsidAllocator::release(AsidTag& tag, uint64_t cpus) {
   IrqSpinlockGuard guard(lock_);
   const uint64_t current = tag.exchange(0, MemoryOrder::kAcqRel);
   if (current == 0) return;
@@ -79,7 +79,12 @@ void AsidAllocator::release(AsidTag& tag) {
     // The space unmapped everything (invalidating as it went), but the
     // number is about to be reused in this generation: make sure no CPU
     // keeps anything tagged with it.
-    arch::tlb_flush_asid(number(current));
+    // (Interrupts are off under lock_: this CPU stays this CPU.)
+    if (cpus == (1ull << arch::cpu_id())) {
+      arch::tlb_flush_asid_local(number(current));
+    } else if (cpus != 0) {
+      arch::tlb_flush_asid(number(current));
+    }
     used_.clear(number(current));
   }
 }

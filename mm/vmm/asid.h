@@ -47,8 +47,11 @@ class AsidAllocator {
   uint16_t activate(AsidTag& tag, uint32_t cpu) EXCLUDES(lock_);
   // `cpu` runs no user space now (kernel threads: ASID 0).
   void deactivate(uint32_t cpu) EXCLUDES(lock_);
-  // The space is gone and runs nowhere: its ASID may be reused.
-  void release(AsidTag& tag) EXCLUDES(lock_);
+  // The space is gone and runs nowhere: its ASID may be reused. `cpus`:
+  // the CPUs that ever ran it (one bit each; PageTable::cpus), whose TLBs
+  // are the only ones that may hold the ASID: none, this CPU (a local
+  // invalidation) or others (a broadcast).
+  void release(AsidTag& tag, uint64_t cpus = ~0ull) EXCLUDES(lock_);
 
   uint64_t generation() const EXCLUDES(lock_);
   // The ASID `cpu` runs (0: none), for tests.

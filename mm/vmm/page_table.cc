@@ -112,18 +112,45 @@ Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create, TableReserve* reserv
   return &table[desc::index(va, desc::kLevels - 1)];
 }
 
-// The space may be taking a new ASID on another CPU right now (after a
-// rollover). That CPU stores the ASID, then (dsb) walks the tables; this
-// one has changed an entry and then (full barrier) reads the ASID. One of
-// the two sees the other's store: either the walk sees the new entry, or
-// the invalidation uses the new ASID. Without the barrier both could miss.
-void PageTable::flush(VirtAddr va) const {
+void PageTable::note_cpu(uint32_t cpu) {
+  const uint64_t bit = 1ull << cpu;
+  if ((cpus_.load(MemoryOrder::kRelaxed) & bit) == 0) cpus_.fetch_or(bit, MemoryOrder::kAcqRel);
   arch::memory_barrier();
-  arch::tlb_flush_user_page(asid(), va);
+}
+
+// The space may be taking a new ASID (after a rollover), or starting to
+// run on one more CPU, on another CPU right now. That CPU stores the ASID
+// and its bit in cpus_, then (barrier) walks the tables; this one has
+// changed an entry and then (full barrier) reads both. One of the two
+// sees the other's store: either the walk sees the new entry, or the
+// invalidation reaches that CPU with the new ASID. Without the barrier
+// both could miss. Callers hold lock_ (interrupts off): cpu_id() stays
+// the CPU the local invalidation runs on.
+PageTable::Reach PageTable::reach() const {
+  arch::memory_barrier();
+  const uint64_t cpus = cpus_.load(MemoryOrder::kAcquire);
+  if (cpus == 0) return Reach::kNone;  // never ran: no TLB holds any of it
+  return cpus == (1ull << arch::cpu_id()) ? Reach::kThisCpu : Reach::kAll;
+}
+void PageTable::flush(VirtAddr va) const {
+  switch (reach()) {
+    case Reach::kNone:
+      return;
+    case Reach::kThisCpu:
+      return arch::tlb_flush_user_page_local(asid(), va);
+    case Reach::kAll:
+      return arch::tlb_flush_user_page(asid(), va);
+  }
 }
 void PageTable::arch_flush_asid() const {
-  arch::memory_barrier();
-  arch::tlb_flush_asid(asid());
+  switch (reach()) {
+    case Reach::kNone:
+      return;
+    case Reach::kThisCpu:
+      return arch::tlb_flush_asid_local(asid());
+    case Reach::kAll:
+      return arch::tlb_flush_asid(asid());
+  }
 }
 
 uint32_t PageTable::unlink_empty_tables(VirtAddr va, PhysAddr* freed) {
@@ -146,7 +173,7 @@ uint32_t PageTable::unlink_empty_tables(VirtAddr va, PhysAddr* freed) {
 }
 
 uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
-                                uint32_t capacity, VirtAddr& resume) {
+                                uint32_t capacity, VirtAddr& resume, bool invalidate) {
   // A few pages are invalidated one by one; beyond this, one ASID flush
   // is cheaper than the broadcasts.
   constexpr uint32_t kPerPageFlushes = 16;
@@ -173,7 +200,9 @@ uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Tra
       }
       va = next;
     }
-    if (count > 0 && count <= kPerPageFlushes && freed_count == 0) {
+    if (!invalidate) {
+      // destroy: nothing can use them (see the declaration).
+    } else if (count > 0 && count <= kPerPageFlushes && freed_count == 0) {
       for (uint32_t i = 0; i < count; ++i) flush(vas[i]);
     } else if (count > 0 || freed_count > 0) {
       arch_flush_asid();

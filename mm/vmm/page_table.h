@@ -9,7 +9,9 @@
 // * A table page whose last entry goes is freed at once.
 // * Changing a live entry's frame is break-before-make: invalid, TLB
 //   invalidation by VA and ASID, then the new entry. Single-page changes
-//   invalidate by VA + ASID (broadcast), never the whole TLB.
+//   invalidate by VA + ASID, never the whole TLB: broadcast if another CPU
+//   ever ran the space, on this CPU only if only it did, not at all if
+//   none did (note_cpu; a broadcast stops every vCPU under QEMU).
 // * The leaf frames belong to the caller (mm:vm): unmap hands them back.
 #pragma once
 
@@ -58,6 +60,12 @@ class PageTable {
   // Invalidations use it; mm:vm's ASID allocator sets it.
   void set_asid(uint16_t asid) { asid_.store(asid, MemoryOrder::kRelease); }
   uint16_t asid() const { return asid_.load(MemoryOrder::kAcquire); }
+  // `cpu` is about to run this space (mm:vm's switch, before TTBR0): its
+  // TLB may cache it from now on. Never cleared (a superset only costs
+  // broadcasts); a full barrier orders it before the walks, as the ASID.
+  void note_cpu(uint32_t cpu);
+  // CPUs that ever ran the space, one bit each (tests, reports).
+  uint64_t cpus() const { return cpus_.load(MemoryOrder::kAcquire); }
 
   // Maps one page. kAlreadyExists if mapped, kInvalidArgument (unaligned or
   // outside user space), kNoMemory (a table page).
@@ -81,8 +89,10 @@ class PageTable {
   // entries are gone when it returns — by VA for a few, by ASID for many —
   // and so are tables that emptied. Returns how many; `resume` is where to
   // continue (end when done).
+  // `invalidate` false: the space runs nowhere and its ASID was already
+  // invalidated and given back (destroy), so no TLB can use these entries.
   uint32_t unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
-                       uint32_t capacity, VirtAddr& resume) EXCLUDES(lock_);
+                       uint32_t capacity, VirtAddr& resume, bool invalidate = true) EXCLUDES(lock_);
   // Gives every mapped page of [start, end) the permissions `prot`
   // (shared COW pages stay read-only until their write fault). Returns
   // how many pages changed.
@@ -121,6 +131,9 @@ class PageTable {
   uint64_t* next_mapped(VirtAddr& va, VirtAddr end) const REQUIRES(lock_);
   void free_empty_tables(VirtAddr va) REQUIRES(lock_);
   void free_tree(PhysAddr table, uint32_t level);
+  // Which TLBs may hold this space's entries: none, this CPU's, any.
+  enum class Reach : uint8_t { kNone, kThisCpu, kAll };
+  Reach reach() const;
   void flush(VirtAddr va) const;
   void arch_flush_asid() const;
   // Frees the tables on `va`'s path that are empty; returns them in
@@ -131,6 +144,7 @@ class PageTable {
   mutable IrqSpinlock lock_;
   PhysAddr root_;
   Atomic<uint16_t> asid_{0};
+  Atomic<uint64_t> cpus_{0};
   uint64_t table_pages_ GUARDED_BY(lock_) = 0;
 };
 

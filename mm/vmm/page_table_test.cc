@@ -151,11 +151,13 @@ TEST_F(PageTableTest, EmptyTablesAreFreedAtOnce) {
 
 // Changing a live mapping's frame is break-before-make with a TLB
 // invalidation by VA; a permission change invalidates too; a new mapping
-// needs none.
+// needs none. The space ran on two CPUs: every invalidation is broadcast.
 TEST_F(PageTableTest, ChangesInvalidateByVirtualAddress) {
   PageTable table(memory_);
   ASSERT_OK(table.init());
   table.set_asid(7);
+  table.note_cpu(arch::cpu_id());
+  table.note_cpu(arch::cpu_id() + 1);
   const PhysAddr a = frame(), b = frame();
   const VirtAddr va(0x10000);
   auto& log = arch::host::g_tlb_log;
@@ -171,6 +173,39 @@ TEST_F(PageTableTest, ChangesInvalidateByVirtualAddress) {
   ASSERT_OK(table.unmap(va));
   EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), page_flushes + 3);
   EXPECT_EQ(log.asid_flushes.load(MemoryOrder::kRelaxed), 0u) << "never a whole-ASID flush";
+}
+
+// Only TLBs of CPUs that ran the space can hold its entries: a space that
+// ran on this CPU alone is invalidated here only (a broadcast stops every
+// vCPU under QEMU), one that never ran needs no invalidation at all.
+TEST_F(PageTableTest, InvalidationsReachOnlyTheCpusThatRanTheSpace) {
+  PageTable table(memory_);
+  ASSERT_OK(table.init());
+  table.set_asid(9);
+  const PhysAddr a = frame(), b = frame(), c = frame();
+  const VirtAddr va(0x10000);
+  auto& log = arch::host::g_tlb_log;
+  const uint64_t pages = log.page_flushes.load(MemoryOrder::kRelaxed);
+  const uint64_t local_pages = log.local_page_flushes.load(MemoryOrder::kRelaxed);
+  ASSERT_OK(table.map(va, a, kProtRead | kProtWrite));
+  EXPECT_EQ(table.replace(va, b, kProtRead | kProtWrite, false).value(), a);
+  EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages) << "never ran: nothing";
+  EXPECT_EQ(log.local_page_flushes.load(MemoryOrder::kRelaxed), local_pages);
+
+  table.note_cpu(arch::cpu_id());
+  EXPECT_EQ(table.cpus(), 1ull << arch::cpu_id());
+  EXPECT_EQ(table.replace(va, c, kProtRead | kProtWrite, false).value(), b);
+  EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages) << "this CPU only";
+  EXPECT_EQ(log.local_page_flushes.load(MemoryOrder::kRelaxed), local_pages + 1);
+
+  table.note_cpu(arch::cpu_id() + 1);
+  ASSERT_OK(table.protect(va, kProtRead, false));
+  EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages + 1) << "two CPUs: broadcast";
+  EXPECT_EQ(log.local_page_flushes.load(MemoryOrder::kRelaxed), local_pages + 1);
+  EXPECT_EQ(table.unmap(va).value().frame, c);
+  (void)memory_.free_page(a);
+  (void)memory_.free_page(b);
+  (void)memory_.free_page(c);
 }
 
 // RC-006: translations are read under the same lock that changes the
