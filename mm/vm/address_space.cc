@@ -281,7 +281,37 @@ FaultResult AddressSpace::write_shared_locked(VirtAddr page, const Vma& vma, con
   return FaultResult::kResolved;
 }
 
-FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserve& reserve) {
+void AddressSpace::prepare_fresh(FreshPages& fresh, const PageTable::Probe& probe) {
+  uint32_t want = 1;
+  if (probe.previous_mapped) {
+    want = fault_around_pages < kFaultAroundPages ? fault_around_pages : kFaultAroundPages;
+    if (want > probe.pages_to_table_end) want = probe.pages_to_table_end;
+    if (want == 0) want = 1;
+  }
+  for (; fresh.count < want; ++fresh.count) {
+    Result<PhysAddr> frame = memory_.alloc_page();
+    if (!frame.ok()) break;  // fewer then; none: the locked path says kNoMemory
+    zero_frame(frame.value());
+    memory_.frame(frame.value())->shares.store(1, MemoryOrder::kRelaxed);
+    fresh.frames[fresh.count] = frame.value();
+  }
+}
+
+bool AddressSpace::map_fresh_locked(VirtAddr page, const Vma& vma, TableReserve& reserve,
+                                    FreshPages& fresh) {
+  // Fault-around only for anonymous VMAs (stacks grow down), inside it.
+  uint32_t count = vma.kind == VmaKind::kAnonymous ? fresh.count : 1;
+  const uint64_t room = (vma.end.value() - page.value()) >> kPageShift;
+  if (count > room) count = static_cast<uint32_t>(room);
+  Result<uint32_t> mapped = tables_.map_run(page, fresh.frames, count, vma.prot, &reserve);
+  if (!mapped.ok() || mapped.value() == 0) return false;  // raced (or no table: the slow path)
+  fresh.used = mapped.value();
+  resident_ += fresh.used;
+  return true;
+}
+
+FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserve& reserve,
+                                       FreshPages& fresh) {
   // RC-007/RC-008: the VMA is found and used under lock_, which unmap and
   // protect also take; nothing of it is used after the lock is dropped.
   Vma* vma = vmas_.find(page);
@@ -291,6 +321,12 @@ FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserv
     return FaultResult::kSegv;
   }
   if (vma->kind == VmaKind::kFile) return FaultResult::kSegv;  // no VFS yet
+  // Unmapped at the probe: the prepared pages, unless a racing fault (or
+  // an unmap and a new mapping) came first; then as below.
+  if (fresh.count > 0 && vma->kind != VmaKind::kShared &&
+      map_fresh_locked(page, *vma, reserve, fresh)) {
+    return FaultResult::kResolved;
+  }
   Result<Translation> t = tables_.lookup(page);
   if (!t.ok()) return map_zero_page_locked(page, *vma, reserve);
   if (access == Access::kWrite && t.value().cow) return write_shared_locked(page, *vma, t.value());
@@ -301,18 +337,24 @@ FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserv
 FaultResult AddressSpace::handle_fault(VirtAddr va, Access access) {
   if (va.value() < kUserBase || va.value() >= kUserTop) return FaultResult::kSegv;
   const VirtAddr page = va.page_base();
-  // Table pages the mapping will need are allocated before the VMA lock
+  // One walk before the VMA lock says what the fault will need. Table
+  // pages the mapping will need are allocated before the VMA lock
   // (a racing fault may use them first: the reserve is only a hint, and
   // map() allocates whatever is still missing).
+  const PageTable::Probe probe = tables_.probe(page);
   TableReserve reserve;
-  if (const uint32_t missing = tables_.missing_tables(page)) {
-    (void)tables_.fill_reserve(reserve, missing);  // short: map() makes up the rest
+  if (probe.missing_tables > 0) {
+    (void)tables_.fill_reserve(reserve, probe.missing_tables);  // short: map() makes up the rest
   }
+  // So are a first touch's zeroed pages: the lock is held for the mapping only.
+  FreshPages fresh;
+  if (!probe.mapped) prepare_fresh(fresh, probe);
   FaultResult result;
   {
     IrqSpinlockGuard guard(lock_);
-    result = fault_locked(page, access, reserve);
+    result = fault_locked(page, access, reserve, fresh);
   }
+  for (uint32_t i = fresh.used; i < fresh.count; ++i) (void)memory_.free_page(fresh.frames[i]);
   tables_.drain_reserve(reserve);
   return result;
 }

@@ -612,10 +612,10 @@ TEST(AddressSpace, RandomOperationsMatchAPageModel) {
 namespace viper::mm {
 namespace {
 
-// The fault path allocates nothing under the VMA lock but the page itself:
-// the tables a first touch in a fresh region needs are allocated before
-// the lock is taken. Measured from inside the fault, with the lock held.
-TEST(AddressSpace, UnderTheVmaLockAFaultAllocatesOnlyItsPage) {
+// A first touch allocates nothing under the VMA lock: the tables it needs
+// and its zeroed page are allocated before the lock is taken. Measured from
+// inside the fault, with the lock held.
+TEST(AddressSpace, UnderTheVmaLockAFirstTouchAllocatesNothing) {
   Space s;
   const VirtAddr far_away(0x6000'0000'0000);  // no tables below the root yet
   ASSERT_OK(s->map_anonymous(far_away, kPageSize, kRw));
@@ -625,7 +625,66 @@ TEST(AddressSpace, UnderTheVmaLockAFaultAllocatesOnlyItsPage) {
   ASSERT_EQ(s->handle_fault(far_away, Access::kWrite), FaultResult::kResolved);
   AddressSpace::fault_pause_for_tests = nullptr;
   EXPECT_EQ(s->tables().table_pages(), tables_before + 3);
-  EXPECT_EQ(free_inside - free_pages(), 1u) << "only the page, under the lock";
+  EXPECT_EQ(free_inside, free_pages()) << "the page and its tables came before the lock";
+}
+
+// Fault-around: a first touch just after a mapped page (a sequential
+// toucher) maps the following pages too, up to kFaultAroundPages, zeroed,
+// never past its VMA or over a page already mapped; a touch with nothing
+// mapped just before it maps its own page only.
+TEST(AddressSpace, ASequentialFirstTouchMapsTheFollowingPagesToo) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    ASSERT_OK(s->map_anonymous(kBase, 64 * kPageSize, kRw));
+    ASSERT_EQ(write_byte(*s, kBase, 1), FaultResult::kResolved);
+    EXPECT_EQ(s->resident_pages(), 1u) << "nothing before it: one page";
+    ASSERT_EQ(write_byte(*s, kBase + kPageSize, 2), FaultResult::kResolved);
+    EXPECT_EQ(s->resident_pages(), 1u + kFaultAroundPages) << "after a mapped page: 16 more";
+    for (uint64_t page = 2; page <= kFaultAroundPages; ++page) {
+      EXPECT_OK(s->tables().lookup(kBase + page * kPageSize)) << page;
+      EXPECT_EQ(read_byte(*s, kBase + page * kPageSize + 5), 0) << "zeroed";
+    }
+    EXPECT_EQ(s->resident_pages(), 1u + kFaultAroundPages) << "reads of them fault no more";
+    EXPECT_EQ(read_byte(*s, kBase + kPageSize), 2);
+
+    ASSERT_EQ(write_byte(*s, kBase + 40 * kPageSize, 3), FaultResult::kResolved);
+    EXPECT_EQ(s->resident_pages(), 2u + kFaultAroundPages) << "a random touch: its page";
+  }
+  EXPECT_EQ(free_pages(), before) << "every page and table returned";
+}
+
+TEST(AddressSpace, FaultAroundStopsAtTheVmaEndAndAtMappedPages) {
+  Space s;
+  ASSERT_OK(s->map_anonymous(kBase, 4 * kPageSize, kRw));
+  // Other permissions, so the two VMAs stay two.
+  ASSERT_OK(s->map_anonymous(kBase + 4 * kPageSize, 32 * kPageSize, kRw | kProtExec));
+  ASSERT_EQ(s->vma_count(), 2u);
+  ASSERT_EQ(write_byte(*s, kBase, 1), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*s, kBase + kPageSize, 1), FaultResult::kResolved);
+  EXPECT_EQ(s->resident_pages(), 4u) << "the first VMA only";
+  EXPECT_FALSE(s->tables().lookup(kBase + 4 * kPageSize).ok());
+
+  ASSERT_EQ(write_byte(*s, kBase + 10 * kPageSize, 7), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*s, kBase + 4 * kPageSize, 1), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*s, kBase + 5 * kPageSize, 1), FaultResult::kResolved);
+  EXPECT_EQ(s->resident_pages(), 4u + 1 + 1 + 5) << "pages 5..9: up to the mapped page 10";
+  EXPECT_EQ(read_byte(*s, kBase + 10 * kPageSize), 7) << "the mapped page kept";
+}
+
+TEST(AddressSpace, StacksAndTheSwitchedOffFaultAroundMapOnePagePerFault) {
+  Space s;
+  ASSERT_OK(s->map_stack(kBase + 64 * kPageSize, 32 * kPageSize));
+  ASSERT_EQ(write_byte(*s, kBase + 40 * kPageSize, 1), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*s, kBase + 41 * kPageSize, 1), FaultResult::kResolved);
+  EXPECT_EQ(s->resident_pages(), 2u) << "a stack: one page per fault";
+
+  ASSERT_OK(s->map_anonymous(kBase, 16 * kPageSize, kRw));
+  AddressSpace::fault_around_pages = 1;
+  ASSERT_EQ(write_byte(*s, kBase, 1), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*s, kBase + kPageSize, 1), FaultResult::kResolved);
+  AddressSpace::fault_around_pages = kFaultAroundPages;
+  EXPECT_EQ(s->resident_pages(), 4u) << "fault-around off: one page per fault";
 }
 
 }  // namespace

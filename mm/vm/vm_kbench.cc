@@ -25,6 +25,8 @@ KTEST(bench, vm_faults_clone_and_map) {
   (void)space->map_anonymous(kRegion, kPages * kPageSize, kRw);
   sched::set_address_space(space);
 
+  // Per page of a sequential first-touch pass (with fault-around: one
+  // fault per kFaultAroundPages pages; vm_fault_around compares).
   uint64_t start = arch::uptime_ns();
   for (uint64_t page = 0; page < kPages; ++page) touch(kRegion + page * kPageSize);
   kbench_report("vm_first_touch_fault_ns", (arch::uptime_ns() - start) / kPages, "ns");
@@ -67,6 +69,44 @@ KTEST(bench, vm_faults_clone_and_map) {
   mm::destroy_address_space(space);
 }
 
+// Fault-around against one page per fault, same boot, same frames: after
+// a warm-up pass (so QEMU's host has backed the frames), passes over 2048
+// pages alternate around / single / single / around ...; each pass maps,
+// touches every page once, and unmaps (not timed).
+uint64_t first_touch_pass(mm::AddressSpace* space, uint32_t around) {
+  constexpr uint64_t kPages = 2048;
+  const VirtAddr region(0x0000'2200'0000'0000);
+  (void)space->map_anonymous(region, kPages * kPageSize, kRw);
+  mm::AddressSpace::fault_around_pages = around;
+  const uint64_t start = arch::uptime_ns();
+  for (uint64_t page = 0; page < kPages; ++page) touch(region + page * kPageSize);
+  const uint64_t ns = (arch::uptime_ns() - start) / kPages;
+  mm::AddressSpace::fault_around_pages = mm::kFaultAroundPages;
+  (void)space->unmap(region, kPages * kPageSize);
+  return ns;
+}
+
+KTEST(bench, vm_fault_around) {
+  mm::AddressSpace* space = mm::AddressSpace::create(mm::physical_memory()).value();
+  sched::set_address_space(space);
+  (void)first_touch_pass(space, 1);
+  constexpr int kRounds = 4;
+  uint64_t around = 0, single = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    if (round % 2 == 0) {
+      around += first_touch_pass(space, mm::kFaultAroundPages);
+      single += first_touch_pass(space, 1);
+    } else {
+      single += first_touch_pass(space, 1);
+      around += first_touch_pass(space, mm::kFaultAroundPages);
+    }
+  }
+  kbench_report("vm_first_touch_with_fault_around_ns", around / kRounds, "ns");
+  kbench_report("vm_first_touch_one_page_per_fault_ns", single / kRounds, "ns");
+  sched::set_address_space(nullptr);
+  mm::destroy_address_space(space);
+}
+
 // Where a first-touch and a copy-on-write fault's time goes, step by step,
 // in one boot (docs/performance.md, issue 16). Each step runs alone over
 // kSteps fresh pages; "fault_handler" is AddressSpace::handle_fault called
@@ -82,6 +122,7 @@ KTEST(bench, vm_fault_steps) {
   (void)space->map_anonymous(handled, kSteps * kPageSize, kRw);
   sched::set_address_space(space);
   static PhysAddr frames[kSteps];
+  mm::AddressSpace::fault_around_pages = 1;  // one fault per page here
 
   // Tables first, so every step below finds them (one leaf table each).
   touch(touched);
@@ -107,10 +148,8 @@ KTEST(bench, vm_fault_steps) {
   kbench_report("vm_step_zero_fresh_page_ns", (arch::uptime_ns() - start) / kSteps, "ns");
 
   start = arch::uptime_ns();
-  for (uint64_t i = 1; i < kSteps; ++i) {
-    (void)space->tables().missing_tables(mapped + i * kPageSize);
-  }
-  kbench_report("vm_step_missing_tables_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
+  for (uint64_t i = 1; i < kSteps; ++i) (void)space->tables().probe(mapped + i * kPageSize);
+  kbench_report("vm_step_probe_ns", (arch::uptime_ns() - start) / (kSteps - 1), "ns");
 
   start = arch::uptime_ns();
   for (uint64_t i = 1; i < kSteps; ++i) (void)space->vma_at(handled + i * kPageSize);
@@ -146,6 +185,7 @@ KTEST(bench, vm_fault_steps) {
   for (uint64_t i = 1; i < kSteps; ++i) (void)space->tables().unmap(mapped + i * kPageSize);
   for (uint64_t i = 0; i < kSteps; ++i) (void)memory.free_page(frames[i]);
   mm::destroy_address_space(space);
+  mm::AddressSpace::fault_around_pages = mm::kFaultAroundPages;
 }
 
 // What a fault's page work costs, in one boot (so host speed drifts cancel):

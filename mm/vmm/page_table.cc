@@ -261,6 +261,47 @@ uint32_t PageTable::missing_tables(VirtAddr va) const {
   return 0;
 }
 
+PageTable::Probe PageTable::probe(VirtAddr va) const {
+  Probe probe;
+  const uint32_t index = desc::index(va, desc::kLevels - 1);
+  probe.pages_to_table_end = desc::kEntries - index;
+  IrqSpinlockGuard guard(lock_);
+  const uint64_t* table = table_at(root_);
+  for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
+    const uint64_t entry = table[desc::index(va, level)];
+    if (!desc::valid(entry)) {
+      probe.missing_tables = desc::kLevels - 1 - level;
+      return probe;
+    }
+    table = table_at(desc::address(entry));
+  }
+  probe.previous_mapped = index > 0 && desc::valid(table[index - 1]);
+  if (desc::valid(table[index])) {
+    probe.mapped = true;
+    probe.translation = translation_of(table[index]);
+  }
+  return probe;
+}
+
+Result<uint32_t> PageTable::map_run(VirtAddr va, const PhysAddr* frames, uint32_t count,
+                                    uint32_t prot, TableReserve* reserve) {
+  if (!valid_user_page(va) || count == 0 ||
+      count > desc::kEntries - desc::index(va, desc::kLevels - 1)) {
+    return Error::kInvalidArgument;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!frames[i].is_page_aligned()) return Error::kInvalidArgument;
+  }
+  IrqSpinlockGuard guard(lock_);
+  uint64_t* entry = TRY(leaf(va, /*create=*/true, reserve));
+  uint32_t mapped = 0;
+  for (; mapped < count && !desc::valid(entry[mapped]); ++mapped) {
+    write_entry(&entry[mapped], desc::page(frames[mapped], prot, /*cow=*/false));
+  }
+  if (mapped > 0) arch::table_entries_written();  // invalid -> valid needs no invalidation
+  return mapped;
+}
+
 Status PageTable::fill_reserve(TableReserve& reserve, uint32_t count) {
   while (reserve.count < count && reserve.count < TableReserve::kMax) {
     const PhysAddr page = TRY(memory_.alloc_page());

@@ -73,6 +73,26 @@ class PageTable {
              TableReserve* reserve = nullptr) EXCLUDES(lock_);
   // How many table pages mapping `va` would need now (0-3).
   uint32_t missing_tables(VirtAddr va) const EXCLUDES(lock_);
+  // What a fault needs to know about `va`'s page, in one walk under the
+  // lock: its mapping if any, the table pages mapping it would need, how
+  // many pages from it to the end of its leaf table, and whether the page
+  // just before it in that table is mapped (a sequential toucher).
+  struct Probe {
+    bool mapped = false;
+    Translation translation{};
+    uint32_t missing_tables = 0;
+    uint32_t pages_to_table_end = 1;
+    bool previous_mapped = false;
+  };
+  Probe probe(VirtAddr va) const EXCLUDES(lock_);
+  // Maps frames[i] at va + i pages, for i from 0 while the entries are
+  // absent, stopping at the first mapped one or at `count` (which must
+  // stay inside va's leaf table). Returns how many it mapped: 0 if `va`
+  // itself is mapped. kInvalidArgument (unaligned, outside user space, or
+  // past the leaf table), kNoMemory (a table page). Invalid -> valid: no
+  // TLB maintenance.
+  Result<uint32_t> map_run(VirtAddr va, const PhysAddr* frames, uint32_t count, uint32_t prot,
+                           TableReserve* reserve = nullptr) EXCLUDES(lock_);
   // Fills `reserve` with `count` zeroed pages. kNoMemory (what was
   // allocated stays in it).
   Status fill_reserve(TableReserve& reserve, uint32_t count);

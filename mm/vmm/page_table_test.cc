@@ -208,6 +208,44 @@ TEST_F(PageTableTest, InvalidationsReachOnlyTheCpusThatRanTheSpace) {
   (void)memory_.free_page(c);
 }
 
+// The fault path's walk and run mapping: probe says what is there and what
+// a mapping needs; map_run maps consecutive absent pages of one leaf table,
+// stops at a mapped one, and refuses a run past the table or bad input.
+TEST_F(PageTableTest, ProbeAndMapRunServeTheFaultPath) {
+  PageTable table(memory_);
+  ASSERT_OK(table.init());
+  const VirtAddr va(0x200000);  // the first page of a leaf table
+  PageTable::Probe p = table.probe(va);
+  EXPECT_FALSE(p.mapped);
+  EXPECT_EQ(p.missing_tables, 3u);
+  EXPECT_EQ(p.pages_to_table_end, 512u);
+  PhysAddr frames[4] = {frame(), frame(), frame(), frame()};
+  ASSERT_OK(table.map(va + 2 * kPageSize, frames[3], kProtRead));
+  Result<uint32_t> mapped = table.map_run(va, frames, 3, kProtRead | kProtWrite);
+  ASSERT_OK(mapped);
+  EXPECT_EQ(mapped.value(), 2u) << "stops at the mapped third page";
+  EXPECT_EQ(table.lookup(va + kPageSize).value().frame, frames[1]);
+  EXPECT_EQ(table.lookup(va + 2 * kPageSize).value().frame, frames[3]);
+  EXPECT_EQ(table.map_run(va, frames, 1, kProtRead).value(), 0u) << "mapped: nothing";
+
+  p = table.probe(va + 3 * kPageSize);
+  EXPECT_FALSE(p.mapped);
+  EXPECT_TRUE(p.previous_mapped);
+  EXPECT_EQ(p.missing_tables, 0u);
+  EXPECT_EQ(p.pages_to_table_end, 509u);
+  p = table.probe(va + kPageSize);
+  EXPECT_TRUE(p.mapped);
+  EXPECT_EQ(p.translation.frame, frames[1]);
+
+  const VirtAddr last = va + 511 * kPageSize;
+  EXPECT_EQ(table.map_run(last, frames, 2, kProtRead).error(), Error::kInvalidArgument)
+      << "past the leaf table";
+  EXPECT_EQ(table.map_run(VirtAddr(0x1001), frames, 1, kProtRead).error(), Error::kInvalidArgument);
+  EXPECT_EQ(table.map_run(va, frames, 0, kProtRead).error(), Error::kInvalidArgument);
+  for (uint32_t i = 0; i < 3; ++i) (void)table.unmap(va + i * kPageSize);
+  for (PhysAddr f : frames) (void)memory_.free_page(f);
+}
+
 // RC-006: translations are read under the same lock that changes the
 // tables. Readers look up while writers map, replace and unmap the same
 // pages: every answer is a frame that was really mapped there (never a
