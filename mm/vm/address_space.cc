@@ -282,12 +282,10 @@ FaultResult AddressSpace::write_shared_locked(VirtAddr page, const Vma& vma, con
 }
 
 void AddressSpace::prepare_fresh(FreshPages& fresh, const PageTable::Probe& probe) {
-  uint32_t want = 1;
-  if (probe.previous_mapped) {
-    want = fault_around_pages < kFaultAroundPages ? fault_around_pages : kFaultAroundPages;
-    if (want > probe.pages_to_table_end) want = probe.pages_to_table_end;
-    if (want == 0) want = 1;
-  }
+  // As many as the run of mapped pages just before (probe counted up to
+  // the window), at least the page itself.
+  uint32_t want = probe.mapped_before > 1 ? probe.mapped_before : 1;
+  if (want > probe.pages_to_table_end) want = probe.pages_to_table_end;
   for (; fresh.count < want; ++fresh.count) {
     Result<PhysAddr> frame = memory_.alloc_page();
     if (!frame.ok()) break;  // fewer then; none: the locked path says kNoMemory
@@ -341,7 +339,9 @@ FaultResult AddressSpace::handle_fault(VirtAddr va, Access access) {
   // pages the mapping will need are allocated before the VMA lock
   // (a racing fault may use them first: the reserve is only a hint, and
   // map() allocates whatever is still missing).
-  const PageTable::Probe probe = tables_.probe(page);
+  const uint32_t window =
+      fault_around_pages < kFaultAroundPages ? fault_around_pages : kFaultAroundPages;
+  const PageTable::Probe probe = tables_.probe(page, window);
   TableReserve reserve;
   if (probe.missing_tables > 0) {
     (void)tables_.fill_reserve(reserve, probe.missing_tables);  // short: map() makes up the rest

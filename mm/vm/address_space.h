@@ -9,11 +9,13 @@
 //   the fault path is a copy-on-write copy: table pages the mapping needs
 //   (TableReserve) and a first touch's zeroed pages are allocated before
 //   the lock is taken, after one walk of the tables (PageTable::probe).
-// * Fault-around: a first write or read just after a mapped page of an
-//   anonymous VMA (a sequential toucher) maps the next pages too, up to
-//   kFaultAroundPages, within the VMA and the leaf table, and only pages
-//   nothing maps yet: one fault instead of 16 for a sequential pass; a
-//   random toucher gets one page per fault.
+// * Fault-around: a first touch just after a run of k mapped pages of an
+//   anonymous VMA (a sequential toucher) maps k pages from it (up to
+//   kFaultAroundPages), within the VMA and the leaf table, and only pages
+//   nothing maps yet. The window doubles as the run grows (1, 1, 2, 4, 8,
+//   16, 16, ...): a long sequential pass takes one fault per 16 pages, a
+//   short one maps at most about twice what it touched, a random toucher
+//   one page per fault (and a fork copies no more than that).
 // * Page contents are reached through the direct map only (MS-004..006).
 // * Shared pages carry a per-page share count (PageFrame::shares): a write
 //   fault copies a shared page, or takes it over when this space is the

@@ -261,7 +261,7 @@ uint32_t PageTable::missing_tables(VirtAddr va) const {
   return 0;
 }
 
-PageTable::Probe PageTable::probe(VirtAddr va) const {
+PageTable::Probe PageTable::probe(VirtAddr va, uint32_t count_before) const {
   Probe probe;
   const uint32_t index = desc::index(va, desc::kLevels - 1);
   probe.pages_to_table_end = desc::kEntries - index;
@@ -275,7 +275,10 @@ PageTable::Probe PageTable::probe(VirtAddr va) const {
     }
     table = table_at(desc::address(entry));
   }
-  probe.previous_mapped = index > 0 && desc::valid(table[index - 1]);
+  while (probe.mapped_before < count_before && probe.mapped_before < index &&
+         desc::valid(table[index - 1 - probe.mapped_before])) {
+    ++probe.mapped_before;
+  }
   if (desc::valid(table[index])) {
     probe.mapped = true;
     probe.translation = translation_of(table[index]);

@@ -75,16 +75,17 @@ class PageTable {
   uint32_t missing_tables(VirtAddr va) const EXCLUDES(lock_);
   // What a fault needs to know about `va`'s page, in one walk under the
   // lock: its mapping if any, the table pages mapping it would need, how
-  // many pages from it to the end of its leaf table, and whether the page
-  // just before it in that table is mapped (a sequential toucher).
+  // many pages from it to the end of its leaf table, and how many pages
+  // just before it in that table are mapped, counted up to `count_before`
+  // (a sequential toucher's run).
   struct Probe {
     bool mapped = false;
     Translation translation{};
     uint32_t missing_tables = 0;
     uint32_t pages_to_table_end = 1;
-    bool previous_mapped = false;
+    uint32_t mapped_before = 0;
   };
-  Probe probe(VirtAddr va) const EXCLUDES(lock_);
+  Probe probe(VirtAddr va, uint32_t count_before = 0) const EXCLUDES(lock_);
   // Maps frames[i] at va + i pages, for i from 0 while the entries are
   // absent, stopping at the first mapped one or at `count` (which must
   // stay inside va's leaf table). Returns how many it mapped: 0 if `va`

@@ -228,9 +228,11 @@ TEST_F(PageTableTest, ProbeAndMapRunServeTheFaultPath) {
   EXPECT_EQ(table.lookup(va + 2 * kPageSize).value().frame, frames[3]);
   EXPECT_EQ(table.map_run(va, frames, 1, kProtRead).value(), 0u) << "mapped: nothing";
 
-  p = table.probe(va + 3 * kPageSize);
+  p = table.probe(va + 3 * kPageSize, 16);
   EXPECT_FALSE(p.mapped);
-  EXPECT_TRUE(p.previous_mapped);
+  EXPECT_EQ(p.mapped_before, 3u) << "pages 0-2";
+  EXPECT_EQ(table.probe(va + 3 * kPageSize, 2).mapped_before, 2u) << "counted up to 2";
+  EXPECT_EQ(table.probe(va, 16).mapped_before, 0u) << "nothing before a table's first page";
   EXPECT_EQ(p.missing_tables, 0u);
   EXPECT_EQ(p.pages_to_table_end, 509u);
   p = table.probe(va + kPageSize);
