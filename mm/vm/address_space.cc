@@ -383,17 +383,21 @@ Result<AddressSpace*> AddressSpace::clone() {
         // Read-only here (parent faults wait for lock_, held), then one
         // more sharer each, mapped read-only there.
         const uint32_t n = tables_.make_cow_batch(at, vma.end, vas, pages, kBatch, at);
-        for (uint32_t k = 0; k < n && result.ok(); ++k) {
-          PageFrame& frame = *memory_.frame(pages[k].frame);
-          result = share_frame(frame);  // REL-003: kOverflow, never a silent stall
+        uint32_t shared = 0;
+        for (; shared < n; ++shared) {
+          // REL-003: kOverflow, never a silent stall.
+          result = share_frame(*memory_.frame(pages[shared].frame));
           if (!result.ok()) break;
-          result = child->tables_.map(vas[k], pages[k].frame, vma.prot, /*cow=*/true);
-          if (!result.ok()) {
-            (void)unshare_frame(frame);
-            break;
-          }
-          ++child->resident_;
         }
+        // The child's entries in one go (one table lock for the batch).
+        Error error = Error::kOk;
+        const uint32_t mapped =
+            child->tables_.map_batch(vas, pages, shared, vma.prot, /*cow=*/true, error);
+        child->resident_ += mapped;
+        for (uint32_t k = mapped; k < shared; ++k) {
+          (void)unshare_frame(*memory_.frame(pages[k].frame));  // never the last: we map it
+        }
+        if (result.ok() && error != Error::kOk) result = error;
       }
     }
     // Many entries went read-only: one invalidation of this ASID.

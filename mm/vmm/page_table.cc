@@ -328,6 +328,31 @@ Status PageTable::map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow, Tabl
   return ok_status();
 }
 
+uint32_t PageTable::map_batch(const VirtAddr* vas, const Translation* pages, uint32_t count,
+                              uint32_t prot, bool cow, Error& error) {
+  error = Error::kOk;
+  IrqSpinlockGuard guard(lock_);
+  uint32_t mapped = 0;
+  for (; mapped < count; ++mapped) {
+    if (!valid_user_page(vas[mapped]) || !pages[mapped].frame.is_page_aligned()) {
+      error = Error::kInvalidArgument;
+      break;
+    }
+    Result<uint64_t*> entry = leaf(vas[mapped], /*create=*/true);
+    if (!entry.ok()) {
+      error = entry.error();
+      break;
+    }
+    if (desc::valid(*entry.value())) {
+      error = Error::kAlreadyExists;
+      break;
+    }
+    write_entry(entry.value(), desc::page(pages[mapped].frame, prot, cow));
+  }
+  if (mapped > 0) arch::table_entries_written();  // invalid -> valid needs no invalidation
+  return mapped;
+}
+
 Result<PhysAddr> PageTable::replace(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) {
   if (!valid_user_page(va) || !frame.is_page_aligned()) return Error::kInvalidArgument;
   IrqSpinlockGuard guard(lock_);

@@ -71,6 +71,13 @@ class PageTable {
   // outside user space), kNoMemory (a table page).
   Status map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow = false,
              TableReserve* reserve = nullptr) EXCLUDES(lock_);
+  // Maps pages[i].frame at vas[i] for i in [0, count), all with `prot` and
+  // `cow`, under one lock (clone: a lock and walk per page was most of
+  // its cost). Stops at the first failure. Returns how many it mapped;
+  // `error` says why it stopped early (kAlreadyExists, kInvalidArgument,
+  // kNoMemory), kOk if it did not.
+  uint32_t map_batch(const VirtAddr* vas, const Translation* pages, uint32_t count, uint32_t prot,
+                     bool cow, Error& error) EXCLUDES(lock_);
   // How many table pages mapping `va` would need now (0-3).
   uint32_t missing_tables(VirtAddr va) const EXCLUDES(lock_);
   // What a fault needs to know about `va`'s page, in one walk under the

@@ -248,6 +248,31 @@ TEST_F(PageTableTest, ProbeAndMapRunServeTheFaultPath) {
   for (PhysAddr f : frames) (void)memory_.free_page(f);
 }
 
+// clone's batch: every page mapped under one lock, stopping at the first
+// that cannot be (mapped already, or bad input) and saying why.
+TEST_F(PageTableTest, MapBatchMapsInOrderAndStopsAtTheFirstFailure) {
+  PageTable table(memory_);
+  ASSERT_OK(table.init());
+  const VirtAddr vas[4] = {VirtAddr(0x10000), VirtAddr(0x7f0000000000), VirtAddr(0x11000),
+                           VirtAddr(0x10000)};
+  Translation pages[4];
+  for (Translation& t : pages) t = Translation{frame(), kProtRead, true};
+  Error error = Error::kOk;
+  EXPECT_EQ(table.map_batch(vas, pages, 4, kProtRead | kProtWrite, true, error), 3u);
+  EXPECT_EQ(error, Error::kAlreadyExists) << "the fourth is the first again";
+  const Translation t = table.lookup(vas[1]).value();
+  EXPECT_EQ(t.frame, pages[1].frame);
+  EXPECT_TRUE(t.cow);
+  EXPECT_EQ(t.prot, kProtRead) << "a COW entry is read-only";
+  const VirtAddr bad[1] = {VirtAddr(0x12001)};
+  EXPECT_EQ(table.map_batch(bad, pages, 1, kProtRead, false, error), 0u);
+  EXPECT_EQ(error, Error::kInvalidArgument);
+  EXPECT_EQ(table.map_batch(vas, pages, 0, kProtRead, false, error), 0u);
+  EXPECT_EQ(error, Error::kOk);
+  for (uint32_t i = 0; i < 3; ++i) (void)table.unmap(vas[i]);
+  for (const Translation& p : pages) (void)memory_.free_page(p.frame);
+}
+
 // RC-006: translations are read under the same lock that changes the
 // tables. Readers look up while writers map, replace and unmap the same
 // pages: every answer is a frame that was really mapped there (never a
