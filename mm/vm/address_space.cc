@@ -94,8 +94,9 @@ void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end, bool invalid
 void AddressSpace::destroy_unused() {
   {
     IrqSpinlockGuard guard(lock_);
-    // It runs nowhere and its ASID is gone (invalidated where it ever ran,
-    // destroy): no TLB can use these entries, so no invalidation per batch.
+    // It runs nowhere and its ASID is retired until the next rollover
+    // flushes every TLB (destroy): no TLB can use these entries, so no
+    // invalidation per batch.
     for (uint32_t i = 0; i < vmas_.size(); ++i) {
       unmap_pages_locked(vmas_.at(i).start, vmas_.at(i).end, /*invalidate=*/false);
     }
@@ -104,7 +105,7 @@ void AddressSpace::destroy_unused() {
 }
 
 void AddressSpace::destroy(AsidAllocator& asids) {
-  asids.release(asid_tag_, tables_.cpus());
+  asids.release(asid_tag_);
   destroy_unused();
 }
 

@@ -64,29 +64,15 @@ void AsidAllocator::deactivate(uint32_t cpu) {
   active_[cpu] = 0;
 }
 
-void AsidAllocator::release(AsidTag& tag, uint64_t cpus) {
+void AsidAllocator::release(AsidTag& tag) {
   IrqSpinlockGuard guard(lock_);
   const uint64_t current = tag.exchange(0, MemoryOrder::kAcqRel);
   if (current == 0) return;
-  bool reserved = false;
+  // Kept through the last rollover: it stays taken in this generation too.
   for (uint64_t& r : reserved_) {
-    if (r == current) {
-      r = 0;
-      reserved = true;
-    }
+    if (r == current) r = 0;
   }
-  if (generation_of(current) == generation_ || reserved) {
-    // The space unmapped everything (invalidating as it went), but the
-    // number is about to be reused in this generation: make sure no CPU
-    // keeps anything tagged with it.
-    // (Interrupts are off under lock_: this CPU stays this CPU.)
-    if (cpus == (1ull << arch::cpu_id())) {
-      arch::tlb_flush_asid_local(number(current));
-    } else if (cpus != 0) {
-      arch::tlb_flush_asid(number(current));
-    }
-    used_.clear(number(current));
-  }
+  // used_ keeps its number until the next rollover (see the declaration).
 }
 
 uint64_t AsidAllocator::generation() const {

@@ -83,8 +83,14 @@ uint64_t* PageTable::next_mapped(VirtAddr& va, VirtAddr end) const {
       va = next_table;  // the whole unmapped subtree
       continue;
     }
-    if (desc::valid(*entry)) return entry;
-    va = va + kPageSize;
+    // The rest of this leaf table without walking again: a walk per empty
+    // entry was most of a fork (clone and teardown scan whole VMAs).
+    for (uint32_t index = desc::index(va, desc::kLevels - 1);;) {
+      if (desc::valid(*entry)) return entry;
+      va = va + kPageSize;
+      ++entry;
+      if (++index == desc::kEntries || !(va < end)) break;
+    }
   }
   return nullptr;
 }

@@ -117,8 +117,9 @@ class PageTable {
   // entries are gone when it returns — by VA for a few, by ASID for many —
   // and so are tables that emptied. Returns how many; `resume` is where to
   // continue (end when done).
-  // `invalidate` false: the space runs nowhere and its ASID was already
-  // invalidated and given back (destroy), so no TLB can use these entries.
+  // `invalidate` false: the space runs nowhere and its ASID is retired
+  // until a rollover flushes every TLB (destroy), so no TLB can use these
+  // entries.
   uint32_t unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
                        uint32_t capacity, VirtAddr& resume, bool invalidate = true) EXCLUDES(lock_);
   // Gives every mapped page of [start, end) the permissions `prot`
