@@ -27,6 +27,8 @@
 //   void tlb_flush_user_page(uint16_t asid, VirtAddr);  all CPUs
 //   void tlb_flush_asid(uint16_t asid);                 all CPUs
 //   void tlb_flush_local_all();                         this CPU
+//   void tlb_flush_user_page_local(uint16_t asid, VirtAddr);  this CPU
+//   void tlb_flush_asid_local(uint16_t asid);                 this CPU
 //   void table_entries_written();  before the walker may see new entries
 //   void zero_page(VirtAddr);      one page of the direct map, fastest way
 //   void zero_page_dc_zva(VirtAddr);  the same with DC ZVA (benchmarks)

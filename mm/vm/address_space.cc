@@ -77,13 +77,13 @@ void AddressSpace::release_frame(PhysAddr frame) {
   if (unshare_frame(*descriptor) == 0) (void)memory_.free_page(frame);
 }
 
-void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end) {
+void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end, bool invalidate) {
   constexpr uint32_t kBatch = 64;
   VirtAddr vas[kBatch];
   Translation gone[kBatch];
   while (start < end) {
     VirtAddr resume;
-    const uint32_t n = tables_.unmap_batch(start, end, vas, gone, kBatch, resume);
+    const uint32_t n = tables_.unmap_batch(start, end, vas, gone, kBatch, resume, invalidate);
     // The TLBs no longer hold these: the frames may go.
     for (uint32_t i = 0; i < n; ++i) release_frame(gone[i].frame);
     resident_ -= n;
@@ -94,8 +94,11 @@ void AddressSpace::unmap_pages_locked(VirtAddr start, VirtAddr end) {
 void AddressSpace::destroy_unused() {
   {
     IrqSpinlockGuard guard(lock_);
+    // It runs nowhere and its ASID is retired until the next rollover
+    // flushes every TLB (destroy): no TLB can use these entries, so no
+    // invalidation per batch.
     for (uint32_t i = 0; i < vmas_.size(); ++i) {
-      unmap_pages_locked(vmas_.at(i).start, vmas_.at(i).end);
+      unmap_pages_locked(vmas_.at(i).start, vmas_.at(i).end, /*invalidate=*/false);
     }
   }
   kdelete(this);  // frees the (now empty) tables
@@ -279,7 +282,35 @@ FaultResult AddressSpace::write_shared_locked(VirtAddr page, const Vma& vma, con
   return FaultResult::kResolved;
 }
 
-FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserve& reserve) {
+void AddressSpace::prepare_fresh(FreshPages& fresh, const PageTable::Probe& probe) {
+  // As many as the run of mapped pages just before (probe counted up to
+  // the window), at least the page itself.
+  uint32_t want = probe.mapped_before > 1 ? probe.mapped_before : 1;
+  if (want > probe.pages_to_table_end) want = probe.pages_to_table_end;
+  for (; fresh.count < want; ++fresh.count) {
+    Result<PhysAddr> frame = memory_.alloc_page();
+    if (!frame.ok()) break;  // fewer then; none: the locked path says kNoMemory
+    zero_frame(frame.value());
+    memory_.frame(frame.value())->shares.store(1, MemoryOrder::kRelaxed);
+    fresh.frames[fresh.count] = frame.value();
+  }
+}
+
+bool AddressSpace::map_fresh_locked(VirtAddr page, const Vma& vma, TableReserve& reserve,
+                                    FreshPages& fresh) {
+  // Fault-around only for anonymous VMAs (stacks grow down), inside it.
+  uint32_t count = vma.kind == VmaKind::kAnonymous ? fresh.count : 1;
+  const uint64_t room = (vma.end.value() - page.value()) >> kPageShift;
+  if (count > room) count = static_cast<uint32_t>(room);
+  Result<uint32_t> mapped = tables_.map_run(page, fresh.frames, count, vma.prot, &reserve);
+  if (!mapped.ok() || mapped.value() == 0) return false;  // raced (or no table: the slow path)
+  fresh.used = mapped.value();
+  resident_ += fresh.used;
+  return true;
+}
+
+FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserve& reserve,
+                                       FreshPages& fresh) {
   // RC-007/RC-008: the VMA is found and used under lock_, which unmap and
   // protect also take; nothing of it is used after the lock is dropped.
   Vma* vma = vmas_.find(page);
@@ -289,6 +320,12 @@ FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserv
     return FaultResult::kSegv;
   }
   if (vma->kind == VmaKind::kFile) return FaultResult::kSegv;  // no VFS yet
+  // Unmapped at the probe: the prepared pages, unless a racing fault (or
+  // an unmap and a new mapping) came first; then as below.
+  if (fresh.count > 0 && vma->kind != VmaKind::kShared &&
+      map_fresh_locked(page, *vma, reserve, fresh)) {
+    return FaultResult::kResolved;
+  }
   Result<Translation> t = tables_.lookup(page);
   if (!t.ok()) return map_zero_page_locked(page, *vma, reserve);
   if (access == Access::kWrite && t.value().cow) return write_shared_locked(page, *vma, t.value());
@@ -299,18 +336,26 @@ FaultResult AddressSpace::fault_locked(VirtAddr page, Access access, TableReserv
 FaultResult AddressSpace::handle_fault(VirtAddr va, Access access) {
   if (va.value() < kUserBase || va.value() >= kUserTop) return FaultResult::kSegv;
   const VirtAddr page = va.page_base();
-  // Table pages the mapping will need are allocated before the VMA lock
+  // One walk before the VMA lock says what the fault will need. Table
+  // pages the mapping will need are allocated before the VMA lock
   // (a racing fault may use them first: the reserve is only a hint, and
   // map() allocates whatever is still missing).
+  const uint32_t window =
+      fault_around_pages < kFaultAroundPages ? fault_around_pages : kFaultAroundPages;
+  const PageTable::Probe probe = tables_.probe(page, window);
   TableReserve reserve;
-  if (const uint32_t missing = tables_.missing_tables(page)) {
-    (void)tables_.fill_reserve(reserve, missing);  // short: map() makes up the rest
+  if (probe.missing_tables > 0) {
+    (void)tables_.fill_reserve(reserve, probe.missing_tables);  // short: map() makes up the rest
   }
+  // So are a first touch's zeroed pages: the lock is held for the mapping only.
+  FreshPages fresh;
+  if (!probe.mapped) prepare_fresh(fresh, probe);
   FaultResult result;
   {
     IrqSpinlockGuard guard(lock_);
-    result = fault_locked(page, access, reserve);
+    result = fault_locked(page, access, reserve, fresh);
   }
+  for (uint32_t i = fresh.used; i < fresh.count; ++i) (void)memory_.free_page(fresh.frames[i]);
   tables_.drain_reserve(reserve);
   return result;
 }
@@ -339,17 +384,21 @@ Result<AddressSpace*> AddressSpace::clone() {
         // Read-only here (parent faults wait for lock_, held), then one
         // more sharer each, mapped read-only there.
         const uint32_t n = tables_.make_cow_batch(at, vma.end, vas, pages, kBatch, at);
-        for (uint32_t k = 0; k < n && result.ok(); ++k) {
-          PageFrame& frame = *memory_.frame(pages[k].frame);
-          result = share_frame(frame);  // REL-003: kOverflow, never a silent stall
+        uint32_t shared = 0;
+        for (; shared < n; ++shared) {
+          // REL-003: kOverflow, never a silent stall.
+          result = share_frame(*memory_.frame(pages[shared].frame));
           if (!result.ok()) break;
-          result = child->tables_.map(vas[k], pages[k].frame, vma.prot, /*cow=*/true);
-          if (!result.ok()) {
-            (void)unshare_frame(frame);
-            break;
-          }
-          ++child->resident_;
         }
+        // The child's entries in one go (one table lock for the batch).
+        Error error = Error::kOk;
+        const uint32_t mapped =
+            child->tables_.map_batch(vas, pages, shared, vma.prot, /*cow=*/true, error);
+        child->resident_ += mapped;
+        for (uint32_t k = mapped; k < shared; ++k) {
+          (void)unshare_frame(*memory_.frame(pages[k].frame));  // never the last: we map it
+        }
+        if (result.ok() && error != Error::kOk) result = error;
       }
     }
     // Many entries went read-only: one invalidation of this ASID.

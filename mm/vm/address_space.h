@@ -6,8 +6,16 @@
 // * One lock (`mm.vma`) guards the VMAs; a fault looks up and uses its VMA
 //   entirely under it, so an unmap on another CPU can never pull the VMA
 //   from under a fault (RC-007, RC-008). The only allocation under it on
-//   the fault path is the page being faulted in: table pages the mapping
-//   needs are allocated before the lock is taken (TableReserve).
+//   the fault path is a copy-on-write copy: table pages the mapping needs
+//   (TableReserve) and a first touch's zeroed pages are allocated before
+//   the lock is taken, after one walk of the tables (PageTable::probe).
+// * Fault-around: a first touch just after a run of k mapped pages of an
+//   anonymous VMA (a sequential toucher) maps k pages from it (up to
+//   kFaultAroundPages), within the VMA and the leaf table, and only pages
+//   nothing maps yet. The window doubles as the run grows (1, 1, 2, 4, 8,
+//   16, 16, ...): a long sequential pass takes one fault per 16 pages, a
+//   short one maps at most about twice what it touched, a random toucher
+//   one page per fault (and a fork copies no more than that).
 // * Page contents are reached through the direct map only (MS-004..006).
 // * Shared pages carry a per-page share count (PageFrame::shares): a write
 //   fault copies a shared page, or takes it over when this space is the
@@ -32,6 +40,9 @@ namespace viper::mm {
 inline constexpr uint64_t kDefaultStackLimit = 8ull << 20;  // 8 MiB (REL-002)
 // Unmapped space a growing stack keeps from the VMA below it.
 inline constexpr uint64_t kStackGuardGap = 64 * 1024;
+// Pages a sequential first touch maps at once (64 KiB, the faulting page
+// included).
+inline constexpr uint32_t kFaultAroundPages = 16;
 
 enum class Access : uint8_t { kRead, kWrite, kExecute };
 
@@ -102,6 +113,9 @@ class AddressSpace {
   // Tests only: called inside a fault, with the VMA lock held, right
   // after the VMA was found — where the seed dropped its lock.
   static inline void (*fault_pause_for_tests)(VirtAddr) = nullptr;
+  // Tests and benchmarks: pages a sequential first touch maps (1: no
+  // fault-around; at most kFaultAroundPages).
+  static inline uint32_t fault_around_pages = kFaultAroundPages;
 
   PageTable& tables() { return tables_; }
   PhysicalMemory& memory() { return memory_; }
@@ -116,7 +130,20 @@ class AddressSpace {
   explicit AddressSpace(PhysicalMemory& memory);
   ~AddressSpace() = default;
 
-  FaultResult fault_locked(VirtAddr page, Access access, TableReserve& reserve) REQUIRES(lock_);
+  // A first touch's zeroed pages, made before the VMA lock: the faulting
+  // page and, for a sequential toucher, the ones after it.
+  struct FreshPages {
+    PhysAddr frames[kFaultAroundPages];
+    uint32_t count = 0;
+    uint32_t used = 0;
+  };
+  void prepare_fresh(FreshPages& fresh, const PageTable::Probe& probe);
+  FaultResult fault_locked(VirtAddr page, Access access, TableReserve& reserve, FreshPages& fresh)
+      REQUIRES(lock_);
+  // Maps what prepare_fresh made (as much as the VMA allows); false if a
+  // racing fault mapped `page` first.
+  bool map_fresh_locked(VirtAddr page, const Vma& vma, TableReserve& reserve, FreshPages& fresh)
+      REQUIRES(lock_);
   Vma* grow_stack_locked(VirtAddr page) REQUIRES(lock_);
   Status map_frames(VirtAddr start, Span<const PhysAddr> frames, uint32_t prot, VmaKind kind,
                     bool cow) EXCLUDES(lock_);
@@ -126,7 +153,7 @@ class AddressSpace {
       REQUIRES(lock_);
   FaultResult write_shared_locked(VirtAddr page, const Vma& vma, const Translation& t)
       REQUIRES(lock_);
-  void unmap_pages_locked(VirtAddr start, VirtAddr end) REQUIRES(lock_);
+  void unmap_pages_locked(VirtAddr start, VirtAddr end, bool invalidate = true) REQUIRES(lock_);
   void release_frame(PhysAddr frame);
   // destroy() for a space that never had an ASID.
   void destroy_unused();

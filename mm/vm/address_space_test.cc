@@ -612,10 +612,10 @@ TEST(AddressSpace, RandomOperationsMatchAPageModel) {
 namespace viper::mm {
 namespace {
 
-// The fault path allocates nothing under the VMA lock but the page itself:
-// the tables a first touch in a fresh region needs are allocated before
-// the lock is taken. Measured from inside the fault, with the lock held.
-TEST(AddressSpace, UnderTheVmaLockAFaultAllocatesOnlyItsPage) {
+// A first touch allocates nothing under the VMA lock: the tables it needs
+// and its zeroed page are allocated before the lock is taken. Measured from
+// inside the fault, with the lock held.
+TEST(AddressSpace, UnderTheVmaLockAFirstTouchAllocatesNothing) {
   Space s;
   const VirtAddr far_away(0x6000'0000'0000);  // no tables below the root yet
   ASSERT_OK(s->map_anonymous(far_away, kPageSize, kRw));
@@ -625,7 +625,74 @@ TEST(AddressSpace, UnderTheVmaLockAFaultAllocatesOnlyItsPage) {
   ASSERT_EQ(s->handle_fault(far_away, Access::kWrite), FaultResult::kResolved);
   AddressSpace::fault_pause_for_tests = nullptr;
   EXPECT_EQ(s->tables().table_pages(), tables_before + 3);
-  EXPECT_EQ(free_inside - free_pages(), 1u) << "only the page, under the lock";
+  EXPECT_EQ(free_inside, free_pages()) << "the page and its tables came before the lock";
+}
+
+// Fault-around: a first touch just after a run of k mapped pages (a
+// sequential toucher) maps k pages from it, up to kFaultAroundPages,
+// zeroed: the window doubles as the run grows. A touch with nothing mapped
+// just before it maps its own page only.
+TEST(AddressSpace, ASequentialFirstTouchMapsAWindowThatDoubles) {
+  const uint64_t before = free_pages();
+  {
+    Space s;
+    ASSERT_OK(s->map_anonymous(kBase, 64 * kPageSize, kRw));
+    // Resident pages after each fault of a sequential pass over 48 pages.
+    const struct {
+      uint64_t page, resident;
+    } faults[] = {{0, 1}, {1, 2}, {2, 4}, {4, 8}, {8, 16}, {16, 32}, {32, 48}};
+    for (const auto& f : faults) {
+      ASSERT_EQ(write_byte(*s, kBase + f.page * kPageSize, 1), FaultResult::kResolved);
+      EXPECT_EQ(s->resident_pages(), f.resident) << "after the fault at page " << f.page;
+    }
+    for (uint64_t page = 0; page < 48; ++page) {
+      const bool touched =
+          page == 0 || page == 1 || page == 2 || page == 4 || page == 8 || page == 16 || page == 32;
+      EXPECT_EQ(read_byte(*s, kBase + page * kPageSize), touched ? 1 : 0) << page;
+    }
+    EXPECT_EQ(s->resident_pages(), 48u) << "reads of the mapped-around pages fault no more";
+    ASSERT_EQ(write_byte(*s, kBase + 60 * kPageSize, 3), FaultResult::kResolved);
+    EXPECT_EQ(s->resident_pages(), 49u) << "a random touch: its page";
+  }
+  EXPECT_EQ(free_pages(), before) << "every page and table returned";
+}
+
+TEST(AddressSpace, FaultAroundStopsAtTheVmaEndAndAtMappedPages) {
+  Space s;
+  ASSERT_OK(s->map_anonymous(kBase, 3 * kPageSize, kRw));
+  // Other permissions, so the two VMAs stay two.
+  ASSERT_OK(s->map_anonymous(kBase + 3 * kPageSize, 32 * kPageSize, kRw | kProtExec));
+  ASSERT_EQ(s->vma_count(), 2u);
+  for (uint64_t page = 0; page < 3; ++page) {
+    ASSERT_EQ(write_byte(*s, kBase + page * kPageSize, 1), FaultResult::kResolved);
+  }
+  EXPECT_EQ(s->resident_pages(), 3u) << "page 2's window of 2 ends with its VMA";
+  EXPECT_FALSE(s->tables().lookup(kBase + 3 * kPageSize).ok());
+
+  ASSERT_EQ(write_byte(*s, kBase + 10 * kPageSize, 7), FaultResult::kResolved);
+  ASSERT_EQ(write_byte(*s, kBase + 3 * kPageSize, 1), FaultResult::kResolved);
+  EXPECT_EQ(s->resident_pages(), 4u + 3) << "pages 3-5: a run of 3 before it";
+  ASSERT_EQ(write_byte(*s, kBase + 6 * kPageSize, 1), FaultResult::kResolved);
+  EXPECT_EQ(s->resident_pages(), 7u + 4) << "pages 6-9: up to the mapped page 10";
+  EXPECT_EQ(read_byte(*s, kBase + 10 * kPageSize), 7) << "the mapped page kept";
+  EXPECT_FALSE(s->tables().lookup(kBase + 11 * kPageSize).ok());
+}
+
+TEST(AddressSpace, StacksAndTheSwitchedOffFaultAroundMapOnePagePerFault) {
+  Space s;
+  ASSERT_OK(s->map_stack(kBase + 64 * kPageSize, 32 * kPageSize));
+  for (uint64_t page = 40; page < 44; ++page) {
+    ASSERT_EQ(write_byte(*s, kBase + page * kPageSize, 1), FaultResult::kResolved);
+  }
+  EXPECT_EQ(s->resident_pages(), 4u) << "a stack: one page per fault";
+
+  ASSERT_OK(s->map_anonymous(kBase, 16 * kPageSize, kRw));
+  AddressSpace::fault_around_pages = 1;
+  for (uint64_t page = 0; page < 4; ++page) {
+    ASSERT_EQ(write_byte(*s, kBase + page * kPageSize, 1), FaultResult::kResolved);
+  }
+  AddressSpace::fault_around_pages = kFaultAroundPages;
+  EXPECT_EQ(s->resident_pages(), 8u) << "fault-around off: one page per fault";
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ void switch_address_space(AddressSpace* next) {
   }
   const uint16_t asid = g_asids.activate(next->asid_tag(), cpu);
   next->tables().set_asid(asid);
+  next->tables().note_cpu(cpu);  // before TTBR0: from now on this TLB may hold it
   arch::set_user_translation(next->tables().root(), asid);
 }
 

@@ -68,20 +68,11 @@ void AsidAllocator::release(AsidTag& tag) {
   IrqSpinlockGuard guard(lock_);
   const uint64_t current = tag.exchange(0, MemoryOrder::kAcqRel);
   if (current == 0) return;
-  bool reserved = false;
+  // Kept through the last rollover: it stays taken in this generation too.
   for (uint64_t& r : reserved_) {
-    if (r == current) {
-      r = 0;
-      reserved = true;
-    }
+    if (r == current) r = 0;
   }
-  if (generation_of(current) == generation_ || reserved) {
-    // The space unmapped everything (invalidating as it went), but the
-    // number is about to be reused in this generation: make sure no CPU
-    // keeps anything tagged with it.
-    arch::tlb_flush_asid(number(current));
-    used_.clear(number(current));
-  }
+  // used_ keeps its number until the next rollover (see the declaration).
 }
 
 uint64_t AsidAllocator::generation() const {

@@ -47,7 +47,11 @@ class AsidAllocator {
   uint16_t activate(AsidTag& tag, uint32_t cpu) EXCLUDES(lock_);
   // `cpu` runs no user space now (kernel threads: ASID 0).
   void deactivate(uint32_t cpu) EXCLUDES(lock_);
-  // The space is gone and runs nowhere: its ASID may be reused.
+  // The space is gone and runs nowhere. Its ASID is not reused in this
+  // generation (TLBs may still hold entries tagged with it): the next
+  // rollover, which flushes every TLB before any CPU runs a space again,
+  // frees it. So no invalidation here (a process exit issued one, and
+  // under QEMU any TLBI drops the soft TLB; Linux does the same).
   void release(AsidTag& tag) EXCLUDES(lock_);
 
   uint64_t generation() const EXCLUDES(lock_);

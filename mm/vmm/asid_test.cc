@@ -22,6 +22,30 @@ TEST(Asid, SpacesKeepTheirAsidWhileTheGenerationLasts) {
   asids.release(a);
 }
 
+// A released ASID is not reused before the next rollover (some TLB may
+// still hold entries tagged with it), so releasing invalidates nothing.
+TEST(Asid, AReleasedNumberWaitsForTheNextRolloverAndNothingIsInvalidated) {
+  AsidAllocator asids(4);  // numbers 1-3
+  AsidTag a{0}, b{0}, c{0}, d{0};
+  auto& log = arch::host::g_tlb_log;
+  const uint64_t asid_flushes = log.asid_flushes.load(MemoryOrder::kRelaxed);
+  const uint64_t local_asid = log.local_asid_flushes.load(MemoryOrder::kRelaxed);
+  const uint16_t first = asids.activate(a, 0);
+  asids.deactivate(0);
+  asids.release(a);
+  EXPECT_EQ(log.asid_flushes.load(MemoryOrder::kRelaxed), asid_flushes);
+  EXPECT_EQ(log.local_asid_flushes.load(MemoryOrder::kRelaxed), local_asid);
+  const uint64_t generation = asids.generation();
+  EXPECT_NE(asids.activate(b, 0), first);
+  EXPECT_NE(asids.activate(c, 1), first);
+  EXPECT_EQ(asids.generation(), generation) << "two numbers were still free";
+  asids.activate(d, 2);  // none left: a rollover frees the released one
+  EXPECT_EQ(asids.generation(), generation + 1);
+  asids.release(b);
+  asids.release(c);
+  asids.release(d);
+}
+
 // Never two live spaces with one ASID in a generation, through many
 // rollovers; the spaces running at a rollover keep theirs; every CPU
 // flushes its TLB before it runs a space after a rollover.

@@ -83,8 +83,14 @@ uint64_t* PageTable::next_mapped(VirtAddr& va, VirtAddr end) const {
       va = next_table;  // the whole unmapped subtree
       continue;
     }
-    if (desc::valid(*entry)) return entry;
-    va = va + kPageSize;
+    // The rest of this leaf table without walking again: a walk per empty
+    // entry was most of a fork (clone and teardown scan whole VMAs).
+    for (uint32_t index = desc::index(va, desc::kLevels - 1);;) {
+      if (desc::valid(*entry)) return entry;
+      va = va + kPageSize;
+      ++entry;
+      if (++index == desc::kEntries || !(va < end)) break;
+    }
   }
   return nullptr;
 }
@@ -112,18 +118,45 @@ Result<uint64_t*> PageTable::leaf(VirtAddr va, bool create, TableReserve* reserv
   return &table[desc::index(va, desc::kLevels - 1)];
 }
 
-// The space may be taking a new ASID on another CPU right now (after a
-// rollover). That CPU stores the ASID, then (dsb) walks the tables; this
-// one has changed an entry and then (full barrier) reads the ASID. One of
-// the two sees the other's store: either the walk sees the new entry, or
-// the invalidation uses the new ASID. Without the barrier both could miss.
-void PageTable::flush(VirtAddr va) const {
+void PageTable::note_cpu(uint32_t cpu) {
+  const uint64_t bit = 1ull << cpu;
+  if ((cpus_.load(MemoryOrder::kRelaxed) & bit) == 0) cpus_.fetch_or(bit, MemoryOrder::kAcqRel);
   arch::memory_barrier();
-  arch::tlb_flush_user_page(asid(), va);
+}
+
+// The space may be taking a new ASID (after a rollover), or starting to
+// run on one more CPU, on another CPU right now. That CPU stores the ASID
+// and its bit in cpus_, then (barrier) walks the tables; this one has
+// changed an entry and then (full barrier) reads both. One of the two
+// sees the other's store: either the walk sees the new entry, or the
+// invalidation reaches that CPU with the new ASID. Without the barrier
+// both could miss. Callers hold lock_ (interrupts off): cpu_id() stays
+// the CPU the local invalidation runs on.
+PageTable::Reach PageTable::reach() const {
+  arch::memory_barrier();
+  const uint64_t cpus = cpus_.load(MemoryOrder::kAcquire);
+  if (cpus == 0) return Reach::kNone;  // never ran: no TLB holds any of it
+  return cpus == (1ull << arch::cpu_id()) ? Reach::kThisCpu : Reach::kAll;
+}
+void PageTable::flush(VirtAddr va) const {
+  switch (reach()) {
+    case Reach::kNone:
+      return;
+    case Reach::kThisCpu:
+      return arch::tlb_flush_user_page_local(asid(), va);
+    case Reach::kAll:
+      return arch::tlb_flush_user_page(asid(), va);
+  }
 }
 void PageTable::arch_flush_asid() const {
-  arch::memory_barrier();
-  arch::tlb_flush_asid(asid());
+  switch (reach()) {
+    case Reach::kNone:
+      return;
+    case Reach::kThisCpu:
+      return arch::tlb_flush_asid_local(asid());
+    case Reach::kAll:
+      return arch::tlb_flush_asid(asid());
+  }
 }
 
 uint32_t PageTable::unlink_empty_tables(VirtAddr va, PhysAddr* freed) {
@@ -146,7 +179,7 @@ uint32_t PageTable::unlink_empty_tables(VirtAddr va, PhysAddr* freed) {
 }
 
 uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
-                                uint32_t capacity, VirtAddr& resume) {
+                                uint32_t capacity, VirtAddr& resume, bool invalidate) {
   // A few pages are invalidated one by one; beyond this, one ASID flush
   // is cheaper than the broadcasts.
   constexpr uint32_t kPerPageFlushes = 16;
@@ -173,7 +206,9 @@ uint32_t PageTable::unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Tra
       }
       va = next;
     }
-    if (count > 0 && count <= kPerPageFlushes && freed_count == 0) {
+    if (!invalidate) {
+      // destroy: nothing can use them (see the declaration).
+    } else if (count > 0 && count <= kPerPageFlushes && freed_count == 0) {
       for (uint32_t i = 0; i < count; ++i) flush(vas[i]);
     } else if (count > 0 || freed_count > 0) {
       arch_flush_asid();
@@ -232,6 +267,50 @@ uint32_t PageTable::missing_tables(VirtAddr va) const {
   return 0;
 }
 
+PageTable::Probe PageTable::probe(VirtAddr va, uint32_t count_before) const {
+  Probe probe;
+  const uint32_t index = desc::index(va, desc::kLevels - 1);
+  probe.pages_to_table_end = desc::kEntries - index;
+  IrqSpinlockGuard guard(lock_);
+  const uint64_t* table = table_at(root_);
+  for (uint32_t level = 0; level < desc::kLevels - 1; ++level) {
+    const uint64_t entry = table[desc::index(va, level)];
+    if (!desc::valid(entry)) {
+      probe.missing_tables = desc::kLevels - 1 - level;
+      return probe;
+    }
+    table = table_at(desc::address(entry));
+  }
+  while (probe.mapped_before < count_before && probe.mapped_before < index &&
+         desc::valid(table[index - 1 - probe.mapped_before])) {
+    ++probe.mapped_before;
+  }
+  if (desc::valid(table[index])) {
+    probe.mapped = true;
+    probe.translation = translation_of(table[index]);
+  }
+  return probe;
+}
+
+Result<uint32_t> PageTable::map_run(VirtAddr va, const PhysAddr* frames, uint32_t count,
+                                    uint32_t prot, TableReserve* reserve) {
+  if (!valid_user_page(va) || count == 0 ||
+      count > desc::kEntries - desc::index(va, desc::kLevels - 1)) {
+    return Error::kInvalidArgument;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!frames[i].is_page_aligned()) return Error::kInvalidArgument;
+  }
+  IrqSpinlockGuard guard(lock_);
+  uint64_t* entry = TRY(leaf(va, /*create=*/true, reserve));
+  uint32_t mapped = 0;
+  for (; mapped < count && !desc::valid(entry[mapped]); ++mapped) {
+    write_entry(&entry[mapped], desc::page(frames[mapped], prot, /*cow=*/false));
+  }
+  if (mapped > 0) arch::table_entries_written();  // invalid -> valid needs no invalidation
+  return mapped;
+}
+
 Status PageTable::fill_reserve(TableReserve& reserve, uint32_t count) {
   while (reserve.count < count && reserve.count < TableReserve::kMax) {
     const PhysAddr page = TRY(memory_.alloc_page());
@@ -253,6 +332,31 @@ Status PageTable::map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow, Tabl
   write_entry(entry, desc::page(frame, prot, cow));
   arch::table_entries_written();  // invalid -> valid needs no invalidation
   return ok_status();
+}
+
+uint32_t PageTable::map_batch(const VirtAddr* vas, const Translation* pages, uint32_t count,
+                              uint32_t prot, bool cow, Error& error) {
+  error = Error::kOk;
+  IrqSpinlockGuard guard(lock_);
+  uint32_t mapped = 0;
+  for (; mapped < count; ++mapped) {
+    if (!valid_user_page(vas[mapped]) || !pages[mapped].frame.is_page_aligned()) {
+      error = Error::kInvalidArgument;
+      break;
+    }
+    Result<uint64_t*> entry = leaf(vas[mapped], /*create=*/true);
+    if (!entry.ok()) {
+      error = entry.error();
+      break;
+    }
+    if (desc::valid(*entry.value())) {
+      error = Error::kAlreadyExists;
+      break;
+    }
+    write_entry(entry.value(), desc::page(pages[mapped].frame, prot, cow));
+  }
+  if (mapped > 0) arch::table_entries_written();  // invalid -> valid needs no invalidation
+  return mapped;
 }
 
 Result<PhysAddr> PageTable::replace(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow) {

@@ -9,7 +9,9 @@
 // * A table page whose last entry goes is freed at once.
 // * Changing a live entry's frame is break-before-make: invalid, TLB
 //   invalidation by VA and ASID, then the new entry. Single-page changes
-//   invalidate by VA + ASID (broadcast), never the whole TLB.
+//   invalidate by VA + ASID, never the whole TLB: broadcast if another CPU
+//   ever ran the space, on this CPU only if only it did, not at all if
+//   none did (note_cpu; a broadcast stops every vCPU under QEMU).
 // * The leaf frames belong to the caller (mm:vm): unmap hands them back.
 #pragma once
 
@@ -58,13 +60,47 @@ class PageTable {
   // Invalidations use it; mm:vm's ASID allocator sets it.
   void set_asid(uint16_t asid) { asid_.store(asid, MemoryOrder::kRelease); }
   uint16_t asid() const { return asid_.load(MemoryOrder::kAcquire); }
+  // `cpu` is about to run this space (mm:vm's switch, before TTBR0): its
+  // TLB may cache it from now on. Never cleared (a superset only costs
+  // broadcasts); a full barrier orders it before the walks, as the ASID.
+  void note_cpu(uint32_t cpu);
+  // CPUs that ever ran the space, one bit each (tests, reports).
+  uint64_t cpus() const { return cpus_.load(MemoryOrder::kAcquire); }
 
   // Maps one page. kAlreadyExists if mapped, kInvalidArgument (unaligned or
   // outside user space), kNoMemory (a table page).
   Status map(VirtAddr va, PhysAddr frame, uint32_t prot, bool cow = false,
              TableReserve* reserve = nullptr) EXCLUDES(lock_);
+  // Maps pages[i].frame at vas[i] for i in [0, count), all with `prot` and
+  // `cow`, under one lock (clone: a lock and walk per page was most of
+  // its cost). Stops at the first failure. Returns how many it mapped;
+  // `error` says why it stopped early (kAlreadyExists, kInvalidArgument,
+  // kNoMemory), kOk if it did not.
+  uint32_t map_batch(const VirtAddr* vas, const Translation* pages, uint32_t count, uint32_t prot,
+                     bool cow, Error& error) EXCLUDES(lock_);
   // How many table pages mapping `va` would need now (0-3).
   uint32_t missing_tables(VirtAddr va) const EXCLUDES(lock_);
+  // What a fault needs to know about `va`'s page, in one walk under the
+  // lock: its mapping if any, the table pages mapping it would need, how
+  // many pages from it to the end of its leaf table, and how many pages
+  // just before it in that table are mapped, counted up to `count_before`
+  // (a sequential toucher's run).
+  struct Probe {
+    bool mapped = false;
+    Translation translation{};
+    uint32_t missing_tables = 0;
+    uint32_t pages_to_table_end = 1;
+    uint32_t mapped_before = 0;
+  };
+  Probe probe(VirtAddr va, uint32_t count_before = 0) const EXCLUDES(lock_);
+  // Maps frames[i] at va + i pages, for i from 0 while the entries are
+  // absent, stopping at the first mapped one or at `count` (which must
+  // stay inside va's leaf table). Returns how many it mapped: 0 if `va`
+  // itself is mapped. kInvalidArgument (unaligned, outside user space, or
+  // past the leaf table), kNoMemory (a table page). Invalid -> valid: no
+  // TLB maintenance.
+  Result<uint32_t> map_run(VirtAddr va, const PhysAddr* frames, uint32_t count, uint32_t prot,
+                           TableReserve* reserve = nullptr) EXCLUDES(lock_);
   // Fills `reserve` with `count` zeroed pages. kNoMemory (what was
   // allocated stays in it).
   Status fill_reserve(TableReserve& reserve, uint32_t count);
@@ -81,8 +117,11 @@ class PageTable {
   // entries are gone when it returns — by VA for a few, by ASID for many —
   // and so are tables that emptied. Returns how many; `resume` is where to
   // continue (end when done).
+  // `invalidate` false: the space runs nowhere and its ASID is retired
+  // until a rollover flushes every TLB (destroy), so no TLB can use these
+  // entries.
   uint32_t unmap_batch(VirtAddr start, VirtAddr end, VirtAddr* vas, Translation* out,
-                       uint32_t capacity, VirtAddr& resume) EXCLUDES(lock_);
+                       uint32_t capacity, VirtAddr& resume, bool invalidate = true) EXCLUDES(lock_);
   // Gives every mapped page of [start, end) the permissions `prot`
   // (shared COW pages stay read-only until their write fault). Returns
   // how many pages changed.
@@ -121,6 +160,9 @@ class PageTable {
   uint64_t* next_mapped(VirtAddr& va, VirtAddr end) const REQUIRES(lock_);
   void free_empty_tables(VirtAddr va) REQUIRES(lock_);
   void free_tree(PhysAddr table, uint32_t level);
+  // Which TLBs may hold this space's entries: none, this CPU's, any.
+  enum class Reach : uint8_t { kNone, kThisCpu, kAll };
+  Reach reach() const;
   void flush(VirtAddr va) const;
   void arch_flush_asid() const;
   // Frees the tables on `va`'s path that are empty; returns them in
@@ -131,6 +173,7 @@ class PageTable {
   mutable IrqSpinlock lock_;
   PhysAddr root_;
   Atomic<uint16_t> asid_{0};
+  Atomic<uint64_t> cpus_{0};
   uint64_t table_pages_ GUARDED_BY(lock_) = 0;
 };
 

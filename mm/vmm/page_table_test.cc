@@ -151,11 +151,13 @@ TEST_F(PageTableTest, EmptyTablesAreFreedAtOnce) {
 
 // Changing a live mapping's frame is break-before-make with a TLB
 // invalidation by VA; a permission change invalidates too; a new mapping
-// needs none.
+// needs none. The space ran on two CPUs: every invalidation is broadcast.
 TEST_F(PageTableTest, ChangesInvalidateByVirtualAddress) {
   PageTable table(memory_);
   ASSERT_OK(table.init());
   table.set_asid(7);
+  table.note_cpu(arch::cpu_id());
+  table.note_cpu(arch::cpu_id() + 1);
   const PhysAddr a = frame(), b = frame();
   const VirtAddr va(0x10000);
   auto& log = arch::host::g_tlb_log;
@@ -171,6 +173,104 @@ TEST_F(PageTableTest, ChangesInvalidateByVirtualAddress) {
   ASSERT_OK(table.unmap(va));
   EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), page_flushes + 3);
   EXPECT_EQ(log.asid_flushes.load(MemoryOrder::kRelaxed), 0u) << "never a whole-ASID flush";
+}
+
+// Only TLBs of CPUs that ran the space can hold its entries: a space that
+// ran on this CPU alone is invalidated here only (a broadcast stops every
+// vCPU under QEMU), one that never ran needs no invalidation at all.
+TEST_F(PageTableTest, InvalidationsReachOnlyTheCpusThatRanTheSpace) {
+  PageTable table(memory_);
+  ASSERT_OK(table.init());
+  table.set_asid(9);
+  const PhysAddr a = frame(), b = frame(), c = frame();
+  const VirtAddr va(0x10000);
+  auto& log = arch::host::g_tlb_log;
+  const uint64_t pages = log.page_flushes.load(MemoryOrder::kRelaxed);
+  const uint64_t local_pages = log.local_page_flushes.load(MemoryOrder::kRelaxed);
+  ASSERT_OK(table.map(va, a, kProtRead | kProtWrite));
+  EXPECT_EQ(table.replace(va, b, kProtRead | kProtWrite, false).value(), a);
+  EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages) << "never ran: nothing";
+  EXPECT_EQ(log.local_page_flushes.load(MemoryOrder::kRelaxed), local_pages);
+
+  table.note_cpu(arch::cpu_id());
+  EXPECT_EQ(table.cpus(), 1ull << arch::cpu_id());
+  EXPECT_EQ(table.replace(va, c, kProtRead | kProtWrite, false).value(), b);
+  EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages) << "this CPU only";
+  EXPECT_EQ(log.local_page_flushes.load(MemoryOrder::kRelaxed), local_pages + 1);
+
+  table.note_cpu(arch::cpu_id() + 1);
+  ASSERT_OK(table.protect(va, kProtRead, false));
+  EXPECT_EQ(log.page_flushes.load(MemoryOrder::kRelaxed), pages + 1) << "two CPUs: broadcast";
+  EXPECT_EQ(log.local_page_flushes.load(MemoryOrder::kRelaxed), local_pages + 1);
+  EXPECT_EQ(table.unmap(va).value().frame, c);
+  (void)memory_.free_page(a);
+  (void)memory_.free_page(b);
+  (void)memory_.free_page(c);
+}
+
+// The fault path's walk and run mapping: probe says what is there and what
+// a mapping needs; map_run maps consecutive absent pages of one leaf table,
+// stops at a mapped one, and refuses a run past the table or bad input.
+TEST_F(PageTableTest, ProbeAndMapRunServeTheFaultPath) {
+  PageTable table(memory_);
+  ASSERT_OK(table.init());
+  const VirtAddr va(0x200000);  // the first page of a leaf table
+  PageTable::Probe p = table.probe(va);
+  EXPECT_FALSE(p.mapped);
+  EXPECT_EQ(p.missing_tables, 3u);
+  EXPECT_EQ(p.pages_to_table_end, 512u);
+  PhysAddr frames[4] = {frame(), frame(), frame(), frame()};
+  ASSERT_OK(table.map(va + 2 * kPageSize, frames[3], kProtRead));
+  Result<uint32_t> mapped = table.map_run(va, frames, 3, kProtRead | kProtWrite);
+  ASSERT_OK(mapped);
+  EXPECT_EQ(mapped.value(), 2u) << "stops at the mapped third page";
+  EXPECT_EQ(table.lookup(va + kPageSize).value().frame, frames[1]);
+  EXPECT_EQ(table.lookup(va + 2 * kPageSize).value().frame, frames[3]);
+  EXPECT_EQ(table.map_run(va, frames, 1, kProtRead).value(), 0u) << "mapped: nothing";
+
+  p = table.probe(va + 3 * kPageSize, 16);
+  EXPECT_FALSE(p.mapped);
+  EXPECT_EQ(p.mapped_before, 3u) << "pages 0-2";
+  EXPECT_EQ(table.probe(va + 3 * kPageSize, 2).mapped_before, 2u) << "counted up to 2";
+  EXPECT_EQ(table.probe(va, 16).mapped_before, 0u) << "nothing before a table's first page";
+  EXPECT_EQ(p.missing_tables, 0u);
+  EXPECT_EQ(p.pages_to_table_end, 509u);
+  p = table.probe(va + kPageSize);
+  EXPECT_TRUE(p.mapped);
+  EXPECT_EQ(p.translation.frame, frames[1]);
+
+  const VirtAddr last = va + 511 * kPageSize;
+  EXPECT_EQ(table.map_run(last, frames, 2, kProtRead).error(), Error::kInvalidArgument)
+      << "past the leaf table";
+  EXPECT_EQ(table.map_run(VirtAddr(0x1001), frames, 1, kProtRead).error(), Error::kInvalidArgument);
+  EXPECT_EQ(table.map_run(va, frames, 0, kProtRead).error(), Error::kInvalidArgument);
+  for (uint32_t i = 0; i < 3; ++i) (void)table.unmap(va + i * kPageSize);
+  for (PhysAddr f : frames) (void)memory_.free_page(f);
+}
+
+// clone's batch: every page mapped under one lock, stopping at the first
+// that cannot be (mapped already, or bad input) and saying why.
+TEST_F(PageTableTest, MapBatchMapsInOrderAndStopsAtTheFirstFailure) {
+  PageTable table(memory_);
+  ASSERT_OK(table.init());
+  const VirtAddr vas[4] = {VirtAddr(0x10000), VirtAddr(0x7f0000000000), VirtAddr(0x11000),
+                           VirtAddr(0x10000)};
+  Translation pages[4];
+  for (Translation& t : pages) t = Translation{frame(), kProtRead, true};
+  Error error = Error::kOk;
+  EXPECT_EQ(table.map_batch(vas, pages, 4, kProtRead | kProtWrite, true, error), 3u);
+  EXPECT_EQ(error, Error::kAlreadyExists) << "the fourth is the first again";
+  const Translation t = table.lookup(vas[1]).value();
+  EXPECT_EQ(t.frame, pages[1].frame);
+  EXPECT_TRUE(t.cow);
+  EXPECT_EQ(t.prot, kProtRead) << "a COW entry is read-only";
+  const VirtAddr bad[1] = {VirtAddr(0x12001)};
+  EXPECT_EQ(table.map_batch(bad, pages, 1, kProtRead, false, error), 0u);
+  EXPECT_EQ(error, Error::kInvalidArgument);
+  EXPECT_EQ(table.map_batch(vas, pages, 0, kProtRead, false, error), 0u);
+  EXPECT_EQ(error, Error::kOk);
+  for (uint32_t i = 0; i < 3; ++i) (void)table.unmap(vas[i]);
+  for (const Translation& p : pages) (void)memory_.free_page(p.frame);
 }
 
 // RC-006: translations are read under the same lock that changes the

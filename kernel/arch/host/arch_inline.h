@@ -37,6 +37,8 @@ struct TlbLog {
   Atomic<uint64_t> page_flushes;
   Atomic<uint64_t> asid_flushes;
   Atomic<uint64_t> local_flushes;
+  Atomic<uint64_t> local_page_flushes;  // this CPU only, by VA
+  Atomic<uint64_t> local_asid_flushes;  // this CPU only, one ASID
 };
 extern TlbLog g_tlb_log;
 }  // namespace host
@@ -125,6 +127,12 @@ inline void tlb_flush_user_page(uint16_t, VirtAddr) {
 }
 inline void tlb_flush_asid(uint16_t) {
   host::g_tlb_log.asid_flushes.fetch_add(1, MemoryOrder::kRelaxed);
+}
+inline void tlb_flush_user_page_local(uint16_t, VirtAddr) {
+  host::g_tlb_log.local_page_flushes.fetch_add(1, MemoryOrder::kRelaxed);
+}
+inline void tlb_flush_asid_local(uint16_t) {
+  host::g_tlb_log.local_asid_flushes.fetch_add(1, MemoryOrder::kRelaxed);
 }
 inline void tlb_flush_local_all() {
   host::g_tlb_log.local_flushes.fetch_add(1, MemoryOrder::kRelaxed);
