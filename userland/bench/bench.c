@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
   bench_run("spawn_exit_wait", native_spawn, kSpawn);
   bench_run("spawn_call", native_spawn_call, kSpawn);
   bench_run("anon_fault_4k", fig_anon_fault_4k, kPages);
+  bench_run("anon_fault_4k_descending", fig_anon_fault_4k_descending, kPages);
 #if BENCH_HAVE_FORK && BENCH_HAVE_PIPE
   bench_run("cow_fault_4k", fig_cow_fault_4k, kPages);
 #endif

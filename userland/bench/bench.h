@@ -60,6 +60,7 @@ double fig_clock_gettime(long n);
 double fig_null_syscall(long n);
 double fig_malloc_free_64(long n);
 double fig_anon_fault_4k(long pages);
+double fig_anon_fault_4k_descending(long pages);
 double fig_yield_threads(long n);
 #if BENCH_HAVE_FORK && BENCH_HAVE_SHARED_ANON
 double fig_yield_processes(long n);
