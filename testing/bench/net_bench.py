@@ -69,6 +69,18 @@ FIGURES = [
 ]
 
 
+# In-guest TCP counters at the end of each boot (lower is better), not
+# ratios: Linux's may be 0. (key, label, ViperDOS's netstat -s name,
+# Linux's /proc/net/{snmp,netstat} name)
+COUNTERS = [
+    ("retransmits", "TCP segments retransmitted (in-guest counter)", "tcp_retransmits",
+     "RetransSegs"),
+    ("timeouts", "TCP retransmission timeouts (in-guest counter)", "tcp_timeouts",
+     "TCPTimeouts"),
+    ("segments_out", "TCP segments sent (in-guest counter)", "tcp_segments_out", "OutSegs"),
+]
+
+
 def log(message):
     print("[net_bench] " + message, file=sys.stderr, flush=True)
 
@@ -281,6 +293,31 @@ def kill_stuck(pid, seen):
         pass
 
 
+def viperdos_counters(console_path):
+    """COUNTERS from netstat -s, which peer.sh prints after NET-PEER-COUNTERS."""
+    try:
+        with open(console_path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return {}
+    text = text[text.find("NET-PEER-COUNTERS"):] if "NET-PEER-COUNTERS" in text else ""
+    values = dict(line.split()[:2] for line in text.splitlines() if len(line.split()) == 2)
+    return {key: float(values[name]) for key, _, name, _ in COUNTERS
+            if values.get(name, "").isdigit()}
+
+
+def linux_counters(serial_path):
+    """COUNTERS from net_linux_init.c's copy of /proc/net's Tcp and TcpExt lines
+    (each a line of names, then a line of values)."""
+    with open(serial_path, errors="replace") as f:
+        lines = [line.strip() for line in f if line.strip().startswith(("Tcp:", "TcpExt:"))]
+    values = {}
+    for names, numbers in zip(lines[::2], lines[1::2]):
+        values.update(zip(names.split()[1:], numbers.split()[1:]))
+    return {key: float(values[name]) for key, _, _, name in COUNTERS
+            if values.get(name, "").lstrip("-").isdigit()}
+
+
 def curl_errors(lines):
     """bench.sh goes on after a failed transfer (its figure then counts it)."""
     return ["curl said: " + line for line in lines if line.startswith("curl: (")]
@@ -333,7 +370,8 @@ def boot_viperdos(built, counts, raw_path, timeout):
         for line in lines[-15:]:
             log("  | " + line)
         return None
-    result = {"figures": figures, "command": seen.get("command"), "problems": curl_errors(lines)}
+    result = {"figures": figures, "command": seen.get("command"), "problems": curl_errors(lines),
+              "counters": viperdos_counters(os.path.join(outputs, "console.log"))}
     if seen.get("killed"):
         result["problems"].append("the guest did not power off after bench.sh (QEMU killed "
                                   "after %d s)" % POWER_OFF_GRACE_S)
@@ -388,7 +426,7 @@ def boot_linux(vmlinuz, initrd, counts, raw_path, timeout):
             qemu.wait(timeout=60)
             if status == 0:
                 return {"figures": parse_figures(lines), "command": command,
-                        "problems": curl_errors(lines)}
+                        "problems": curl_errors(lines), "counters": linux_counters(raw_path)}
         log("Linux boot failed; serial log: %s" % raw_path)
         with open(raw_path, errors="replace") as f:
             for line in f.read().splitlines()[-15:]:
@@ -426,6 +464,11 @@ def table(results, ratios):
         lines.append("| %s (%s is better) | %s | %s | %s |" %
                      (label, "higher" if higher else "lower", side(linux, precision),
                       side(viper, precision), ratio))
+    for key, label, _, _ in COUNTERS:
+        values = {system: [r["counters"][key] for r in boots if key in r.get("counters", {})]
+                  for system, boots in results.items()}
+        shown = [side(stats(values[s]), 0) if values.get(s) else "—" for s in ("linux", "viperdos")]
+        lines.append("| %s | %s | %s | — |" % (label, shown[0], shown[1]))
     return "\n".join(lines)
 
 
@@ -494,6 +537,7 @@ def main():
                 log("WARNING: " + warnings[-1])
             log("  HOST " + " ".join("%s=%.2f" % kv for kv in host.items()))
             log("  " + " ".join("%s=%g" % kv for kv in sorted(result["figures"].items())))
+            log("  counters " + " ".join("%s=%g" % kv for kv in sorted(result["counters"].items())))
             if host["other_load"] > gb.OTHER_LOAD_LIMIT:
                 warnings.append("%s boot %d: other processes used %.0f%% of a core (%.1f s of "
                                 "%.1f s); its figures are suspect" %
@@ -504,7 +548,7 @@ def main():
 
     meta = bench_report.metadata(commands, boots, args, stamp)
     print("Measured %s with `testing/bench/net_bench.py%s` (%d boot%s each, interleaved; "
-          "bench.sh: %d downloads, %d new-connection GETs, %d kept-alive GETs per boot)." %
+          "bench.sh per boot: downloads %d, new-connection GETs %d, kept-alive GETs %d)." %
           (meta["date"], " --smoke" if args.smoke else
            (" --boots %d" % boots if boots != 3 else ""), boots, "s" if boots > 1 else "",
            *counts))
