@@ -569,11 +569,12 @@ def main():
             results[system].append(result)
 
     meta = bench_report.metadata(commands, boots, args, stamp)
-    print("Measured %s with `testing/bench/net_bench.py%s` (%d boot%s each, interleaved; "
-          "bench.sh per boot: downloads %d, new-connection GETs %d, kept-alive GETs %d)." %
-          (meta["date"], " --smoke" if args.smoke else
-           (" --boots %d" % boots if boots != 3 else ""), boots, "s" if boots > 1 else "",
-           *counts))
+    flags = (" --smoke" if args.smoke else (" --boots %d" % boots if boots != 3 else "")) + (
+        " --systems " + systems[0] if len(systems) == 1 else "")
+    print("Measured %s with `testing/bench/net_bench.py%s` (%d boot%s %s; bench.sh per boot: "
+          "downloads %d, new-connection GETs %d, kept-alive GETs %d)." %
+          (meta["date"], flags, boots, "s" if boots > 1 else "",
+           "each, interleaved" if len(systems) == 2 else "of " + systems[0], *counts))
     print("Host: %s; %s; Linux guest: %s.\n" % (meta["host"], meta["qemu"], meta["linux"]))
     print(table(results, ratios=len(systems) == 2))
     print("\nRatio: ViperDOS / Linux of the figure as shown, the median of the ratios of "
