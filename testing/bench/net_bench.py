@@ -85,13 +85,18 @@ def log(message):
     print("[net_bench] " + message, file=sys.stderr, flush=True)
 
 
+def fail(message):
+    log("ERROR: " + message)
+    sys.exit(1)
+
+
 def modinfo_depends(path):
     """The module names in the `depends=` field of a .ko's .modinfo section
     (what `modinfo -F depends` says; kmod need not be installed)."""
     with open(path, "rb") as f:
         elf = f.read()
     if elf[:4] != b"\x7fELF" or elf[4] != 2:
-        gb.fail("%s is not a 64-bit ELF module" % path)
+        fail("%s is not a 64-bit ELF module" % path)
     shoff, = struct.unpack_from("<Q", elf, 0x28)
     shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
 
@@ -109,7 +114,7 @@ def modinfo_depends(path):
                 if field.startswith(b"depends="):
                     return [d for d in field[len(b"depends="):].decode().split(",") if d]
             return []
-    gb.fail("%s has no .modinfo section" % path)
+    fail("%s has no .modinfo section" % path)
 
 
 def module_name(path):
@@ -130,7 +135,7 @@ def with_dependencies(tree):
         if name in wanted:
             continue
         if name not in index:
-            gb.fail("module %s is not in the kernel package" % name)
+            fail("module %s is not in the kernel package" % name)
         wanted.append(name)
         todo += modinfo_depends(os.path.join(tree, index[name]))
     return [index[n] for n in wanted]
@@ -507,10 +512,10 @@ def main():
     parser.add_argument("--systems", default="linux,viperdos", help="which systems to boot")
     args = parser.parse_args()
     if args.boots < 1:
-        gb.fail("--boots must be at least 1")
+        fail("--boots must be at least 1")
     systems = [s for s in ("linux", "viperdos") if s in args.systems.split(",")]
     if not systems:
-        gb.fail("--systems names neither linux nor viperdos")
+        fail("--systems names neither linux nor viperdos")
     boots = 1 if args.smoke else args.boots
     counts = COUNTS["smoke" if args.smoke else "full"]
 
@@ -549,9 +554,9 @@ def main():
                 result = boot_viperdos(viperdos, counts, raw, args.timeout)
             host = usage.done()
             if result is None:
-                gb.fail("%s did not finish boot %d" % (system, i + 1))
+                fail("%s did not finish boot %d" % (system, i + 1))
             if len(result["figures"]) + result["broken"] != len(FIGURES):
-                gb.fail("%s boot %d: bench.sh gave only %s; see %s" %
+                fail("%s boot %d: bench.sh gave only %s; see %s" %
                         (system, i + 1, sorted(result["figures"]), raw))
             commands.setdefault(system, result["command"] or ["?"])
             for problem in result["problems"]:
