@@ -95,21 +95,23 @@ MODULES = ["lib/crc16.ko", "fs/mbcache.ko", "fs/jbd2/jbd2.ko", "crypto/crc32c_ge
            "drivers/block/virtio_blk.ko"]
 
 
-def ensure_modules(cache, package, version, kdir):
-    """The MODULES, extracted once from the kernel's .deb beside its vmlinuz."""
-    mdir = os.path.join(kdir, "modules")
+def ensure_modules(cache, package, version, kdir, pick=lambda tree: MODULES, subdir="modules"):
+    """The MODULES, extracted once from the kernel's .deb beside its vmlinuz
+    into kdir/subdir. `pick` chooses other ones (paths under the package's
+    kernel/ tree, given that tree: net_bench.py follows dependencies)."""
+    mdir = os.path.join(kdir, subdir)
     if os.path.isdir(mdir):
         return mdir
     deb = os.path.join(cache, "%s_%s_arm64.deb" % (package, version))
     if not os.path.exists(deb):
         fail("%s is gone from the cache: remove %s to fetch both again" % (deb, kdir))
-    tmp = os.path.join(cache, "modules.tmp")
+    tmp = os.path.join(cache, subdir + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     subprocess.check_call(["dpkg-deb", "-x", deb, tmp])
     release = package[len("linux-image-"):]
     src = os.path.join(tmp, "lib", "modules", release, "kernel")
     os.makedirs(mdir + ".tmp", exist_ok=True)
-    for module in MODULES:
+    for module in pick(src):
         shutil.copyfile(os.path.join(src, module),
                         os.path.join(mdir + ".tmp", os.path.basename(module)))
     shutil.rmtree(tmp)
