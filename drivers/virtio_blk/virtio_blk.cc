@@ -3,6 +3,7 @@
 #include "drivers/lock_classes.h"
 #include "drivers/virtio/block_protocol.h"
 #include "kernel/arch/arch.h"
+#include "kernel/lib/printk.h"
 #include "sched/blocking.h"
 
 namespace viper::drivers {
@@ -66,6 +67,11 @@ object::BlockDeviceInfo VirtioBlk::info() const {
 uint64_t VirtioBlk::completed_by_interrupt() const {
   IrqSpinlockGuard guard(lock_);
   return completed_by_interrupt_;
+}
+
+uint64_t VirtioBlk::completed_without_interrupt() const {
+  IrqSpinlockGuard guard(lock_);
+  return completed_without_interrupt_;
 }
 
 uint64_t VirtioBlk::interrupts() const {
@@ -186,11 +192,19 @@ Status VirtioBlk::request(uint32_t type, uint64_t sector, Span<const object::Blo
       },
       Deadline::after(Duration::nanoseconds(timeout_ns_)));
   Status result = ok_status();
+  bool answered_late = false;
   {
     IrqSpinlockGuard guard(lock_);
     Slot& s = slot_[slot];
     if (s.state != SlotState::kDone && !waited.ok() && waited.error() == Error::kTimedOut) {
-      break_locked();  // the device stopped answering: nothing it says can be trusted now
+      // An answer whose interrupt was lost is still an answer: look once.
+      if (started_ && !broken_ && drain_used_locked(completed_without_interrupt_)) {
+        answered_late = true;  // said below, outside the lock
+        space_.wake_all(sched::kernel_waker());
+      }
+      // Still nothing: the device stopped answering, and nothing it says
+      // can be trusted now.
+      if (s.state != SlotState::kDone) break_locked();
     }
     if (s.state == SlotState::kDone) {
       result = s.result;
@@ -200,6 +214,9 @@ Status VirtioBlk::request(uint32_t type, uint64_t sector, Span<const object::Blo
       s.state = SlotState::kAbandoned;  // killed: the pin stays until the device answers
       result = waited;
     }
+  }
+  if (answered_late) {
+    printk(LogLevel::kWarn, "virtio-blk%u: a request was answered without its interrupt", index_);
   }
   space_.wake_one(sched::kernel_waker());
   return result;
@@ -233,10 +250,7 @@ void VirtioBlk::break_locked() {
   space_.wake_all(sched::kernel_waker());
 }
 
-void VirtioBlk::on_interrupt() {
-  (void)transport_.acknowledge_interrupt();
-  IrqSpinlockGuard guard(lock_);
-  if (!started_ || broken_) return;
+bool VirtioBlk::drain_used_locked(uint64_t& counted) {
   bool freed = false;
   for (;;) {
     Result<virtio::Completion> c = queue_.next_used();
@@ -252,10 +266,17 @@ void VirtioBlk::on_interrupt() {
     const bool honest = !c->length_lies && c->length == c->writable;
     complete_locked(
         slot, honest && status == virtio::kBlkStatusOk ? ok_status() : Status(Error::kIoError));
-    ++completed_by_interrupt_;
+    ++counted;
     freed = true;
   }
-  if (freed) {
+  return freed;
+}
+
+void VirtioBlk::on_interrupt() {
+  (void)transport_.acknowledge_interrupt();
+  IrqSpinlockGuard guard(lock_);
+  if (!started_ || broken_) return;
+  if (drain_used_locked(completed_by_interrupt_)) {
     ++interrupts_;
     space_.wake_all(sched::kernel_waker());
   }

@@ -10,9 +10,12 @@
 //   virtqueue), records the result and wakes that slot's thread. Nothing
 //   polls; no thread spins.
 // * A device that stops answering: the wait has a deadline (timeout_ns,
-//   30 s by default), after which the disk is reset (so it touches no
-//   memory again) and every request in flight fails with kIoError; so does
-//   a device that breaks the ring protocol. The disk stays dead.
+//   30 s by default). At the deadline the used ring is read once, in case
+//   the answer came and only its interrupt was lost (counted, and logged:
+//   not a polling loop, PERF-007); without an answer the disk is reset (so
+//   it touches no memory again) and every request in flight fails with
+//   kIoError; so does a device that breaks the ring protocol. The disk
+//   stays dead.
 // * A thread killed while its request is in flight leaves: its slot is
 //   abandoned, holding the pin (the VMO whose pages the device may still
 //   write) until the device answers; the next request drops it, in thread
@@ -68,6 +71,8 @@ class VirtioBlk final : public object::BlockDevice {
   // interrupts that completed at least one (docs/virtio.md's cost).
   uint64_t completed_by_interrupt() const EXCLUDES(lock_);
   uint64_t interrupts() const EXCLUDES(lock_);
+  // Requests found answered on the used ring when their wait timed out.
+  uint64_t completed_without_interrupt() const EXCLUDES(lock_);
 
  private:
   // kAbandoned: in flight, its thread killed; kReclaim: answered since,
@@ -91,6 +96,9 @@ class VirtioBlk final : public object::BlockDevice {
   void complete_locked(uint32_t slot, Status result) REQUIRES(lock_);
   // The device is dead: reset it, fail everything in flight.
   void break_locked() REQUIRES(lock_);
+  // Completes every request the device has answered on the used ring,
+  // counting them in `counted`; true if there was one.
+  bool drain_used_locked(uint64_t& counted) REQUIRES(lock_);
   uint8_t* slot_memory(uint32_t slot) const { return slots_.virt + slot * kSlotBytes; }
   uint64_t slot_phys(uint32_t slot) const { return slots_.phys + slot * kSlotBytes; }
 
@@ -114,6 +122,7 @@ class VirtioBlk final : public object::BlockDevice {
   uint64_t writes_ GUARDED_BY(lock_) = 0;
   uint64_t errors_ GUARDED_BY(lock_) = 0;
   uint64_t completed_by_interrupt_ GUARDED_BY(lock_) = 0;
+  uint64_t completed_without_interrupt_ GUARDED_BY(lock_) = 0;
   uint64_t interrupts_ GUARDED_BY(lock_) = 0;
   // Each slot's requester sleeps on its queue; the queues lock themselves.
   sched::WaitQueue done_[kSlots];
