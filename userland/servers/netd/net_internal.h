@@ -56,6 +56,7 @@
 #define TCP_MAX_RETRIES 15 /* data: give up (ETIMEDOUT) after this many */
 #define TCP_SYN_RETRIES 6  /* connect: ~2 minutes with backoff */
 #define TCP_DELACK (40 * NS_PER_MS)
+#define TCP_QUICK_ACKS 16 /* segments ACKed at once after out-of-order data */
 #define TCP_MSL (30 * NS_PER_S)
 #define TCP_DEFAULT_MSS 536 /* RFC 9293 3.7.1: without an MSS option */
 #define TCP_OOO_RANGES 16   /* out-of-order pieces kept per connection */
@@ -141,6 +142,7 @@ struct tcb {
   bool rexmt_lone;           /* rexmt_at was armed for a lone segment (tcp_arm_rexmt) */
   uint64_t persist_interval; /* zero-window probes back off like the RTO */
   int unacked_segments;      /* received since our last ACK (delayed ACK) */
+  int quick_acks;            /* in-order segments still to ACK at once (after a loss) */
   struct ring sndbuf, rcvbuf;
   /* Out-of-order data already in rcvbuf past rcv_nxt: [start, end) as
    * sequence numbers, sorted, disjoint. */
