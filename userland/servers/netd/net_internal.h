@@ -45,10 +45,10 @@
  * nor Linux's 200 ms: netd's peers are a few milliseconds away (QEMU's
  * slirp, the loopback) and, without SACK (slirp offers none), netd
  * recovers much of a heavy loss by timeouts; at 200 ms each cost some
- * 200 RTTs (docs/network.md, "Loss recovery"). A lone segment in flight
- * waits at least TCP_RTO_LONE_SEGMENT, the peer's delayed ACK (RFC 5681
- * allows up to 500 ms; Linux 40 ms, BSD 200 ms). A spurious timeout costs
- * resends, never data. */
+ * 200 RTTs (docs/network.md, "Loss recovery, measured"). A lone segment
+ * in flight waits at least TCP_RTO_LONE_SEGMENT, the peer's delayed ACK
+ * (RFC 5681 allows up to 500 ms; Linux 40 ms, 4.4BSD 200 ms). A spurious
+ * timeout costs resends, never data. */
 #define TCP_RTO_INITIAL (1 * NS_PER_S)
 #define TCP_RTO_MIN (20 * NS_PER_MS)
 #define TCP_RTO_LONE_SEGMENT (200 * NS_PER_MS)
