@@ -41,14 +41,22 @@
 
 #define UDP_QUEUE_MAX 64 /* datagrams per socket, besides the byte budget */
 
-/* TCP timers (RFC 6298; the minimum RTO is Linux's 200 ms, not the RFC's
- * 1 s, which stalls LAN transfers after every loss). */
+/* TCP timers (RFC 6298). The minimum RTO is 20 ms, not the RFC's 1 s
+ * nor Linux's 200 ms: netd's peers are a few milliseconds away (QEMU's
+ * slirp, the loopback) and, without SACK (slirp offers none), netd
+ * recovers much of a heavy loss by timeouts; at 200 ms each cost some
+ * 200 RTTs (docs/network.md, "Loss recovery, measured"). A lone segment
+ * in flight waits at least TCP_RTO_LONE_SEGMENT, the peer's delayed ACK
+ * (RFC 5681 allows up to 500 ms; Linux 40 ms, 4.4BSD 200 ms). A spurious
+ * timeout costs resends, never data. */
 #define TCP_RTO_INITIAL (1 * NS_PER_S)
-#define TCP_RTO_MIN (200 * NS_PER_MS)
+#define TCP_RTO_MIN (20 * NS_PER_MS)
+#define TCP_RTO_LONE_SEGMENT (200 * NS_PER_MS)
 #define TCP_RTO_MAX (60 * NS_PER_S)
 #define TCP_MAX_RETRIES 15 /* data: give up (ETIMEDOUT) after this many */
 #define TCP_SYN_RETRIES 6  /* connect: ~2 minutes with backoff */
 #define TCP_DELACK (40 * NS_PER_MS)
+#define TCP_QUICK_ACKS 16 /* segments ACKed at once after out-of-order data */
 #define TCP_MSL (30 * NS_PER_S)
 #define TCP_DEFAULT_MSS 536 /* RFC 9293 3.7.1: without an MSS option */
 #define TCP_OOO_RANGES 16   /* out-of-order pieces kept per connection */
@@ -131,8 +139,10 @@ struct tcb {
   uint64_t rtt_start;
   int retries;                                           /* consecutive timeouts */
   uint64_t rexmt_at, persist_at, delack_at, timewait_at; /* 0: off */
+  bool rexmt_lone;           /* rexmt_at was armed for a lone segment (tcp_arm_rexmt) */
   uint64_t persist_interval; /* zero-window probes back off like the RTO */
   int unacked_segments;      /* received since our last ACK (delayed ACK) */
+  int quick_acks;            /* in-order segments still to ACK at once (after a loss) */
   struct ring sndbuf, rcvbuf;
   /* Out-of-order data already in rcvbuf past rcv_nxt: [start, end) as
    * sequence numbers, sorted, disjoint. */
@@ -266,6 +276,12 @@ void tcp_emit(struct netstack* stack, struct net_socket* socket, uint32_t seq, u
 void tcp_retransmit_first(struct netstack* stack, struct net_socket* socket);
 void tcp_send_ack(struct netstack* stack, struct net_socket* socket);
 void tcp_update_rtt(struct net_socket* socket, uint64_t sample);
+/* SRTT + max(G, 4 RTTVAR), clamped to [TCP_RTO_MIN, TCP_RTO_MAX]: the RTO
+ * without backoff. */
+uint64_t tcp_rto_estimate(const struct tcb* t);
+/* Starts the retransmission timer for what is in flight now: the RTO,
+ * and at least TCP_RTO_LONE_SEGMENT for a single segment. */
+void tcp_arm_rexmt(struct netstack* stack, struct tcb* t);
 uint32_t tcp_receive_window(const struct net_socket* socket);
 
 /* Sockets. */

@@ -51,6 +51,7 @@ void SimLink::SendFrame(void* context, const uint8_t* frame, size_t size) {
   link->frames_sent_++;
   std::vector<uint8_t> bytes(frame, frame + size);
   if (link->tap) link->tap(host->index, bytes);
+  if (link->drop && link->drop(host->index, bytes)) return;
   if (link->Uniform() < link->faults.loss) return;
   int copies = link->Uniform() < link->faults.duplicate ? 2 : 1;
   for (int c = 0; c < copies; c++) {

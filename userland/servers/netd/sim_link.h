@@ -51,6 +51,9 @@ class SimLink {
   uint64_t frames_sent() const { return frames_sent_; }
   // Called with every frame as it is sent: a test may capture frames.
   std::function<void(int from, const std::vector<uint8_t>&)> tap;
+  // Called with every frame as it is sent, after `tap`: true drops it (a
+  // test loses chosen segments, e.g. the first data segment, exactly once).
+  std::function<bool(int from, const std::vector<uint8_t>&)> drop;
   // Injects a frame for a host at the current time (no faults applied).
   void Inject(int to, const std::vector<uint8_t>& frame);
 

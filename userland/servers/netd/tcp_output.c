@@ -121,14 +121,26 @@ static bool can_send_data(int state) {
          state == TCP_CLOSING || state == TCP_LAST_ACK;
 }
 
+/* cwnd, plus RFC 3042's limited transmit: the first and second duplicate
+ * ACK each let one new segment out, so a small flight that lost one still
+ * brings the third duplicate for a fast retransmit instead of waiting
+ * out a timeout (at 20 % loss the flight is rarely more than 4 segments).
+ * Only new data: after a timeout's go-back-N it would resend instead. */
+static uint32_t congestion_window(const struct tcb* t) {
+  if (t->in_recovery || t->dupacks == 0 || t->dupacks > 2 || t->snd_nxt != t->snd_max)
+    return t->cwnd;
+  return t->cwnd + (uint32_t)t->dupacks * t->mss;
+}
+
 void tcp_output(struct netstack* stack, struct net_socket* s) {
   struct tcb* t = &s->tcb;
   if (!can_send_data(t->state)) return;
+  bool sent_any = false;
   for (;;) {
     if (t->fin_sent && seq_gt(t->snd_nxt, t->fin_seq)) break; /* all sent, FIN too */
     uint32_t sent = t->snd_nxt - t->snd_una;
     uint32_t pending = t->sndbuf.size > sent ? t->sndbuf.size - sent : 0;
-    uint32_t window = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+    uint32_t window = t->snd_wnd < congestion_window(t) ? t->snd_wnd : congestion_window(t);
     uint32_t usable = window > sent ? window - sent : 0;
     uint32_t size = pending < t->mss ? pending : t->mss;
     if (size > usable) size = usable;
@@ -153,8 +165,15 @@ void tcp_output(struct netstack* stack, struct net_socket* s) {
     }
     t->snd_nxt += size + (fin ? 1 : 0);
     if (seq_gt(t->snd_nxt, t->snd_max)) t->snd_max = t->snd_nxt;
-    if (t->rexmt_at == 0) t->rexmt_at = stack->now + t->rto;
+    sent_any = true;
     t->persist_at = 0;
+  }
+  /* The timer runs while anything is in flight; armed for a lone segment,
+   * it shortens once more follow (tcp_arm_rexmt). */
+  if (sent_any && (t->rexmt_at == 0 || (t->rexmt_lone && t->snd_nxt - t->snd_una > t->mss))) {
+    uint64_t armed = t->rexmt_at;
+    tcp_arm_rexmt(stack, t);
+    if (armed && armed < t->rexmt_at) t->rexmt_at = armed;
   }
   /* A zero window with data waiting and nothing in flight: probe it, or
    * a lost window update would deadlock both ends (RFC 9293 3.8.6.1). */

@@ -102,6 +102,7 @@ static bool data_input(struct netstack* stack, struct net_socket* s, struct tcp_
      * drives the peer's fast retransmit). A FIN out of order is dropped;
      * the peer sends it again. */
     NET_COUNT(stack, TCP_OUT_OF_ORDER);
+    t->quick_acks = TCP_QUICK_ACKS;
     if (size > 0) {
       if (ooo_add(t, seq, seq + size))
         ring_write_at(&t->rcvbuf, offset, data, size);
@@ -144,7 +145,14 @@ static bool data_input(struct netstack* stack, struct net_socket* s, struct tcp_
     return true;
   }
   /* RFC 5681 4.2: ACK at least every second full segment, and at once
-   * when a hole was filled. */
+   * when a hole was filled. After a loss, every segment for a while
+   * (Linux's quick ACKs): a BSD sender (QEMU's slirp) grows cwnd per ACK,
+   * not per byte, and at heavy loss its window stayed too small for the
+   * three duplicates of a fast retransmit, so it waited out 1 s timeouts. */
+  if (t->quick_acks > 0 && size > 0) {
+    t->quick_acks--;
+    return true;
+  }
   return filled_hole || t->unacked_segments >= 2;
 }
 

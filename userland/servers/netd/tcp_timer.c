@@ -14,10 +14,25 @@ void tcp_update_rtt(struct net_socket* s, uint64_t sample) {
     t->rttvar = (3 * t->rttvar + delta) / 4;
     t->srtt = (7 * t->srtt + sample) / 8;
   }
+  t->rto = tcp_rto_estimate(t);
+}
+
+uint64_t tcp_rto_estimate(const struct tcb* t) {
+  if (t->srtt == 0) return TCP_RTO_INITIAL; /* no sample yet (RFC 6298 2.1) */
   uint64_t variance = 4 * t->rttvar;
   if (variance < NS_PER_MS) variance = NS_PER_MS; /* the clock granularity G */
   uint64_t rto = t->srtt + variance;
-  t->rto = rto < TCP_RTO_MIN ? TCP_RTO_MIN : rto > TCP_RTO_MAX ? TCP_RTO_MAX : rto;
+  return rto < TCP_RTO_MIN ? TCP_RTO_MIN : rto > TCP_RTO_MAX ? TCP_RTO_MAX : rto;
+}
+
+void tcp_arm_rexmt(struct netstack* stack, struct tcb* t) {
+  /* A lone segment may wait out the peer's delayed ACK (RFC 8985's
+   * WCDelAckT): a shorter timer would resend it spuriously every time.
+   * Two or more are ACKed at once (RFC 5681 4.2: every second segment). */
+  t->rexmt_lone = t->snd_nxt - t->snd_una <= t->mss;
+  uint64_t timeout = t->rto;
+  if (t->rexmt_lone && timeout < TCP_RTO_LONE_SEGMENT) timeout = TCP_RTO_LONE_SEGMENT;
+  t->rexmt_at = stack->now + timeout;
 }
 
 void tcp_set_state(struct netstack* stack, struct net_socket* s, int state) {
@@ -169,7 +184,11 @@ static void retransmit_timeout(struct netstack* stack, struct net_socket* s) {
   t->recover = t->snd_max;
   t->rtt_timing = false;
   t->rto = t->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : t->rto * 2;
+  /* No lone-segment allowance for the resend: cwnd has collapsed
+   * already, and a spurious expiry of the backed-off timer costs one
+   * duplicate segment (at 20 % loss the allowance doubled the run). */
   t->rexmt_at = stack->now + t->rto;
+  t->rexmt_lone = false;
   if (syn) {
     NET_COUNT(stack, TCP_RETRANSMITS);
     uint8_t flags = t->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK;
