@@ -10,7 +10,9 @@
 //   virtqueue), records the result and wakes that slot's thread. Nothing
 //   polls; no thread spins.
 // * A device that stops answering: the wait has a deadline (timeout_ns,
-//   30 s by default). At the deadline the used ring is read once, in case
+//   120 s by default: a request is logged as slow at a quarter of it, as
+//   a loaded host can starve QEMU's disk for tens of seconds; Linux's
+//   virtio-blk never gives up). At the deadline the used ring is read once, in case
 //   the answer came and only its interrupt was lost (counted, and logged:
 //   not a polling loop, PERF-007); without an answer the disk is reset (so
 //   it touches no memory again) and every request in flight fails with
@@ -110,7 +112,7 @@ class VirtioBlk final : public object::BlockDevice {
   bool can_flush_ = false;
   bool indirect_ = false;
   uint32_t max_segments_ = kMaxSegments;
-  uint64_t timeout_ns_ = 30'000'000'000ull;
+  uint64_t timeout_ns_ = 120'000'000'000ull;
 
   mutable IrqSpinlock lock_;
   virtio::SplitQueue queue_ GUARDED_BY(lock_);
