@@ -123,4 +123,11 @@ Result<size_t> channel_call(cap::HandleTable& table, cap::HandleValue channel, C
   return self->endpoint().call(request, reply, deadline);
 }
 
+Result<size_t> channel_reply_and_read(cap::HandleTable& table, cap::HandleValue channel,
+                                      ConstBytes reply, Bytes buffer, Deadline deadline) {
+  const Ref<EndpointObject> self =
+      TRY(table.get_as<EndpointObject>(channel, Rights::kRead | Rights::kWrite));
+  return self->endpoint().reply_and_read(reply, buffer, deadline);
+}
+
 }  // namespace viper::object

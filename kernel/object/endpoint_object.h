@@ -79,4 +79,10 @@ Status channel_read_wait(cap::HandleTable& table, cap::HandleValue channel, Byte
 Result<size_t> channel_call(cap::HandleTable& table, cap::HandleValue channel, ConstBytes request,
                             Bytes reply, Deadline deadline);
 
+// A server's reply and its read of the next request, bytes only
+// (ipc::Endpoint::reply_and_read: the fast path and the CPU hand-off);
+// returns the next request's size. Needs read and write rights.
+Result<size_t> channel_reply_and_read(cap::HandleTable& table, cap::HandleValue channel,
+                                      ConstBytes reply, Bytes buffer, Deadline deadline);
+
 }  // namespace viper::object

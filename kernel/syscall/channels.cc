@@ -142,6 +142,32 @@ Result<uint64_t> channel_call(CallContext& c, const Arguments& a) {
   return got;
 }
 
+// A server's reply, then its next request (bytes only, as a call): the
+// reply is one message out, the request lands in kernel memory and then in
+// the caller's buffer.
+Result<uint64_t> channel_reply_read(CallContext& c, const Arguments& a) {
+  const viper_message reply = TRY(copy_in<viper_message>(a.value[1]));
+  viper_message next = TRY(copy_in<viper_message>(a.value[2]));
+  if (reply.handle_count != 0) return Error::kNotSupported;
+  Outgoing out;
+  TRY(copy_in_message(reply, out));
+  const size_t room =
+      next.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? next.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
+  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(next.bytes)), room)) {
+    return Error::kFault;
+  }
+  KernelBuffer request;
+  TRY(request.reserve(room));
+  const size_t got =
+      TRY(object::channel_reply_and_read(c.handles, handle_arg(a.value[0]), out.bytes.bytes(),
+                                         request.bytes(), deadline_arg(a.value[3])));
+  TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(next.bytes)), request.data(), got));
+  next.byte_count = got;
+  next.handle_count = 0;
+  TRY(copy_out(a.value[2], next));
+  return got;
+}
+
 }  // namespace
 
 void install_channel_calls() {
@@ -149,6 +175,7 @@ void install_channel_calls() {
   install_call(VIPER_SYS_CHANNEL_WRITE, {"channel_write", &channel_write});
   install_call(VIPER_SYS_CHANNEL_READ, {"channel_read", &channel_read});
   install_call(VIPER_SYS_CHANNEL_CALL, {"channel_call", &channel_call});
+  install_call(VIPER_SYS_CHANNEL_REPLY_READ, {"channel_reply_read", &channel_reply_read});
 }
 
 }  // namespace viper::syscall

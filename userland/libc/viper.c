@@ -48,6 +48,13 @@ int64_t viper_channel_call(viper_handle_t channel, const void* request, size_t r
   return viper_syscall(VIPER_SYS_CHANNEL_CALL, channel, U(&out), U(&in), deadline, 0, 0);
 }
 
+int64_t viper_channel_reply_read(viper_handle_t channel, const void* reply, size_t reply_size,
+                                 void* next, size_t next_capacity, uint64_t deadline) {
+  const struct viper_message out = {(void*)reply, reply_size, reply_size, 0, 0, 0};
+  struct viper_message in = {next, 0, next_capacity, 0, 0, 0};
+  return viper_syscall(VIPER_SYS_CHANNEL_REPLY_READ, channel, U(&out), U(&in), deadline, 0, 0);
+}
+
 int64_t viper_event_create(void) { return viper_syscall0(VIPER_SYS_EVENT_CREATE); }
 int64_t viper_timer_create(void) { return viper_syscall0(VIPER_SYS_TIMER_CREATE); }
 int64_t viper_timer_set(viper_handle_t t, uint64_t deadline, uint64_t period_ns) {

@@ -19,7 +19,7 @@ static int64_t sys(uint64_t n, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
 
 UTEST(numbers, unknown_calls_are_refused) {
   const uint64_t numbers[] = {
-      4,    15,         22,         36,   99, 132, VIPER_SYS_COUNT - 1, VIPER_SYS_COUNT,
+      4,    15,         22,         37,   99, 132, VIPER_SYS_COUNT - 1, VIPER_SYS_COUNT,
       1000, 1ull << 32, 1ull << 63, ~0ull};
   for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); ++i) {
     UEXPECT_EQ(sys(numbers[i], 0, 0, 0, 0), VIPER_ERR_UNKNOWN_CALL);
@@ -127,6 +127,45 @@ UTEST(channels, bad_pointers_sizes_and_handles) {
   UEXPECT_EQ(viper_channel_write(p[0], "x", 1, 0, 0), VIPER_ERR_PEER_CLOSED);
   viper_handle_close(p[0]);
   viper_handle_close((viper_handle_t)ev);
+}
+
+/* A server's reply and its next read in one call: the reply reaches the
+ * caller's end first, then the queued request comes back; bad input is
+ * refused before anything is sent. */
+UTEST(channels, reply_read_sends_the_reply_then_reads_the_next_request) {
+  viper_handle_t p[2];
+  UASSERT_EQ(viper_channel_create(p), 0);
+  char next[16] = {0};
+  UEXPECT_EQ(viper_channel_write(p[0], "second", 6, 0, 0), 0);
+  UEXPECT_EQ(viper_channel_reply_read(p[1], "reply", 5, next, sizeof next, 0), 6);
+  UEXPECT(memcmp(next, "second", 6) == 0);
+  char got[16] = {0};
+  struct viper_message m = {got, 0, sizeof got, 0, 0, 0};
+  UEXPECT_EQ(viper_channel_read(p[0], &m, 0), 5);
+  UEXPECT(memcmp(got, "reply", 5) == 0);
+  /* Nothing queued: the reply still goes out, the read times out. */
+  UEXPECT_EQ(viper_channel_reply_read(p[1], "late", 4, next, sizeof next, 0), VIPER_ERR_TIMED_OUT);
+  UEXPECT_EQ(viper_channel_read(p[0], &m, 0), 4);
+  /* A request larger than the buffer stays queued (read it with channel_read). */
+  UEXPECT_EQ(viper_channel_write(p[0], "a longer one", 12, 0, 0), 0);
+  UEXPECT_EQ(viper_channel_reply_read(p[1], "r", 1, next, 4, 0), VIPER_ERR_OUT_OF_RANGE);
+  UEXPECT_EQ(viper_channel_read(p[0], &m, 0), 1);
+  struct viper_message rest = {got, 0, sizeof got, 0, 0, 0};
+  UEXPECT_EQ(viper_channel_read(p[1], &rest, 0), 12);
+  /* Bad input: nothing is sent. */
+  UEXPECT_EQ(sys(VIPER_SYS_CHANNEL_REPLY_READ, p[1], UNMAPPED, UNMAPPED, 0), VIPER_ERR_FAULT);
+  UEXPECT_EQ(viper_channel_reply_read(p[1], "x", 1, (void*)KERNEL_ADDRESS, 8, 0), VIPER_ERR_FAULT);
+  UEXPECT_EQ(viper_channel_reply_read(STALE, "x", 1, next, 8, 0), VIPER_ERR_BAD_HANDLE);
+  const viper_handle_t one[] = {p[0]};
+  const struct viper_message with_handle = {(void*)"x", 1, 1, (viper_handle_t*)one, 1, 1};
+  struct viper_message into = {next, 0, sizeof next, 0, 0, 0};
+  UEXPECT_EQ(sys(VIPER_SYS_CHANNEL_REPLY_READ, p[1], (uint64_t)&with_handle, (uint64_t)&into, 0),
+             VIPER_ERR_NOT_SUPPORTED);
+  UEXPECT_EQ(viper_channel_read(p[0], &m, 0), VIPER_ERR_TIMED_OUT);
+  /* The peer gone: the reply cannot go. */
+  viper_handle_close(p[0]);
+  UEXPECT_EQ(viper_channel_reply_read(p[1], "x", 1, next, 8, 0), VIPER_ERR_PEER_CLOSED);
+  viper_handle_close(p[1]);
 }
 
 UTEST(waiting, timers_and_pollsets) {

@@ -44,6 +44,13 @@
 #define VIPER_SYS_CHANNEL_CALL                        \
   35 /* (handle, const struct viper_message* request, \
          struct viper_message* reply, deadline) -> reply bytes */
+/* A server's reply to a call and its read of the next request in one call
+ * (bytes only, as CHANNEL_CALL): the reply goes out first (a read that
+ * fails after it does not take it back), and the caller's CPU goes
+ * straight to the thread the reply woke when the read blocks. */
+#define VIPER_SYS_CHANNEL_REPLY_READ                \
+  36 /* (handle, const struct viper_message* reply, \
+         struct viper_message* next, deadline) -> next's bytes */
 
 /* ---- Events, timers, pollsets (40..47) ---- */
 #define VIPER_SYS_EVENT_CREATE 40   /* () -> handle */

@@ -36,6 +36,10 @@ int64_t viper_channel_read(viper_handle_t channel, struct viper_message* message
                            uint64_t deadline);
 int64_t viper_channel_call(viper_handle_t channel, const void* request, size_t request_size,
                            void* reply, size_t reply_capacity, uint64_t deadline);
+/* A server's reply to a call and its read of the next request (bytes
+ * only): the next request's size. */
+int64_t viper_channel_reply_read(viper_handle_t channel, const void* reply, size_t reply_size,
+                                 void* next, size_t next_capacity, uint64_t deadline);
 
 /* Events, timers, pollsets. */
 int64_t viper_event_create(void);
