@@ -119,53 +119,41 @@ Result<uint64_t> channel_read(CallContext& c, const Arguments& a) {
   }
 }
 
-// Request and reply (bytes only): the fast path with the CPU hand-off.
-Result<uint64_t> channel_call(CallContext& c, const Arguments& a) {
-  const viper_message request = TRY(copy_in<viper_message>(a.value[1]));
-  viper_message reply = TRY(copy_in<viper_message>(a.value[2]));
-  if (request.handle_count != 0) return Error::kNotSupported;
+// One message out and one back, bytes only (a call, or a server's reply
+// and its next read): the outgoing bytes are copied in, the answer lands in
+// kernel memory, then in the caller's buffer. `exchange` is the object call.
+using Exchange = Result<size_t> (*)(cap::HandleTable&, cap::HandleValue, ConstBytes, Bytes,
+                                    Deadline);
+Result<uint64_t> exchange_bytes(CallContext& c, const Arguments& a, Exchange exchange) {
+  const viper_message sent = TRY(copy_in<viper_message>(a.value[1]));
+  viper_message answer = TRY(copy_in<viper_message>(a.value[2]));
+  if (sent.handle_count != 0) return Error::kNotSupported;
   Outgoing out;
-  TRY(copy_in_message(request, out));
-  const size_t room =
-      reply.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? reply.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
-  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(reply.bytes)), room)) {
+  TRY(copy_in_message(sent, out));
+  const size_t room = answer.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? answer.byte_capacity
+                                                                     : VIPER_MESSAGE_BYTES_MAX;
+  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(answer.bytes)), room)) {
     return Error::kFault;
   }
-  KernelBuffer answer;
-  TRY(answer.reserve(room));
-  const size_t got = TRY(object::channel_call(c.handles, handle_arg(a.value[0]), out.bytes.bytes(),
-                                              answer.bytes(), deadline_arg(a.value[3])));
-  TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(reply.bytes)), answer.data(), got));
-  reply.byte_count = got;
-  reply.handle_count = 0;
-  TRY(copy_out(a.value[2], reply));
+  KernelBuffer received;
+  TRY(received.reserve(room));
+  const size_t got = TRY(exchange(c.handles, handle_arg(a.value[0]), out.bytes.bytes(),
+                                  received.bytes(), deadline_arg(a.value[3])));
+  TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(answer.bytes)), received.data(), got));
+  answer.byte_count = got;
+  answer.handle_count = 0;
+  TRY(copy_out(a.value[2], answer));
   return got;
 }
 
-// A server's reply, then its next request (bytes only, as a call): the
-// reply is one message out, the request lands in kernel memory and then in
-// the caller's buffer.
+// Request and reply: the fast path with the CPU hand-off.
+Result<uint64_t> channel_call(CallContext& c, const Arguments& a) {
+  return exchange_bytes(c, a, &object::channel_call);
+}
+
+// A server's reply, then its next request.
 Result<uint64_t> channel_reply_read(CallContext& c, const Arguments& a) {
-  const viper_message reply = TRY(copy_in<viper_message>(a.value[1]));
-  viper_message next = TRY(copy_in<viper_message>(a.value[2]));
-  if (reply.handle_count != 0) return Error::kNotSupported;
-  Outgoing out;
-  TRY(copy_in_message(reply, out));
-  const size_t room =
-      next.byte_capacity < VIPER_MESSAGE_BYTES_MAX ? next.byte_capacity : VIPER_MESSAGE_BYTES_MAX;
-  if (!arch::user_range_ok(VirtAddr(reinterpret_cast<uint64_t>(next.bytes)), room)) {
-    return Error::kFault;
-  }
-  KernelBuffer request;
-  TRY(request.reserve(room));
-  const size_t got =
-      TRY(object::channel_reply_and_read(c.handles, handle_arg(a.value[0]), out.bytes.bytes(),
-                                         request.bytes(), deadline_arg(a.value[3])));
-  TRY(arch::copy_to_user(VirtAddr(reinterpret_cast<uint64_t>(next.bytes)), request.data(), got));
-  next.byte_count = got;
-  next.handle_count = 0;
-  TRY(copy_out(a.value[2], next));
-  return got;
+  return exchange_bytes(c, a, &object::channel_reply_and_read);
 }
 
 }  // namespace
