@@ -304,6 +304,8 @@ struct SyncWake {
   sched::Thread* waiter = nullptr;
   sched::Waker* waker = nullptr;
   Atomic<uint32_t> done{0};
+  Atomic<uint32_t> retries{0};      // wakeups put off: something was queued here
+  Atomic<uint32_t> queued_here{0};  // the waker's run queue just after the wakeup
 };
 
 void sync_wake_waiter(void* arg) {
@@ -324,17 +326,42 @@ void sync_wake_waker(void* arg) {
   }
   w->waiter->affinity = ~0ull;  // asleep: nobody reads it until the wakeup
   w->set.store(1, MemoryOrder::kRelease);
-  w->queue.wake_all(*w->waker);
+  // The sync waker keeps the woken thread here only while nothing else is
+  // queued here (a queued thread would run first): wake with this CPU's
+  // queue empty, and interrupts masked from the check to the wakeup so no
+  // tick or timer can queue one in between.
+  for (;;) {
+    bool woken = false;
+    {
+      arch::InterruptsDisabled masked;
+      if (sched::run_queue_stats(arch::cpu_id()).queued == 0) {
+        w->queue.wake_all(*w->waker);
+        // Still masked: the woken thread cannot have run yet, and one put
+        // here must stay until the tick, so it is on this queue now.
+        w->queued_here.store(sched::run_queue_stats(arch::cpu_id()).queued, MemoryOrder::kRelease);
+        woken = true;
+      }
+    }
+    if (woken) break;
+    w->retries.fetch_add(1, MemoryOrder::kRelaxed);
+    (void)sched::sleep_for(1000000);
+  }
   (void)sched::sleep_for(1000000);
   w->done.fetch_add(1, MemoryOrder::kRelease);
 }
 
 // Where a thread that last ran on another CPU runs once woken by `waker`.
-uint32_t cpu_a_woken_thread_runs_on(ktest::Context& t, sched::Waker& waker) {
+SyncWake& sync_wake_state() {
   static SyncWake w;
+  return w;
+}
+
+uint32_t cpu_a_woken_thread_runs_on(ktest::Context& t, sched::Waker& waker) {
+  SyncWake& w = sync_wake_state();
   w.set.store(0, MemoryOrder::kRelaxed);
   w.woke_on.store(~0u, MemoryOrder::kRelaxed);
   w.done.store(0, MemoryOrder::kRelaxed);
+  w.queued_here.store(0, MemoryOrder::kRelaxed);
   w.waker = &waker;
   Result<sched::Thread*> waiter =
       sched::spawn("sync-waiter", &sync_wake_waiter, &w, sched::kDefaultPriority, cpu_mask(2));
@@ -357,6 +384,8 @@ uint32_t cpu_a_woken_thread_runs_on(ktest::Context& t, sched::Waker& waker) {
 KTEST(sched, sync_wakeup_runs_the_woken_thread_on_the_wakers_cpu) {
   const uint32_t waker_cpu = static_cast<uint32_t>(__builtin_ctzll(cpu_mask(1)));
   KEXPECT(t, cpu_a_woken_thread_runs_on(t, sched::sync_waker()) == waker_cpu);
+  SyncWake& w = sync_wake_state();
+  KEXPECT(t, w.queued_here.load(MemoryOrder::kAcquire) >= 1);
 }
 
 }  // namespace
