@@ -25,7 +25,7 @@ namespace viper::syscall {
 namespace {
 
 constexpr size_t kBuckets = 64;
-constexpr size_t kSlots = 8;
+constexpr size_t kSlots = kFutexSlotsPerBucket;
 
 struct Slot {
   const void* table = nullptr;  // the key; meaningful while users > 0
@@ -47,12 +47,16 @@ struct Bucket {
 
 Bucket g_buckets[kBuckets];
 
-Bucket& bucket_of(const void* table, uint64_t address) {
+size_t bucket_index(const void* table, uint64_t address) {
   uint64_t key = reinterpret_cast<uint64_t>(table) ^ (address >> 2);
   key ^= key >> 29;
   key *= 0xbf58476d1ce4e5b9ull;
   key ^= key >> 32;
-  return g_buckets[key % kBuckets];
+  return key % kBuckets;
+}
+
+Bucket& bucket_of(const void* table, uint64_t address) {
+  return g_buckets[bucket_index(table, address)];
 }
 
 Slot* find_slot(Bucket& b, const void* table, uint64_t address) REQUIRES(b.lock) {
@@ -126,6 +130,10 @@ Result<uint64_t> futex_wake(CallContext& c, const Arguments& a) {
 }
 
 }  // namespace
+
+size_t futex_bucket_index(const CallContext& context, uint64_t address) {
+  return bucket_index(&context.handles, address);
+}
 
 size_t wake_futex(const CallContext& context, uint64_t address, uint64_t count) {
   Bucket& b = bucket_of(&context.handles, address);

@@ -35,7 +35,7 @@ Status copy_from_user(void* to, VirtAddr from, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) {
     const uint8_t* byte = user_byte(from + i, false);
     if (!byte) return Error::kFault;
-    out[i] = *byte;
+    out[i] = __atomic_load_n(byte, __ATOMIC_RELAXED);  // other threads may write user memory
   }
   return ok_status();
 }
@@ -46,7 +46,7 @@ Status copy_to_user(VirtAddr to, const void* from, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) {
     uint8_t* byte = user_byte(to + i, true);
     if (!byte) return Error::kFault;
-    *byte = in[i];
+    __atomic_store_n(byte, in[i], __ATOMIC_RELAXED);
   }
   return ok_status();
 }
