@@ -3,6 +3,8 @@
 // the calls from EL0; this one runs the slot bookkeeping of futex.cc —
 // claim, pin, give back, the overflow queue — under TSan and lockdep, with
 // more threads on more words than a bucket has slots.
+#include "kernel/syscall/futex.h"
+
 #include <gtest/gtest.h>
 #include <viperdos/syscalls.h>
 
@@ -14,7 +16,6 @@
 #include "kernel/cap/handle_table.h"
 #include "kernel/lib/deadline.h"
 #include "kernel/syscall/calls.h"
-#include "kernel/syscall/futex.h"
 #include "kernel/syscall/syscall.h"
 #include "sched/blocking.h"
 #include "testing/host/heap_environment.h"

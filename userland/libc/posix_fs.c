@@ -53,7 +53,7 @@ static int on_root(uint32_t op, const char* path, size_t path_bytes, uint32_t mo
 
 /* The file-mode creation mask: what open(O_CREAT) and mkdir take away from
  * the mode they are given. 022 to start with, as on Unix; fork keeps it,
- * a new program starts with 022 again. */
+ * and so do exec and posix_spawn (the startup message carries it). */
 static mode_t g_umask = 022;
 
 mode_t umask(mode_t mask) {

@@ -14,14 +14,14 @@
 #include "userland/libc/path.h"
 
 #define STARTUP_MAGIC 0x53444656u /* "VFDS" */
-#define STARTUP_VERSION 1
+#define STARTUP_VERSION 2 /* 2: the file-mode creation mask */
 
 struct startup_header {
   uint32_t magic;
   uint16_t version;
   uint16_t fd_count;
   uint16_t cwd_bytes;
-  uint16_t reserved;
+  uint16_t umask; /* the parent's, which exec and spawn keep (POSIX) */
 };
 
 struct startup_fd {
@@ -145,7 +145,7 @@ int64_t __fd_startup_channel(const struct fd_view* view) {
   int handle_count = 0;
   int64_t error = 0;
   struct startup_header header = {STARTUP_MAGIC, STARTUP_VERSION, 0, (uint16_t)(strlen(cwd) + 1),
-                                  0};
+                                  (uint16_t)__viper_umask()};
   size_t at = sizeof(header);
   /* The root connection first: the child needs it to adopt the cwd. */
   struct fs_conn* root = __fs_root();
@@ -291,6 +291,7 @@ static int adopt_all(const unsigned char* bytes, size_t size, viper_handle_t* ha
   if (size < sizeof(header)) return -1;
   memcpy(&header, bytes, sizeof(header));
   if (header.magic != STARTUP_MAGIC || header.version != STARTUP_VERSION) return -1;
+  if (header.umask & ~0777) return -1;
   size_t at = sizeof(header), next_handle = 0;
   for (int i = 0; i < header.fd_count; ++i) {
     struct startup_fd entry;
@@ -321,6 +322,7 @@ static int adopt_all(const unsigned char* bytes, size_t size, viper_handle_t* ha
   }
   if (size - at != header.cwd_bytes || header.cwd_bytes == 0 || bytes[size - 1] != 0) return -1;
   __viper_set_cwd((const char*)bytes + at);
+  umask((mode_t)header.umask);
   return 0;
 }
 

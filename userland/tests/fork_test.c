@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -155,6 +156,26 @@ UTEST(exec, the_program_keeps_the_pid_and_parent) {
     _exit(99);
   }
   UEXPECT_EQ(exit_code_of(pid), 17);
+}
+
+/* The file-mode creation mask survives exec and reaches a spawned child
+ * (POSIX); test_helper exits with the mask it started with. */
+UTEST(exec, the_program_keeps_the_umask) {
+  const mode_t before = umask(027);
+  const pid_t pid = fork();
+  UASSERT(pid >= 0);
+  if (pid == 0) {
+    char* const argv[] = {"bin/test_helper", "umask", 0};
+    execv(HELPER, argv);
+    _exit(99);
+  }
+  UEXPECT_EQ(exit_code_of(pid), 027);
+  umask(0);
+  char* const argv[] = {"bin/test_helper", "umask", 0};
+  pid_t spawned;
+  UASSERT_EQ(posix_spawn(&spawned, HELPER, 0, 0, argv, environ), 0);
+  UEXPECT_EQ(exit_code_of(spawned), 0);
+  umask(before);
 }
 
 UTEST(exec, a_corrupt_or_missing_program_fails_and_the_caller_goes_on) {

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <viperdos/viper.h>
 
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   const char* mode = argv[1];
   static uint32_t never;
   if (strcmp(mode, "exit") == 0 && argc == 3) return atoi(argv[2]);
+  if (strcmp(mode, "umask") == 0) return (int)umask(022); /* the mask it started with */
   if (strcmp(mode, "args") == 0) {
     const char* value = getenv("KEY");
     if (argc != 4 || strcmp(argv[2], "A") != 0 || strcmp(argv[3], "B b") != 0) return 101;
