@@ -1,5 +1,6 @@
-/* df: the size and free space of the file system each PATH is on (the
- * working directory's without one), in KiB. */
+/* df: the size and free space of the file system each PATH is on (every
+ * mount's without one: the disk at / and the boot archive at /boot), in
+ * KiB. */
 #include <stdio.h>
 #include <sys/statvfs.h>
 
@@ -8,7 +9,8 @@
 static const struct util_program kProgram = {
     .name = "df",
     .usage = "[PATH]...",
-    .help = "Prints the size, use and free space (KiB) of the file system of each PATH.\n"};
+    .help = "Prints the size, use and free space (KiB) of the file system of each PATH\n"
+            "(without one: of / and, if it is another file system, /boot).\n"};
 
 static int report(const char* path) {
   struct statvfs v;
@@ -32,7 +34,16 @@ int main(int argc, char** argv) {
   printf("%-16s %10s %10s %10s %5s %s\n", "Path", "1K-blocks", "Used", "Available", "Use%",
          "Mode");
   int status = UTIL_OK;
-  if (first == argc && report(".") != 0) status = UTIL_FAILURE;
+  if (first == argc) {
+    /* The mounts are fixed (libc's vfs_path.h): the root, and the boot
+     * archive when it is not the root itself (no disk). */
+    struct statvfs root, boot;
+    if (report("/") != 0) status = UTIL_FAILURE;
+    if (statvfs("/", &root) == 0 && statvfs("/boot", &boot) == 0 && boot.f_fsid != root.f_fsid &&
+        report("/boot") != 0) {
+      status = UTIL_FAILURE;
+    }
+  }
   for (int i = first; i < argc; ++i) {
     if (report(argv[i]) != 0) status = UTIL_FAILURE;
   }

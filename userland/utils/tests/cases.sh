@@ -159,6 +159,7 @@ check 2 'stat -q five' '' "$(usage stat "unknown option '-q'" '[-L] FILE...')"$'
 # --- df
 setup ''
 check 0 'df | head -n 1; df . / | wc -l; df . | grep -c "^\. *[0-9]* *[0-9]* *[0-9]* *[0-9]*% r[ow]$"' $'Path              1K-blocks       Used  Available  Use% Mode\n3\n1\n' ''
+check 0 'df | grep -c "^/ "' $'1\n' ''
 check 1 'df nothing' $'Path              1K-blocks       Used  Available  Use% Mode\n' $'df: cannot read \'nothing\': No such file or directory\n'
 check 2 'df -h' '' "$(usage df "unknown option '-h'" '[PATH]...')"$'\n'
 
