@@ -77,6 +77,25 @@ static int connect_to(uint16_t port) {
   return fd;
 }
 
+/* A TCP connection over the loopback, both ends, and the listener that
+ * accepted it: 0, or -1 with whatever was made closed. */
+struct tcp_pair {
+  int listener, client, server;
+  uint16_t port; /* the listener's */
+};
+
+static int connected_pair(struct tcp_pair* p) {
+  start_netd();
+  p->port = 0;
+  p->listener = listener(0, &p->port);
+  p->client = p->listener >= 0 ? connect_to(p->port) : -1;
+  p->server = p->client >= 0 ? accept(p->listener, 0, 0) : -1;
+  if (p->server >= 0) return 0;
+  if (p->client >= 0) close(p->client);
+  if (p->listener >= 0) close(p->listener);
+  return -1;
+}
+
 static int exit_code_of(pid_t pid) {
   int status = 0;
   if (waitpid(pid, &status, 0) != pid) return -1000 - errno;
@@ -225,12 +244,9 @@ UTEST(tcp, connection_refused) {
 }
 
 UTEST(tcp, receive_timeout_and_nodelay) {
-  start_netd();
-  uint16_t port = 0;
-  const int l = listener(0, &port);
-  const int c = connect_to(port);
-  const int s = accept(l, 0, 0);
-  UASSERT(l >= 0 && c >= 0 && s >= 0);
+  struct tcp_pair pair;
+  UASSERT(connected_pair(&pair) == 0);
+  const int l = pair.listener, c = pair.client, s = pair.server;
   const struct timeval limit = {.tv_sec = 0, .tv_usec = 100000};
   UEXPECT_EQ(setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)), 0);
   const uint64_t start = viper_clock_monotonic();
@@ -252,12 +268,9 @@ UTEST(tcp, receive_timeout_and_nodelay) {
 }
 
 UTEST(tcp, a_reset_reaches_the_reader) {
-  start_netd();
-  uint16_t port = 0;
-  const int l = listener(0, &port);
-  const int c = connect_to(port);
-  const int s = accept(l, 0, 0);
-  UASSERT(l >= 0 && c >= 0 && s >= 0);
+  struct tcp_pair pair;
+  UASSERT(connected_pair(&pair) == 0);
+  const int l = pair.listener, c = pair.client, s = pair.server;
   UEXPECT_EQ(send(c, "unread", 6, 0), 6);
   viper_thread_sleep(viper_deadline_after(50 * MS));
   close(s); /* unread data: a RST (RFC 2525 2.17) */
@@ -274,12 +287,9 @@ UTEST(tcp, a_reset_reaches_the_reader) {
 }
 
 UTEST(tcp, closing_after_the_peers_fin_is_graceful) {
-  start_netd();
-  uint16_t port = 0;
-  const int l = listener(0, &port);
-  const int c = connect_to(port);
-  const int s = accept(l, 0, 0);
-  UASSERT(l >= 0 && c >= 0 && s >= 0);
+  struct tcp_pair pair;
+  UASSERT(connected_pair(&pair) == 0);
+  const int l = pair.listener, c = pair.client, s = pair.server;
   UEXPECT_EQ(send(c, "req", 3, 0), 3);
   UEXPECT_EQ(shutdown(c, SHUT_WR), 0);
   char b[8] = {0};
@@ -295,13 +305,10 @@ UTEST(tcp, closing_after_the_peers_fin_is_graceful) {
 }
 
 UTEST(poll, a_socket_and_a_pipe_together) {
-  start_netd();
-  uint16_t port = 0;
-  const int l = listener(0, &port);
-  const int c = connect_to(port);
-  const int s = accept(l, 0, 0);
+  struct tcp_pair pair;
   int pipe_fds[2];
-  UASSERT(l >= 0 && c >= 0 && s >= 0 && pipe(pipe_fds) == 0);
+  UASSERT(connected_pair(&pair) == 0 && pipe(pipe_fds) == 0);
+  const int l = pair.listener, c = pair.client, s = pair.server;
   struct pollfd p[2] = {{.fd = c, .events = POLLIN}, {.fd = pipe_fds[0], .events = POLLIN}};
   UEXPECT_EQ(poll(p, 2, 0), 0);
   UEXPECT_EQ(write(pipe_fds[1], "p", 1), 1);
@@ -421,12 +428,9 @@ UTEST(names, numeric_hosts_localhost_and_text) {
 }
 
 UTEST(sockets, a_forked_child_keeps_the_socket) {
-  start_netd();
-  uint16_t port = 0;
-  const int l = listener(0, &port);
-  const int c = connect_to(port);
-  const int s = accept(l, 0, 0);
-  UASSERT(l >= 0 && c >= 0 && s >= 0);
+  struct tcp_pair pair;
+  UASSERT(connected_pair(&pair) == 0);
+  const int l = pair.listener, c = pair.client, s = pair.server;
   const pid_t pid = fork();
   UASSERT(pid >= 0);
   if (pid == 0) {
@@ -434,7 +438,7 @@ UTEST(sockets, a_forked_child_keeps_the_socket) {
     struct sockaddr_in name;
     socklen_t length = sizeof(name);
     if (getsockname(s, (struct sockaddr*)&name, &length) != 0) _exit(1);
-    if (ntohs(name.sin_port) != port) _exit(2);
+    if (ntohs(name.sin_port) != pair.port) _exit(2);
     _exit(send(s, "child", 5, 0) == 5 ? 0 : 3);
   }
   close(s); /* the child still holds it: the connection stays */
@@ -448,12 +452,9 @@ UTEST(sockets, a_forked_child_keeps_the_socket) {
 }
 
 UTEST(sockets, a_spawned_program_writes_to_an_inherited_socket) {
-  start_netd();
-  uint16_t port = 0;
-  const int l = listener(0, &port);
-  const int c = connect_to(port);
-  const int s = accept(l, 0, 0);
-  UASSERT(l >= 0 && c >= 0 && s >= 0);
+  struct tcp_pair pair;
+  UASSERT(connected_pair(&pair) == 0);
+  const int l = pair.listener, c = pair.client, s = pair.server;
   /* echo's stdout is the socket: the startup message carries it. */
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
