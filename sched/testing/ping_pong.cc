@@ -15,7 +15,7 @@ void ping_pong(void* arg) {
       game.queues[side->me].finish_wait(*self);
     }
     game.turn.fetch_add(1, MemoryOrder::kAcqRel);
-    game.queues[1 - side->me].wake_one(sched::kernel_waker());
+    game.queues[1 - side->me].wake_one(game.waker ? *game.waker : sched::kernel_waker());
   }
   game.done->fetch_add(1, MemoryOrder::kAcqRel);
 }

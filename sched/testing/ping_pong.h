@@ -15,6 +15,7 @@ struct PingPong {
   Atomic<uint32_t> turn{0};
   uint32_t rounds = 0;
   Atomic<uint32_t>* done = nullptr;  // incremented by each side when it finishes
+  sched::Waker* waker = nullptr;     // how a side wakes the other; null: kernel_waker()
 };
 
 struct PingPongSide {
