@@ -1,11 +1,13 @@
-// Processes: spawn (from the boot archive), exit, kill, info; the POSIX
-// fork and exec (kernel/object/process_fork.cc does the work).
+// Processes: spawn (from the boot archive, or a program file handed over
+// in a memory object), exit, kill, info; the POSIX fork and exec
+// (kernel/object/process_fork.cc does the work).
 #include "kernel/arch/aarch64/exception.h"
 #include "kernel/arch/aarch64/fp_state.h"
 #include "kernel/arch/aarch64/user_entry.h"
 #include "kernel/loader/boot_archive.h"
 #include "kernel/loader/spawn.h"
 #include "kernel/object/process_object.h"
+#include "kernel/object/vmo_object.h"
 #include "kernel/syscall/arguments.h"
 #include "kernel/syscall/calls.h"
 #include "kernel/syscall/kernel_buffer.h"
@@ -74,6 +76,30 @@ Result<ConstBytes> find_program(const char* path) {
   return entry.contents;
 }
 
+// The program file the arguments name: `path` in the boot archive, or the
+// first image_bytes of the memory object `image`, copied into `storage`
+// (the caller could change the object's pages while the ELF parser reads
+// them). kOutOfRange for a length that is 0, beyond the object or beyond
+// VIPER_SPAWN_IMAGE_MAX; the handle's errors (kBadHandle, kWrongType,
+// kAccessDenied without the read right).
+Result<ConstBytes> program_file(CallContext& c, const viper_spawn_args& args, const char* path,
+                                KernelBuffer& storage) {
+  if (args.image == VIPER_HANDLE_INVALID) return find_program(path);
+  const object::Ref<object::VmoObject> vmo =
+      TRY(c.handles.get_as<object::VmoObject>(handle_arg(args.image), Rights::kRead));
+  const uint64_t bytes = args.image_bytes;
+  if (bytes == 0 || bytes > VIPER_SPAWN_IMAGE_MAX || bytes > vmo->size()) {
+    return Error::kOutOfRange;
+  }
+  TRY(storage.reserve(bytes));
+  uint8_t* out = storage.data();
+  for (uint64_t at = 0; at < bytes; at += kPageSize) {
+    const uint64_t n = bytes - at < kPageSize ? bytes - at : kPageSize;
+    __builtin_memcpy(out + at, arch::phys_to_virt(vmo->frames()[at / kPageSize]).as<void>(), n);
+  }
+  return ConstBytes(out, bytes);
+}
+
 Result<uint64_t> process_spawn(CallContext& c, const Arguments& a) {
   const viper_spawn_args args = TRY(copy_in<viper_spawn_args>(a.value[0]));
   ProgramArgs program;
@@ -87,7 +113,8 @@ Result<uint64_t> process_spawn(CallContext& c, const Arguments& a) {
     handles.bootstrap = TRY(c.handles.get(bootstrap, Rights::kTransfer));
     handles.bootstrap_rights = TRY(c.handles.rights(bootstrap));
   }
-  const ConstBytes file = TRY(find_program(path));
+  KernelBuffer image;
+  const ConstBytes file = TRY(program_file(c, args, path, image));
   object::Ref<object::Process> child = TRY(
       loader::spawn_program(file, path, program.argv(), program.envp(), nullptr, move(handles)));
   if (args.bootstrap != VIPER_HANDLE_INVALID) (void)c.handles.close(handle_arg(args.bootstrap));
@@ -165,7 +192,8 @@ Result<uint64_t> process_exec(CallContext& c, const Arguments& a) {
   if (args.bootstrap != VIPER_HANDLE_INVALID) {
     TRY(c.handles.get(handle_arg(args.bootstrap), Rights::kNone));
   }
-  const ConstBytes file = TRY(find_program(program.path));
+  KernelBuffer image;
+  const ConstBytes file = TRY(program_file(c, args, program.path, image));
   // Loaded first: a bad program fails here, with the caller unchanged.
   const loader::LoadedProgram loaded =
       TRY(loader::load_for_exec(file, program.argv(), program.envp(), args.bootstrap));

@@ -19,8 +19,8 @@ int __viper_resolve(const char* path, char name[VIPER_PATH_MAX]);
 /* `path` resolved, and the mount it lies on with its name there. */
 int __viper_route(const char* path, char name[VIPER_PATH_MAX], struct vfs_route* route);
 
-/* `path` as the boot archive's name of a program (spawn and exec run
- * programs of the archive only): 0, or -ENOENT for a path on the disk. */
+/* `path` as the boot archive's name of a program (the kernel finds those
+ * by name): 0, or -ENOENT for a path on the disk (program_image.h). */
 int __viper_resolve_program(const char* path, char name[VIPER_PATH_MAX]);
 
 /* The resolved `name` with every symbolic link on the disk replaced by

@@ -23,6 +23,7 @@
 #include "userland/libc/fs_client.h"
 #include "userland/libc/net_client.h"
 #include "userland/libc/path.h"
+#include "userland/libc/program_image.h"
 #include "userland/libc/script.h"
 #include "userland/libc/startup.h"
 #include "userland/libc/syscall.h"
@@ -124,19 +125,18 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
   /* Against the working directory, as posix_spawn and open resolve. */
   char name[VIPER_PATH_MAX];
   struct script script = {.argv = 0};
-  int resolved = __viper_resolve_program(path, name);
-  if (resolved == -ENOENT && __viper_script(&script, path, argv) > 0) { /* a script on the disk */
-    resolved = __viper_resolve_program(script.argv[0], name);
-    argv = script.argv;
-  }
+  struct program_image image = {0, 0};
+  int resolved = __viper_find_program(path, &argv, &script, &image, name);
   if (resolved < 0) {
     __viper_script_free(&script);
+    __viper_program_image_free(&image);
     errno = -resolved;
     return -1;
   }
   const int64_t bootstrap = __viper_startup_channel_for_exec();
   if (bootstrap < 0) {
     __viper_script_free(&script);
+    __viper_program_image_free(&image);
     return fail(bootstrap);
   }
   struct viper_spawn_args args = {.path = name,
@@ -144,7 +144,9 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
                                   .argc = count(argv),
                                   .envp = (const char* const*)envp,
                                   .envc = count(envp),
-                                  .bootstrap = (viper_handle_t)bootstrap};
+                                  .bootstrap = (viper_handle_t)bootstrap,
+                                  .image = image.vmo,
+                                  .image_bytes = image.bytes};
   int64_t result = viper_process_exec(&args);
   /* Refused as no ELF: perhaps a script on the archive (script.h). */
   if (result == VIPER_ERR_CORRUPT && !script.argv && __viper_script(&script, path, argv) > 0) {
@@ -160,6 +162,7 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
   /* Only on failure: this program goes on, the channel is not needed. */
   if (bootstrap > 0) viper_handle_close((viper_handle_t)bootstrap);
   __viper_script_free(&script);
+  __viper_program_image_free(&image);
   return fail(result);
 }
 

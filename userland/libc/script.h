@@ -1,11 +1,11 @@
 /* Scripts as programs: a file whose first line is `#!INTERPRETER
  * [ARGUMENT]` runs as INTERPRETER [ARGUMENT] PATH ARGV[1]..., as Linux's
  * execve runs it (everything after the interpreter is one argument). The
- * kernel loads ELF files from the boot archive only, so libc reads the
- * line itself: posix_spawn and execve ask for it when the kernel refused
- * a file as no ELF, or when the path is on the disk, where the kernel
- * cannot load anything. One level: the interpreter must be a program, not
- * another script (ENOEXEC). */
+ * kernel loads ELF files only, so libc reads the line itself: posix_spawn
+ * and execve ask for it when the kernel refused a file of the archive as
+ * no ELF, and before reading a file on the disk in as a program
+ * (program_image.h). One level: the interpreter must be a program of the
+ * archive, not another script (ENOEXEC). */
 #ifndef VIPERDOS_LIBC_SCRIPT_H_
 #define VIPERDOS_LIBC_SCRIPT_H_
 

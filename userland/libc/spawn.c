@@ -21,6 +21,7 @@
 #include "userland/libc/children.h"
 #include "userland/libc/fd_startup.h"
 #include "userland/libc/path.h"
+#include "userland/libc/program_image.h"
 #include "userland/libc/script.h"
 
 extern char** environ;
@@ -248,17 +249,9 @@ static int64_t spawn_program(struct viper_spawn_args* args, char name[VIPER_PATH
 
 static int spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* fa,
                  const posix_spawnattr_t* attr, char* const argv[], char* const envp[],
-                 struct script* script) {
+                 struct script* script, struct program_image* image) {
   char name[VIPER_PATH_MAX];
-  int resolved = __viper_resolve_program(path, name);
-  if (resolved == -ENOENT) { /* on the disk: a script can still run */
-    const int is = __viper_script(script, path, argv);
-    if (is < 0) return -is;
-    if (is > 0) {
-      resolved = __viper_resolve_program(script->argv[0], name);
-      argv = script->argv;
-    }
-  }
+  const int resolved = __viper_find_program(path, &argv, script, image, name);
   if (resolved < 0) return -resolved;
   if (strlen(name) >= VIPER_SPAWN_PATH_MAX) return ENAMETOOLONG;
   if (!envp) envp = environ;
@@ -281,7 +274,9 @@ static int spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t*
                                   .argc = argc,
                                   .envp = (const char* const*)envp,
                                   .envc = envc,
-                                  .bootstrap = (viper_handle_t)bootstrap};
+                                  .bootstrap = (viper_handle_t)bootstrap,
+                                  .image = image->vmo,
+                                  .image_bytes = image->bytes};
   const int64_t process = spawn_program(&args, name, path, script);
   if (process < 0) {
     viper_handle_close((viper_handle_t)bootstrap); /* a failed spawn leaves it with us */
@@ -302,8 +297,10 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
                 const posix_spawnattr_t* attr, char* const argv[], char* const envp[]) {
   if (!path || !argv) return EINVAL;
   struct script script = {.argv = 0};
-  const int error = spawn(pid, path, fa, attr, argv, envp, &script);
+  struct program_image image = {0, 0};
+  const int error = spawn(pid, path, fa, attr, argv, envp, &script, &image);
   __viper_script_free(&script);
+  __viper_program_image_free(&image);
   return error;
 }
 
@@ -319,15 +316,12 @@ int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t*
     const char* end = strchr(dir, ':');
     const size_t n = end ? (size_t)(end - dir) : strlen(dir);
     char candidate[VIPER_PATH_MAX];
-    char name[VIPER_PATH_MAX];
     if (n + 1 + length < sizeof(candidate)) {
       memcpy(candidate, n ? dir : ".", n ? n : 1);
       const size_t at = n ? n : 1;
       candidate[at] = '/';
       memcpy(candidate + at + 1, file, length + 1);
-      if (__viper_resolve_program(candidate, name) == 0 && viper_bootfs_stat(name) >= 0) {
-        return posix_spawn(pid, candidate, fa, attr, argv, envp);
-      }
+      if (__viper_is_program(candidate)) return posix_spawn(pid, candidate, fa, attr, argv, envp);
     }
     if (!end) return ENOENT;
     dir = end + 1;

@@ -603,9 +603,73 @@ UTEST(children, posix_spawn_passes_disk_fds_and_the_root) {
   char all[64];
   UEXPECT_EQ(get("/tmp/ft/shared", all, sizeof(all)), 19);
   UEXPECT(strcmp(all, "a\nfrom the child\nc\n") == 0);
-  /* A program must come from the archive. */
+  /* A file without an execute bit is no program (POSIX: EACCES). */
   char* none[] = {"x", 0};
-  UEXPECT_EQ(posix_spawn(&pid, "/tmp/ft/in", 0, 0, none, 0), ENOENT);
+  UEXPECT_EQ(posix_spawn(&pid, "/tmp/ft/in", 0, 0, none, 0), EACCES);
+}
+
+/* `from` copied to `to` with `mode`: 0 or -1. */
+static int copy_file(const char* from, const char* to, mode_t mode) {
+  const int in = open(from, O_RDONLY);
+  const int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+  char buffer[4096];
+  ssize_t n = in >= 0 && out >= 0 ? 0 : -1;
+  while (n >= 0 && (n = read(in, buffer, sizeof(buffer))) > 0) {
+    if (write(out, buffer, (size_t)n) != n) n = -1;
+  }
+  if (in >= 0) close(in);
+  if (out >= 0 && close(out) != 0) n = -1;
+  return n == 0 && chmod(to, mode) == 0 ? 0 : -1;
+}
+
+/* A program copied onto the disk runs from there: posix_spawn, execv,
+ * posix_spawnp along PATH (libc reads it into a memory object for the
+ * kernel). Without an execute bit it is refused, and a file that is no
+ * ELF and no script is no program. */
+UTEST(children, a_program_on_the_disk_runs) {
+  UASSERT(copy_file("/bin/echo", "/tmp/ft/my-echo", 0755) == 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/tmp/ft/echoed", O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  char* argv[] = {"my-echo", "from", "the disk", 0};
+  pid_t pid;
+  UASSERT_EQ(posix_spawn(&pid, "/tmp/ft/my-echo", &actions, 0, argv, 0), 0);
+  UEXPECT_EQ(wait_for(pid), 0);
+  char back[64];
+  UEXPECT_EQ(get("/tmp/ft/echoed", back, sizeof(back)), 14);
+  UEXPECT(strcmp(back, "from the disk\n") == 0);
+  /* The caller's PATH, as execvp's (POSIX). */
+  const char* path = getenv("PATH");
+  char* saved = path ? strdup(path) : 0;
+  UASSERT(setenv("PATH", "/boot:/tmp/ft", 1) == 0);
+  const int spawned = posix_spawnp(&pid, "my-echo", &actions, 0, argv, 0);
+  if (saved) setenv("PATH", saved, 1);
+  else unsetenv("PATH");
+  free(saved);
+  UASSERT_EQ(spawned, 0);
+  posix_spawn_file_actions_destroy(&actions);
+  UEXPECT_EQ(wait_for(pid), 0);
+  pid = fork();
+  UASSERT(pid >= 0);
+  if (pid == 0) {
+    const int out = open("/tmp/ft/echoed", O_WRONLY | O_TRUNC);
+    if (out < 0 || dup2(out, 1) != 1) _exit(30);
+    char* exec_argv[] = {"my-echo", "exec'd", 0};
+    execv("/tmp/ft/my-echo", exec_argv);
+    _exit(31);
+  }
+  UEXPECT_EQ(wait_for(pid), 0);
+  UEXPECT_EQ(get("/tmp/ft/echoed", back, sizeof(back)), 7);
+  UEXPECT(strcmp(back, "exec'd\n") == 0);
+  UASSERT(chmod("/tmp/ft/my-echo", 0644) == 0);
+  UEXPECT_EQ(posix_spawn(&pid, "/tmp/ft/my-echo", 0, 0, argv, 0), EACCES);
+  UASSERT(put("/tmp/ft/not-a-program", "just text\n") == 0 &&
+          chmod("/tmp/ft/not-a-program", 0755) == 0);
+  UEXPECT_EQ(posix_spawn(&pid, "/tmp/ft/not-a-program", 0, 0, argv, 0), ENOEXEC);
+  UEXPECT_EQ(execv("/tmp/ft/not-a-program", argv), -1);
+  UEXPECT_EQ(errno, ENOEXEC);
+  UEXPECT(unlink("/tmp/ft/my-echo") == 0 && unlink("/tmp/ft/not-a-program") == 0);
 }
 
 UTEST(children, execve_keeps_disk_fds_but_not_close_on_exec_ones) {

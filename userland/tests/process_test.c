@@ -138,6 +138,74 @@ UTEST(spawn, a_missing_program_or_a_directory_is_not_found) {
   UEXPECT_EQ(spawn_with(directory, 1, VIPER_HANDLE_INVALID), VIPER_ERR_NOT_FOUND);
 }
 
+/* A memory object holding the first `bytes` of the archive's `path` (as
+ * libc reads a program from the disk), or a negative error. */
+static int64_t image_of(const char* path, uint64_t* bytes) {
+  const int64_t size = viper_bootfs_stat(path);
+  if (size <= 0) return -1;
+  const int64_t vmo = viper_vmo_create((uint64_t)size);
+  if (vmo < 0) return vmo;
+  const int64_t at = viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (at < 0) return at;
+  for (int64_t done = 0; done < size;) {
+    const uint64_t n = size - done < VIPER_BOOTFS_READ_MAX ? (uint64_t)(size - done)
+                                                           : VIPER_BOOTFS_READ_MAX;
+    const int64_t got = viper_bootfs_read(path, (uint64_t)done, (char*)(uintptr_t)at + done, n);
+    if (got <= 0) return -1;
+    done += got;
+  }
+  viper_vm_unmap((uint64_t)at, ((uint64_t)size + 4095) & ~4095ull);
+  *bytes = (uint64_t)size;
+  return vmo;
+}
+
+static int64_t spawn_image(const char* name, viper_handle_t image, uint64_t bytes) {
+  const char* const argv[] = {name, "exit", "23"};
+  const struct viper_spawn_args args = {
+      .path = name, .argv = argv, .argc = 3, .image = image, .image_bytes = bytes};
+  return viper_process_spawn(&args);
+}
+
+/* A program file handed over in a memory object runs as if from the
+ * archive (the name is only its name: no such file needs to exist). */
+UTEST(spawn, a_program_from_a_memory_object_runs) {
+  uint64_t bytes = 0;
+  const int64_t image = image_of(HELPER, &bytes);
+  UASSERT(image > 0);
+  const int64_t process = spawn_image("home/user/helper", (viper_handle_t)image, bytes);
+  UEXPECT_EQ(wait_and_close(process), 23);
+  viper_handle_close((viper_handle_t)image);
+}
+
+UTEST(spawn, a_bad_program_image_is_refused) {
+  uint64_t bytes = 0;
+  const int64_t image = image_of(HELPER, &bytes);
+  UASSERT(image > 0);
+  const viper_handle_t vmo = (viper_handle_t)image;
+  UEXPECT_EQ(spawn_image("x", vmo, 0), VIPER_ERR_OUT_OF_RANGE);
+  UEXPECT_EQ(spawn_image("x", vmo, ((bytes + 4095) & ~4095ull) + 1), VIPER_ERR_OUT_OF_RANGE);
+  UEXPECT_EQ(spawn_image("x", vmo, VIPER_SPAWN_IMAGE_MAX + 1ull), VIPER_ERR_OUT_OF_RANGE);
+  /* Cut inside its code (the file's tail is debug information, which a
+   * cut may lose harmlessly), and an object of zeros. */
+  UEXPECT_EQ(spawn_image("x", vmo, 4096 + 64), VIPER_ERR_CORRUPT);
+  const int64_t zeros = viper_vmo_create(65536);
+  UASSERT(zeros > 0);
+  UEXPECT_EQ(spawn_image("x", (viper_handle_t)zeros, 65536), VIPER_ERR_CORRUPT);
+  viper_handle_close((viper_handle_t)zeros);
+  UEXPECT_EQ(spawn_image("x", 0xdead0, bytes), VIPER_ERR_BAD_HANDLE);
+  viper_handle_t pair[2];
+  UASSERT_EQ(viper_channel_create(pair), 0);
+  UEXPECT_EQ(spawn_image("x", pair[0], bytes), VIPER_ERR_BAD_HANDLE); /* no memory object */
+  const int64_t no_read = viper_handle_duplicate(vmo, VIPER_RIGHTS_ALL & ~VIPER_RIGHT_READ);
+  UASSERT(no_read > 0);
+  UEXPECT_EQ(spawn_image("x", (viper_handle_t)no_read, bytes), VIPER_ERR_ACCESS_DENIED);
+  viper_handle_close((viper_handle_t)no_read);
+  viper_handle_close(pair[0]);
+  viper_handle_close(pair[1]);
+  UEXPECT_EQ(wait_and_close(spawn_image("x", vmo, bytes)), 23); /* the object is still good */
+  viper_handle_close(vmo);
+}
+
 UTEST(bootstrap, the_child_gets_exactly_the_channel_and_answers_on_it) {
   viper_handle_t pair[2];
   UASSERT_EQ(viper_channel_create(pair), 0);

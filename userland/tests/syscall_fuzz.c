@@ -189,7 +189,7 @@ static void one_call(uint64_t* s) {
       break;
     case 19: {
       static const char* const argv[] = {"bin/test_helper", "exit", "0"};
-      struct viper_spawn_args args = {"bin/test_helper", argv, 3, 0, 0, 0};
+      struct viper_spawn_args args = {"bin/test_helper", argv, 3, 0, 0, 0, 0, 0};
       if (next(s) % 4 == 0) {
         keep(viper_syscall1(VIPER_SYS_PROCESS_SPAWN, (uint64_t)(uintptr_t)&args));
       } else {
@@ -258,8 +258,14 @@ static void one_call(uint64_t* s) {
       const uint64_t id = boundary(s);
       if (id >= 4096) keep(viper_syscall1(VIPER_SYS_PROCESS_OPEN, id)); /* no real process */
       static const char* const argv[] = {"bin/corrupt", 0};
-      struct viper_spawn_args args = {next(s) % 2 ? "bin/corrupt" : "bin/no-such-program", argv,
-                                      next(s) % 2 ? 1 : boundary(s), 0, 0, handle(s)};
+      struct viper_spawn_args args = {next(s) % 2 ? "bin/corrupt" : "bin/no-such-program",
+                                      argv,
+                                      next(s) % 2 ? 1 : boundary(s),
+                                      0,
+                                      0,
+                                      handle(s),
+                                      next(s) % 3 ? 0 : handle(s), /* a program image: any handle */
+                                      boundary(s)};
       viper_syscall1(VIPER_SYS_PROCESS_EXEC,
                      next(s) % 3 ? (uint64_t)(uintptr_t)&args : (pointer(s) | 1ull << 63));
       viper_syscall1(VIPER_SYS_SYSTEM_POWER, boundary(s) | 2); /* never a real action */

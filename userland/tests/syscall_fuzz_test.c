@@ -30,7 +30,7 @@ static const char* seconds(void) {
 
 static int64_t run_fuzzer_with(const char* secs, const char* mask) {
   const char* const argv[] = {"bin/syscall_fuzz", secs, mask};
-  const struct viper_spawn_args args = {argv[0], argv, mask ? 3 : 2, 0, 0, 0};
+  const struct viper_spawn_args args = {argv[0], argv, mask ? 3 : 2, 0, 0, 0, 0, 0};
   const int64_t process = viper_process_spawn(&args);
   if (process < 0) return process;
   int64_t code = INT64_MIN;
@@ -66,7 +66,7 @@ UTEST(fuzz, random_calls_end_cleanly_and_leave_nothing_behind) {
             (long long)after.free_memory - (long long)before.free_memory);
   /* The system still works. */
   const char* const argv[] = {"bin/test_helper", "exit", "3"};
-  const struct viper_spawn_args args = {argv[0], argv, 3, 0, 0, 0};
+  const struct viper_spawn_args args = {argv[0], argv, 3, 0, 0, 0, 0, 0};
   const int64_t process = viper_process_spawn(&args);
   int64_t code = 0;
   UEXPECT(process > 0 && viper_process_wait((viper_handle_t)process, &code) == 0 && code == 3);

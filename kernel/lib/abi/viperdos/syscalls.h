@@ -236,13 +236,21 @@ struct viper_poll_event {
 };
 
 struct viper_spawn_args {
-  const char* path; /* in the boot archive: "bin/sh" */
+  const char* path; /* in the boot archive: "bin/sh"; with `image`, only the program's name */
   const char* const* argv;
   uint64_t argc;
   const char* const* envp;
   uint64_t envc;
   viper_handle_t bootstrap; /* a handle to move into the child, or 0 */
+  /* 0: the program is `path` in the boot archive. Else a memory object
+   * (read right) whose first image_bytes are the program file — one from
+   * the disk, which libc reads in: the kernel copies them before it
+   * parses, so a change to the object during the call loads nothing torn.
+   * The object stays the caller's. */
+  viper_handle_t image;
+  uint64_t image_bytes; /* 1..VIPER_SPAWN_IMAGE_MAX, within the object */
 };
+#define VIPER_SPAWN_IMAGE_MAX (4u << 20) /* the largest program file from a memory object */
 
 #define VIPER_OBJECT_CHANNEL 1
 #define VIPER_OBJECT_TIMER 2
