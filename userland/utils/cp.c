@@ -26,13 +26,14 @@ static int write_all(int fd, const char* bytes, size_t size) {
   return 0;
 }
 
-static int copy_file(const char* from, const char* to) {
+/* The copy gets the source's permission bits, less the umask (POSIX). */
+static int copy_file(const char* from, const char* to, uint32_t mode) {
   FILE* in = fopen(from, "r");
   if (in == NULL) {
     util_errno("cannot open '%s' for reading", from);
     return -1;
   }
-  const int out = fs_create(to);
+  const int out = fs_create(to, mode & 0777);
   if (out < 0) {
     util_errno("cannot create regular file '%s'", to);
     fclose(in);
@@ -65,7 +66,7 @@ static int copy(const char* from, const char* to) {
     util_errno("cannot stat '%s'", from);
     return -1;
   }
-  if (!info.is_directory) return copy_file(from, to);
+  if (!info.is_directory) return copy_file(from, to, info.mode);
   if (!recursive) {
     util_error("-r not specified; omitting directory '%s'", from);
     return -1;

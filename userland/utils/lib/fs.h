@@ -35,8 +35,11 @@ int fs_unlink(const char* path);
 int fs_rename(const char* from, const char* to);
 /* Creates an empty file if there is none; sets its times to now. */
 int fs_touch(const char* path);
-/* A descriptor open for writing `path`, created or truncated. */
-int fs_create(const char* path);
+/* A descriptor open for writing `path`, created (with `mode`, less the
+ * umask) or truncated. */
+int fs_create(const char* path, uint32_t mode);
+/* Sets the permission bits (07777) of `path`, links followed. */
+int fs_chmod(const char* path, uint32_t mode);
 
 /* cp's and mv's operands from `first`: SOURCE DEST, or SOURCE...
  * DIRECTORY (each to DIRECTORY/its base name). Wrong counts are usage

@@ -70,4 +70,8 @@ int fs_touch(const char* path) {
   return result;
 }
 
-int fs_create(const char* path) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666); }
+int fs_create(const char* path, uint32_t mode) {
+  return open(path, O_WRONLY | O_CREAT | O_TRUNC, (mode_t)mode);
+}
+
+int fs_chmod(const char* path, uint32_t mode) { return chmod(path, (mode_t)mode); }

@@ -121,4 +121,5 @@ int fs_rmdir(const char* path) { return (void)path, read_only(); }
 int fs_unlink(const char* path) { return (void)path, read_only(); }
 int fs_rename(const char* from, const char* to) { return (void)from, (void)to, read_only(); }
 int fs_touch(const char* path) { return (void)path, read_only(); }
-int fs_create(const char* path) { return (void)path, read_only(); }
+int fs_create(const char* path, uint32_t mode) { return (void)path, (void)mode, read_only(); }
+int fs_chmod(const char* path, uint32_t mode) { return (void)path, (void)mode, read_only(); }

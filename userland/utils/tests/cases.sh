@@ -148,6 +148,16 @@ check 1 'ln missing x' '' $'ln: failed to create hard link \'x\' -> \'missing\':
 check 2 'ln a' '' "$(usage ln "missing destination file operand after 'a'" '[-sf] TARGET LINK | [-sf] TARGET... DIRECTORY')"$'\n'
 check 2 'ln -x a b' '' "$(usage ln "unknown option '-x'" '[-sf] TARGET LINK | [-sf] TARGET... DIRECTORY')"$'\n'
 
+# --- chmod
+setup 'touch f; mkdir d'
+check 0 'umask 022; chmod 750 f; stat f | grep -c "mode 0750"; chmod u-x,g=r f; stat f | grep -c "mode 0640"; chmod +x f; stat f | grep -c "mode 0751"; chmod -w f; stat f | grep -c "mode 0551"; chmod a=rX d; stat d | grep -c "mode 0555"' $'1\n1\n1\n1\n1\n' ''
+check 1 'chmod 644 missing f' '' $'chmod: cannot access \'missing\': No such file or directory\n'
+check 2 'chmod 9 f' '' "$(usage chmod "invalid mode: '9'" 'MODE FILE...')"$'\n'
+check 2 'chmod u+q f' '' "$(usage chmod "invalid mode: 'u+q'" 'MODE FILE...')"$'\n'
+check 2 'chmod 644' '' "$(usage chmod "missing operand after '644'" 'MODE FILE...')"$'\n'
+setup 'printf x > a; chmod 751 a'
+check 0 'umask 022; cp a b; stat b | grep -c "mode 0751"' $'1\n' ''
+
 # --- stat
 setup 'printf 12345 > five; touch -d "2026-01-02 03:04:05 UTC" five; chmod 640 five; mkdir d; ln -s five s; ln five hard'
 check 0 'stat five' $'five: regular file, 5 bytes, mode 0640, 2 links, modified 2026-01-02 03:04:05\n' ''
@@ -189,4 +199,4 @@ check 2 'grep "[[:nope:]]" f' '' $'grep: invalid pattern \'[[:nope:]]\': unknown
 
 # --- every portable utility answers --help with its synopsis, status 0
 setup ''
-check 0 'for p in cat cp date df echo env false grep head hexdump kill ln ls mkdir mv rm rmdir sleep sort stat sync tail touch true uname wc; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''
+check 0 'for p in cat chmod cp date df echo env false grep head hexdump kill ln ls mkdir mv rm rmdir sleep sort stat sync tail touch true uname wc; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''

@@ -66,7 +66,7 @@ TEST(ArchiveFs, RefusesWhatIsNotThere) {
 TEST(ArchiveFs, EveryChangeIsReadOnly) {
   for (int result :
        {fs_mkdir("tmp"), fs_rmdir("bin"), fs_unlink("bin/cat"), fs_rename("bin/cat", "bin/dog"),
-        fs_touch("etc/init.conf"), fs_create("new")}) {
+        fs_touch("etc/init.conf"), fs_create("new", 0644), fs_chmod("bin/cat", 0755)}) {
     EXPECT_EQ(result, -1);
     EXPECT_EQ(errno, EROFS);
   }
