@@ -56,8 +56,23 @@ static off_t boot_seek(struct fd_file* f, off_t offset, int whence) {
   return result;
 }
 
+/* A file of the archive has no inode: its number is a hash of its name
+ * (FNV-1a, never 0), stable across boots and distinct in practice, so
+ * tools that tell files apart by (st_dev, st_ino) — a walk's loop check,
+ * du's hard links, cp's same-file check — do not take every archive file
+ * for one. The archive is device 1; the disk's files are device 0. */
+static ino_t name_ino(const char* name) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (const unsigned char* p = (const unsigned char*)name; *p; ++p) {
+    h = (h ^ *p) * 0x100000001b3ull;
+  }
+  return (ino_t)(h ? h : 1);
+}
+
 static int boot_stat(struct fd_file* f, struct stat* status) {
   struct boot_file* b = boot_of(f);
+  status->st_dev = 1;
+  status->st_ino = name_ino(b->name);
   if (f->ops->kind == FD_KIND_DIRECTORY) {
     status->st_mode = S_IFDIR | 0555;
   } else {

@@ -514,6 +514,18 @@ UTEST(archive, is_read_only_under_boot_and_bin) {
   UEXPECT(get("/boot/etc/init.conf", back, sizeof(back)) > 0);
 }
 
+/* Archive files are told apart by (st_dev, st_ino) like disk files: one
+ * file has one number (through /bin and /boot/bin too), two files two,
+ * and the archive is another device than the disk. */
+UTEST(archive, files_have_their_own_inode_numbers) {
+  struct stat sh, sh_again, cat, disk;
+  UASSERT(stat("/bin/sh", &sh) == 0 && stat("/boot/bin/sh", &sh_again) == 0);
+  UASSERT(stat("/bin/cat", &cat) == 0 && stat("/etc/motd", &disk) == 0);
+  UEXPECT(sh.st_ino != 0 && sh.st_ino == sh_again.st_ino && sh.st_dev == sh_again.st_dev);
+  UEXPECT(sh.st_ino != cat.st_ino);
+  UEXPECT(sh.st_dev != disk.st_dev);
+}
+
 UTEST(cwd, chdir_into_disk_directories) {
   fresh_dir("/tmp/cw");
   fresh_dir("/tmp/cw/in");
