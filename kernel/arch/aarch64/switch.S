@@ -2,7 +2,7 @@
 #include "kernel/arch/aarch64/fp_regs.h"
 
     .arch   armv8-a+fp+simd           // the kernel's C++ never uses FP; this file does
-    .text
+    .section .text.hot.switch, "ax"   // beside the vectors: kernel.ld
     .global arch_switch_context
 arch_switch_context:
     ldr     x9, [x0, #104]            // from->has_user_state
