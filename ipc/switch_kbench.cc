@@ -29,9 +29,19 @@ kbench_code_pages:
     ret
     .balign 4096
     .endr
+    .global kbench_code_blocks
+kbench_code_blocks:
+    .rept 32
+    ret
+    .balign 64
+    .endr
     .popsection
 )");
 extern "C" char kbench_code_pages[];
+// And kPages `ret`s 64 bytes apart in one page: as many translated blocks,
+// each reached by an indirect call (a jump-cache lookup, a hash-table
+// lookup after a flush), one code page.
+extern "C" char kbench_code_blocks[];
 
 namespace viper::ktest {
 namespace {
@@ -42,7 +52,7 @@ constexpr uint32_t kRounds = 12;
 const VirtAddr kUserRegion(0x0000'2000'0000'0000);
 
 enum class Switch { kNone, kSameValue, kBaseOnly, kAsid, kActivation };
-enum class Touch { kNothing, kKernelData, kUserData, kKernelCode };
+enum class Touch { kNothing, kKernelData, kUserData, kKernelCode, kKernelBlocks };
 
 struct Setup {
   mm::AddressSpace* a;
@@ -95,6 +105,9 @@ void iterate(const Setup& s, Switch sw, Touch touch) {
       case Touch::kKernelCode:
         reinterpret_cast<void (*)()>(kbench_code_pages + page * kPageSize)();
         break;
+      case Touch::kKernelBlocks:
+        reinterpret_cast<void (*)()>(kbench_code_blocks + page * 64)();
+        break;
     }
   }
 }
@@ -134,6 +147,8 @@ KTEST(bench, address_space_switch) {
       {"switch_asid_32_user_data_pages_ns", Switch::kAsid, Touch::kUserData},
       {"switch_none_32_kernel_code_pages_ns", Switch::kNone, Touch::kKernelCode},
       {"switch_asid_32_kernel_code_pages_ns", Switch::kAsid, Touch::kKernelCode},
+      {"switch_none_32_blocks_one_page_ns", Switch::kNone, Touch::kKernelBlocks},
+      {"switch_asid_32_blocks_one_page_ns", Switch::kAsid, Touch::kKernelBlocks},
   };
   for (uint32_t round = 0; round < kRounds; ++round) {
     for (Variant& v : variants) {
@@ -158,6 +173,8 @@ KTEST(bench, address_space_switch) {
   kbench_report("switch_refill_per_kernel_data_page_ns", per_page(6, 5), "ns");
   kbench_report("switch_refill_per_user_data_page_ns", per_page(8, 7), "ns");
   kbench_report("switch_refill_per_kernel_code_page_ns", per_page(10, 9), "ns");
+  // One code page, 32 blocks: what each further block costs after a flush.
+  kbench_report("switch_refill_per_translated_block_ns", per_page(12, 11), "ns");
 
   sched::set_address_space(nullptr);
   for (uint32_t page = 0; page < kPages; ++page)
