@@ -47,8 +47,8 @@ namespace viper::ktest {
 namespace {
 
 constexpr uint32_t kPages = 32;  // as many as .rept above
-constexpr uint32_t kIterations = 400;
-constexpr uint32_t kRounds = 12;
+constexpr uint32_t kIterations = 200;
+constexpr uint32_t kRounds = 10;
 const VirtAddr kUserRegion(0x0000'2000'0000'0000);
 
 enum class Switch { kNone, kSameValue, kBaseOnly, kAsid, kActivation };
