@@ -27,9 +27,9 @@ struct ExceptionFrame;
 namespace viper::syscall {
 
 // x0-x5 of the call. may_alias: the entry hands the calls the saved
-// registers themselves (entry.cc), not a copy of them; under QEMU TCG
-// each of the copy's loads and stores costs a soft-TLB lookup on the
-// null syscall's path.
+// registers themselves (entry.cc), not a copy of them: under QEMU TCG
+// every load and store on the null syscall's path costs a soft-TLB
+// lookup.
 struct [[gnu::may_alias]] Arguments {
   uint64_t value[6];
 };

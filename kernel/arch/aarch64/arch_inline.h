@@ -33,8 +33,10 @@ inline uint32_t cpu_id() { return this_cpu()->cpu_id; }
 // state has nothing to do, and a save inside a masked section (every
 // exception handler, every system call, the scheduler) need not mask
 // again. Under QEMU TCG each DAIF write is a helper call and `msr daif`
-// also ends the translation block (KBENCH irq_save_restore_masked_*,
-// ipc/switch_kbench.cc); the round trip takes ~10 such locks.
+// also ends the translation block: 48.8 ns a pair against 4.6
+// (KBENCH irq_save_restore_masked_*, ipc/switch_kbench.cc), and each
+// direction of a channel call took 9 such pairs, all inside masked
+// sections (docs/ipc.md, "The round trip's pages").
 using IrqState = uint64_t;  // saved DAIF
 inline constexpr uint64_t kDaifIrqMasked = uint64_t{1} << 7;
 inline IrqState irq_save() {
