@@ -53,7 +53,9 @@ arch::SyscallNext handle_syscall(arch::ExceptionFrame& frame, arch::SyscallFrame
     CallContext context{.handles = process->handles(),
                         .process = process,
                         .frame = info->frame == FrameUse::kWhole ? &frame : nullptr};
-    const Arguments args{{frame.x[0], frame.x[1], frame.x[2], frame.x[3], frame.x[4], frame.x[5]}};
+    // The saved x0-x5 as the call's arguments, in place (syscall.h).
+    static_assert(sizeof(Arguments) == 6 * sizeof(frame.x[0]));
+    const Arguments& args = *reinterpret_cast<const Arguments*>(&frame.x[0]);
     result = abi_result(info->call(context, args));
   }
   frame.x[0] = static_cast<uint64_t>(result);

@@ -26,7 +26,11 @@ struct ExceptionFrame;
 
 namespace viper::syscall {
 
-struct Arguments {
+// x0-x5 of the call. may_alias: the entry hands the calls the saved
+// registers themselves (entry.cc), not a copy of them: under QEMU TCG
+// every load and store on the null syscall's path costs a soft-TLB
+// lookup.
+struct [[gnu::may_alias]] Arguments {
   uint64_t value[6];
 };
 
@@ -49,7 +53,8 @@ using Call = Result<uint64_t> (*)(CallContext& context, const Arguments& args);
 // arguments and leave x0; the entry then saves only the registers C may
 // clobber (kernel/arch/aarch64/exception.h, SyscallFrame). kWhole: the
 // call reads or writes every register (CallContext::frame), so the entry
-// saves them all first.
+// saves them all first. Its Arguments are the frame's x0-x5 themselves
+// (entry.cc): read them before writing the frame.
 enum class FrameUse : uint8_t { kArguments, kWhole };
 
 struct CallInfo {

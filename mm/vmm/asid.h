@@ -64,14 +64,17 @@ class AsidAllocator {
   uint64_t fresh_tag(uint64_t old) REQUIRES(lock_);
   void roll_over() REQUIRES(lock_);
 
+  // What every activation reads and writes first, on one page: after a
+  // switch under QEMU each distinct page costs a soft-TLB fill
+  // (docs/ipc.md); the 8 KiB bitmap, read only for a fresh ASID, last.
   mutable IrqSpinlock lock_;
   uint32_t asids_ GUARDED_BY(lock_);
   uint64_t generation_ GUARDED_BY(lock_) = 1;
-  Bitmap<kMaxAsids> used_ GUARDED_BY(lock_);
   uint32_t next_ GUARDED_BY(lock_) = 1;
   uint64_t active_[arch::kMaxCpus] GUARDED_BY(lock_) = {};    // tag running on each CPU
   uint64_t reserved_[arch::kMaxCpus] GUARDED_BY(lock_) = {};  // kept through the last rollover
   bool flush_pending_[arch::kMaxCpus] GUARDED_BY(lock_) = {};
+  Bitmap<kMaxAsids> used_ GUARDED_BY(lock_);
 };
 
 }  // namespace viper::mm

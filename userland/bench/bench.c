@@ -103,6 +103,7 @@ void bench_run(const char* name, bench_fn fn, long iters) {
 
 /* The native figures come from os.h; as bench_fns they are these. */
 static double native_ipc(long n) { return os_native_ipc_rtt(n); }
+static double native_ipc_threads(long n) { return os_native_ipc_threads_rtt(n); }
 static double native_spawn(long n) { return os_native_spawn_wait(n); }
 static double native_spawn_call(long n) { return os_native_spawn_call(n); }
 
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
   bench_run("pipe_pingpong_rtt", fig_pipe_pingpong, kIpc);
 #endif
   bench_run("channel_call_rtt", native_ipc, kIpc);
+  bench_run("channel_call_rtt_threads", native_ipc_threads, kIpc);
   bench_run("sched_yield_switch_threads", fig_yield_threads, kYield);
 #if BENCH_HAVE_FORK && BENCH_HAVE_SHARED_ANON
   bench_run("sched_yield_switch", fig_yield_processes, kYield);

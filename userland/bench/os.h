@@ -52,9 +52,10 @@ const char* os_storage_root(void);
 
 /* Native figures: the call the OS offers for the job, measured beside the
  * POSIX one. Return -1 where there is none. */
-double os_native_ipc_rtt(long n);    /* ViperDOS: channel call + reply */
-double os_native_spawn_wait(long n); /* ViperDOS: process_spawn + exit + wait */
-double os_native_spawn_call(long n); /* ViperDOS: the process_spawn call alone */
+double os_native_ipc_rtt(long n);         /* ViperDOS: channel call + reply */
+double os_native_ipc_threads_rtt(long n); /* the same, the server a thread of the caller */
+double os_native_spawn_wait(long n);      /* ViperDOS: process_spawn + exit + wait */
+double os_native_spawn_call(long n);      /* ViperDOS: the process_spawn call alone */
 
 /* A child role: `bench --role=X` in a spawned process. Returns the exit
  * code, or -1 when `role` is none of the OS's. */

@@ -128,6 +128,11 @@ double os_native_ipc_rtt(long n) {
   return -1; /* the pipe ping-pong is Linux's */
 }
 
+double os_native_ipc_threads_rtt(long n) {
+  (void)n;
+  return -1;
+}
+
 double os_native_spawn_wait(long n) {
   (void)n;
   return -1; /* fork_exit_wait is Linux's */

@@ -3,6 +3,8 @@
 #ifndef __linux__
 #include "os.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -165,9 +167,7 @@ double os_native_spawn_call(long n) {
 /* Echoes every message on the bootstrap channel until its peer closes: a
  * call/reply server, each reply and the next read in one call
  * (viper_channel_reply_read: the CPU goes straight back to the caller). */
-static int echo(void) {
-  const viper_handle_t channel = viper_bootstrap_handle();
-  if (channel == 0) return 2;
+static int echo_on(viper_handle_t channel) {
   char request[64], reply[64];
   struct viper_message first = {.bytes = request, .byte_capacity = sizeof request};
   int64_t got = viper_channel_read(channel, &first, VIPER_DEADLINE_NEVER);
@@ -178,6 +178,43 @@ static int echo(void) {
                                    VIPER_DEADLINE_NEVER);
   }
   return got == VIPER_ERR_PEER_CLOSED ? 0 : 3;
+}
+
+static int echo(void) {
+  const viper_handle_t channel = viper_bootstrap_handle();
+  return channel == 0 ? 2 : echo_on(channel);
+}
+
+static void* echo_thread(void* channel) {
+  return (void*)(intptr_t)echo_on((viper_handle_t)(uintptr_t)channel);
+}
+
+/* channel_call_rtt_threads: the same call, answered by the same echo loop
+ * in a thread of this process: the IPC path with no address-space switch
+ * (and no TLB flush), beside channel_call_rtt, where it has two. */
+double os_native_ipc_threads_rtt(long n) {
+  viper_handle_t ends[2];
+  if (viper_channel_create(ends) != 0) bench_die("channel_create", 0);
+  pthread_t server;
+  if (pthread_create(&server, 0, echo_thread, (void*)(uintptr_t)ends[1]) != 0)
+    bench_die("pthread_create", 0);
+  char request = 'x', reply = 0;
+  if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
+    bench_die("channel_call warm-up", 0);
+  static int calls;
+  os_counts_begin();
+  const uint64_t t0 = bench_now_ns();
+  for (long i = 0; i < n; i++) {
+    const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
+    if (got != 1) bench_die("channel_call", (long)got);
+  }
+  const uint64_t t1 = bench_now_ns();
+  os_counts_end("channel_call_rtt_threads", n, &calls);
+  viper_handle_close(ends[0]);
+  void* code = 0;
+  if (pthread_join(server, &code) != 0 || code != 0) bench_die("echo thread", (long)(intptr_t)code);
+  viper_handle_close(ends[1]);
+  return (double)(t1 - t0) / (double)n;
 }
 
 /* The first disk the kernel gave init (its bootstrap: "console", then a

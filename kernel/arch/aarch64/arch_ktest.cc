@@ -1,5 +1,6 @@
 // The AArch64 backend on the hardware (QEMU): uptime follows the counter,
-// and an unexpected exception is reported and panics.
+// interrupt masking nests, and an unexpected exception is reported and
+// panics.
 #include "kernel/arch/arch.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/ktest.h"
@@ -24,6 +25,31 @@ KTEST(clock, uptime_follows_the_counter) {
   n = format(line, sizeof(line), "VIPER-CLOCK %llu\n",
              static_cast<unsigned long long>(arch::uptime_ns()));
   console_write(line, n);
+}
+
+// A save masks, its restore gives back what the save found; a save inside
+// a masked section and its restore (which write nothing, arch_inline.h)
+// leave the section masked. Kernel threads run with interrupts on.
+KTEST(irqs, saves_and_restores_nest) {
+  KEXPECT(t, arch::irqs_enabled());
+  const arch::IrqState outer = arch::irq_save();
+  KEXPECT(t, !arch::irqs_enabled());
+  const arch::IrqState inner = arch::irq_save();
+  KEXPECT(t, !arch::irqs_enabled());
+  {
+    arch::InterruptsDisabled innermost;
+    KEXPECT(t, !arch::irqs_enabled());
+  }
+  KEXPECT(t, !arch::irqs_enabled());
+  arch::irq_restore(inner);
+  KEXPECT(t, !arch::irqs_enabled());
+  arch::irq_restore(outer);
+  KEXPECT(t, arch::irqs_enabled());
+  {
+    arch::InterruptsDisabled again;
+    KEXPECT(t, !arch::irqs_enabled());
+  }
+  KEXPECT(t, arch::irqs_enabled());
 }
 
 // Ends the run: the exception report and a panic are the expected output

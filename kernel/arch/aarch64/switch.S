@@ -2,7 +2,7 @@
 #include "kernel/arch/aarch64/fp_regs.h"
 
     .arch   armv8-a+fp+simd           // the kernel's C++ never uses FP; this file does
-    .text
+    .section .text.hot.switch, "ax"   // beside the vectors: kernel.ld
     .global arch_switch_context
 arch_switch_context:
     ldr     x9, [x0, #104]            // from->has_user_state
@@ -21,10 +21,22 @@ arch_switch_context:
     add     x10, x1, #112             // to->user
     ldp     x11, x12, [x10, #0]
     ldp     x13, x14, [x10, #16]
+    // Each only if it differs: under QEMU TCG an msr to a system register
+    // ends the translation block (~50 ns); FPCR and FPSR are usually the
+    // same in both threads, TPIDR_EL0 in two processes of one program.
+    mrs     x15, tpidr_el0
+    cmp     x15, x11
+    b.eq    3f
     msr     tpidr_el0, x11
+3:  mrs     x15, fpcr
+    cmp     x15, x12
+    b.eq    4f
     msr     fpcr, x12
+4:  mrs     x15, fpsr
+    cmp     x15, x13
+    b.eq    5f
     msr     fpsr, x13
-    msr     sp_el0, x14
+5:  msr     sp_el0, x14
     add     x10, x10, #32
     LOAD_Q_REGISTERS x10
 2:  stp     x19, x20, [x0, #0]

@@ -19,7 +19,7 @@
     .popsection
 .endm
 
-.text
+    .section .text.hot.user_copy, "ax"  // beside the vectors: kernel.ld
 
 // Eight bytes at a time (LDTR/STTR allow unaligned addresses in normal
 // memory), then the tail byte by byte. A fault returns what was left; the
