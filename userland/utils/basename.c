@@ -1,0 +1,33 @@
+/* basename: a path's last component, less SUFFIX, as POSIX specifies it
+ * (trailing slashes do not count; "/" stays "/"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "userland/utils/lib/util.h"
+
+static const struct util_program kProgram = {
+    .name = "basename",
+    .usage = "NAME [SUFFIX]",
+    .help =
+        "Writes NAME without its leading directories (and trailing slashes), and\n"
+        "without SUFFIX when it ends with one and is more than that.\n"};
+
+int main(int argc, char** argv) {
+  util_begin(&kProgram);
+  const int first = util_operands(argc, argv);
+  if (first == argc) util_usage_error("missing operand");
+  if (argc - first > 2) util_usage_error("extra operand '%s'", argv[first + 2]);
+  const char* name = argv[first];
+  size_t end = strlen(name);
+  while (end > 1 && name[end - 1] == '/') --end;
+  size_t start = end;
+  while (start > 0 && name[start - 1] != '/') --start;
+  if (end == 1 && name[0] == '/') start = 0; /* all slashes: "/" */
+  size_t length = end - start;
+  if (argc - first == 2) {
+    const size_t n = strlen(argv[first + 1]);
+    if (n < length && memcmp(name + end - n, argv[first + 1], n) == 0) length -= n;
+  }
+  printf("%.*s\n", (int)length, name + start);
+  return util_finish(UTIL_OK);
+}
