@@ -18,16 +18,12 @@ int main(int argc, char** argv) {
   if (first == argc) util_usage_error("missing operand");
   if (argc - first > 2) util_usage_error("extra operand '%s'", argv[first + 2]);
   const char* name = argv[first];
-  size_t end = strlen(name);
-  while (end > 1 && name[end - 1] == '/') --end;
-  size_t start = end;
-  while (start > 0 && name[start - 1] != '/') --start;
-  if (end == 1 && name[0] == '/') start = 0; /* all slashes: "/" */
-  size_t length = end - start;
+  const char* start;
+  size_t length = util_last_component(name, &start);
   if (argc - first == 2) {
     const size_t n = strlen(argv[first + 1]);
-    if (n < length && memcmp(name + end - n, argv[first + 1], n) == 0) length -= n;
+    if (n < length && memcmp(start + length - n, argv[first + 1], n) == 0) length -= n;
   }
-  printf("%.*s\n", (int)length, name + start);
+  printf("%.*s\n", (int)length, start);
   return util_finish(UTIL_OK);
 }

@@ -45,19 +45,11 @@ static char type_of(mode_t mode) {
   return S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' : S_ISREG(mode) ? 'f' : '?';
 }
 
-/* The last component for -name: "a/b/" is "b", "/" is "/". */
-static void last_component(const char* path, char* out, size_t capacity) {
-  size_t end = strlen(path);
-  while (end > 1 && path[end - 1] == '/') --end;
-  size_t start = end;
-  while (start > 0 && path[start - 1] != '/') --start;
-  if (end == 1 && path[0] == '/') start = 0;
-  snprintf(out, capacity, "%.*s", (int)(end - start), path + start);
-}
-
 static void evaluate(const char* path, mode_t mode) {
+  const char* start;
+  const size_t length = util_last_component(path, &start); /* "a/b/" is "b" */
   char base[256];
-  last_component(path, base, sizeof(base));
+  snprintf(base, sizeof(base), "%.*s", (int)length, start);
   for (int i = 0; i < test_count; ++i) {
     const struct test* t = &tests[i];
     if (t->kind == kName && !fnmatch_match(t->pattern, base)) return;
