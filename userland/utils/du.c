@@ -1,9 +1,11 @@
 /* du: the space files and directory trees take, in KiB, from the blocks
  * the file system reports (st_blocks, 512 bytes each), not their sizes:
  * a sparse or small file counts what it really holds. Symbolic links are
- * not followed; a directory's entries are visited in name order. */
+ * not followed; a file with several links counts once; a directory's
+ * entries are visited in name order. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "userland/utils/lib/fs.h"
@@ -25,6 +27,31 @@ static const struct util_program kProgram = {
 static int all, summary;
 static int status = UTIL_OK;
 
+/* Files with more than one link already counted: a file's blocks count
+ * once, at its first name, as coreutils. */
+struct file_id {
+  dev_t device;
+  ino_t inode;
+};
+static struct file_id* seen;
+static size_t seen_count, seen_capacity;
+
+/* Whether (device, inode) was counted before; remembers it if not. */
+static int counted_before(const struct stat* s) {
+  for (size_t i = 0; i < seen_count; ++i) {
+    if (seen[i].device == s->st_dev && seen[i].inode == s->st_ino) return 1;
+  }
+  if (seen_count == seen_capacity) {
+    const size_t grown = seen_capacity ? seen_capacity * 2 : 16;
+    struct file_id* bigger = realloc(seen, grown * sizeof(*seen));
+    if (bigger == NULL) return 0; /* out of memory: counted again, not lost */
+    seen = bigger;
+    seen_capacity = grown;
+  }
+  seen[seen_count++] = (struct file_id){s->st_dev, s->st_ino};
+  return 0;
+}
+
 /* The 512-byte blocks below `path` (summed before rounding, as coreutils);
  * prints the lines `depth` asks for. */
 static unsigned long long walk(const char* path, int depth) {
@@ -34,6 +61,7 @@ static unsigned long long walk(const char* path, int depth) {
     status = UTIL_FAILURE;
     return 0;
   }
+  if (!S_ISDIR(s.st_mode) && s.st_nlink > 1 && counted_before(&s)) return 0;
   unsigned long long blocks = (unsigned long long)s.st_blocks;
   if (S_ISDIR(s.st_mode)) {
     struct fs_names names;

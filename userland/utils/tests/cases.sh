@@ -258,6 +258,8 @@ setup 'mkdir -p d/sub/deep d/e; head -c 5000 /dev/zero > d/big; touch d/sub/a d/
 check 0 'du d | cut -f 2; [ "$(du d)" = "$(/usr/bin/du -k d)" ] && [ "$(du -s d)" = "$(/usr/bin/du -sk d)" ] && [ "$(du -a d | sort)" = "$(/usr/bin/du -ak d | sort)" ] && echo same' $'d/e\nd/sub/deep\nd/sub\nd\nsame\n' ''
 check 0 'du -s d/big d/e | cut -f 2; du -k d/big | grep -c "^[0-9]*	d/big$"' $'d/big\nd/e\n1\n' ''
 check 0 'du -s missing d/e > out; echo $?; cut -f 2 out' $'1\nd/e\n' $'du: cannot access \'missing\': No such file or directory\n'
+setup 'mkdir -p d/e d/sub; head -c 9000 /dev/zero > d/e/h; ln d/e/h d/sub/h'
+check 0 'du -a d | grep -c "/h$"; [ "$(du -s d)" = "$(/usr/bin/du -sk d)" ] && echo same' $'1\nsame\n' '' # a file with two links counts once
 check 2 'du -as d' '' "$(usage du 'cannot both summarize and show all entries' '[-ask] [FILE]...')"$'\n'
 
 # --- find: name order, -name patterns, -type, -maxdepth/-mindepth
@@ -294,6 +296,7 @@ check 124 'echo x | xargs /bin/sh -c "exit 255"' '' $'xargs: /bin/sh: exited wit
 check 125 'echo x | xargs /bin/sh -c "kill -9 \$\$"' '' $'xargs: /bin/sh: terminated by signal 9\n'
 check 127 'echo x | xargs no-such-command' '' $'xargs: no-such-command: No such file or directory\n'
 check 1 'printf "a b '"'"'c" | xargs' $'a b\n' $'xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n'
+check 1 'head -c 20000 /dev/zero | tr "\\0" x | xargs' '' $'xargs: argument line too long\n'
 check 2 'xargs -n 0' '' "$(usage xargs "invalid number of arguments: '0'" '[-rt] [-n MAX] [COMMAND [ARG]...]')"$'\n'
 
 # --- every portable utility answers --help with its synopsis, status 0
