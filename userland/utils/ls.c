@@ -42,44 +42,23 @@ static void print_entry(const char* path, const char* name) {
   printf("%s %10llu %s %s\n", mode, (unsigned long long)info.size, when, name);
 }
 
-static int by_name(const void* a, const void* b) {
-  return strcmp(*(char* const*)a, *(char* const*)b);
-}
-
 static int list_directory(const char* path) {
-  struct fs_dir* dir = fs_dir_open(path);
-  if (dir == NULL) {
+  struct fs_names names;
+  const int listed = fs_dir_sorted(path, &names);
+  if (listed < 0) {
     util_errno("cannot open directory '%s'", path);
+    fs_names_free(&names);
     return UTIL_FAILURE;
   }
-  char** names = NULL;
-  size_t count = 0, capacity = 0;
-  int status = UTIL_OK;
-  for (const char* name; (name = fs_dir_next(dir)) != NULL;) {
-    if (!all && name[0] == '.') continue;
-    if (count == capacity) {
-      capacity = capacity ? capacity * 2 : 64;
-      char** grown = realloc(names, capacity * sizeof(*names));
-      if (grown == NULL) break;
-      names = grown;
-    }
-    if ((names[count] = strdup(name)) == NULL) break;
-    ++count;
-  }
-  if (errno != 0) {
-    util_errno("cannot read directory '%s'", path);
-    status = UTIL_FAILURE;
-  }
-  fs_dir_close(dir);
-  if (count > 0) qsort(names, count, sizeof(*names), by_name); /* NULL when empty */
-  for (size_t i = 0; i < count; ++i) {
+  if (listed > 0) util_errno("cannot read directory '%s'", path);
+  for (size_t i = 0; i < names.count; ++i) {
+    if (!all && names.names[i][0] == '.') continue;
     char full[1024];
-    util_join_path(full, sizeof(full), path, names[i]);
-    print_entry(full, names[i]);
-    free(names[i]);
+    util_join_path(full, sizeof(full), path, names.names[i]);
+    print_entry(full, names.names[i]);
   }
-  free(names);
-  return status;
+  fs_names_free(&names);
+  return listed == 0 ? UTIL_OK : UTIL_FAILURE;
 }
 
 int main(int argc, char** argv) {

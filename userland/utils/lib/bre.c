@@ -4,69 +4,24 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "userland/utils/lib/bracket.h"
+
 static void add(struct bre_atom* a, unsigned char c, int ignore_case) {
-  a->set[c >> 3] |= (uint8_t)(1u << (c & 7));
+  charset_add(&a->set, c);
   if (ignore_case && isalpha(c)) {
-    const unsigned char other = (unsigned char)(islower(c) ? toupper(c) : tolower(c));
-    a->set[other >> 3] |= (uint8_t)(1u << (other & 7));
+    charset_add(&a->set, (unsigned char)(islower(c) ? toupper(c) : tolower(c)));
   }
 }
 
-static int has(const struct bre_atom* a, unsigned char c) { return a->set[c >> 3] >> (c & 7) & 1; }
+static int has(const struct bre_atom* a, unsigned char c) { return charset_has(&a->set, c); }
 
-static int in_class(const char* name, size_t length, int c) {
-  static const struct {
-    const char* name;
-    int (*test)(int);
-  } kClasses[] = {{"alpha", isalpha}, {"digit", isdigit}, {"alnum", isalnum}, {"upper", isupper},
-                  {"lower", islower}, {"space", isspace}, {"punct", ispunct}, {"xdigit", isxdigit},
-                  {"print", isprint}, {"cntrl", iscntrl}, {"graph", isgraph}, {"blank", isblank}};
-  for (size_t i = 0; i < sizeof(kClasses) / sizeof(kClasses[0]); ++i) {
-    if (strlen(kClasses[i].name) == length && strncmp(kClasses[i].name, name, length) == 0) {
-      return kClasses[i].test(c) ? 1 : 0;
-    }
-  }
-  return -1;
-}
-
-/* A bracket expression from just after its '['; returns where it ends. */
+/* A bracket expression from just after its '['; returns where it ends.
+ * A negated one never matches the newline (POSIX). */
 static const char* bracket(struct bre_atom* a, const char* p, int ignore_case, const char** error) {
   const int negate = *p == '^';
-  if (negate) ++p;
-  const char* first = p;
-  for (; *p != '\0' && (*p != ']' || p == first); ++p) {
-    if (p[0] == '[' && p[1] == ':') {
-      const char* end = strstr(p + 2, ":]");
-      if (end == NULL || in_class(p + 2, (size_t)(end - p - 2), 'a') < 0) {
-        *error = "unknown character class";
-        return NULL;
-      }
-      for (int c = 1; c < 256; ++c) {
-        if (in_class(p + 2, (size_t)(end - p - 2), c)) add(a, (unsigned char)c, ignore_case);
-      }
-      p = end + 1;
-    } else if (p[1] == '-' && p[2] != ']' && p[2] != '\0') {
-      if ((unsigned char)p[2] < (unsigned char)p[0]) {
-        *error = "invalid range end";
-        return NULL;
-      }
-      for (int c = (unsigned char)p[0]; c <= (unsigned char)p[2]; ++c) {
-        add(a, (unsigned char)c, ignore_case);
-      }
-      p += 2;
-    } else {
-      add(a, (unsigned char)*p, ignore_case);
-    }
-  }
-  if (*p != ']') {
-    *error = "unmatched [";
-    return NULL;
-  }
-  if (negate) {
-    for (int i = 0; i < 32; ++i) a->set[i] = (uint8_t)~a->set[i];
-    a->set['\n' >> 3] &= (uint8_t)~(1u << ('\n' & 7));
-  }
-  return p + 1;
+  const char* end = bracket_parse(&a->set, p, "^", ignore_case, error);
+  if (end != NULL && negate) a->set.bits['\n' >> 3] &= (uint8_t)~(1u << ('\n' & 7));
+  return end;
 }
 
 /* "\{m\}", "\{m,\}" or "\{m,n\}" from just after "\{"; returns where it ends. */
@@ -119,7 +74,7 @@ const char* bre_compile(struct bre* re, const char* p, int ignore_case) {
     struct bre_atom* a = &re->atoms[re->count++];
     a->min = a->max = 1;
     if (*p == '.') {
-      memset(a->set, 0xff, sizeof(a->set));
+      memset(&a->set, 0xff, sizeof(a->set));
       ++p;
     } else if (*p == '[') {
       if ((p = bracket(a, p + 1, ignore_case, &error)) == NULL) return error;

@@ -10,10 +10,12 @@
 
 #include <stdint.h>
 
+#include "userland/utils/lib/bracket.h"
+
 #define BRE_MAX_ATOMS 128
 
 struct bre_atom {
-  uint8_t set[32]; /* the characters it matches, one bit each */
+  struct charset set; /* the characters it matches */
   uint32_t min;
   uint32_t max; /* UINT32_MAX: no limit */
 };

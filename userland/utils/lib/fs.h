@@ -8,6 +8,7 @@
 #ifndef VIPERDOS_UTILS_FS_H_
 #define VIPERDOS_UTILS_FS_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct fs_info {
@@ -28,6 +29,17 @@ struct fs_dir* fs_dir_open(const char* path);
  * (errno 0) or on an error (errno says which), as readdir. */
 const char* fs_dir_next(struct fs_dir* dir);
 void fs_dir_close(struct fs_dir* dir);
+
+/* A directory's names (without "." and ".."), sorted bytewise
+ * (fs_sorted.c). Returns 0; -1 with errno if it cannot be opened; 1 with
+ * errno if reading it failed part way (`names` holds what was read).
+ * Free with fs_names_free in every case. */
+struct fs_names {
+  char** names;
+  size_t count;
+};
+int fs_dir_sorted(const char* path, struct fs_names* names);
+void fs_names_free(struct fs_names* names);
 
 int fs_mkdir(const char* path);
 int fs_rmdir(const char* path);

@@ -155,6 +155,16 @@ const char* util_base_name(const char* path) {
   return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
+size_t util_last_component(const char* path, const char** start) {
+  size_t end = strlen(path);
+  while (end > 1 && path[end - 1] == '/') --end;
+  size_t first = end;
+  while (first > 0 && path[first - 1] != '/') --first;
+  if (end == 1 && path[0] == '/') first = 0; /* all slashes: "/" */
+  *start = path + first;
+  return end - first;
+}
+
 long util_read_line(FILE* file, char** line, size_t* capacity) {
   size_t length = 0;
   int c;

@@ -79,6 +79,10 @@ int util_each_input(int argc, char** argv, int first, int (*each)(FILE* file, co
 void util_join_path(char* out, size_t capacity, const char* dir, const char* name);
 const char* util_base_name(const char* path);
 
+/* POSIX basename's last component of `path`: trailing slashes do not
+ * count, all slashes is "/", "" is "". Sets *start; returns its length. */
+size_t util_last_component(const char* path, const char** start);
+
 /* Reads one line, without its '\n', into *line (grown as needed; free
  * it when done). Returns its length, or -1 at the end of the input. */
 long util_read_line(FILE* file, char** line, size_t* capacity);

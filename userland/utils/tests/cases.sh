@@ -197,6 +197,108 @@ check 0 'grep "^.*b$" f | wc -l; grep -e "a*" -c f' $'4\n6\n' ''
 check 2 'grep "a\{2,1\}" f' '' $'grep: invalid pattern \'a\\{2,1\\}\': invalid \\{\\} interval\n'
 check 2 'grep "[[:nope:]]" f' '' $'grep: invalid pattern \'[[:nope:]]\': unknown character class\n'
 
+# --- tee
+setup ''
+check 0 'seq 3 | tee s t | wc -l; cat s; echo x | tee -a s; cat s t | wc -l' $'3\n1\n2\n3\nx\n7\n' ''
+check 0 'echo hi | tee no/such ok; echo $?; cat ok' $'hi\n1\nhi\n' $'tee: no/such: No such file or directory\n'
+check 2 'tee -x' '' "$(usage tee "unknown option '-x'" '[-a] [FILE]...')"$'\n'
+
+# --- tr: ranges, classes, escapes, -d -s -c
+check 0 'echo hello | tr a-z A-Z; echo "a  b   c" | tr -s " "; echo abc123 | tr -d "[:digit:]"; echo abc123 | tr -cd "[:digit:]\n"' $'HELLO\na b c\nabc\n123\n' ''
+check 0 'echo a,b | tr , "\n"; echo aXb | tr "\130" "\055"; echo Hi | tr "[:upper:][:lower:]" "[:lower:][:upper:]"; echo abcd | tr abcd xy; echo aabbcc | tr -s ab xy; echo aabbx | tr -ds x ab' $'a\nb\na-b\nhI\nxyyy\nxycc\nab\n' ''
+check 2 'tr' '' "$(usage tr 'missing operand' '[-cds] SET1 [SET2]')"$'\n'
+check 2 'tr abc' '' "$(usage tr "missing operand after 'abc'" '[-cds] SET1 [SET2]')"$'\n'
+check 2 'tr -d a b' '' "$(usage tr "extra operand 'b'" '[-cds] SET1 [SET2]')"$'\n'
+check 2 'tr z-a x' '' "$(usage tr "range-endpoints of 'z-a' are in reverse collating sequence order" '[-cds] SET1 [SET2]')"$'\n'
+check 2 'tr "[:nope:]" x' '' "$(usage tr "invalid character class 'nope'" '[-cds] SET1 [SET2]')"$'\n'
+check 2 'tr a "[:digit:]"' '' "$(usage tr "when translating, the only character classes that may appear in SET2 are 'upper' and 'lower'" '[-cds] SET1 [SET2]')"$'\n'
+
+# --- cut
+setup 'printf "a:b:c\nnodelim\n" > f; printf "one\ttwo\tthree\n" > t'
+check 0 'cut -d : -f 2 f; cut -d: -f1,3 f; cut -d: -s -f2- f; cut -f 3,1 t' $'b\nnodelim\na:c\nnodelim\nb:c\none\tthree\n' ''
+check 0 'cut -c 2-3 f; cut -b -2,5- < f' $':b\nod\na:c\nnolim\n' ''
+check 1 'cut -f1 missing' '' $'cut: missing: No such file or directory\n'
+check 2 'cut f' '' "$(usage cut 'you must specify a list of bytes, characters, or fields' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+check 2 'cut -f 0 f' '' "$(usage cut 'fields and positions are numbered from 1' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+check 2 'cut -f 3-1 f' '' "$(usage cut 'invalid decreasing range' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+check 2 'cut -f x f' '' "$(usage cut 'invalid byte, character or field list' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+check 2 'cut -d ab -f 1 f' '' "$(usage cut 'the delimiter must be a single character' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+check 2 'cut -c 1 -d : f' '' "$(usage cut 'an input delimiter may be specified only when operating on fields' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+check 2 'cut -b 1 -f 1 f' '' "$(usage cut 'only one list may be specified' '-b LIST | -c LIST | -f LIST [-d DELIM] [-s] [FILE]...')"$'\n'
+
+# --- uniq
+setup 'printf "a\na\nb\nc\nc\nc\n" > u'
+check 0 'uniq u; uniq -c u; uniq -d u; uniq -u < u' $'a\nb\nc\n      2 a\n      1 b\n      3 c\na\nc\nb\n' ''
+check 0 'uniq u out && cat out; sort u | uniq -c | head -n 1' $'a\nb\nc\n      2 a\n' ''
+check 1 'uniq missing' '' $'uniq: missing: No such file or directory\n'
+check 2 'uniq u out more' '' "$(usage uniq "extra operand 'more'" '[-cdu] [INPUT [OUTPUT]]')"$'\n'
+
+# --- basename, dirname: POSIX's algorithm
+setup ''
+check 0 'basename /usr/lib/; basename a/b.txt .txt; basename .txt .txt; basename /; basename // ; basename -- -x' $'lib\nb\n.txt\n/\n/\n-x\n' ''
+check 2 'basename' '' "$(usage basename 'missing operand' 'NAME [SUFFIX]')"$'\n'
+check 2 'basename a b c' '' "$(usage basename "extra operand 'c'" 'NAME [SUFFIX]')"$'\n'
+check 0 'dirname /usr/lib/ a / //a//b// a/b' $'/usr\n.\n/\n//a\na\n' ''
+check 2 'dirname' '' "$(usage dirname 'missing operand' 'NAME...')"$'\n'
+
+# --- seq: integers only
+check 0 'seq 3; seq 2 4 | wc -l; seq 10 -4 1; seq -2 -1; seq -s , 3; seq 5 1' $'1\n2\n3\n3\n10\n6\n2\n-2\n-1\n1,2,3\n' ''
+check 0 'seq 9223372036854775806 9223372036854775807' $'9223372036854775806\n9223372036854775807\n' ''
+check 2 'seq 1.5' '' "$(usage seq "invalid integer argument: '1.5'" '[-s SEPARATOR] [FIRST [INCREMENT]] LAST')"$'\n'
+check 2 'seq 1 0 3' '' "$(usage seq "invalid Zero increment value: '0'" '[-s SEPARATOR] [FIRST [INCREMENT]] LAST')"$'\n'
+check 2 'seq' '' "$(usage seq 'missing operand' '[-s SEPARATOR] [FIRST [INCREMENT]] LAST')"$'\n'
+check 2 'seq 1 2 3 4' '' "$(usage seq "extra operand '4'" '[-s SEPARATOR] [FIRST [INCREMENT]] LAST')"$'\n'
+
+# --- yes
+check 0 'yes | head -n 2; yes a b | head -n 1; yes | head -c 100000 | wc -l' $'y\ny\na b\n50000\n' ''
+check 2 'yes -x' '' "$(usage yes "unknown option '-x'" '[STRING]...')"$'\n'
+
+# --- du: KiB from st_blocks, the same numbers as the host's du -k
+setup 'mkdir -p d/sub/deep d/e; head -c 5000 /dev/zero > d/big; touch d/sub/a d/e/c; ln -s big d/link'
+check 0 'du d | cut -f 2; [ "$(du d)" = "$(/usr/bin/du -k d)" ] && [ "$(du -s d)" = "$(/usr/bin/du -sk d)" ] && [ "$(du -a d | sort)" = "$(/usr/bin/du -ak d | sort)" ] && echo same' $'d/e\nd/sub/deep\nd/sub\nd\nsame\n' ''
+check 0 'du -s d/big d/e | cut -f 2; du -k d/big | grep -c "^[0-9]*	d/big$"' $'d/big\nd/e\n1\n' ''
+check 0 'du -s missing d/e > out; echo $?; cut -f 2 out' $'1\nd/e\n' $'du: cannot access \'missing\': No such file or directory\n'
+setup 'mkdir -p d/e d/sub; head -c 9000 /dev/zero > d/e/h; ln d/e/h d/sub/h'
+check 0 'du -a d | grep -c "/h$"; [ "$(du -s d)" = "$(/usr/bin/du -sk d)" ] && echo same' $'1\nsame\n' '' # a file with two links counts once
+check 2 'du -as d' '' "$(usage du 'cannot both summarize and show all entries' '[-ask] [FILE]...')"$'\n'
+
+# --- find: name order, -name patterns, -type, -maxdepth/-mindepth
+setup 'mkdir -p d/sub/deep d/e; touch d/big d/sub/a.conf d/sub/deep/b.conf d/e/c.txt; ln -s big d/link'
+check 0 'find d' $'d\nd/big\nd/e\nd/e/c.txt\nd/link\nd/sub\nd/sub/a.conf\nd/sub/deep\nd/sub/deep/b.conf\n' ''
+check 0 'find d -name "*.conf"; find d -maxdepth 1 -type d; find d -type l -print; find d -mindepth 2 -name "[!a]*"' $'d/sub/a.conf\nd/sub/deep/b.conf\nd\nd/e\nd/sub\nd/link\nd/e/c.txt\nd/sub/deep\nd/sub/deep/b.conf\n' ''
+check 0 'cd d && find -maxdepth 0; find . -maxdepth 1 -name "?ig"; find e/ sub/deep -type f' $'.\n./big\ne/c.txt\nsub/deep/b.conf\n' ''
+check 1 'find missing d/e' $'d/e\nd/e/c.txt\n' $'find: \'missing\': No such file or directory\n'
+check 2 'find d -size 1' '' "$(usage find "unknown predicate '-size'" '[PATH]... [-maxdepth N] [-mindepth N] [-name PATTERN] [-type f|d|l] [-print]')"$'\n'
+check 2 'find d -name' '' "$(usage find "missing argument to '-name'" '[PATH]... [-maxdepth N] [-mindepth N] [-name PATTERN] [-type f|d|l] [-print]')"$'\n'
+check 2 'find d -type x' '' "$(usage find "invalid argument 'x' to '-type'" '[PATH]... [-maxdepth N] [-mindepth N] [-name PATTERN] [-type f|d|l] [-print]')"$'\n'
+check 2 'find -name a d' '' "$(usage find "paths must precede expression: 'd'" '[PATH]... [-maxdepth N] [-mindepth N] [-name PATTERN] [-type f|d|l] [-print]')"$'\n'
+check 2 'find d -maxdepth z' '' "$(usage find "invalid -maxdepth: 'z'" '[PATH]... [-maxdepth N] [-mindepth N] [-name PATTERN] [-type f|d|l] [-print]')"$'\n'
+
+# --- cmp: 0 the same, 1 different, 2 trouble
+setup 'printf "ab\ncd\n" > a; printf "ab\ncx\n" > b; printf "ab\n" > p; printf "ab" > q; : > e'
+check 0 'cmp a a && cmp - a < a && echo same' $'same\n' ''
+check 1 'cmp a b' $'a b differ: byte 5, line 2\n' ''
+check 1 'cmp -s a b' '' ''
+check 1 'cmp p a' '' $'cmp: EOF on p after byte 3, line 1\n'
+check 1 'cmp a q' '' $'cmp: EOF on q after byte 2, in line 1\n'
+check 1 'cmp e a' '' $'cmp: EOF on e which is empty\n'
+check 2 'cmp a missing' '' $'cmp: missing: No such file or directory\n'
+check 2 'cmp' '' "$(usage cmp 'missing operand' '[-s] FILE1 [FILE2]')"$'\n'
+check 2 'cmp a b c' '' "$(usage cmp "extra operand 'c'" '[-s] FILE1 [FILE2]')"$'\n'
+
+# --- xargs: POSIX quoting, -n, the spawn limits, GNU's statuses
+setup ''
+check 0 'printf "a b\nc \"d e\" f\\\\ g '"'"'h i'"'"'\n" | xargs; printf "1 2 3 4 5\n" | xargs -n 2 echo n:' $'a b c d e f g h i\nn: 1 2\nn: 3 4\nn: 5\n' ''
+check 0 ': | xargs echo ran; : | xargs -r echo ran; echo a b | xargs -t echo' $'ran\na b\n' $'echo a b\n'
+check 0 'seq 200 | xargs | wc -l; seq 200 | xargs | tail -n 1 | wc -w' $'4\n11\n' '' # 63 words to a run: 64 entries with echo
+check 123 'printf "a\nb\n" | xargs /bin/sh -c "exit 3"' '' ''
+check 124 'echo x | xargs /bin/sh -c "exit 255"' '' $'xargs: /bin/sh: exited with status 255; aborting\n'
+check 125 'echo x | xargs /bin/sh -c "kill -9 \$\$"' '' $'xargs: /bin/sh: terminated by signal 9\n'
+check 127 'echo x | xargs no-such-command' '' $'xargs: no-such-command: No such file or directory\n'
+check 1 'printf "a b '"'"'c" | xargs' $'a b\n' $'xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n'
+check 1 'head -c 20000 /dev/zero | tr "\\0" x | xargs' '' $'xargs: argument line too long\n'
+check 2 'xargs -n 0' '' "$(usage xargs "invalid number of arguments: '0'" '[-rt] [-n MAX] [COMMAND [ARG]...]')"$'\n'
+
 # --- every portable utility answers --help with its synopsis, status 0
 setup ''
-check 0 'for p in cat chmod cp date df echo env false grep head hexdump kill ln ls mkdir mv rm rmdir sleep sort stat sync tail touch true uname wc; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''
+check 0 'for p in basename cat chmod cmp cp cut date df dirname du echo env false find grep head hexdump kill ln ls mkdir mv rm rmdir seq sleep sort stat sync tail tee touch tr true uname uniq wc xargs yes; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''
