@@ -302,3 +302,5 @@ check 2 'xargs -n 0' '' "$(usage xargs "invalid number of arguments: '0'" '[-rt]
 # --- every portable utility answers --help with its synopsis, status 0
 setup ''
 check 0 'for p in basename cat chmod cmp cp cut date df dirname du echo env false find grep head hexdump kill ln ls mkdir mv rm rmdir seq sleep sort stat sync tail tee touch tr true uname uniq wc xargs yes; do $p --help > help || echo "$p: status $?"; head -n 1 help | grep -v "^usage: $p"; done; true' '' ''
+
+end_of_cases

@@ -50,7 +50,16 @@ check() {
   fi
 }
 
+# The table ends by calling `end_of_cases`: a syntax error part way
+# through makes bash stop reading it, which must fail, not pass with the
+# cases before it.
+table_complete=0
+end_of_cases() { table_complete=1; }
 # shellcheck source=/dev/null
 source "$cases_file"
 echo "$passed passed, $failed failed"
+if [[ $table_complete -ne 1 ]]; then
+  echo "FAIL: $cases_file stopped before its end_of_cases line (a syntax error?)"
+  exit 1
+fi
 [[ $failed -eq 0 ]]
