@@ -18,6 +18,8 @@ FIGURES = [
     ("IPC round trip: pipe ping-pong", "pipe_pingpong_rtt", "pipe_pingpong_rtt", 0.5, ""),
     ("IPC round trip: channel call vs Linux pipe", "pipe_pingpong_rtt", "channel_call_rtt", 0.25,
      "ViperDOS: not pinned to one CPU"),
+    ("channel call between two threads of one process", None, "channel_call_rtt_threads", None,
+     "informational: the IPC path without the two address-space switches"),
     ("sched_yield switch, two processes", "sched_yield_switch", "sched_yield_switch", 0.5, ""),
     ("sched_yield switch, two threads", "sched_yield_switch_threads",
      "sched_yield_switch_threads", None, "one process; ViperDOS not pinned"),
