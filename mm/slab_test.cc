@@ -58,15 +58,19 @@ TEST_F(SlabTest, ObjectsAreDistinctAlignedAndWritable) {
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
 }
 
-// A free turns its pointer into an object index by multiplying with the
-// stride's reciprocal: it must equal the division for every stride a cache
-// can have (multiples of 8 up to the largest object and its redzone) and
-// every offset inside a slab, or frees would pick neighbours.
-TEST(SlabIndex, TheReciprocalDividesExactlyForEveryStrideAndOffset) {
+// A free turns its pointer into an object index, and tells an object's
+// start from an interior pointer, with one multiply by the stride's
+// divisor: both must equal the division for every stride a cache can have
+// (multiples of 8 up to the largest object and its redzone) and every
+// offset inside a slab, or frees would pick neighbours or accept interior
+// pointers (MS-002).
+TEST(SlabIndex, TheDivisorDividesExactlyForEveryStrideAndOffset) {
   for (size_t stride = 8; stride <= SlabCache::kMaxObjectSize + 64; stride += 8) {
-    const uint64_t reciprocal = SlabCache::reciprocal(stride);
+    const uint64_t divisor = SlabCache::divisor(stride);
     for (size_t offset = 0; offset < SlabCache::kMaxSlabBytes; ++offset) {
-      ASSERT_EQ(SlabCache::divide(offset, reciprocal), offset / stride)
+      ASSERT_EQ(SlabCache::divide(offset, divisor), offset / stride)
+          << "stride " << stride << " offset " << offset;
+      ASSERT_EQ(SlabCache::divides(offset, divisor), offset % stride == 0)
           << "stride " << stride << " offset " << offset;
     }
   }

@@ -82,7 +82,7 @@ class KernelHeap {
 
   SlabCache* class_for(size_t size);
   Result<void*> kmalloc_pages(size_t size);
-  Status kfree_other(const Block& b, void* block, const void* caller);
+  void kfree_other(void* block, const void* caller);  // large blocks and refusals (panics)
   Block classify(const void* block);
   static Block foreign(const char* problem);
   Status claim(const Block& b, void* block, const void* caller);
