@@ -51,14 +51,18 @@ void KernelHeap::count(int64_t allocations, int64_t bytes) {
   c.bytes.store(c.bytes.load(MemoryOrder::kRelaxed) + bytes, MemoryOrder::kRelaxed);
 }
 
+// One comparison for the size-class path: 0 wraps around to above it.
 Result<void*> KernelHeap::kmalloc(size_t size) {
-  if (size == 0) return Error::kInvalidArgument;
-  if (SlabCache* cache = class_for(size)) return cache->alloc();
+  if (size - 1 < kClassSizes[kClassCount - 1]) [[likely]] {
+    if (SlabCache* cache = classes_[class_index_[(size + 15) / 16]]) return cache->alloc();
+  }
   return kmalloc_pages(size);
 }
 
-// Out of line, so the size-class path above saves no registers for it.
+// Whole pages above the size classes, and the refusal of 0 bytes. Out of
+// line, so the size-class path above saves no registers for it.
 [[gnu::noinline]] Result<void*> KernelHeap::kmalloc_pages(size_t size) {
+  if (size == 0) return Error::kInvalidArgument;
   if (size > kMaxSize) return Error::kNoMemory;
   const uint32_t order = order_for(size);
   const PhysAddr pages = TRY(pmm_->alloc_pages(order));
