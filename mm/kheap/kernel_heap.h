@@ -5,8 +5,8 @@
 // first claims the old block with the same atomic step kfree uses, so of a
 // krealloc and a kfree racing on one pointer exactly one wins and the other
 // gets kDoubleFree; nothing is corrupted. Live allocations and bytes are
-// counted (per CPU; exact whenever the heap is quiet), so a test can prove
-// a workload leaked nothing.
+// counted (exact whenever the heap is quiet), so a test can prove a
+// workload leaked nothing.
 #pragma once
 
 #include <stddef.h>
@@ -92,8 +92,9 @@ class KernelHeap {
 
   // Live-allocation accounting of large blocks per CPU (only its CPU
   // writes; stats() sums), so no counter is shared between CPUs. Blocks of
-  // the size classes are counted by their caches' own per-CPU counts,
-  // which the slab fast path keeps anyway.
+  // the size classes are counted by their caches (objects_in_use: what
+  // the slabs gave out less what the magazines hold), at no cost on the
+  // fast path.
   struct alignas(64) CpuCounters {
     Atomic<int64_t> allocations{0};
     Atomic<int64_t> bytes{0};

@@ -5,8 +5,13 @@
 //   off and no lock at all (PERF-002). The per-cache lock is taken only to
 //   refill or flush a magazine, never one lock for all caches. A magazine
 //   slot holds the object and its state byte, so an allocation looks
-//   nothing up; a free validates its pointer once (find()) and kmalloc's
-//   kfree reuses that lookup instead of classifying the pointer again.
+//   nothing up; a free validates its pointer once (owns(): the page
+//   descriptor, the slab header's first line and one multiply) and
+//   kmalloc's kfree makes the same check instead of classifying the
+//   pointer. The fast path counts nothing (objects_in_use() is what the
+//   slabs gave out less what the magazines hold), and its slow paths
+//   (refill, flush, every refusal and report) are out of line and called
+//   last, so it saves no registers.
 // * Object -> slab in O(1): the page descriptor of any object page points
 //   at its slab (PERF-001).
 // * Full, partial and empty lists: a partial slab is the head of a list
