@@ -58,6 +58,30 @@ TEST_F(SlabTest, ObjectsAreDistinctAlignedAndWritable) {
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
 }
 
+// Objects in use are what the slabs gave out less what the magazines
+// hold: the fast path counts nothing, yet the figure is exact once the
+// cache is quiet, whichever CPUs' magazines hold the free objects.
+TEST_F(SlabTest, ObjectsInUseAreExactWithFreeObjectsInSeveralMagazines) {
+  SlabCache cache("test.count", 64, 8);
+  ASSERT_OK(cache.init(pmm_));
+  std::vector<void*> kept = AllocMany(cache, 100);
+  std::thread other([&] {  // another CPU: objects end in its magazine
+    std::vector<void*> mine = AllocMany(cache, 37);
+    for (size_t i = 0; i < 30; ++i) ASSERT_OK(cache.free(mine[i]));
+    for (size_t i = 30; i < mine.size(); ++i) kept.push_back(mine[i]);
+  });
+  other.join();
+  EXPECT_EQ(cache.stats().objects_in_use, 107u);
+  for (size_t i = 0; i < 50; ++i) ASSERT_OK(cache.free(kept[i]));  // this CPU's magazine, flushed
+  EXPECT_EQ(cache.stats().objects_in_use, 57u);
+  EXPECT_EQ(cache.free(kept[0]).error(), Error::kDoubleFree);
+  EXPECT_EQ(cache.stats().objects_in_use, 57u) << "a refused free counts nothing";
+  for (size_t i = 50; i < kept.size(); ++i) ASSERT_OK(cache.free(kept[i]));
+  EXPECT_EQ(cache.stats().objects_in_use, 0u);
+  cache.reclaim();
+  EXPECT_EQ(cache.stats().objects_in_use, 0u);
+}
+
 // A free turns its pointer into an object index, and tells an object's
 // start from an interior pointer, with one multiply by the stride's
 // divisor: both must equal the division for every stride a cache can have
