@@ -194,8 +194,9 @@ Result<void*> SlabCache::alloc() {
       magazine.count.store(count - 1, MemoryOrder::kRelaxed);
     }
   }
-  if (empty) [[unlikely]]
+  if (empty) [[unlikely]] {
     return alloc_refilling();
+  }
   return hand_out(entry);
 }
 
