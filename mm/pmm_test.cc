@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/host/phys_arena.h"
+#include "mm/pmm/bitmap_zone.h"
 #include "mm/pmm/buddy_zone.h"
 #include "mm/pmm/physical_memory.h"
 #include "testing/host/expect_ok.h"
@@ -91,6 +92,31 @@ TEST_F(PmmTest, BadFreesAreRefusedAndLeaveTheAllocatorIntact) {
   ASSERT_OK(pmm_.free_pages(block.value(), 2));
   EXPECT_EQ(pmm_.free_pages(block.value(), 2).error(), Error::kDoubleFree);
   EXPECT_TRUE(pmm_.audit());
+}
+
+// frame_of(), every slab free's and kfree's first step, is frame() of the
+// pointer's page in every zone (inline only for the first), and nullptr
+// for whatever is no managed RAM, so the caller can refuse it.
+TEST_F(PmmTest, FrameOfAPointerIsTheDescriptorOfItsPageInEveryZone) {
+  const PhysAddr base = arena_.base();
+  auto* first_byte = arch::phys_to_virt(base).as<uint8_t>();
+  EXPECT_EQ(pmm_.frame_of(first_byte), nullptr) << "no range added yet";
+  const uint64_t buddy = 16 * kMiB, small = BitmapZone::kMaxPages / 2 * kPageSize;
+  ASSERT_OK(pmm_.add_range(base, buddy));                                // buddy zone 0
+  ASSERT_OK(pmm_.add_range(PhysAddr(base.value() + buddy), buddy));      // buddy zone 1
+  ASSERT_OK(pmm_.add_range(PhysAddr(base.value() + 2 * buddy), small));  // a bitmap zone
+  const uint64_t managed = 2 * buddy + small;
+  for (uint64_t offset :
+       {uint64_t{0}, buddy - 1, buddy, buddy + 5000, 2 * buddy + 77, managed - 1}) {
+    const PhysAddr at(base.value() + offset);
+    ASSERT_NE(pmm_.frame(at.page_base()), nullptr) << offset;
+    EXPECT_EQ(pmm_.frame_of(first_byte + offset), pmm_.frame(at.page_base())) << offset;
+  }
+  int on_the_stack = 0;
+  EXPECT_EQ(pmm_.frame_of(nullptr), nullptr);
+  EXPECT_EQ(pmm_.frame_of(&on_the_stack), nullptr) << "outside the direct map";
+  EXPECT_EQ(pmm_.frame_of(first_byte + managed), nullptr) << "direct map, but no zone";
+  EXPECT_EQ(pmm_.frame_of(first_byte - 1), nullptr) << "just below the first zone";
 }
 
 TEST_F(PmmTest, PerCpuCacheServesAndDetectsDoubleFree) {

@@ -58,15 +58,43 @@ TEST_F(SlabTest, ObjectsAreDistinctAlignedAndWritable) {
   EXPECT_EQ(cache.stats().objects_in_use, 0u);
 }
 
-// A free turns its pointer into an object index by multiplying with the
-// stride's reciprocal: it must equal the division for every stride a cache
-// can have (multiples of 8 up to the largest object and its redzone) and
-// every offset inside a slab, or frees would pick neighbours.
-TEST(SlabIndex, TheReciprocalDividesExactlyForEveryStrideAndOffset) {
+// Objects in use are what the slabs gave out less what the magazines
+// hold: the fast path counts nothing, yet the figure is exact once the
+// cache is quiet, whichever CPUs' magazines hold the free objects.
+TEST_F(SlabTest, ObjectsInUseAreExactWithFreeObjectsInSeveralMagazines) {
+  SlabCache cache("test.count", 64, 8);
+  ASSERT_OK(cache.init(pmm_));
+  std::vector<void*> kept = AllocMany(cache, 100);
+  std::thread other([&] {  // another CPU: objects end in its magazine
+    std::vector<void*> mine = AllocMany(cache, 37);
+    for (size_t i = 0; i < 30; ++i) ASSERT_OK(cache.free(mine[i]));
+    for (size_t i = 30; i < mine.size(); ++i) kept.push_back(mine[i]);
+  });
+  other.join();
+  EXPECT_EQ(cache.stats().objects_in_use, 107u);
+  for (size_t i = 0; i < 50; ++i) ASSERT_OK(cache.free(kept[i]));  // this CPU's magazine, flushed
+  EXPECT_EQ(cache.stats().objects_in_use, 57u);
+  EXPECT_EQ(cache.free(kept[0]).error(), Error::kDoubleFree);
+  EXPECT_EQ(cache.stats().objects_in_use, 57u) << "a refused free counts nothing";
+  for (size_t i = 50; i < kept.size(); ++i) ASSERT_OK(cache.free(kept[i]));
+  EXPECT_EQ(cache.stats().objects_in_use, 0u);
+  cache.reclaim();
+  EXPECT_EQ(cache.stats().objects_in_use, 0u);
+}
+
+// A free turns its pointer into an object index, and tells an object's
+// start from an interior pointer, with one multiply by the stride's
+// divisor: both must equal the division for every stride a cache can have
+// (multiples of 8 up to the largest object and its redzone) and every
+// offset inside a slab, or frees would pick neighbours or accept interior
+// pointers (MS-002).
+TEST(SlabIndex, TheDivisorDividesExactlyForEveryStrideAndOffset) {
   for (size_t stride = 8; stride <= SlabCache::kMaxObjectSize + 64; stride += 8) {
-    const uint64_t reciprocal = SlabCache::reciprocal(stride);
+    const uint64_t divisor = SlabCache::divisor(stride);
     for (size_t offset = 0; offset < SlabCache::kMaxSlabBytes; ++offset) {
-      ASSERT_EQ(SlabCache::divide(offset, reciprocal), offset / stride)
+      ASSERT_EQ(SlabCache::divide(offset, divisor), offset / stride)
+          << "stride " << stride << " offset " << offset;
+      ASSERT_EQ(SlabCache::divides(offset, divisor), offset % stride == 0)
           << "stride " << stride << " offset " << offset;
     }
   }

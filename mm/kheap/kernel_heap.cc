@@ -51,14 +51,18 @@ void KernelHeap::count(int64_t allocations, int64_t bytes) {
   c.bytes.store(c.bytes.load(MemoryOrder::kRelaxed) + bytes, MemoryOrder::kRelaxed);
 }
 
+// One comparison for the size-class path: 0 wraps around to above it.
 Result<void*> KernelHeap::kmalloc(size_t size) {
-  if (size == 0) return Error::kInvalidArgument;
-  if (SlabCache* cache = class_for(size)) return cache->alloc();
+  if (size - 1 < kClassSizes[kClassCount - 1]) [[likely]] {
+    if (SlabCache* cache = classes_[class_index_[(size + 15) / 16]]) return cache->alloc();
+  }
   return kmalloc_pages(size);
 }
 
-// Out of line, so the size-class path above saves no registers for it.
+// Whole pages above the size classes, and the refusal of 0 bytes. Out of
+// line, so the size-class path above saves no registers for it.
 [[gnu::noinline]] Result<void*> KernelHeap::kmalloc_pages(size_t size) {
+  if (size == 0) return Error::kInvalidArgument;
   if (size > kMaxSize) return Error::kNoMemory;
   const uint32_t order = order_for(size);
   const PhysAddr pages = TRY(pmm_->alloc_pages(order));
@@ -85,10 +89,9 @@ KernelHeap::Block KernelHeap::foreign(const char* problem) {
 // Inlined into kfree: a Block returned through memory costs a
 // store-forwarding stall per free on x86.
 [[gnu::always_inline]] KernelHeap::Block KernelHeap::classify(const void* block) {
-  const VirtAddr va(block);
-  if (!block || !arch::is_direct_map(va)) return foreign("not kmalloc memory");
-  PageFrame* frame = pmm_->frame(arch::virt_to_phys(va).page_base());
+  PageFrame* frame = pmm_->frame_of(block);  // nullptr for null and non-direct-map pointers
   if (!frame) return foreign("not kmalloc memory");
+  const VirtAddr va(block);
   if (frame->owner_kind.load(MemoryOrder::kAcquire) == static_cast<uint8_t>(FrameOwner::kSlab)) {
     // The one lookup: the slab page validates the pointer (MS-002) and
     // names its cache, which is one of ours or foreign.
@@ -152,19 +155,31 @@ Status KernelHeap::kfree_checked(void* block) {
   return ok_status();
 }
 
+// The fast path: classify()'s slab case without its reasons (a refused
+// pointer goes to kfree_other, which finds them), then one call that
+// claims and releases.
 void KernelHeap::kfree(void* block) {
   const void* caller = __builtin_return_address(0);
-  const Block b = classify(block);
-  // The fast path: one call claims and releases.
-  const Status freed =
-      b.kind == Kind::kSlab ? b.cache->free(b.found, block, caller) : kfree_other(b, block, caller);
-  if (!freed.ok()) panic("kfree(%p): %s", block, error_name(freed.error()));
+  const PageFrame* frame = pmm_->frame_of(block);
+  if (frame && frame->owner_kind.load(MemoryOrder::kAcquire) ==
+                   static_cast<uint8_t>(FrameOwner::kSlab)) [[likely]] {
+    auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire));
+    SlabCache::Found found{slab, 0};
+    if (slab->owner == this && SlabCache::starts_object(*slab, block, found.index)) [[likely]] {
+      const Status freed = slab->cache->free(found, block, caller);
+      if (!freed.ok()) [[unlikely]]
+        panic("kfree(%p): %s", block, error_name(freed.error()));
+      return;
+    }
+  }
+  kfree_other(block, caller);
 }
 
-[[gnu::noinline]] Status KernelHeap::kfree_other(const Block& b, void* block, const void* caller) {
-  TRY(claim(b, block, caller));
-  release(b, block);
-  return ok_status();
+[[gnu::noinline]] void KernelHeap::kfree_other(void* block, const void* caller) {
+  const Block b = classify(block);
+  Status freed = claim(b, block, caller);
+  if (freed.ok()) release(b, block);
+  if (!freed.ok()) panic("kfree(%p): %s", block, error_name(freed.error()));
 }
 
 Result<void*> KernelHeap::krealloc(void* block, size_t size) {

@@ -5,8 +5,8 @@
 // first claims the old block with the same atomic step kfree uses, so of a
 // krealloc and a kfree racing on one pointer exactly one wins and the other
 // gets kDoubleFree; nothing is corrupted. Live allocations and bytes are
-// counted (per CPU; exact whenever the heap is quiet), so a test can prove
-// a workload leaked nothing.
+// counted (exact whenever the heap is quiet), so a test can prove a
+// workload leaked nothing.
 #pragma once
 
 #include <stddef.h>
@@ -82,7 +82,7 @@ class KernelHeap {
 
   SlabCache* class_for(size_t size);
   Result<void*> kmalloc_pages(size_t size);
-  Status kfree_other(const Block& b, void* block, const void* caller);
+  void kfree_other(void* block, const void* caller);  // large blocks and refusals (panics)
   Block classify(const void* block);
   static Block foreign(const char* problem);
   Status claim(const Block& b, void* block, const void* caller);
@@ -92,8 +92,9 @@ class KernelHeap {
 
   // Live-allocation accounting of large blocks per CPU (only its CPU
   // writes; stats() sums), so no counter is shared between CPUs. Blocks of
-  // the size classes are counted by their caches' own per-CPU counts,
-  // which the slab fast path keeps anyway.
+  // the size classes are counted by their caches (objects_in_use: what
+  // the slabs gave out less what the magazines hold), at no cost on the
+  // fast path.
   struct alignas(64) CpuCounters {
     Atomic<int64_t> allocations{0};
     Atomic<int64_t> bytes{0};

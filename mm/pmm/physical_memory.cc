@@ -18,6 +18,10 @@ Status PhysicalMemory::add_range(PhysAddr base, uint64_t bytes) {
     BuddyZone& zone = buddy_[buddy_count_++];
     zone.init(start, pages, frames);
     zone.add_free(descriptor_pages, usable);
+    if (buddy_count_ == 1) {
+      first_zone_frames_ = frames;
+      first_zone_bytes_ = pages << kPageShift;
+    }
   } else {
     if (bitmap_count_ == kMaxZones) return Error::kNoSpace;
     BitmapZone& zone = bitmap_[bitmap_count_++];
@@ -142,6 +146,12 @@ PageFrame* PhysicalMemory::frame_in_other_zones(PhysAddr page) {
     if (bitmap_[i].contains(page)) return &bitmap_[i].frame(page);
   }
   return nullptr;
+}
+
+[[clang::preserve_most]] PageFrame* PhysicalMemory::frame_of_other(const void* p) {
+  const VirtAddr va(p);
+  if (!arch::is_direct_map(va)) return nullptr;
+  return frame(arch::virt_to_phys(va).page_base());
 }
 
 MemoryStats PhysicalMemory::stats() const {

@@ -55,6 +55,22 @@ class PhysicalMemory {
     if (buddy_count_ != 0 && buddy_[0].contains(page)) return &buddy_[0].frame(page);
     return frame_in_other_zones(page);
   }
+  // The descriptor of the page holding the kernel pointer `p` (a direct-map
+  // address), or nullptr: frame(virt_to_phys(p)) for any pointer, with no
+  // direct-map check first. The first buddy zone keeps its descriptors at
+  // its own start, so their array is also the zone's direct-map address:
+  // for a pointer into that zone the lookup is one subtraction and one
+  // comparison (every slab free and kfree starts here).
+  PageFrame* frame_of(const void* p) {
+    const uint64_t offset =
+        reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(first_zone_frames_);
+    if (offset < first_zone_bytes_) [[likely]] {
+      PageFrame* frame = &first_zone_frames_[offset >> kPageShift];
+      __builtin_assume(frame != nullptr);  // a zone was added: no null test after
+      return frame;
+    }
+    return frame_of_other(p);
+  }
 
   MemoryStats stats() const;
 
@@ -71,12 +87,19 @@ class PhysicalMemory {
   };
 
   PageFrame* frame_in_other_zones(PhysAddr page);
+  // preserve_most: frame_of()'s callers (every free) save no registers
+  // for this cold call.
+  [[clang::preserve_most]] PageFrame* frame_of_other(const void* p);
   Result<PhysAddr> alloc_from_zones(uint32_t order);
   Status free_to_zones(PhysAddr block, uint32_t order);
   void report_bad_free(PhysAddr block, uint32_t order, Error error, const void* caller) const;
 
   BuddyZone buddy_[kMaxZones];
   uint32_t buddy_count_ = 0;
+  // buddy_[0]'s descriptors (at its start, so also its direct-map address)
+  // and its size in bytes; nothing before the first zone is added.
+  PageFrame* first_zone_frames_ = nullptr;
+  uint64_t first_zone_bytes_ = 0;
   BitmapZone bitmap_[kMaxZones];
   uint32_t bitmap_count_ = 0;
   uint64_t total_pages_ = 0;

@@ -44,7 +44,7 @@ Status SlabCache::init(PhysicalMemory& pmm) {
   }
   if (capacity_ == 0) return Error::kInvalidArgument;
   objects_offset_ = align_up(header_bytes(capacity_), align);
-  stride_reciprocal_ = reciprocal(stride_);
+  stride_divisor_ = divisor(stride_);
   return ok_status();
 }
 
@@ -56,9 +56,9 @@ Result<Slab*> SlabCache::grow() {
   slab->owner = owner_;
   slab->base = base;
   slab->objects = reinterpret_cast<uint8_t*>(slab) + objects_offset_;
-  slab->objects_end = slab->objects + capacity_ * stride_;
+  slab->objects_bytes = capacity_ * stride_;
   slab->state = states(*slab);
-  slab->reciprocal = stride_reciprocal_;
+  slab->divisor = stride_divisor_;
   slab->stride = static_cast<uint32_t>(stride_);
   slab->in_use = 0;
   slab->where = Slab::Where::kEmpty;
@@ -132,9 +132,17 @@ void SlabCache::release_slab(Slab& slab) {
   (void)pmm_->free_pages(slab.base, order_);
 }
 
+[[gnu::noinline]] uint32_t SlabCache::refill_locked(Magazine& magazine) {
+  IrqSpinlockGuard guard(lock_);
+  refill(magazine);
+  return magazine.count.load(MemoryOrder::kRelaxed);
+}
+
 void SlabCache::refill(Magazine& magazine) {
   ++slow_path_entries_;
-  while (magazine.count < kMagazineSize / 2) {
+  uint32_t count = magazine.count.load(MemoryOrder::kRelaxed);
+  const uint32_t before = count;
+  while (count < kMagazineSize / 2) {
     Slab* slab = magazine.current;
     if (!slab || slab->free_head == Slab::kNone) {
       retire_current(magazine);
@@ -142,7 +150,7 @@ void SlabCache::refill(Magazine& magazine) {
       if (!slab) slab = empty_.front();
       if (!slab) {
         Result<Slab*> grown = grow();
-        if (!grown.ok()) return;
+        if (!grown.ok()) break;
         slab = grown.value();
       }
       list_for(slab->where).remove(*slab);
@@ -152,8 +160,11 @@ void SlabCache::refill(Magazine& magazine) {
     const uint32_t index = slab->free_head;
     slab->free_head = slab->next_free()[index];
     ++slab->in_use;
-    magazine.entries[magazine.count++] = {slab->objects + index * stride_, &states(*slab)[index]};
+    magazine.entries[count++] = {slab->objects + index * stride_, &states(*slab)[index]};
   }
+  magazine.count.store(count, MemoryOrder::kRelaxed);
+  slab_in_use_.store(slab_in_use_.load(MemoryOrder::kRelaxed) + (count - before),
+                     MemoryOrder::kRelaxed);
 }
 
 void SlabCache::return_to_slab(void* object) {
@@ -167,25 +178,49 @@ void SlabCache::return_to_slab(void* object) {
   place(*slab);
 }
 
+// The fast path calls nothing but its (tail-called) slow path, so it
+// saves no registers: an empty magazine goes to alloc_refilling() after
+// interrupts are back on.
 Result<void*> SlabCache::alloc() {
+  Magazine::Entry entry;
+  bool empty;
+  {
+    arch::InterruptsDisabled no_irqs;
+    Magazine& magazine = magazines_[arch::cpu_id()];
+    const uint32_t count = magazine.count.load(MemoryOrder::kRelaxed);
+    empty = count == 0;
+    if (!empty) [[likely]] {
+      entry = magazine.entries[count - 1];
+      magazine.count.store(count - 1, MemoryOrder::kRelaxed);
+    }
+  }
+  if (empty) [[unlikely]] {
+    return alloc_refilling();
+  }
+  return hand_out(entry);
+}
+
+[[gnu::noinline]] Result<void*> SlabCache::alloc_refilling() {
   Magazine::Entry entry;
   {
     arch::InterruptsDisabled no_irqs;
     Magazine& magazine = magazines_[arch::cpu_id()];
-    if (magazine.count == 0) {
-      IrqSpinlockGuard guard(lock_);
-      refill(magazine);
-    }
-    if (magazine.count == 0) return Error::kNoMemory;
-    entry = magazine.entries[--magazine.count];
-    magazine.add_handed_out(1);
+    uint32_t count = magazine.count.load(MemoryOrder::kRelaxed);
+    if (count == 0) count = refill_locked(magazine);
+    if (count == 0) return Error::kNoMemory;
+    entry = magazine.entries[--count];
+    magazine.count.store(count, MemoryOrder::kRelaxed);
   }
-  // Magazines only ever hold this cache's objects, each with its state
-  // byte: no lookup, no validation. Only this CPU can reach the object
-  // now, so no other can change that byte: a plain load and store, no
-  // read-modify-write.
-  if (entry.state->load(MemoryOrder::kRelaxed) != Slab::kFree) {
-    panic("slab %s: object %p handed out twice", name_, entry.object);
+  return hand_out(entry);
+}
+
+// Magazines only ever hold this cache's objects, each with its state
+// byte: no lookup, no validation. Only this CPU can reach the object now,
+// so no other can change that byte: a plain load and store, no
+// read-modify-write.
+[[gnu::always_inline]] Result<void*> SlabCache::hand_out(Magazine::Entry entry) {
+  if (entry.state->load(MemoryOrder::kRelaxed) != Slab::kFree) [[unlikely]] {
+    handed_out_twice(entry.object);
   }
   entry.state->store(Slab::kHandedOut, MemoryOrder::kRelease);
   check_poison(entry.object);
@@ -217,33 +252,60 @@ Result<void*> SlabCache::alloc() {
   return found;
 }
 
-// Inlined into free(): a Result passed through memory costs a
-// store-forwarding stall per free on x86.
-[[gnu::always_inline]] Result<SlabCache::Located> SlabCache::locate(const void* object,
-                                                                    const void* caller) const {
-  const Located where = TRY(find(*pmm_, object, name_, caller));
-  Slab* slab = where.slab;
-  if (slab->cache != this) {
-    report(object, "an object of another cache", caller);
-    return Error::kInvalidArgument;
+// Inlined into free(): the whole validation is a page-descriptor lookup,
+// the slab header's first cache line and one multiply, with no branch to
+// a report on the way (refuse() says afterwards what was wrong).
+[[gnu::always_inline]] bool SlabCache::owns(const void* object, Found& found) const {
+  const PageFrame* frame = pmm_->frame_of(object);
+  if (!frame) [[unlikely]]
+    return false;
+  if (frame->owner_kind.load(MemoryOrder::kAcquire) != static_cast<uint8_t>(FrameOwner::kSlab)) {
+    return false;
   }
-  return where;
+  auto* slab = static_cast<Slab*>(frame->owner.load(MemoryOrder::kAcquire));
+  if (slab->cache != this) return false;  // another cache's object (MS-002)
+  if (!starts_object(*slab, object, found.index)) return false;
+  found.slab = slab;
+  return true;
+}
+
+[[gnu::noinline]] Status SlabCache::refuse(const void* object, const void* caller) const {
+  const Found found = TRY(find(*pmm_, object, name_, caller));  // reports what find() refuses
+  if (found.slab->cache != this) {
+    report(object, "an object of another cache", caller);
+  } else {
+    report(object, "its slab changed while it was freed", caller);
+  }
+  return Error::kInvalidArgument;
+}
+
+[[gnu::noinline]] Status SlabCache::refuse_double_free(const void* object,
+                                                       const void* caller) const {
+  report(object, "double free (or never allocated)", caller);
+  return Error::kDoubleFree;
+}
+
+[[gnu::noinline]] void SlabCache::handed_out_twice(const void* object) const {
+  panic("slab %s: object %p handed out twice", name_, object);
+}
+
+// The one atomic step that decides who frees an object (MS-001): true for
+// the one caller that found it handed out.
+[[gnu::always_inline]] bool SlabCache::take(Found found) {
+  return state_of(found)->exchange(Slab::kFree, MemoryOrder::kAcqRel) == Slab::kHandedOut;
 }
 
 [[gnu::always_inline]] Status SlabCache::claim(Found found, void* object, const void* caller) {
-  Atomic<uint8_t>& state = *state_of(found);
-  // The one atomic step that decides who frees an object (MS-001).
-  if (state.exchange(Slab::kFree, MemoryOrder::kAcqRel) != Slab::kHandedOut) {
-    report(object, "double free (or never allocated)", caller);
-    return Error::kDoubleFree;
-  }
+  if (!take(found)) [[unlikely]]
+    return refuse_double_free(object, caller);
   return ok_status();
 }
 
 Status SlabCache::claim(void* object) {
   const void* caller = __builtin_return_address(0);
-  const Located where = TRY(locate(object, caller));
-  return claim(where, object, caller);
+  Found found;
+  if (!owns(object, found)) return refuse(object, caller);
+  return claim(found, object, caller);
 }
 
 void SlabCache::unclaim(Found found) {
@@ -251,38 +313,73 @@ void SlabCache::unclaim(Found found) {
 }
 
 void SlabCache::unclaim(void* object) {
-  const Result<Located> where = locate(object, nullptr);
-  if (where.ok()) unclaim(where.value());
+  Found found;
+  if (owns(object, found)) unclaim(found);
 }
 
-[[gnu::always_inline]] void SlabCache::release_claimed(Found found, void* object) {
+// The fast half of release_claimed(): false, and nothing done, when the
+// magazine is full (the caller then flushes, out of line).
+[[gnu::always_inline]] bool SlabCache::push(Found found, void* object) {
   check_redzone(object);
   poison(object);
   arch::InterruptsDisabled no_irqs;
   Magazine& magazine = magazines_[arch::cpu_id()];
-  magazine.add_handed_out(-1);
-  if (magazine.count == kMagazineSize) flush(magazine, kMagazineSize / 2);
-  magazine.entries[magazine.count++] = {object, state_of(found)};
+  const uint32_t count = magazine.count.load(MemoryOrder::kRelaxed);
+  if (count == kMagazineSize) [[unlikely]]
+    return false;
+  magazine.entries[count] = {object, state_of(found)};
+  magazine.count.store(count + 1, MemoryOrder::kRelaxed);
+  return true;
+}
+
+// Always ok: a Status so that free() can end in this call.
+[[gnu::noinline]] Status SlabCache::push_flushing(Found found, void* object) {
+  arch::InterruptsDisabled no_irqs;
+  Magazine& magazine = magazines_[arch::cpu_id()];
+  uint32_t count = magazine.count.load(MemoryOrder::kRelaxed);
+  if (count == kMagazineSize) count = flush(magazine, kMagazineSize / 2);
+  magazine.entries[count] = {object, state_of(found)};
+  magazine.count.store(count + 1, MemoryOrder::kRelaxed);
+  return ok_status();
+}
+
+void SlabCache::release_claimed(Found found, void* object) {
+  if (!push(found, object)) [[unlikely]]
+    (void)push_flushing(found, object);
 }
 
 Status SlabCache::free(Found found, void* object, const void* caller) {
-  TRY(claim(found, object, caller));
-  release_claimed(found, object);
+  if (!take(found)) [[unlikely]]
+    return refuse_double_free(object, caller);
+  if (!push(found, object)) [[unlikely]]
+    return push_flushing(found, object);
   return ok_status();
 }
 
+// Calls nothing on the way but its slow paths, each as the last thing it
+// does, so it saves no registers.
 Status SlabCache::free(void* object) {
   const void* caller = __builtin_return_address(0);
-  const Located where = TRY(locate(object, caller));
-  TRY(claim(where, object, caller));
-  release_claimed(where, object);
+  Found found;
+  if (!owns(object, found)) [[unlikely]]
+    return refuse(object, caller);
+  if (!take(found)) [[unlikely]]
+    return refuse_double_free(object, caller);
+  if (!push(found, object)) [[unlikely]]
+    return push_flushing(found, object);
   return ok_status();
 }
 
-void SlabCache::flush(Magazine& magazine, uint32_t keep) {
+[[gnu::noinline]] uint32_t SlabCache::flush(Magazine& magazine, uint32_t keep) {
   IrqSpinlockGuard guard(lock_);
   ++slow_path_entries_;
-  while (magazine.count > keep) return_to_slab(magazine.entries[--magazine.count].object);
+  uint32_t count = magazine.count.load(MemoryOrder::kRelaxed);
+  const uint32_t before = count;
+  while (count > keep) return_to_slab(magazine.entries[--count].object);
+  magazine.count.store(count, MemoryOrder::kRelaxed);
+  slab_in_use_.store(slab_in_use_.load(MemoryOrder::kRelaxed) - (before - count),
+                     MemoryOrder::kRelaxed);
+  return count;
 }
 
 uint64_t SlabCache::reclaim() {
@@ -312,13 +409,13 @@ SlabCache* SlabCache::cache_of(PhysicalMemory& pmm, const void* object) {
 }
 
 uint64_t SlabCache::objects_in_use() const {
-  // Per-CPU counts are read without their CPUs' cooperation: exact once
-  // the cache is quiet, approximate while it is in use.
-  int64_t in_use = 0;
+  // Read without the CPUs' cooperation: exact once the cache is quiet,
+  // approximate (never below 0) while it is in use.
+  int64_t in_use = slab_in_use_.load(MemoryOrder::kRelaxed);
   for (const Magazine& magazine : magazines_) {
-    in_use += magazine.handed_out.load(MemoryOrder::kRelaxed);
+    in_use -= magazine.count.load(MemoryOrder::kRelaxed);
   }
-  return static_cast<uint64_t>(in_use);
+  return in_use < 0 ? 0 : static_cast<uint64_t>(in_use);
 }
 
 SlabStats SlabCache::stats() const {

@@ -5,8 +5,13 @@
 //   off and no lock at all (PERF-002). The per-cache lock is taken only to
 //   refill or flush a magazine, never one lock for all caches. A magazine
 //   slot holds the object and its state byte, so an allocation looks
-//   nothing up; a free validates its pointer once (find()) and kmalloc's
-//   kfree reuses that lookup instead of classifying the pointer again.
+//   nothing up; a free validates its pointer once (owns(): the page
+//   descriptor, the slab header's first line and one multiply) and
+//   kmalloc's kfree makes the same check instead of classifying the
+//   pointer. The fast path counts nothing (objects_in_use() is what the
+//   slabs gave out less what the magazines hold), and its slow paths
+//   (refill, flush, every refusal and report) are out of line and called
+//   last, so it saves no registers.
 // * Object -> slab in O(1): the page descriptor of any object page points
 //   at its slab (PERF-001).
 // * Full, partial and empty lists: a partial slab is the head of a list
@@ -49,9 +54,10 @@ class SlabCache;
 //
 // The header repeats what a free needs of its cache's layout (set once,
 // when the slab is made), so validating a pointer reads the page
-// descriptor and this one cache line, never the cache itself: kfree tells
-// its own size classes by `owner` (the class index of the issue, as one
-// comparison), and every free is two dependent loads from the pointer.
+// descriptor and the first cache line of this header, never the cache
+// itself: kfree tells its own size classes by `owner` (the class index of
+// the issue, as one comparison), and every free is two dependent loads
+// from the pointer.
 struct Slab {
   // kOwned: a CPU's current slab, on no list; only that CPU refills from it.
   enum class Where : uint8_t { kFull, kPartial, kEmpty, kOwned };
@@ -60,9 +66,10 @@ struct Slab {
   SlabCache* cache;
   const void* owner;  // cache->owner()
   uint8_t* objects;
-  uint8_t* objects_end;    // objects + capacity * stride
+  uint64_t objects_bytes;  // capacity * stride: no object starts at or past it
+  uint64_t divisor;        // SlabCache::divisor(stride)
   Atomic<uint8_t>* state;  // one byte per object
-  uint64_t reciprocal;     // SlabCache::reciprocal(stride)
+  // (Above: what a free reads, in the header's first 64 bytes.)
   uint32_t stride;
   PhysAddr base;
   uint32_t in_use;     // objects not on this slab's free list
@@ -114,15 +121,27 @@ class SlabCache {
   static const char* check(const PageFrame& frame, const void* object, Found& found) {
     auto* slab = static_cast<Slab*>(frame.owner.load(MemoryOrder::kAcquire));
     if (!slab->cache) return "a slab of no cache";
-    const auto* bytes = static_cast<const uint8_t*>(object);
-    if (bytes < slab->objects || bytes >= slab->objects_end) return "inside a slab header";
-    const size_t offset = static_cast<size_t>(bytes - slab->objects);
-    const uint32_t index = divide(offset, slab->reciprocal);
-    if (index * slab->stride != offset) {
-      return "not the start of an object (interior or misaligned)";
+    if (!starts_object(*slab, object, found.index)) {
+      return static_cast<const uint8_t*>(object) < slab->objects
+                 ? "inside a slab header"
+                 : "not the start of an object (interior or misaligned)";
     }
-    found = {slab, index};
+    found.slab = slab;
     return nullptr;
+  }
+  // Whether `object` is where one of `slab`'s objects starts (MS-002), and
+  // then which one. One subtraction and one multiply, whose low half is
+  // the remainder test and whose high half is the index, and two
+  // comparisons: a pointer below the objects wraps to a huge offset.
+  [[gnu::always_inline]] static bool starts_object(const Slab& slab, const void* object,
+                                                   uint32_t& index) {
+    const uint64_t offset =
+        reinterpret_cast<uintptr_t>(object) - reinterpret_cast<uintptr_t>(slab.objects);
+    if (offset >= slab.objects_bytes) return false;
+    const unsigned __int128 product = static_cast<unsigned __int128>(offset) * slab.divisor;
+    if (static_cast<uint64_t>(product) >= slab.divisor) return false;  // a remainder
+    index = static_cast<uint32_t>(product >> 64);
+    return true;
   }
 
   // Takes an allocated object out of circulation without freeing it: after
@@ -137,23 +156,28 @@ class SlabCache {
   // claim() and release_claimed() in one call (kfree).
   Status free(Found found, void* object, const void* caller);
 
-  // Objects handed to callers (the sum of per-CPU counts, without the
-  // lock): exact whenever the cache is quiet.
+  // Objects handed to callers, without the lock: what the slabs gave out
+  // less what the magazines hold. Exact whenever the cache is quiet.
   uint64_t objects_in_use() const;
 
   // Returns this CPU's magazine and every empty slab to the page allocator;
   // returns the number of pages freed.
   uint64_t reclaim();
 
-  // offset / stride without a division (a free finds its object's index
-  // on every call): `reciprocal` is reciprocal(stride) = ceil(2^32 /
-  // stride), exact for every offset below kMaxSlabBytes (the error term
-  // offset * (reciprocal * stride - 2^32) stays below 2^32; slab_test
-  // checks every stride and offset).
+  // offset / stride and offset % stride == 0 without a division (a free
+  // asks both on every call): with divisor(stride) = ceil(2^64 / stride),
+  // the 128-bit product offset * divisor has the quotient in its high 64
+  // bits, and its low 64 bits are below the divisor exactly when the
+  // remainder is 0 (Lemire, Kaser and Kurz, "Faster remainder by direct
+  // computation", 2019: exact for 32-bit offsets and strides; slab_test
+  // checks every stride and offset of a slab).
   static constexpr size_t kMaxSlabBytes = 64 * 1024;
-  static uint64_t reciprocal(size_t stride) { return ((1ull << 32) + stride - 1) / stride; }
-  static uint32_t divide(size_t offset, uint64_t reciprocal) {
-    return static_cast<uint32_t>((offset * reciprocal) >> 32);
+  static uint64_t divisor(size_t stride) { return ~uint64_t{0} / stride + 1; }
+  static uint32_t divide(size_t offset, uint64_t divisor) {
+    return static_cast<uint32_t>((static_cast<unsigned __int128>(offset) * divisor) >> 64);
+  }
+  static bool divides(size_t offset, uint64_t divisor) {
+    return static_cast<uint64_t>(offset * divisor) < divisor;
   }
 
   // The cache an object belongs to, if `object` is inside a slab page.
@@ -177,31 +201,38 @@ class SlabCache {
       Atomic<uint8_t>* state;  // its state byte: allocation sets it, no lookup
     };
     Entry entries[kMagazineSize];
-    uint32_t count = 0;
+    // Objects in entries. Only its CPU writes it (interrupts off: a plain
+    // load and store); objects_in_use() reads every CPU's.
+    Atomic<uint32_t> count{0};
     // The slab this CPU refills from, so CPUs do not share slabs (and the
     // cache lines of their allocation bits). Changed under the cache lock.
     Slab* current = nullptr;
-    // This CPU's share of objects_in_use; only its CPU writes it (plain
-    // load + store, no locked instruction), stats() reads all of them.
-    Atomic<int64_t> handed_out{0};
-    void add_handed_out(int64_t delta) {
-      handed_out.store(handed_out.load(MemoryOrder::kRelaxed) + delta, MemoryOrder::kRelaxed);
-    }
   };
-  using Located = Found;
-
-  Result<Located> locate(const void* object, const void* caller) const;
+  // Whether `object` is an object of this cache (MS-002), with nothing
+  // reported: the one validation of free(void*) and claim(void*).
+  bool owns(const void* object, Found& found) const;
   static void report(const char* who, const void* object, const char* problem, const void* caller);
   void report(const void* object, const char* problem, const void* caller) const {
     report(name_, object, problem, caller);
   }
+  // The cold paths, out of line: what is wrong with a pointer owns()
+  // refused (reported), a double free (reported), a corrupt magazine.
+  Status refuse(const void* object, const void* caller) const;
+  Status refuse_double_free(const void* object, const void* caller) const;
+  [[noreturn]] void handed_out_twice(const void* object) const;
   Result<Slab*> grow() REQUIRES(lock_);
+  uint32_t refill_locked(Magazine& magazine);  // takes the lock; the new count
+  Result<void*> alloc_refilling();
+  Result<void*> hand_out(Magazine::Entry entry);
+  bool take(Found found);
+  bool push(Found found, void* object);
+  Status push_flushing(Found found, void* object);
   void refill(Magazine& magazine) REQUIRES(lock_);
   void return_to_slab(void* object) REQUIRES(lock_);
   void release_slab(Slab& slab) REQUIRES(lock_);
   void place(Slab& slab) REQUIRES(lock_);
   void retire_current(Magazine& magazine) REQUIRES(lock_);
-  void flush(Magazine& magazine, uint32_t keep);
+  uint32_t flush(Magazine& magazine, uint32_t keep);  // takes the lock; the new count
   void poison(void* object) const;
   void check_poison(void* object) const;
   void check_redzone(const void* object) const;
@@ -210,7 +241,7 @@ class SlabCache {
   size_t object_size_;
   size_t alignment_;
   size_t stride_ = 0;  // object + redzone, aligned
-  uint64_t stride_reciprocal_ = 0;
+  uint64_t stride_divisor_ = 0;
   uint32_t order_ = 0;     // slab size: 2^order pages
   uint32_t capacity_ = 0;  // objects per slab
   size_t objects_offset_ = 0;
@@ -221,7 +252,7 @@ class SlabCache {
     return reinterpret_cast<Atomic<uint8_t>*>(slab.next_free() + capacity_);
   }
   static Atomic<uint8_t>* state_of(Found found) { return &found.slab->state[found.index]; }
-  uint32_t index_of(size_t offset) const { return divide(offset, stride_reciprocal_); }
+  uint32_t index_of(size_t offset) const { return divide(offset, stride_divisor_); }
   using SlabList = List<Slab, &Slab::link>;
   SlabList& list_for(Slab::Where where) REQUIRES(lock_);
 
@@ -230,6 +261,10 @@ class SlabCache {
   SlabList partial_ GUARDED_BY(lock_);
   SlabList empty_ GUARDED_BY(lock_);
   uint64_t slow_path_entries_ GUARDED_BY(lock_) = 0;
+  // Objects off the slabs' free lists (in magazines or handed out):
+  // written under the lock at each refill and flush, read without it by
+  // objects_in_use(), so the fast path counts nothing.
+  Atomic<int64_t> slab_in_use_{0};
   Magazine magazines_[arch::kMaxCpus];  // each CPU uses its own, interrupts off
 };
 

@@ -23,7 +23,9 @@ namespace host {
 // and every this_cpu() on the allocator fast paths paid for it.
 extern thread_local constinit PerCpu* t_cpu;
 extern thread_local constinit bool t_irqs_enabled;  // irq_save() and friends
-PerCpu* bind_this_thread();
+// preserve_most: the cold call clobbers no register of its callers, so the
+// allocator fast paths that may make it need save none.
+[[clang::preserve_most]] PerCpu* bind_this_thread();
 // The simulated physical arena's direct map (phys_arena.cc).
 struct DirectMap {
   uintptr_t virt_base;

@@ -50,7 +50,7 @@ thread_local constinit PerCpu* host::t_cpu = nullptr;
 thread_local constinit bool host::t_irqs_enabled = true;
 host::TlbLog host::g_tlb_log;
 
-PerCpu* host::bind_this_thread() {
+[[clang::preserve_most]] PerCpu* host::bind_this_thread() {
   CpuSlots& s = slots();
   std::lock_guard<std::mutex> guard(s.mutex);
   for (uint32_t id = 0; id < kMaxCpus; ++id) {
