@@ -63,8 +63,11 @@ KTEST(bench, allocator_pairs) {
                                state.store(0, MemoryOrder::kRelease);
                              }),
                 "ns");
-  // The fast path's other steps: both sides of a pair mask interrupts
-  // (msr daifset, then msr daif to restore) and find their CPU's magazine.
+  // The fast path's other steps: both sides of a pair mask interrupts and
+  // find their CPU's magazine. From a thread with interrupts enabled (this
+  // loop) that is msr daifset, then msr daif to restore; inside a masked
+  // section (a system call, the scheduler) the save and restore write
+  // nothing (kernel/arch/aarch64/arch_inline.h).
   kbench_report("irq_save_restore_ns",
                 ns_per_round(kPairs,
                              [] {
