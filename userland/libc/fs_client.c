@@ -76,6 +76,86 @@ int __fs_call(struct fs_conn* conn, struct viper_fs_request* request, struct fs_
   return result;
 }
 
+/* ---- The shared buffer ---- */
+
+/* Bytes of a connection's shared buffer: as large as fsd takes, so one
+ * request serves any read up to it. */
+#define SHARED_BYTES VIPER_FS_SHARED_MAX
+
+/* Shares a new buffer with fsd, with conn->lock held: 0, -ENOBUFS if fsd
+ * or memory refuses (for good: then messages), or a channel error. */
+static int share_locked(struct fs_conn* conn) {
+  if (conn->shared) return 0;
+  if (conn->shared_refused) return -ENOBUFS;
+  const int64_t vmo = viper_vmo_create(SHARED_BYTES);
+  const int64_t mapped =
+      vmo < 0 ? vmo : viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (mapped < 0) {
+    if (vmo >= 0) viper_handle_close((viper_handle_t)vmo);
+    conn->shared_refused = 1;
+    return -ENOBUFS;
+  }
+  /* The handle moves to fsd; the mapping here keeps the memory. */
+  viper_handle_t handle = (viper_handle_t)vmo;
+  struct viper_fs_request request = {.op = VIPER_FS_SHARE};
+  int64_t r = viper_channel_write(conn->channel, &request, sizeof(request), &handle, 1);
+  if (r < 0) viper_handle_close(handle); /* not sent */
+  struct viper_fs_reply reply;
+  struct viper_message m = {&reply, 0, sizeof(reply), 0, 0, 0};
+  if (r >= 0) r = viper_channel_read(conn->channel, &m, VIPER_DEADLINE_NEVER);
+  if (r < 0) {
+    viper_vm_unmap((uint64_t)mapped, SHARED_BYTES);
+    return channel_error(r);
+  }
+  if (m.byte_count != sizeof(reply) || reply.status != 0) {
+    viper_vm_unmap((uint64_t)mapped, SHARED_BYTES);
+    conn->shared_refused = 1; /* an older fsd, or a stand-in (memfsd) */
+    return -ENOBUFS;
+  }
+  conn->shared = (uint8_t*)(uintptr_t)mapped;
+  conn->shared_bytes = SHARED_BYTES;
+  return 0;
+}
+
+int64_t __fs_shared_io(struct fs_conn* conn, uint32_t op, uint32_t flags, uint64_t offset,
+                       void* buffer, size_t count, uint64_t* end_offset) {
+  if (!conn || !conn->channel) return -EIO;
+  if (op != VIPER_FS_READ_SHARED && op != VIPER_FS_WRITE_SHARED) return -EINVAL;
+  futex_mutex_lock(&conn->lock);
+  int64_t result = share_locked(conn);
+  if (result == 0) {
+    if (count > conn->shared_bytes) count = conn->shared_bytes;
+    if (op == VIPER_FS_WRITE_SHARED) memcpy(conn->shared, buffer, count);
+    struct viper_fs_request request = {.op = op, .flags = flags, .offset = offset, .count = count};
+    struct viper_fs_reply reply;
+    const int64_t got = viper_channel_call(conn->channel, &request, sizeof(request), &reply,
+                                           sizeof(reply), VIPER_DEADLINE_NEVER);
+    if (got < 0) {
+      result = channel_error(got);
+    } else if ((size_t)got != sizeof(reply) || reply.status > 0 ||
+               (reply.status == 0 && reply.value > count)) {
+      result = -EIO; /* not a reply to this */
+    } else if (reply.status < 0) {
+      result = reply.status;
+    } else {
+      result = (int64_t)reply.value;
+      if (op == VIPER_FS_READ_SHARED) memcpy(buffer, conn->shared, (size_t)reply.value);
+      if (end_offset) *end_offset = reply.offset;
+    }
+  }
+  futex_mutex_unlock(&conn->lock);
+  return result;
+}
+
+void __fs_shared_drop(struct fs_conn* conn) {
+  futex_mutex_lock(&conn->lock);
+  if (conn->shared) viper_vm_unmap((uint64_t)(uintptr_t)conn->shared, conn->shared_bytes);
+  conn->shared = 0;
+  conn->shared_bytes = 0;
+  conn->shared_refused = 0;
+  futex_mutex_unlock(&conn->lock);
+}
+
 int __fs_clone(struct fs_conn* conn, viper_handle_t* out) {
   struct viper_fs_request request = {.op = VIPER_FS_CLONE};
   struct viper_fs_reply reply;
@@ -209,6 +289,9 @@ void __fs_fork_child(struct fs_fork* f) {
     const viper_handle_t shared = conn->channel;
     conn->channel = f->entries[i].clone;
     futex_mutex_unlock(&conn->lock);
+    /* The buffer belongs to the parent's connection (the clone has none),
+     * and this copy of its mapping would see the parent's data. */
+    __fs_shared_drop(conn);
     viper_handle_close(shared); /* the parent's stays open */
     __fd_put(f->entries[i].file);
   }

@@ -48,6 +48,9 @@ static const struct op_rule kRules[] = {
     {VIPER_FS_READ, 0, 1, NO_PATH, 0, 0},
     {VIPER_FS_WRITE, 0, 1, WITH_DATA, VIPER_FS_APPEND, 0},
     {VIPER_FS_TRUNCATE, 0, 1, NO_PATH, 0, 0},
+    {VIPER_FS_SHARE, 0, 1, NO_PATH, 0, 0},
+    {VIPER_FS_READ_SHARED, 0, 1, NO_PATH, 0, 0},
+    {VIPER_FS_WRITE_SHARED, 0, 1, NO_PATH, VIPER_FS_APPEND, 0},
     {VIPER_FS_READDIR, 1, 0, NO_PATH, 0, 0},
 };
 
@@ -147,7 +150,7 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       if (r < 0) return r;
       out->has_conn = 1;
       out->conn = (struct fsd_conn){is_dir ? FSD_CONN_DIR : FSD_CONN_FILE, ino,
-                                    h->flags & (O_ACCMODE | O_APPEND)};
+                                    h->flags & (O_ACCMODE | O_APPEND), 0, 0};
       return is_dir;
     }
     case VIPER_FS_MKDIR:
@@ -184,6 +187,8 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       if (r < 0) return r;
       out->has_conn = 1;
       out->conn = *conn;
+      out->conn.shared = 0; /* the buffer is the connection's, not the node's */
+      out->conn.shared_bytes = 0;
       return conn->kind == FSD_CONN_DIR;
     }
     case VIPER_FS_SYNC:
@@ -210,6 +215,24 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
     case VIPER_FS_TRUNCATE:
       if (!can_write(conn)) return -EBADF;
       return ext2_truncate(fs, here, h->offset);
+    case VIPER_FS_SHARE:
+      return -EINVAL; /* it carries a handle: the server takes it (fsd_share_check) */
+    case VIPER_FS_READ_SHARED: {
+      if (!conn->shared) return -ENOBUFS;
+      if (h->count > conn->shared_bytes) return -EINVAL;
+      if (!can_read(conn)) return -EBADF;
+      return ext2_read(fs, here, h->offset, conn->shared, (size_t)h->count);
+    }
+    case VIPER_FS_WRITE_SHARED: {
+      if (!conn->shared) return -ENOBUFS;
+      if (h->count > conn->shared_bytes) return -EINVAL;
+      if (!can_write(conn)) return -EBADF;
+      int append = (h->flags & VIPER_FS_APPEND) || (conn->flags & O_APPEND);
+      uint64_t end = 0;
+      int64_t n = ext2_write(fs, here, h->offset, conn->shared, (size_t)h->count, append, &end);
+      reply->offset = end;
+      return n;
+    }
     case VIPER_FS_READDIR: {
       if (h->count > VIPER_FS_IO_MAX) return -EINVAL;
       struct dirent_sink sink = {payload, (size_t)h->count, 0};
@@ -244,12 +267,23 @@ void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* r
   out->reply_bytes = sizeof(reply) + payload_len;
 }
 
+int fsd_share_check(const struct fsd_conn* conn, const void* request, size_t request_bytes,
+                    size_t handles, int is_vmo, int read_write, uint64_t size) {
+  struct decoded d;
+  if (!conn || decode(conn, request, request_bytes, &d) < 0) return -EINVAL;
+  if (d.h.op != VIPER_FS_SHARE || d.h.offset || d.h.count) return -EINVAL;
+  if (handles != 1 || !is_vmo) return -EINVAL;
+  if (!read_write) return -EACCES;
+  if (size < VIPER_FS_SHARED_MIN || size > VIPER_FS_SHARED_MAX) return -EINVAL;
+  return conn->shared ? -EBUSY : 0;
+}
+
 int fsd_conn_root(struct ext2_fs* fs, struct fsd_conn* out) {
   uint32_t ino;
   int is_dir;
   int r = ext2_open(fs, EXT2_ROOT_INO_PUBLIC, "", 0, O_RDONLY | O_DIRECTORY, 0, &ino, &is_dir);
   if (r < 0) return r;
-  *out = (struct fsd_conn){FSD_CONN_DIR, ino, O_RDONLY};
+  *out = (struct fsd_conn){FSD_CONN_DIR, ino, O_RDONLY, 0, 0};
   return 0;
 }
 

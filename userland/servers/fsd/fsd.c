@@ -105,6 +105,7 @@ static void boot_report(void* c, const char* text) {
 struct slot {
   viper_handle_t channel; /* 0: free */
   struct fsd_conn conn;
+  viper_handle_t shared_vmo; /* conn.shared's object, 0 without one */
 };
 
 static struct {
@@ -127,7 +128,7 @@ static int64_t slot_add(viper_handle_t channel, const struct fsd_conn* conn) {
   int64_t found = -1;
   for (uint32_t i = 0; i < CONNECTIONS_MAX && found < 0; ++i) {
     if (!g_table.slots[i].channel) {
-      g_table.slots[i] = (struct slot){channel, *conn};
+      g_table.slots[i] = (struct slot){channel, *conn, 0};
       found = i;
     }
   }
@@ -154,7 +155,46 @@ static void slot_close(uint32_t i) {
   g_table.slots[i].channel = 0;
   fs_mutex_unlock(&g_table.lock);
   viper_handle_close(s.channel);
+  if (s.conn.shared) {
+    viper_vm_unmap((uint64_t)(uintptr_t)s.conn.shared, s.conn.shared_bytes);
+    viper_handle_close(s.shared_vmo);
+  }
   fsd_conn_close(g_fs, &s.conn);
+}
+
+/* SHARE: checks the handle (fsd_share_check), maps it and keeps it for
+ * connection `i`; the reply is the header. Every handle the request
+ * brought is kept or closed. */
+static size_t share(uint32_t i, const struct slot* s, const uint8_t* request, size_t bytes,
+                    const viper_handle_t* handles, size_t count, uint8_t* reply) {
+  struct viper_object_info info = {0, 0, 0};
+  int64_t size = 0;
+  if (count == 1 && viper_object_info(handles[0], &info) == 0 && info.type == VIPER_OBJECT_VMO)
+    size = viper_vmo_size(handles[0]);
+  const uint32_t rw = VIPER_RIGHT_READ | VIPER_RIGHT_WRITE;
+  int r = fsd_share_check(&s->conn, request, bytes, count, info.type == VIPER_OBJECT_VMO,
+                          (info.rights & rw) == rw, size < 0 ? 0 : (uint64_t)size);
+  const int64_t mapped =
+      r < 0 ? r : viper_vmo_map(handles[0], 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (r == 0 && mapped < 0) r = -ENOMEM;
+  if (r == 0) {
+    fs_mutex_lock(&g_table.lock);
+    g_table.slots[i].conn.shared = (uint8_t*)(uintptr_t)mapped;
+    g_table.slots[i].conn.shared_bytes = (uint64_t)size;
+    g_table.slots[i].shared_vmo = handles[0];
+    fs_mutex_unlock(&g_table.lock);
+  } else {
+    for (size_t h = 0; h < count; ++h) viper_handle_close(handles[h]);
+  }
+  struct viper_fs_reply header = {r, 0, 0, 0};
+  memcpy(reply, &header, sizeof(header));
+  return sizeof(header);
+}
+
+static int is_share(const uint8_t* request, size_t bytes) {
+  uint32_t op = 0;
+  if (bytes >= sizeof(struct viper_fs_request)) memcpy(&op, request, sizeof(op));
+  return op == VIPER_FS_SHARE;
 }
 
 static void queue_push(uint32_t slot) {
@@ -189,9 +229,13 @@ static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
     slot_close(i);
     return;
   }
-  for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]); /* none expected */
-  struct fsd_result result;
-  fsd_dispatch(g_fs, &s.conn, request, m.byte_count, reply, &result);
+  struct fsd_result result = {0, 0, {0, 0, 0, 0, 0}};
+  if (is_share(request, m.byte_count)) {
+    result.reply_bytes = share(i, &s, request, m.byte_count, handles, m.handle_count, reply);
+  } else {
+    for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]); /* none expected */
+    fsd_dispatch(g_fs, &s.conn, request, m.byte_count, reply, &result);
+  }
   viper_handle_t pair[2] = {0, 0};
   if (result.has_conn) {
     int64_t made = viper_channel_create(pair);

@@ -88,6 +88,23 @@ enum viper_fs_op {
                            * instead. Reply: value = bytes written, offset
                            * in the reply = where the write ended */
   VIPER_FS_TRUNCATE = 34, /* offset: the new size (grows sparse) */
+  /* A buffer shared by the client and fsd for this connection's data, so
+   * READ_SHARED and WRITE_SHARED move their bytes outside the messages (one
+   * request per read of up to the buffer's size, and two copies: the cache
+   * to the buffer, the buffer to the caller). The request carries one
+   * handle: a VMO of VIPER_FS_SHARED_MIN to VIPER_FS_SHARED_MAX bytes with
+   * READ and WRITE (fsd maps it). -EINVAL: no handle or more than one, not
+   * a VMO, a size out of range; -EACCES: without READ or WRITE; -EBUSY:
+   * the connection has one already (it keeps it until it closes). A CLONE
+   * does not inherit it. */
+  VIPER_FS_SHARE = 35,
+  VIPER_FS_READ_SHARED = 36,  /* as READ, count at most the shared buffer's
+                               * size; the bytes go to its start and the
+                               * reply is the header only. -ENOBUFS: no
+                               * buffer shared; -EINVAL: count beyond it */
+  VIPER_FS_WRITE_SHARED = 37, /* as WRITE, the count bytes from the shared
+                               * buffer's start (no data in the message);
+                               * the same errors as READ_SHARED */
 
   /* On a directory connection. */
   VIPER_FS_READDIR = 48, /* offset: the cookie to start at (0 first), count:
@@ -103,6 +120,10 @@ enum viper_fs_op {
 /* Bytes of file data in one READ or WRITE: a message is at most
  * VIPER_MESSAGE_BYTES_MAX with its header. */
 #define VIPER_FS_IO_MAX 32768u
+/* The sizes of a shared buffer (VIPER_FS_SHARE): fsd maps one per
+ * connection that asks. */
+#define VIPER_FS_SHARED_MIN 4096u
+#define VIPER_FS_SHARED_MAX (1u << 20)
 #define VIPER_FS_NAME_MAX 255u
 #define VIPER_FS_PATH_MAX 4096u
 
