@@ -132,6 +132,10 @@ struct cblock* cache_get(struct ext2_fs* fs, uint32_t block, int* err) {
   }
   struct cblock* b = find(fs, block);
   if (b) return pin(fs, b);
+  if (fs->cached_only) {
+    *err = -EAGAIN; /* ext2_read_cached: no device request */
+    return 0;
+  }
   b = claim(fs, block, err);
   if (!b) return 0;
   int r = fs->dev.read(fs->dev.context, (uint64_t)block * fs->block_size, b->data, fs->block_size);

@@ -139,7 +139,9 @@ static int can_write(const struct fsd_conn* c) { return (c->flags & O_ACCMODE) !
 /* Runs a decoded request; the payload goes after the reply header. */
 static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct decoded* d,
                    struct viper_fs_reply* reply, uint8_t* payload, size_t* payload_len,
-                   struct fsd_result* out) {
+                   struct fsd_result* out, int cached_only) {
+  int64_t (*read)(struct ext2_fs*, uint32_t, uint64_t, void*, size_t) =
+      cached_only ? ext2_read_cached : ext2_read;
   const struct viper_fs_request* h = &d->h;
   const uint32_t here = conn->ino;
   switch (h->op) {
@@ -200,7 +202,7 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
     case VIPER_FS_READ: {
       if (h->count > VIPER_FS_IO_MAX) return -EINVAL;
       if (!can_read(conn)) return -EBADF;
-      int64_t n = ext2_read(fs, here, h->offset, payload, (size_t)h->count);
+      int64_t n = read(fs, here, h->offset, payload, (size_t)h->count);
       if (n >= 0) *payload_len = (size_t)n;
       return n;
     }
@@ -221,7 +223,7 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       if (!conn->shared) return -ENOBUFS;
       if (h->count > conn->shared_bytes) return -EINVAL;
       if (!can_read(conn)) return -EBADF;
-      return ext2_read(fs, here, h->offset, conn->shared, (size_t)h->count);
+      return read(fs, here, h->offset, conn->shared, (size_t)h->count);
     }
     case VIPER_FS_WRITE_SHARED: {
       if (!conn->shared) return -ENOBUFS;
@@ -248,15 +250,21 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
   }
 }
 
-void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
-                  size_t request_bytes, void* reply_bytes, struct fsd_result* out) {
+/* Both entry points: with `cached_only` only a READ or READ_SHARED that
+ * the cache serves at once is answered (1), anything else is left (0). */
+static int dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                    size_t request_bytes, void* reply_bytes, struct fsd_result* out,
+                    int cached_only) {
   struct viper_fs_reply reply = {0, 0, 0, 0};
   uint8_t* payload = (uint8_t*)reply_bytes + sizeof(reply);
   size_t payload_len = 0;
   out->has_conn = 0;
   struct decoded d;
   int64_t r = conn ? decode(conn, request, request_bytes, &d) : -EINVAL;
-  if (r == 0) r = run(fs, conn, &d, &reply, payload, &payload_len, out);
+  if (cached_only && (r < 0 || (d.h.op != VIPER_FS_READ && d.h.op != VIPER_FS_READ_SHARED)))
+    return 0;
+  if (r == 0) r = run(fs, conn, &d, &reply, payload, &payload_len, out, cached_only);
+  if (cached_only && r == -EAGAIN) return 0;
   if (r < 0) {
     reply.status = (int32_t)r;
     payload_len = 0;
@@ -265,6 +273,17 @@ void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* r
   }
   memcpy(reply_bytes, &reply, sizeof(reply));
   out->reply_bytes = sizeof(reply) + payload_len;
+  return 1;
+}
+
+void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                  size_t request_bytes, void* reply_bytes, struct fsd_result* out) {
+  dispatch(fs, conn, request, request_bytes, reply_bytes, out, 0);
+}
+
+int fsd_dispatch_cached(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                        size_t request_bytes, void* reply_bytes, struct fsd_result* out) {
+  return dispatch(fs, conn, request, request_bytes, reply_bytes, out, 1);
 }
 
 int fsd_share_check(const struct fsd_conn* conn, const void* request, size_t request_bytes,

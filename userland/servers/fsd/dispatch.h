@@ -50,6 +50,14 @@ struct fsd_result {
 void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
                   size_t request_bytes, void* reply, struct fsd_result* out);
 
+/* fsd_dispatch for what can be answered without waiting: a READ or
+ * READ_SHARED whose blocks are all cached while nobody holds the library's
+ * lock (ext2_read_cached). 1 when `reply` and `out` are written; 0, with
+ * nothing changed, when the request must go to fsd_dispatch (any other
+ * op, a malformed one, a cache miss, the lock busy). */
+int fsd_dispatch_cached(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                        size_t request_bytes, void* reply, struct fsd_result* out);
+
 /* The checks on a SHARE request before the server maps its handle: the
  * request itself (a file connection, no path, flags, mode, offset or
  * count), exactly one handle, a VMO (`is_vmo`) with READ and WRITE

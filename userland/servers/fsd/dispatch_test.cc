@@ -366,3 +366,35 @@ TEST_F(Dispatch, ShareChecksTheHandleItCarries) {
   EXPECT_EQ(check(has, share, 1, 1, 1, VIPER_FS_SHARED_MIN), -EBUSY) << "a second buffer";
   Close(f);
 }
+
+// fsd_dispatch_cached (the poller's): a cached READ or READ_SHARED is
+// answered as fsd_dispatch answers it; anything else is left alone.
+TEST_F(Dispatch, CachedDispatchAnswersOnlyReadsTheCacheHolds) {
+  fsd_conn f = OpenConn("long", O_RDWR);
+  std::vector<uint8_t> reply(FSD_REPLY_MAX);
+  fsd_result out;
+  auto cached = [&](const std::vector<uint8_t>& request) {
+    return fsd_dispatch_cached(fs_, &f, request.data(), request.size(), reply.data(), &out);
+  };
+  Reply plain = Call(f, Request(VIPER_FS_READ, "", 0, 0, 20000)); /* now cached */
+  ASSERT_EQ(cached(Request(VIPER_FS_READ, "", 0, 0, 20000)), 1);
+  EXPECT_EQ(out.reply_bytes, sizeof(viper_fs_reply) + 10000);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(reply.data()) + sizeof(viper_fs_reply), 10000),
+            plain.payload);
+  std::vector<uint8_t> buffer(VIPER_FS_SHARED_MIN * 4);
+  f.shared = buffer.data();
+  f.shared_bytes = buffer.size();
+  ASSERT_EQ(cached(Request(VIPER_FS_READ_SHARED, "", 0, 100, 50)), 1);
+  EXPECT_EQ(out.reply_bytes, sizeof(viper_fs_reply));
+  EXPECT_EQ(std::string(buffer.begin(), buffer.begin() + 50), plain.payload.substr(100, 50));
+  ASSERT_EQ(cached(Request(VIPER_FS_READ_SHARED, "", 0, 0, buffer.size() + 1)), 1)
+      << "bad input is answered too";
+  viper_fs_reply header;
+  memcpy(&header, reply.data(), sizeof(header));
+  EXPECT_EQ(header.status, -EINVAL);
+  EXPECT_EQ(cached(Request(VIPER_FS_STAT)), 0) << "not a read";
+  EXPECT_EQ(cached(Request(VIPER_FS_WRITE, "", 0, 0, 1, 0, "x")), 0) << "not a read";
+  EXPECT_EQ(cached(Request(VIPER_FS_READ, "x", 0, 0, 1)), 0) << "malformed: fsd_dispatch says why";
+  EXPECT_EQ(cached(std::vector<uint8_t>(3)), 0) << "too short";
+  Close(f);
+}

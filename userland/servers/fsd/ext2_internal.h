@@ -77,6 +77,9 @@ struct ext2_fs {
   struct cblock lru FS_GUARDED_BY(&lock); /* the list's head */
 
   struct dir_hint dir_hints[DIR_HINTS] FS_GUARDED_BY(&lock);
+  /* ext2_read_cached is running: a block missing from the cache is
+   * -EAGAIN (cache_get, file_read), not a device request. */
+  int cached_only FS_GUARDED_BY(&lock);
 
   struct open_ref* opens FS_GUARDED_BY(&lock);
   uint32_t open_count FS_GUARDED_BY(&lock);

@@ -49,7 +49,10 @@ int64_t file_read(struct ext2_fs* fs, struct inode* in, uint64_t offset, void* b
     if (block == 0) {
       memset((uint8_t*)buffer + done, 0, n);
     } else {
-      if (!cache_has(fs, block)) TRY(read_ahead(fs, in, at / fs->block_size, block));
+      if (!cache_has(fs, block)) {
+        if (fs->cached_only) return -EAGAIN; /* ext2_read_cached */
+        TRY(read_ahead(fs, in, at / fs->block_size, block));
+      }
       int err = 0;
       struct cblock* b = cache_get(fs, block, &err);
       if (!b) return err;

@@ -113,10 +113,24 @@ static struct {
   struct slot slots[CONNECTIONS_MAX] FS_GUARDED_BY(&lock);
 } g_table;
 
+/* A request the poller read and left to a worker. */
+struct taken {
+  size_t bytes, handle_count;
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  uint8_t data[];
+};
+
+/* A connection for a worker: its slot, and the request the poller took
+ * (0: the worker reads it, as when the read failed: the client is gone). */
+struct item {
+  uint32_t slot;
+  struct taken* taken;
+};
+
 static struct {
   fs_mutex lock;
   pthread_cond_t ready;
-  uint32_t items[CONNECTIONS_MAX] FS_GUARDED_BY(&lock); /* a ring of slot numbers */
+  struct item items[CONNECTIONS_MAX] FS_GUARDED_BY(&lock); /* a ring */
   uint32_t head FS_GUARDED_BY(&lock), count FS_GUARDED_BY(&lock);
 } g_queue;
 
@@ -197,44 +211,33 @@ static int is_share(const uint8_t* request, size_t bytes) {
   return op == VIPER_FS_SHARE;
 }
 
-static void queue_push(uint32_t slot) {
+static void queue_push(uint32_t slot, struct taken* taken) {
   fs_mutex_lock(&g_queue.lock);
-  g_queue.items[(g_queue.head + g_queue.count++) % CONNECTIONS_MAX] = slot;
+  g_queue.items[(g_queue.head + g_queue.count++) % CONNECTIONS_MAX] = (struct item){slot, taken};
   pthread_cond_signal(&g_queue.ready);
   fs_mutex_unlock(&g_queue.lock);
 }
 
-static uint32_t queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the lock */ {
+static struct item queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the lock */ {
   fs_mutex_lock(&g_queue.lock);
   while (g_queue.count == 0) pthread_cond_wait(&g_queue.ready, &g_queue.lock.m);
-  uint32_t slot = g_queue.items[g_queue.head];
+  struct item slot = g_queue.items[g_queue.head];
   g_queue.head = (g_queue.head + 1) % CONNECTIONS_MAX;
   g_queue.count--;
   fs_mutex_unlock(&g_queue.lock);
   return slot;
 }
 
-/* Serves one request of connection `i` (out of the pollset meanwhile). */
-static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
-  struct slot s = slot_get(i);
-  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
-  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
-                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
-  int64_t r = viper_channel_read(s.channel, &m, 0);
-  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) {
-    viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
-    return;
-  }
-  if (r < 0) { /* the client is gone */
-    slot_close(i);
-    return;
-  }
+/* Answers one request of connection `i` (out of the pollset meanwhile)
+ * and puts the connection back. */
+static void answer(uint32_t i, const struct slot* s, const uint8_t* request, size_t bytes,
+                   const viper_handle_t* handles, size_t count, uint8_t* reply) {
   struct fsd_result result = {0, 0, {0, 0, 0, 0, 0}};
-  if (is_share(request, m.byte_count)) {
-    result.reply_bytes = share(i, &s, request, m.byte_count, handles, m.handle_count, reply);
+  if (is_share(request, bytes)) {
+    result.reply_bytes = share(i, s, request, bytes, handles, count, reply);
   } else {
-    for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]); /* none expected */
-    fsd_dispatch(g_fs, &s.conn, request, m.byte_count, reply, &result);
+    for (size_t h = 0; h < count; ++h) viper_handle_close(handles[h]); /* none expected */
+    fsd_dispatch(g_fs, &s->conn, request, bytes, reply, &result);
   }
   viper_handle_t pair[2] = {0, 0};
   if (result.has_conn) {
@@ -251,11 +254,37 @@ static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
       result.has_conn = 0;
     }
   }
-  if (viper_channel_write(s.channel, reply, result.reply_bytes, &pair[1], result.has_conn ? 1 : 0) <
+  if (viper_channel_write(s->channel, reply, result.reply_bytes, &pair[1], result.has_conn ? 1 : 0) <
       0) {
     if (result.has_conn) viper_handle_close(pair[1]); /* its peer then closes itself */
   }
-  viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+  viper_pollset_add(g_pollset, s->channel, SIGNALS, i);
+}
+
+/* A worker's part of one request: the one the poller took, or the
+ * channel's next (then its failure closes the connection). */
+static void serve(struct item item, uint8_t* request, uint8_t* reply) {
+  const uint32_t i = item.slot;
+  struct slot s = slot_get(i);
+  if (item.taken) {
+    answer(i, &s, item.taken->data, item.taken->bytes, item.taken->handles,
+           item.taken->handle_count, reply);
+    free(item.taken);
+    return;
+  }
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
+                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
+  int64_t r = viper_channel_read(s.channel, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) {
+    viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+    return;
+  }
+  if (r < 0) { /* the client is gone */
+    slot_close(i);
+    return;
+  }
+  answer(i, &s, request, m.byte_count, handles, m.handle_count, reply);
 }
 
 static void* worker(void* arg) {
@@ -267,6 +296,44 @@ static void* worker(void* arg) {
     return 0;
   }
   for (;;) serve(queue_pop(), request, reply);
+}
+
+/* The poller's part of connection `i` being readable: it reads the
+ * request; a read the cache serves at once (fsd_dispatch_cached) it
+ * answers itself, the connection staying in the pollset, which saves the
+ * hop to a worker and back (a wakeup and a thread switch per request).
+ * Anything else goes to a worker with the connection out of the pollset,
+ * so a connection is still served by one thread at a time, in order. */
+static void poll_one(uint32_t i, uint8_t* request, uint8_t* reply) {
+  struct slot s = slot_get(i);
+  if (!s.channel) return;
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
+                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
+  const int64_t r = viper_channel_read(s.channel, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) return;
+  struct fsd_result result;
+  if (r >= 0 && m.handle_count == 0 &&
+      fsd_dispatch_cached(g_fs, &s.conn, request, m.byte_count, reply, &result)) {
+    viper_channel_write(s.channel, reply, result.reply_bytes, 0, 0);
+    return;
+  }
+  struct taken* taken = 0;
+  if (r >= 0) {
+    taken = malloc(sizeof(*taken) + m.byte_count);
+    if (!taken) { /* the request is lost: say so, the connection stays */
+      for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]);
+      struct viper_fs_reply failed = {-ENOMEM, 0, 0, 0};
+      viper_channel_write(s.channel, &failed, sizeof(failed), 0, 0);
+      return;
+    }
+    taken->bytes = m.byte_count;
+    taken->handle_count = m.handle_count;
+    memcpy(taken->handles, handles, m.handle_count * sizeof(handles[0]));
+    memcpy(taken->data, request, m.byte_count);
+  }
+  viper_pollset_remove(g_pollset, s.channel); /* one thread at a time */
+  queue_push(i, taken);
 }
 
 /* The cache's memory: a quarter of free memory (fsd is the page cache
@@ -348,6 +415,12 @@ int main(void) {
       return 1;
     }
   }
+  uint8_t* request = malloc(VIPER_MESSAGE_BYTES_MAX);
+  uint8_t* reply = malloc(FSD_REPLY_MAX);
+  if (!request || !reply) {
+    fputs("fsd: no memory for the poller\n", stderr);
+    return 1;
+  }
   for (;;) {
     struct viper_poll_event events[VIPER_POLL_EVENTS_MAX];
     int64_t n = viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX, VIPER_DEADLINE_NEVER);
@@ -355,11 +428,6 @@ int main(void) {
       fprintf(stderr, "fsd: the pollset failed (%d)\n", (int)n);
       return 1;
     }
-    for (int64_t e = 0; e < n; ++e) {
-      struct slot s = slot_get((uint32_t)events[e].key);
-      if (!s.channel) continue;
-      viper_pollset_remove(g_pollset, s.channel); /* one worker at a time */
-      queue_push((uint32_t)events[e].key);
-    }
+    for (int64_t e = 0; e < n; ++e) poll_one((uint32_t)events[e].key, request, reply);
   }
 }
