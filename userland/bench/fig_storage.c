@@ -117,6 +117,41 @@ static double fig_files_create_stat_unlink(long n) {
   return per;
 }
 
+static int compare_doubles(const void* a, const void* b);
+
+/* Where a warm read's time goes, for docs/performance.md (an INFO line,
+ * not a figure): one memcpy of a chunk in user space (a ViperDOS read
+ * makes two: fsd's from its cache into the shared buffer, libc's from it
+ * into the caller's; Linux one, in the kernel), and a cached 1-byte pread
+ * (the fixed cost of a request). Medians of a few, in one boot. */
+static void explain_warm_read(void) {
+  char path[128];
+  path_of(path, sizeof path, "warm");
+  unsigned char* from = malloc(kChunk);
+  if (!from) bench_die("malloc", kChunk);
+  memset(from, 0x33, kChunk);
+  enum { kTries = 64 };
+  double copy[kTries], request[kTries];
+  for (int i = 0; i < kTries; i++) {
+    const uint64_t t0 = bench_now_ns();
+    memcpy(g_buffer, from, kChunk);
+    copy[i] = (double)(bench_now_ns() - t0);
+  }
+  const int fd = open(path, O_RDONLY);
+  if (fd < 0) bench_die("open for read", errno);
+  for (int i = 0; i < kTries; i++) {
+    const uint64_t t0 = bench_now_ns();
+    if (pread(fd, g_buffer, 1, 4096) != 1) bench_die("pread", errno);
+    request[i] = (double)(bench_now_ns() - t0);
+  }
+  close(fd);
+  qsort(copy, kTries, sizeof copy[0], compare_doubles);
+  qsort(request, kTries, sizeof request[0], compare_doubles);
+  bench_out("INFO file_read_64m_warm memcpy_64k_ns=%.0f pread_1_byte_cached_ns=%.0f\n",
+            copy[kTries / 2], request[kTries / 2]);
+  free(from);
+}
+
 static int compare_doubles(const void* a, const void* b) {
   const double x = *(const double*)a, y = *(const double*)b;
   return (x > y) - (x < y);
@@ -153,6 +188,7 @@ void bench_storage(long div, int (*wanted)(const char* name)) {
   }
   if (wanted("file_read_64m_warm")) {
     read_file("warm");
+    explain_warm_read();
     /* The second timed read's counts, per 64 KiB read call (an INFO line). */
     static int calls;
     for (int r = 0; r < kReadReps; r++) {

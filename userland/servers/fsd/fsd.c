@@ -6,12 +6,17 @@
  * DMAs into it: viper_block_read/write), mounts, and serves the bootstrap
  * channel as init's connection to the root directory.
  *
- * Serving: the main thread waits in one pollset on every connection. A
- * connection that becomes readable is taken out of the pollset and queued;
- * one of WORKERS threads reads its one request, runs it (fsd_dispatch),
- * replies, and puts the connection back into the pollset. So a connection
- * is served by one thread at a time, in order, while different connections
- * run in parallel (the ext2 library serialises inside, ext2_internal.h).
+ * Serving: the main thread (the poller) waits in one pollset on every
+ * connection and reads the request of one that becomes readable. A read
+ * the cache holds it answers itself (fsd_dispatch_cached: never a wait, so
+ * other connections are not held up), the connection staying in the
+ * pollset; anything else is queued with the connection taken out of the
+ * pollset, and one of WORKERS threads runs it (fsd_dispatch), replies, and
+ * puts the connection back. So a connection is served by one thread at a
+ * time, in order, while different connections run in parallel (the ext2
+ * library serialises inside, ext2_internal.h). A file connection may
+ * share a buffer (SHARE): fsd maps the client's VMO and keeps it, with
+ * its handle, in the slot until the connection closes.
  * OPEN and CLONE make a channel pair: the client gets one end in the reply,
  * fsd keeps the other as a new connection.
  *

@@ -6,10 +6,10 @@
  * the node, and the fd layer keeps that channel as the fd. A connection is
  * used by one thread at a time (libc locks it around each call), so every
  * request is a request message and one reply: one viper_channel_call,
- * except OPEN and CLONE, whose reply carries a handle, which call() cannot
- * (it moves bytes only): those are a channel_write and a blocking
- * channel_read. fsd must send those two replies with channel_write (a
- * reply_and_read cannot attach the handle either).
+ * except OPEN and CLONE, whose reply carries a handle, and SHARE, whose
+ * request does, which call() cannot (it moves bytes only): those are a
+ * channel_write and a blocking channel_read. fsd must send those replies
+ * with channel_write (a reply_and_read cannot attach the handle either).
  *
  * A request is struct viper_fs_request followed by `path_bytes` bytes of
  * path (no NUL; RENAME and LINK: the old path, one NUL, the new path) and
