@@ -227,3 +227,48 @@ UTEST(share, a_forked_child_reads_through_a_buffer_of_its_own) {
   UEXPECT_EQ(wrong, 0);
   close(fd);
 }
+
+/* Where a cached read's time goes (logged, never asserted: docs/fs.md):
+ * fsd's and this process's CPU per pread of 1 byte (messages), 4 KiB
+ * (messages) and 64 KiB (the shared buffer), and one 64 KiB memcpy here. */
+static void cpu_now(uint64_t* fsd, uint64_t* self) {
+  static struct viper_process_entry entries[64];
+  const int64_t n = viper_process_list(entries, 64);
+  const uint64_t me = (uint64_t)viper_process_id();
+  *fsd = *self = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (strstr(entries[i].name, "fsd")) *fsd += entries[i].cpu_ns;
+    if (entries[i].id == me) *self = entries[i].cpu_ns;
+  }
+}
+
+UTEST(share, cost_of_a_cached_read_by_size) {
+  start_fsd();
+  UASSERT(g_root != 0);
+  const int fd = open("/cold", O_RDONLY);
+  UASSERT(fd >= 0);
+  static unsigned char buffer[CHUNK], from[CHUNK];
+  UEXPECT_EQ(pread(fd, buffer, VIPER_FS_IO_MAX, 0), (ssize_t)VIPER_FS_IO_MAX); /* streaming */
+  UEXPECT_EQ(pread(fd, buffer, CHUNK, 0), (ssize_t)CHUNK); /* the buffer, and cached */
+  const size_t sizes[] = {1, 4096, CHUNK};
+  for (int s = 0; s < 3; ++s) {
+    uint64_t fsd0, self0, fsd1, self1;
+    cpu_now(&fsd0, &self0);
+    int wrong = 0;
+    for (int i = 0; i < 200; ++i) wrong += pread(fd, buffer, sizes[s], 0) != (ssize_t)sizes[s];
+    cpu_now(&fsd1, &self1);
+    UEXPECT_EQ(wrong, 0);
+    utest_log("cached pread of %zu bytes: fsd %llu ns, client %llu ns of CPU per read", sizes[s],
+              (unsigned long long)((fsd1 - fsd0) / 200),
+              (unsigned long long)((self1 - self0) / 200));
+  }
+  uint64_t fsd0, self0, fsd1, self1;
+  cpu_now(&fsd0, &self0);
+  for (int i = 0; i < 200; ++i) {
+    from[i] = (unsigned char)i;
+    memcpy(buffer, from, CHUNK);
+  }
+  cpu_now(&fsd1, &self1);
+  utest_log("memcpy of 64 KiB here: %llu ns of CPU", (unsigned long long)((self1 - self0) / 200));
+  close(fd);
+}
