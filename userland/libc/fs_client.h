@@ -26,6 +26,15 @@ struct fs_conn {
   uint8_t* shared;
   size_t shared_bytes;
   int shared_refused;
+  /* Read-ahead (fs_protocol.h, "Write generations"): the node's slot in
+   * fsd's generations (0: none, then no read-ahead); the file's bytes
+   * [ahead_offset, + ahead_bytes) are at shared's start, fetched after
+   * the slot read ahead_generation; next_offset is where the last read
+   * ended (a read there is sequential and reads ahead). */
+  const uint32_t* generation;
+  uint64_t ahead_offset, next_offset;
+  size_t ahead_bytes;
+  uint32_t ahead_generation;
 };
 
 /* What one request sends besides its header, and where its reply goes. */
@@ -48,7 +57,10 @@ int __fs_call(struct fs_conn* conn, struct viper_fs_request* request, struct fs_
 /* READ_SHARED or WRITE_SHARED (`op`) of up to the shared buffer's size
  * (a larger `count` is cut to it) at `offset` on `conn`, sharing the
  * buffer first if it has none; the bytes pass through the buffer (copied
- * out after a read, in before a write) under the connection's lock.
+ * out after a read, in before a write) under the connection's lock. A
+ * sequential read fetches a whole buffer and the next reads are served
+ * from it, with no request, while the node's write generation stays the
+ * one read before the fetch.
  * Returns the reply's value (bytes moved), *end_offset = the reply's
  * offset (where an append ended); -ENOBUFS when there is no buffer and
  * none can be shared (the caller uses messages), or -errno. */

@@ -133,6 +133,17 @@ static int emit_dirent(void* context, uint32_t ino, uint8_t type, const char* na
   return 0;
 }
 
+static uint32_t* g_generations;
+
+void fsd_set_generations(uint32_t* slots) { g_generations = slots; }
+
+/* After a change of `ino`'s data, before the reply: release, so a client
+ * that sees the new value also sees the data (fs_protocol.h). */
+static void bump_generation(uint32_t ino) {
+  if (g_generations)
+    __atomic_fetch_add(&g_generations[VIPER_FS_GENERATION_SLOT(ino)], 1, __ATOMIC_RELEASE);
+}
+
 static int can_read(const struct fsd_conn* c) { return (c->flags & O_ACCMODE) != O_WRONLY; }
 static int can_write(const struct fsd_conn* c) { return (c->flags & O_ACCMODE) != O_RDONLY; }
 
@@ -150,6 +161,7 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       int is_dir;
       int r = ext2_open(fs, here, d->path, d->path_len, h->flags, h->mode, &ino, &is_dir);
       if (r < 0) return r;
+      if (h->flags & O_TRUNC) bump_generation(ino);
       out->has_conn = 1;
       out->conn = (struct fsd_conn){is_dir ? FSD_CONN_DIR : FSD_CONN_FILE, ino,
                                     h->flags & (O_ACCMODE | O_APPEND), 0, 0};
@@ -211,12 +223,16 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       int append = (h->flags & VIPER_FS_APPEND) || (conn->flags & O_APPEND);
       uint64_t end = 0;
       int64_t n = ext2_write(fs, here, h->offset, d->data, d->data_len, append, &end);
+      bump_generation(here); /* even a failed write may have changed some */
       reply->offset = end;
       return n;
     }
-    case VIPER_FS_TRUNCATE:
+    case VIPER_FS_TRUNCATE: {
       if (!can_write(conn)) return -EBADF;
-      return ext2_truncate(fs, here, h->offset);
+      int r = ext2_truncate(fs, here, h->offset);
+      bump_generation(here);
+      return r;
+    }
     case VIPER_FS_SHARE:
       return -EINVAL; /* it carries a handle: the server takes it (fsd_share_check) */
     case VIPER_FS_READ_SHARED: {
@@ -232,6 +248,7 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       int append = (h->flags & VIPER_FS_APPEND) || (conn->flags & O_APPEND);
       uint64_t end = 0;
       int64_t n = ext2_write(fs, here, h->offset, conn->shared, (size_t)h->count, append, &end);
+      bump_generation(here);
       reply->offset = end;
       return n;
     }

@@ -66,6 +66,12 @@ int fsd_dispatch_cached(struct ext2_fs* fs, const struct fsd_conn* conn, const v
 int fsd_share_check(const struct fsd_conn* conn, const void* request, size_t request_bytes,
                     size_t handles, int is_vmo, int read_write, uint64_t size);
 
+/* The write generations (fs_protocol.h): fsd_dispatch adds 1 to a node's
+ * slot after each request that changes its data, before the caller
+ * replies. `slots` holds VIPER_FS_GENERATION_SLOTS words, or is 0 (none
+ * kept: host tests that do not ask). Set once, before serving. */
+void fsd_set_generations(uint32_t* slots);
+
 /* A connection to the root directory (init's). */
 int fsd_conn_root(struct ext2_fs* fs, struct fsd_conn* out);
 void fsd_conn_close(struct ext2_fs* fs, const struct fsd_conn* conn);

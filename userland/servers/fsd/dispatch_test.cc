@@ -398,3 +398,35 @@ TEST_F(Dispatch, CachedDispatchAnswersOnlyReadsTheCacheHolds) {
   EXPECT_EQ(cached(std::vector<uint8_t>(3)), 0) << "too short";
   Close(f);
 }
+
+// The write generations (fs_protocol.h): every request that changes a
+// node's data adds one to its slot before the reply; reads do not.
+TEST_F(Dispatch, WritesBumpTheNodesGenerationReadsDoNot) {
+  std::vector<uint32_t> slots(VIPER_FS_GENERATION_SLOTS, 0);
+  fsd_set_generations(slots.data());
+  fsd_conn f = OpenConn("long", O_RDWR);
+  uint32_t& mine = slots[VIPER_FS_GENERATION_SLOT(f.ino)];
+  std::vector<uint8_t> buffer(VIPER_FS_SHARED_MIN);
+  f.shared = buffer.data();
+  f.shared_bytes = buffer.size();
+  Call(f, Request(VIPER_FS_READ, "", 0, 0, 100));
+  Call(f, Request(VIPER_FS_READ_SHARED, "", 0, 0, 100));
+  Call(f, Request(VIPER_FS_STAT));
+  EXPECT_EQ(mine, 0u) << "reads change nothing";
+  Call(f, Request(VIPER_FS_WRITE, "", 0, 0, 1, 0, "x"));
+  EXPECT_EQ(mine, 1u);
+  Call(f, Request(VIPER_FS_WRITE_SHARED, "", 0, 0, 1));
+  EXPECT_EQ(mine, 2u);
+  Call(f, Request(VIPER_FS_TRUNCATE, "", 0, 5000));
+  EXPECT_EQ(mine, 3u);
+  fsd_conn t = OpenConn("long", O_WRONLY | O_TRUNC);
+  EXPECT_EQ(mine, 4u) << "O_TRUNC empties it";
+  fsd_conn other = OpenConn("other", O_CREAT | O_RDWR);
+  Call(other, Request(VIPER_FS_WRITE, "", 0, 0, 1, 0, "y"));
+  EXPECT_EQ(mine, VIPER_FS_GENERATION_SLOT(other.ino) == VIPER_FS_GENERATION_SLOT(f.ino) ? 5u : 4u)
+      << "another node's write touches only its own slot";
+  fsd_set_generations(nullptr);
+  Close(f);
+  Close(t);
+  Close(other);
+}

@@ -141,6 +141,7 @@ static struct {
 
 static struct ext2_fs* g_fs;
 static viper_handle_t g_pollset;
+static viper_handle_t g_generations; /* the write generations' VMO (fs_protocol.h), or 0 */
 
 static int64_t slot_add(viper_handle_t channel, const struct fsd_conn* conn) {
   fs_mutex_lock(&g_table.lock);
@@ -182,10 +183,12 @@ static void slot_close(uint32_t i) {
 }
 
 /* SHARE: checks the handle (fsd_share_check), maps it and keeps it for
- * connection `i`; the reply is the header. Every handle the request
- * brought is kept or closed. */
+ * connection `i`; the reply is the header and, in *attach, a read-only
+ * handle to the write generations. Every handle the request brought is
+ * kept or closed. */
 static size_t share(uint32_t i, const struct slot* s, const uint8_t* request, size_t bytes,
-                    const viper_handle_t* handles, size_t count, uint8_t* reply) {
+                    const viper_handle_t* handles, size_t count, uint8_t* reply,
+                    viper_handle_t* attach) {
   struct viper_object_info info = {0, 0, 0};
   int64_t size = 0;
   if (count == 1 && viper_object_info(handles[0], &info) == 0 && info.type == VIPER_OBJECT_VMO)
@@ -206,6 +209,12 @@ static size_t share(uint32_t i, const struct slot* s, const uint8_t* request, si
     for (size_t h = 0; h < count; ++h) viper_handle_close(handles[h]);
   }
   struct viper_fs_reply header = {r, 0, 0, 0};
+  if (r == 0 && g_generations) {
+    const int64_t copy =
+        viper_handle_duplicate(g_generations, VIPER_RIGHT_READ | VIPER_RIGHT_TRANSFER);
+    if (copy > 0) *attach = (viper_handle_t)copy; /* else no read-ahead for this client */
+    header.value = VIPER_FS_GENERATION_SLOT(s->conn.ino);
+  }
   memcpy(reply, &header, sizeof(header));
   return sizeof(header);
 }
@@ -238,13 +247,13 @@ static struct item queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the
 static void answer(uint32_t i, const struct slot* s, const uint8_t* request, size_t bytes,
                    const viper_handle_t* handles, size_t count, uint8_t* reply) {
   struct fsd_result result = {0, 0, {0, 0, 0, 0, 0}};
+  viper_handle_t pair[2] = {0, 0};
   if (is_share(request, bytes)) {
-    result.reply_bytes = share(i, s, request, bytes, handles, count, reply);
+    result.reply_bytes = share(i, s, request, bytes, handles, count, reply, &pair[1]);
   } else {
     for (size_t h = 0; h < count; ++h) viper_handle_close(handles[h]); /* none expected */
     fsd_dispatch(g_fs, &s->conn, request, bytes, reply, &result);
   }
-  viper_handle_t pair[2] = {0, 0};
   if (result.has_conn) {
     int64_t made = viper_channel_create(pair);
     if (made < 0 || slot_add(pair[0], &result.conn) < 0) {
@@ -257,11 +266,11 @@ static void answer(uint32_t i, const struct slot* s, const uint8_t* request, siz
       memcpy(reply, &failed, sizeof(failed));
       result.reply_bytes = sizeof(failed);
       result.has_conn = 0;
+      pair[1] = 0;
     }
   }
-  if (viper_channel_write(s->channel, reply, result.reply_bytes, &pair[1], result.has_conn ? 1 : 0) <
-      0) {
-    if (result.has_conn) viper_handle_close(pair[1]); /* its peer then closes itself */
+  if (viper_channel_write(s->channel, reply, result.reply_bytes, &pair[1], pair[1] ? 1 : 0) < 0) {
+    if (pair[1]) viper_handle_close(pair[1]); /* a connection's peer then closes itself */
   }
   viper_pollset_add(g_pollset, s->channel, SIGNALS, i);
 }
@@ -412,6 +421,15 @@ int main(void) {
     return 1;
   }
   g_pollset = (viper_handle_t)pollset;
+  /* The write generations: without them clients only lose read-ahead. */
+  const int64_t generations = viper_vmo_create(VIPER_FS_GENERATION_SLOTS * sizeof(uint32_t));
+  const int64_t slots = generations < 0 ? generations
+                                        : viper_vmo_map((viper_handle_t)generations, 0,
+                                                        VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (slots >= 0) {
+    g_generations = (viper_handle_t)generations;
+    fsd_set_generations((uint32_t*)(uintptr_t)slots);
+  }
   if (slot_add(bootstrap, &root) < 0) return 1;
   for (int i = 0; i < WORKERS; ++i) {
     pthread_t t;

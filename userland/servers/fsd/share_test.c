@@ -228,6 +228,67 @@ UTEST(share, a_forked_child_reads_through_a_buffer_of_its_own) {
   close(fd);
 }
 
+/* Read-ahead: a sequential reader's next reads come from its buffer with
+ * no request, and a write through another connection (this process's or
+ * another's) that returned before a read is seen by that read: the write
+ * generation, not luck (without its check these reads return the bytes
+ * fetched before the write). */
+static uint64_t requests_so_far(void) {
+  struct viper_system_info info;
+  viper_system_info(&info);
+  return info.ipc_fast_path_deliveries; /* one per channel call's reply */
+}
+
+UTEST(share, read_ahead_sees_every_write_that_returned_before_the_read) {
+  start_fsd();
+  UASSERT(g_root != 0);
+  const int writer = open("/ahead", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  UASSERT(writer >= 0);
+  static unsigned char got[CHUNK], mark[CHUNK];
+  for (uint64_t at = 0; at < 2 * VIPER_FS_SHARED_MAX; at += CHUNK) {
+    for (size_t i = 0; i < CHUNK; ++i) mark[i] = expected(at + i);
+    UASSERT(write(writer, mark, CHUNK) == (ssize_t)CHUNK);
+  }
+  const int reader = open("/ahead", O_RDONLY);
+  UASSERT(reader >= 0);
+  UEXPECT_EQ(read(reader, got, VIPER_FS_IO_MAX), (ssize_t)VIPER_FS_IO_MAX); /* a message */
+  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);                    /* the buffer */
+  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK); /* sequential: 1 MiB ahead */
+  uint64_t before = requests_so_far();
+  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);
+  UEXPECT_EQ(requests_so_far(), before); /* served from the read-ahead */
+  UEXPECT(pattern_at(got, CHUNK, VIPER_FS_IO_MAX + 2 * CHUNK));
+
+  /* Another connection overwrites the next chunk, then the reader reads it. */
+  const off_t next = VIPER_FS_IO_MAX + 3 * CHUNK;
+  memset(mark, 0xa5, sizeof mark);
+  UEXPECT_EQ(pwrite(writer, mark, CHUNK, next), (ssize_t)CHUNK);
+  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);
+  UEXPECT(memcmp(got, mark, CHUNK) == 0);
+
+  /* Another process's write, after it ended. */
+  const pid_t child = fork();
+  UASSERT(child >= 0);
+  if (child == 0) {
+    memset(mark, 0x3c, sizeof mark);
+    _exit(pwrite(writer, mark, CHUNK, next + CHUNK) == (ssize_t)CHUNK ? 0 : 1);
+  }
+  int status = -1;
+  UEXPECT_EQ(waitpid(child, &status, 0), child);
+  UEXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);
+  memset(mark, 0x3c, sizeof mark);
+  UEXPECT(memcmp(got, mark, CHUNK) == 0);
+
+  /* A truncation is a write too: the reader sees the new end. */
+  UEXPECT_EQ(ftruncate(writer, next + 2 * CHUNK + 100), 0);
+  UEXPECT_EQ(read(reader, got, CHUNK), 100);
+  UEXPECT_EQ(read(reader, got, CHUNK), 0);
+  close(reader);
+  close(writer);
+  UEXPECT_EQ(unlink("/ahead"), 0);
+}
+
 /* Where a cached read's time goes (logged, never asserted: docs/fs.md):
  * fsd's and this process's CPU per pread of 1 byte (messages), 4 KiB
  * (messages) and 64 KiB (the shared buffer), and one 64 KiB memcpy here. */

@@ -96,7 +96,9 @@ enum viper_fs_op {
    * READ and WRITE (fsd maps it). -EINVAL: no handle or more than one, not
    * a VMO, a size out of range; -EACCES: without READ or WRITE; -EBUSY:
    * the connection has one already (it keeps it until it closes). A CLONE
-   * does not inherit it. */
+   * does not inherit it. The reply (value: the node's slot in the write
+   * generations, below) carries a read-only VMO of them, or no handle
+   * (then the client keeps no data it was not asked for). */
   VIPER_FS_SHARE = 35,
   VIPER_FS_READ_SHARED = 36,  /* as READ, count at most the shared buffer's
                                * size; the bytes go to its start and the
@@ -124,6 +126,18 @@ enum viper_fs_op {
  * connection that asks. */
 #define VIPER_FS_SHARED_MIN 4096u
 #define VIPER_FS_SHARED_MAX (1u << 20)
+
+/* Write generations: VIPER_FS_GENERATION_SLOTS 32-bit counters in a VMO
+ * fsd shares read-only with every SHARE. A node's slot is
+ * VIPER_FS_GENERATION_SLOT(ino) (nodes may share one); fsd adds 1 to it
+ * after every WRITE, WRITE_SHARED, TRUNCATE and OPEN with O_TRUNC of the
+ * node, before the reply. So a client that read the slot (acquire) before
+ * a READ_SHARED and finds it unchanged later knows no write to the node
+ * has returned since: the bytes it fetched beyond what it was asked for
+ * (read-ahead in the shared buffer) are still the file's. A write of
+ * another node in the same slot only costs a needless refetch. */
+#define VIPER_FS_GENERATION_SLOTS 4096u
+#define VIPER_FS_GENERATION_SLOT(ino) ((uint32_t)(ino) % VIPER_FS_GENERATION_SLOTS)
 #define VIPER_FS_NAME_MAX 255u
 #define VIPER_FS_PATH_MAX 4096u
 
