@@ -208,6 +208,11 @@ uint32_t cache_cluster_blocks(const struct ext2_fs* fs) {
 
 int cache_has(struct ext2_fs* fs, uint32_t block) { return find(fs, block) != 0; }
 
+struct cblock* cache_lookup(struct ext2_fs* fs, uint32_t block) {
+  struct cblock* b = block < fs->blocks_count ? find(fs, block) : 0;
+  return b ? pin(fs, b) : 0;
+}
+
 int cache_read_cluster(struct ext2_fs* fs, uint32_t first, uint32_t count) {
   if (count > cache_cluster_blocks(fs)) count = cache_cluster_blocks(fs);
   if (first >= fs->blocks_count) return -EIO;
