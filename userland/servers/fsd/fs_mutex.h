@@ -26,12 +26,13 @@ static inline void fs_mutex_destroy(fs_mutex* l) { pthread_mutex_destroy(&l->m);
 static inline void fs_mutex_lock(fs_mutex* l) FS_ACQUIRE(*l) FS_NO_ANALYSIS {
   pthread_mutex_lock(&l->m);
 }
+static inline void fs_mutex_unlock(fs_mutex* l) FS_RELEASE(*l) FS_NO_ANALYSIS {
+  pthread_mutex_unlock(&l->m);
+}
+
 /* 1 with the lock taken, 0 if another thread holds it (no wait). */
 static inline int fs_mutex_trylock(fs_mutex* l) FS_TRY_ACQUIRE(1, *l) FS_NO_ANALYSIS {
   return pthread_mutex_trylock(&l->m) == 0;
-}
-static inline void fs_mutex_unlock(fs_mutex* l) FS_RELEASE(*l) FS_NO_ANALYSIS {
-  pthread_mutex_unlock(&l->m);
 }
 
 #endif /* FSD_FS_MUTEX_H_ */
