@@ -117,6 +117,89 @@ static double fig_files_create_stat_unlink(long n) {
   return per;
 }
 
+static int compare_doubles(const void* a, const void* b);
+
+/* Where a warm read's time goes, for docs/performance.md (an INFO line,
+ * not a figure): one memcpy of a chunk in user space (a ViperDOS read
+ * makes two: fsd's from its cache into the shared buffer, libc's from it
+ * into the caller's; Linux one, in the kernel), and a cached 1-byte pread
+ * (the fixed cost of a request). Medians of a few, in one boot. */
+static void explain_warm_read(void) {
+  char path[128];
+  path_of(path, sizeof path, "warm");
+  unsigned char* from = malloc(kChunk);
+  if (!from) bench_die("malloc", kChunk);
+  memset(from, 0x33, kChunk);
+  enum { kTries = 64 };
+  double copy[kTries], request[kTries];
+  for (int i = 0; i < kTries; i++) {
+    const uint64_t t0 = bench_now_ns();
+    memcpy(g_buffer, from, kChunk);
+    copy[i] = (double)(bench_now_ns() - t0);
+  }
+  const int fd = open(path, O_RDONLY);
+  if (fd < 0) bench_die("open for read", errno);
+  double small[kTries], large[kTries];
+  for (int i = 0; i < kTries; i++) {
+    uint64_t t0 = bench_now_ns();
+    if (pread(fd, g_buffer, 1, 4096) != 1) bench_die("pread", errno);
+    request[i] = (double)(bench_now_ns() - t0);
+    t0 = bench_now_ns();
+    if (pread(fd, g_buffer, 4096, 4096) != 4096) bench_die("pread", errno);
+    small[i] = (double)(bench_now_ns() - t0);
+    t0 = bench_now_ns();
+    if (pread(fd, g_buffer, kChunk, 4096) <= 0) bench_die("pread", errno);
+    large[i] = (double)(bench_now_ns() - t0);
+  }
+  /* A MiB per pread, each at a new place: one whole fetch of the shared
+   * buffer each (ViperDOS), or the page cache's (Linux). */
+  enum { kMiB = 1 << 20, kMibTries = 16 };
+  unsigned char* mib = malloc(kMiB);
+  if (!mib) bench_die("malloc", kMiB);
+  memset(mib, 0, kMiB);
+  double whole[kMibTries];
+  for (int i = 0; i < kMibTries; i++) {
+    const off_t at = (off_t)(((size_t)i * kMiB + 4096) % (g_bytes > 2 * kMiB ? g_bytes - kMiB : 1));
+    const uint64_t t0 = bench_now_ns();
+    if (pread(fd, mib, kMiB, at) <= 0) bench_die("pread", errno);
+    whole[i] = (double)(bench_now_ns() - t0);
+  }
+  free(mib);
+  qsort(whole, kMibTries, sizeof whole[0], compare_doubles);
+  bench_out("INFO file_read_64m_warm pread_1m_ns median=%.0f min=%.0f\n", whole[kMibTries / 2],
+            whole[0]);
+  /* Each 64 KiB read of one pass on its own: the median says what a read
+   * costs, the sum against it how much a slow few (a descheduled vCPU)
+   * add. */
+  const size_t most = g_bytes / (kChunk / 2); /* a read may be short */
+  double* each = malloc(most * sizeof(double));
+  if (!each) bench_die("malloc", (long)most);
+  double sum = 0;
+  size_t reads = 0;
+  for (size_t done = 0; done < g_bytes && reads < most; reads++) {
+    const uint64_t t0 = bench_now_ns();
+    const ssize_t n = read(fd, g_buffer, kChunk);
+    each[reads] = (double)(bench_now_ns() - t0);
+    if (n <= 0) bench_die("read", (long)n);
+    done += (size_t)n;
+    sum += each[reads];
+  }
+  close(fd);
+  qsort(copy, kTries, sizeof copy[0], compare_doubles);
+  qsort(request, kTries, sizeof request[0], compare_doubles);
+  qsort(small, kTries, sizeof small[0], compare_doubles);
+  qsort(large, kTries, sizeof large[0], compare_doubles);
+  qsort(each, reads, sizeof each[0], compare_doubles);
+  bench_out(
+      "INFO file_read_64m_warm memcpy_64k_ns=%.0f pread_cached_ns 1=%.0f 4k=%.0f 64k=%.0f "
+      "read_64k_ns median=%.0f p90=%.0f max=%.0f reads=%zu sum_ms=%.1f\n",
+      copy[kTries / 2], request[kTries / 2], small[kTries / 2], large[kTries / 2],
+      each[reads / 2], each[reads * 9 / 10],
+      each[reads - 1], reads, sum / 1e6);
+  free(each);
+  free(from);
+}
+
 static int compare_doubles(const void* a, const void* b) {
   const double x = *(const double*)a, y = *(const double*)b;
   return (x > y) - (x < y);
@@ -153,6 +236,7 @@ void bench_storage(long div, int (*wanted)(const char* name)) {
   }
   if (wanted("file_read_64m_warm")) {
     read_file("warm");
+    explain_warm_read();
     /* The second timed read's counts, per 64 KiB read call (an INFO line). */
     static int calls;
     for (int r = 0; r < kReadReps; r++) {

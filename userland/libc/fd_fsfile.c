@@ -36,6 +36,7 @@ struct fs_file {
   off_t offset;
   struct shared_offset* shared; /* 0 until passed on; then the offset is there */
   viper_handle_t shared_vmo;
+  int streaming; /* a READ filled a whole message: the file is large (read_at) */
 };
 
 #define SHARED_BYTES 4096u
@@ -68,8 +69,19 @@ static void end_offset(struct fs_file* s, int64_t from, int64_t to) {
 static int readable(const struct fd_file* f) { return (f->status_flags & O_ACCMODE) != O_WRONLY; }
 static int writable(const struct fd_file* f) { return (f->status_flags & O_ACCMODE) != O_RDONLY; }
 
+/* Reads larger than this go through the connection's shared buffer
+ * (fs_client.h) once the file has shown it is large: one request for the
+ * whole read and two copies of its bytes, not one READ per message and
+ * four. A small file's reads stay in messages (no buffer to make). */
+#define SHARED_FROM (VIPER_FS_IO_MAX / 2)
+
 /* One READ at `offset`: bytes read (0 at the end). */
 static ssize_t read_at(struct fs_file* s, void* buffer, size_t size, off_t offset) {
+  if (size > SHARED_FROM && __atomic_load_n(&s->streaming, __ATOMIC_RELAXED)) {
+    const int64_t n =
+        __fs_shared_io(&s->conn, VIPER_FS_READ_SHARED, 0, (uint64_t)offset, buffer, size, 0);
+    if (n != -ENOBUFS) return (ssize_t)n;
+  }
   if (size > VIPER_FS_IO_MAX) size = VIPER_FS_IO_MAX; /* a short read */
   struct viper_fs_request request = {.op = VIPER_FS_READ, .offset = (uint64_t)offset,
                                      .count = size};
@@ -77,7 +89,9 @@ static ssize_t read_at(struct fs_file* s, void* buffer, size_t size, off_t offse
   struct fs_exchange x = {.payload = buffer, .capacity = size};
   const int result = __fs_call(&s->conn, &request, &x, &reply);
   if (result != 0) return result;
-  return reply.value == x.payload_bytes ? (ssize_t)reply.value : -EIO;
+  if (reply.value != x.payload_bytes) return -EIO;
+  if (reply.value == VIPER_FS_IO_MAX) __atomic_store_n(&s->streaming, 1, __ATOMIC_RELAXED);
+  return (ssize_t)reply.value;
 }
 
 /* WRITEs of all of `bytes` at `*offset` (or at the end: O_APPEND); *offset
@@ -85,6 +99,17 @@ static ssize_t read_at(struct fs_file* s, void* buffer, size_t size, off_t offse
 static ssize_t write_at(struct fs_file* s, const void* bytes, size_t size, off_t* offset,
                         int append) {
   size_t done = 0;
+  while (size - done > VIPER_FS_IO_MAX) { /* more than one message: the shared buffer */
+    uint64_t end = 0;
+    const int64_t n = __fs_shared_io(&s->conn, VIPER_FS_WRITE_SHARED, append ? VIPER_FS_APPEND : 0,
+                                     (uint64_t)*offset, (void*)((const char*)bytes + done),
+                                     size - done, &end);
+    if (n == -ENOBUFS) break; /* messages, below */
+    if (n < 0) return done ? (ssize_t)done : (ssize_t)n;
+    if (n == 0) return done ? (ssize_t)done : -EIO;
+    done += (size_t)n;
+    *offset = append ? (off_t)end : *offset + (off_t)n;
+  }
   while (done < size) {
     const size_t chunk = size - done > VIPER_FS_IO_MAX ? VIPER_FS_IO_MAX : size - done;
     struct viper_fs_request request = {.op = VIPER_FS_WRITE,
@@ -151,6 +176,7 @@ static int fs_stat(struct fd_file* f, struct stat* status) {
 static void fs_destroy(struct fd_file* f) {
   struct fs_file* s = fs_of(f);
   viper_handle_close(s->conn.channel); /* fsd closes the node */
+  __fs_shared_drop(&s->conn);
   if (s->shared) {
     viper_vm_unmap((uint64_t)(uintptr_t)s->shared, SHARED_BYTES);
     viper_handle_close(s->shared_vmo);

@@ -76,6 +76,157 @@ int __fs_call(struct fs_conn* conn, struct viper_fs_request* request, struct fs_
   return result;
 }
 
+/* ---- The shared buffer ---- */
+
+/* Bytes of a connection's shared buffer: as large as fsd takes, so one
+ * request serves any read up to it. */
+#define SHARED_BYTES VIPER_FS_SHARED_MAX
+
+/* fsd's write generations, mapped read-only once per process (every
+ * SHARE's reply brings a handle to the same object). */
+static struct {
+  uint32_t lock;
+  uint64_t id;
+  const uint32_t* slots;
+} g_generations;
+
+/* The slots `vmo` (taken) holds: the mapping, or 0. */
+static const uint32_t* generations_of(viper_handle_t vmo) {
+  struct viper_object_info info;
+  const uint32_t* slots = 0;
+  if (viper_object_info(vmo, &info) == 0 && info.type == VIPER_OBJECT_VMO &&
+      viper_vmo_size(vmo) >= (int64_t)(VIPER_FS_GENERATION_SLOTS * sizeof(uint32_t))) {
+    futex_mutex_lock(&g_generations.lock);
+    if (!g_generations.slots || g_generations.id != info.id) {
+      const int64_t mapped = viper_vmo_map(vmo, 0, VIPER_PROT_READ);
+      if (mapped >= 0) {
+        g_generations.slots = (const uint32_t*)(uintptr_t)mapped;
+        g_generations.id = info.id;
+      }
+    }
+    if (g_generations.id == info.id) slots = g_generations.slots;
+    futex_mutex_unlock(&g_generations.lock);
+  }
+  viper_handle_close(vmo);
+  return slots;
+}
+
+/* Shares a new buffer with fsd, with conn->lock held: 0, -ENOBUFS if fsd
+ * or memory refuses (for good: then messages), or a channel error. */
+static int share_locked(struct fs_conn* conn) {
+  if (conn->shared) return 0;
+  if (conn->shared_refused) return -ENOBUFS;
+  const int64_t vmo = viper_vmo_create(SHARED_BYTES);
+  const int64_t mapped =
+      vmo < 0 ? vmo : viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (mapped < 0) {
+    if (vmo >= 0) viper_handle_close((viper_handle_t)vmo);
+    conn->shared_refused = 1;
+    return -ENOBUFS;
+  }
+  /* The handle moves to fsd; the mapping here keeps the memory. */
+  viper_handle_t handle = (viper_handle_t)vmo;
+  struct viper_fs_request request = {.op = VIPER_FS_SHARE};
+  int64_t r = viper_channel_write(conn->channel, &request, sizeof(request), &handle, 1);
+  if (r < 0) viper_handle_close(handle); /* not sent */
+  struct viper_fs_reply reply;
+  viper_handle_t generations[1] = {0};
+  struct viper_message m = {&reply, 0, sizeof(reply), generations, 0, 1};
+  if (r >= 0) r = viper_channel_read(conn->channel, &m, VIPER_DEADLINE_NEVER);
+  const uint32_t* slots = r >= 0 && m.handle_count == 1 ? generations_of(generations[0]) : 0;
+  if (r < 0) {
+    viper_vm_unmap((uint64_t)mapped, SHARED_BYTES);
+    return channel_error(r);
+  }
+  if (m.byte_count != sizeof(reply) || reply.status != 0) {
+    viper_vm_unmap((uint64_t)mapped, SHARED_BYTES);
+    conn->shared_refused = 1; /* an older fsd, or a stand-in (memfsd) */
+    return -ENOBUFS;
+  }
+  conn->shared = (uint8_t*)(uintptr_t)mapped;
+  conn->shared_bytes = SHARED_BYTES;
+  conn->generation = slots ? &slots[reply.value % VIPER_FS_GENERATION_SLOTS] : 0;
+  conn->ahead_bytes = 0;
+  return 0;
+}
+
+/* A read served from the read-ahead, with conn->lock held: `count` bytes
+ * at `offset` are all there and the node's generation is still the one
+ * read before they were fetched (acquire: fsd adds with release after
+ * the write, fs_protocol.h). */
+static int ahead_has(const struct fs_conn* conn, uint64_t offset, size_t count) {
+  return conn->generation && conn->ahead_bytes && offset >= conn->ahead_offset &&
+         offset - conn->ahead_offset <= conn->ahead_bytes &&
+         count <= conn->ahead_bytes - (offset - conn->ahead_offset) &&
+         __atomic_load_n(conn->generation, __ATOMIC_ACQUIRE) == conn->ahead_generation;
+}
+
+int64_t __fs_shared_io(struct fs_conn* conn, uint32_t op, uint32_t flags, uint64_t offset,
+                       void* buffer, size_t count, uint64_t* end_offset) {
+  if (!conn || !conn->channel) return -EIO;
+  if (op != VIPER_FS_READ_SHARED && op != VIPER_FS_WRITE_SHARED) return -EINVAL;
+  futex_mutex_lock(&conn->lock);
+  int64_t result = share_locked(conn);
+  if (result == 0 && count > conn->shared_bytes) count = conn->shared_bytes;
+  if (result == 0 && op == VIPER_FS_READ_SHARED && ahead_has(conn, offset, count)) {
+    memcpy(buffer, conn->shared + (offset - conn->ahead_offset), count);
+    conn->next_offset = offset + count;
+    futex_mutex_unlock(&conn->lock);
+    return (int64_t)count;
+  }
+  if (result == 0) {
+    /* A sequential read fetches the whole buffer (with a generation to
+     * check it by); a write overwrites the buffer. */
+    size_t fetch = count;
+    uint32_t generation = 0;
+    conn->ahead_bytes = 0;
+    if (op == VIPER_FS_READ_SHARED && conn->generation) {
+      generation = __atomic_load_n(conn->generation, __ATOMIC_ACQUIRE); /* before the fetch */
+      if (offset == conn->next_offset) fetch = conn->shared_bytes;
+    }
+    if (op == VIPER_FS_WRITE_SHARED) memcpy(conn->shared, buffer, count);
+    struct viper_fs_request request = {.op = op, .flags = flags, .offset = offset, .count = fetch};
+    struct viper_fs_reply reply;
+    const int64_t got = viper_channel_call(conn->channel, &request, sizeof(request), &reply,
+                                           sizeof(reply), VIPER_DEADLINE_NEVER);
+    if (got < 0) {
+      result = channel_error(got);
+    } else if ((size_t)got != sizeof(reply) || reply.status > 0 ||
+               (reply.status == 0 && reply.value > fetch)) {
+      result = -EIO; /* not a reply to this */
+    } else if (reply.status < 0) {
+      result = reply.status;
+    } else if (op == VIPER_FS_READ_SHARED) {
+      const size_t got_bytes = (size_t)reply.value;
+      result = (int64_t)(got_bytes < count ? got_bytes : count);
+      memcpy(buffer, conn->shared, (size_t)result);
+      conn->next_offset = offset + (uint64_t)result;
+      if (conn->generation) {
+        conn->ahead_offset = offset;
+        conn->ahead_bytes = got_bytes;
+        conn->ahead_generation = generation;
+      }
+    } else {
+      result = (int64_t)reply.value;
+      if (end_offset) *end_offset = reply.offset;
+    }
+  }
+  futex_mutex_unlock(&conn->lock);
+  return result;
+}
+
+void __fs_shared_drop(struct fs_conn* conn) {
+  futex_mutex_lock(&conn->lock);
+  if (conn->shared) viper_vm_unmap((uint64_t)(uintptr_t)conn->shared, conn->shared_bytes);
+  conn->shared = 0;
+  conn->shared_bytes = 0;
+  conn->shared_refused = 0;
+  conn->generation = 0;
+  conn->ahead_bytes = 0;
+  conn->next_offset = 0;
+  futex_mutex_unlock(&conn->lock);
+}
+
 int __fs_clone(struct fs_conn* conn, viper_handle_t* out) {
   struct viper_fs_request request = {.op = VIPER_FS_CLONE};
   struct viper_fs_reply reply;
@@ -209,6 +360,9 @@ void __fs_fork_child(struct fs_fork* f) {
     const viper_handle_t shared = conn->channel;
     conn->channel = f->entries[i].clone;
     futex_mutex_unlock(&conn->lock);
+    /* The buffer belongs to the parent's connection (the clone has none),
+     * and this copy of its mapping would see the parent's data. */
+    __fs_shared_drop(conn);
     viper_handle_close(shared); /* the parent's stays open */
     __fd_put(f->entries[i].file);
   }

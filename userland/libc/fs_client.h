@@ -20,6 +20,21 @@
 struct fs_conn {
   uint32_t lock;
   viper_handle_t channel;
+  /* The buffer shared with fsd for this connection's data (VIPER_FS_SHARE),
+   * under `lock`: made on the first __fs_shared_io, mapped here and in fsd;
+   * shared_refused once fsd (or memory) said no: then messages only. */
+  uint8_t* shared;
+  size_t shared_bytes;
+  int shared_refused;
+  /* Read-ahead (fs_protocol.h, "Write generations"): the node's slot in
+   * fsd's generations (0: none, then no read-ahead); the file's bytes
+   * [ahead_offset, + ahead_bytes) are at shared's start, fetched after
+   * the slot read ahead_generation; next_offset is where the last read
+   * ended (a read there is sequential and reads ahead). */
+  const uint32_t* generation;
+  uint64_t ahead_offset, next_offset;
+  size_t ahead_bytes;
+  uint32_t ahead_generation;
 };
 
 /* What one request sends besides its header, and where its reply goes. */
@@ -39,6 +54,21 @@ struct fs_exchange {
  * fsd is gone or answered nonsense. */
 int __fs_call(struct fs_conn* conn, struct viper_fs_request* request, struct fs_exchange* x,
               struct viper_fs_reply* reply);
+/* READ_SHARED or WRITE_SHARED (`op`) of up to the shared buffer's size
+ * (a larger `count` is cut to it) at `offset` on `conn`, sharing the
+ * buffer first if it has none; the bytes pass through the buffer (copied
+ * out after a read, in before a write) under the connection's lock. A
+ * sequential read fetches a whole buffer and the next reads are served
+ * from it, with no request, while the node's write generation stays the
+ * one read before the fetch.
+ * Returns the reply's value (bytes moved), *end_offset = the reply's
+ * offset (where an append ended); -ENOBUFS when there is no buffer and
+ * none can be shared (the caller uses messages), or -errno. */
+int64_t __fs_shared_io(struct fs_conn* conn, uint32_t op, uint32_t flags, uint64_t offset,
+                       void* buffer, size_t count, uint64_t* end_offset);
+/* The shared buffer's mapping goes (a forked child's copy of it, or a
+ * connection closing); it may be shared again later. */
+void __fs_shared_drop(struct fs_conn* conn);
 /* A CLONE of `conn`: a new channel to the same node in *out. */
 int __fs_clone(struct fs_conn* conn, viper_handle_t* out);
 /* STAT of `path` under `conn` ("" for its node), as a struct stat. */

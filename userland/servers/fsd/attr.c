@@ -86,9 +86,30 @@ static int open_file(struct ext2_fs* fs, uint32_t ino, struct inode* in) FS_REQU
   return 0;
 }
 
+static int64_t read_locked(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffer,
+                           size_t count) FS_REQUIRES(fs->lock);
+
 int64_t ext2_read(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffer, size_t count) {
   if (!buffer && count) return -EINVAL;
   fs_mutex_lock(&fs->lock);
+  int64_t r = read_locked(fs, ino, offset, buffer, count);
+  fs_mutex_unlock(&fs->lock);
+  return r;
+}
+
+int64_t ext2_read_cached(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffer,
+                         size_t count) {
+  if (!buffer && count) return -EINVAL;
+  if (!fs_mutex_trylock(&fs->lock)) return -EAGAIN;
+  fs->cached_only = 1;
+  int64_t r = read_locked(fs, ino, offset, buffer, count);
+  fs->cached_only = 0;
+  fs_mutex_unlock(&fs->lock);
+  return r;
+}
+
+static int64_t read_locked(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffer,
+                           size_t count) {
   struct inode in;
   int64_t r = open_file(fs, ino, &in);
   if (r == 0) {
@@ -100,7 +121,6 @@ int64_t ext2_read(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffe
     }
     inode_put(fs, &in);
   }
-  fs_mutex_unlock(&fs->lock);
   return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "userland/servers/fsd/ext2_internal.h"
 #include "userland/servers/fsd/test_image.h"
 
 using namespace fsd_test;
@@ -76,6 +77,45 @@ TEST_P(Clusters, AColdSequentialReadReadsAheadAClusterPerRequest) {
   EXPECT_TRUE(back == bytes);
   // 4 clusters of data, a few indirect blocks: not kFile / block requests.
   EXPECT_LE(device.reads - before, 4 + 8) << "one request per block was " << kFile / block;
+  ext2_close(fs, ino);
+  EXPECT_EQ(ext2_unmount(fs), 0);
+}
+
+// ext2_read_cached (fsd's poller): the bytes when every block is cached,
+// -EAGAIN with no device request when one is not, or when the lock is
+// held; atime and the rest as ext2_read.
+TEST_P(Clusters, ACachedOnlyReadNeverWaitsForTheDeviceOrTheLock) {
+  const uint32_t block = GetParam();
+  std::string tree = TempDir("cached-read" + std::to_string(block));
+  const std::string bytes = Pattern(kFile, 9);
+  WriteFile(tree + "/file", bytes);
+  std::string image = MakeImage("cached-read" + std::to_string(block), block, 8 * 1024, tree);
+  FileDevice file(image, true);
+  Counting device(file.dev());
+  ext2_fs* fs = MountCounting(device);
+  ASSERT_NE(fs, nullptr);
+  uint32_t ino;
+  int is_dir;
+  ASSERT_EQ(ext2_open(fs, kRoot, "file", 4, O_RDONLY, 0, &ino, &is_dir), 0);
+  std::string back(VIPER_FS_IO_MAX, '\0');
+  int before = device.reads;
+  EXPECT_EQ(ext2_read_cached(fs, ino, 0, back.data(), back.size()), -EAGAIN);
+  EXPECT_EQ(device.reads, before) << "a miss is not a device request";
+  ASSERT_EQ(ext2_read(fs, ino, 0, back.data(), back.size()), (int64_t)back.size());
+  back.assign(back.size(), '\0');
+  before = device.reads;
+  EXPECT_EQ(ext2_read_cached(fs, ino, 0, back.data(), back.size()), (int64_t)back.size());
+  EXPECT_EQ(back, bytes.substr(0, back.size()));
+  EXPECT_EQ(device.reads, before);
+  EXPECT_EQ(ext2_read_cached(fs, ino, kFile - 10, back.data(), back.size()), -EAGAIN)
+      << "the end of the file is not cached";
+  EXPECT_EQ(ext2_read_cached(fs, ino, kFile, back.data(), back.size()), 0) << "at the end";
+  EXPECT_EQ(ext2_read_cached(fs, ino + 1000, 0, back.data(), 1), -EBADF) << "not open";
+  fs_mutex_lock(&fs->lock);
+  EXPECT_EQ(ext2_read_cached(fs, ino, 0, back.data(), back.size()), -EAGAIN) << "lock held";
+  fs_mutex_unlock(&fs->lock);
+  EXPECT_EQ(ext2_read(fs, ino, kFile - 10, back.data(), back.size()), 10)
+      << "a plain read after a refused one still reads the device";
   ext2_close(fs, ino);
   EXPECT_EQ(ext2_unmount(fs), 0);
 }

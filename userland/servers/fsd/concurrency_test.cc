@@ -35,7 +35,10 @@ class Client {
     std::string request(reinterpret_cast<char*>(&h), sizeof(h));
     request += path + data;
     fsd_result result;
-    fsd_dispatch(fs_, &conn, request.data(), request.size(), buffer_.data(), &result);
+    // As fsd serves it: the poller's cached answer when there is one
+    // (reads), else a worker's.
+    if (!fsd_dispatch_cached(fs_, &conn, request.data(), request.size(), buffer_.data(), &result))
+      fsd_dispatch(fs_, &conn, request.data(), request.size(), buffer_.data(), &result);
     viper_fs_reply reply;
     memcpy(&reply, buffer_.data(), sizeof(reply));
     if (out) *out = result;

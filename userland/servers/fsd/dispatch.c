@@ -48,6 +48,9 @@ static const struct op_rule kRules[] = {
     {VIPER_FS_READ, 0, 1, NO_PATH, 0, 0},
     {VIPER_FS_WRITE, 0, 1, WITH_DATA, VIPER_FS_APPEND, 0},
     {VIPER_FS_TRUNCATE, 0, 1, NO_PATH, 0, 0},
+    {VIPER_FS_SHARE, 0, 1, NO_PATH, 0, 0},
+    {VIPER_FS_READ_SHARED, 0, 1, NO_PATH, 0, 0},
+    {VIPER_FS_WRITE_SHARED, 0, 1, NO_PATH, VIPER_FS_APPEND, 0},
     {VIPER_FS_READDIR, 1, 0, NO_PATH, 0, 0},
 };
 
@@ -130,13 +133,26 @@ static int emit_dirent(void* context, uint32_t ino, uint8_t type, const char* na
   return 0;
 }
 
+static uint32_t* g_generations;
+
+void fsd_set_generations(uint32_t* slots) { g_generations = slots; }
+
+/* After a change of `ino`'s data, before the reply: release, so a client
+ * that sees the new value also sees the data (fs_protocol.h). */
+static void bump_generation(uint32_t ino) {
+  if (g_generations)
+    __atomic_fetch_add(&g_generations[VIPER_FS_GENERATION_SLOT(ino)], 1, __ATOMIC_RELEASE);
+}
+
 static int can_read(const struct fsd_conn* c) { return (c->flags & O_ACCMODE) != O_WRONLY; }
 static int can_write(const struct fsd_conn* c) { return (c->flags & O_ACCMODE) != O_RDONLY; }
 
 /* Runs a decoded request; the payload goes after the reply header. */
 static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct decoded* d,
                    struct viper_fs_reply* reply, uint8_t* payload, size_t* payload_len,
-                   struct fsd_result* out) {
+                   struct fsd_result* out, int cached_only) {
+  int64_t (*read)(struct ext2_fs*, uint32_t, uint64_t, void*, size_t) =
+      cached_only ? ext2_read_cached : ext2_read;
   const struct viper_fs_request* h = &d->h;
   const uint32_t here = conn->ino;
   switch (h->op) {
@@ -145,9 +161,10 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       int is_dir;
       int r = ext2_open(fs, here, d->path, d->path_len, h->flags, h->mode, &ino, &is_dir);
       if (r < 0) return r;
+      if (h->flags & O_TRUNC) bump_generation(ino);
       out->has_conn = 1;
       out->conn = (struct fsd_conn){is_dir ? FSD_CONN_DIR : FSD_CONN_FILE, ino,
-                                    h->flags & (O_ACCMODE | O_APPEND)};
+                                    h->flags & (O_ACCMODE | O_APPEND), 0, 0};
       return is_dir;
     }
     case VIPER_FS_MKDIR:
@@ -184,6 +201,8 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       if (r < 0) return r;
       out->has_conn = 1;
       out->conn = *conn;
+      out->conn.shared = 0; /* the buffer is the connection's, not the node's */
+      out->conn.shared_bytes = 0;
       return conn->kind == FSD_CONN_DIR;
     }
     case VIPER_FS_SYNC:
@@ -195,7 +214,7 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
     case VIPER_FS_READ: {
       if (h->count > VIPER_FS_IO_MAX) return -EINVAL;
       if (!can_read(conn)) return -EBADF;
-      int64_t n = ext2_read(fs, here, h->offset, payload, (size_t)h->count);
+      int64_t n = read(fs, here, h->offset, payload, (size_t)h->count);
       if (n >= 0) *payload_len = (size_t)n;
       return n;
     }
@@ -204,12 +223,35 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
       int append = (h->flags & VIPER_FS_APPEND) || (conn->flags & O_APPEND);
       uint64_t end = 0;
       int64_t n = ext2_write(fs, here, h->offset, d->data, d->data_len, append, &end);
+      bump_generation(here); /* even a failed write may have changed some */
       reply->offset = end;
       return n;
     }
-    case VIPER_FS_TRUNCATE:
+    case VIPER_FS_TRUNCATE: {
       if (!can_write(conn)) return -EBADF;
-      return ext2_truncate(fs, here, h->offset);
+      int r = ext2_truncate(fs, here, h->offset);
+      bump_generation(here);
+      return r;
+    }
+    case VIPER_FS_SHARE:
+      return -EINVAL; /* it carries a handle: the server takes it (fsd_share_check) */
+    case VIPER_FS_READ_SHARED: {
+      if (!conn->shared) return -ENOBUFS;
+      if (h->count > conn->shared_bytes) return -EINVAL;
+      if (!can_read(conn)) return -EBADF;
+      return read(fs, here, h->offset, conn->shared, (size_t)h->count);
+    }
+    case VIPER_FS_WRITE_SHARED: {
+      if (!conn->shared) return -ENOBUFS;
+      if (h->count > conn->shared_bytes) return -EINVAL;
+      if (!can_write(conn)) return -EBADF;
+      int append = (h->flags & VIPER_FS_APPEND) || (conn->flags & O_APPEND);
+      uint64_t end = 0;
+      int64_t n = ext2_write(fs, here, h->offset, conn->shared, (size_t)h->count, append, &end);
+      bump_generation(here);
+      reply->offset = end;
+      return n;
+    }
     case VIPER_FS_READDIR: {
       if (h->count > VIPER_FS_IO_MAX) return -EINVAL;
       struct dirent_sink sink = {payload, (size_t)h->count, 0};
@@ -225,15 +267,21 @@ static int64_t run(struct ext2_fs* fs, const struct fsd_conn* conn, const struct
   }
 }
 
-void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
-                  size_t request_bytes, void* reply_bytes, struct fsd_result* out) {
+/* Both entry points: with `cached_only` only a READ or READ_SHARED that
+ * the cache serves at once is answered (1), anything else is left (0). */
+static int dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                    size_t request_bytes, void* reply_bytes, struct fsd_result* out,
+                    int cached_only) {
   struct viper_fs_reply reply = {0, 0, 0, 0};
   uint8_t* payload = (uint8_t*)reply_bytes + sizeof(reply);
   size_t payload_len = 0;
   out->has_conn = 0;
   struct decoded d;
   int64_t r = conn ? decode(conn, request, request_bytes, &d) : -EINVAL;
-  if (r == 0) r = run(fs, conn, &d, &reply, payload, &payload_len, out);
+  if (cached_only && (r < 0 || (d.h.op != VIPER_FS_READ && d.h.op != VIPER_FS_READ_SHARED)))
+    return 0;
+  if (r == 0) r = run(fs, conn, &d, &reply, payload, &payload_len, out, cached_only);
+  if (cached_only && r == -EAGAIN) return 0;
   if (r < 0) {
     reply.status = (int32_t)r;
     payload_len = 0;
@@ -242,6 +290,28 @@ void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* r
   }
   memcpy(reply_bytes, &reply, sizeof(reply));
   out->reply_bytes = sizeof(reply) + payload_len;
+  return 1;
+}
+
+void fsd_dispatch(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                  size_t request_bytes, void* reply_bytes, struct fsd_result* out) {
+  dispatch(fs, conn, request, request_bytes, reply_bytes, out, 0);
+}
+
+int fsd_dispatch_cached(struct ext2_fs* fs, const struct fsd_conn* conn, const void* request,
+                        size_t request_bytes, void* reply_bytes, struct fsd_result* out) {
+  return dispatch(fs, conn, request, request_bytes, reply_bytes, out, 1);
+}
+
+int fsd_share_check(const struct fsd_conn* conn, const void* request, size_t request_bytes,
+                    size_t handles, int is_vmo, int read_write, uint64_t size) {
+  struct decoded d;
+  if (!conn || decode(conn, request, request_bytes, &d) < 0) return -EINVAL;
+  if (d.h.op != VIPER_FS_SHARE || d.h.offset || d.h.count) return -EINVAL;
+  if (handles != 1 || !is_vmo) return -EINVAL;
+  if (!read_write) return -EACCES;
+  if (size < VIPER_FS_SHARED_MIN || size > VIPER_FS_SHARED_MAX) return -EINVAL;
+  return conn->shared ? -EBUSY : 0;
 }
 
 int fsd_conn_root(struct ext2_fs* fs, struct fsd_conn* out) {
@@ -249,7 +319,7 @@ int fsd_conn_root(struct ext2_fs* fs, struct fsd_conn* out) {
   int is_dir;
   int r = ext2_open(fs, EXT2_ROOT_INO_PUBLIC, "", 0, O_RDONLY | O_DIRECTORY, 0, &ino, &is_dir);
   if (r < 0) return r;
-  *out = (struct fsd_conn){FSD_CONN_DIR, ino, O_RDONLY};
+  *out = (struct fsd_conn){FSD_CONN_DIR, ino, O_RDONLY, 0, 0};
   return 0;
 }
 

@@ -274,3 +274,159 @@ TEST_F(Dispatch, MalformedRequestsAreInvalid) {
 }
 
 }  // namespace
+
+// The shared buffer (VIPER_FS_SHARE): READ_SHARED and WRITE_SHARED move
+// their bytes through conn.shared, the reply is the header alone.
+TEST_F(Dispatch, SharedReadsAndWritesUseTheConnectionsBuffer) {
+  std::vector<uint8_t> buffer(VIPER_FS_SHARED_MIN * 4, 0xee);
+  fsd_conn f = OpenConn("long", O_RDWR);
+  f.shared = buffer.data();
+  f.shared_bytes = buffer.size();
+  Reply r = Call(f, Request(VIPER_FS_READ_SHARED, "", 0, 0, buffer.size()));
+  EXPECT_EQ(r.header.status, 0);
+  EXPECT_EQ(r.header.value, 10000u) << "short at the end of the file";
+  EXPECT_EQ(r.payload, "") << "no data in the reply";
+  EXPECT_EQ(std::string(buffer.begin(), buffer.begin() + 10000), Pattern(10000, 5));
+  EXPECT_EQ(buffer[10000], 0xee) << "nothing past what was read";
+
+  memcpy(buffer.data(), "shared", 6);
+  Reply w = Call(f, Request(VIPER_FS_WRITE_SHARED, "", 0, 9998, 6));
+  EXPECT_EQ(w.header.status, 0);
+  EXPECT_EQ(w.header.value, 6u);
+  EXPECT_EQ(w.header.offset, 10004u);
+  Reply a = Call(f, Request(VIPER_FS_WRITE_SHARED, "", VIPER_FS_APPEND, 0, 2));
+  EXPECT_EQ(a.header.offset, 10006u) << "appended at the end";
+  Reply back = Call(f, Request(VIPER_FS_READ, "", 0, 9998, 100));
+  EXPECT_EQ(back.payload, "sharedsh");
+
+  Reply clone = Call(f, Request(VIPER_FS_CLONE));
+  ASSERT_TRUE(clone.result.has_conn);
+  EXPECT_EQ(clone.result.conn.shared, nullptr) << "a clone does not inherit the buffer";
+  EXPECT_EQ(Status(clone.result.conn, Request(VIPER_FS_READ_SHARED, "", 0, 0, 1)), -ENOBUFS);
+  Close(f);
+}
+
+TEST_F(Dispatch, SharedRequestsRefuseBadInput) {
+  std::vector<uint8_t> buffer(VIPER_FS_SHARED_MIN);
+  fsd_conn none = OpenConn("long", O_RDWR);
+  EXPECT_EQ(Status(none, Request(VIPER_FS_READ_SHARED, "", 0, 0, 1)), -ENOBUFS);
+  EXPECT_EQ(Status(none, Request(VIPER_FS_WRITE_SHARED, "", 0, 0, 1)), -ENOBUFS);
+  EXPECT_EQ(Status(none, Request(VIPER_FS_SHARE)), -EINVAL)
+      << "a SHARE without the server's handle";
+  fsd_conn f = none;
+  f.shared = buffer.data();
+  f.shared_bytes = buffer.size();
+  EXPECT_EQ(Status(f, Request(VIPER_FS_READ_SHARED, "", 0, 0, buffer.size() + 1)), -EINVAL)
+      << "a count beyond the buffer";
+  EXPECT_EQ(Status(f, Request(VIPER_FS_WRITE_SHARED, "", 0, 0, buffer.size() + 1)), -EINVAL);
+  EXPECT_EQ(Status(f, Request(VIPER_FS_WRITE_SHARED, "", 0, 0, 1, 0, "x")), -EINVAL)
+      << "data in the message";
+  EXPECT_EQ(Status(f, Request(VIPER_FS_READ_SHARED, "", O_APPEND, 0, 1)), -EINVAL);
+  fsd_conn ro = OpenConn("long", O_RDONLY), wo = OpenConn("long", O_WRONLY);
+  ro.shared = wo.shared = buffer.data();
+  ro.shared_bytes = wo.shared_bytes = buffer.size();
+  EXPECT_EQ(Status(ro, Request(VIPER_FS_WRITE_SHARED, "", 0, 0, 1)), -EBADF);
+  EXPECT_EQ(Status(wo, Request(VIPER_FS_READ_SHARED, "", 0, 0, 1)), -EBADF);
+  fsd_conn dir = root_;
+  dir.shared = buffer.data();
+  dir.shared_bytes = buffer.size();
+  EXPECT_EQ(Status(dir, Request(VIPER_FS_READ_SHARED, "", 0, 0, 1)), -EINVAL) << "a directory";
+  Close(none);
+  Close(ro);
+  Close(wo);
+}
+
+TEST_F(Dispatch, ShareChecksTheHandleItCarries) {
+  fsd_conn f = OpenConn("long", O_RDWR);
+  const std::vector<uint8_t> share = Request(VIPER_FS_SHARE);
+  auto check = [&](const fsd_conn& c, const std::vector<uint8_t>& request, size_t handles,
+                   int is_vmo, int read_write, uint64_t size) {
+    return fsd_share_check(&c, request.data(), request.size(), handles, is_vmo, read_write, size);
+  };
+  EXPECT_EQ(check(f, share, 1, 1, 1, VIPER_FS_SHARED_MIN), 0);
+  EXPECT_EQ(check(f, share, 1, 1, 1, VIPER_FS_SHARED_MAX), 0);
+  EXPECT_EQ(check(f, share, 0, 0, 0, 0), -EINVAL) << "no handle";
+  EXPECT_EQ(check(f, share, 2, 1, 1, VIPER_FS_SHARED_MIN), -EINVAL) << "two handles";
+  EXPECT_EQ(check(f, share, 1, 0, 1, VIPER_FS_SHARED_MIN), -EINVAL) << "not a VMO";
+  EXPECT_EQ(check(f, share, 1, 1, 0, VIPER_FS_SHARED_MIN), -EACCES) << "without READ and WRITE";
+  EXPECT_EQ(check(f, share, 1, 1, 1, VIPER_FS_SHARED_MIN - 1), -EINVAL) << "too small";
+  EXPECT_EQ(check(f, share, 1, 1, 1, VIPER_FS_SHARED_MAX + 4096), -EINVAL) << "too large";
+  EXPECT_EQ(check(root_, share, 1, 1, 1, VIPER_FS_SHARED_MIN), -EINVAL) << "a directory";
+  EXPECT_EQ(check(f, Request(VIPER_FS_SHARE, "", 0, 0, 1), 1, 1, 1, VIPER_FS_SHARED_MIN), -EINVAL)
+      << "a count";
+  EXPECT_EQ(check(f, Request(VIPER_FS_READ), 1, 1, 1, VIPER_FS_SHARED_MIN), -EINVAL) << "not SHARE";
+  EXPECT_EQ(
+      check(f, std::vector<uint8_t>(share.begin(), share.end() - 1), 1, 1, 1, VIPER_FS_SHARED_MIN),
+      -EINVAL)
+      << "too short";
+  uint8_t byte = 0;
+  fsd_conn has = f;
+  has.shared = &byte;
+  has.shared_bytes = VIPER_FS_SHARED_MIN;
+  EXPECT_EQ(check(has, share, 1, 1, 1, VIPER_FS_SHARED_MIN), -EBUSY) << "a second buffer";
+  Close(f);
+}
+
+// fsd_dispatch_cached (the poller's): a cached READ or READ_SHARED is
+// answered as fsd_dispatch answers it; anything else is left alone.
+TEST_F(Dispatch, CachedDispatchAnswersOnlyReadsTheCacheHolds) {
+  fsd_conn f = OpenConn("long", O_RDWR);
+  std::vector<uint8_t> reply(FSD_REPLY_MAX);
+  fsd_result out;
+  auto cached = [&](const std::vector<uint8_t>& request) {
+    return fsd_dispatch_cached(fs_, &f, request.data(), request.size(), reply.data(), &out);
+  };
+  Reply plain = Call(f, Request(VIPER_FS_READ, "", 0, 0, 20000)); /* now cached */
+  ASSERT_EQ(cached(Request(VIPER_FS_READ, "", 0, 0, 20000)), 1);
+  EXPECT_EQ(out.reply_bytes, sizeof(viper_fs_reply) + 10000);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(reply.data()) + sizeof(viper_fs_reply), 10000),
+            plain.payload);
+  std::vector<uint8_t> buffer(VIPER_FS_SHARED_MIN * 4);
+  f.shared = buffer.data();
+  f.shared_bytes = buffer.size();
+  ASSERT_EQ(cached(Request(VIPER_FS_READ_SHARED, "", 0, 100, 50)), 1);
+  EXPECT_EQ(out.reply_bytes, sizeof(viper_fs_reply));
+  EXPECT_EQ(std::string(buffer.begin(), buffer.begin() + 50), plain.payload.substr(100, 50));
+  ASSERT_EQ(cached(Request(VIPER_FS_READ_SHARED, "", 0, 0, buffer.size() + 1)), 1)
+      << "bad input is answered too";
+  viper_fs_reply header;
+  memcpy(&header, reply.data(), sizeof(header));
+  EXPECT_EQ(header.status, -EINVAL);
+  EXPECT_EQ(cached(Request(VIPER_FS_STAT)), 0) << "not a read";
+  EXPECT_EQ(cached(Request(VIPER_FS_WRITE, "", 0, 0, 1, 0, "x")), 0) << "not a read";
+  EXPECT_EQ(cached(Request(VIPER_FS_READ, "x", 0, 0, 1)), 0) << "malformed: fsd_dispatch says why";
+  EXPECT_EQ(cached(std::vector<uint8_t>(3)), 0) << "too short";
+  Close(f);
+}
+
+// The write generations (fs_protocol.h): every request that changes a
+// node's data adds one to its slot before the reply; reads do not.
+TEST_F(Dispatch, WritesBumpTheNodesGenerationReadsDoNot) {
+  std::vector<uint32_t> slots(VIPER_FS_GENERATION_SLOTS, 0);
+  fsd_set_generations(slots.data());
+  fsd_conn f = OpenConn("long", O_RDWR);
+  uint32_t& mine = slots[VIPER_FS_GENERATION_SLOT(f.ino)];
+  std::vector<uint8_t> buffer(VIPER_FS_SHARED_MIN);
+  f.shared = buffer.data();
+  f.shared_bytes = buffer.size();
+  Call(f, Request(VIPER_FS_READ, "", 0, 0, 100));
+  Call(f, Request(VIPER_FS_READ_SHARED, "", 0, 0, 100));
+  Call(f, Request(VIPER_FS_STAT));
+  EXPECT_EQ(mine, 0u) << "reads change nothing";
+  Call(f, Request(VIPER_FS_WRITE, "", 0, 0, 1, 0, "x"));
+  EXPECT_EQ(mine, 1u);
+  Call(f, Request(VIPER_FS_WRITE_SHARED, "", 0, 0, 1));
+  EXPECT_EQ(mine, 2u);
+  Call(f, Request(VIPER_FS_TRUNCATE, "", 0, 5000));
+  EXPECT_EQ(mine, 3u);
+  fsd_conn t = OpenConn("long", O_WRONLY | O_TRUNC);
+  EXPECT_EQ(mine, 4u) << "O_TRUNC empties it";
+  fsd_conn other = OpenConn("other", O_CREAT | O_RDWR);
+  Call(other, Request(VIPER_FS_WRITE, "", 0, 0, 1, 0, "y"));
+  EXPECT_EQ(mine, VIPER_FS_GENERATION_SLOT(other.ino) == VIPER_FS_GENERATION_SLOT(f.ino) ? 5u : 4u)
+      << "another node's write touches only its own slot";
+  fsd_set_generations(nullptr);
+  Close(f);
+  Close(t);
+  Close(other);
+}

@@ -82,6 +82,12 @@ int ext2_statfs(struct ext2_fs* fs, struct viper_fs_statfs* out);
 
 /* On an inode (a file someone holds open). */
 int64_t ext2_read(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffer, size_t count);
+/* ext2_read that never waits: -EAGAIN, with nothing changed but maybe
+ * some of `buffer`, when another thread holds the lock or a block the read
+ * needs is not cached (no device request, no eviction). fsd's poller
+ * serves cached reads with it without a hop to a worker. */
+int64_t ext2_read_cached(struct ext2_fs* fs, uint32_t ino, uint64_t offset, void* buffer,
+                         size_t count);
 /* `append`: at the end instead of `offset`; `*end`: where the write ended. */
 int64_t ext2_write(struct ext2_fs* fs, uint32_t ino, uint64_t offset, const void* data,
                    size_t count, int append, uint64_t* end);

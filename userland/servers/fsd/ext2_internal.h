@@ -77,6 +77,9 @@ struct ext2_fs {
   struct cblock lru FS_GUARDED_BY(&lock); /* the list's head */
 
   struct dir_hint dir_hints[DIR_HINTS] FS_GUARDED_BY(&lock);
+  /* ext2_read_cached is running: a block missing from the cache is
+   * -EAGAIN (cache_get, file_read), not a device request. */
+  int cached_only FS_GUARDED_BY(&lock);
 
   struct open_ref* opens FS_GUARDED_BY(&lock);
   uint32_t open_count FS_GUARDED_BY(&lock);
@@ -110,6 +113,9 @@ int cache_write_all(struct ext2_fs* fs) FS_REQUIRES(fs->lock);
 #define CACHE_CLUSTER_BYTES (256u << 10)
 uint32_t cache_cluster_blocks(const struct ext2_fs* fs);
 int cache_has(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock);
+/* The cached buffer of `block`, pinned as cache_get's, or 0 when it is not
+ * cached (no device request). */
+struct cblock* cache_lookup(struct ext2_fs* fs, uint32_t block) FS_REQUIRES(fs->lock);
 int cache_read_cluster(struct ext2_fs* fs, uint32_t first, uint32_t count) FS_REQUIRES(fs->lock);
 /* Writes back the dirty cached blocks of [first, first + count), each run
  * of contiguous dirty blocks in one request. */
@@ -150,6 +156,12 @@ int64_t inode_time(const struct ext2_fs* fs, const struct inode* in, uint32_t fi
  * gets a zeroed block (and the indirect blocks it needs). */
 int inode_bmap(struct ext2_fs* fs, struct inode* in, uint64_t lblock, int create, uint32_t* out)
     FS_REQUIRES(fs->lock);
+/* Without creating: the disk blocks of file blocks lblock, lblock + 1, ...
+ * (0 for a hole) into out[], as many as one indirect block (or the direct
+ * slots) maps from lblock on, at most `max` (>= 1): how many. A
+ * sequential read walks the tree once per run, not once per block. */
+int inode_bmap_run(struct ext2_fs* fs, struct inode* in, uint64_t lblock, uint32_t max,
+                   uint32_t* out) FS_REQUIRES(fs->lock);
 /* Frees every block from file block `first` on. */
 int inode_free_blocks(struct ext2_fs* fs, struct inode* in, uint64_t first) FS_REQUIRES(fs->lock);
 /* A fresh inode's bytes: zero but for mode, links, times. */

@@ -33,26 +33,44 @@ static int read_ahead(struct ext2_fs* fs, struct inode* in, uint64_t lblock, uin
   return cache_read_cluster(fs, block, n);
 }
 
+/* File blocks mapped per walk of the block map in file_read. */
+#define RUN_BLOCKS 64
+
 int64_t file_read(struct ext2_fs* fs, struct inode* in, uint64_t offset, void* buffer,
                   size_t count) {
   uint64_t size = inode_size(fs, in);
   if (offset >= size) return 0;
   if (count > size - offset) count = (size_t)(size - offset);
   size_t done = 0;
+  uint32_t run[RUN_BLOCKS];
+  uint64_t run_first = 0;
+  uint32_t run_count = 0; /* run[i] maps file block run_first + i */
   while (done < count) {
     uint64_t at = offset + done;
+    uint64_t lblock = at / fs->block_size;
     uint32_t within = (uint32_t)(at % fs->block_size);
     size_t n = fs->block_size - within;
     if (n > count - done) n = count - done;
-    uint32_t block;
-    TRY(inode_bmap(fs, in, at / fs->block_size, 0, &block));
+    if (lblock < run_first || lblock - run_first >= run_count) {
+      const uint64_t left = (count - done + within + fs->block_size - 1) / fs->block_size;
+      const int got = inode_bmap_run(fs, in, lblock, left < RUN_BLOCKS ? (uint32_t)left : RUN_BLOCKS,
+                                     run);
+      if (got < 0) return got;
+      run_first = lblock;
+      run_count = (uint32_t)got;
+    }
+    const uint32_t block = run[lblock - run_first];
     if (block == 0) {
       memset((uint8_t*)buffer + done, 0, n);
     } else {
-      if (!cache_has(fs, block)) TRY(read_ahead(fs, in, at / fs->block_size, block));
-      int err = 0;
-      struct cblock* b = cache_get(fs, block, &err);
-      if (!b) return err;
+      struct cblock* b = cache_lookup(fs, block);
+      if (!b) {
+        if (fs->cached_only) return -EAGAIN; /* ext2_read_cached */
+        TRY(read_ahead(fs, in, lblock, block));
+        int err = 0;
+        b = cache_get(fs, block, &err);
+        if (!b) return err;
+      }
       memcpy((uint8_t*)buffer + done, b->data + within, n);
       cache_put(fs, b);
     }

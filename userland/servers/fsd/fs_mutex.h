@@ -13,6 +13,7 @@
 #define FS_REQUIRES(x) __attribute__((requires_capability(x)))
 #define FS_EXCLUDES(x) __attribute__((locks_excluded(x)))
 #define FS_ACQUIRE(x) __attribute__((acquire_capability(x)))
+#define FS_TRY_ACQUIRE(ok, x) __attribute__((try_acquire_capability(ok, x)))
 #define FS_RELEASE(x) __attribute__((release_capability(x)))
 #define FS_NO_ANALYSIS __attribute__((no_thread_safety_analysis))
 
@@ -27,6 +28,11 @@ static inline void fs_mutex_lock(fs_mutex* l) FS_ACQUIRE(*l) FS_NO_ANALYSIS {
 }
 static inline void fs_mutex_unlock(fs_mutex* l) FS_RELEASE(*l) FS_NO_ANALYSIS {
   pthread_mutex_unlock(&l->m);
+}
+
+/* 1 with the lock taken, 0 if another thread holds it (no wait). */
+static inline int fs_mutex_trylock(fs_mutex* l) FS_TRY_ACQUIRE(1, *l) FS_NO_ANALYSIS {
+  return pthread_mutex_trylock(&l->m) == 0;
 }
 
 #endif /* FSD_FS_MUTEX_H_ */

@@ -6,12 +6,17 @@
  * DMAs into it: viper_block_read/write), mounts, and serves the bootstrap
  * channel as init's connection to the root directory.
  *
- * Serving: the main thread waits in one pollset on every connection. A
- * connection that becomes readable is taken out of the pollset and queued;
- * one of WORKERS threads reads its one request, runs it (fsd_dispatch),
- * replies, and puts the connection back into the pollset. So a connection
- * is served by one thread at a time, in order, while different connections
- * run in parallel (the ext2 library serialises inside, ext2_internal.h).
+ * Serving: the main thread (the poller) waits in one pollset on every
+ * connection and reads the request of one that becomes readable. A read
+ * the cache holds it answers itself (fsd_dispatch_cached: never a wait, so
+ * other connections are not held up), the connection staying in the
+ * pollset; anything else is queued with the connection taken out of the
+ * pollset, and one of WORKERS threads runs it (fsd_dispatch), replies, and
+ * puts the connection back. So a connection is served by one thread at a
+ * time, in order, while different connections run in parallel (the ext2
+ * library serialises inside, ext2_internal.h). A file connection may
+ * share a buffer (SHARE): fsd maps the client's VMO and keeps it, with
+ * its handle, in the slot until the connection closes.
  * OPEN and CLONE make a channel pair: the client gets one end in the reply,
  * fsd keeps the other as a new connection.
  *
@@ -105,6 +110,8 @@ static void boot_report(void* c, const char* text) {
 struct slot {
   viper_handle_t channel; /* 0: free */
   struct fsd_conn conn;
+  viper_handle_t shared_vmo; /* conn.shared's object, 0 without one */
+  int reading;               /* its last request was a read: the poller tries the cache */
 };
 
 static struct {
@@ -112,22 +119,37 @@ static struct {
   struct slot slots[CONNECTIONS_MAX] FS_GUARDED_BY(&lock);
 } g_table;
 
+/* A request the poller read and left to a worker. */
+struct taken {
+  size_t bytes, handle_count;
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  uint8_t data[];
+};
+
+/* A connection for a worker: its slot, and the request the poller took
+ * (0: the worker reads it, as when the read failed: the client is gone). */
+struct item {
+  uint32_t slot;
+  struct taken* taken;
+};
+
 static struct {
   fs_mutex lock;
   pthread_cond_t ready;
-  uint32_t items[CONNECTIONS_MAX] FS_GUARDED_BY(&lock); /* a ring of slot numbers */
+  struct item items[CONNECTIONS_MAX] FS_GUARDED_BY(&lock); /* a ring */
   uint32_t head FS_GUARDED_BY(&lock), count FS_GUARDED_BY(&lock);
 } g_queue;
 
 static struct ext2_fs* g_fs;
 static viper_handle_t g_pollset;
+static viper_handle_t g_generations; /* the write generations' VMO (fs_protocol.h), or 0 */
 
 static int64_t slot_add(viper_handle_t channel, const struct fsd_conn* conn) {
   fs_mutex_lock(&g_table.lock);
   int64_t found = -1;
   for (uint32_t i = 0; i < CONNECTIONS_MAX && found < 0; ++i) {
     if (!g_table.slots[i].channel) {
-      g_table.slots[i] = (struct slot){channel, *conn};
+      g_table.slots[i] = (struct slot){channel, *conn, 0, 0};
       found = i;
     }
   }
@@ -154,45 +176,95 @@ static void slot_close(uint32_t i) {
   g_table.slots[i].channel = 0;
   fs_mutex_unlock(&g_table.lock);
   viper_handle_close(s.channel);
+  if (s.conn.shared) {
+    viper_vm_unmap((uint64_t)(uintptr_t)s.conn.shared, s.conn.shared_bytes);
+    viper_handle_close(s.shared_vmo);
+  }
   fsd_conn_close(g_fs, &s.conn);
 }
 
-static void queue_push(uint32_t slot) {
+/* SHARE: checks the handle (fsd_share_check), maps it and keeps it for
+ * connection `i`; the reply is the header and, in *attach, a read-only
+ * handle to the write generations. Every handle the request brought is
+ * kept or closed. */
+static size_t share(uint32_t i, const struct slot* s, const uint8_t* request, size_t bytes,
+                    const viper_handle_t* handles, size_t count, uint8_t* reply,
+                    viper_handle_t* attach) {
+  struct viper_object_info info = {0, 0, 0};
+  int64_t size = 0;
+  if (count == 1 && viper_object_info(handles[0], &info) == 0 && info.type == VIPER_OBJECT_VMO)
+    size = viper_vmo_size(handles[0]);
+  const uint32_t rw = VIPER_RIGHT_READ | VIPER_RIGHT_WRITE;
+  int r = fsd_share_check(&s->conn, request, bytes, count, info.type == VIPER_OBJECT_VMO,
+                          (info.rights & rw) == rw, size < 0 ? 0 : (uint64_t)size);
+  const int64_t mapped =
+      r < 0 ? r : viper_vmo_map(handles[0], 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (r == 0 && mapped < 0) r = -ENOMEM;
+  if (r == 0) {
+    fs_mutex_lock(&g_table.lock);
+    g_table.slots[i].conn.shared = (uint8_t*)(uintptr_t)mapped;
+    g_table.slots[i].conn.shared_bytes = (uint64_t)size;
+    g_table.slots[i].shared_vmo = handles[0];
+    fs_mutex_unlock(&g_table.lock);
+  } else {
+    for (size_t h = 0; h < count; ++h) viper_handle_close(handles[h]);
+  }
+  struct viper_fs_reply header = {r, 0, 0, 0};
+  if (r == 0 && g_generations) {
+    const int64_t copy =
+        viper_handle_duplicate(g_generations, VIPER_RIGHT_READ | VIPER_RIGHT_TRANSFER);
+    if (copy > 0) *attach = (viper_handle_t)copy; /* else no read-ahead for this client */
+    header.value = VIPER_FS_GENERATION_SLOT(s->conn.ino);
+  }
+  memcpy(reply, &header, sizeof(header));
+  return sizeof(header);
+}
+
+static uint32_t op_of(const uint8_t* request, size_t bytes) {
+  uint32_t op = 0;
+  if (bytes >= sizeof(struct viper_fs_request)) memcpy(&op, request, sizeof(op));
+  return op;
+}
+
+static int is_share(const uint8_t* request, size_t bytes) {
+  return op_of(request, bytes) == VIPER_FS_SHARE;
+}
+
+static void slot_set_reading(uint32_t i, int reading) {
+  fs_mutex_lock(&g_table.lock);
+  g_table.slots[i].reading = reading;
+  fs_mutex_unlock(&g_table.lock);
+}
+
+static void queue_push(uint32_t slot, struct taken* taken) {
   fs_mutex_lock(&g_queue.lock);
-  g_queue.items[(g_queue.head + g_queue.count++) % CONNECTIONS_MAX] = slot;
+  g_queue.items[(g_queue.head + g_queue.count++) % CONNECTIONS_MAX] = (struct item){slot, taken};
   pthread_cond_signal(&g_queue.ready);
   fs_mutex_unlock(&g_queue.lock);
 }
 
-static uint32_t queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the lock */ {
+static struct item queue_pop(void) FS_NO_ANALYSIS /* pthread_cond_wait drops the lock */ {
   fs_mutex_lock(&g_queue.lock);
   while (g_queue.count == 0) pthread_cond_wait(&g_queue.ready, &g_queue.lock.m);
-  uint32_t slot = g_queue.items[g_queue.head];
+  struct item slot = g_queue.items[g_queue.head];
   g_queue.head = (g_queue.head + 1) % CONNECTIONS_MAX;
   g_queue.count--;
   fs_mutex_unlock(&g_queue.lock);
   return slot;
 }
 
-/* Serves one request of connection `i` (out of the pollset meanwhile). */
-static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
-  struct slot s = slot_get(i);
-  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
-  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
-                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
-  int64_t r = viper_channel_read(s.channel, &m, 0);
-  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) {
-    viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
-    return;
-  }
-  if (r < 0) { /* the client is gone */
-    slot_close(i);
-    return;
-  }
-  for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]); /* none expected */
-  struct fsd_result result;
-  fsd_dispatch(g_fs, &s.conn, request, m.byte_count, reply, &result);
+/* Answers one request of connection `i` (out of the pollset meanwhile)
+ * and puts the connection back. */
+static void answer(uint32_t i, const struct slot* s, const uint8_t* request, size_t bytes,
+                   const viper_handle_t* handles, size_t count, uint8_t* reply) {
+  struct fsd_result result = {0, 0, {0, 0, 0, 0, 0}};
   viper_handle_t pair[2] = {0, 0};
+  if (is_share(request, bytes)) {
+    result.reply_bytes = share(i, s, request, bytes, handles, count, reply, &pair[1]);
+  } else {
+    for (size_t h = 0; h < count; ++h) viper_handle_close(handles[h]); /* none expected */
+    fsd_dispatch(g_fs, &s->conn, request, bytes, reply, &result);
+  }
   if (result.has_conn) {
     int64_t made = viper_channel_create(pair);
     if (made < 0 || slot_add(pair[0], &result.conn) < 0) {
@@ -205,13 +277,42 @@ static void serve(uint32_t i, uint8_t* request, uint8_t* reply) {
       memcpy(reply, &failed, sizeof(failed));
       result.reply_bytes = sizeof(failed);
       result.has_conn = 0;
+      pair[1] = 0;
     }
   }
-  if (viper_channel_write(s.channel, reply, result.reply_bytes, &pair[1], result.has_conn ? 1 : 0) <
-      0) {
-    if (result.has_conn) viper_handle_close(pair[1]); /* its peer then closes itself */
+  if (viper_channel_write(s->channel, reply, result.reply_bytes, &pair[1], pair[1] ? 1 : 0) < 0) {
+    if (pair[1]) viper_handle_close(pair[1]); /* a connection's peer then closes itself */
   }
-  viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+  const uint32_t op = op_of(request, bytes);
+  const int reading = op == VIPER_FS_READ || op == VIPER_FS_READ_SHARED;
+  if (reading != s->reading) slot_set_reading(i, reading);
+  viper_pollset_add(g_pollset, s->channel, SIGNALS, i);
+}
+
+/* A worker's part of one request: the one the poller took, or the
+ * channel's next (then its failure closes the connection). */
+static void serve(struct item item, uint8_t* request, uint8_t* reply) {
+  const uint32_t i = item.slot;
+  struct slot s = slot_get(i);
+  if (item.taken) {
+    answer(i, &s, item.taken->data, item.taken->bytes, item.taken->handles,
+           item.taken->handle_count, reply);
+    free(item.taken);
+    return;
+  }
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
+                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
+  int64_t r = viper_channel_read(s.channel, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) {
+    viper_pollset_add(g_pollset, s.channel, SIGNALS, i);
+    return;
+  }
+  if (r < 0) { /* the client is gone */
+    slot_close(i);
+    return;
+  }
+  answer(i, &s, request, m.byte_count, handles, m.handle_count, reply);
 }
 
 static void* worker(void* arg) {
@@ -223,6 +324,52 @@ static void* worker(void* arg) {
     return 0;
   }
   for (;;) serve(queue_pop(), request, reply);
+}
+
+/* The poller's part of connection `i` being readable. For a connection
+ * whose last request was a read it reads the request; a read the cache
+ * serves at once (fsd_dispatch_cached) it answers itself, the connection
+ * staying in the pollset, which saves the hop to a worker and back (a
+ * wakeup and a thread switch per request). Anything else goes to a worker
+ * with the connection out of the pollset, so a connection is still served
+ * by one thread at a time, in order; for other connections the worker
+ * reads the request itself, as a request the poller read and handed over
+ * cost writes twice the time (docs/fs.md). */
+static void poll_one(uint32_t i, uint8_t* request, uint8_t* reply) {
+  struct slot s = slot_get(i);
+  if (!s.channel) return;
+  if (!s.reading) { /* not a reader: the worker reads the request (measured: cheaper) */
+    viper_pollset_remove(g_pollset, s.channel);
+    queue_push(i, 0);
+    return;
+  }
+  viper_handle_t handles[VIPER_MESSAGE_HANDLES_MAX];
+  struct viper_message m = {request, 0, VIPER_MESSAGE_BYTES_MAX,
+                            handles, 0, VIPER_MESSAGE_HANDLES_MAX};
+  const int64_t r = viper_channel_read(s.channel, &m, 0);
+  if (r == VIPER_ERR_WOULD_BLOCK || r == VIPER_ERR_TIMED_OUT) return;
+  struct fsd_result result;
+  if (r >= 0 && m.handle_count == 0 &&
+      fsd_dispatch_cached(g_fs, &s.conn, request, m.byte_count, reply, &result)) {
+    viper_channel_write(s.channel, reply, result.reply_bytes, 0, 0);
+    return;
+  }
+  struct taken* taken = 0;
+  if (r >= 0) {
+    taken = malloc(sizeof(*taken) + m.byte_count);
+    if (!taken) { /* the request is lost: say so, the connection stays */
+      for (size_t h = 0; h < m.handle_count; ++h) viper_handle_close(handles[h]);
+      struct viper_fs_reply failed = {-ENOMEM, 0, 0, 0};
+      viper_channel_write(s.channel, &failed, sizeof(failed), 0, 0);
+      return;
+    }
+    taken->bytes = m.byte_count;
+    taken->handle_count = m.handle_count;
+    memcpy(taken->handles, handles, m.handle_count * sizeof(handles[0]));
+    memcpy(taken->data, request, m.byte_count);
+  }
+  viper_pollset_remove(g_pollset, s.channel); /* one thread at a time */
+  queue_push(i, taken);
 }
 
 /* The cache's memory: a quarter of free memory (fsd is the page cache
@@ -296,6 +443,15 @@ int main(void) {
     return 1;
   }
   g_pollset = (viper_handle_t)pollset;
+  /* The write generations: without them clients only lose read-ahead. */
+  const int64_t generations = viper_vmo_create(VIPER_FS_GENERATION_SLOTS * sizeof(uint32_t));
+  const int64_t slots = generations < 0 ? generations
+                                        : viper_vmo_map((viper_handle_t)generations, 0,
+                                                        VIPER_PROT_READ | VIPER_PROT_WRITE);
+  if (slots >= 0) {
+    g_generations = (viper_handle_t)generations;
+    fsd_set_generations((uint32_t*)(uintptr_t)slots);
+  }
   if (slot_add(bootstrap, &root) < 0) return 1;
   for (int i = 0; i < WORKERS; ++i) {
     pthread_t t;
@@ -304,6 +460,12 @@ int main(void) {
       return 1;
     }
   }
+  uint8_t* request = malloc(VIPER_MESSAGE_BYTES_MAX);
+  uint8_t* reply = malloc(FSD_REPLY_MAX);
+  if (!request || !reply) {
+    fputs("fsd: no memory for the poller\n", stderr);
+    return 1;
+  }
   for (;;) {
     struct viper_poll_event events[VIPER_POLL_EVENTS_MAX];
     int64_t n = viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX, VIPER_DEADLINE_NEVER);
@@ -311,11 +473,6 @@ int main(void) {
       fprintf(stderr, "fsd: the pollset failed (%d)\n", (int)n);
       return 1;
     }
-    for (int64_t e = 0; e < n; ++e) {
-      struct slot s = slot_get((uint32_t)events[e].key);
-      if (!s.channel) continue;
-      viper_pollset_remove(g_pollset, s.channel); /* one worker at a time */
-      queue_push((uint32_t)events[e].key);
-    }
+    for (int64_t e = 0; e < n; ++e) poll_one((uint32_t)events[e].key, request, reply);
   }
 }

@@ -193,6 +193,48 @@ int inode_bmap(struct ext2_fs* fs, struct inode* in, uint64_t lblock, int create
   return 0;
 }
 
+int inode_bmap_run(struct ext2_fs* fs, struct inode* in, uint64_t lblock, uint32_t max,
+                   uint32_t* out) {
+  const uint64_t per = fs->per_block;
+  if (le32(in->raw + I_FLAGS) & (EXT2_EXTENTS_FL | EXT2_INLINE_FL)) return -EIO;
+  if (lblock < EXT2_NDIR_BLOCKS || lblock - EXT2_NDIR_BLOCKS >= per + per * per) {
+    /* Direct (and the rarely reached triple-indirect range): one at a time. */
+    TRY(inode_bmap(fs, in, lblock, 0, out));
+    return 1;
+  }
+  /* Walk to the leaf with inode_bmap's checks: the pointer to the leaf is
+   * what the first block's lookup passes through. */
+  uint64_t index = lblock - EXT2_NDIR_BLOCKS;
+  uint32_t leaf;
+  if (index < per) {
+    leaf = le32(in->raw + I_BLOCK + 4 * EXT2_IND_BLOCK);
+  } else {
+    index -= per;
+    const uint32_t top = le32(in->raw + I_BLOCK + 4 * EXT2_DIND_BLOCK);
+    if (top == 0) return *out = 0, 1;
+    if (!valid_pointer(fs, top)) return -EIO;
+    int err = 0;
+    struct cblock* b = cache_get(fs, top, &err);
+    if (!b) return err;
+    leaf = le32(b->data + 4 * (index / per));
+    cache_put(fs, b);
+    index %= per;
+  }
+  if (leaf == 0) return *out = 0, 1;
+  if (!valid_pointer(fs, leaf)) return -EIO;
+  int err = 0;
+  struct cblock* b = cache_get(fs, leaf, &err);
+  if (!b) return err;
+  uint32_t n = 0;
+  int r = 0;
+  for (; n < max && index + n < per && r == 0; ++n) {
+    out[n] = le32(b->data + 4 * (index + n));
+    if (out[n] && !valid_pointer(fs, out[n])) r = -EIO;
+  }
+  cache_put(fs, b);
+  return r < 0 ? r : (int)n;
+}
+
 /* Frees the blocks of the subtree at `slot` (a `level`-deep tree covering
  * file blocks from `base`) that map file blocks >= `first`. */
 static int free_tree(struct ext2_fs* fs, struct inode* in, uint8_t* slot, int level, uint64_t base,

@@ -6,10 +6,10 @@
  * the node, and the fd layer keeps that channel as the fd. A connection is
  * used by one thread at a time (libc locks it around each call), so every
  * request is a request message and one reply: one viper_channel_call,
- * except OPEN and CLONE, whose reply carries a handle, which call() cannot
- * (it moves bytes only): those are a channel_write and a blocking
- * channel_read. fsd must send those two replies with channel_write (a
- * reply_and_read cannot attach the handle either).
+ * except OPEN and CLONE, whose reply carries a handle, and SHARE, whose
+ * request does, which call() cannot (it moves bytes only): those are a
+ * channel_write and a blocking channel_read. fsd must send those replies
+ * with channel_write (a reply_and_read cannot attach the handle either).
  *
  * A request is struct viper_fs_request followed by `path_bytes` bytes of
  * path (no NUL; RENAME and LINK: the old path, one NUL, the new path) and
@@ -88,6 +88,25 @@ enum viper_fs_op {
                            * instead. Reply: value = bytes written, offset
                            * in the reply = where the write ended */
   VIPER_FS_TRUNCATE = 34, /* offset: the new size (grows sparse) */
+  /* A buffer shared by the client and fsd for this connection's data, so
+   * READ_SHARED and WRITE_SHARED move their bytes outside the messages (one
+   * request per read of up to the buffer's size, and two copies: the cache
+   * to the buffer, the buffer to the caller). The request carries one
+   * handle: a VMO of VIPER_FS_SHARED_MIN to VIPER_FS_SHARED_MAX bytes with
+   * READ and WRITE (fsd maps it). -EINVAL: no handle or more than one, not
+   * a VMO, a size out of range; -EACCES: without READ or WRITE; -EBUSY:
+   * the connection has one already (it keeps it until it closes). A CLONE
+   * does not inherit it. The reply (value: the node's slot in the write
+   * generations, below) carries a read-only VMO of them, or no handle
+   * (then the client keeps no data it was not asked for). */
+  VIPER_FS_SHARE = 35,
+  VIPER_FS_READ_SHARED = 36,  /* as READ, count at most the shared buffer's
+                               * size; the bytes go to its start and the
+                               * reply is the header only. -ENOBUFS: no
+                               * buffer shared; -EINVAL: count beyond it */
+  VIPER_FS_WRITE_SHARED = 37, /* as WRITE, the count bytes from the shared
+                               * buffer's start (no data in the message);
+                               * the same errors as READ_SHARED */
 
   /* On a directory connection. */
   VIPER_FS_READDIR = 48, /* offset: the cookie to start at (0 first), count:
@@ -103,6 +122,22 @@ enum viper_fs_op {
 /* Bytes of file data in one READ or WRITE: a message is at most
  * VIPER_MESSAGE_BYTES_MAX with its header. */
 #define VIPER_FS_IO_MAX 32768u
+/* The sizes of a shared buffer (VIPER_FS_SHARE): fsd maps one per
+ * connection that asks. */
+#define VIPER_FS_SHARED_MIN 4096u
+#define VIPER_FS_SHARED_MAX (1u << 20)
+
+/* Write generations: VIPER_FS_GENERATION_SLOTS 32-bit counters in a VMO
+ * fsd shares read-only with every SHARE. A node's slot is
+ * VIPER_FS_GENERATION_SLOT(ino) (nodes may share one); fsd adds 1 to it
+ * after every WRITE, WRITE_SHARED, TRUNCATE and OPEN with O_TRUNC of the
+ * node, before the reply. So a client that read the slot (acquire) before
+ * a READ_SHARED and finds it unchanged later knows no write to the node
+ * has returned since: the bytes it fetched beyond what it was asked for
+ * (read-ahead in the shared buffer) are still the file's. A write of
+ * another node in the same slot only costs a needless refetch. */
+#define VIPER_FS_GENERATION_SLOTS 4096u
+#define VIPER_FS_GENERATION_SLOT(ino) ((uint32_t)(ino) % VIPER_FS_GENERATION_SLOTS)
 #define VIPER_FS_NAME_MAX 255u
 #define VIPER_FS_PATH_MAX 4096u
 
