@@ -119,27 +119,35 @@ void os_counts_end(const char* figure, long n, int* calls) {
   bench_out("%s\n", line);
 }
 
+/* ns per channel call of 1 byte each way on `end` (one untimed first),
+ * with the scheduler's counts reported as `name`'s (os_counts_end:
+ * `calls` is the figure's own count of rounds). */
+static double timed_calls(viper_handle_t end, long n, const char* name, int* calls) {
+  char request = 'x', reply = 0;
+  if (viper_channel_call(end, &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
+    bench_die("channel_call warm-up", 0);
+  os_counts_begin();
+  const uint64_t t0 = bench_now_ns();
+  for (long i = 0; i < n; i++) {
+    const int64_t got = viper_channel_call(end, &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
+    if (got != 1) bench_die("channel_call", (long)got);
+  }
+  const uint64_t t1 = bench_now_ns();
+  os_counts_end(name, n, calls);
+  return (double)(t1 - t0) / (double)n;
+}
+
 /* channel_call_rtt: a call with a 1-byte request, answered by an echo
  * server in another process with a 1-byte reply. */
 double os_native_ipc_rtt(long n) {
   viper_handle_t ends[2];
   if (viper_channel_create(ends) != 0) bench_die("channel_create", 0);
   const viper_handle_t server = start_child("--role=echo", ends[1]);
-  char request = 'x', reply = 0;
-  if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
-    bench_die("channel_call warm-up", 0);
   static int calls;
-  os_counts_begin();
-  const uint64_t t0 = bench_now_ns();
-  for (long i = 0; i < n; i++) {
-    const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
-    if (got != 1) bench_die("channel_call", (long)got);
-  }
-  const uint64_t t1 = bench_now_ns();
-  os_counts_end("channel_call_rtt", n, &calls);
+  const double ns = timed_calls(ends[0], n, "channel_call_rtt", &calls);
   viper_handle_close(ends[0]); /* the server's read sees the peer closed and ends */
   wait_child(server);
-  return (double)(t1 - t0) / (double)n;
+  return ns;
 }
 
 /* spawn_exit_wait: process_spawn of this program, which exits at once,
@@ -198,23 +206,13 @@ double os_native_ipc_threads_rtt(long n) {
   pthread_t server;
   if (pthread_create(&server, 0, echo_thread, (void*)(uintptr_t)ends[1]) != 0)
     bench_die("pthread_create", 0);
-  char request = 'x', reply = 0;
-  if (viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER) != 1)
-    bench_die("channel_call warm-up", 0);
   static int calls;
-  os_counts_begin();
-  const uint64_t t0 = bench_now_ns();
-  for (long i = 0; i < n; i++) {
-    const int64_t got = viper_channel_call(ends[0], &request, 1, &reply, 1, VIPER_DEADLINE_NEVER);
-    if (got != 1) bench_die("channel_call", (long)got);
-  }
-  const uint64_t t1 = bench_now_ns();
-  os_counts_end("channel_call_rtt_threads", n, &calls);
+  const double ns = timed_calls(ends[0], n, "channel_call_rtt_threads", &calls);
   viper_handle_close(ends[0]);
   void* code = 0;
   if (pthread_join(server, &code) != 0 || code != 0) bench_die("echo thread", (long)(intptr_t)code);
   viper_handle_close(ends[1]);
-  return (double)(t1 - t0) / (double)n;
+  return ns;
 }
 
 /* The first disk the kernel gave init (its bootstrap: "console", then a
