@@ -193,9 +193,8 @@ static void explain_warm_read(void) {
   bench_out(
       "INFO file_read_64m_warm memcpy_64k_ns=%.0f pread_cached_ns 1=%.0f 4k=%.0f 64k=%.0f "
       "read_64k_ns median=%.0f p90=%.0f max=%.0f reads=%zu sum_ms=%.1f\n",
-      copy[kTries / 2], request[kTries / 2], small[kTries / 2], large[kTries / 2],
-      each[reads / 2], each[reads * 9 / 10],
-      each[reads - 1], reads, sum / 1e6);
+      copy[kTries / 2], request[kTries / 2], small[kTries / 2], large[kTries / 2], each[reads / 2],
+      each[reads * 9 / 10], each[reads - 1], reads, sum / 1e6);
   free(each);
   free(from);
 }

@@ -25,8 +25,8 @@ static void parse_line(const char* line, size_t length, int number, struct init_
   }
   const char* hash = memchr(line, '#', length);
   if (hash) length = (size_t)(hash - line);
-  while (length > 0 && (line[length - 1] == ' ' || line[length - 1] == '\t' ||
-                        line[length - 1] == '\r')) {
+  while (length > 0 &&
+         (line[length - 1] == ' ' || line[length - 1] == '\t' || line[length - 1] == '\r')) {
     --length;
   }
   if (length == 0) return;
@@ -57,10 +57,14 @@ static void parse_line(const char* line, size_t length, int number, struct init_
     enum init_action action;
     int channel_only;
   } kVerbs[] = {
-      {"run", INIT_RUN, 0},         {"start", INIT_START, 0},
-      {"console", INIT_CONSOLE, 0}, {"session", INIT_SESSION, 0},
-      {"attach", INIT_ATTACH, 0},   {"session-channel", INIT_SESSION, 1},
-      {"attach-channel", INIT_ATTACH, 1}, {"fs", INIT_FS, 0},
+      {"run", INIT_RUN, 0},
+      {"start", INIT_START, 0},
+      {"console", INIT_CONSOLE, 0},
+      {"session", INIT_SESSION, 0},
+      {"attach", INIT_ATTACH, 0},
+      {"session-channel", INIT_SESSION, 1},
+      {"attach-channel", INIT_ATTACH, 1},
+      {"fs", INIT_FS, 0},
       {"net", INIT_NET, 0},
   };
   int known = -1;

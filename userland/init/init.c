@@ -21,9 +21,9 @@
  * `run` programs that failed plus the number of malformed config lines. */
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <viperdos/console.h>
 #include <viperdos/fs_protocol.h>
@@ -31,16 +31,16 @@
 
 #include "userland/init/config.h"
 
-#define MAX_FAILURES 5                   /* quick failures in a row, then give up */
-#define QUICK_NS (5ull * 1000000000ull)  /* a run shorter than this is a failure */
-#define FIRST_DELAY_NS 100000000ull      /* 100 ms, doubled for each failure */
+#define MAX_FAILURES 5                  /* quick failures in a row, then give up */
+#define QUICK_NS (5ull * 1000000000ull) /* a run shorter than this is a failure */
+#define FIRST_DELAY_NS 100000000ull     /* 100 ms, doubled for each failure */
 #define RUN_KEY 0xffffffffull
 
 struct service {
   struct init_entry* entry;
   viper_handle_t process; /* 0 while not running */
   uint64_t started_ns;
-  uint64_t restart_at;    /* 0: not waiting to restart */
+  uint64_t restart_at; /* 0: not waiting to restart */
   int failures;
   int given_up;
 };
@@ -50,7 +50,7 @@ static struct service services[INIT_MAX_ENTRIES];
 static int service_count;
 static viper_handle_t pollset;
 
-#define CONSOLE_RIGHTS                                                                  \
+#define CONSOLE_RIGHTS                                                              \
   (VIPER_RIGHT_READ | VIPER_RIGHT_WRITE | VIPER_RIGHT_WAIT | VIPER_RIGHT_TRANSFER | \
    VIPER_RIGHT_DUPLICATE)
 
@@ -61,8 +61,8 @@ static viper_handle_t pollset;
  * history there). */
 static char* session_environment[] = {"PATH=/bin", "HOME=/", "TERM=vt100", 0};
 
-static viper_handle_t console;        /* from the kernel; 0 if it sent none */
-static viper_handle_t console_server; /* init's end of the console server's bootstrap */
+static viper_handle_t console;          /* from the kernel; 0 if it sent none */
+static viper_handle_t console_server;   /* init's end of the console server's bootstrap */
 static viper_handle_t disks[MAX_DISKS]; /* from the kernel, disk 0 first */
 static int disk_count;
 static viper_handle_t fs_pending; /* init's end of fsd's bootstrap, until it has mounted */
@@ -165,8 +165,8 @@ static int mount_root(const struct init_entry* e) {
   struct viper_fs_reply header = {.status = -1};
   if (got >= (int64_t)sizeof(header)) memcpy(&header, reply, sizeof(header));
   if (got < 0 || header.status != 0) {
-    fprintf(stderr, "init: %s did not mount disk 0 (%s %lld); the boot archive is /\n",
-            e->argv[0], got < 0 ? "error" : "status", (long long)(got < 0 ? got : header.status));
+    fprintf(stderr, "init: %s did not mount disk 0 (%s %lld); the boot archive is /\n", e->argv[0],
+            got < 0 ? "error" : "status", (long long)(got < 0 ? got : header.status));
     viper_handle_close(channel);
     return -1;
   }
@@ -191,7 +191,8 @@ static int64_t bootstrap_for(const struct init_entry* e) {
   if (e->action == INIT_FS) {
     const char* why = 0;
     const int64_t end = fs_bootstrap(&why);
-    if (end < 0) fprintf(stderr, "init: %s not started: %s; the boot archive is /\n", e->argv[0], why);
+    if (end < 0)
+      fprintf(stderr, "init: %s not started: %s; the boot archive is /\n", e->argv[0], why);
     return end;
   }
   const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
@@ -228,14 +229,13 @@ static int64_t bootstrap_for(const struct init_entry* e) {
   return (int64_t)pair[1];
 }
 
-
 /* Starts `e` with the session channel `session` (init's end to the program;
  * it is consumed) as fds 0, 1 and 2: the process handle, or -1. */
 static int64_t spawn_on_session(struct init_entry* e, viper_handle_t session) {
   const int fd = viper_fd_adopt_stream(session, 1);
   if (fd < 0) {
-    fprintf(stderr, "init: cannot start %s (config line %d): no fd for its session\n",
-            e->argv[0], e->line);
+    fprintf(stderr, "init: cannot start %s (config line %d): no fd for its session\n", e->argv[0],
+            e->line);
     viper_handle_close(session);
     return -1;
   }
@@ -278,9 +278,12 @@ static int64_t spawn(struct init_entry* e) {
   const int on_session = e->action == INIT_SESSION || e->action == INIT_ATTACH;
   if (on_session && !e->channel_only) return spawn_on_session(e, (viper_handle_t)bootstrap);
   if (bootstrap == 0) return spawn_plain(e);
-  const struct viper_spawn_args args = {
-      .path = e->argv[0], .argv = e->argv, .argc = (uint64_t)e->argc, .envp = 0, .envc = 0,
-      .bootstrap = (viper_handle_t)bootstrap};
+  const struct viper_spawn_args args = {.path = e->argv[0],
+                                        .argv = e->argv,
+                                        .argc = (uint64_t)e->argc,
+                                        .envp = 0,
+                                        .envc = 0,
+                                        .bootstrap = (viper_handle_t)bootstrap};
   const int64_t process = viper_process_spawn(&args);
   if (process < 0) {
     fprintf(stderr, "init: cannot start %s (config line %d): error %lld\n", e->argv[0], e->line,

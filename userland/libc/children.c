@@ -1,8 +1,9 @@
 /* The child table (children.h): a small array under one futex mutex. */
 #include "userland/libc/children.h"
 
-#include "userland/libc/futex_mutex.h"
 #include <viperdos/viper.h>
+
+#include "userland/libc/futex_mutex.h"
 
 #define MAX_CHILDREN 256
 

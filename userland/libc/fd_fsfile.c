@@ -62,8 +62,7 @@ static void end_offset(struct fs_file* s, int64_t from, int64_t to) {
     futex_mutex_unlock(&s->lock);
     return;
   }
-  __atomic_compare_exchange_n(&s->shared->offset, &from, to, 0, __ATOMIC_ACQ_REL,
-                              __ATOMIC_ACQUIRE);
+  __atomic_compare_exchange_n(&s->shared->offset, &from, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 static int readable(const struct fd_file* f) { return (f->status_flags & O_ACCMODE) != O_WRONLY; }
@@ -83,8 +82,8 @@ static ssize_t read_at(struct fs_file* s, void* buffer, size_t size, off_t offse
     if (n != -ENOBUFS) return (ssize_t)n;
   }
   if (size > VIPER_FS_IO_MAX) size = VIPER_FS_IO_MAX; /* a short read */
-  struct viper_fs_request request = {.op = VIPER_FS_READ, .offset = (uint64_t)offset,
-                                     .count = size};
+  struct viper_fs_request request = {
+      .op = VIPER_FS_READ, .offset = (uint64_t)offset, .count = size};
   struct viper_fs_reply reply;
   struct fs_exchange x = {.payload = buffer, .capacity = size};
   const int result = __fs_call(&s->conn, &request, &x, &reply);
@@ -101,9 +100,9 @@ static ssize_t write_at(struct fs_file* s, const void* bytes, size_t size, off_t
   size_t done = 0;
   while (size - done > VIPER_FS_IO_MAX) { /* more than one message: the shared buffer */
     uint64_t end = 0;
-    const int64_t n = __fs_shared_io(&s->conn, VIPER_FS_WRITE_SHARED, append ? VIPER_FS_APPEND : 0,
-                                     (uint64_t)*offset, (void*)((const char*)bytes + done),
-                                     size - done, &end);
+    const int64_t n =
+        __fs_shared_io(&s->conn, VIPER_FS_WRITE_SHARED, append ? VIPER_FS_APPEND : 0,
+                       (uint64_t)*offset, (void*)((const char*)bytes + done), size - done, &end);
     if (n == -ENOBUFS) break; /* messages, below */
     if (n < 0) return done ? (ssize_t)done : (ssize_t)n;
     if (n == 0) return done ? (ssize_t)done : -EIO;

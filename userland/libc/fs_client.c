@@ -24,8 +24,7 @@ static int exchange(struct fs_conn* conn, const void* message, size_t size, unsi
                     size_t in_capacity, struct fs_exchange* x, int64_t* got) {
   if (!x->handle) {
     /* No handle in the reply: one call (the kernel's fast path). */
-    *got = viper_channel_call(conn->channel, message, size, in, in_capacity,
-                              VIPER_DEADLINE_NEVER);
+    *got = viper_channel_call(conn->channel, message, size, in, in_capacity, VIPER_DEADLINE_NEVER);
     return *got < 0 ? channel_error(*got) : 0;
   }
   /* call() carries bytes only; OPEN and CLONE answer with a handle. */
@@ -241,11 +240,12 @@ static int64_t from_ns(int64_t ns, struct timespec* t) {
 }
 
 int __fs_stat(struct fs_conn* conn, const char* path, int nofollow, struct stat* out) {
-  struct viper_fs_request request = {.op = VIPER_FS_STAT, .flags = nofollow ? VIPER_FS_NOFOLLOW : 0};
+  struct viper_fs_request request = {.op = VIPER_FS_STAT,
+                                     .flags = nofollow ? VIPER_FS_NOFOLLOW : 0};
   struct viper_fs_reply reply;
   struct viper_fs_stat s;
-  struct fs_exchange x = {.path = path, .path_bytes = strlen(path), .payload = &s,
-                          .capacity = sizeof(s)};
+  struct fs_exchange x = {
+      .path = path, .path_bytes = strlen(path), .payload = &s, .capacity = sizeof(s)};
   const int result = __fs_call(conn, &request, &x, &reply);
   if (result != 0) return result;
   if (x.payload_bytes != sizeof(s)) return -EIO;

@@ -8,9 +8,9 @@
 #include "userland/libc/futex_mutex.h"
 
 struct __lock {
-  uint32_t word;      /* the futex mutex */
-  uint32_t depth;     /* recursive acquisitions by the owner */
-  uint64_t owner;     /* current_thread_tag() of the owner, 0 if none */
+  uint32_t word;  /* the futex mutex */
+  uint32_t depth; /* recursive acquisitions by the owner */
+  uint64_t owner; /* current_thread_tag() of the owner, 0 if none */
 };
 
 struct __lock __lock___libc_recursive_mutex;
@@ -24,7 +24,9 @@ void __retarget_lock_acquire(_LOCK_T lock) {
   if (lock) futex_mutex_lock(&lock->word);
 }
 
-int __retarget_lock_try_acquire(_LOCK_T lock) { return lock ? futex_mutex_try_lock(&lock->word) : 1; }
+int __retarget_lock_try_acquire(_LOCK_T lock) {
+  return lock ? futex_mutex_try_lock(&lock->word) : 1;
+}
 
 void __retarget_lock_release(_LOCK_T lock) {
   if (lock) futex_mutex_unlock(&lock->word);

@@ -12,14 +12,14 @@
  * its size, and a malloc pops one: no lock, no walk, no atomic, and so
  * thread-safe by construction (nothing is shared). Blocks stay nano-malloc
  * chunks throughout (malloc_usable_size, realloc and free of them work as
- * before), handed out zeroed as nano-malloc's are; at most kPerClass per size wait in a thread's cache, and
- * viper_thread_exit hands them back (libc_malloc_cache_flush) before the
- * thread's TLS block goes. */
+ * before), handed out zeroed as nano-malloc's are; at most kPerClass per size wait in a thread's
+ * cache, and viper_thread_exit hands them back (libc_malloc_cache_flush) before the thread's TLS
+ * block goes. */
+#include "userland/libc/malloc_cache.h"
+
 #include <malloc.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "userland/libc/malloc_cache.h"
 
 void* __real_malloc(size_t bytes);
 void __real_free(void* block);

@@ -109,8 +109,8 @@ static int resolve(const char* name, struct dns_answer* answer) {
   int got = ask_udp(interface.dns, query, size, message, DNS_UDP_MAX);
   /* No answer over UDP: TCP is a full alternative (RFC 7766), and some
    * servers are reachable only over it (QEMU's guestfwd forwards TCP). */
-  int parsed = got < 0 ? DNS_ERR_TRUNCATED
-                       : dns_parse_response(message, (size_t)got, id, name, answer);
+  int parsed =
+      got < 0 ? DNS_ERR_TRUNCATED : dns_parse_response(message, (size_t)got, id, name, answer);
   if (parsed == DNS_ERR_TRUNCATED) {
     got = ask_tcp(interface.dns, query, size, message, sizeof(message));
     if (got < 0) return EAI_AGAIN;

@@ -137,9 +137,7 @@ static int stat_path(const char* path, struct stat* status, int nofollow) {
   return result;
 }
 
-int stat(const char* path, struct stat* status) {
-  return (int)fail_or(stat_path(path, status, 0));
-}
+int stat(const char* path, struct stat* status) { return (int)fail_or(stat_path(path, status, 0)); }
 
 int lstat(const char* path, struct stat* status) {
   return (int)fail_or(stat_path(path, status, 1));
@@ -182,10 +180,10 @@ int ftruncate(int fd, off_t length) {
   if (length < 0) return (int)fail_or(-EINVAL);
   struct viper_fs_request request = {.op = VIPER_FS_TRUNCATE, .offset = (uint64_t)length};
   WITH_FILE(fd, file,
-            file->ops->kind == FD_KIND_FSDIR                 ? -EISDIR
+            file->ops->kind == FD_KIND_FSDIR                                     ? -EISDIR
             : __fd_fs_conn(file) && (file->status_flags & O_ACCMODE) == O_RDONLY ? -EBADF
-            : file->ops->kind == FD_KIND_BOOTFILE            ? -EROFS
-                                                             : on_node(file, request, -EINVAL));
+            : file->ops->kind == FD_KIND_BOOTFILE                                ? -EROFS
+                                                  : on_node(file, request, -EINVAL));
 }
 
 int fsync(int fd) {

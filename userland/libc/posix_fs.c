@@ -43,8 +43,8 @@ static int boot_kind(const char* name) {
 static int boot_change(const char* name) { return boot_kind(name) ? -EROFS : -ENOENT; }
 
 /* One request on the root connection about `path` (resolved). */
-static int on_root(uint32_t op, const char* path, size_t path_bytes, uint32_t mode,
-                   uint64_t offset, uint64_t count) {
+static int on_root(uint32_t op, const char* path, size_t path_bytes, uint32_t mode, uint64_t offset,
+                   uint64_t count) {
   struct viper_fs_request request = {.op = op, .offset = offset, .count = count, .mode = mode};
   struct viper_fs_reply reply;
   struct fs_exchange x = {.path = path, .path_bytes = path_bytes};
@@ -56,9 +56,7 @@ static int on_root(uint32_t op, const char* path, size_t path_bytes, uint32_t mo
  * and so do exec and posix_spawn (the startup message carries it). */
 static mode_t g_umask = 022;
 
-mode_t umask(mode_t mask) {
-  return __atomic_exchange_n(&g_umask, mask & 0777, __ATOMIC_RELAXED);
-}
+mode_t umask(mode_t mask) { return __atomic_exchange_n(&g_umask, mask & 0777, __ATOMIC_RELAXED); }
 
 mode_t __viper_umask(void) { return __atomic_load_n(&g_umask, __ATOMIC_RELAXED); }
 
@@ -67,7 +65,8 @@ int mkdir(const char* path, mode_t mode) {
   struct vfs_route r;
   int result = __viper_route(path, name, &r);
   if (result == 0 && r.mount == VFS_DISK) {
-    result = r.rest[0] ? on_root(VIPER_FS_MKDIR, r.rest, strlen(r.rest), mode & 07777 & ~__viper_umask(), 0, 0)
+    result = r.rest[0] ? on_root(VIPER_FS_MKDIR, r.rest, strlen(r.rest),
+                                 mode & 07777 & ~__viper_umask(), 0, 0)
                        : -EEXIST;
   } else if (result == 0) {
     result = boot_kind(r.rest) ? -EEXIST : -EROFS;
@@ -127,7 +126,9 @@ static int two_paths(uint32_t op, const char* from, const char* to) {
   return on_root(op, both, old_bytes + 1 + new_bytes, 0, 0, 0);
 }
 
-int rename(const char* from, const char* to) { return fail_or(two_paths(VIPER_FS_RENAME, from, to)); }
+int rename(const char* from, const char* to) {
+  return fail_or(two_paths(VIPER_FS_RENAME, from, to));
+}
 
 int link(const char* from, const char* to) { return fail_or(two_paths(VIPER_FS_LINK, from, to)); }
 
@@ -161,8 +162,8 @@ ssize_t readlink(const char* path, char* buffer, size_t size) {
   char target[VIPER_FS_PATH_MAX];
   struct viper_fs_request request = {.op = VIPER_FS_READLINK};
   struct viper_fs_reply reply;
-  struct fs_exchange x = {.path = r.rest, .path_bytes = strlen(r.rest), .payload = target,
-                          .capacity = sizeof(target)};
+  struct fs_exchange x = {
+      .path = r.rest, .path_bytes = strlen(r.rest), .payload = target, .capacity = sizeof(target)};
   result = __fs_call(__fs_root(), &request, &x, &reply);
   if (result != 0) return fail_or(result);
   const size_t n = x.payload_bytes < size ? x.payload_bytes : size; /* POSIX: truncated, no NUL */
@@ -224,8 +225,8 @@ int utimes(const char* path, const struct timeval times[2]) {
 
 int utime(const char* path, const struct utimbuf* times) {
   if (!times) return utimes(path, 0);
-  return fail_or(set_times(path, (int64_t)times->actime * 1000000000,
-                           (int64_t)times->modtime * 1000000000));
+  return fail_or(
+      set_times(path, (int64_t)times->actime * 1000000000, (int64_t)times->modtime * 1000000000));
 }
 
 void sync(void) {
@@ -258,7 +259,10 @@ static int disk_statvfs(struct statvfs* out) {
 
 /* The archive: read-only, as big as it is, nothing free. */
 static int boot_statvfs(struct statvfs* out) {
-  *out = (struct statvfs){.f_bsize = 4096, .f_frsize = 4096, .f_fsid = 0, .f_flag = ST_RDONLY,
+  *out = (struct statvfs){.f_bsize = 4096,
+                          .f_frsize = 4096,
+                          .f_fsid = 0,
+                          .f_flag = ST_RDONLY,
                           .f_namemax = VIPER_SPAWN_PATH_MAX - 1};
   return 0;
 }
@@ -321,8 +325,8 @@ static int set_fd_times(int fd, const struct timespec times[2]) {
     if (result == 0) result = ns_of(&times[1], now, old_mtime, &mtime);
   }
   if (result == 0) {
-    struct viper_fs_request request = {.op = VIPER_FS_UTIMES, .offset = (uint64_t)atime,
-                                       .count = (uint64_t)mtime};
+    struct viper_fs_request request = {
+        .op = VIPER_FS_UTIMES, .offset = (uint64_t)atime, .count = (uint64_t)mtime};
     struct viper_fs_reply reply;
     struct fs_exchange x = {0};
     result = __fs_call(conn, &request, &x, &reply);

@@ -24,9 +24,9 @@ struct pthread {
   void* (*start)(void*);
   void* arg;
   void* result;
-  uint32_t alive;  /* the exit word: 1 while the thread runs, 0 once it ended */
+  uint32_t alive; /* the exit word: 1 while the thread runs, 0 once it ended */
   int detached;
-  uint64_t stack;  /* VIPER_SYS_VM_MAP region (0 for the main thread) */
+  uint64_t stack; /* VIPER_SYS_VM_MAP region (0 for the main thread) */
   size_t stack_size;
   void* tls_block; /* malloc'd (the main thread's is on its stack) */
   const void* keys[PTHREAD_KEYS_MAX];

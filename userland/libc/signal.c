@@ -30,15 +30,16 @@ int sigaction(int signal, const struct sigaction* action, struct sigaction* old)
     wanted.mask = mask_of(&action->sa_mask);
     wanted.flags = 0;
   }
-  const int64_t result =
-      viper_syscall3(VIPER_SYS_SIGNAL_ACTION, (uint64_t)signal, action ? (uint64_t)(uintptr_t)&wanted : 0,
-                     old ? (uint64_t)(uintptr_t)&previous : 0);
+  const int64_t result = viper_syscall3(VIPER_SYS_SIGNAL_ACTION, (uint64_t)signal,
+                                        action ? (uint64_t)(uintptr_t)&wanted : 0,
+                                        old ? (uint64_t)(uintptr_t)&previous : 0);
   if (result < 0) return fail(result);
   if (old) {
     memset(old, 0, sizeof(*old));
     old->sa_handler = (_sig_func_ptr)(uintptr_t)previous.handler;
     memcpy(&old->sa_mask, &previous.mask,
-           sizeof(old->sa_mask) < sizeof(previous.mask) ? sizeof(old->sa_mask) : sizeof(previous.mask));
+           sizeof(old->sa_mask) < sizeof(previous.mask) ? sizeof(old->sa_mask)
+                                                        : sizeof(previous.mask));
   }
   return 0;
 }
@@ -64,8 +65,8 @@ int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
   uint64_t wanted = set ? mask_of(set) : 0;
   uint64_t previous = 0;
   const int64_t result =
-      viper_syscall3(VIPER_SYS_SIGNAL_MASK, (uint64_t)viper_how, set ? (uint64_t)(uintptr_t)&wanted : 0,
-                     (uint64_t)(uintptr_t)&previous);
+      viper_syscall3(VIPER_SYS_SIGNAL_MASK, (uint64_t)viper_how,
+                     set ? (uint64_t)(uintptr_t)&wanted : 0, (uint64_t)(uintptr_t)&previous);
   if (result < 0) return fail(result);
   if (old) {
     memset(old, 0, sizeof(*old));

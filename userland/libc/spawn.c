@@ -31,9 +31,9 @@ enum { ACTION_OPEN, ACTION_DUP2, ACTION_CLOSE };
 struct action {
   int type;
   int fd;
-  int source; /* dup2 */
-  int oflag;  /* open */
-  char* path; /* open: a copy */
+  int source;  /* dup2 */
+  int oflag;   /* open */
+  char* path;  /* open: a copy */
   mode_t mode; /* open: for O_CREAT */
 };
 

@@ -14,7 +14,7 @@
 #include "userland/libc/path.h"
 
 #define STARTUP_MAGIC 0x53444656u /* "VFDS" */
-#define STARTUP_VERSION 2 /* 2: the file-mode creation mask */
+#define STARTUP_VERSION 2         /* 2: the file-mode creation mask */
 
 struct startup_header {
   uint32_t magic;

@@ -34,7 +34,7 @@ int64_t viper_channel_create(viper_handle_t out[2]) {
 }
 int64_t viper_channel_write(viper_handle_t channel, const void* bytes, size_t size,
                             const viper_handle_t* handles, size_t handle_count) {
-  const struct viper_message m = {(void*)bytes, size, size, (viper_handle_t*)handles,
+  const struct viper_message m = {(void*)bytes, size,        size, (viper_handle_t*)handles,
                                   handle_count, handle_count};
   return viper_syscall2(VIPER_SYS_CHANNEL_WRITE, channel, U(&m));
 }
@@ -128,9 +128,7 @@ int64_t viper_futex_wake(const uint32_t* word, uint32_t count) {
   return viper_syscall2(VIPER_SYS_FUTEX_WAKE, U(word), count);
 }
 
-uint64_t viper_clock_monotonic(void) {
-  return (uint64_t)viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC);
-}
+uint64_t viper_clock_monotonic(void) { return (uint64_t)viper_syscall0(VIPER_SYS_CLOCK_MONOTONIC); }
 int64_t viper_system_info(struct viper_system_info* info) {
   return viper_syscall1(VIPER_SYS_SYSTEM_INFO, U(info));
 }
@@ -145,7 +143,9 @@ int64_t viper_cpu_info(uint32_t cpu, struct viper_cpu_info* info) {
 int64_t viper_bootfs_read(const char* path, uint64_t offset, void* buffer, size_t size) {
   return viper_syscall(VIPER_SYS_BOOTFS_READ, U(path), offset, U(buffer), size, 0, 0);
 }
-int64_t viper_bootfs_stat(const char* path) { return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path)); }
+int64_t viper_bootfs_stat(const char* path) {
+  return viper_syscall1(VIPER_SYS_BOOTFS_STAT, U(path));
+}
 int64_t viper_clock_wall(void) { return viper_syscall0(VIPER_SYS_CLOCK_WALL); }
 int64_t viper_bootfs_list(uint64_t index, char* name, size_t capacity) {
   return viper_syscall3(VIPER_SYS_BOOTFS_LIST, index, U(name), capacity);

@@ -40,4 +40,3 @@ void platform_raw_mode_leave(int fd) {
   tcsetattr(fd, TCSANOW, &g_saved);
   g_raw = false;
 }
-

@@ -5,9 +5,9 @@
  * no program). */
 #ifdef __viperdos__
 
-#include "userland/shell/platform.h"
-
 #include <viperdos/console.h>
+
+#include "userland/shell/platform.h"
 
 void platform_set_foreground(int fd, const pid_t* pids, int count) {
   /* Not a console (a pipe, a file): nobody to tell, and no harm done. */

@@ -1,11 +1,11 @@
 /* The runner of UTEST cases (utest.h): main for every test program. */
-#include <viperdos/viper.h>
 #include "userland/testing/utest.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <viperdos/viper.h>
 
 #define LINE_BYTES 1024
 

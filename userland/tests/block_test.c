@@ -166,9 +166,7 @@ UTEST(block, eight_threads_with_requests_in_flight_write_disjoint_sectors) {
   viper_handle_close(vmo);
 }
 
-UTEST(block, flush_succeeds_on_the_writable_disk) {
-  UEXPECT_EQ(viper_block_flush(disk(0)), 0);
-}
+UTEST(block, flush_succeeds_on_the_writable_disk) { UEXPECT_EQ(viper_block_flush(disk(0)), 0); }
 
 UTEST(block, the_read_only_disk_refuses_writes_and_flush) {
   uint8_t* p;

@@ -62,7 +62,8 @@ static void say(const char* format, ...) {
   va_start(args, format);
   const int n = vsnprintf(out + 1, sizeof(out) - 1, format, args);
   va_end(args);
-  if (n > 0) send_message(out, 1 + ((size_t)n < sizeof(out) - 1 ? (size_t)n : sizeof(out) - 2), 0, 0);
+  if (n > 0)
+    send_message(out, 1 + ((size_t)n < sizeof(out) - 1 ? (size_t)n : sizeof(out) - 2), 0, 0);
 }
 
 static void set_mode(uint8_t mode) {

@@ -10,7 +10,7 @@
 
 #include "userland/testing/utest.h"
 
-#define CONSOLE_RIGHTS                                                                  \
+#define CONSOLE_RIGHTS                                                              \
   (VIPER_RIGHT_READ | VIPER_RIGHT_WRITE | VIPER_RIGHT_WAIT | VIPER_RIGHT_TRANSFER | \
    VIPER_RIGHT_DUPLICATE)
 #define CONSOLED_STATS 0x80 /* consoled's private request (consoled.c) */
@@ -60,8 +60,7 @@ UTEST(console, bad_buffers_and_sizes_are_refused) {
   UEXPECT_EQ(viper_console_read(console, 0, 8), VIPER_ERR_FAULT);
   UEXPECT_EQ(viper_console_read(console, (void*)0xffff000040000000ull, 8), VIPER_ERR_FAULT);
   UEXPECT_EQ(viper_console_read(console, buffer, 0), VIPER_ERR_OUT_OF_RANGE);
-  UEXPECT_EQ(viper_console_read(console, buffer, VIPER_CONSOLE_IO_MAX + 1),
-             VIPER_ERR_OUT_OF_RANGE);
+  UEXPECT_EQ(viper_console_read(console, buffer, VIPER_CONSOLE_IO_MAX + 1), VIPER_ERR_OUT_OF_RANGE);
   UEXPECT_EQ(viper_console_write(console, 0, 8), VIPER_ERR_FAULT);
   UEXPECT_EQ(viper_console_write(console, buffer, VIPER_CONSOLE_IO_MAX + 1),
              VIPER_ERR_OUT_OF_RANGE);
@@ -154,7 +153,9 @@ UTEST(consoled, refuses_malformed_bootstrap_messages_and_keeps_serving) {
   const viper_handle_t session = open_session(server);
   UASSERT(session != 0);
   UEXPECT(served(session));
-  const char data[] = "\x01" "console_test: a line through consoled\n";
+  const char data[] =
+      "\x01"
+      "console_test: a line through consoled\n";
   UEXPECT_EQ(viper_channel_write(session, data, sizeof(data) - 1, 0, 0), 0);
   UEXPECT(served(session)); /* after the DATA: written by now */
 
@@ -175,7 +176,10 @@ UTEST(consoled, refuses_malformed_bootstrap_messages_and_keeps_serving) {
   char reply[64];
   struct viper_message m = {reply, 0, sizeof(reply), 0, 0, 0};
   const int64_t n = viper_channel_read(second, &m, viper_deadline_after(20 * SECOND));
-  UEXPECT(n == 4 && memcmp(reply, "\x01" "hi\n", 4) == 0);
+  UEXPECT(n == 4 && memcmp(reply,
+                           "\x01"
+                           "hi\n",
+                           4) == 0);
   viper_process_kill((viper_handle_t)again);
   viper_process_wait((viper_handle_t)again, &code);
 }

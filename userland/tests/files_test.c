@@ -579,8 +579,7 @@ UTEST(children, posix_spawn_passes_disk_fds_and_the_root) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/tmp/ft/in", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/tmp/ft/out", O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 1, "/tmp/ft/out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   char* argv[] = {"cat", 0};
   pid_t pid;
   UASSERT(posix_spawn(&pid, "/bin/cat", &actions, 0, argv, 0) == 0);
@@ -592,8 +591,7 @@ UTEST(children, posix_spawn_passes_disk_fds_and_the_root) {
   /* The child has the root too: it opens a disk path itself. */
   char* cat_path[] = {"cat", "/tmp/ft/in", 0};
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/tmp/ft/out2", O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 1, "/tmp/ft/out2", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   UASSERT(posix_spawn(&pid, "/bin/cat", &actions, 0, cat_path, 0) == 0);
   posix_spawn_file_actions_destroy(&actions);
   UEXPECT_EQ(wait_for(pid), 0);
@@ -656,8 +654,10 @@ UTEST(children, a_program_on_the_disk_runs) {
   char* saved = path ? strdup(path) : 0;
   UASSERT(setenv("PATH", "/boot:/tmp/ft", 1) == 0);
   const int spawned = posix_spawnp(&pid, "my-echo", &actions, 0, argv, 0);
-  if (saved) setenv("PATH", saved, 1);
-  else unsetenv("PATH");
+  if (saved)
+    setenv("PATH", saved, 1);
+  else
+    unsetenv("PATH");
   free(saved);
   UASSERT_EQ(spawned, 0);
   posix_spawn_file_actions_destroy(&actions);

@@ -333,8 +333,9 @@ static void serve(int c, const unsigned char* m, size_t size, struct viper_fs_re
       if (!r) memcpy(payload, n->data, *payload_bytes = n->size);
       break;
     case VIPER_FS_STATFS: {
-      const struct viper_fs_statfs s = {1024, 32768, 32768 - (uint64_t)node_count,
-                                        MAX_NODES, MAX_NODES - (uint64_t)node_count, 0, 0};
+      const struct viper_fs_statfs s = {
+          1024, 32768, 32768 - (uint64_t)node_count, MAX_NODES, MAX_NODES - (uint64_t)node_count,
+          0,    0};
       memcpy(payload, &s, *payload_bytes = sizeof(s));
       r = 0;
       break;

@@ -148,8 +148,8 @@ static int64_t image_of(const char* path, uint64_t* bytes) {
   const int64_t at = viper_vmo_map((viper_handle_t)vmo, 0, VIPER_PROT_READ | VIPER_PROT_WRITE);
   if (at < 0) return at;
   for (int64_t done = 0; done < size;) {
-    const uint64_t n = size - done < VIPER_BOOTFS_READ_MAX ? (uint64_t)(size - done)
-                                                           : VIPER_BOOTFS_READ_MAX;
+    const uint64_t n =
+        size - done < VIPER_BOOTFS_READ_MAX ? (uint64_t)(size - done) : VIPER_BOOTFS_READ_MAX;
     const int64_t got = viper_bootfs_read(path, (uint64_t)done, (char*)(uintptr_t)at + done, n);
     if (got <= 0) return -1;
     done += got;
@@ -300,8 +300,7 @@ static void settle(const struct viper_system_info* baseline, struct viper_system
   for (;;) {
     viper_system_info(now);
     if (now->free_memory == baseline->free_memory && now->processes == baseline->processes &&
-        now->threads == baseline->threads &&
-        now->heap_allocations == baseline->heap_allocations &&
+        now->threads == baseline->threads && now->heap_allocations == baseline->heap_allocations &&
         now->ipc_channels == baseline->ipc_channels) {
       return;
     }
@@ -317,7 +316,6 @@ static void settle(const struct viper_system_info* baseline, struct viper_system
  * A leak of a page, a kernel stack or a process per spawn would be
  * megabytes. */
 #define HEAP_SLACK_BYTES (64 * 1024)
-
 
 /* Runs `batch` twice: once to warm up (the heap's caches grow to the
  * workload's high-water mark and keep it), then measured: processes and

@@ -243,7 +243,8 @@ static void one_call(uint64_t* s) {
                     0);
       viper_syscall1(VIPER_SYS_BOOTFS_STAT, pointer(s));
       viper_syscall2(VIPER_SYS_CPU_INFO, any_value(s), pointer(s));
-      viper_syscall2(VIPER_SYS_ENTROPY_READ, pointer(s), next(s) % 2 ? next(s) % 300 : any_value(s));
+      viper_syscall2(VIPER_SYS_ENTROPY_READ, pointer(s),
+                     next(s) % 2 ? next(s) % 300 : any_value(s));
       break;
     case 25: /* memory objects: mapped only where nothing of the program lives */
       /* small: handles the pool forgets stay open until the fuzzer exits */

@@ -40,7 +40,6 @@ static int64_t run_fuzzer_with(const char* secs, const char* mask) {
 }
 static int64_t run_fuzzer(void) { return run_fuzzer_with(seconds(), 0); }
 
-
 static void settle(const struct viper_system_info* baseline, struct viper_system_info* now) {
   const uint64_t give_up = viper_deadline_after(5000 * MS);
   do {

@@ -16,8 +16,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <viperdos/viper.h>
 
 static void* end_at_once(void* arg) { return arg; }

@@ -4,16 +4,16 @@
  * runs it): the client's tests before there is a disk
  * (//kernel:files_memfs_test). */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
-#include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <viperdos/fs_protocol.h>
 #include <viperdos/viper.h>
 
@@ -59,9 +59,9 @@ static void measure(void) {
 static void* garbage_server(void* arg) {
   const viper_handle_t channel = (viper_handle_t)(uintptr_t)arg;
   static const struct viper_fs_reply lies[] = {
-      {.status = 0},  /* first: a reply cut short (4 bytes) */
-      {.status = 5},  /* a positive status */
-      {.status = 0},  /* OPEN "succeeds" without a handle */
+      {.status = 0}, /* first: a reply cut short (4 bytes) */
+      {.status = 5}, /* a positive status */
+      {.status = 0}, /* OPEN "succeeds" without a handle */
   };
   for (int i = 0; i < 3; ++i) {
     unsigned char request[512];
@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
   viper_handle_t ends[2];
   if (viper_channel_create(ends) < 0) return 3;
   const char* server_argv[] = {"bin/memfsd", 0};
-  const struct viper_spawn_args server = {.path = "bin/memfsd", .argv = server_argv, .argc = 1,
-                                          .bootstrap = ends[1]};
+  const struct viper_spawn_args server = {
+      .path = "bin/memfsd", .argv = server_argv, .argc = 1, .bootstrap = ends[1]};
   const int64_t process = viper_process_spawn(&server);
   if (process < 0) {
     fprintf(stderr, "with_memfs: cannot start bin/memfsd: error %lld\n", (long long)process);

@@ -9,8 +9,9 @@
 static const struct util_program kProgram = {
     .name = "df",
     .usage = "[PATH]...",
-    .help = "Prints the size, use and free space (KiB) of the file system of each PATH\n"
-            "(without one: of / and, if it is another file system, /boot).\n"};
+    .help =
+        "Prints the size, use and free space (KiB) of the file system of each PATH\n"
+        "(without one: of / and, if it is another file system, /boot).\n"};
 
 static int report(const char* path) {
   struct statvfs v;
@@ -31,8 +32,7 @@ static int report(const char* path) {
 int main(int argc, char** argv) {
   util_begin(&kProgram);
   const int first = util_operands(argc, argv);
-  printf("%-16s %10s %10s %10s %5s %s\n", "Path", "1K-blocks", "Used", "Available", "Use%",
-         "Mode");
+  printf("%-16s %10s %10s %10s %5s %s\n", "Path", "1K-blocks", "Used", "Available", "Use%", "Mode");
   int status = UTIL_OK;
   if (first == argc) {
     /* The mounts are fixed (libc's vfs_path.h): the root, and the boot

@@ -22,8 +22,7 @@ static int make(const char* target, const char* name) {
     return -1;
   }
   if ((symbolic ? symlink(target, name) : link(target, name)) == 0) return 0;
-  util_errno("failed to create %s link '%s' -> '%s'", symbolic ? "symbolic" : "hard", name,
-             target);
+  util_errno("failed to create %s link '%s' -> '%s'", symbolic ? "symbolic" : "hard", name, target);
   return -1;
 }
 

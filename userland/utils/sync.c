@@ -4,9 +4,7 @@
 #include "userland/utils/lib/util.h"
 
 static const struct util_program kProgram = {
-    .name = "sync",
-    .usage = "",
-    .help = "Writes every file system's changes to its disk.\n"};
+    .name = "sync", .usage = "", .help = "Writes every file system's changes to its disk.\n"};
 
 int main(int argc, char** argv) {
   util_begin(&kProgram);

@@ -292,8 +292,8 @@ static void console_input(void) {
       const size_t keep = (size_t)n < room ? (size_t)n : room;
       memcpy(g_held + g_held_size, burst, keep);
       g_held_size += keep;
-      if (keep < (size_t)n) say("consoled: no session yet; dropped %lld typed bytes\n",
-                                (long long)((size_t)n - keep));
+      if (keep < (size_t)n)
+        say("consoled: no session yet; dropped %lld typed bytes\n", (long long)((size_t)n - keep));
     }
   }
 }
@@ -354,8 +354,8 @@ static void client_message(struct session* s, size_t size, size_t handles) {
 
 static void session_readable(struct session* s) {
   for (;;) {
-    struct viper_message m = {g_message, 0, sizeof(g_message), g_handles, 0,
-                              VIPER_MESSAGE_HANDLES_MAX};
+    struct viper_message m = {g_message, 0, sizeof(g_message),
+                              g_handles, 0, VIPER_MESSAGE_HANDLES_MAX};
     const int64_t r = viper_channel_read(s->channel, &m, 0);
     if (r == VIPER_ERR_PEER_CLOSED) {
       ++g_progress;
@@ -427,8 +427,8 @@ static void bootstrap_message(size_t size, size_t handles) {
 
 static void bootstrap_readable(void) {
   for (;;) {
-    struct viper_message m = {g_message, 0, sizeof(g_message), g_handles, 0,
-                              VIPER_MESSAGE_HANDLES_MAX};
+    struct viper_message m = {g_message, 0, sizeof(g_message),
+                              g_handles, 0, VIPER_MESSAGE_HANDLES_MAX};
     const int64_t r = viper_channel_read(g_bootstrap, &m, 0);
     if (r == VIPER_ERR_PEER_CLOSED) { /* init is gone: serve who is there */
       ++g_progress;
@@ -459,8 +459,8 @@ int main(void) {
                     KEY_BOOTSTRAP);
   for (;;) {
     struct viper_poll_event events[VIPER_POLL_EVENTS_MAX];
-    const int64_t n = viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX,
-                                         VIPER_DEADLINE_NEVER);
+    const int64_t n =
+        viper_pollset_wait(g_pollset, events, VIPER_POLL_EVENTS_MAX, VIPER_DEADLINE_NEVER);
     ++g_wakeups;
     const uint64_t progress = g_progress;
     for (int64_t i = 0; i < n; ++i) {

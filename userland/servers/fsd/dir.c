@@ -82,8 +82,7 @@ static void changed(struct ext2_fs* fs, struct inode* dir) FS_REQUIRES(fs->lock)
 
 /* The directory's hints, taken over (reset) if another directory had
  * the slot. */
-static struct dir_hint* hint_of(struct ext2_fs* fs, const struct inode* dir)
-    FS_REQUIRES(fs->lock) {
+static struct dir_hint* hint_of(struct ext2_fs* fs, const struct inode* dir) FS_REQUIRES(fs->lock) {
   struct dir_hint* h = &fs->dir_hints[(dir->ino * 2654435761u) % DIR_HINTS];
   if (h->ino != dir->ino) *h = (struct dir_hint){dir->ino, 0, 0};
   return h;

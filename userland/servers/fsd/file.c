@@ -25,8 +25,7 @@ static int read_ahead(struct ext2_fs* fs, struct inode* in, uint64_t lblock, uin
   uint32_t n = 1;
   while (n < cache_cluster_blocks(fs) && lblock + n < last) {
     uint32_t next;
-    if (inode_bmap(fs, in, lblock + n, 0, &next) < 0 || next != block + n ||
-        cache_has(fs, next))
+    if (inode_bmap(fs, in, lblock + n, 0, &next) < 0 || next != block + n || cache_has(fs, next))
       break;
     ++n;
   }
@@ -53,8 +52,8 @@ int64_t file_read(struct ext2_fs* fs, struct inode* in, uint64_t offset, void* b
     if (n > count - done) n = count - done;
     if (lblock < run_first || lblock - run_first >= run_count) {
       const uint64_t left = (count - done + within + fs->block_size - 1) / fs->block_size;
-      const int got = inode_bmap_run(fs, in, lblock, left < RUN_BLOCKS ? (uint32_t)left : RUN_BLOCKS,
-                                     run);
+      const int got =
+          inode_bmap_run(fs, in, lblock, left < RUN_BLOCKS ? (uint32_t)left : RUN_BLOCKS, run);
       if (got < 0) return got;
       run_first = lblock;
       run_count = (uint32_t)got;

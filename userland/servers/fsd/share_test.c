@@ -34,8 +34,7 @@ static viper_handle_t first_disk(void) {
     viper_handle_t handles[1] = {0};
     struct viper_message m = {tag, 0, sizeof tag, handles, 0, 1};
     if (viper_channel_read(bootstrap, &m, 0) < 0) return 0;
-    if (m.byte_count == 5 && memcmp(tag, "block", 5) == 0 && m.handle_count == 1)
-      return handles[0];
+    if (m.byte_count == 5 && memcmp(tag, "block", 5) == 0 && m.handle_count == 1) return handles[0];
   }
 }
 
@@ -157,8 +156,7 @@ UTEST(share, libc_reads_a_large_file_through_it) {
   UEXPECT_EQ(at, (uint64_t)COLD_BYTES);
   UEXPECT_EQ(read(fd, buffer, CHUNK), 0);
   utest_log("4 MiB in 64 KiB reads: %llu fast-path deliveries",
-            (unsigned long long)(after.ipc_fast_path_deliveries -
-                                 before.ipc_fast_path_deliveries));
+            (unsigned long long)(after.ipc_fast_path_deliveries - before.ipc_fast_path_deliveries));
   /* pread through it too, at an odd offset. */
   UEXPECT_EQ(pread(fd, buffer, CHUNK, 12345), (ssize_t)CHUNK);
   UEXPECT(pattern_at(buffer, CHUNK, 12345));
@@ -215,12 +213,14 @@ UTEST(share, a_forked_child_reads_through_a_buffer_of_its_own) {
   if (child == 0) {
     int wrong = 0;
     for (uint64_t at = 0; at < COLD_BYTES / 2; at += CHUNK)
-      wrong += pread(fd, buffer, CHUNK, (off_t)at) != (ssize_t)CHUNK || !pattern_at(buffer, CHUNK, at);
+      wrong +=
+          pread(fd, buffer, CHUNK, (off_t)at) != (ssize_t)CHUNK || !pattern_at(buffer, CHUNK, at);
     _exit(wrong ? 1 : 0);
   }
   int wrong = 0;
   for (uint64_t at = COLD_BYTES / 2; at < COLD_BYTES; at += CHUNK)
-    wrong += pread(fd, buffer, CHUNK, (off_t)at) != (ssize_t)CHUNK || !pattern_at(buffer, CHUNK, at);
+    wrong +=
+        pread(fd, buffer, CHUNK, (off_t)at) != (ssize_t)CHUNK || !pattern_at(buffer, CHUNK, at);
   int status = -1;
   UEXPECT_EQ(waitpid(child, &status, 0), child);
   UEXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -252,7 +252,7 @@ UTEST(share, read_ahead_sees_every_write_that_returned_before_the_read) {
   const int reader = open("/ahead", O_RDONLY);
   UASSERT(reader >= 0);
   UEXPECT_EQ(read(reader, got, VIPER_FS_IO_MAX), (ssize_t)VIPER_FS_IO_MAX); /* a message */
-  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);                    /* the buffer */
+  UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);                     /* the buffer */
   UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK); /* sequential: 1 MiB ahead */
   uint64_t before = requests_so_far();
   UEXPECT_EQ(read(reader, got, CHUNK), (ssize_t)CHUNK);

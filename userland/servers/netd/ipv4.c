@@ -142,7 +142,8 @@ int ip_output_from(struct netstack* stack, uint32_t src, uint32_t dst, uint8_t p
   bool broadcast = ip_is_broadcast(stack, dst);
   if (stack->config.addr == 0 && dst != 0xffffffffu && !local) return NET_ENETUNREACH;
   uint32_t next_hop = dst;
-  if (!local && !broadcast && (dst & stack->config.netmask) != (stack->config.addr & stack->config.netmask)) {
+  if (!local && !broadcast &&
+      (dst & stack->config.netmask) != (stack->config.addr & stack->config.netmask)) {
     if (stack->config.gateway == 0) {
       NET_DROP(stack, IP_NO_ROUTE);
       return NET_ENETUNREACH;

@@ -101,7 +101,8 @@ static void test_blocked_signal_waits(void) {
 
 /* A raw sigaction with unknown flags must fail. */
 static int viper_syscall3_wrapper_flags_refused(void) {
-  const struct viper_sigaction bad = {.handler = (uint64_t)(uintptr_t)on_usr1, .mask = 0, .flags = 1};
+  const struct viper_sigaction bad = {
+      .handler = (uint64_t)(uintptr_t)on_usr1, .mask = 0, .flags = 1};
   register uint64_t x8 __asm__("x8") = VIPER_SYS_SIGNAL_ACTION;
   register uint64_t x0 __asm__("x0") = SIGUSR2;
   register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)&bad;

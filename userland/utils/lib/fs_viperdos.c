@@ -1,8 +1,8 @@
 /* The file-system seam (fs.h) over the boot archive alone, as ViperDOS had
  * it before libc had files (the programs now use fs_posix.c: libc serves
- * the archive and the disk); kept with its test as the archive's model. Its names are paths ("bin/sleep"); a directory is a
- * prefix that some name continues with '/'. It is read-only, so every
- * change fails with EROFS. */
+ * the archive and the disk); kept with its test as the archive's model. Its names are paths
+ * ("bin/sleep"); a directory is a prefix that some name continues with '/'. It is read-only, so
+ * every change fails with EROFS. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
